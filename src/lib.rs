@@ -1,0 +1,19 @@
+//! baosong (报送): the nightly batch for offices that coordinate
+//! multi-department campaigns.
+//!
+//! One pipeline, one module per stage, plain data flowing one way:
+//!
+//! ```text
+//! campaign ─► intake ─► inspect ─► assess ─► report ─► compile ─► notify
+//! (config,    (scan,     (open,     (state    (one      (PDF,      (receipts,
+//!  schedule,   unpack,    validate,  per       report    DOCX,      reminders,
+//!  calendar)   identify,  extract)   unit and  model)    XLSX)      report mail)
+//!              ledger)               deliverable)
+//! ```
+//!
+//! [`pipeline`] strings the stages together for `baosong run`; every stage
+//! can be used and tested on its own.
+
+pub mod inspect;
+pub mod model;
+pub mod report;
