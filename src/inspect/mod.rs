@@ -33,6 +33,9 @@ impl Default for Limits {
 pub struct Inspected {
     pub inspection: Inspection,
     pub children: Vec<Child>,
+    /// For photos: an upright, print-size JPEG made from the same decode, so a
+    /// photo is decoded once per version, ever (the store caches it).
+    pub derived_jpeg: Option<Vec<u8>>,
 }
 
 /// Inspects one file given its name (for the claimed extension) and bytes.
@@ -53,5 +56,6 @@ pub fn inspect(_name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
             content: Content::None,
         },
         children: Vec::new(),
+        derived_jpeg: None,
     }
 }
