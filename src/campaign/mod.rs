@@ -3,3 +3,29 @@
 //! deliverables and their deadline rules, and the working-day calendar.
 
 pub mod calendar;
+pub mod config;
+pub mod deadline;
+mod load;
+pub mod roster;
+pub mod schedule;
+pub mod timetext;
+
+use std::path::PathBuf;
+
+pub use load::{Activity, CAMPAIGN_FILE, Campaign, Deliverable, Extension};
+
+/// A campaign that cannot be used as written.
+#[derive(Debug, thiserror::Error)]
+pub enum CampaignError {
+    #[error("无法读取 {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} 格式错误: {message}")]
+    Toml { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error(transparent)]
+    Calendar(#[from] calendar::CalendarError),
+}

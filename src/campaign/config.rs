@@ -1,0 +1,246 @@
+//! `campaign.toml`: the campaign file the office writes once.
+//!
+//! Every key is documented in the demo `campaign.toml` at the repository
+//! root and in the README. Unknown keys are errors, so a typo never silently
+//! turns a rule off.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::inspect::Limits;
+
+/// The whole campaign file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignFile {
+    pub campaign: CampaignSection,
+    #[serde(default)]
+    pub office: OfficeSection,
+    #[serde(default)]
+    pub paths: PathsSection,
+    #[serde(default)]
+    pub intake: IntakeSection,
+    /// Aliases and contacts for units named in the schedule.
+    #[serde(default)]
+    pub units: Vec<UnitEntry>,
+    /// Named groups of units, for deliverables that apply to some units only.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+    pub deliverables: Vec<DeliverableEntry>,
+    #[serde(default)]
+    pub extensions: Vec<ExtensionEntry>,
+    #[serde(default)]
+    pub limits: Limits,
+    /// Sections read by the notify stage.
+    #[serde(default)]
+    pub leadership: Vec<String>,
+    #[serde(default)]
+    pub mail: Option<toml::Table>,
+    #[serde(default)]
+    pub reminders: Option<toml::Table>,
+    #[serde(default)]
+    pub report_mail: Option<toml::Table>,
+    #[serde(default)]
+    pub report: ReportSection,
+}
+
+/// `[campaign]`: what the campaign is called and whose it is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignSection {
+    /// Short ASCII id used in folder names and Message-IDs.
+    pub id: String,
+    /// 2025年泸溪县"政务公开主题日"活动
+    pub title: String,
+    /// The organising office, e.g. 泸溪县行政审批服务局.
+    pub office: String,
+    /// IANA time zone of the office; every time is shown in it.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// The year schedule times like "5月15日" belong to.
+    pub year: i32,
+    /// A fixed evaluation clock ("2025-06-13T20:00"), for back-fills and
+    /// demos. Leave unset in production: the clock is then the real time.
+    #[serde(default)]
+    pub clock: Option<String>,
+}
+
+fn default_timezone() -> String {
+    "Asia/Shanghai".to_string()
+}
+
+/// `[office]`: who to contact at the organising office.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeSection {
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `[paths]`: where things are, relative to the campaign folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PathsSection {
+    pub inbox: PathBuf,
+    pub templates: PathBuf,
+    pub output: PathBuf,
+    pub state: PathBuf,
+    /// The office's schedule spreadsheet (xlsx, xls or ods).
+    pub schedule: PathBuf,
+    /// Extra calendar rows (same format as data/cn-workdays.csv) for years
+    /// the built-in calendar does not cover yet.
+    pub calendar: Option<PathBuf>,
+}
+
+impl Default for PathsSection {
+    fn default() -> Self {
+        PathsSection {
+            inbox: "inbox".into(),
+            templates: "templates".into(),
+            output: "out".into(),
+            state: "state".into(),
+            schedule: "活动安排表.xlsx".into(),
+            calendar: None,
+        }
+    }
+}
+
+/// `[intake]`: how the inbox is read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IntakeSection {
+    /// A file changed less than this many seconds ago is still being copied:
+    /// it is left for the next batch and shown as 接收中.
+    pub settle_seconds: u64,
+}
+
+impl Default for IntakeSection {
+    fn default() -> Self {
+        IntakeSection { settle_seconds: 60 }
+    }
+}
+
+/// `[report]`: how the report looks.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSection {
+    /// Another font file (.ttf/.otf/.ttc) for the report, e.g. 仿宋.
+    #[serde(default)]
+    pub font: Option<PathBuf>,
+    /// Face index inside a .ttc collection.
+    #[serde(default)]
+    pub font_index: Option<u32>,
+}
+
+/// `[[units]]`: aliases and contacts of a unit named in the schedule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEntry {
+    /// The name as the schedule writes it (the canonical name).
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Vec<String>,
+}
+
+/// `[[deliverables]]`: one thing each unit must hand in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeliverableEntry {
+    /// Short ASCII id ("summary", "photos").
+    pub id: String,
+    /// 活动总结, 活动照片, …
+    pub name: String,
+    /// File families accepted: document, spreadsheet, photo, video, pdf.
+    pub accept: Vec<crate::inspect::Category>,
+    /// Words in the file or folder name or the document title that tell this
+    /// deliverable's files apart from another's of the same family.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// How many usable files are needed.
+    #[serde(default = "one")]
+    pub min_count: usize,
+    /// Which units owe it: "all" (default), a list of unit names, or
+    /// `{ group = "现场宣传" }`.
+    #[serde(default)]
+    pub units: UnitsSpec,
+    pub deadline: DeadlineEntry,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// Which units a deliverable applies to.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+pub enum UnitsSpec {
+    #[default]
+    #[serde(skip)]
+    All,
+    /// "all"
+    Keyword(String),
+    List(Vec<String>),
+    Group {
+        group: String,
+    },
+}
+
+/// When a deliverable is due.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, untagged)]
+pub enum DeadlineEntry {
+    /// A fixed time for everyone: `{ at = "2025-05-23T16:00" }` (16时前).
+    Fixed { at: String },
+    /// N working days after the unit's activity ends:
+    /// `{ workdays_after_activity = 5, time = "24:00" }`.
+    AfterActivity {
+        workdays_after_activity: u32,
+        #[serde(default = "end_of_day")]
+        time: String,
+    },
+}
+
+fn end_of_day() -> String {
+    "24:00".to_string()
+}
+
+/// `[[extensions]]`: more time for one unit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtensionEntry {
+    pub unit: String,
+    /// Only this deliverable (all when absent).
+    #[serde(default)]
+    pub deliverable: Option<String>,
+    /// A new deadline ("2025-06-20T17:00") …
+    #[serde(default)]
+    pub until: Option<String>,
+    /// … or this many extra working days.
+    #[serde(default)]
+    pub extra_workdays: Option<u32>,
+    /// Why (shown in the report).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+impl CampaignFile {
+    /// Parses campaign.toml text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<CampaignFile, super::CampaignError> {
+        toml::from_str(text).map_err(|e| super::CampaignError::Toml {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,331 @@
+//! The units of a campaign and how their names are recognised.
+//!
+//! A unit has the canonical name the schedule uses, aliases from the
+//! campaign file (县卫生健康局 = 县卫健局), a few conservative automatic
+//! aliases (县公安局 → 公安局, 潭溪镇人民政府 → 潭溪镇), and contacts.
+//! Recognition finds names inside a folder name, file name or sender; a
+//! text naming two units, or a name shared by two units, is ambiguous and
+//! never guessed.
+
+use std::collections::BTreeMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::schedule::Contact;
+
+/// One unit of the campaign.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Canonical name, as in the schedule.
+    pub name: String,
+    /// Aliases from the campaign file.
+    pub aliases: Vec<String>,
+    pub contacts: Vec<Contact>,
+}
+
+impl Unit {
+    /// Every e-mail address of the unit's contacts.
+    pub fn emails(&self) -> impl Iterator<Item = &str> {
+        self.contacts.iter().filter_map(|c| c.email.as_deref())
+    }
+}
+
+/// How a name was recognised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameSource {
+    Canonical,
+    Alias,
+    Automatic,
+}
+
+/// The result of looking for a unit in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// Exactly one unit; the text that matched and how.
+    Unit {
+        unit: usize,
+        matched: String,
+        source: NameSource,
+    },
+    /// Several units could be meant.
+    Ambiguous {
+        matched: String,
+        units: Vec<usize>,
+    },
+    None,
+}
+
+/// The units and an index of every name they go by.
+#[derive(Debug, Clone)]
+pub struct Roster {
+    pub units: Vec<Unit>,
+    /// Each key (normalised name) and the units it may mean.
+    keys: Vec<(String, Vec<usize>, NameSource)>,
+    matcher: AhoCorasick,
+    emails: BTreeMap<String, usize>,
+}
+
+/// A name clash the office must resolve in campaign.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterError(pub String);
+
+impl Roster {
+    /// Builds the roster. Explicit aliases that clash are errors; automatic
+    /// aliases that clash are kept as ambiguous keys.
+    pub fn new(units: Vec<Unit>) -> Result<Roster, RosterError> {
+        let mut map: BTreeMap<String, (Vec<usize>, NameSource)> = BTreeMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            let explicit = std::iter::once((unit.name.as_str(), NameSource::Canonical))
+                .chain(unit.aliases.iter().map(|a| (a.as_str(), NameSource::Alias)));
+            for (name, source) in explicit {
+                let key = normalize(name);
+                if key.is_empty() {
+                    continue;
+                }
+                let entry = map.entry(key.clone()).or_insert((Vec::new(), source));
+                if let Some(&other) = entry.0.iter().find(|&&u| u != i) {
+                    if entry.1 != NameSource::Automatic {
+                        return Err(RosterError(format!(
+                            "名称“{name}”同时属于“{}”和“{}”，请在campaign.toml中修改别名",
+                            units[other].name, unit.name
+                        )));
+                    }
+                    // An explicit name beats another unit's automatic alias.
+                    *entry = (vec![i], source);
+                } else if !entry.0.contains(&i) {
+                    entry.0.push(i);
+                    entry.1 = source;
+                }
+            }
+        }
+        for (i, unit) in units.iter().enumerate() {
+            for auto in automatic_aliases(&unit.name) {
+                let entry = map
+                    .entry(normalize(&auto))
+                    .or_insert((Vec::new(), NameSource::Automatic));
+                if entry.1 == NameSource::Automatic && !entry.0.contains(&i) {
+                    entry.0.push(i);
+                    // 民政局 may as well mean 州民政局: any other unit whose
+                    // name ends with the shortened name makes it ambiguous.
+                    for (j, other) in units.iter().enumerate() {
+                        if j != i && other.name.ends_with(&auto) && !entry.0.contains(&j) {
+                            entry.0.push(j);
+                        }
+                    }
+                }
+            }
+        }
+        let keys: Vec<(String, Vec<usize>, NameSource)> =
+            map.into_iter().map(|(k, (u, s))| (k, u, s)).collect();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(keys.iter().map(|(k, _, _)| k))
+            .map_err(|e| RosterError(format!("单位名称索引无法建立: {e}")))?;
+        let mut emails = BTreeMap::new();
+        for (i, unit) in units.iter().enumerate() {
+            for email in unit.emails() {
+                emails.insert(email.to_ascii_lowercase(), i);
+            }
+        }
+        Ok(Roster {
+            units,
+            keys,
+            matcher,
+            emails,
+        })
+    }
+
+    /// The unit with this canonical name or alias.
+    pub fn by_name(&self, name: &str) -> Option<usize> {
+        match self.find_in(name) {
+            Found::Unit { unit, matched, .. } if matched == normalize(name) => Some(unit),
+            _ => None,
+        }
+    }
+
+    /// The unit whose contact has this address.
+    pub fn by_email(&self, addr: &str) -> Option<usize> {
+        self.emails.get(&addr.trim().to_ascii_lowercase()).copied()
+    }
+
+    /// Looks for unit names inside `text` (a folder or file name).
+    pub fn find_in(&self, text: &str) -> Found {
+        let hay = normalize(text);
+        let mut units: Vec<usize> = Vec::new();
+        let mut matched: Vec<String> = Vec::new();
+        let mut source = NameSource::Canonical;
+        for m in self.matcher.find_iter(&hay) {
+            let (key, candidates, src) = &self.keys[m.pattern().as_usize()];
+            matched.push(key.clone());
+            source = *src;
+            for &u in candidates {
+                if !units.contains(&u) {
+                    units.push(u);
+                }
+            }
+        }
+        match units.as_slice() {
+            [] => Found::None,
+            [unit] => Found::Unit {
+                unit: *unit,
+                matched: matched.join("、"),
+                source,
+            },
+            _ => Found::Ambiguous {
+                matched: matched.join("、"),
+                units,
+            },
+        }
+    }
+}
+
+/// Conservative automatic aliases: without the leading 县, and a town's
+/// government by the town's name alone.
+fn automatic_aliases(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(rest) = name.strip_prefix('县')
+        && rest.chars().count() >= 3
+    {
+        out.push(rest.to_string());
+    }
+    for suffix in ["人民政府", "政府"] {
+        if let Some(town) = name.strip_suffix(suffix)
+            && (town.ends_with('镇') || town.ends_with('乡') || town.ends_with("街道"))
+            && town.chars().count() >= 2
+        {
+            out.push(town.to_string());
+            out.push(format!("{town}政府"));
+        }
+    }
+    out.retain(|a| a != name);
+    out
+}
+
+/// The form names are compared in: no spaces or punctuation, ASCII folded.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !is_punct(*c))
+        .map(|c| match c {
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '"'
+            | '\''
+            | '‘'
+            | '’'
+            | '《'
+            | '》'
+            | '·'
+            | '•'
+            | '・'
+            | '（'
+            | '）'
+            | '('
+            | ')'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(name: &str, aliases: &[&str]) -> Unit {
+        Unit {
+            name: name.to_string(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            contacts: Vec::new(),
+        }
+    }
+
+    fn roster() -> Roster {
+        Roster::new(vec![
+            unit("县卫生健康局", &["县卫健局"]),
+            unit("县住房和城乡建设局", &["县住建局"]),
+            unit("湘西州生态环境局泸溪分局", &["生态环境局泸溪分局"]),
+            unit("县公安局", &[]),
+            unit("县公安局交警大队", &[]),
+            unit("潭溪镇人民政府", &[]),
+            unit("县民政局", &[]),
+            unit("州民政局", &[]),
+        ])
+        .unwrap()
+    }
+
+    fn found(r: &Roster, text: &str) -> Option<&'static str> {
+        const NAMES: [&str; 8] = [
+            "县卫生健康局",
+            "县住房和城乡建设局",
+            "湘西州生态环境局泸溪分局",
+            "县公安局",
+            "县公安局交警大队",
+            "潭溪镇人民政府",
+            "县民政局",
+            "州民政局",
+        ];
+        match r.find_in(text) {
+            Found::Unit { unit, .. } => Some(NAMES[unit]),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn full_and_abbreviated_names() {
+        let r = roster();
+        assert_eq!(found(&r, "县卫健局活动总结.docx"), Some("县卫生健康局"));
+        assert_eq!(found(&r, "县卫生健康局"), Some("县卫生健康局"));
+        assert_eq!(found(&r, "县住建局_照片1.jpg"), Some("县住房和城乡建设局"));
+        assert_eq!(
+            found(&r, "生态环境局泸溪分局总结"),
+            Some("湘西州生态环境局泸溪分局")
+        );
+        assert_eq!(found(&r, "潭溪镇"), Some("潭溪镇人民政府"));
+        assert_eq!(found(&r, "卫生健康局 活动照片"), Some("县卫生健康局"));
+    }
+
+    #[test]
+    fn the_longest_name_wins_over_a_name_inside_it() {
+        let r = roster();
+        assert_eq!(
+            found(&r, "县公安局交警大队总结.docx"),
+            Some("县公安局交警大队")
+        );
+        assert_eq!(found(&r, "县公安局总结.docx"), Some("县公安局"));
+    }
+
+    #[test]
+    fn ambiguity_is_reported_not_guessed() {
+        let r = roster();
+        // 民政局 is the automatic alias of two units.
+        assert!(matches!(
+            r.find_in("民政局活动照片.jpg"),
+            Found::Ambiguous { .. }
+        ));
+        // Two units named in one file name.
+        assert!(matches!(
+            r.find_in("县公安局与县卫健局联合活动.docx"),
+            Found::Ambiguous { .. }
+        ));
+        assert_eq!(r.find_in("县气象局活动照片.jpg"), Found::None);
+    }
+
+    #[test]
+    fn clashing_explicit_aliases_are_an_error() {
+        let err = Roster::new(vec![
+            unit("县财政局", &["财政"]),
+            unit("县税务局", &["财政"]),
+        ]);
+        assert!(err.unwrap_err().0.contains("财政"));
+    }
+}
