@@ -14,7 +14,10 @@
 //! [`pipeline`] strings the stages together for `baosong run`; every stage
 //! can be used and tested on its own.
 
+pub mod assess;
 pub mod campaign;
 pub mod inspect;
+pub mod intake;
+pub mod ledger;
 pub mod model;
 pub mod report;

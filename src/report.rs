@@ -161,3 +161,18 @@ pub struct FileLine {
     pub unit: Option<String>,
     pub reason: String,
 }
+
+/// A time as reports show it, with its zone: "2025年6月9日 16:00".
+/// Midnight deadlines read as the end of the previous day ("6月9日 24:00").
+pub fn format_time<Tz: chrono::TimeZone>(t: chrono::DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    use chrono::Timelike;
+    let naive = t.naive_local();
+    if naive.hour() == 0 && naive.minute() == 0 && naive.second() == 0 {
+        let day = naive.date() - chrono::Days::new(1);
+        return format!("{} 24:00", day.format("%Y年%-m月%-d日"));
+    }
+    naive.format("%Y年%-m月%-d日 %H:%M").to_string()
+}

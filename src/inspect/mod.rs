@@ -63,3 +63,8 @@ pub fn inspect(_name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
         derived_jpeg: None,
     }
 }
+
+/// [`inspect`] for an entry found `depth` containers deep.
+pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, _depth: u32) -> Inspected {
+    inspect(name, bytes, limits)
+}

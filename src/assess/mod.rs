@@ -1,0 +1,456 @@
+//! Stage 4, assess: per unit, per activity and per deliverable, is it
+//! complete, and on time, at the clock?
+//!
+//! Input is the campaign and every recorded version (from the ledger);
+//! output is a plain [`Assessment`]. Nothing here reads the inbox or writes
+//! anything, so an assessment can be recomputed for any clock.
+//!
+//! The rules:
+//! - a file counts when its latest version is not rejected and it is still
+//!   in the inbox; photos also must not be flagged (too small, a screenshot,
+//!   taken far from the activity, a near-duplicate of another photo of the
+//!   unit); byte-identical files count once;
+//! - a deliverable is complete when `min_count` files count; it was
+//!   completed when the last of the first `min_count` of them arrived, so a
+//!   later correction of an on-time file does not make it late;
+//! - states: complete before the deadline → 按时报送, after → 逾期报送;
+//!   some files but too few → 材料不全; only rejected files → 材料不合格;
+//!   nothing → 待报送 before the deadline, 逾期未报 after it.
+
+mod classify;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::campaign::calendar::Coverage;
+use crate::campaign::{Campaign, roster::Roster};
+use crate::inspect::{Category, Content, Inspection, Verdict};
+use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
+use crate::ledger::VersionRow;
+use crate::model::State;
+
+pub use classify::ActivityBasis;
+
+/// Photos whose long edge is shorter than this are too small to print.
+pub const MIN_PHOTO_EDGE: u32 = 640;
+/// A photo taken more than this many days outside the activity is flagged.
+pub const PHOTO_DATE_TOLERANCE_DAYS: u64 = 7;
+/// dHash distance at or below which two photos are near-duplicates.
+pub const NEAR_DUPLICATE_BITS: u32 = 6;
+
+/// The assessment of a whole campaign at a clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub clock: DateTime<FixedOffset>,
+    /// One per scheduled activity, in schedule order.
+    pub activities: Vec<ActivityStatus>,
+    /// Every current file (latest version of each path), in path order.
+    pub files: Vec<FileStatus>,
+    /// Questions for the office: ambiguous names, rows not understood, …
+    pub questions: Vec<String>,
+    /// Warnings about the assessment itself (calendar coverage, …).
+    pub warnings: Vec<String>,
+}
+
+/// One activity of one unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityStatus {
+    /// Index into `campaign.activities`.
+    pub activity: usize,
+    pub unit: usize,
+    pub items: Vec<ItemStatus>,
+    /// The worst state among the items.
+    pub overall: State,
+}
+
+/// One deliverable of one activity.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemStatus {
+    /// Index into `campaign.deliverables`.
+    pub deliverable: usize,
+    pub state: State,
+    pub due: Option<DateTime<FixedOffset>>,
+    /// When the deliverable became complete.
+    pub completed: Option<DateTime<FixedOffset>>,
+    pub late_workdays: Option<i64>,
+    /// Usable files counted (distinct contents).
+    pub counted: usize,
+    pub needed: usize,
+    /// One line in Chinese: what the state means here.
+    pub detail: String,
+    /// Indexes into `Assessment::files` of the files attributed here.
+    pub files: Vec<usize>,
+}
+
+/// A file and what the assessment made of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileStatus {
+    pub path: String,
+    pub version_id: i64,
+    pub batch_id: i64,
+    /// How many versions this path has had.
+    pub versions: usize,
+    pub hash: String,
+    pub size: u64,
+    pub arrived: DateTime<FixedOffset>,
+    pub inspection: Inspection,
+    pub gone: bool,
+    pub unit: Option<usize>,
+    /// How the unit was found, or why none was.
+    pub unit_note: String,
+    pub deliverable: Option<usize>,
+    pub activity: Option<usize>,
+    /// Counts toward its deliverable.
+    pub counted: bool,
+    /// Why it does not count, or what the office should know.
+    pub flags: Vec<String>,
+    /// A photo found inside a Word document.
+    pub embedded: bool,
+}
+
+impl FileStatus {
+    /// File name without folders.
+    pub fn name(&self) -> &str {
+        self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
+    }
+
+    /// Assigned to no unit.
+    pub fn unassigned(&self) -> bool {
+        self.unit.is_none()
+    }
+}
+
+/// The latest version of every path, with its version count.
+fn current_versions(versions: &[VersionRow]) -> Vec<(&VersionRow, usize)> {
+    let mut latest: BTreeMap<&str, (&VersionRow, usize)> = BTreeMap::new();
+    for v in versions {
+        let entry = latest.entry(v.path.as_str()).or_insert((v, 0));
+        entry.1 += 1;
+        if v.version_id > entry.0.version_id {
+            entry.0 = v;
+        }
+    }
+    latest.into_values().collect()
+}
+
+/// The path of the container an entry is in.
+fn container_of(path: &str) -> Option<&str> {
+    path.rfind(ENTRY_SEP).map(|i| &path[..i])
+}
+
+/// Assesses the campaign at `clock` from the recorded versions.
+pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<FixedOffset>) -> Assessment {
+    let roster: &Roster = &campaign.roster;
+    let current = current_versions(versions);
+    let by_path: HashMap<&str, &VersionRow> = current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
+    let mut questions: Vec<String> = campaign.schedule_problems.iter().map(|p| p.to_string()).collect();
+    let mut warnings = Vec::new();
+
+    // 1. Every file: unit, deliverable, activity.
+    let mut files: Vec<FileStatus> = Vec::new();
+    for (v, count) in &current {
+        let is_container = matches!(v.inspection.content, Content::Container(_));
+        if is_container && v.inspection.verdict != Verdict::Reject {
+            continue; // its entries are the submissions
+        }
+        let mail = mail_context(&v.path, &by_path);
+        let identity = identify::identify(
+            roster,
+            &v.path,
+            &MailContext {
+                subject: mail.and_then(|m| m.subject.as_deref()),
+                sender: mail.and_then(|m| m.from_addr.as_deref()),
+            },
+        );
+        let embedded = container_of(&v.path)
+            .and_then(|c| by_path.get(c))
+            .is_some_and(|c| matches!(c.inspection.content, Content::Document(_)));
+        let (unit, unit_note) = match &identity {
+            Identity::Unit { unit, basis } => (Some(*unit), basis.describe()),
+            Identity::Ambiguous { text, units } => {
+                let names: Vec<&str> = units.iter().map(|&u| roster.units[u].name.as_str()).collect();
+                let note = format!("“{text}”可能指{}，无法确定单位", names.join("、"));
+                questions.push(format!("{}: {note}，请在campaign.toml中为单位补充别名或更正文件名", v.path));
+                (None, note)
+            }
+            Identity::Unknown => (None, "未能识别所属单位".to_string()),
+        };
+        files.push(FileStatus {
+            path: v.path.clone(),
+            version_id: v.version_id,
+            batch_id: v.batch_id,
+            versions: *count,
+            hash: v.hash.clone(),
+            size: v.size,
+            arrived: v.arrived_at,
+            inspection: v.inspection.clone(),
+            gone: v.gone,
+            unit,
+            unit_note,
+            deliverable: None,
+            activity: None,
+            counted: false,
+            flags: Vec::new(),
+            embedded,
+        });
+    }
+    for f in files.iter_mut() {
+        let Some(unit) = f.unit else { continue };
+        let choice = classify::deliverable(campaign, unit, &f.path, &f.inspection);
+        f.deliverable = match choice {
+            classify::Choice::Deliverable(d) => Some(d),
+            classify::Choice::NoneAccepts => {
+                if !f.embedded {
+                    f.flags.push(format!("不属于任何报送材料（{}）", f.inspection.kind.label()));
+                }
+                None
+            }
+            classify::Choice::Undecided(ds) => {
+                let names: Vec<&str> = ds.iter().map(|&d| campaign.deliverables[d].name.as_str()).collect();
+                f.flags.push(format!("无法判断属于{}中的哪一项，请在文件名中注明", names.join("或")));
+                None
+            }
+        };
+        let dates = file_dates(&f.inspection);
+        let arrived = f.arrived.date_naive();
+        if let Some((a, basis)) = classify::activity(campaign, unit, &f.path, &f.inspection, &dates, arrived) {
+            f.activity = Some(a);
+            if basis == ActivityBasis::Arrival {
+                f.flags.push(format!("按报送时间归入“{}”", campaign.activities[a].theme));
+            }
+        }
+    }
+    flag_photos(campaign, &mut files);
+    flag_foreign_summaries(campaign, &mut files);
+
+    // 2. Every activity and deliverable.
+    let mut activities = Vec::new();
+    let mut guessed_years = std::collections::BTreeSet::new();
+    for (ai, activity) in campaign.activities.iter().enumerate() {
+        let mut items = Vec::new();
+        for (di, deliverable) in campaign.deliverables.iter().enumerate() {
+            if !deliverable.units.contains(&activity.unit) {
+                continue;
+            }
+            let mine: Vec<usize> = files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.activity == Some(ai) && f.deliverable == Some(di) && !f.gone)
+                .map(|(i, _)| i)
+                .collect();
+            let schedule_end = mine
+                .iter()
+                .filter_map(|&i| match &files[i].inspection.content {
+                    Content::Spreadsheet(w) if files[i].inspection.verdict != Verdict::Reject => {
+                        w.activity_dates.map(|(_, end)| end)
+                    }
+                    _ => None,
+                })
+                .max();
+            let due = campaign.due(deliverable, activity, schedule_end);
+            if let Some(d) = &due
+                && d.coverage == Coverage::Guessed
+            {
+                guessed_years.insert(d.at.date_naive().format("%Y").to_string());
+            }
+            let due_at = due.as_ref().map(|d| d.at.fixed_offset());
+            items.push(item_status(campaign, &mut files, &mine, di, due_at, clock));
+            if due.is_none() {
+                questions.push(format!(
+                    "{}“{}”的开展时间“{}”无法识别，{}的截止时间无法计算",
+                    campaign.roster.units[activity.unit].name, activity.theme, activity.time_text, deliverable.name
+                ));
+            }
+        }
+        let overall = items.iter().map(|i| i.state).max().unwrap_or(State::OnTime);
+        activities.push(ActivityStatus {
+            activity: ai,
+            unit: activity.unit,
+            items,
+            overall,
+        });
+    }
+    for year in guessed_years {
+        warnings.push(format!(
+            "{year}年的官方节假日安排不在日历数据中，该年的截止时间暂按周一至周五推算；请在campaign.toml的 paths.calendar 中补充该年日历"
+        ));
+    }
+    Assessment {
+        clock,
+        activities,
+        files,
+        questions,
+        warnings,
+    }
+}
+
+/// The e-mail a file came in, if it did.
+fn mail_context<'a>(path: &str, by_path: &HashMap<&str, &'a VersionRow>) -> Option<&'a crate::inspect::EmailMeta> {
+    let mut p = path;
+    while let Some(c) = container_of(p) {
+        if let Some(v) = by_path.get(c)
+            && let Content::Container(meta) = &v.inspection.content
+            && let Some(m) = &meta.email
+        {
+            return Some(m);
+        }
+        p = c;
+    }
+    None
+}
+
+/// Dates a file states about the activity (photo taken, schedule dates).
+fn file_dates(inspection: &Inspection) -> Vec<NaiveDate> {
+    match &inspection.content {
+        Content::Photo(p) => p.taken.map(|t| t.date()).into_iter().collect(),
+        Content::Spreadsheet(w) => w.activity_dates.map(|(a, b)| vec![a, b]).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Flags photos that should not count toward a minimum.
+fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
+    let mut seen_hash: HashMap<(usize, String), usize> = HashMap::new();
+    let mut hashes: Vec<(usize, u64, usize)> = Vec::new(); // (unit, phash, file)
+    for i in 0..files.len() {
+        let f = &files[i];
+        let (Some(unit), Content::Photo(photo)) = (f.unit, &f.inspection.content) else {
+            continue;
+        };
+        if f.inspection.verdict == Verdict::Reject {
+            continue;
+        }
+        let mut flags = Vec::new();
+        if photo.width.max(photo.height) < MIN_PHOTO_EDGE {
+            flags.push(format!("照片分辨率过低（{}×{}），不计入张数", photo.width, photo.height));
+        }
+        if photo.screenshot {
+            flags.push("疑似截图，不计入张数".to_string());
+        }
+        if let (Some(taken), Some(a)) = (photo.taken, f.activity.map(|a| &campaign.activities[a]))
+            && let Some(t) = &a.time
+        {
+            let d = taken.date();
+            let lo = t.start - Days::new(PHOTO_DATE_TOLERANCE_DAYS);
+            let hi = t.end + Days::new(PHOTO_DATE_TOLERANCE_DAYS);
+            if d < lo || d > hi {
+                flags.push(format!("拍摄日期{}与活动时间（{}）相差较远，不计入张数", d, t.text));
+            }
+        }
+        if let Some(&first) = seen_hash.get(&(unit, f.hash.clone())) {
+            flags.push(format!("与{}内容相同，只计一次", files[first].name()));
+        } else if let Some(ph) = photo.phash {
+            if let Some(&(_, _, j)) = hashes
+                .iter()
+                .find(|(u, h, _)| *u == unit && (h ^ ph).count_ones() <= NEAR_DUPLICATE_BITS)
+            {
+                flags.push(format!("与{}几乎相同（连拍或重复），不计入张数", files[j].name()));
+            }
+            if flags.is_empty() {
+                hashes.push((unit, ph, i));
+            }
+        }
+        if flags.is_empty() {
+            seen_hash.insert((unit, f.hash.clone()), i);
+        } else {
+            files[i].flags.extend(flags);
+        }
+    }
+}
+
+/// Flags summaries whose title names another unit than the one filed under.
+fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileStatus]) {
+    for f in files.iter_mut() {
+        let (Some(unit), Some(title)) = (f.unit, classify::title_of(&f.inspection)) else {
+            continue;
+        };
+        if let crate::campaign::roster::Found::Unit { unit: named, .. } = campaign.roster.find_in(title)
+            && named != unit
+        {
+            f.flags.push(format!(
+                "文中标题写的是“{}”，与报送单位“{}”不一致，请核实",
+                campaign.roster.units[named].name, campaign.roster.units[unit].name
+            ));
+        }
+    }
+}
+
+/// Whether a file counts toward its deliverable.
+fn usable(f: &FileStatus) -> bool {
+    f.inspection.verdict != Verdict::Reject
+        && !f.gone
+        && !(f.inspection.kind.category() == Category::Photo
+            && f.flags.iter().any(|fl| fl.contains("不计入") || fl.contains("只计一次")))
+}
+
+fn item_status(
+    campaign: &Campaign,
+    files: &mut [FileStatus],
+    mine: &[usize],
+    deliverable: usize,
+    due: Option<DateTime<FixedOffset>>,
+    clock: DateTime<FixedOffset>,
+) -> ItemStatus {
+    let d = &campaign.deliverables[deliverable];
+    let mut usable_files: Vec<usize> = mine.iter().copied().filter(|&i| usable(&files[i])).collect();
+    usable_files.sort_by_key(|&i| files[i].arrived);
+    for &i in &usable_files {
+        files[i].counted = true;
+    }
+    let counted = usable_files.len();
+    let rejected: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|&i| files[i].inspection.verdict == Verdict::Reject)
+        .collect();
+    let completed = (counted >= d.min_count).then(|| files[usable_files[d.min_count - 1]].arrived);
+    let cal = &campaign.calendar;
+    let tz = clock.timezone();
+    let fmt = |t: DateTime<FixedOffset>| crate::report::format_time(t.with_timezone(&tz));
+    // The last day on which a file was still on time.
+    let last_day = |due: DateTime<FixedOffset>| (due - chrono::Duration::nanoseconds(1)).date_naive();
+    let (state, late, detail) = match (completed, due) {
+        (Some(done), Some(due)) if done >= due => {
+            let n = cal.workdays_between(last_day(due), done.date_naive()).0;
+            let text = if n == 0 {
+                format!("逾期报送（截止{}，{}送达）", fmt(due), fmt(done))
+            } else {
+                format!("逾期{n}个工作日报送（截止{}）", fmt(due))
+            };
+            (State::Late, Some(n), text)
+        }
+        (Some(done), _) => (State::OnTime, None, format!("已按时报送（{}送达）", fmt(done))),
+        (None, _) if counted > 0 => {
+            let unit = if d.accept.contains(&Category::Photo) { "张" } else { "份" };
+            (
+                State::Incomplete,
+                None,
+                format!("{}{counted}{unit}，需至少{}{unit}", d.name, d.min_count),
+            )
+        }
+        (None, _) if !rejected.is_empty() => {
+            let f = &files[rejected[rejected.len() - 1]];
+            let reason = f.inspection.reason.clone().unwrap_or_else(|| "文件无法使用".into());
+            (State::Invalid, None, format!("{}: {reason}", f.name()))
+        }
+        (None, Some(due)) if clock >= due => {
+            let n = cal.workdays_between(last_day(due), clock.date_naive()).0;
+            (State::Overdue, Some(n), format!("逾期未报（截止{}）", fmt(due)))
+        }
+        (None, Some(due)) => (State::Pending, None, format!("待报送，截止{}", fmt(due))),
+        (None, None) => (State::Pending, None, "待报送（截止时间无法计算）".to_string()),
+    };
+    ItemStatus {
+        deliverable,
+        state,
+        due,
+        completed,
+        late_workdays: late,
+        counted,
+        needed: d.min_count,
+        detail,
+        files: mine.to_vec(),
+    }
+}

@@ -1,0 +1,182 @@
+//! Working out which unit a file belongs to.
+//!
+//! In order: a folder name on the file's path (a folder per unit), a unit
+//! name or alias in a file name (including an archive's or e-mail's own
+//! name), the subject of the e-mail it came in, and last the e-mail's
+//! sender address in the roster. The first component that names exactly
+//! one unit decides. When none does but one named several, the file is
+//! ambiguous; the office resolves that in campaign.toml.
+
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::roster::{Found, Roster};
+
+/// Separates a container's path from the path of an entry inside it.
+pub const ENTRY_SEP: &str = "!/";
+
+/// How a file's unit was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", content = "text", rename_all = "snake_case")]
+pub enum Basis {
+    Folder(String),
+    FileName(String),
+    Subject(String),
+    Sender(String),
+}
+
+impl Basis {
+    /// Chinese explanation for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Basis::Folder(t) => format!("按文件夹“{t}”"),
+            Basis::FileName(t) => format!("按文件名中的“{t}”"),
+            Basis::Subject(t) => format!("按邮件主题中的“{t}”"),
+            Basis::Sender(t) => format!("按发件人{t}"),
+        }
+    }
+}
+
+/// Which unit a file belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Unit { unit: usize, basis: Basis },
+    Ambiguous { text: String, units: Vec<usize> },
+    Unknown,
+}
+
+/// What is known of the e-mail a file came in, if it did.
+#[derive(Debug, Clone, Default)]
+pub struct MailContext<'a> {
+    pub subject: Option<&'a str>,
+    pub sender: Option<&'a str>,
+}
+
+/// Identifies the unit of the file at `path` (relative to the inbox, with
+/// [`ENTRY_SEP`] between a container and its entries).
+pub fn identify(roster: &Roster, path: &str, mail: &MailContext) -> Identity {
+    let mut ambiguous: Option<Identity> = None;
+    let mut consider = |found: Found, basis: fn(String) -> Basis| -> Option<Identity> {
+        match found {
+            Found::Unit { unit, matched, .. } => Some(Identity::Unit {
+                unit,
+                basis: basis(matched),
+            }),
+            Found::Ambiguous { matched, units } => {
+                ambiguous.get_or_insert(Identity::Ambiguous {
+                    text: matched,
+                    units,
+                });
+                None
+            }
+            Found::None => None,
+        }
+    };
+    let parts: Vec<&str> = path
+        .split(ENTRY_SEP)
+        .flat_map(|p| p.split('/'))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let (file_name, folders) = parts.split_last().map_or((path, &[][..]), |(l, f)| (*l, f));
+    // Folders first (a container's own name is a file name, handled below).
+    let container_names: Vec<&str> = path
+        .split(ENTRY_SEP)
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .collect();
+    for folder in folders.iter().filter(|f| !container_names.contains(f)) {
+        if let Some(id) = consider(roster.find_in(folder), Basis::Folder) {
+            return id;
+        }
+    }
+    for name in container_names.iter().chain(std::iter::once(&file_name)) {
+        if let Some(id) = consider(roster.find_in(stem(name)), Basis::FileName) {
+            return id;
+        }
+    }
+    if let Some(subject) = mail.subject
+        && let Some(id) = consider(roster.find_in(subject), Basis::Subject)
+    {
+        return id;
+    }
+    if let Some(sender) = mail.sender
+        && let Some(unit) = roster.by_email(sender)
+    {
+        return Identity::Unit {
+            unit,
+            basis: Basis::Sender(sender.to_string()),
+        };
+    }
+    ambiguous.unwrap_or(Identity::Unknown)
+}
+
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::campaign::roster::Unit;
+    use crate::campaign::schedule::Contact;
+
+    fn roster() -> Roster {
+        let unit = |name: &str, aliases: &[&str], email: Option<&str>| Unit {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            contacts: email
+                .map(|e| Contact {
+                    email: Some(e.into()),
+                    ..Contact::default()
+                })
+                .into_iter()
+                .collect(),
+        };
+        Roster::new(vec![
+            unit("县卫生健康局", &["县卫健局"], None),
+            unit("县林业局", &[], Some("lyj@example.gov.cn")),
+            unit("县民政局", &[], None),
+            unit("州民政局", &[], None),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn folder_then_file_name_then_subject_then_sender() {
+        let r = roster();
+        let none = MailContext::default();
+        let unit_of = |id: Identity| match id {
+            Identity::Unit { unit, basis } => Some((unit, basis)),
+            _ => None,
+        };
+        assert_eq!(
+            unit_of(identify(&r, "县卫健局/照片/1.jpg", &none)),
+            Some((0, Basis::Folder("县卫健局".into())))
+        );
+        assert_eq!(
+            unit_of(identify(&r, "县林业局活动总结.docx", &none)),
+            Some((1, Basis::FileName("县林业局".into())))
+        );
+        assert_eq!(
+            unit_of(identify(&r, "县林业局材料.zip!/照片/2.jpg", &none)),
+            Some((1, Basis::FileName("县林业局".into())))
+        );
+        let mail = MailContext {
+            subject: Some("关于报送活动材料"),
+            sender: Some("LYJ@example.gov.cn"),
+        };
+        assert_eq!(
+            unit_of(identify(&r, "报送.eml!/总结.docx", &mail)).map(|u| u.0),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_names_are_not_guessed() {
+        let r = roster();
+        let none = MailContext::default();
+        assert!(matches!(
+            identify(&r, "民政局/总结.docx", &none),
+            Identity::Ambiguous { .. }
+        ));
+        assert_eq!(identify(&r, "县气象局照片.jpg", &none), Identity::Unknown);
+    }
+}

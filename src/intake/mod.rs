@@ -1,0 +1,312 @@
+//! Stage 2, intake: scan the inbox (never modifying it), copy each new or
+//! changed file into the content-addressed store, unpack archives and saved
+//! e-mails, inspect every file (in parallel), and record each new version
+//! with its arrival time in the ledger.
+//!
+//! A file still being copied (changed within the settle window, or changed
+//! since the last look) is left for the next batch and reported as
+//! receiving. An unchanged file (same size, mtime and ctime as last time) is
+//! neither read nor hashed again.
+
+pub mod arrival;
+pub mod identify;
+pub mod scan;
+pub mod store;
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::inspect::{self, Content, EmailMeta, Inspection, Limits};
+use crate::ledger::{Ledger, LedgerError, Observed};
+use identify::ENTRY_SEP;
+use store::Store;
+
+/// Something that stopped the intake as a whole (a single bad file never does).
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("无法读取收件箱 {path}: {source}")]
+    Inbox {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// How intake behaves in this batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub settle: Duration,
+    /// The wall-clock time now (settling compares file times with it, even
+    /// when the evaluation clock is set in the past).
+    pub real_now: DateTime<Utc>,
+    /// The evaluation clock.
+    pub clock: DateTime<FixedOffset>,
+    pub limits: Limits,
+}
+
+/// What intake did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Paths with a new version in this batch (entries inside containers included).
+    pub new_versions: Vec<String>,
+    pub unchanged: usize,
+    /// Files still being copied, left for the next batch.
+    pub receiving: Vec<String>,
+    pub ignored: usize,
+    pub outside_links: Vec<String>,
+    /// Files that could not be read at all, with the reason.
+    pub unreadable: Vec<(String, String)>,
+    /// Files whose names were not valid UTF-8.
+    pub lossy_names: Vec<String>,
+    pub gone: usize,
+}
+
+/// A file read and inspected, with the entries found inside it.
+struct Node {
+    hash: String,
+    size: u64,
+    inspection: Inspection,
+    email: Option<EmailMeta>,
+    /// (path inside the container, node)
+    children: Vec<(String, Node)>,
+}
+
+/// The inspect engine's identity: cached inspections made under other
+/// limits or by another version are not reused.
+pub fn engine_id(limits: &Limits) -> String {
+    let json = serde_json::to_string(limits).unwrap_or_default();
+    format!(
+        "{}-{}",
+        env!("CARGO_PKG_VERSION"),
+        &store::hash_bytes(json.as_bytes())[..12]
+    )
+}
+
+/// Reads and inspects one blob (recursing into containers).
+fn inspect_blob(name: &str, bytes: &[u8], store: &Store, engine: &str, limits: &Limits, depth: u32) -> Node {
+    let hash = store::hash_bytes(bytes);
+    if let Some(inspection) = store.cached_inspection(&hash, engine)
+        && !matches!(inspection.content, Content::Container(_))
+    {
+        return Node {
+            hash,
+            size: bytes.len() as u64,
+            inspection,
+            email: None,
+            children: Vec::new(),
+        };
+    }
+    let inspected = inspect::inspect_nested(name, bytes, limits, depth);
+    if let Some(jpeg) = &inspected.derived_jpeg
+        && let Err(e) = store.put_derived(&hash, jpeg)
+    {
+        tracing::warn!("无法保存{name}的缩略照片: {e}");
+    }
+    let email = match &inspected.inspection.content {
+        Content::Container(c) => c.email.clone(),
+        _ => None,
+    };
+    let children = inspected
+        .children
+        .iter()
+        .map(|child| {
+            if let Err(e) = store.put_bytes(&child.bytes) {
+                tracing::warn!("无法保存{name}中的{}: {e}", child.path);
+            }
+            let node = inspect_blob(&child.path, &child.bytes, store, engine, limits, depth + 1);
+            (child.path.clone(), node)
+        })
+        .collect();
+    if inspected.children.is_empty()
+        && let Err(e) = store.put_inspection(&hash, engine, &inspected.inspection)
+    {
+        tracing::warn!("无法缓存{name}的检查结果: {e}");
+    }
+    Node {
+        hash,
+        size: bytes.len() as u64,
+        inspection: inspected.inspection,
+        email,
+        children,
+    }
+}
+
+fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+/// Runs intake for batch `batch`; writes go through `ledger` (the caller
+/// decides the transaction).
+pub fn run(
+    inbox: &std::path::Path,
+    ledger: &Ledger,
+    store: &Store,
+    batch: i64,
+    opts: &Options,
+    progress: &ProgressBar,
+) -> Result<Report, IntakeError> {
+    let found = scan::scan(inbox).map_err(|source| IntakeError::Inbox {
+        path: inbox.display().to_string(),
+        source,
+    })?;
+    let mut report = Report {
+        ignored: found.ignored,
+        outside_links: found.outside_links.clone(),
+        unreadable: found.unreadable.clone(),
+        lossy_names: found
+            .files
+            .iter()
+            .filter(|f| f.lossy_name)
+            .map(|f| f.rel.clone())
+            .collect(),
+        ..Report::default()
+    };
+    let previous = ledger.previous_clock(batch)?;
+    let engine = engine_id(&opts.limits);
+    let mut seen_ids = Vec::new();
+    let mut to_read = Vec::new();
+    for f in &found.files {
+        let observed = Observed {
+            size: f.size,
+            mtime: rfc3339(f.mtime),
+            ctime: rfc3339(f.ctime),
+        };
+        let last_change = f.mtime.max(f.ctime);
+        let settling = (opts.real_now - last_change)
+            .to_std()
+            .map(|age| age < opts.settle)
+            .unwrap_or(true);
+        let was_receiving = ledger.receiving(&f.rel)?;
+        let moved_since = was_receiving
+            .as_ref()
+            .is_some_and(|(size, mtime)| *size != f.size || *mtime != observed.mtime);
+        if settling || moved_since {
+            ledger.set_receiving(&f.rel, Some((f.size, &observed.mtime)), opts.clock)?;
+            report.receiving.push(f.rel.clone());
+            if let Some((id, _, _)) = ledger.latest_version(&f.rel)? {
+                // Keep the previous version counted while the new one arrives.
+                seen_ids.push(ledger.file_id_of_version(id)?);
+            }
+            continue;
+        }
+        let latest = ledger.latest_version(&f.rel)?;
+        if let Some((vid, _, obs)) = &latest
+            && *obs == observed
+        {
+            seen_ids.push(ledger.file_id_of_version(*vid)?);
+            report.unchanged += 1;
+            if was_receiving.is_some() {
+                ledger.set_receiving(&f.rel, None, opts.clock)?;
+            }
+            continue;
+        }
+        to_read.push((f, observed, latest, was_receiving.is_some()));
+    }
+
+    progress.set_length(to_read.len() as u64);
+    progress.set_message("读取并检查文件");
+    let processed: Vec<_> = to_read
+        .par_iter()
+        .map(|(f, _, _, _)| {
+            let result = std::fs::read(&f.abs).map(|bytes| {
+                if let Err(e) = store.put_bytes(&bytes) {
+                    tracing::warn!("无法把 {} 复制到存储区: {e}", f.rel);
+                }
+                inspect_blob(&f.rel, &bytes, store, &engine, &opts.limits, 0)
+            });
+            progress.inc(1);
+            result
+        })
+        .collect();
+
+    for ((f, observed, latest, was_receiving), result) in to_read.iter().zip(processed) {
+        let node = match result {
+            Ok(n) => n,
+            Err(e) => {
+                report.unreadable.push((f.rel.clone(), e.to_string()));
+                continue;
+            }
+        };
+        if *was_receiving {
+            ledger.set_receiving(&f.rel, None, opts.clock)?;
+        }
+        if let Some((vid, hash, _)) = latest
+            && *hash == node.hash
+        {
+            // Same content, new stat (touched or copied over with itself).
+            ledger.touch_version(*vid, observed)?;
+            seen_ids.push(ledger.file_id_of_version(*vid)?);
+            ledger.revive_entries(&f.rel)?;
+            report.unchanged += 1;
+            continue;
+        }
+        let seen = arrival::Seen {
+            birth: f.birth,
+            ctime: f.ctime,
+            changed: latest.is_some(),
+            was_receiving: *was_receiving,
+        };
+        let received = node.email.as_ref().and_then(|e| e.received);
+        let (arrived, basis) = arrival::arrival(seen, received, opts.clock, previous);
+        let file_id = ledger.file_id(&f.rel, None, batch)?;
+        seen_ids.push(file_id);
+        record(ledger, batch, &f.rel, file_id, &node, observed, arrived, basis, &mut report)?;
+    }
+    report.gone = ledger.mark_gone(batch, &seen_ids)?;
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+/// Records a new version of a file and, for containers, of its entries.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    ledger: &Ledger,
+    batch: i64,
+    path: &str,
+    file_id: i64,
+    node: &Node,
+    observed: &Observed,
+    arrived: DateTime<FixedOffset>,
+    basis: arrival::Basis,
+    report: &mut Report,
+) -> Result<(), IntakeError> {
+    ledger.add_version(
+        file_id,
+        batch,
+        &node.hash,
+        node.size,
+        observed,
+        arrived,
+        basis.as_str(),
+        &node.inspection,
+    )?;
+    report.new_versions.push(path.to_string());
+    let mut keep = Vec::new();
+    for (entry, child) in &node.children {
+        let child_path = format!("{path}{ENTRY_SEP}{entry}");
+        keep.push(child_path.clone());
+        let child_id = ledger.file_id(&child_path, Some(file_id), batch)?;
+        let unchanged = ledger
+            .latest_version(&child_path)?
+            .is_some_and(|(_, hash, _)| hash == child.hash);
+        if !unchanged {
+            record(
+                ledger,
+                batch,
+                &child_path,
+                child_id,
+                child,
+                observed,
+                arrived,
+                arrival::Basis::Container,
+                report,
+            )?;
+        }
+    }
+    ledger.mark_entries_gone(batch, path, &keep)?;
+    Ok(())
+}

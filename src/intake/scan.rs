@@ -1,0 +1,169 @@
+//! Walking the inbox. Read-only: nothing here opens a file for writing.
+//!
+//! Hidden, temporary and lock files (`~$x.docx`, `.DS_Store`, `Thumbs.db`,
+//! `*.tmp`, partial downloads) are skipped with a count. Symlinks are
+//! followed only when they lead to a file inside the inbox.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use walkdir::WalkDir;
+
+/// A file found in the inbox, with what the file system says of it.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Path relative to the inbox, with '/' separators.
+    pub rel: String,
+    pub abs: PathBuf,
+    pub size: u64,
+    pub mtime: DateTime<Utc>,
+    pub ctime: DateTime<Utc>,
+    /// Creation time, where the file system records one.
+    pub birth: Option<DateTime<Utc>>,
+    /// The name was not valid UTF-8 (shown with replacement characters).
+    pub lossy_name: bool,
+}
+
+/// What a scan found and what it passed over.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    pub files: Vec<Found>,
+    /// Hidden, temporary and lock files skipped.
+    pub ignored: usize,
+    /// Symlinks leading outside the inbox (or nowhere), by path.
+    pub outside_links: Vec<String>,
+    /// Entries that could not be read, with the reason.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Names that are never submissions.
+pub fn is_ignored(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    name.starts_with('.')
+        || name.starts_with("~$")
+        || name.starts_with(".~lock.")
+        || lower == "thumbs.db"
+        || lower == "desktop.ini"
+        || [".tmp", ".part", ".crdownload", ".filepart", ".partial", ".download", "~"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}
+
+/// Walks `inbox` and lists the files in it, sorted by path.
+pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
+    let root = inbox.canonicalize()?;
+    let mut scan = Scan::default();
+    let walker = WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_of(&root, p).0)
+                    .unwrap_or_default();
+                scan.unreadable.push((path, e.to_string()));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if is_ignored(&name) {
+            if entry.file_type().is_file() || entry.file_type().is_symlink() {
+                scan.ignored += 1;
+            }
+            continue;
+        }
+        let (rel, lossy_name) = rel_of(&root, entry.path());
+        let meta = if entry.file_type().is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&root) && target.is_file() => {
+                    std::fs::metadata(&target)
+                }
+                _ => {
+                    scan.outside_links.push(rel);
+                    continue;
+                }
+            }
+        } else if entry.file_type().is_file() {
+            entry.metadata().map_err(std::io::Error::other)
+        } else {
+            continue;
+        };
+        let meta = match meta {
+            Ok(m) => m,
+            Err(e) => {
+                scan.unreadable.push((rel, e.to_string()));
+                continue;
+            }
+        };
+        scan.files.push(Found {
+            rel,
+            abs: entry.path().to_path_buf(),
+            size: meta.len(),
+            mtime: from_unix(meta.mtime(), meta.mtime_nsec()),
+            ctime: from_unix(meta.ctime(), meta.ctime_nsec()),
+            birth: meta.created().ok().map(from_system),
+            lossy_name,
+        });
+    }
+    Ok(scan)
+}
+
+fn rel_of(root: &Path, path: &Path) -> (String, bool) {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let lossy = rel.to_str().is_none();
+    let text = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    (text, lossy)
+}
+
+fn from_unix(secs: i64, nsecs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, nsecs.clamp(0, 999_999_999) as u32).unwrap_or_default()
+}
+
+fn from_system(t: SystemTime) -> DateTime<Utc> {
+    t.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_and_temp_files_are_not_submissions() {
+        for name in ["~$活动总结.docx", ".DS_Store", "Thumbs.db", "a.tmp", "照片.jpg.part", ".~lock.x.docx#"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        for name in ["活动总结.docx", "照片1.jpg", "temp报告.docx"] {
+            assert!(!is_ignored(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn links_outside_the_inbox_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        std::fs::create_dir_all(inbox.join("县林业局")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "x").unwrap();
+        std::fs::write(inbox.join("县林业局/总结.docx"), "x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), inbox.join("link.docx")).unwrap();
+        std::os::unix::fs::symlink(inbox.join("县林业局/总结.docx"), inbox.join("inside.docx"))
+            .unwrap();
+        let scan = scan(&inbox).unwrap();
+        let rels: Vec<&str> = scan.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec!["inside.docx", "县林业局/总结.docx"]);
+        assert_eq!(scan.outside_links, vec!["link.docx"]);
+    }
+}

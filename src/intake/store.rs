@@ -1,0 +1,139 @@
+//! The content-addressed store under the state folder. Every version of
+//! every submitted file is copied here once, named by its BLAKE3 hash, so
+//! reports stay reproducible after a department deletes or changes its
+//! file. Next to the blobs sit what is derived from them: the inspection
+//! (JSON, per inspect engine) and the print-size photo, so a re-run never
+//! re-decodes a photo it has seen.
+//!
+//! Writes go to a temporary file in the same folder and are renamed into
+//! place, so a crash never leaves a half-written blob under a real name.
+
+use std::fs::File;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::inspect::Inspection;
+
+/// The store's folders inside the state folder.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+    /// A dry run reads the store but writes nothing.
+    read_only: bool,
+}
+
+/// The hash of some bytes, as the store names them.
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+impl Store {
+    /// The store under `state_dir`.
+    pub fn new(state_dir: &Path) -> Store {
+        Store {
+            root: state_dir.to_path_buf(),
+            read_only: false,
+        }
+    }
+
+    /// The same store, but writes are skipped (for `--dry-run`).
+    pub fn read_only(mut self) -> Store {
+        self.read_only = true;
+        self
+    }
+
+    fn sharded(&self, folder: &str, hash: &str, ext: &str) -> PathBuf {
+        self.root
+            .join(folder)
+            .join(&hash[..2.min(hash.len())])
+            .join(format!("{hash}{ext}"))
+    }
+
+    /// Where the blob with this hash lives.
+    pub fn blob_path(&self, hash: &str) -> PathBuf {
+        self.sharded("blobs", hash, "")
+    }
+
+    /// Where the print-size JPEG derived from this blob lives.
+    pub fn derived_path(&self, hash: &str) -> PathBuf {
+        self.sharded("derived", hash, ".jpg")
+    }
+
+    fn inspection_path(&self, hash: &str, engine: &str) -> PathBuf {
+        self.sharded("inspections", hash, &format!(".{engine}.json"))
+    }
+
+    /// Copies a file into the store while hashing it; returns the hash and
+    /// the bytes (the caller inspects them without reading the file again).
+    pub fn put_file(&self, path: &Path) -> io::Result<(String, Vec<u8>)> {
+        let mut bytes = Vec::new();
+        File::open(path)?.read_to_end(&mut bytes)?;
+        let hash = self.put_bytes(&bytes)?;
+        Ok((hash, bytes))
+    }
+
+    /// Stores bytes (if not already there) and returns their hash.
+    pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<String> {
+        let hash = hash_bytes(bytes);
+        let dest = self.blob_path(&hash);
+        if !self.read_only && !dest.exists() {
+            write_atomic(&dest, bytes)?;
+        }
+        Ok(hash)
+    }
+
+    /// Reads a stored blob.
+    pub fn read(&self, hash: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.blob_path(hash))
+    }
+
+    /// Stores the print-size JPEG derived from a blob.
+    pub fn put_derived(&self, hash: &str, jpeg: &[u8]) -> io::Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        write_atomic(&self.derived_path(hash), jpeg)
+    }
+
+    /// The cached inspection of a blob by this inspect engine.
+    pub fn cached_inspection(&self, hash: &str, engine: &str) -> Option<Inspection> {
+        let text = std::fs::read(self.inspection_path(hash, engine)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    /// Caches an inspection.
+    pub fn put_inspection(&self, hash: &str, engine: &str, inspection: &Inspection) -> io::Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        let json = serde_json::to_vec(inspection).map_err(io::Error::other)?;
+        write_atomic(&self.inspection_path(hash, engine), &json)
+    }
+}
+
+/// Writes `bytes` to `dest` through a temporary file and a rename.
+pub fn write_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = dest.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_data()?;
+    tmp.persist(dest).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blobs_are_named_by_content_and_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let a = store.put_bytes(b"hello").unwrap();
+        let b = store.put_bytes(b"hello").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(store.read(&a).unwrap(), b"hello");
+        assert!(store.blob_path(&a).starts_with(dir.path().join("blobs")));
+    }
+}

@@ -1,0 +1,82 @@
+//! The ledger's schema and its migrations, applied in order and recorded in
+//! SQLite's `user_version`. A migration is never edited once released: add
+//! a new one.
+
+use rusqlite::Connection;
+
+use super::{LedgerError, Result};
+
+/// Migrations, in order; `MIGRATIONS[i]` takes the schema to version i+1.
+const MIGRATIONS: &[&str] = &[
+    // 1: batches, files and versions, files being copied, assessments.
+    "CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        clock TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'aborted')),
+        snapshot TEXT
+    );
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        parent_id INTEGER REFERENCES files(id),
+        first_batch INTEGER NOT NULL REFERENCES batches(id),
+        gone_batch INTEGER REFERENCES batches(id)
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        hash TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime TEXT NOT NULL,
+        ctime TEXT NOT NULL,
+        arrived_at TEXT NOT NULL,
+        arrival_basis TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        verdict TEXT NOT NULL,
+        reason TEXT,
+        inspection TEXT NOT NULL
+    );
+    CREATE INDEX versions_by_file ON versions (file_id, id);
+    CREATE TABLE receiving (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+    );
+    CREATE TABLE assessments (
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        activity TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        deliverable TEXT NOT NULL,
+        state TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        due TEXT,
+        completed_at TEXT,
+        late_workdays INTEGER,
+        PRIMARY KEY (batch_id, activity, deliverable)
+    );",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database up to [`SCHEMA_VERSION`], one transaction per step.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(LedgerError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
