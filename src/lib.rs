@@ -17,4 +17,5 @@
 pub mod campaign;
 pub mod inspect;
 pub mod model;
+pub mod notify;
 pub mod report;
