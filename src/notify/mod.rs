@@ -3,4 +3,5 @@
 //! through a durable outbox.
 pub mod config;
 pub mod message;
+pub mod outbox;
 pub mod transport;
