@@ -5,3 +5,5 @@ pub mod config;
 pub mod message;
 pub mod outbox;
 pub mod transport;
+pub mod policy;
+pub mod templates;
