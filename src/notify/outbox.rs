@@ -203,6 +203,23 @@ pub fn take_unreported_problems(tx: &Transaction<'_>) -> Result<Vec<OutboxEntry>
     Ok(problems)
 }
 
+/// What was queued at `clock` (this batch), by kind: "回执 3 封".
+pub fn queued_summary(
+    conn: &Connection,
+    clock: DateTime<FixedOffset>,
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, count(*) FROM notify_outbox WHERE created_at = ?1 GROUP BY kind ORDER BY kind",
+    )?;
+    stmt.query_map([clock.to_rfc3339()], |r| {
+        let kind: String = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        let label = Kind::parse(&kind).map_or("邮件", Kind::label);
+        Ok(format!("{label} {n} 封"))
+    })?
+    .collect()
+}
+
 /// One outbox row without its bytes, for listings and reports.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct OutboxEntry {

@@ -163,7 +163,10 @@ pub fn human_size(bytes: u64) -> String {
 
 /// One receipt for the unit's files of this batch; `None` without files or
 /// contacts (the digest lists units without contacts).
-pub fn plan_receipt(input: &ReceiptInput, letterhead: &Letterhead) -> Option<Planned<ReceiptContext>> {
+pub fn plan_receipt(
+    input: &ReceiptInput,
+    letterhead: &Letterhead,
+) -> Option<Planned<ReceiptContext>> {
     if input.files.is_empty() || input.contacts.is_empty() {
         return None;
     }
@@ -586,15 +589,16 @@ pub fn plan_report_mail(
         return None;
     }
     let today = now.date_naive();
-    let (event_key, occasion) = if policy.when_all_complete && input.all_complete && !complete_mail_queued {
-        ("report:complete".to_string(), "全部报齐")
-    } else if policy.on_deadline_days && input.deadline_dates.contains(&today) {
-        (format!("report:{today}"), "截止日")
-    } else if policy.weekdays.iter().any(|w| w.0 == today.weekday()) {
-        (format!("report:{today}"), "每周例行")
-    } else {
-        return None;
-    };
+    let (event_key, occasion) =
+        if policy.when_all_complete && input.all_complete && !complete_mail_queued {
+            ("report:complete".to_string(), "全部报齐")
+        } else if policy.on_deadline_days && input.deadline_dates.contains(&today) {
+            (format!("report:{today}"), "截止日")
+        } else if policy.weekdays.iter().any(|w| w.0 == today.weekday()) {
+            (format!("report:{today}"), "每周例行")
+        } else {
+            return None;
+        };
     let mut files = vec![&input.pdf];
     if policy.attach_docx {
         files.extend(&input.docx);
@@ -781,5 +785,363 @@ impl DigestContext {
             queued: vec!["回执 3 封".into()],
             delivery_problems: vec!["#12 催报 县公安局：550 no such user".into()],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::config::{OfficeHours, WeekdayName};
+    use chrono::Weekday;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn mb(s: &str) -> Mailbox {
+        s.parse().unwrap()
+    }
+
+    fn obligation(activity: &str, deliverable: &str, state: State, due: &str) -> Obligation {
+        Obligation {
+            activity_id: activity.into(),
+            activity: format!("活动{activity}"),
+            deliverable: deliverable.into(),
+            state,
+            due: at(due),
+            due_display: due.into(),
+            detail: "尚未报送".into(),
+        }
+    }
+
+    fn unit(obligations: Vec<Obligation>) -> ReminderInput {
+        ReminderInput {
+            unit: "县民政局".into(),
+            contacts: vec![mb("lianluo@minzheng.example.gov.cn")],
+            obligations,
+        }
+    }
+
+    fn escalation() -> Escalation {
+        Escalation {
+            office: vec![mb("office@luxi.example.gov.cn")],
+            leaders: vec![mb("leader@luxi.example.gov.cn")],
+        }
+    }
+
+    fn plan(
+        policy: &ReminderPolicy,
+        now: &str,
+        input: &ReminderInput,
+        history: &[(String, String, String)],
+    ) -> Result<ReminderPlan, NoReminder> {
+        plan_reminders(
+            policy,
+            &Calendar::builtin(),
+            at(now),
+            input,
+            history,
+            &escalation(),
+            &Letterhead::sample(),
+        )
+    }
+
+    /// Activity on Friday 25 April 2025, due 5 working days later: Tuesday
+    /// 6 May 16:00 (Sunday 27 April is a make-up workday, 1–5 May are the
+    /// May Day holiday). The unit never hands in; the batch runs at 20:00
+    /// every night.
+    #[test]
+    fn nightly_schedule_across_the_2025_may_day_holiday() {
+        let policy = ReminderPolicy::default();
+        let input = unit(vec![obligation(
+            "7",
+            "活动总结",
+            State::Pending,
+            "2025-05-06T16:00:00+08:00",
+        )]);
+        let mut history = Vec::new();
+        let mut sent = Vec::new();
+        let mut day = NaiveDate::from_ymd_opt(2025, 4, 25).unwrap();
+        while day <= NaiveDate::from_ymd_opt(2025, 5, 20).unwrap() {
+            let now = format!("{day}T20:00:00+08:00");
+            match plan(&policy, &now, &input, &history) {
+                Ok(p) => {
+                    assert_eq!(p.planned.event_key, format!("reminder:县民政局:{day}"));
+                    assert_eq!(
+                        p.planned.expires_at,
+                        Some(at(&format!("{}T00:00:00+08:00", day.succ_opt().unwrap())))
+                    );
+                    let cc: Vec<String> =
+                        p.planned.cc.iter().map(|m| m.email.to_string()).collect();
+                    sent.push((day.format("%m-%d").to_string(), p.triggers[0].2.clone(), cc));
+                    history.extend(p.triggers);
+                }
+                Err(why) => {
+                    if matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+                        && day != NaiveDate::from_ymd_opt(2025, 4, 27).unwrap()
+                        || (1..=5).contains(&day.day()) && day.month() == 5
+                    {
+                        assert_eq!(why, NoReminder::NotWorkday, "{day}");
+                    } else {
+                        assert_eq!(why, NoReminder::NothingDue, "{day}");
+                    }
+                }
+            }
+            day = day.succ_opt().unwrap();
+        }
+        let office = "office@luxi.example.gov.cn".to_string();
+        let leader = "leader@luxi.example.gov.cn".to_string();
+        assert_eq!(
+            sent,
+            vec![
+                // 2 working days before 6 May: 30 April and 6 May remain.
+                ("04-29".into(), "before@2025-05-06".into(), vec![]),
+                // 6 May 20:00 is after the 16:00 deadline: no due-day mail.
+                ("05-07".into(), "after0@2025-05-06".into(), vec![]),
+                (
+                    "05-09".into(),
+                    "after1@2025-05-06".into(),
+                    vec![office.clone()]
+                ),
+                (
+                    "05-13".into(),
+                    "after2@2025-05-06".into(),
+                    vec![office, leader]
+                ),
+                // max_per_deliverable = 4: no after3 on 15 May.
+            ]
+        );
+    }
+
+    #[test]
+    fn cap_stops_reminders_per_deliverable() {
+        let policy = ReminderPolicy {
+            max_per_deliverable: 2,
+            ..ReminderPolicy::default()
+        };
+        let input = unit(vec![obligation(
+            "7",
+            "活动总结",
+            State::Overdue,
+            "2025-05-06T16:00:00+08:00",
+        )]);
+        let history = vec![
+            ("7".into(), "活动总结".into(), "before@2025-05-06".into()),
+            ("7".into(), "活动总结".into(), "after0@2025-05-06".into()),
+        ];
+        assert_eq!(
+            plan(&policy, "2025-05-09T20:00:00+08:00", &input, &history).unwrap_err(),
+            NoReminder::NothingDue
+        );
+    }
+
+    #[test]
+    fn office_hours_and_due_day_for_a_daytime_batch() {
+        let policy = ReminderPolicy {
+            office_hours: Some("08:30-17:30".parse::<OfficeHours>().unwrap()),
+            ..ReminderPolicy::default()
+        };
+        let input = unit(vec![obligation(
+            "7",
+            "活动总结",
+            State::Pending,
+            "2025-05-06T16:00:00+08:00",
+        )]);
+        assert_eq!(
+            plan(&policy, "2025-05-06T07:00:00+08:00", &input, &[]).unwrap_err(),
+            NoReminder::OutsideOfficeHours
+        );
+        let p = plan(&policy, "2025-05-06T10:00:00+08:00", &input, &[]).unwrap();
+        assert_eq!(p.triggers[0].2, "due@2025-05-06");
+        assert_eq!(p.planned.context.items[0].stage_label, "今日截止");
+        assert!(!p.planned.context.any_overdue);
+    }
+
+    #[test]
+    fn holidays_only_when_allowed() {
+        let input = unit(vec![obligation(
+            "7",
+            "活动总结",
+            State::Pending,
+            "2025-05-06T16:00:00+08:00",
+        )]);
+        let policy = ReminderPolicy::default();
+        assert_eq!(
+            plan(&policy, "2025-05-02T20:00:00+08:00", &input, &[]).unwrap_err(),
+            NoReminder::NotWorkday
+        );
+        let policy = ReminderPolicy {
+            allow_non_workdays: true,
+            ..policy
+        };
+        let p = plan(&policy, "2025-05-02T20:00:00+08:00", &input, &[]).unwrap();
+        assert_eq!(p.triggers[0].2, "before@2025-05-06");
+    }
+
+    #[test]
+    fn completed_units_and_items_are_never_chased_and_open_items_share_one_mail() {
+        let policy = ReminderPolicy::default();
+        let done = unit(vec![
+            obligation("7", "活动总结", State::OnTime, "2025-05-06T16:00:00+08:00"),
+            obligation("7", "活动照片", State::Late, "2025-05-06T16:00:00+08:00"),
+        ]);
+        assert_eq!(
+            plan(&policy, "2025-05-09T20:00:00+08:00", &done, &[]).unwrap_err(),
+            NoReminder::Complete
+        );
+        let mixed = unit(vec![
+            obligation("7", "活动总结", State::OnTime, "2025-05-06T16:00:00+08:00"),
+            obligation(
+                "7",
+                "活动照片",
+                State::Incomplete,
+                "2025-05-06T16:00:00+08:00",
+            ),
+            obligation("9", "访谈稿件", State::Pending, "2025-05-12T16:00:00+08:00"),
+            obligation(
+                "11",
+                "活动总结",
+                State::Pending,
+                "2025-06-30T16:00:00+08:00",
+            ),
+        ]);
+        let p = plan(&policy, "2025-05-08T20:00:00+08:00", &mixed, &[]).unwrap();
+        let items: Vec<_> = p
+            .planned
+            .context
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.deliverable.as_str(),
+                    i.stage_label.as_str(),
+                    i.overdue_days,
+                )
+            })
+            .collect();
+        // 活动总结 is done; the June deadline is outside every window.
+        assert_eq!(
+            items,
+            vec![("活动照片", "已逾期", 2), ("访谈稿件", "即将截止", 0)]
+        );
+        assert_eq!(p.triggers.len(), 2);
+        let mut no_contacts = mixed.clone();
+        no_contacts.contacts.clear();
+        assert_eq!(
+            plan(&policy, "2025-05-08T20:00:00+08:00", &no_contacts, &[]).unwrap_err(),
+            NoReminder::NoContacts
+        );
+    }
+
+    #[test]
+    fn uncovered_year_is_flagged() {
+        let input = unit(vec![obligation(
+            "7",
+            "活动总结",
+            State::Pending,
+            "2027-03-10T16:00:00+08:00",
+        )]);
+        let p = plan(
+            &ReminderPolicy::default(),
+            "2027-03-09T20:00:00+08:00",
+            &input,
+            &[],
+        )
+        .unwrap();
+        assert!(p.calendar_guessed);
+    }
+
+    fn report_input(all_complete: bool) -> ReportInput {
+        ReportInput {
+            counts: vec![("按时报送".into(), 3)],
+            units: 3,
+            activities: 3,
+            as_of: "截至2025年5月12日20时".into(),
+            deadline_dates: vec![NaiveDate::from_ymd_opt(2025, 5, 14).unwrap()],
+            all_complete,
+            pdf: "out/报送情况.pdf".into(),
+            docx: Some("out/报送情况.docx".into()),
+        }
+    }
+
+    #[test]
+    fn report_mail_schedule() {
+        let policy = ReportMailPolicy {
+            weekdays: vec![WeekdayName(Weekday::Mon)],
+            attach_docx: true,
+            ..ReportMailPolicy::default()
+        };
+        let leaders = [mb("leader@luxi.example.gov.cn")];
+        let lh = Letterhead::sample();
+        let key = |now: &str, complete: bool, queued: bool| {
+            plan_report_mail(
+                &policy,
+                at(now),
+                &report_input(complete),
+                &leaders,
+                queued,
+                &lh,
+            )
+            .map(|p| (p.event_key, p.context.occasion))
+        };
+        // Monday 12 May: weekly.
+        let p = plan_report_mail(
+            &policy,
+            at("2025-05-12T20:00:00+08:00"),
+            &report_input(false),
+            &leaders,
+            false,
+            &lh,
+        )
+        .unwrap();
+        assert_eq!(p.event_key, "report:2025-05-12");
+        assert_eq!(p.attachments.len(), 2);
+        assert_eq!(p.context.attachments, vec!["报送情况.pdf", "报送情况.docx"]);
+        // Tuesday: nothing; Wednesday 14 May: a deadline day.
+        assert_eq!(key("2025-05-13T20:00:00+08:00", false, false), None);
+        assert_eq!(
+            key("2025-05-14T20:00:00+08:00", false, false),
+            Some(("report:2025-05-14".into(), "截止日".into()))
+        );
+        // All complete: once.
+        assert_eq!(
+            key("2025-05-15T20:00:00+08:00", true, false),
+            Some(("report:complete".into(), "全部报齐".into()))
+        );
+        assert_eq!(key("2025-05-16T20:00:00+08:00", true, true), None);
+        assert_eq!(
+            plan_report_mail(
+                &policy,
+                at("2025-05-12T20:00:00+08:00"),
+                &report_input(false),
+                &[],
+                false,
+                &lh
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn one_receipt_per_unit_and_batch() {
+        let mut input = ReceiptInput {
+            unit: "县民政局".into(),
+            contacts: vec![mb("a@minzheng.example.gov.cn")],
+            batch_id: "20250520-2000".into(),
+            files: vec![],
+            still_missing: vec![],
+        };
+        assert!(plan_receipt(&input, &Letterhead::sample()).is_none());
+        input.files = ReceiptContext::sample()
+            .files
+            .into_iter()
+            .map(|f| f.file)
+            .collect();
+        let p = plan_receipt(&input, &Letterhead::sample()).unwrap();
+        assert_eq!(p.event_key, "receipt:县民政局:20250520-2000");
+        assert_eq!((p.context.accepted_count, p.context.rejected_count), (1, 1));
+        assert_eq!(human_size(48_213), "47 KB");
+        assert_eq!(human_size(2_310_000), "2.2 MB");
+        assert_eq!(human_size(12), "12 字节");
     }
 }

@@ -32,8 +32,14 @@ use super::policy::{DigestContext, ReceiptContext, ReminderContext, ReportContex
 
 /// The defaults, compiled in from the repository's `templates/` folder.
 const DEFAULTS: [(Kind, &str); 4] = [
-    (Kind::Receipt, include_str!("../../templates/receipt.txt.j2")),
-    (Kind::Reminder, include_str!("../../templates/reminder.txt.j2")),
+    (
+        Kind::Receipt,
+        include_str!("../../templates/receipt.txt.j2"),
+    ),
+    (
+        Kind::Reminder,
+        include_str!("../../templates/reminder.txt.j2"),
+    ),
     (Kind::Report, include_str!("../../templates/report.txt.j2")),
     (Kind::Digest, include_str!("../../templates/digest.txt.j2")),
 ];
@@ -175,7 +181,10 @@ impl Templates {
                 _ => TemplateError::Render {
                     name: name.clone(),
                     line,
-                    detail: e.detail().map(str::to_string).unwrap_or_else(|| e.to_string()),
+                    detail: e
+                        .detail()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| e.to_string()),
                 },
             }
         })?;
@@ -205,7 +214,9 @@ mod tests {
         let r = t.render(Kind::Receipt, &ReceiptContext::sample()).unwrap();
         assert!(r.subject.contains("回执"), "{}", r.subject);
         assert!(r.body.contains("县民政局"), "{}", r.body);
-        let r = t.render(Kind::Reminder, &ReminderContext::sample()).unwrap();
+        let r = t
+            .render(Kind::Reminder, &ReminderContext::sample())
+            .unwrap();
         assert!(r.subject.contains("催报"), "{}", r.subject);
         let r = t.render(Kind::Report, &ReportContext::sample()).unwrap();
         assert!(r.subject.contains("报送情况"), "{}", r.subject);
@@ -222,7 +233,10 @@ mod tests {
         )
         .unwrap();
         let err = Templates::load(dir.path()).unwrap_err().to_string();
-        assert_eq!(err, "模板 reminder.txt.j2 第3行使用了未定义的变量“item.deadlin”");
+        assert_eq!(
+            err,
+            "模板 reminder.txt.j2 第3行使用了未定义的变量“item.deadlin”"
+        );
 
         std::fs::write(dir.path().join("reminder.txt.j2"), "Subject: {{ uint }}\n").unwrap();
         let err = Templates::load(dir.path()).unwrap_err().to_string();

@@ -18,7 +18,7 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport as _};
 use thiserror::Error;
 
-use super::config::{Security, SmtpConfig};
+use super::config::{NotifyConfig, Security, SmtpConfig};
 use super::message::Kind;
 
 /// One queued message handed to a transport.
@@ -67,6 +67,19 @@ pub trait Transport {
     fn check(&mut self) -> Result<(), SendError>;
     /// Delivers one message; on success returns where it went.
     fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError>;
+}
+
+/// The transport the configuration asks for: SMTP when `[mail.smtp]` is
+/// set, otherwise .eml files in `outbox_dir` (e.g. `out/<campaign>/outbox`).
+pub fn from_config(
+    cfg: &NotifyConfig,
+    outbox_dir: &Path,
+    campaign_dir: Option<&Path>,
+) -> Result<Box<dyn Transport>, TransportError> {
+    Ok(match &cfg.smtp {
+        Some(smtp) => Box::new(SmtpMailer::from_config(smtp, campaign_dir)?),
+        None => Box::new(EmlDir::new(outbox_dir)),
+    })
 }
 
 /// Writes each message as `<YYYYMMDD-HHMM>-<kind>-<unit>-<id8>.eml`.
