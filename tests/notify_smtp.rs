@@ -74,8 +74,17 @@ const LIMITS: DeliveryLimits = DeliveryLimits {
     max_attempts: 3,
 };
 
-/// A notifier whose Message-IDs end in `@baosong.<campaign_id>`, so each
-/// test finds its own messages in the shared Maildirs.
+/// A campaign id unique to this test and run: Message-IDs end in
+/// `@baosong.<id>`, so each test finds its own messages in the Maildirs the
+/// servers keep between runs.
+fn run_id(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{test}-{}-{nanos}", std::process::id())
+}
+
 fn notifier(campaign_id: &str) -> Notifier {
     let cfg: NotifyConfig = toml::from_str(
         "from = \"gongkai@luxi.example.gov.cn\"
@@ -193,7 +202,8 @@ fn starttls_auth_report_mail_arrives_intact() {
     std::fs::write(&pdf, &pdf_bytes).unwrap();
     std::fs::write(&docx, &docx_bytes).unwrap();
 
-    let mut n = notifier("starttls");
+    let id = run_id("starttls");
+    let mut n = notifier(&id);
     n.report_mail.attach_docx = true;
     let mut conn = ledger();
     let tx = conn.transaction().unwrap();
@@ -222,7 +232,7 @@ fn starttls_auth_report_mail_arrives_intact() {
     let report = deliver(&conn, &mut t);
     assert_eq!(report.sent.len(), 1, "{report}");
 
-    let got = received(&s.maildir("STARTTLS"), "starttls");
+    let got = received(&s.maildir("STARTTLS"), &id);
     assert_eq!(got.len(), 1);
     let msg = MessageParser::default().parse(&got[0]).unwrap();
     assert_eq!(
@@ -277,7 +287,8 @@ fn starttls_auth_report_mail_arrives_intact() {
 fn implicit_tls_auth_delivers() {
     let Some(s) = servers() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let n = notifier("implicit-tls");
+    let id = run_id("implicit-tls");
+    let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
         &mut conn,
@@ -292,7 +303,7 @@ fn implicit_tls_auth_delivers() {
     let mut t = smtp(&s, "TLS", s.get("MAIL_PASSWORD"), dir.path());
     let report = deliver(&conn, &mut t);
     assert_eq!(report.sent.len(), 1, "{report}");
-    let got = received(&s.maildir("TLS"), "implicit-tls");
+    let got = received(&s.maildir("TLS"), &id);
     assert_eq!(got.len(), 1);
     let msg = MessageParser::default().parse(&got[0]).unwrap();
     assert_eq!(
@@ -309,7 +320,8 @@ fn implicit_tls_auth_delivers() {
 #[test]
 fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
     let Some(s) = servers() else { return };
-    let n = notifier("rerun");
+    let id = run_id("rerun");
+    let n = notifier(&id);
     let mut conn = ledger();
     let batch1 = [
         receipt("县民政局", "20250520-2000", "a@minzheng.example.gov.cn"),
@@ -323,7 +335,7 @@ fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
     assert_eq!(deliver(&conn, &mut t).sent.len(), 2);
     queue_receipts(&mut conn, &n, &batch1, "2025-05-20T21:00:00+08:00");
     assert!(deliver(&conn, &mut t).sent.is_empty());
-    assert_eq!(received(&s.maildir("PLAIN"), "rerun").len(), 2);
+    assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
     // The next batch with new files of one unit: one more receipt.
     queue_receipts(
         &mut conn,
@@ -336,7 +348,7 @@ fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
         "2025-05-21T20:00:00+08:00",
     );
     assert_eq!(deliver(&conn, &mut t).sent.len(), 1);
-    let got = received(&s.maildir("PLAIN"), "rerun");
+    let got = received(&s.maildir("PLAIN"), &id);
     assert_eq!(got.len(), 3);
     let mut ids: Vec<String> = got
         .iter()
@@ -364,7 +376,8 @@ fn closed_port() -> u16 {
 #[test]
 fn server_down_then_up() {
     let Some(s) = servers() else { return };
-    let n = notifier("down-up");
+    let id = run_id("down-up");
+    let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
         &mut conn,
@@ -394,11 +407,11 @@ fn server_down_then_up() {
         assert_eq!((e.status.as_str(), e.attempts), ("queued", 1));
         assert!(e.last_error.is_some());
     }
-    assert!(received(&s.maildir("PLAIN"), "down-up").is_empty());
+    assert!(received(&s.maildir("PLAIN"), &id).is_empty());
 
     let mut up = smtp(&s, "PLAIN", "", Path::new("/nonexistent"));
     assert_eq!(deliver(&conn, &mut up).sent.len(), 2);
-    assert_eq!(received(&s.maildir("PLAIN"), "down-up").len(), 2);
+    assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
     assert!(outbox::list(&conn, false).unwrap().is_empty());
 }
 
@@ -408,7 +421,8 @@ fn server_down_then_up() {
 fn wrong_password_then_right() {
     let Some(s) = servers() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let n = notifier("password");
+    let id = run_id("password");
+    let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
         &mut conn,
@@ -431,7 +445,7 @@ fn wrong_password_then_right() {
 
     let mut right = smtp(&s, "STARTTLS", s.get("MAIL_PASSWORD"), dir.path());
     assert_eq!(deliver(&conn, &mut right).sent.len(), 1);
-    assert_eq!(received(&s.maildir("STARTTLS"), "password").len(), 1);
+    assert_eq!(received(&s.maildir("STARTTLS"), &id).len(), 1);
 }
 
 /// Without SMTP the messages become .eml files that a mail client (here
@@ -440,7 +454,8 @@ fn wrong_password_then_right() {
 #[test]
 fn eml_outbox_without_smtp() {
     let dir = tempfile::tempdir().unwrap();
-    let n = notifier("eml");
+    let id = run_id("eml");
+    let n = notifier(&id);
     let mut conn = ledger();
     let clock = at("2025-05-07T20:00:00+08:00");
     let tx = conn.transaction().unwrap();

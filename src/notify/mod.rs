@@ -79,8 +79,10 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Builds the notifier from the `[mail]` section; `office` and leaders
-    /// come from it as well.
+    /// Builds the notifier from the `[mail]` section (sender, office and
+    /// leadership addresses). `reminders`, `report_mail` and `office_phone`
+    /// start at their defaults; set them from `[reminders]`, `[report_mail]`
+    /// and the campaign's office contact.
     pub fn new(
         cfg: &NotifyConfig,
         campaign_id: &str,

@@ -39,7 +39,7 @@ use serde::Serialize;
 
 use super::config::{ReminderPolicy, ReportMailPolicy};
 use super::message::{Attachment, Content, Kind};
-use crate::campaign::calendar::{Calendar, Coverage};
+use crate::campaign::calendar::Calendar;
 use crate::model::State;
 
 /// Fields every template sees.
@@ -334,8 +334,6 @@ pub struct ReminderPlan {
     /// `(activity_id, deliverable, stage key)` of the obligations that
     /// triggered it; recorded in the outbox with the message.
     pub triggers: Vec<(String, String, String)>,
-    /// A date outside the official calendar's years was involved.
-    pub calendar_guessed: bool,
 }
 
 /// The reminder template's context.
@@ -368,21 +366,17 @@ pub struct ReminderItem {
 }
 
 /// The stage of an obligation due at `due`, at `now`, with the working days
-/// overdue; `None` outside every window.
+/// overdue; `None` outside every window. (Years the official calendar does
+/// not cover count Monday–Friday; the assessment already warns about them.)
 fn stage_of(
     policy: &ReminderPolicy,
     cal: &Calendar,
     now: DateTime<FixedOffset>,
     due: DateTime<FixedOffset>,
-    guessed: &mut bool,
 ) -> Option<(Stage, i64)> {
     let today = now.date_naive();
     let due_date = due.with_timezone(now.offset()).date_naive();
-    let mut count = |from, to| {
-        let (n, cov) = cal.workdays_between(from, to);
-        *guessed |= cov == Coverage::Guessed;
-        n
-    };
+    let count = |from, to| cal.workdays_between(from, to).0;
     if now < due {
         if today == due_date {
             return policy.on_due_day.then_some((Stage::DueDay, 0));
@@ -419,9 +413,7 @@ pub fn plan_reminders(
         return Err(NoReminder::Complete);
     }
     let today = now.date_naive();
-    let (workday, cov) = cal.is_workday(today);
-    let mut guessed = cov == Coverage::Guessed;
-    if !workday && !policy.allow_non_workdays {
+    if !cal.is_workday(today).0 && !policy.allow_non_workdays {
         return Err(NoReminder::NotWorkday);
     }
     if let Some(hours) = policy.office_hours
@@ -447,7 +439,7 @@ pub fn plan_reminders(
     let mut triggers = Vec::new();
     let mut max_overdue = 0;
     for o in open {
-        let Some((stage, overdue)) = stage_of(policy, cal, now, o.due, &mut guessed) else {
+        let Some((stage, overdue)) = stage_of(policy, cal, now, o.due) else {
             continue;
         };
         let count = count_for(&o.activity_id, &o.deliverable);
@@ -507,7 +499,6 @@ pub fn plan_reminders(
             expires_at: midnight,
         },
         triggers,
-        calendar_guessed: guessed,
     })
 }
 
@@ -1031,24 +1022,6 @@ mod tests {
             plan(&policy, "2025-05-08T20:00:00+08:00", &no_contacts, &[]).unwrap_err(),
             NoReminder::NoContacts
         );
-    }
-
-    #[test]
-    fn uncovered_year_is_flagged() {
-        let input = unit(vec![obligation(
-            "7",
-            "活动总结",
-            State::Pending,
-            "2027-03-10T16:00:00+08:00",
-        )]);
-        let p = plan(
-            &ReminderPolicy::default(),
-            "2027-03-09T20:00:00+08:00",
-            &input,
-            &[],
-        )
-        .unwrap();
-        assert!(p.calendar_guessed);
     }
 
     fn report_input(all_complete: bool) -> ReportInput {
