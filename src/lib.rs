@@ -20,4 +20,5 @@ pub mod inspect;
 pub mod intake;
 pub mod ledger;
 pub mod model;
+pub mod notify;
 pub mod report;

@@ -207,7 +207,7 @@ mod tests {
         // Sunday 27 April 2025 is a make-up workday.
         assert_eq!(cal.is_workday(d(2025, 4, 27)), (true, Coverage::Official));
         for day in 1..=5 {
-            assert_eq!(cal.is_workday(d(2025, 5, day)).0, false, "5月{day}日");
+            assert!(!cal.is_workday(d(2025, 5, day)).0, "5月{day}日");
             assert_eq!(cal.holiday_name(d(2025, 5, day)), Some("劳动节"));
         }
         // Activity on Friday 25 April: Sun 27, Mon 28, Tue 29, Wed 30, then Tue 6 May.

@@ -1,0 +1,856 @@
+//! The durable outbox, two tables in the ledger.
+//!
+//! - `notify_outbox`: one row per message, `event_key` UNIQUE, holding the
+//!   rendered bytes, the envelope, the status (`queued` → `sent`, or
+//!   `failed` after the last attempt, or `dropped` by the office or by
+//!   expiry), attempts, the last error, and timestamps.
+//! - `notify_reminder_item`: which unit/activity/deliverable/stage each
+//!   reminder covered, so the reminder policy can count past reminders.
+//!
+//! Exactly-once, as far as SMTP allows: [`queue`] runs inside the caller's
+//! transaction, so a message exists iff the event that caused it was
+//! committed; a second [`queue`] of the same event key is a no-op.
+//! [`deliver_pending`] commits each `sent` mark on its own right after the
+//! server accepted the message, so a crash can only cause a duplicate in
+//! the window between acceptance and that commit, and the duplicate carries
+//! the same Message-ID. Call it outside any open transaction.
+
+use std::fmt;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use thiserror::Error;
+
+use super::config::DeliveryLimits;
+use super::message::{Kind, Message, MessageError, Sender};
+use super::transport::{Outgoing, SendError, Transport};
+
+/// Creates the outbox tables if needed. Idempotent; the ledger's migration
+/// code calls it.
+pub fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS notify_outbox (
+            id            INTEGER PRIMARY KEY,
+            event_key     TEXT NOT NULL UNIQUE,
+            message_id    TEXT NOT NULL,
+            kind          TEXT NOT NULL,
+            unit          TEXT,
+            subject       TEXT NOT NULL,
+            envelope_from TEXT NOT NULL,
+            recipients    TEXT NOT NULL,            -- JSON array (To + Cc)
+            message       BLOB NOT NULL,            -- RFC 5322 bytes
+            status        TEXT NOT NULL DEFAULT 'queued'
+                          CHECK (status IN ('queued', 'sent', 'failed', 'dropped')),
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            last_error    TEXT,
+            created_at    TEXT NOT NULL,            -- batch clock, RFC 3339
+            expires_at    INTEGER,                  -- unix seconds; queued past it → dropped
+            sent_at       TEXT,                     -- wall clock, RFC 3339
+            delivered_via TEXT,
+            reported      INTEGER NOT NULL DEFAULT 0 -- failure/expiry shown in a digest
+        );
+        CREATE INDEX IF NOT EXISTS notify_outbox_status ON notify_outbox (status, id);
+        CREATE TABLE IF NOT EXISTS notify_reminder_item (
+            event_key   TEXT NOT NULL REFERENCES notify_outbox (event_key),
+            unit        TEXT NOT NULL,
+            activity_id TEXT NOT NULL,
+            deliverable TEXT NOT NULL,
+            stage       TEXT NOT NULL,              -- e.g. before@2025-05-12, after1@2025-05-12
+            PRIMARY KEY (event_key, activity_id, deliverable)
+        );
+        CREATE INDEX IF NOT EXISTS notify_reminder_item_unit
+            ON notify_reminder_item (unit, activity_id, deliverable);",
+    )
+}
+
+/// An outbox failure.
+#[derive(Debug, Error)]
+pub enum OutboxError {
+    #[error("发件箱数据库错误: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Message(#[from] MessageError),
+    #[error("发件箱中没有编号为 {0} 的邮件")]
+    NotFound(i64),
+    #[error("邮件 #{id} 状态为“{status}”，不能{action}")]
+    Status {
+        id: i64,
+        status: String,
+        action: &'static str,
+    },
+    #[error("无法输出: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What [`queue`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    /// A new row with this id.
+    New(i64),
+    /// The event was queued before (this batch or an earlier one); nothing
+    /// changed.
+    AlreadyQueued(i64),
+}
+
+/// Queues `msg` inside the caller's transaction, rendered and dated at the
+/// batch clock. A second call with the same event key changes nothing.
+pub fn queue(
+    tx: &Transaction<'_>,
+    sender: &Sender,
+    msg: &Message,
+    clock: DateTime<FixedOffset>,
+) -> Result<Queued, OutboxError> {
+    if let Some(id) = event_id(tx, &msg.event_key)? {
+        return Ok(Queued::AlreadyQueued(id));
+    }
+    let rendered = sender.render(msg, clock)?;
+    tx.execute(
+        "INSERT INTO notify_outbox (event_key, message_id, kind, unit, subject, envelope_from,
+             recipients, message, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            msg.event_key,
+            rendered.message_id,
+            msg.kind.as_str(),
+            msg.unit,
+            super::message::one_line(&msg.subject),
+            rendered.envelope_from,
+            serde_json::to_string(&rendered.recipients).expect("strings serialize"),
+            rendered.bytes,
+            clock.to_rfc3339(),
+            msg.expires_at.map(|t| t.timestamp()),
+        ],
+    )?;
+    Ok(Queued::New(tx.last_insert_rowid()))
+}
+
+/// The outbox id of an event, if it was ever queued.
+pub fn event_id(conn: &Connection, event_key: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM notify_outbox WHERE event_key = ?1",
+        [event_key],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Records which obligations a queued reminder covers (`stage` such as
+/// `before@2025-05-12`). Idempotent.
+pub fn record_reminder_items(
+    tx: &Transaction<'_>,
+    event_key: &str,
+    unit: &str,
+    items: &[(String, String, String)],
+) -> rusqlite::Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT OR IGNORE INTO notify_reminder_item (event_key, unit, activity_id, deliverable, stage)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (activity, deliverable, stage) in items {
+        stmt.execute(params![event_key, unit, activity, deliverable, stage])?;
+    }
+    Ok(())
+}
+
+/// Past reminders of a unit that still count (queued, sent or given up;
+/// not dropped): `(activity_id, deliverable, stage)` per covered obligation.
+pub fn reminder_items(
+    conn: &Connection,
+    unit: &str,
+) -> rusqlite::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.activity_id, i.deliverable, i.stage
+         FROM notify_reminder_item i JOIN notify_outbox o ON o.event_key = i.event_key
+         WHERE i.unit = ?1 AND o.status <> 'dropped'",
+    )?;
+    stmt.query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect()
+}
+
+/// Drops queued messages whose time has passed (reminders: the next batch
+/// re-decides with fresh data). Returns them.
+pub fn expire(
+    conn: &Connection,
+    clock: DateTime<FixedOffset>,
+) -> Result<Vec<OutboxEntry>, OutboxError> {
+    let expired = entries(
+        conn,
+        "WHERE status = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?1",
+        &[&clock.timestamp()],
+    )?;
+    conn.execute(
+        "UPDATE notify_outbox SET status = 'dropped', last_error = '已过期：当日未能发出，下一批重新判断'
+         WHERE status = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?1",
+        [clock.timestamp()],
+    )?;
+    Ok(expired)
+}
+
+/// Failed and expired messages not yet shown in a digest; marks them shown.
+/// Call it inside the transaction that queues the digest.
+pub fn take_unreported_problems(tx: &Transaction<'_>) -> Result<Vec<OutboxEntry>, OutboxError> {
+    let problems = entries(
+        tx,
+        "WHERE status IN ('failed', 'dropped') AND reported = 0",
+        &[],
+    )?;
+    tx.execute(
+        "UPDATE notify_outbox SET reported = 1 WHERE status IN ('failed', 'dropped') AND reported = 0",
+        [],
+    )?;
+    Ok(problems)
+}
+
+/// What was queued at `clock` (this batch), by kind: "回执 3 封".
+pub fn queued_summary(
+    conn: &Connection,
+    clock: DateTime<FixedOffset>,
+) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, count(*) FROM notify_outbox WHERE created_at = ?1 GROUP BY kind ORDER BY kind",
+    )?;
+    stmt.query_map([clock.to_rfc3339()], |r| {
+        let kind: String = r.get(0)?;
+        let n: i64 = r.get(1)?;
+        let label = Kind::parse(&kind).map_or("邮件", Kind::label);
+        Ok(format!("{label} {n} 封"))
+    })?
+    .collect()
+}
+
+/// One outbox row without its bytes, for listings and reports.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub kind: Kind,
+    pub unit: Option<String>,
+    pub subject: String,
+    pub recipients: Vec<String>,
+    pub status: String,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+impl OutboxEntry {
+    /// The status in Chinese.
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+}
+
+impl fmt::Display for OutboxEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "#{} {} {} {}（{}）{} 尝试{}次 {}",
+            self.id,
+            self.kind.label(),
+            self.unit.as_deref().unwrap_or("-"),
+            self.status_label(),
+            self.recipients.join(", "),
+            self.created_at,
+            self.attempts,
+            self.subject
+        )?;
+        if let Some(e) = &self.last_error {
+            write!(f, " —— {e}")?;
+        }
+        Ok(())
+    }
+}
+
+fn entries(
+    conn: &Connection,
+    filter: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> rusqlite::Result<Vec<OutboxEntry>> {
+    let sql = format!(
+        "SELECT id, kind, unit, subject, recipients, status, attempts, last_error, created_at, sent_at
+         FROM notify_outbox {filter} ORDER BY id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    stmt.query_map(args, |r| {
+        let kind: String = r.get(1)?;
+        let recipients: String = r.get(4)?;
+        Ok(OutboxEntry {
+            id: r.get(0)?,
+            kind: Kind::parse(&kind).unwrap_or(Kind::Digest),
+            unit: r.get(2)?,
+            subject: r.get(3)?,
+            recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+            status: r.get(5)?,
+            attempts: r.get(6)?,
+            last_error: r.get(7)?,
+            created_at: r.get(8)?,
+            sent_at: r.get(9)?,
+        })
+    })?
+    .collect()
+}
+
+/// What one delivery run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeliveryReport {
+    /// The transport's description.
+    pub transport: String,
+    pub sent: Vec<OutboxEntry>,
+    /// Not delivered this time, still queued for the next batch.
+    pub retrying: Vec<OutboxEntry>,
+    /// Given up (permanent refusal or last attempt): reported to the office.
+    pub failed: Vec<OutboxEntry>,
+    /// Expired before they could be sent.
+    pub expired: Vec<OutboxEntry>,
+    /// Still queued because the per-batch cap was reached.
+    pub held_over: usize,
+    /// Why nothing could be sent, when the server was unavailable.
+    pub unavailable: Option<String>,
+}
+
+impl fmt::Display for DeliveryReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "发送（{}）：已发送 {} 封，待重试 {} 封，失败 {} 封，过期 {} 封，超出本批上限留待下批 {} 封",
+            self.transport,
+            self.sent.len(),
+            self.retrying.len(),
+            self.failed.len(),
+            self.expired.len(),
+            self.held_over
+        )?;
+        if let Some(why) = &self.unavailable {
+            write!(f, "\n  无法发送：{why}")?;
+        }
+        for e in self.retrying.iter().chain(&self.failed) {
+            write!(f, "\n  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Delivers queued messages: expired ones are dropped first; then at most
+/// `max_per_batch` (digest and report first, then oldest first), paced to
+/// `rate_per_minute`. Each success is committed on its own at once. A
+/// server that is down or refuses the login costs every due message one
+/// attempt and nothing is sent; a refused message costs one attempt (a
+/// permanent refusal fails it at once). After `max_attempts` a message is
+/// `failed`.
+pub fn deliver_pending(
+    conn: &Connection,
+    transport: &mut dyn Transport,
+    limits: &DeliveryLimits,
+    clock: DateTime<FixedOffset>,
+) -> Result<DeliveryReport, OutboxError> {
+    let mut report = DeliveryReport {
+        transport: transport.describe(),
+        expired: expire(conn, clock)?,
+        ..DeliveryReport::default()
+    };
+    let due: Vec<i64> = {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM notify_outbox WHERE status = 'queued'
+             ORDER BY CASE kind WHEN 'digest' THEN 0 WHEN 'report' THEN 1 ELSE 2 END, id",
+        )?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let cap = limits.max_per_batch as usize;
+    report.held_over = due.len().saturating_sub(cap);
+    let due = &due[..due.len().min(cap)];
+    if due.is_empty() {
+        return Ok(report);
+    }
+    if let Err(e) = transport.check() {
+        for &id in due {
+            note_failure(conn, id, &e, limits, &mut report)?;
+        }
+        report.unavailable = Some(e.to_string());
+        return Ok(report);
+    }
+    let interval = Duration::from_secs(60) / limits.rate_per_minute.max(1);
+    let mut last_send: Option<Instant> = None;
+    for (i, &id) in due.iter().enumerate() {
+        if let Some(last) = last_send {
+            std::thread::sleep(interval.saturating_sub(last.elapsed()));
+        }
+        last_send = Some(Instant::now());
+        let row = load(conn, id)?;
+        let outgoing = Outgoing {
+            kind: row.kind,
+            unit: row.unit.as_deref(),
+            created_at: row.created_at,
+            message_id: &row.message_id,
+            envelope_from: &row.envelope_from,
+            recipients: &row.recipients,
+            bytes: &row.bytes,
+        };
+        match transport.send(&outgoing) {
+            Ok(via) => {
+                conn.execute(
+                    "UPDATE notify_outbox SET status = 'sent', sent_at = ?2, delivered_via = ?3,
+                         attempts = attempts + 1, last_error = NULL WHERE id = ?1",
+                    params![id, chrono::Local::now().fixed_offset().to_rfc3339(), via],
+                )?;
+                report.sent.extend(entries(conn, "WHERE id = ?1", &[&id])?);
+            }
+            Err(e @ SendError::Rejected { .. }) => note_failure(conn, id, &e, limits, &mut report)?,
+            Err(e @ SendError::Unavailable(_)) => {
+                for &rest in &due[i..] {
+                    note_failure(conn, rest, &e, limits, &mut report)?;
+                }
+                report.unavailable = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Records a failed attempt; the message stays queued unless this was the
+/// last attempt or the refusal was permanent.
+fn note_failure(
+    conn: &Connection,
+    id: i64,
+    error: &SendError,
+    limits: &DeliveryLimits,
+    report: &mut DeliveryReport,
+) -> Result<(), OutboxError> {
+    let permanent = matches!(
+        error,
+        SendError::Rejected {
+            permanent: true,
+            ..
+        }
+    );
+    conn.execute(
+        "UPDATE notify_outbox SET attempts = attempts + 1, last_error = ?2,
+             status = CASE WHEN ?3 OR attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END
+         WHERE id = ?1",
+        params![id, error.to_string(), permanent, limits.max_attempts],
+    )?;
+    for entry in entries(conn, "WHERE id = ?1", &[&id])? {
+        if entry.status == "failed" {
+            report.failed.push(entry);
+        } else {
+            report.retrying.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// A queued row with what a transport needs.
+struct Row {
+    kind: Kind,
+    unit: Option<String>,
+    created_at: DateTime<FixedOffset>,
+    message_id: String,
+    envelope_from: String,
+    recipients: Vec<String>,
+    bytes: Vec<u8>,
+}
+
+fn load(conn: &Connection, id: i64) -> rusqlite::Result<Row> {
+    conn.query_row(
+        "SELECT kind, unit, created_at, message_id, envelope_from, recipients, message
+         FROM notify_outbox WHERE id = ?1",
+        [id],
+        |r| {
+            let kind: String = r.get(0)?;
+            let created: String = r.get(2)?;
+            let recipients: String = r.get(5)?;
+            Ok(Row {
+                kind: Kind::parse(&kind).unwrap_or(Kind::Digest),
+                unit: r.get(1)?,
+                created_at: DateTime::parse_from_rfc3339(&created).unwrap_or_default(),
+                message_id: r.get(3)?,
+                envelope_from: r.get(4)?,
+                recipients: serde_json::from_str(&recipients).unwrap_or_default(),
+                bytes: r.get(6)?,
+            })
+        },
+    )
+}
+
+/// The `baosong outbox` subcommand's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxAction {
+    /// Queued and failed messages; with `all`, every message.
+    List { all: bool },
+    /// Queue a failed, dropped or queued message again with fresh attempts
+    /// (and no expiry: the office has decided).
+    Retry { id: i64 },
+    /// Withdraw a queued or failed message.
+    Drop { id: i64 },
+}
+
+/// Runs an `outbox` action and prints its result in Chinese.
+pub fn outbox_command(
+    conn: &Connection,
+    action: OutboxAction,
+    out: &mut dyn Write,
+) -> Result<(), OutboxError> {
+    match action {
+        OutboxAction::List { all } => {
+            let entries = list(conn, all)?;
+            if entries.is_empty() {
+                let what = if all { "" } else { "待发送或失败的" };
+                writeln!(out, "发件箱中没有{what}邮件。")?;
+            }
+            for e in entries {
+                writeln!(out, "{e}")?;
+            }
+        }
+        OutboxAction::Retry { id } => {
+            retry(conn, id)?;
+            writeln!(out, "邮件 #{id} 已重新排队，下一批发送。")?;
+        }
+        OutboxAction::Drop { id } => {
+            drop_message(conn, id)?;
+            writeln!(out, "#{id} 已撤销，不再发送。")?;
+        }
+    }
+    Ok(())
+}
+
+/// Queued and failed messages, or with `all` every message, oldest first.
+pub fn list(conn: &Connection, all: bool) -> Result<Vec<OutboxEntry>, OutboxError> {
+    let filter = if all {
+        ""
+    } else {
+        "WHERE status IN ('queued', 'failed')"
+    };
+    Ok(entries(conn, filter, &[])?)
+}
+
+/// Queues a failed, dropped or queued message again, with fresh attempts
+/// and no expiry.
+pub fn retry(conn: &Connection, id: i64) -> Result<(), OutboxError> {
+    require_status(conn, id, &["queued", "failed", "dropped"], "重发")?;
+    conn.execute(
+        "UPDATE notify_outbox SET status = 'queued', attempts = 0, expires_at = NULL, reported = 0
+         WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+/// Withdraws a queued or failed message.
+pub fn drop_message(conn: &Connection, id: i64) -> Result<(), OutboxError> {
+    require_status(conn, id, &["queued", "failed"], "撤销")?;
+    conn.execute(
+        "UPDATE notify_outbox SET status = 'dropped', last_error = '已由办公室撤销', reported = 1
+         WHERE id = ?1",
+        [id],
+    )?;
+    Ok(())
+}
+
+fn require_status(
+    conn: &Connection,
+    id: i64,
+    allowed: &[&str],
+    action: &'static str,
+) -> Result<(), OutboxError> {
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM notify_outbox WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(OutboxError::NotFound(id))?;
+    if allowed.contains(&status.as_str()) {
+        Ok(())
+    } else {
+        Err(OutboxError::Status {
+            id,
+            status: status_label(&status).to_string(),
+            action,
+        })
+    }
+}
+
+/// A status column value in Chinese.
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "queued" => "待发送",
+        "sent" => "已发送",
+        "failed" => "发送失败",
+        _ => "已撤销",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notify::message::parse_mailbox;
+
+    /// A transport that answers from a script.
+    struct Fake {
+        check: Result<(), SendError>,
+        answers: Vec<Result<String, SendError>>,
+        sent: Vec<String>,
+    }
+
+    impl Transport for Fake {
+        fn describe(&self) -> String {
+            "测试".into()
+        }
+        fn check(&mut self) -> Result<(), SendError> {
+            self.check.clone()
+        }
+        fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError> {
+            let answer = if self.answers.is_empty() {
+                Ok("ok".to_string())
+            } else {
+                self.answers.remove(0)
+            };
+            if answer.is_ok() {
+                self.sent.push(mail.message_id.to_string());
+            }
+            answer
+        }
+    }
+
+    fn fake(check: Result<(), SendError>, answers: Vec<Result<String, SendError>>) -> Fake {
+        Fake {
+            check,
+            answers,
+            sent: vec![],
+        }
+    }
+
+    fn clock(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    fn sender() -> Sender {
+        Sender {
+            from: parse_mailbox("办公室 <office@luxi.example.gov.cn>").unwrap(),
+            reply_to: parse_mailbox("office@luxi.example.gov.cn").unwrap(),
+            campaign_id: "t".into(),
+        }
+    }
+
+    fn msg(kind: Kind, key: &str) -> Message {
+        Message {
+            kind,
+            event_key: key.into(),
+            unit: Some("县民政局".into()),
+            to: vec![parse_mailbox("a@minzheng.example.gov.cn").unwrap()],
+            cc: vec![],
+            subject: format!("主题 {key}"),
+            text_body: "正文".into(),
+            html_body: None,
+            attachments: vec![],
+            expires_at: None,
+        }
+    }
+
+    fn db() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        ensure_schema(&conn).unwrap();
+        ensure_schema(&conn).unwrap();
+        conn
+    }
+
+    fn queue_all(conn: &mut Connection, msgs: &[Message]) -> Vec<Queued> {
+        let tx = conn.transaction().unwrap();
+        let out = msgs
+            .iter()
+            .map(|m| queue(&tx, &sender(), m, clock("2025-05-06T20:00:00+08:00")).unwrap())
+            .collect();
+        tx.commit().unwrap();
+        out
+    }
+
+    const LIMITS: DeliveryLimits = DeliveryLimits {
+        rate_per_minute: 60_000,
+        max_per_batch: 100,
+        max_attempts: 3,
+    };
+
+    fn now() -> DateTime<FixedOffset> {
+        clock("2025-05-06T20:10:00+08:00")
+    }
+
+    #[test]
+    fn same_event_is_queued_once_even_across_runs() {
+        let mut conn = db();
+        let first = queue_all(&mut conn, &[msg(Kind::Receipt, "receipt:a:1")]);
+        let again = queue_all(&mut conn, &[msg(Kind::Receipt, "receipt:a:1")]);
+        let Queued::New(id) = first[0] else { panic!() };
+        assert_eq!(again, vec![Queued::AlreadyQueued(id)]);
+        let mut t = fake(Ok(()), vec![]);
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(r.sent.len(), 1);
+        // After sending, a re-run still does not queue it again.
+        assert_eq!(
+            queue_all(&mut conn, &[msg(Kind::Receipt, "receipt:a:1")]),
+            vec![Queued::AlreadyQueued(id)]
+        );
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert!(r.sent.is_empty());
+        assert_eq!(t.sent.len(), 1);
+    }
+
+    #[test]
+    fn a_rolled_back_event_queues_nothing() {
+        let mut conn = db();
+        {
+            let tx = conn.transaction().unwrap();
+            queue(&tx, &sender(), &msg(Kind::Receipt, "k"), now()).unwrap();
+            // dropped without commit: the batch crashed
+        }
+        assert!(list(&conn, true).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unavailable_server_keeps_all_queued_then_gives_up_after_max_attempts() {
+        let mut conn = db();
+        queue_all(
+            &mut conn,
+            &[msg(Kind::Receipt, "a"), msg(Kind::Reminder, "b")],
+        );
+        let down = || fake(Err(SendError::Unavailable("连接被拒绝".into())), vec![]);
+        for attempt in 1..=2 {
+            let r = deliver_pending(&conn, &mut down(), &LIMITS, now()).unwrap();
+            assert_eq!(r.retrying.len(), 2, "attempt {attempt}");
+            assert!(r.unavailable.as_deref().unwrap().contains("连接被拒绝"));
+        }
+        let pending = list(&conn, false).unwrap();
+        assert!(
+            pending
+                .iter()
+                .all(|e| e.status == "queued" && e.attempts == 2)
+        );
+        assert_eq!(pending[0].last_error.as_deref(), Some("连接被拒绝"));
+        let r = deliver_pending(&conn, &mut down(), &LIMITS, now()).unwrap();
+        assert_eq!(r.failed.len(), 2);
+        // The digest picks the failures up once.
+        let tx = conn.transaction().unwrap();
+        assert_eq!(take_unreported_problems(&tx).unwrap().len(), 2);
+        assert!(take_unreported_problems(&tx).unwrap().is_empty());
+        tx.commit().unwrap();
+        // The office retries one by hand; it goes out next time.
+        retry(&conn, 1).unwrap();
+        let mut up = fake(Ok(()), vec![]);
+        let r = deliver_pending(&conn, &mut up, &LIMITS, now()).unwrap();
+        assert_eq!(r.sent.len(), 1);
+        assert!(matches!(retry(&conn, 1), Err(OutboxError::Status { .. })));
+    }
+
+    #[test]
+    fn refusals_mid_batch() {
+        let mut conn = db();
+        queue_all(
+            &mut conn,
+            &[
+                msg(Kind::Receipt, "a"),
+                msg(Kind::Receipt, "b"),
+                msg(Kind::Receipt, "c"),
+                msg(Kind::Receipt, "d"),
+            ],
+        );
+        let mut t = fake(
+            Ok(()),
+            vec![
+                Ok("x".into()),
+                Err(SendError::Rejected {
+                    permanent: true,
+                    reason: "550 no such user".into(),
+                }),
+                Err(SendError::Rejected {
+                    permanent: false,
+                    reason: "451 try later".into(),
+                }),
+                Err(SendError::Unavailable("connection reset".into())),
+            ],
+        );
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(r.sent.len(), 1);
+        assert_eq!(r.failed.len(), 1, "550 fails at once");
+        assert_eq!(r.retrying.len(), 2, "451 and the connection drop retry");
+        assert!(r.to_string().contains("已发送 1 封"), "{r}");
+    }
+
+    #[test]
+    fn cap_holds_the_rest_over_and_digest_goes_first() {
+        let mut conn = db();
+        let mut msgs: Vec<Message> = (0..5)
+            .map(|i| msg(Kind::Reminder, &format!("r{i}")))
+            .collect();
+        msgs.push(msg(Kind::Digest, "digest:1"));
+        queue_all(&mut conn, &msgs);
+        let limits = DeliveryLimits {
+            max_per_batch: 2,
+            ..LIMITS
+        };
+        let mut t = fake(Ok(()), vec![]);
+        let r = deliver_pending(&conn, &mut t, &limits, now()).unwrap();
+        assert_eq!(r.sent.len(), 2);
+        assert_eq!(r.sent[0].kind, Kind::Digest);
+        assert_eq!(r.held_over, 4);
+        assert_eq!(list(&conn, false).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn rate_limit_paces_sends() {
+        let mut conn = db();
+        queue_all(
+            &mut conn,
+            &[
+                msg(Kind::Receipt, "a"),
+                msg(Kind::Receipt, "b"),
+                msg(Kind::Receipt, "c"),
+            ],
+        );
+        let limits = DeliveryLimits {
+            rate_per_minute: 600,
+            ..LIMITS
+        }; // 100 ms apart
+        let start = Instant::now();
+        deliver_pending(&conn, &mut fake(Ok(()), vec![]), &limits, now()).unwrap();
+        assert!(
+            start.elapsed() >= Duration::from_millis(200),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
+    fn expired_reminders_are_dropped_not_sent() {
+        let mut conn = db();
+        let mut m = msg(Kind::Reminder, "reminder:县民政局:2025-05-06");
+        m.expires_at = Some(clock("2025-05-07T00:00:00+08:00"));
+        queue_all(&mut conn, &[m]);
+        let mut t = fake(Ok(()), vec![]);
+        let r =
+            deliver_pending(&conn, &mut t, &LIMITS, clock("2025-05-07T20:00:00+08:00")).unwrap();
+        assert_eq!((r.sent.len(), r.expired.len()), (0, 1));
+        assert_eq!(list(&conn, true).unwrap()[0].status, "dropped");
+    }
+
+    #[test]
+    fn outbox_command_lists_retries_and_drops() {
+        let mut conn = db();
+        queue_all(
+            &mut conn,
+            &[msg(Kind::Receipt, "a"), msg(Kind::Reminder, "b")],
+        );
+        let mut out = Vec::new();
+        outbox_command(&conn, OutboxAction::Drop { id: 2 }, &mut out).unwrap();
+        outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("#2 已撤销"), "{text}");
+        assert!(text.contains("#1 回执 县民政局 待发送"), "{text}");
+        assert!(!text.contains("#2 催报"), "{text}");
+        let err =
+            outbox_command(&conn, OutboxAction::Retry { id: 9 }, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.to_string(), "发件箱中没有编号为 9 的邮件");
+    }
+}

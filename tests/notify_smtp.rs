@@ -1,0 +1,503 @@
+//! The notify stage against real SMTP servers (aiosmtpd on 127.0.0.1,
+//! started by `.ci/mail-servers.sh start`): messages go through lettre and
+//! are read back from the server's Maildir with mail-parser.
+//!
+//! Without the servers' env file the tests print a skip notice, unless
+//! `CI` is set, in which case they fail.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use baosong::campaign::calendar::Calendar;
+use baosong::model::State;
+use baosong::notify::Notifier;
+use baosong::notify::config::{DeliveryLimits, NotifyConfig, Security, SmtpConfig};
+use baosong::notify::outbox::{self, DeliveryReport, OutboxAction};
+use baosong::notify::policy::{
+    MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput, ReportInput,
+};
+use baosong::notify::templates::Templates;
+use baosong::notify::transport::{EmlDir, SmtpMailer, Transport};
+use chrono::{DateTime, FixedOffset};
+use mail_parser::{MessageParser, MimeHeaders};
+use rusqlite::Connection;
+
+/// What `.ci/mail-servers.sh start` wrote.
+struct Servers(HashMap<String, String>);
+
+impl Servers {
+    fn get(&self, key: &str) -> &str {
+        self.0
+            .get(key)
+            .unwrap_or_else(|| panic!("{key} missing in env file"))
+    }
+    fn port(&self, kind: &str) -> u16 {
+        self.get(&format!("MAIL_{kind}_PORT")).parse().unwrap()
+    }
+    fn maildir(&self, kind: &str) -> PathBuf {
+        PathBuf::from(self.get(&format!("MAIL_{kind}_MAILDIR")))
+    }
+}
+
+fn servers() -> Option<Servers> {
+    let path = std::env::var("BAOSONG_TEST_MAIL_ENV").map_or_else(
+        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mail-servers.env"),
+        PathBuf::from,
+    );
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(Servers(
+            text.lines()
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+                .collect(),
+        )),
+        Err(_) if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false") => {
+            panic!(
+                "CI: mail servers not started ({} absent); .ci/run must call .ci/mail-servers.sh start",
+                path.display()
+            )
+        }
+        Err(_) => {
+            println!("skipped: mail servers not started (run .ci/mail-servers.sh start)");
+            None
+        }
+    }
+}
+
+fn at(s: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(s).unwrap()
+}
+
+const LIMITS: DeliveryLimits = DeliveryLimits {
+    rate_per_minute: 6000,
+    max_per_batch: 100,
+    max_attempts: 3,
+};
+
+/// A campaign id unique to this test and run: Message-IDs end in
+/// `@baosong.<id>`, so each test finds its own messages in the Maildirs the
+/// servers keep between runs.
+fn run_id(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{test}-{}-{nanos}", std::process::id())
+}
+
+fn notifier(campaign_id: &str) -> Notifier {
+    let cfg: NotifyConfig = toml::from_str(
+        "from = \"gongkai@luxi.example.gov.cn\"
+         from_name = \"泸溪县行政审批服务局\"
+         reply_to = \"政务公开办 <gongkai@luxi.example.gov.cn>\"
+         office = [\"office@luxi.example.gov.cn\"]
+         leaders = [\"县领导 <leader@luxi.example.gov.cn>\"]",
+    )
+    .unwrap();
+    Notifier::new(
+        &cfg,
+        campaign_id,
+        "2025年泸溪县“政务公开主题日”活动",
+        "泸溪县行政审批服务局",
+        Templates::builtin().unwrap(),
+        Calendar::builtin(),
+    )
+}
+
+fn ledger() -> Connection {
+    let conn = Connection::open_in_memory().unwrap();
+    outbox::ensure_schema(&conn).unwrap();
+    conn
+}
+
+/// Messages in `maildir/new` whose Message-ID belongs to `campaign_id`.
+fn received(maildir: &Path, campaign_id: &str) -> Vec<Vec<u8>> {
+    let needle = format!("@baosong.{campaign_id}>");
+    let Ok(dir) = std::fs::read_dir(maildir.join("new")) else {
+        return vec![];
+    };
+    let mut out: Vec<(PathBuf, Vec<u8>)> = dir
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .filter(|(_, b)| String::from_utf8_lossy(b).contains(&needle))
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, b)| b).collect()
+}
+
+/// A transport to the server of `kind` (PLAIN, STARTTLS or TLS); the
+/// password goes through a file in `dir`, as in production.
+fn smtp(servers: &Servers, kind: &str, password: &str, dir: &Path) -> SmtpMailer {
+    let (security, auth) = match kind {
+        "PLAIN" => (Security::Plain, false),
+        "STARTTLS" => (Security::Starttls, true),
+        _ => (Security::Tls, true),
+    };
+    let pass = dir.join(format!("{kind}.pass"));
+    if auth {
+        std::fs::write(&pass, format!("{password}\n")).unwrap();
+    }
+    let cfg = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(servers.port(kind)),
+        security,
+        user: auth.then(|| servers.get("MAIL_USER").to_string()),
+        password_env: None,
+        password_file: auth.then_some(pass),
+        ca_cert: auth.then(|| PathBuf::from(servers.get("MAIL_CA_CERT"))),
+        timeout_secs: 10,
+    };
+    SmtpMailer::from_config(&cfg, None).unwrap()
+}
+
+fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
+    ReceiptInput {
+        unit: unit.into(),
+        contacts: vec![contact.parse().unwrap()],
+        batch_id: batch.into(),
+        files: vec![ReceivedFile {
+            name: format!("{unit}活动总结.docx"),
+            size: 48_213,
+            arrived: "2025年5月20日 09:14（北京时间）".into(),
+            verdict_label: "合格".into(),
+            accepted: true,
+            reason: None,
+            instead: None,
+        }],
+        still_missing: vec![MissingItem {
+            deliverable: "活动照片".into(),
+            detail: "照片0张，需至少3张".into(),
+            due: "2025年5月23日16时前（北京时间）".into(),
+        }],
+    }
+}
+
+fn queue_receipts(conn: &mut Connection, n: &Notifier, inputs: &[ReceiptInput], clock: &str) {
+    let tx = conn.transaction().unwrap();
+    for input in inputs {
+        n.queue_receipt(&tx, input, at(clock)).unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+fn deliver(conn: &Connection, t: &mut dyn Transport) -> DeliveryReport {
+    outbox::deliver_pending(conn, t, &LIMITS, at("2025-05-20T20:05:00+08:00")).unwrap()
+}
+
+/// The report mail with a PDF and a DOCX (binary, Chinese names) over
+/// STARTTLS with AUTH, checked against the test CA.
+#[test]
+fn starttls_auth_report_mail_arrives_intact() {
+    let Some(s) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir
+        .path()
+        .join("2025年泸溪县政务公开主题日报送情况（截至5月12日）.pdf");
+    let docx = dir.path().join("报送情况汇总表.docx");
+    let pdf_bytes: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let docx_bytes: Vec<u8> = (0..30_000u32).map(|i| (i * 13 % 256) as u8).collect();
+    std::fs::write(&pdf, &pdf_bytes).unwrap();
+    std::fs::write(&docx, &docx_bytes).unwrap();
+
+    let id = run_id("starttls");
+    let mut n = notifier(&id);
+    n.report_mail.attach_docx = true;
+    let mut conn = ledger();
+    let tx = conn.transaction().unwrap();
+    let input = ReportInput {
+        counts: State::ALL
+            .iter()
+            .map(|s| (s.label().to_string(), 2))
+            .collect(),
+        units: 12,
+        activities: 12,
+        as_of: "截至2025年5月12日20时".into(),
+        deadline_dates: vec![],
+        all_complete: false,
+        pdf: pdf.clone(),
+        docx: Some(docx.clone()),
+    };
+    // Monday 12 May 2025: the weekly report.
+    assert!(
+        n.queue_report_mail(&tx, &input, at("2025-05-12T20:00:00+08:00"))
+            .unwrap()
+            .is_some()
+    );
+    tx.commit().unwrap();
+
+    let mut t = smtp(&s, "STARTTLS", s.get("MAIL_PASSWORD"), dir.path());
+    let report = deliver(&conn, &mut t);
+    assert_eq!(report.sent.len(), 1, "{report}");
+
+    let got = received(&s.maildir("STARTTLS"), &id);
+    assert_eq!(got.len(), 1);
+    let msg = MessageParser::default().parse(&got[0]).unwrap();
+    assert_eq!(
+        msg.subject(),
+        Some("【报送情况】2025年泸溪县“政务公开主题日”活动（截至2025年5月12日20时）")
+    );
+    let from = msg.from().unwrap().first().unwrap();
+    assert_eq!(
+        (from.name(), from.address()),
+        (
+            Some("泸溪县行政审批服务局"),
+            Some("gongkai@luxi.example.gov.cn")
+        )
+    );
+    assert_eq!(msg.to().unwrap().first().unwrap().name(), Some("县领导"));
+    assert_eq!(
+        msg.reply_to().unwrap().first().unwrap().name(),
+        Some("政务公开办")
+    );
+    assert!(msg.body_text(0).unwrap().contains("逾期未报：2场"));
+    let atts: Vec<_> = msg
+        .attachments()
+        .map(|a| {
+            (
+                a.attachment_name().unwrap().to_string(),
+                a.contents().to_vec(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        atts,
+        vec![
+            (
+                pdf.file_name().unwrap().to_string_lossy().into_owned(),
+                pdf_bytes
+            ),
+            (
+                docx.file_name().unwrap().to_string_lossy().into_owned(),
+                docx_bytes
+            ),
+        ]
+    );
+    // The raw message carries the RFC 2047 names Chinese clients read.
+    let raw = String::from_utf8_lossy(&got[0]);
+    assert!(raw.contains(" name=\"=?UTF-8?B?"), "{raw:.2000}");
+    assert!(raw.contains(" filename=\"=?UTF-8?B?"));
+    assert!(raw.contains("X-RcptTo: leader@luxi.example.gov.cn"));
+}
+
+/// Implicit TLS (port 465 style) with AUTH and the test CA.
+#[test]
+fn implicit_tls_auth_delivers() {
+    let Some(s) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let id = run_id("implicit-tls");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[receipt(
+            "县民政局",
+            "b1",
+            "联络员 <a@minzheng.example.gov.cn>",
+        )],
+        "2025-05-20T20:00:00+08:00",
+    );
+    let mut t = smtp(&s, "TLS", s.get("MAIL_PASSWORD"), dir.path());
+    let report = deliver(&conn, &mut t);
+    assert_eq!(report.sent.len(), 1, "{report}");
+    let got = received(&s.maildir("TLS"), &id);
+    assert_eq!(got.len(), 1);
+    let msg = MessageParser::default().parse(&got[0]).unwrap();
+    assert_eq!(
+        msg.subject(),
+        Some("【回执】县民政局报送材料接收情况（2025年泸溪县“政务公开主题日”活动）")
+    );
+    assert_eq!(msg.to().unwrap().first().unwrap().name(), Some("联络员"));
+    let body = msg.body_text(0).unwrap();
+    assert!(body.contains("县民政局活动总结.docx"), "{body}");
+    assert!(body.contains("活动照片：照片0张，需至少3张"), "{body}");
+}
+
+/// One receipt per unit per batch, however often the batch is re-run.
+#[test]
+fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
+    let Some(s) = servers() else { return };
+    let id = run_id("rerun");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    let batch1 = [
+        receipt("县民政局", "20250520-2000", "a@minzheng.example.gov.cn"),
+        receipt("县公安局", "20250520-2000", "b@gongan.example.gov.cn"),
+    ];
+    let mut t = smtp(&s, "PLAIN", "", Path::new("/nonexistent"));
+    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T20:00:00+08:00");
+    // The batch crashes after queueing and is run again: queued again, then
+    // delivered twice.
+    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T20:30:00+08:00");
+    assert_eq!(deliver(&conn, &mut t).sent.len(), 2);
+    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T21:00:00+08:00");
+    assert!(deliver(&conn, &mut t).sent.is_empty());
+    assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
+    // The next batch with new files of one unit: one more receipt.
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[receipt(
+            "县民政局",
+            "20250521-2000",
+            "a@minzheng.example.gov.cn",
+        )],
+        "2025-05-21T20:00:00+08:00",
+    );
+    assert_eq!(deliver(&conn, &mut t).sent.len(), 1);
+    let got = received(&s.maildir("PLAIN"), &id);
+    assert_eq!(got.len(), 3);
+    let mut ids: Vec<String> = got
+        .iter()
+        .map(|b| {
+            MessageParser::default()
+                .parse(b)
+                .unwrap()
+                .message_id()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 3);
+}
+
+/// A port nobody listens on.
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A server that is down keeps everything queued with the error; the next
+/// batch delivers.
+#[test]
+fn server_down_then_up() {
+    let Some(s) = servers() else { return };
+    let id = run_id("down-up");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[
+            receipt("县民政局", "b1", "a@minzheng.example.gov.cn"),
+            receipt("县公安局", "b1", "b@gongan.example.gov.cn"),
+        ],
+        "2025-05-20T20:00:00+08:00",
+    );
+    let cfg = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(closed_port()),
+        security: Security::Plain,
+        user: None,
+        password_env: None,
+        password_file: None,
+        ca_cert: None,
+        timeout_secs: 5,
+    };
+    let mut down = SmtpMailer::from_config(&cfg, None).unwrap();
+    let report = deliver(&conn, &mut down);
+    assert!(report.sent.is_empty());
+    assert_eq!(report.retrying.len(), 2);
+    assert!(report.unavailable.is_some(), "{report}");
+    for e in outbox::list(&conn, false).unwrap() {
+        assert_eq!((e.status.as_str(), e.attempts), ("queued", 1));
+        assert!(e.last_error.is_some());
+    }
+    assert!(received(&s.maildir("PLAIN"), &id).is_empty());
+
+    let mut up = smtp(&s, "PLAIN", "", Path::new("/nonexistent"));
+    assert_eq!(deliver(&conn, &mut up).sent.len(), 2);
+    assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
+    assert!(outbox::list(&conn, false).unwrap().is_empty());
+}
+
+/// A wrong password (535) leaves everything queued; after the fix the next
+/// batch delivers.
+#[test]
+fn wrong_password_then_right() {
+    let Some(s) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let id = run_id("password");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[receipt("县民政局", "b1", "a@minzheng.example.gov.cn")],
+        "2025-05-20T20:00:00+08:00",
+    );
+    let mut wrong = smtp(&s, "STARTTLS", "wrong-password", dir.path());
+    let report = deliver(&conn, &mut wrong);
+    assert!(report.sent.is_empty());
+    let why = report.unavailable.clone().unwrap();
+    assert!(
+        why.contains("535") || why.to_lowercase().contains("auth"),
+        "{why}"
+    );
+    let mut out = Vec::new();
+    outbox::outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
+    let listing = String::from_utf8(out).unwrap();
+    assert!(listing.contains("待发送"), "{listing}");
+
+    let mut right = smtp(&s, "STARTTLS", s.get("MAIL_PASSWORD"), dir.path());
+    assert_eq!(deliver(&conn, &mut right).sent.len(), 1);
+    assert_eq!(received(&s.maildir("STARTTLS"), &id).len(), 1);
+}
+
+/// Without SMTP the messages become .eml files that a mail client (here
+/// mail-parser) opens; a reminder and a receipt of one night. Needs no
+/// server.
+#[test]
+fn eml_outbox_without_smtp() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = run_id("eml");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    let clock = at("2025-05-07T20:00:00+08:00");
+    let tx = conn.transaction().unwrap();
+    let reminder = ReminderInput {
+        unit: "县民政局".into(),
+        contacts: vec!["a@minzheng.example.gov.cn".parse().unwrap()],
+        obligations: vec![Obligation {
+            activity_id: "7".into(),
+            activity: "政务公开进社区".into(),
+            deliverable: "活动总结".into(),
+            state: State::Overdue,
+            due: at("2025-05-06T16:00:00+08:00"),
+            due_display: "2025年5月6日16时前（北京时间）".into(),
+            detail: "尚未报送".into(),
+        }],
+    };
+    assert!(n.queue_reminder(&tx, &reminder, clock).unwrap().is_ok());
+    n.queue_receipt(
+        &tx,
+        &receipt("县公安局", "b1", "b@gongan.example.gov.cn"),
+        clock,
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    let mut t = EmlDir::new(dir.path().join("outbox"));
+    let report = outbox::deliver_pending(&conn, &mut t, &LIMITS, clock).unwrap();
+    assert_eq!(report.sent.len(), 2);
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(
+        names[0].starts_with("20250507-2000-receipt-县公安局-"),
+        "{names:?}"
+    );
+    assert!(
+        names[1].starts_with("20250507-2000-reminder-县民政局-"),
+        "{names:?}"
+    );
+    let bytes = std::fs::read(dir.path().join("outbox").join(&names[1])).unwrap();
+    let msg = MessageParser::default().parse(&bytes).unwrap();
+    assert!(msg.subject().unwrap().starts_with("【催报】"));
+    assert!(msg.body_text(0).unwrap().contains("已逾期1个工作日"));
+}
