@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::inspect::{Block, Sheet};
 use crate::model::State;
 
+pub mod build;
+
 /// Everything leadership sees, in the order they see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {

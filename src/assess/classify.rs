@@ -32,7 +32,12 @@ pub fn title_of(inspection: &Inspection) -> Option<&str> {
 }
 
 /// Chooses the deliverable for a file of `unit`.
-pub fn deliverable(campaign: &Campaign, unit: usize, path: &str, inspection: &Inspection) -> Choice {
+pub fn deliverable(
+    campaign: &Campaign,
+    unit: usize,
+    path: &str,
+    inspection: &Inspection,
+) -> Choice {
     let category = inspection.kind.category();
     let candidates: Vec<usize> = campaign
         .deliverables
@@ -49,7 +54,12 @@ pub fn deliverable(campaign: &Campaign, unit: usize, path: &str, inspection: &In
             let hits: Vec<usize> = candidates
                 .iter()
                 .copied()
-                .filter(|&i| campaign.deliverables[i].keywords.iter().any(|k| text.contains(k.as_str())))
+                .filter(|&i| {
+                    campaign.deliverables[i]
+                        .keywords
+                        .iter()
+                        .any(|k| text.contains(k.as_str()))
+                })
                 .collect();
             let plain: Vec<usize> = candidates
                 .iter()
@@ -118,14 +128,19 @@ pub fn activity(
     if let Some(i) = unique(hits) {
         return Some((i, ActivityBasis::Theme));
     }
-    let covers = |a: &Activity, d: NaiveDate| a.time.as_ref().is_some_and(|t| t.start <= d && d <= t.end);
+    let covers =
+        |a: &Activity, d: NaiveDate| a.time.as_ref().is_some_and(|t| t.start <= d && d <= t.end);
     let months: Vec<u32> = (1..=12)
         .filter(|m| text.contains(&format!("{m}月")) && !text.contains(&format!("1{m}月")))
         .collect();
     if let [m] = months.as_slice() {
         let hits = mine
             .iter()
-            .filter(|(_, a)| a.time.as_ref().is_some_and(|t| t.start.month() <= *m && *m <= t.end.month()))
+            .filter(|(_, a)| {
+                a.time
+                    .as_ref()
+                    .is_some_and(|t| t.start.month() <= *m && *m <= t.end.month())
+            })
             .map(|(i, _)| *i)
             .collect();
         if let Some(i) = unique(hits) {
@@ -133,7 +148,11 @@ pub fn activity(
         }
     }
     for d in dates {
-        let hits = mine.iter().filter(|(_, a)| covers(a, *d)).map(|(i, _)| *i).collect();
+        let hits = mine
+            .iter()
+            .filter(|(_, a)| covers(a, *d))
+            .map(|(i, _)| *i)
+            .collect();
         if let Some(i) = unique(hits) {
             return Some((i, ActivityBasis::Date));
         }

@@ -141,11 +141,20 @@ fn container_of(path: &str) -> Option<&str> {
 }
 
 /// Assesses the campaign at `clock` from the recorded versions.
-pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<FixedOffset>) -> Assessment {
+pub fn assess(
+    campaign: &Campaign,
+    versions: &[VersionRow],
+    clock: DateTime<FixedOffset>,
+) -> Assessment {
     let roster: &Roster = &campaign.roster;
     let current = current_versions(versions);
-    let by_path: HashMap<&str, &VersionRow> = current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
-    let mut questions: Vec<String> = campaign.schedule_problems.iter().map(|p| p.to_string()).collect();
+    let by_path: HashMap<&str, &VersionRow> =
+        current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
+    let mut questions: Vec<String> = campaign
+        .schedule_problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
     let mut warnings = Vec::new();
 
     // 1. Every file: unit, deliverable, activity.
@@ -170,9 +179,15 @@ pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<Fixe
         let (unit, unit_note) = match &identity {
             Identity::Unit { unit, basis } => (Some(*unit), basis.describe()),
             Identity::Ambiguous { text, units } => {
-                let names: Vec<&str> = units.iter().map(|&u| roster.units[u].name.as_str()).collect();
+                let names: Vec<&str> = units
+                    .iter()
+                    .map(|&u| roster.units[u].name.as_str())
+                    .collect();
                 let note = format!("“{text}”可能指{}，无法确定单位", names.join("、"));
-                questions.push(format!("{}: {note}，请在campaign.toml中为单位补充别名或更正文件名", v.path));
+                questions.push(format!(
+                    "{}: {note}，请在campaign.toml中为单位补充别名或更正文件名",
+                    v.path
+                ));
                 (None, note)
             }
             Identity::Unknown => (None, "未能识别所属单位".to_string()),
@@ -203,22 +218,34 @@ pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<Fixe
             classify::Choice::Deliverable(d) => Some(d),
             classify::Choice::NoneAccepts => {
                 if !f.embedded {
-                    f.flags.push(format!("不属于任何报送材料（{}）", f.inspection.kind.label()));
+                    f.flags.push(format!(
+                        "不属于任何报送材料（{}）",
+                        f.inspection.kind.label()
+                    ));
                 }
                 None
             }
             classify::Choice::Undecided(ds) => {
-                let names: Vec<&str> = ds.iter().map(|&d| campaign.deliverables[d].name.as_str()).collect();
-                f.flags.push(format!("无法判断属于{}中的哪一项，请在文件名中注明", names.join("或")));
+                let names: Vec<&str> = ds
+                    .iter()
+                    .map(|&d| campaign.deliverables[d].name.as_str())
+                    .collect();
+                f.flags.push(format!(
+                    "无法判断属于{}中的哪一项，请在文件名中注明",
+                    names.join("或")
+                ));
                 None
             }
         };
         let dates = file_dates(&f.inspection);
         let arrived = f.arrived.date_naive();
-        if let Some((a, basis)) = classify::activity(campaign, unit, &f.path, &f.inspection, &dates, arrived) {
+        if let Some((a, basis)) =
+            classify::activity(campaign, unit, &f.path, &f.inspection, &dates, arrived)
+        {
             f.activity = Some(a);
             if basis == ActivityBasis::Arrival {
-                f.flags.push(format!("按报送时间归入“{}”", campaign.activities[a].theme));
+                f.flags
+                    .push(format!("按报送时间归入“{}”", campaign.activities[a].theme));
             }
         }
     }
@@ -260,7 +287,10 @@ pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<Fixe
             if due.is_none() {
                 questions.push(format!(
                     "{}“{}”的开展时间“{}”无法识别，{}的截止时间无法计算",
-                    campaign.roster.units[activity.unit].name, activity.theme, activity.time_text, deliverable.name
+                    campaign.roster.units[activity.unit].name,
+                    activity.theme,
+                    activity.time_text,
+                    deliverable.name
                 ));
             }
         }
@@ -287,7 +317,10 @@ pub fn assess(campaign: &Campaign, versions: &[VersionRow], clock: DateTime<Fixe
 }
 
 /// The e-mail a file came in, if it did.
-fn mail_context<'a>(path: &str, by_path: &HashMap<&str, &'a VersionRow>) -> Option<&'a crate::inspect::EmailMeta> {
+fn mail_context<'a>(
+    path: &str,
+    by_path: &HashMap<&str, &'a VersionRow>,
+) -> Option<&'a crate::inspect::EmailMeta> {
     let mut p = path;
     while let Some(c) = container_of(p) {
         if let Some(v) = by_path.get(c)
@@ -305,7 +338,10 @@ fn mail_context<'a>(path: &str, by_path: &HashMap<&str, &'a VersionRow>) -> Opti
 fn file_dates(inspection: &Inspection) -> Vec<NaiveDate> {
     match &inspection.content {
         Content::Photo(p) => p.taken.map(|t| t.date()).into_iter().collect(),
-        Content::Spreadsheet(w) => w.activity_dates.map(|(a, b)| vec![a, b]).unwrap_or_default(),
+        Content::Spreadsheet(w) => w
+            .activity_dates
+            .map(|(a, b)| vec![a, b])
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
@@ -324,7 +360,10 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
         }
         let mut flags = Vec::new();
         if photo.width.max(photo.height) < MIN_PHOTO_EDGE {
-            flags.push(format!("照片分辨率过低（{}×{}），不计入张数", photo.width, photo.height));
+            flags.push(format!(
+                "照片分辨率过低（{}×{}），不计入张数",
+                photo.width, photo.height
+            ));
         }
         if photo.screenshot {
             flags.push("疑似截图，不计入张数".to_string());
@@ -336,7 +375,10 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
             let lo = t.start - Days::new(PHOTO_DATE_TOLERANCE_DAYS);
             let hi = t.end + Days::new(PHOTO_DATE_TOLERANCE_DAYS);
             if d < lo || d > hi {
-                flags.push(format!("拍摄日期{}与活动时间（{}）相差较远，不计入张数", d, t.text));
+                flags.push(format!(
+                    "拍摄日期{}与活动时间（{}）相差较远，不计入张数",
+                    d, t.text
+                ));
             }
         }
         if let Some(&first) = seen_hash.get(&(unit, f.hash.clone())) {
@@ -346,7 +388,10 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
                 .iter()
                 .find(|(u, h, _)| *u == unit && (h ^ ph).count_ones() <= NEAR_DUPLICATE_BITS)
             {
-                flags.push(format!("与{}几乎相同（连拍或重复），不计入张数", files[j].name()));
+                flags.push(format!(
+                    "与{}几乎相同（连拍或重复），不计入张数",
+                    files[j].name()
+                ));
             }
             if flags.is_empty() {
                 hashes.push((unit, ph, i));
@@ -366,7 +411,8 @@ fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileStatus]) {
         let (Some(unit), Some(title)) = (f.unit, classify::title_of(&f.inspection)) else {
             continue;
         };
-        if let crate::campaign::roster::Found::Unit { unit: named, .. } = campaign.roster.find_in(title)
+        if let crate::campaign::roster::Found::Unit { unit: named, .. } =
+            campaign.roster.find_in(title)
             && named != unit
         {
             f.flags.push(format!(
@@ -382,7 +428,9 @@ fn usable(f: &FileStatus) -> bool {
     f.inspection.verdict != Verdict::Reject
         && !f.gone
         && !(f.inspection.kind.category() == Category::Photo
-            && f.flags.iter().any(|fl| fl.contains("不计入") || fl.contains("只计一次")))
+            && f.flags
+                .iter()
+                .any(|fl| fl.contains("不计入") || fl.contains("只计一次")))
 }
 
 fn item_status(
@@ -394,7 +442,11 @@ fn item_status(
     clock: DateTime<FixedOffset>,
 ) -> ItemStatus {
     let d = &campaign.deliverables[deliverable];
-    let mut usable_files: Vec<usize> = mine.iter().copied().filter(|&i| usable(&files[i])).collect();
+    let mut usable_files: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|&i| usable(&files[i]))
+        .collect();
     usable_files.sort_by_key(|&i| files[i].arrived);
     for &i in &usable_files {
         files[i].counted = true;
@@ -410,7 +462,8 @@ fn item_status(
     let tz = clock.timezone();
     let fmt = |t: DateTime<FixedOffset>| crate::report::format_time(t.with_timezone(&tz));
     // The last day on which a file was still on time.
-    let last_day = |due: DateTime<FixedOffset>| (due - chrono::Duration::nanoseconds(1)).date_naive();
+    let last_day =
+        |due: DateTime<FixedOffset>| (due - chrono::Duration::nanoseconds(1)).date_naive();
     let (state, late, detail) = match (completed, due) {
         (Some(done), Some(due)) if done >= due => {
             let n = cal.workdays_between(last_day(due), done.date_naive()).0;
@@ -421,9 +474,17 @@ fn item_status(
             };
             (State::Late, Some(n), text)
         }
-        (Some(done), _) => (State::OnTime, None, format!("已按时报送（{}送达）", fmt(done))),
+        (Some(done), _) => (
+            State::OnTime,
+            None,
+            format!("已按时报送（{}送达）", fmt(done)),
+        ),
         (None, _) if counted > 0 => {
-            let unit = if d.accept.contains(&Category::Photo) { "张" } else { "份" };
+            let unit = if d.accept.contains(&Category::Photo) {
+                "张"
+            } else {
+                "份"
+            };
             (
                 State::Incomplete,
                 None,
@@ -432,15 +493,27 @@ fn item_status(
         }
         (None, _) if !rejected.is_empty() => {
             let f = &files[rejected[rejected.len() - 1]];
-            let reason = f.inspection.reason.clone().unwrap_or_else(|| "文件无法使用".into());
+            let reason = f
+                .inspection
+                .reason
+                .clone()
+                .unwrap_or_else(|| "文件无法使用".into());
             (State::Invalid, None, format!("{}: {reason}", f.name()))
         }
         (None, Some(due)) if clock >= due => {
             let n = cal.workdays_between(last_day(due), clock.date_naive()).0;
-            (State::Overdue, Some(n), format!("逾期未报（截止{}）", fmt(due)))
+            (
+                State::Overdue,
+                Some(n),
+                format!("逾期未报（截止{}）", fmt(due)),
+            )
         }
         (None, Some(due)) => (State::Pending, None, format!("待报送，截止{}", fmt(due))),
-        (None, None) => (State::Pending, None, "待报送（截止时间无法计算）".to_string()),
+        (None, None) => (
+            State::Pending,
+            None,
+            "待报送（截止时间无法计算）".to_string(),
+        ),
     };
     ItemStatus {
         deliverable,

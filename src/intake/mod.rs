@@ -87,7 +87,14 @@ pub fn engine_id(limits: &Limits) -> String {
 }
 
 /// Reads and inspects one blob (recursing into containers).
-fn inspect_blob(name: &str, bytes: &[u8], store: &Store, engine: &str, limits: &Limits, depth: u32) -> Node {
+fn inspect_blob(
+    name: &str,
+    bytes: &[u8],
+    store: &Store,
+    engine: &str,
+    limits: &Limits,
+    depth: u32,
+) -> Node {
     let hash = store::hash_bytes(bytes);
     if let Some(inspection) = store.cached_inspection(&hash, engine)
         && !matches!(inspection.content, Content::Container(_))
@@ -254,7 +261,17 @@ pub fn run(
         let (arrived, basis) = arrival::arrival(seen, received, opts.clock, previous);
         let file_id = ledger.file_id(&f.rel, None, batch)?;
         seen_ids.push(file_id);
-        record(ledger, batch, &f.rel, file_id, &node, observed, arrived, basis, &mut report)?;
+        record(
+            ledger,
+            batch,
+            &f.rel,
+            file_id,
+            &node,
+            observed,
+            arrived,
+            basis,
+            &mut report,
+        )?;
     }
     report.gone = ledger.mark_gone(batch, &seen_ids)?;
     progress.finish_and_clear();

@@ -46,9 +46,17 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with(".~lock.")
         || lower == "thumbs.db"
         || lower == "desktop.ini"
-        || [".tmp", ".part", ".crdownload", ".filepart", ".partial", ".download", "~"]
-            .iter()
-            .any(|ext| lower.ends_with(ext))
+        || [
+            ".tmp",
+            ".part",
+            ".crdownload",
+            ".filepart",
+            ".partial",
+            ".download",
+            "~",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// Walks `inbox` and lists the files in it, sorted by path.
@@ -64,10 +72,7 @@ pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel_of(&root, p).0)
-                    .unwrap_or_default();
+                let path = e.path().map(|p| rel_of(&root, p).0).unwrap_or_default();
                 scan.unreadable.push((path, e.to_string()));
                 continue;
             }
@@ -143,7 +148,14 @@ mod tests {
 
     #[test]
     fn lock_and_temp_files_are_not_submissions() {
-        for name in ["~$活动总结.docx", ".DS_Store", "Thumbs.db", "a.tmp", "照片.jpg.part", ".~lock.x.docx#"] {
+        for name in [
+            "~$活动总结.docx",
+            ".DS_Store",
+            "Thumbs.db",
+            "a.tmp",
+            "照片.jpg.part",
+            ".~lock.x.docx#",
+        ] {
             assert!(is_ignored(name), "{name}");
         }
         for name in ["活动总结.docx", "照片1.jpg", "temp报告.docx"] {

@@ -102,7 +102,12 @@ impl Store {
     }
 
     /// Caches an inspection.
-    pub fn put_inspection(&self, hash: &str, engine: &str, inspection: &Inspection) -> io::Result<()> {
+    pub fn put_inspection(
+        &self,
+        hash: &str,
+        engine: &str,
+        inspection: &Inspection,
+    ) -> io::Result<()> {
         if self.read_only {
             return Ok(());
         }

@@ -88,16 +88,25 @@ impl Ledger {
             source,
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")?;
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+        )?;
         schema::migrate(&conn)?;
         Ok(Ledger { conn })
     }
 
     /// Starts a batch at `clock`; batches left `running` by a crash are
     /// marked `aborted`. Returns the new batch id.
-    pub fn begin_batch(&self, started: DateTime<FixedOffset>, clock: DateTime<FixedOffset>) -> Result<i64> {
+    pub fn begin_batch(
+        &self,
+        started: DateTime<FixedOffset>,
+        clock: DateTime<FixedOffset>,
+    ) -> Result<i64> {
         let tx = self.conn.unchecked_transaction()?;
-        tx.execute("UPDATE batches SET status = 'aborted' WHERE status = 'running'", [])?;
+        tx.execute(
+            "UPDATE batches SET status = 'aborted' WHERE status = 'running'",
+            [],
+        )?;
         tx.execute(
             "INSERT INTO batches (started_at, clock, status) VALUES (?1, ?2, 'running')",
             params![started.to_rfc3339(), clock.to_rfc3339()],
@@ -108,7 +117,12 @@ impl Ledger {
     }
 
     /// Marks a batch done and stores its status snapshot (JSON).
-    pub fn finish_batch(&self, batch: i64, finished: DateTime<FixedOffset>, snapshot: &str) -> Result<()> {
+    pub fn finish_batch(
+        &self,
+        batch: i64,
+        finished: DateTime<FixedOffset>,
+        snapshot: &str,
+    ) -> Result<()> {
         self.conn.execute(
             "UPDATE batches SET status = 'done', finished_at = ?2, snapshot = ?3 WHERE id = ?1",
             params![batch, finished.to_rfc3339(), snapshot],
@@ -161,9 +175,11 @@ impl Ledger {
 
     /// The file a version belongs to.
     pub fn file_id_of_version(&self, version: i64) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT file_id FROM versions WHERE id = ?1", [version], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT file_id FROM versions WHERE id = ?1",
+            [version],
+            |r| r.get(0),
+        )?)
     }
 
     /// Clears the gone mark of a file that is back, and of its entries.
@@ -246,7 +262,9 @@ impl Ledger {
     pub fn mark_gone(&self, batch: i64, seen: &[i64]) -> Result<usize> {
         self.conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS seen_ids (id INTEGER PRIMARY KEY); DELETE FROM seen_ids;")?;
         {
-            let mut ins = self.conn.prepare("INSERT OR IGNORE INTO seen_ids (id) VALUES (?1)")?;
+            let mut ins = self
+                .conn
+                .prepare("INSERT OR IGNORE INTO seen_ids (id) VALUES (?1)")?;
             for id in seen {
                 ins.execute([id])?;
             }
@@ -275,7 +293,10 @@ impl Ledger {
             .collect::<rusqlite::Result<_>>()?;
         for (id, path) in rows {
             if !keep.contains(&path) {
-                self.conn.execute("UPDATE files SET gone_batch = ?1 WHERE id = ?2", params![batch, id])?;
+                self.conn.execute(
+                    "UPDATE files SET gone_batch = ?1 WHERE id = ?2",
+                    params![batch, id],
+                )?;
             }
         }
         Ok(())
@@ -305,7 +326,19 @@ impl Ledger {
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (version_id, file_id, path, parent_path, batch_id, hash, size, arrived, basis, insp, gone) = row?;
+            let (
+                version_id,
+                file_id,
+                path,
+                parent_path,
+                batch_id,
+                hash,
+                size,
+                arrived,
+                basis,
+                insp,
+                gone,
+            ) = row?;
             out.push(VersionRow {
                 version_id,
                 file_id,
@@ -314,8 +347,9 @@ impl Ledger {
                 batch_id,
                 hash,
                 size: size as u64,
-                arrived_at: DateTime::parse_from_rfc3339(&arrived)
-                    .map_err(|e| LedgerError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e))))?,
+                arrived_at: DateTime::parse_from_rfc3339(&arrived).map_err(|e| {
+                    LedgerError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+                })?,
                 arrival_basis: basis,
                 inspection: serde_json::from_str(&insp)?,
                 gone,
@@ -337,14 +371,21 @@ impl Ledger {
     }
 
     /// Remembers (or forgets, with `None`) a file still being copied.
-    pub fn set_receiving(&self, path: &str, state: Option<(u64, &str)>, now: DateTime<FixedOffset>) -> Result<()> {
+    pub fn set_receiving(
+        &self,
+        path: &str,
+        state: Option<(u64, &str)>,
+        now: DateTime<FixedOffset>,
+    ) -> Result<()> {
         match state {
             Some((size, mtime)) => self.conn.execute(
                 "INSERT INTO receiving (path, size, mtime, first_seen) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime",
                 params![path, size as i64, mtime, now.to_rfc3339()],
             )?,
-            None => self.conn.execute("DELETE FROM receiving WHERE path = ?1", [path])?,
+            None => self
+                .conn
+                .execute("DELETE FROM receiving WHERE path = ?1", [path])?,
         };
         Ok(())
     }
