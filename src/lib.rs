@@ -14,6 +14,7 @@
 //! [`pipeline`] strings the stages together for `baosong run`; every stage
 //! can be used and tested on its own.
 
+pub mod compile;
 pub mod inspect;
 pub mod model;
 pub mod report;
