@@ -29,7 +29,7 @@ fn the_line_start_check_catches_a_bad_break() {
 #[test]
 fn pdf_reads_back_with_poppler() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(report) = fixture(dir.path()) else {
+    let Some(report) = fixture() else {
         return;
     };
     if !have_tool("pdftotext") {
@@ -94,7 +94,7 @@ fn pdf_reads_back_with_poppler() {
 #[test]
 fn photos_are_the_print_jpegs_passed_through() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(report) = fixture(dir.path()) else {
+    let Some(report) = fixture() else {
         return;
     };
     if !have_tool("pdfimages") {
@@ -142,7 +142,7 @@ fn photos_are_the_print_jpegs_passed_through() {
 #[test]
 fn a_broken_template_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(report) = fixture(dir.path()) else {
+    let Some(report) = fixture() else {
         return;
     };
     let path = dir.path().join("bad.typ");

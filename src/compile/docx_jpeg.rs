@@ -25,6 +25,9 @@ pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
     let mut parts = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i)?;
+        if entry.is_dir() {
+            continue; // OPC packages need no directory entries
+        }
         let name = entry.name()?.to_string();
         let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry

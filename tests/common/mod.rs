@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use baosong::inspect::{Block, Sheet};
 use baosong::model::State;
@@ -350,8 +351,19 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
     }
 }
 
-/// The fixture with photos made in `dir`, or None when the corpus is absent.
-pub fn fixture(dir: &Path) -> Option<Report> {
-    let corpus = corpus_images()?;
-    Some(report(print_jpegs(&corpus, dir)))
+/// The fixture, made once per test binary with its photos in a fresh
+/// folder under the target's temp dir; None when the corpus is absent.
+pub fn fixture() -> Option<Report> {
+    static FIXTURE: OnceLock<Option<Report>> = OnceLock::new();
+    FIXTURE
+        .get_or_init(|| {
+            let corpus = corpus_images()?;
+            let exe = std::env::current_exe().unwrap();
+            let name = exe.file_stem().unwrap().to_string_lossy();
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fixture-{name}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Some(report(print_jpegs(&corpus, &dir)))
+        })
+        .clone()
 }
