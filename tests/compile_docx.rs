@@ -145,3 +145,53 @@ fn docx_photos_are_jpeg_parts_with_the_original_bytes() {
         "bytes differ"
     );
 }
+
+#[test]
+fn libreoffice_opens_the_docx() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    if !common::have_tool("soffice") || !common::have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docx_path = dir.path().join("report.docx");
+    std::fs::write(
+        &docx_path,
+        docx::render(&report, &Fonts::default()).unwrap(),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        dir.path().display()
+    );
+    common::run(
+        "soffice",
+        &[
+            &profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.path().to_str().unwrap(),
+            docx_path.to_str().unwrap(),
+        ],
+    );
+    eprintln!("LibreOffice 转换用时 {:?}", start.elapsed());
+    let pdf = dir.path().join("report.pdf");
+    let text: String = common::run("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for unit in &report.units {
+        assert!(text.contains(&unit.unit), "{} missing", unit.unit);
+    }
+    assert!(text.contains(common::SUMMARY_SENTENCE));
+    let images = common::run("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(
+        images.lines().skip(2).count(),
+        common::PHOTOS.len(),
+        "{images}"
+    );
+}

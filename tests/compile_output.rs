@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use baosong::compile::{DOCX_NAME, Fonts, LATEST, PDF_NAME, XLSX_NAME, write_all};
 
@@ -14,16 +14,25 @@ fn latest_target(out_root: &Path) -> String {
         .into_owned()
 }
 
+/// Left in the target's temp dir so `docs/README.md` can render the fixture.
+fn fixture_out_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-report");
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    root
+}
+
 #[test]
 fn write_all_publishes_three_files_and_moves_latest() {
     let Some(report) = common::fixture() else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
+    let out = fixture_out_root();
+    let out = out.as_path();
     let fonts = Fonts::default();
 
-    let first = write_all(&report, out.path(), "20250613-2000", &fonts).unwrap();
-    assert_eq!(first.dir, out.path().join("20250613-2000"));
+    let first = write_all(&report, out, "20250613-2000", &fonts).unwrap();
+    assert_eq!(first.dir, out.join("20250613-2000"));
     assert_eq!(first.pdf, first.dir.join(PDF_NAME));
     assert_eq!(first.docx, first.dir.join(DOCX_NAME));
     assert_eq!(first.xlsx, first.dir.join(XLSX_NAME));
@@ -44,11 +53,11 @@ fn write_all_publishes_three_files_and_moves_latest() {
             "{name}"
         );
     }
-    assert_eq!(latest_target(out.path()), "20250613-2000");
-    assert!(out.path().join(LATEST).join(PDF_NAME).is_file());
+    assert_eq!(latest_target(out), "20250613-2000");
+    assert!(out.join(LATEST).join(PDF_NAME).is_file());
 
-    let second = write_all(&report, out.path(), "20250614-2000", &fonts).unwrap();
-    assert_eq!(latest_target(out.path()), "20250614-2000");
+    let second = write_all(&report, out, "20250614-2000", &fonts).unwrap();
+    assert_eq!(latest_target(out), "20250614-2000");
     assert!(first.pdf.is_file(), "older reports stay");
     assert!(second.pdf.is_file());
 }

@@ -301,15 +301,18 @@ fn sheet_rows(sheet: &Sheet) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A titled list of remarks, left out when there are none.
 fn bullet_list(doc: Docx, title: &str, items: &[String]) -> Docx {
     if items.is_empty() {
         return doc;
     }
+    bullets(doc.add_paragraph(sub_title(title)), items)
+}
+
+fn bullets(doc: Docx, items: &[String]) -> Docx {
     items
         .iter()
-        .fold(doc.add_paragraph(sub_title(title)), |d, item| {
-            d.add_paragraph(body(&format!("· {item}")))
-        })
+        .fold(doc, |d, item| d.add_paragraph(body(&format!("· {item}"))))
 }
 
 /// Two photos per row in a borderless table, each with its caption.
@@ -392,7 +395,5 @@ fn appendix(doc: Docx, report: &Report) -> Docx {
     if a.questions.is_empty() {
         return doc.add_paragraph(body("无。"));
     }
-    a.questions
-        .iter()
-        .fold(doc, |d, q| d.add_paragraph(body(&format!("· {q}"))))
+    bullets(doc, &a.questions)
 }

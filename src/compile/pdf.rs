@@ -93,12 +93,15 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
     CompileError::Layout(messages.join("; "))
 }
 
+/// Virtual path (`/photos/N.jpg`) and file of every photo.
+type PhotoFiles<'r> = Vec<(String, &'r Path)>;
+
 /// The report as the template sees it: the report itself, the font family,
-/// the Chinese state labels, and a virtual `src` path for every photo.
+/// each state's Chinese label and whether it is still open, and a virtual `src` path for every photo.
 fn template_data<'r>(
     report: &'r Report,
     fonts: &Fonts,
-) -> Result<(Value, Vec<(String, &'r Path)>), CompileError> {
+) -> Result<(Value, PhotoFiles<'r>), CompileError> {
     let mut data = serde_json::to_value(report)?;
     let mut photos = Vec::new();
     for (unit, section) in report.units.iter().enumerate() {
@@ -112,7 +115,12 @@ fn template_data<'r>(
     }
     let states: serde_json::Map<String, Value> = State::ALL
         .iter()
-        .map(|s| Ok((state_key(*s)?, json!(s.label()))))
+        .map(|s| {
+            Ok((
+                state_key(*s)?,
+                json!({ "label": s.label(), "open": s.is_open() }),
+            ))
+        })
         .collect::<Result<_, CompileError>>()?;
     let view = json!({ "report": data, "font": fonts.family(), "states": states });
     Ok((view, photos))

@@ -28,7 +28,7 @@ pub fn corpus_images() -> Option<PathBuf> {
 
 /// Whether a poppler tool is installed; prints why a test is skipped if not.
 pub fn have_tool(tool: &str) -> bool {
-    let found = Command::new(tool).arg("-v").output().is_ok();
+    let found = Command::new(tool).arg("--version").output().is_ok();
     if !found {
         eprintln!("跳过：未安装 {tool}（poppler-utils）");
     }
