@@ -96,3 +96,15 @@ fn characters_missing_from_the_font_are_reported() {
     let outputs = write_all(&report, out.path(), "20250613-2000", &Fonts::default()).unwrap();
     assert_eq!(outputs.missing_chars, ['𪚥']);
 }
+
+#[test]
+fn an_empty_campaign_still_renders() {
+    let mut report = common::report(Vec::new());
+    report.rows.clear();
+    report.units.clear();
+    report.overview = Default::default();
+    report.appendix = Default::default();
+    let out = tempfile::tempdir().unwrap();
+    let outputs = write_all(&report, out.path(), "20250613-2000", &Fonts::default()).unwrap();
+    assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
+}

@@ -59,6 +59,10 @@ fn pdf_reads_back_with_poppler() {
     // Chinese line breaking: the long summary wraps, never before ，。 etc.
     assert!(text.lines().count() > 60);
     assert_eq!(bad_line_start(&text), None);
+    // The fixture's comma falls exactly at a wrap point: it must stay on the
+    // line (compressed) or take the character before it along.
+    let line = text.lines().find(|l| l.contains("研究部")).unwrap();
+    assert!(line.ends_with("研究部署，") || line.ends_with("研究部"), "{line}");
 
     // One bookmark per unit, nested under the unit chapter.
     let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", path]);

@@ -78,9 +78,11 @@ pub fn render_with(
     template: &Template,
 ) -> Result<Vec<u8>, CompileError> {
     let world = ReportWorld::new(report, fonts, template)?;
-    let document = typst::compile(&world)
-        .output
-        .map_err(|errors| diagnostics(&errors))?;
+    let compiled = typst::compile(&world);
+    for warning in &compiled.warnings {
+        tracing::warn!("PDF 排版提示：{}", warning.message);
+    }
+    let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
     let options = typst_pdf::PdfOptions {
         creator: typst::foundations::Smart::Custom(Some("baosong".into())),
         ..Default::default()

@@ -112,6 +112,8 @@ fn count(state: State, count: usize) -> StateCount {
     }
 }
 
+pub const KINSOKU_PARAGRAPH: &str = "为切实做好本次政务公开日活动的各项组织保障工作我局活动前专门召开党组会议进行研究部署，明确一名副局长牵头负责，办公室具体承办，各股室按照职责分工密切配合，确保活动有序开展、取得实效。";
+
 pub const SUMMARY_SENTENCE: &str = "县林业局以“政务公开进林区”为主题";
 
 fn summary_blocks() -> Vec<Block> {
@@ -127,6 +129,9 @@ fn summary_blocks() -> Vec<Block> {
         para(
             "活动中，局领导班子成员带队深入林区，与护林员、林农面对面交流，认真听取群众对林业政策执行、补偿资金发放、林区道路建设等方面的意见；对群众反映较集中的补偿标准问题，现场逐条解释政策依据，并承诺在十个工作日内书面答复。",
         ),
+        // 42 characters fill the indented first line exactly, so the comma
+        // falls where a naive break would start the next line with it.
+        para(KINSOKU_PARAGRAPH),
         Block::Heading {
             level: 2,
             text: "二、主要数据".into(),
