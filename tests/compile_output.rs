@@ -108,3 +108,30 @@ fn an_empty_campaign_still_renders() {
     let outputs = write_all(&report, out.path(), "20250613-2000", &Fonts::default()).unwrap();
     assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
 }
+
+/// Prints size and time of each renderer (`cargo test --release --test
+/// compile_output timings -- --nocapture` for figures worth quoting).
+#[test]
+fn timings() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    let fonts = Fonts::default();
+    let time = |name: &str, render: &dyn Fn() -> Vec<u8>| {
+        let start = std::time::Instant::now();
+        let bytes = render();
+        eprintln!("{name}：{} 字节，{:?}", bytes.len(), start.elapsed());
+        assert!(!bytes.is_empty());
+    };
+    time("PDF", &|| {
+        baosong::compile::pdf::render(&report, &fonts).unwrap()
+    });
+    let text_only = common::report(Vec::new());
+    time("PDF（无照片）", &|| {
+        baosong::compile::pdf::render(&text_only, &fonts).unwrap()
+    });
+    time("DOCX", &|| {
+        baosong::compile::docx::render(&report, &fonts).unwrap()
+    });
+    time("XLSX", &|| baosong::compile::xlsx::render(&report).unwrap());
+}

@@ -62,7 +62,10 @@ fn pdf_reads_back_with_poppler() {
     // The fixture's comma falls exactly at a wrap point: it must stay on the
     // line (compressed) or take the character before it along.
     let line = text.lines().find(|l| l.contains("研究部")).unwrap();
-    assert!(line.ends_with("研究部署，") || line.ends_with("研究部"), "{line}");
+    assert!(
+        line.ends_with("研究部署，") || line.ends_with("研究部"),
+        "{line}"
+    );
 
     // One bookmark per unit, nested under the unit chapter.
     let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", path]);
