@@ -158,3 +158,31 @@ fn a_broken_template_is_an_error_not_a_panic() {
     let err = pdf::render_with(&report, &Fonts::default(), &template).unwrap_err();
     assert!(err.to_string().starts_with("PDF 排版失败"), "{err}");
 }
+
+#[test]
+fn a_long_status_table_repeats_its_header_on_every_page() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let mut report = common::report(Vec::new());
+    let rows = report.rows.clone();
+    report.rows = (0..30).flat_map(|_| rows.clone()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.pdf");
+    std::fs::write(&path, pdf::render(&report, &Fonts::default()).unwrap()).unwrap();
+    let text = run("pdftotext", &[path.to_str().unwrap(), "-"]);
+    // Pages (form feeds) before the unit chapter that hold table rows.
+    let before_units = &text[..text.find("三、各单位报送情况").unwrap()];
+    let table_pages: Vec<&str> = before_units
+        .split('\u{c}')
+        .filter(|p| p.contains("政务公开进林区"))
+        .collect();
+    assert!(
+        table_pages.len() >= 3,
+        "the table spans pages: {}",
+        table_pages.len()
+    );
+    for page in table_pages {
+        assert!(page.contains("序号"), "header repeated:\n{page}");
+    }
+}
