@@ -41,11 +41,7 @@ pub struct Inspected {
 /// Inspects one file given its name (for the claimed extension) and bytes.
 pub fn inspect(_name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
     let (kind, verdict, reason) = if bytes.is_empty() {
-        (
-            FileKind::Empty,
-            Verdict::Reject,
-            "文件为空(0字节)，请重新报送",
-        )
+        (FileKind::Empty, Verdict::Reject, "文件为空(0字节)，请重新报送")
     } else if bytes.len() as u64 > limits.max_file_bytes {
         (FileKind::Unknown, Verdict::Reject, "文件过大，超过上限")
     } else {
