@@ -16,6 +16,7 @@
 
 pub mod assess;
 pub mod campaign;
+pub mod compile;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;

@@ -1,0 +1,117 @@
+//! Repairs docx-rs's image parts so photos stay JPEG.
+//!
+//! docx-rs 0.4 writes every picture as `word/media/<id>.png`: `Pic::new`
+//! re-encodes a JPEG as PNG (about 10× larger) and `Pic::new_with_dimensions`
+//! keeps the JPEG bytes but names the part `.png`, so its content type says
+//! `image/png` (Word refuses such a picture). We keep the bytes and rewrite
+//! the package: each JPEG part is renamed to `.jpeg`, the relationships that
+//! point at it follow, and `[Content_Types].xml` maps `jpeg` (and `jpg`) to
+//! `image/jpeg`.
+
+use std::io::{Cursor, Read, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use super::CompileError;
+
+const CONTENT_TYPES: &str = "[Content_Types].xml";
+const JPEG_DEFAULT: &str = r#"<Default Extension="jpeg" ContentType="image/jpeg"/>"#;
+const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
+
+/// Returns the package with JPEG media parts named and typed as JPEG.
+pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
+    let mut archive = ZipArchive::new(Cursor::new(package))?;
+    let mut parts = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        if entry.is_dir() {
+            continue; // OPC packages need no directory entries
+        }
+        let name = entry.name()?.to_string();
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(zip::result::ZipError::Io)?;
+        parts.push((name, bytes));
+    }
+
+    // Old and new targets of every JPEG part, relative to `word/`.
+    let renamed: Vec<(String, String)> = parts
+        .iter_mut()
+        .filter(|(name, bytes)| {
+            name.starts_with("word/media/")
+                && name.ends_with(".png")
+                && bytes.starts_with(JPEG_MAGIC)
+        })
+        .map(|(name, _)| {
+            let old = name.clone();
+            *name = format!("{}.jpeg", old.trim_end_matches(".png"));
+            (relative(&old), relative(name))
+        })
+        .collect();
+
+    for (name, bytes) in &mut parts {
+        if name.ends_with(".rels") {
+            let mut xml = String::from_utf8_lossy(bytes).into_owned();
+            for (old, new) in &renamed {
+                xml = xml.replace(&format!("\"{old}\""), &format!("\"{new}\""));
+            }
+            *bytes = xml.into_bytes();
+        } else if name == CONTENT_TYPES {
+            *bytes = content_types(&String::from_utf8_lossy(bytes)).into_bytes();
+        }
+    }
+
+    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        // JPEG does not deflate; store it as is.
+        let method = if bytes.starts_with(JPEG_MAGIC) {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        };
+        out.start_file(
+            name,
+            SimpleFileOptions::default().compression_method(method),
+        )?;
+        out.write_all(&bytes).map_err(zip::result::ZipError::Io)?;
+    }
+    Ok(out.finish()?.into_inner())
+}
+
+/// `word/media/x.png` → `media/x.png`, as `word/_rels/document.xml.rels` says it.
+fn relative(part: &str) -> String {
+    part.trim_start_matches("word/").to_owned()
+}
+
+/// Makes sure `jpeg` and `jpg` parts are typed `image/jpeg`.
+fn content_types(xml: &str) -> String {
+    let xml = xml.replace("ContentType=\"image/jpg\"", "ContentType=\"image/jpeg\"");
+    if xml.contains("Extension=\"jpeg\"") {
+        return xml;
+    }
+    match xml
+        .find("<Types")
+        .and_then(|start| xml[start..].find('>').map(|end| start + end + 1))
+    {
+        Some(at) => format!("{}{JPEG_DEFAULT}{}", &xml[..at], &xml[at..]),
+        None => xml,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_types;
+
+    #[test]
+    fn adds_the_jpeg_default_once() {
+        let xml = r#"<Types xmlns="x"><Default Extension="jpg" ContentType="image/jpg"/></Types>"#;
+        let fixed = content_types(xml);
+        assert_eq!(
+            fixed,
+            r#"<Types xmlns="x"><Default Extension="jpeg" ContentType="image/jpeg"/><Default Extension="jpg" ContentType="image/jpeg"/></Types>"#
+        );
+        assert_eq!(content_types(&fixed), fixed);
+    }
+}

@@ -1,0 +1,119 @@
+//! The compile stage: renders one [`Report`] as the PDF for leadership
+//! ([`pdf`]), the editable DOCX for the office ([`docx`]) and the status
+//! spreadsheet ([`xlsx`]), and publishes the three together ([`write_all`]).
+//!
+//! Renderers take the report as it is; they never re-read the inbox or
+//! re-decide a state. Characters the report font cannot show are listed in
+//! [`Outputs::missing_chars`] (and logged), never left as silent boxes.
+
+pub mod docx;
+mod docx_jpeg;
+mod fonts;
+pub mod pdf;
+mod publish;
+pub mod xlsx;
+
+pub use fonts::Fonts;
+pub use pdf::Template;
+pub use publish::{LATEST, LATEST_TXT};
+
+use std::path::{Path, PathBuf};
+
+use crate::report::Report;
+
+/// File names of the three outputs (Chinese, valid on Windows shares).
+pub const PDF_NAME: &str = "报送情况汇总.pdf";
+pub const DOCX_NAME: &str = "报送情况汇总.docx";
+pub const XLSX_NAME: &str = "报送情况统计表.xlsx";
+
+/// Why the report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    #[error("无法读取 {path}：{source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("无法写入 {path}：{source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("字体文件 {path} 中没有可用的第 {index} 号字体")]
+    BadFont { path: PathBuf, index: u32 },
+    #[error("批次时间戳“{0}”不是 YYYYMMDD-HHMM 格式")]
+    BadStamp(String),
+    #[error("PDF 排版失败：{0}")]
+    Layout(String),
+    #[error("报告数据无法序列化：{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("Word 文档打包失败：{0}")]
+    Package(#[from] zip::result::ZipError),
+    #[error("Word 文档生成失败：{0}")]
+    Docx(String),
+    #[error("Excel 统计表生成失败：{0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// Where the report went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outputs {
+    /// `<out_root>/<YYYYMMDD-HHMM>/`
+    pub dir: PathBuf,
+    pub pdf: PathBuf,
+    pub docx: PathBuf,
+    pub xlsx: PathBuf,
+    /// Characters of the report (and template) the font has no glyph for.
+    pub missing_chars: Vec<char>,
+}
+
+/// Writes PDF, DOCX and XLSX into `<out_root>/<YYYYMMDD-HHMM>/`, each to a
+/// temp name then renamed, then points `<out_root>/latest` at that folder
+/// (a symlink replaced atomically by rename, or on failure a `latest.txt`).
+pub fn write_all(
+    report: &Report,
+    out_root: &Path,
+    stamp: &str,
+    fonts: &Fonts,
+) -> Result<Outputs, CompileError> {
+    write_all_with(report, out_root, stamp, fonts, &Template::default())
+}
+
+/// [`write_all`] with an office-edited PDF layout.
+pub fn write_all_with(
+    report: &Report,
+    out_root: &Path,
+    stamp: &str,
+    fonts: &Fonts,
+    template: &Template,
+) -> Result<Outputs, CompileError> {
+    publish::check_stamp(stamp)?;
+    let missing_chars = fonts.missing_chars(&format!(
+        "{}{}",
+        serde_json::to_string(report)?,
+        template.source()
+    ));
+    if !missing_chars.is_empty() {
+        let list: String = missing_chars.iter().collect();
+        tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
+    }
+    // Render everything before touching the disk: a failure leaves no trace.
+    let pdf = pdf::render_with(report, fonts, template)?;
+    let docx = docx::render(report, fonts)?;
+    let xlsx = xlsx::render(report)?;
+
+    let dir = out_root.join(stamp);
+    std::fs::create_dir_all(&dir).map_err(|source| CompileError::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    let outputs = Outputs {
+        pdf: publish::write_atomic(&dir, PDF_NAME, &pdf)?,
+        docx: publish::write_atomic(&dir, DOCX_NAME, &docx)?,
+        xlsx: publish::write_atomic(&dir, XLSX_NAME, &xlsx)?,
+        dir,
+        missing_chars,
+    };
+    publish::point_latest(out_root, stamp)?;
+    Ok(outputs)
+}

@@ -1,0 +1,101 @@
+//! Atomic publishing: every file goes to a temporary name in its final
+//! directory and is renamed into place, and `latest` moves only after the
+//! whole set exists, so a crash or a full disk never leaves a half-written
+//! report where the last good one was.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::CompileError;
+
+/// The name of the pointer to the newest report folder.
+pub const LATEST: &str = "latest";
+/// The fallback pointer when symlinks are not allowed (e.g. Windows shares).
+pub const LATEST_TXT: &str = "latest.txt";
+
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CompileError + '_ {
+    move |source| CompileError::Write {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `dir/name` through `dir/.name.tmp`, synced before the rename.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CompileError> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, &path)
+    })();
+    if result.is_err() {
+        // Best effort: a leftover temp file is harmless but untidy.
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(write_error(&path))?;
+    Ok(path)
+}
+
+/// Points `out_root/latest` at the folder `stamp`: a relative symlink made
+/// under a temporary name and renamed over the old one; where symlinks
+/// cannot be made, `latest.txt` holds the folder name instead.
+pub fn point_latest(out_root: &Path, stamp: &str) -> Result<(), CompileError> {
+    let link = out_root.join(LATEST);
+    let tmp = out_root.join(format!(".{LATEST}.tmp"));
+    let _ = fs::remove_file(&tmp);
+    match symlink_dir(Path::new(stamp), &tmp) {
+        Ok(()) => fs::rename(&tmp, &link).map_err(write_error(&link)),
+        Err(_) => write_atomic(out_root, LATEST_TXT, format!("{stamp}\n").as_bytes()).map(|_| ()),
+    }
+}
+
+#[cfg(unix)]
+fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_dir(target, link)
+}
+
+/// A batch stamp is a folder name: `YYYYMMDD-HHMM`, digits only, so it is
+/// valid on Windows shares and sorts by time.
+pub fn check_stamp(stamp: &str) -> Result<(), CompileError> {
+    let b = stamp.as_bytes();
+    let ok = b.len() == 13
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 8 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(CompileError::BadStamp(stamp.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_stamp;
+
+    #[test]
+    fn stamps_are_plain_folder_names() {
+        assert!(check_stamp("20250613-2000").is_ok());
+        for bad in [
+            "2025-06-13",
+            "20250613 2000",
+            "20250613-20:0",
+            "../20250613-2000",
+            "",
+        ] {
+            assert!(check_stamp(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The DOCX read back: through docx-rs's reader (headings, tables, images)
+//! and as a zip of XML parts (styles, fonts, JPEG parts and content types).
+
+mod common;
+
+use std::io::Read;
+
+use baosong::compile::{Fonts, docx};
+use docx_rs::{DocumentChild, ReadDocxOptions, read_docx_with_options};
+use zip::ZipArchive;
+
+fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut entry = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            (entry.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+fn text_of<'a>(parts: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
+    let (_, data) = parts.iter().find(|(n, _)| n == name).expect(name);
+    std::str::from_utf8(data).unwrap()
+}
+
+/// The content type `[Content_Types].xml` gives an extension, in any attribute order.
+fn default_type<'a>(types: &'a str, ext: &str) -> Option<&'a str> {
+    types
+        .split("<Default ")
+        .skip(1)
+        .map(|d| &d[..d.find("/>").unwrap_or(d.len())])
+        .find(|d| d.contains(&format!("Extension=\"{ext}\"")))
+        .and_then(|d| d.split("ContentType=\"").nth(1))
+        .and_then(|t| t.split('"').next())
+}
+
+#[test]
+fn docx_has_headings_tables_and_fonts() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    let bytes = docx::render(&report, &Fonts::default()).unwrap();
+
+    let doc = read_docx_with_options(
+        &bytes,
+        ReadDocxOptions::default().with_image_previews(false),
+    )
+    .unwrap();
+    let mut headings = Vec::new();
+    let mut paragraphs = String::new();
+    let mut tables = 0;
+    for child in &doc.document.children {
+        match child {
+            DocumentChild::Paragraph(p) => {
+                let text = p.raw_text();
+                if let Some(style) = &p.property.style {
+                    headings.push((style.val.clone(), text.clone()));
+                }
+                paragraphs.push_str(&text);
+            }
+            DocumentChild::Table(_) => tables += 1,
+            _ => {}
+        }
+    }
+    for unit in &report.units {
+        assert!(
+            headings.contains(&("Heading2".to_owned(), unit.unit.clone())),
+            "unit heading {} in {headings:?}",
+            unit.unit
+        );
+    }
+    assert!(headings.contains(&("Heading1".to_owned(), "二、报送情况一览表".to_owned())));
+    assert!(paragraphs.contains(common::SUMMARY_SENTENCE));
+    assert!(
+        paragraphs.contains("尚未报送材料"),
+        "a unit with nothing yet gets one line"
+    );
+    // overview ×2, status, summary, schedule, photo grids ×2, appendix ×3
+    assert!(tables >= 9, "{tables} tables");
+
+    let parts = parts(&bytes);
+    let styles = text_of(&parts, "word/styles.xml");
+    for id in ["Heading1", "Heading2"] {
+        assert!(
+            styles.contains(&format!("w:styleId=\"{id}\"")),
+            "{id} style"
+        );
+    }
+    assert!(
+        styles.contains("<w:outlineLvl w:val=\"1\""),
+        "Heading2 is in the navigation pane"
+    );
+    assert!(
+        styles.contains("w:eastAsia=\"WenQuanYi Micro Hei\""),
+        "East Asian font"
+    );
+    let document = text_of(&parts, "word/document.xml");
+    assert!(document.contains("<w:tbl>"));
+    assert!(document.contains("照片2张，需至少3张"));
+}
+
+#[test]
+fn docx_photos_are_jpeg_parts_with_the_original_bytes() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    let bytes = docx::render(&report, &Fonts::default()).unwrap();
+    let parts = parts(&bytes);
+
+    let types = text_of(&parts, "[Content_Types].xml");
+    assert_eq!(default_type(types, "jpeg"), Some("image/jpeg"), "{types}");
+    assert_eq!(default_type(types, "jpg"), Some("image/jpeg"), "{types}");
+
+    let media: Vec<&(String, Vec<u8>)> = parts
+        .iter()
+        .filter(|(n, _)| n.starts_with("word/media/") && !n.ends_with('/'))
+        .collect();
+    assert_eq!(media.len(), common::PHOTOS.len());
+    let rels = text_of(&parts, "word/_rels/document.xml.rels");
+    for (name, _) in &media {
+        assert!(name.ends_with(".jpeg"), "{name} is not named .jpeg");
+        let target = name.trim_start_matches("word/");
+        assert!(
+            rels.contains(&format!("Target=\"{target}\"")),
+            "rels point at {target}"
+        );
+    }
+    assert!(!rels.contains(".png\""), "{rels}");
+
+    let mut embedded: Vec<&Vec<u8>> = media.iter().map(|(_, d)| d).collect();
+    let mut originals: Vec<Vec<u8>> = report
+        .units
+        .iter()
+        .flat_map(|u| &u.activities)
+        .flat_map(|a| &a.photos)
+        .map(|p| std::fs::read(&p.jpeg).unwrap())
+        .collect();
+    embedded.sort();
+    originals.sort();
+    assert!(
+        embedded.iter().zip(&originals).all(|(a, b)| *a == b),
+        "bytes differ"
+    );
+}
+
+#[test]
+fn libreoffice_opens_the_docx() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    if !common::have_tool("soffice") || !common::have_tool("pdftotext") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docx_path = dir.path().join("report.docx");
+    std::fs::write(
+        &docx_path,
+        docx::render(&report, &Fonts::default()).unwrap(),
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        dir.path().display()
+    );
+    common::run(
+        "soffice",
+        &[
+            &profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.path().to_str().unwrap(),
+            docx_path.to_str().unwrap(),
+        ],
+    );
+    eprintln!("LibreOffice 转换用时 {:?}", start.elapsed());
+    let pdf = dir.path().join("report.pdf");
+    let text: String = common::run("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for unit in &report.units {
+        assert!(text.contains(&unit.unit), "{} missing", unit.unit);
+    }
+    assert!(text.contains(common::SUMMARY_SENTENCE));
+    let images = common::run("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(
+        images.lines().skip(2).count(),
+        common::PHOTOS.len(),
+        "{images}"
+    );
+}

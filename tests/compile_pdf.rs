@@ -1,0 +1,188 @@
+//! The PDF read back with poppler: text, bookmarks, fonts, images, and
+//! Chinese line breaking.
+
+mod common;
+
+use std::time::Instant;
+
+use baosong::compile::{Fonts, pdf};
+use common::{MAX_PHOTO_BYTES, fixture, have_tool, run};
+
+/// Punctuation no line may start with (禁则).
+const NO_LINE_START: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '”', '’', '】', '〕', '…',
+];
+
+/// The first line that starts with a forbidden punctuation mark, if any.
+fn bad_line_start(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim_start)
+        .find(|l| l.starts_with(NO_LINE_START))
+}
+
+#[test]
+fn the_line_start_check_catches_a_bad_break() {
+    assert_eq!(bad_line_start("第一行\n，第二行"), Some("，第二行"));
+    assert_eq!(bad_line_start("第一行，\n第二行"), None);
+}
+
+#[test]
+fn pdf_reads_back_with_poppler() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(report) = fixture() else {
+        return;
+    };
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let start = Instant::now();
+    let bytes = pdf::render(&report, &Fonts::default()).unwrap();
+    eprintln!("PDF：{} 字节，排版用时 {:?}", bytes.len(), start.elapsed());
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let path = path.to_str().unwrap();
+
+    // Text: unit names, a summary sentence, the running header, page numbers.
+    let text = run("pdftotext", &[path, "-"]);
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for unit in &report.units {
+        assert!(flat.contains(&unit.unit), "unit {} missing", unit.unit);
+    }
+    assert!(flat.contains(common::SUMMARY_SENTENCE));
+    assert!(flat.contains("其余七条已转交相关股室限期办理。"));
+    assert!(flat.contains("报送情况一览表"));
+    assert!(flat.contains("照片2张，需至少3张"));
+    assert!(flat.contains("第1页/共"), "page numbers");
+    assert!(flat.matches(&report.title).count() > 3, "running header");
+    assert!(flat.contains("文件已损坏，无法打开"), "appendix");
+
+    // Chinese line breaking: the long summary wraps, never before ，。 etc.
+    assert!(text.lines().count() > 60);
+    assert_eq!(bad_line_start(&text), None);
+    // The fixture's comma falls exactly at a wrap point: it must stay on the
+    // line (compressed) or take the character before it along.
+    let line = text.lines().find(|l| l.contains("研究部")).unwrap();
+    assert!(
+        line.ends_with("研究部署，") || line.ends_with("研究部"),
+        "{line}"
+    );
+
+    // One bookmark per unit, nested under the unit chapter.
+    let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", path]);
+    let outline = &xml[xml.find("<outline>").expect("PDF has an outline")..];
+    for unit in &report.units {
+        assert!(
+            outline.contains(&format!(">{}</item>", unit.unit)),
+            "bookmark {}",
+            unit.unit
+        );
+    }
+
+    // The CJK font is embedded as a subset.
+    let fonts = run("pdffonts", &[path]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
+        assert!(cols[0].contains('+'), "subset tag: {row}");
+    }
+    assert!(
+        bytes.len() < 2_000_000,
+        "the font must be subset, not whole"
+    );
+}
+
+#[test]
+fn photos_are_the_print_jpegs_passed_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(report) = fixture() else {
+        return;
+    };
+    if !have_tool("pdfimages") {
+        return;
+    }
+    let bytes = pdf::render(&report, &Fonts::default()).unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+
+    let list = run("pdfimages", &["-list", path.to_str().unwrap()]);
+    let encodings: Vec<&str> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().nth(8).unwrap())
+        .collect();
+    assert_eq!(encodings, ["jpeg"; common::PHOTOS.len()], "{list}");
+
+    // `pdfimages -j` writes DCT streams out as they are stored.
+    let prefix = dir.path().join("img");
+    run(
+        "pdfimages",
+        &["-j", path.to_str().unwrap(), prefix.to_str().unwrap()],
+    );
+    let mut embedded: Vec<Vec<u8>> = (0..common::PHOTOS.len())
+        .map(|i| std::fs::read(dir.path().join(format!("img-{i:03}.jpg"))).unwrap())
+        .collect();
+    let mut originals: Vec<Vec<u8>> = report
+        .units
+        .iter()
+        .flat_map(|u| &u.activities)
+        .flat_map(|a| &a.photos)
+        .map(|p| std::fs::read(&p.jpeg).unwrap())
+        .collect();
+    embedded.sort();
+    originals.sort();
+    assert!(
+        embedded == originals,
+        "embedded JPEGs differ from the print JPEGs"
+    );
+    for jpeg in &embedded {
+        assert!(jpeg.len() <= MAX_PHOTO_BYTES, "{} bytes", jpeg.len());
+    }
+}
+
+#[test]
+fn a_broken_template_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(report) = fixture() else {
+        return;
+    };
+    let path = dir.path().join("bad.typ");
+    std::fs::write(&path, "#let x = (\n").unwrap();
+    let template = pdf::Template::from_file(&path).unwrap();
+    let err = pdf::render_with(&report, &Fonts::default(), &template).unwrap_err();
+    assert!(err.to_string().starts_with("PDF 排版失败"), "{err}");
+}
+
+#[test]
+fn a_long_status_table_repeats_its_header_on_every_page() {
+    if !have_tool("pdftotext") {
+        return;
+    }
+    let mut report = common::report(Vec::new());
+    let rows = report.rows.clone();
+    report.rows = (0..30).flat_map(|_| rows.clone()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.pdf");
+    std::fs::write(&path, pdf::render(&report, &Fonts::default()).unwrap()).unwrap();
+    let text = run("pdftotext", &[path.to_str().unwrap(), "-"]);
+    // Pages (form feeds) before the unit chapter that hold table rows.
+    let before_units = &text[..text.find("三、各单位报送情况").unwrap()];
+    let table_pages: Vec<&str> = before_units
+        .split('\u{c}')
+        .filter(|p| p.contains("政务公开进林区"))
+        .collect();
+    assert!(
+        table_pages.len() >= 3,
+        "the table spans pages: {}",
+        table_pages.len()
+    );
+    for page in table_pages {
+        assert!(page.contains("序号"), "header repeated:\n{page}");
+    }
+}
