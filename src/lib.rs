@@ -22,4 +22,5 @@ pub mod intake;
 pub mod ledger;
 pub mod model;
 pub mod notify;
+pub mod pipeline;
 pub mod report;

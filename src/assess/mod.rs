@@ -100,6 +100,8 @@ pub struct FileStatus {
     pub unit: Option<usize>,
     /// How the unit was found, or why none was.
     pub unit_note: String,
+    /// The units an ambiguous name could mean (empty otherwise).
+    pub candidates: Vec<usize>,
     pub deliverable: Option<usize>,
     pub activity: Option<usize>,
     /// Counts toward its deliverable.
@@ -176,6 +178,10 @@ pub fn assess(
         let embedded = container_of(&v.path)
             .and_then(|c| by_path.get(c))
             .is_some_and(|c| matches!(c.inspection.content, Content::Document(_)));
+        let candidates = match &identity {
+            Identity::Ambiguous { units, .. } => units.clone(),
+            _ => Vec::new(),
+        };
         let (unit, unit_note) = match &identity {
             Identity::Unit { unit, basis } => (Some(*unit), basis.describe()),
             Identity::Ambiguous { text, units } => {
@@ -204,6 +210,7 @@ pub fn assess(
             gone: v.gone,
             unit,
             unit_note,
+            candidates,
             deliverable: None,
             activity: None,
             counted: false,

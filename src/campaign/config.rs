@@ -33,15 +33,16 @@ pub struct CampaignFile {
     pub extensions: Vec<ExtensionEntry>,
     #[serde(default)]
     pub limits: Limits,
-    /// Sections read by the notify stage.
+    /// `[mail]`: sender, office and leadership addresses, SMTP. Without it
+    /// no mail is prepared at all.
     #[serde(default)]
-    pub leadership: Vec<String>,
+    pub mail: Option<crate::notify::config::NotifyConfig>,
+    /// `[reminders]`: when units are reminded and escalated.
     #[serde(default)]
-    pub mail: Option<toml::Table>,
+    pub reminders: crate::notify::config::ReminderPolicy,
+    /// `[report_mail]`: when leadership gets the report.
     #[serde(default)]
-    pub reminders: Option<toml::Table>,
-    #[serde(default)]
-    pub report_mail: Option<toml::Table>,
+    pub report_mail: crate::notify::config::ReportMailPolicy,
     #[serde(default)]
     pub report: ReportSection,
 }

@@ -1,0 +1,654 @@
+//! One batch, end to end: `baosong run`.
+//!
+//! ```text
+//! lock → begin batch → intake (commit) → assess → compile (atomic files)
+//!      → one transaction: assessments + queued mail + batch done
+//!      → deliver queued mail (each message commits on its own)
+//! ```
+//!
+//! A crash before the last transaction leaves the files recorded (their
+//! arrival times are facts) and nothing else: the next batch assesses again
+//! and queues what this one would have. A crash after it loses nothing
+//! either: queued mail is delivered by the next batch. `--dry-run` runs the
+//! same code inside one transaction that is rolled back and writes no file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::assess::{self, Assessment};
+use crate::campaign::Campaign;
+use crate::compile::{self, Fonts, Outputs};
+use crate::inspect::Verdict;
+use crate::intake::{self, store::Store};
+use crate::ledger::{Ledger, LedgerError};
+use crate::model::State;
+use crate::notify::{self, Notifier, outbox};
+use crate::report;
+
+/// What stopped a batch.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("另一个批处理正在运行（锁文件 {0}）；请等它结束后再试")]
+    Locked(PathBuf),
+    #[error("无法创建锁文件 {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Intake(#[from] intake::IntakeError),
+    #[error(transparent)]
+    Compile(#[from] compile::CompileError),
+    #[error(transparent)]
+    Notify(#[from] notify::NotifyError),
+    #[error(transparent)]
+    Outbox(#[from] outbox::OutboxError),
+    #[error("邮件发送配置错误: {0}")]
+    Transport(#[from] notify::transport::TransportError),
+    #[error("邮件模板错误: {0}")]
+    Templates(#[from] notify::templates::TemplateError),
+    #[error("数据库操作失败: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("报告字体 {path} 无法使用: {message}")]
+    Font { path: PathBuf, message: String },
+    #[error("测试用中断：在“{0}”之后停止")]
+    Injected(Stage),
+}
+
+/// Stages after which a test may stop the batch (`--fail-after`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    Intake,
+    Compile,
+    Queue,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Intake => "intake",
+            Stage::Compile => "compile",
+            Stage::Queue => "queue",
+        })
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The evaluation clock; default: campaign.toml's `clock`, else now.
+    pub now: Option<DateTime<FixedOffset>>,
+    pub dry_run: bool,
+    /// Queue mail but do not deliver it.
+    pub no_send: bool,
+    /// Override the settle window (seconds).
+    pub settle: Option<u64>,
+    /// Stop right after a stage (for crash tests).
+    pub fail_after: Option<Stage>,
+    /// Show progress bars (when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// What a batch did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub batch: i64,
+    pub status: Status,
+    pub outputs: Option<Outputs>,
+    /// Messages queued in this batch (or that would be, in a dry run).
+    pub queued: usize,
+    pub delivery: Option<outbox::DeliveryReport>,
+}
+
+/// The machine-readable state of a campaign after a batch (`status --json`).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Status {
+    pub campaign: String,
+    pub title: String,
+    pub batch: i64,
+    /// The evaluation clock, RFC 3339.
+    pub clock: String,
+    pub time_zone: String,
+    pub units: Vec<UnitStatus>,
+    /// Activities counted by overall state.
+    pub counts: BTreeMap<String, usize>,
+    pub unassigned: Vec<FileNote>,
+    pub unclassified: Vec<FileNote>,
+    pub invalid: Vec<FileNote>,
+    /// Files still being copied, left for the next batch.
+    pub receiving: Vec<String>,
+    /// Hidden, temporary and lock files skipped.
+    pub ignored: usize,
+    pub questions: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// One unit in the status.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct UnitStatus {
+    pub unit: String,
+    pub activities: Vec<ActivityStatusJson>,
+}
+
+/// One activity in the status.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ActivityStatusJson {
+    pub seq: String,
+    pub theme: String,
+    pub time: String,
+    pub state: State,
+    pub label: String,
+    pub deliverables: Vec<ItemJson>,
+}
+
+/// One deliverable in the status.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ItemJson {
+    pub id: String,
+    pub name: String,
+    pub state: State,
+    pub label: String,
+    pub detail: String,
+    pub due: Option<String>,
+    pub completed: Option<String>,
+    pub late_workdays: Option<i64>,
+    pub counted: usize,
+    pub needed: usize,
+    pub files: Vec<String>,
+}
+
+/// A file and a remark.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FileNote {
+    pub path: String,
+    pub unit: Option<String>,
+    pub note: String,
+}
+
+/// The lock that keeps two batches of one campaign apart.
+pub struct BatchLock {
+    _file: File,
+}
+
+impl BatchLock {
+    /// Takes the campaign's lock or says another batch holds it.
+    pub fn acquire(state_dir: &std::path::Path) -> Result<BatchLock, RunError> {
+        std::fs::create_dir_all(state_dir).map_err(|source| RunError::Lock {
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
+        let path = state_dir.join("baosong.lock");
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| RunError::Lock {
+                path: path.clone(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(BatchLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(RunError::Locked(path)),
+            Err(std::fs::TryLockError::Error(source)) => Err(RunError::Lock { path, source }),
+        }
+    }
+}
+
+fn progress_bar(show: bool) -> ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed_precise}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// The fonts the campaign asks for.
+fn fonts(campaign: &Campaign) -> Result<Fonts, RunError> {
+    match &campaign.file.report.font {
+        None => Ok(Fonts::default()),
+        Some(p) => {
+            let path = campaign.path(p);
+            Fonts::from_file(&path, campaign.file.report.font_index.unwrap_or(0)).map_err(|e| {
+                RunError::Font {
+                    path,
+                    message: e.to_string(),
+                }
+            })
+        }
+    }
+}
+
+/// Runs one batch.
+pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
+    let state_dir = campaign.state_dir();
+    let _lock = BatchLock::acquire(&state_dir)?;
+    let ledger = Ledger::open(&state_dir)?;
+    outbox::ensure_schema(&ledger.conn)?;
+    let notifier = notifier(campaign)?;
+    let fonts = fonts(campaign)?;
+
+    let tz = campaign.tz;
+    let real_now = Utc::now();
+    let clock = opts
+        .now
+        .or_else(|| campaign.fixed_clock().map(|c| c.fixed_offset()))
+        .unwrap_or_else(|| real_now.with_timezone(&tz).fixed_offset());
+    let started = real_now.with_timezone(&tz).fixed_offset();
+    let store = if opts.dry_run {
+        Store::new(&state_dir).read_only()
+    } else {
+        Store::new(&state_dir)
+    };
+    if opts.dry_run {
+        ledger.conn.execute_batch("BEGIN")?;
+    }
+    let result = batch(campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now);
+    if opts.dry_run {
+        ledger.conn.execute_batch("ROLLBACK")?;
+    }
+    let mut outcome = result?;
+    if !opts.dry_run && !opts.no_send
+        && let Some(cfg) = &campaign.file.mail
+    {
+        let mut transport =
+            notify::transport::from_config(cfg, &campaign.output_dir().join(&campaign.file.campaign.id).join("outbox"), Some(&campaign.root))?;
+        outcome.delivery = Some(outbox::deliver_pending(&ledger.conn, transport.as_mut(), &cfg.limits(), clock)?);
+    }
+    Ok(outcome)
+}
+
+fn notifier(campaign: &Campaign) -> Result<Option<Notifier>, RunError> {
+    let Some(cfg) = &campaign.file.mail else {
+        return Ok(None);
+    };
+    let templates = notify::templates::Templates::load(&campaign.templates_dir())?;
+    let f = &campaign.file;
+    let mut n = Notifier::new(
+        cfg,
+        &f.campaign.id,
+        &f.campaign.title,
+        &f.campaign.office,
+        templates,
+        campaign.calendar.clone(),
+    );
+    n.reminders = f.reminders.clone();
+    n.report_mail = f.report_mail.clone();
+    n.office_phone = f.office.phone.clone().unwrap_or_default();
+    Ok(Some(n))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn batch(
+    campaign: &Campaign,
+    opts: &Options,
+    ledger: &Ledger,
+    store: &Store,
+    notifier: &Option<Notifier>,
+    fonts: &Fonts,
+    clock: DateTime<FixedOffset>,
+    started: DateTime<FixedOffset>,
+    real_now: DateTime<Utc>,
+) -> Result<Outcome, RunError> {
+    let batch = ledger.begin_batch(started, clock)?;
+    let previous_done = last_done_before(ledger, batch)?;
+
+    // Intake, committed on its own: arrival times are facts.
+    let progress = progress_bar(opts.progress);
+    let sp = ledger.conn.unchecked_transaction()?;
+    let intake_opts = intake::Options {
+        settle: Duration::from_secs(opts.settle.unwrap_or(campaign.file.intake.settle_seconds)),
+        real_now,
+        clock,
+        limits: campaign.file.limits.clone(),
+    };
+    let intake = intake::run(&campaign.inbox(), ledger, store, batch, &intake_opts, &progress)?;
+    sp.commit()?;
+    if opts.fail_after == Some(Stage::Intake) {
+        return Err(RunError::Injected(Stage::Intake));
+    }
+
+    let versions = ledger.all_versions()?;
+    let assessment = assess::assess(campaign, &versions, clock);
+    let report = report::build::build(campaign, &assessment, store, started);
+    let status = status(campaign, &assessment, &intake, batch);
+
+    let outputs = if opts.dry_run {
+        None
+    } else {
+        let stamp = clock.format("%Y%m%d-%H%M").to_string();
+        let root = campaign.output_dir().join(&campaign.file.campaign.id);
+        Some(compile::write_all(&report, &root, &stamp, fonts)?)
+    };
+    if opts.fail_after == Some(Stage::Compile) {
+        return Err(RunError::Injected(Stage::Compile));
+    }
+
+    let tx = ledger.conn.unchecked_transaction()?;
+    save_assessment(&tx, batch, campaign, &assessment)?;
+    let queued = match notifier {
+        Some(n) => queue_mail(&tx, n, campaign, &assessment, &report, outputs.as_ref(), batch, previous_done, &intake)?,
+        None => 0,
+    };
+    if opts.fail_after == Some(Stage::Queue) {
+        return Err(RunError::Injected(Stage::Queue));
+    }
+    let snapshot = serde_json::to_string(&status).map_err(LedgerError::Json)?;
+    ledger.finish_batch(batch, Utc::now().with_timezone(&campaign.tz).fixed_offset(), &snapshot)?;
+    tx.commit()?;
+    Ok(Outcome {
+        batch,
+        status,
+        outputs,
+        queued,
+        delivery: None,
+    })
+}
+
+fn last_done_before(ledger: &Ledger, batch: i64) -> Result<i64, RunError> {
+    Ok(ledger.conn.query_row(
+        "SELECT COALESCE(MAX(id), 0) FROM batches WHERE status = 'done' AND id < ?1",
+        [batch],
+        |r| r.get(0),
+    )?)
+}
+
+fn save_assessment(tx: &rusqlite::Transaction<'_>, batch: i64, campaign: &Campaign, a: &Assessment) -> Result<(), RunError> {
+    let mut stmt = tx.prepare(
+        "INSERT INTO assessments (batch_id, activity, unit, deliverable, state, detail, due, completed_at, late_workdays)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for st in &a.activities {
+        let act = &campaign.activities[st.activity];
+        for item in &st.items {
+            stmt.execute(rusqlite::params![
+                batch,
+                act.id,
+                campaign.roster.units[act.unit].name,
+                campaign.deliverables[item.deliverable].id,
+                serde_json::to_value(item.state).map_err(LedgerError::Json)?.as_str(),
+                item.detail,
+                item.due.map(|d| d.to_rfc3339()),
+                item.completed.map(|d| d.to_rfc3339()),
+                item.late_workdays,
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// Builds the status from an assessment.
+pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batch: i64) -> Status {
+    let tz = a.clock.timezone();
+    let fmt = |t: DateTime<FixedOffset>| report::format_time(t.with_timezone(&tz));
+    let mut units: Vec<UnitStatus> = Vec::new();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for st in &a.activities {
+        let act = &campaign.activities[st.activity];
+        let name = &campaign.roster.units[act.unit].name;
+        *counts.entry(st.overall.label().to_string()).or_default() += 1;
+        let entry = ActivityStatusJson {
+            seq: act.seq.clone(),
+            theme: act.theme.clone(),
+            time: act.time_text.clone(),
+            state: st.overall,
+            label: st.overall.label().to_string(),
+            deliverables: st
+                .items
+                .iter()
+                .map(|i| ItemJson {
+                    id: campaign.deliverables[i.deliverable].id.clone(),
+                    name: campaign.deliverables[i.deliverable].name.clone(),
+                    state: i.state,
+                    label: report::build::cell_text(i),
+                    detail: i.detail.clone(),
+                    due: i.due.map(fmt),
+                    completed: i.completed.map(fmt),
+                    late_workdays: i.late_workdays,
+                    counted: i.counted,
+                    needed: i.needed,
+                    files: i.files.iter().map(|&f| a.files[f].path.clone()).collect(),
+                })
+                .collect(),
+        };
+        match units.iter_mut().find(|u| &u.unit == name) {
+            Some(u) => u.activities.push(entry),
+            None => units.push(UnitStatus {
+                unit: name.clone(),
+                activities: vec![entry],
+            }),
+        }
+    }
+    let note = |f: &assess::FileStatus, text: String| FileNote {
+        path: f.path.clone(),
+        unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
+        note: text,
+    };
+    let mut warnings = a.warnings.clone();
+    for (path, why) in &intake.unreadable {
+        warnings.push(format!("{path}: 无法读取（{why}）"));
+    }
+    for link in &intake.outside_links {
+        warnings.push(format!("{link}: 链接指向收件箱以外，未读取"));
+    }
+    for name in &intake.lossy_names {
+        warnings.push(format!("{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"));
+    }
+    Status {
+        campaign: campaign.file.campaign.id.clone(),
+        title: campaign.file.campaign.title.clone(),
+        batch,
+        clock: a.clock.to_rfc3339(),
+        time_zone: campaign.file.campaign.timezone.clone(),
+        units,
+        counts,
+        unassigned: a.files.iter().filter(|f| f.unassigned()).map(|f| note(f, f.unit_note.clone())).collect(),
+        unclassified: a
+            .files
+            .iter()
+            .filter(|f| f.unit.is_some() && f.deliverable.is_none() && !f.embedded)
+            .map(|f| note(f, f.flags.join("；")))
+            .collect(),
+        invalid: a
+            .files
+            .iter()
+            .filter(|f| f.inspection.verdict == Verdict::Reject)
+            .map(|f| note(f, f.inspection.reason.clone().unwrap_or_default()))
+            .collect(),
+        receiving: intake.receiving.clone(),
+        ignored: intake.ignored,
+        questions: a.questions.clone(),
+        warnings,
+    }
+}
+
+/// Queues receipts, reminders, the report mail and the digest.
+#[allow(clippy::too_many_arguments)]
+fn queue_mail(
+    tx: &rusqlite::Transaction<'_>,
+    n: &Notifier,
+    campaign: &Campaign,
+    a: &Assessment,
+    report: &report::Report,
+    outputs: Option<&Outputs>,
+    batch: i64,
+    previous_done: i64,
+    intake: &intake::Report,
+) -> Result<usize, RunError> {
+    use notify::policy::*;
+    let clock = a.clock;
+    let tz = clock.timezone();
+    let zone = report::build::zone_label(campaign);
+    let shown = |t: DateTime<FixedOffset>| format!("{}（{zone}）", report::format_time(t.with_timezone(&tz)));
+    let mut queued = 0;
+    let mut count = |q: Option<outbox::Queued>| {
+        if matches!(q, Some(outbox::Queued::New(_))) {
+            queued += 1;
+        }
+    };
+    for (ui, unit) in campaign.roster.units.iter().enumerate() {
+        let contacts: Vec<_> = unit
+            .emails()
+            .filter_map(|e| notify::message::parse_mailbox(e).ok())
+            .collect();
+        let mut obligations = Vec::new();
+        let mut missing = Vec::new();
+        for st in a.activities.iter().filter(|s| s.unit == ui) {
+            let act = &campaign.activities[st.activity];
+            for item in &st.items {
+                let d = &campaign.deliverables[item.deliverable];
+                let due_display = item.due.map(shown).unwrap_or_else(|| "（未能计算）".into());
+                if item.state.is_open() {
+                    missing.push(MissingItem {
+                        deliverable: format!("{}（{}）", d.name, act.theme),
+                        detail: item.detail.clone(),
+                        due: due_display.clone(),
+                    });
+                }
+                if let Some(due) = item.due {
+                    obligations.push(Obligation {
+                        activity_id: act.id.clone(),
+                        activity: act.theme.clone(),
+                        deliverable: d.name.clone(),
+                        state: item.state,
+                        due,
+                        due_display,
+                        detail: item.detail.clone(),
+                    });
+                }
+            }
+        }
+        let new_files: Vec<ReceivedFile> = a
+            .files
+            .iter()
+            .filter(|f| f.unit == Some(ui) && f.batch_id > previous_done)
+            .map(|f| ReceivedFile {
+                name: f.path.clone(),
+                size: f.size,
+                arrived: shown(f.arrived),
+                verdict_label: f.inspection.verdict.label().to_string(),
+                accepted: f.inspection.verdict != Verdict::Reject,
+                reason: f.inspection.reason.clone().or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；"))),
+                instead: None,
+            })
+            .collect();
+        count(n.queue_receipt(
+            tx,
+            &ReceiptInput {
+                unit: unit.name.clone(),
+                contacts: contacts.clone(),
+                batch_id: batch.to_string(),
+                files: new_files,
+                still_missing: missing,
+            },
+            clock,
+        )?);
+        count(
+            n.queue_reminder(
+                tx,
+                &ReminderInput {
+                    unit: unit.name.clone(),
+                    contacts,
+                    obligations,
+                },
+                clock,
+            )?
+            .ok(),
+        );
+    }
+    if let Some(out) = outputs {
+        let deadline_dates: BTreeSet<_> = a
+            .activities
+            .iter()
+            .flat_map(|s| s.items.iter().filter_map(|i| i.due))
+            .map(|d| (d - chrono::Duration::nanoseconds(1)).date_naive())
+            .collect();
+        count(n.queue_report_mail(
+            tx,
+            &ReportInput {
+                counts: report.overview.by_state.iter().map(|c| (c.label.clone(), c.count)).collect(),
+                units: report.overview.units,
+                activities: report.overview.activities,
+                as_of: report.as_of.clone(),
+                deadline_dates: deadline_dates.into_iter().collect(),
+                all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
+                pdf: out.pdf.clone(),
+                docx: Some(out.docx.clone()),
+            },
+            clock,
+        )?);
+    }
+    let previous: BTreeMap<(String, String), String> = {
+        let mut stmt = tx.prepare(
+            "SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1",
+        )?;
+        stmt.query_map([previous_done], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut changes = Vec::new();
+    for st in &a.activities {
+        let act = &campaign.activities[st.activity];
+        for item in &st.items {
+            let d = &campaign.deliverables[item.deliverable];
+            let now = serde_json::to_value(item.state).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            if let Some(before) = previous.get(&(act.id.clone(), d.id.clone()))
+                && *before != now
+            {
+                let label = |s: &str| serde_json::from_value::<State>(serde_json::Value::String(s.into())).map(|s| s.label().to_string()).unwrap_or_else(|_| s.to_string());
+                changes.push(StateChange {
+                    unit: campaign.roster.units[act.unit].name.clone(),
+                    deliverable: format!("{}（{}）", d.name, act.theme),
+                    from: label(before),
+                    to: item.state.label().to_string(),
+                });
+            }
+        }
+    }
+    count(n.queue_digest(
+        tx,
+        &DigestInput {
+            batch_id: batch.to_string(),
+            new_files: intake.new_versions.len(),
+            changes,
+            unassigned: a
+                .files
+                .iter()
+                .filter(|f| f.unassigned() && f.candidates.is_empty())
+                .map(|f| UnassignedFile {
+                    path: f.path.clone(),
+                    reason: f.unit_note.clone(),
+                })
+                .collect(),
+            ambiguous: a
+                .files
+                .iter()
+                .filter(|f| f.unassigned() && !f.candidates.is_empty())
+                .map(|f| AmbiguousName {
+                    name: f.path.clone(),
+                    candidates: f
+                        .candidates
+                        .iter()
+                        .map(|&u| campaign.roster.units[u].name.clone())
+                        .collect(),
+                })
+                .collect(),
+            notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+        },
+        clock,
+    )?);
+    Ok(queued)
+}
