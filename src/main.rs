@@ -7,7 +7,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "baosong", about = "报送: nightly batch processor for campaign submissions")]
+#[command(
+    name = "baosong",
+    about = "报送: nightly batch processor for campaign submissions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

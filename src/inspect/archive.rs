@@ -12,7 +12,12 @@ pub fn inspect_zip(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
     let mut zip = SafeZip::open(bytes, limits).map_err(|e| Refused::new(archive_reason(&e)))?;
     let mut children = Vec::new();
     let mut refused: Vec<String> = Vec::new();
-    let files: Vec<_> = zip.entries().iter().filter(|e| !e.is_dir).cloned().collect();
+    let files: Vec<_> = zip
+        .entries()
+        .iter()
+        .filter(|e| !e.is_dir)
+        .cloned()
+        .collect();
     for entry in files {
         let Some(path) = entry.safe_path() else {
             refused.push(format!("“{}”(路径越出压缩包，已拒绝)", entry.name));
@@ -36,19 +41,25 @@ pub fn inspect_zip(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
         email: None,
     });
     if !refused.is_empty() {
-        let reason = if children.is_empty() && refused.iter().all(|r| r.ends_with("(设有密码)")) {
+        let reason = if children.is_empty() && refused.iter().all(|r| r.ends_with("(设有密码)"))
+        {
             "压缩包设有密码，无法解压，请取消密码后重新报送".to_string()
         } else {
             format!(
                 "压缩包内有{}个文件无法使用：{}{}",
                 refused.len(),
-                refused.iter().take(3).cloned().collect::<Vec<_>>().join("、"),
+                refused
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 if refused.len() > 3 { "等" } else { "" }
             )
         };
         return Err(Refused {
             reason,
-            content,
+            content: Box::new(content),
             children,
         });
     }
@@ -56,7 +67,9 @@ pub fn inspect_zip(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
         return Err(Refused::new("压缩包内没有文件"));
     }
     let mut found = Found::new(content);
-    found.notes.push(format!("压缩包内共{}个文件", children.len()));
+    found
+        .notes
+        .push(format!("压缩包内共{}个文件", children.len()));
     found.children = children;
     Ok(found)
 }

@@ -33,7 +33,12 @@ pub struct CheckLine {
 /// Checks `paths` and writes one line per file (and per file inside a
 /// container). Returns how many of the given files (not counting files
 /// inside containers) were rejected.
-pub fn run(paths: &[PathBuf], json: bool, limits: &Limits, out: &mut dyn Write) -> std::io::Result<usize> {
+pub fn run(
+    paths: &[PathBuf],
+    json: bool,
+    limits: &Limits,
+    out: &mut dyn Write,
+) -> std::io::Result<usize> {
     let files = expand(paths);
     let results: Vec<Vec<CheckLine>> = files.par_iter().map(|p| check_file(p, limits)).collect();
     let mut rejected = 0;
@@ -88,7 +93,11 @@ pub fn check_file(path: &Path, limits: &Limits) -> Vec<CheckLine> {
         Ok(n) if n > limits.max_file_bytes => {
             return vec![refused_line(
                 shown,
-                format!("文件过大({})，超过上限{}，请压缩后重新报送", human_bytes(n), human_bytes(limits.max_file_bytes)),
+                format!(
+                    "文件过大({})，超过上限{}，请压缩后重新报送",
+                    human_bytes(n),
+                    human_bytes(limits.max_file_bytes)
+                ),
             )];
         }
         Ok(_) => std::fs::read(path),
@@ -116,7 +125,14 @@ fn check_bytes(
     lines.push(line(path.to_string(), got.inspection, parent));
     for child in got.children {
         let child_path = format!("{path}!/{}", child.path);
-        check_bytes(&child_path, &child.bytes, child.depth, Some(path), limits, lines);
+        check_bytes(
+            &child_path,
+            &child.bytes,
+            child.depth,
+            Some(path),
+            limits,
+            lines,
+        );
     }
 }
 

@@ -29,7 +29,9 @@ pub fn photo_date_outside(
     let Some(taken) = taken else { return false };
     let day = taken.date();
     let tol = chrono::Days::new(u64::from(tolerance_days));
-    let from = activity_start.checked_sub_days(tol).unwrap_or(NaiveDate::MIN);
+    let from = activity_start
+        .checked_sub_days(tol)
+        .unwrap_or(NaiveDate::MIN);
     let to = activity_end.checked_add_days(tol).unwrap_or(NaiveDate::MAX);
     day < from || day > to
 }
@@ -37,7 +39,11 @@ pub fn photo_date_outside(
 /// The first other unit a document names in its title or opening blocks
 /// while not naming `filed_under`; `None` when it names its own unit or no
 /// known unit at all.
-pub fn names_other_unit<'a>(doc: &Document, filed_under: &str, units: &'a [String]) -> Option<&'a str> {
+pub fn names_other_unit<'a>(
+    doc: &Document,
+    filed_under: &str,
+    units: &'a [String],
+) -> Option<&'a str> {
     let mut head = doc.title.clone().unwrap_or_default();
     for b in doc.blocks.iter().take(3) {
         match b {

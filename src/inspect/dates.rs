@@ -110,10 +110,19 @@ mod tests {
     #[test]
     fn chinese_and_dotted_dates() {
         assert_eq!(parse_dates("2025年5月15日", None), vec![d(2025, 5, 15)]);
-        assert_eq!(parse_dates("2025.5.15 上午9:00", None), vec![d(2025, 5, 15)]);
+        assert_eq!(
+            parse_dates("2025.5.15 上午9:00", None),
+            vec![d(2025, 5, 15)]
+        );
         assert_eq!(parse_dates("2025-05-15", None), vec![d(2025, 5, 15)]);
-        assert_eq!(parse_dates("２０２５年５月１５日", None), vec![d(2025, 5, 15)]);
-        assert_eq!(parse_dates("5月15日(周四)", Some(2025)), vec![d(2025, 5, 15)]);
+        assert_eq!(
+            parse_dates("２０２５年５月１５日", None),
+            vec![d(2025, 5, 15)]
+        );
+        assert_eq!(
+            parse_dates("5月15日(周四)", Some(2025)),
+            vec![d(2025, 5, 15)]
+        );
         assert_eq!(parse_dates("5月15日", None), vec![]);
     }
 

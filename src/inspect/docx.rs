@@ -15,7 +15,9 @@
 //! ("此处填写…", "点击此处输入文字"), is refused as incomplete.
 
 use super::ooxml::{self, Package, resolve_entity, unescape, xml_text};
-use super::{Block, Content, Document, EmbeddedImage, Found, Limits, Outcome, Refused, photo, sniff};
+use super::{
+    Block, Content, Document, EmbeddedImage, Found, Limits, Outcome, Refused, photo, sniff,
+};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
@@ -35,7 +37,9 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Outcome {
     let mut pkg = ooxml::open(bytes, limits, "[Content_Types].xml").map_err(corrupt)?;
     let main = main_part(&mut pkg, limits).map_err(corrupt)?;
     let Some(xml) = pkg.read(&main, limits).map_err(corrupt)? else {
-        return Err(Refused::new(format!("文件缺少正文部件“{main}”，不是完整的Word文档")));
+        return Err(Refused::new(format!(
+            "文件缺少正文部件“{main}”，不是完整的Word文档"
+        )));
     };
     let styles = match pkg.read("word/styles.xml", limits).map_err(corrupt)? {
         Some(s) => parse_styles(&xml_text(&s)),
@@ -51,7 +55,9 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Outcome {
         char_count: 0,
     };
     for rid in &body.images {
-        let Some(target) = rels.get(rid) else { continue };
+        let Some(target) = rels.get(rid) else {
+            continue;
+        };
         if doc.images.iter().any(|i| &i.name == target) {
             continue;
         }
@@ -73,7 +79,7 @@ fn judge(doc: Document, mut found: Found) -> Outcome {
         let mut refused = Refused::new(format!(
             "文档仍含模板占位文字“{p}…”，内容未填写完整，请填写后重新报送"
         ));
-        refused.content = Content::Document(doc);
+        refused.content = Box::new(Content::Document(doc));
         return Err(refused);
     }
     if doc.char_count == 0 && doc.images.is_empty() {
@@ -210,7 +216,10 @@ fn level_from_name(name: &str) -> Option<u8> {
     let rest = lower
         .strip_prefix("heading")
         .or_else(|| lower.strip_prefix("标题"))?;
-    rest.trim().parse::<u8>().ok().filter(|l| (1..=9).contains(l))
+    rest.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|l| (1..=9).contains(l))
 }
 
 /// What the body yields.
@@ -371,7 +380,11 @@ impl BodyReader {
             }
             Some(level) => {
                 if self.body.title.is_none()
-                    && !self.body.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))
+                    && !self
+                        .body
+                        .blocks
+                        .iter()
+                        .any(|b| matches!(b, Block::Heading { .. }))
                 {
                     self.body.title = Some(text.clone());
                 }
@@ -496,9 +509,15 @@ mod tests {
 
     #[test]
     fn targets_resolve() {
-        assert_eq!(resolve_target("word", "media/image1.jpeg"), "word/media/image1.jpeg");
+        assert_eq!(
+            resolve_target("word", "media/image1.jpeg"),
+            "word/media/image1.jpeg"
+        );
         assert_eq!(resolve_target("word", "../media/a.png"), "media/a.png");
-        assert_eq!(resolve_target("word", "/word/media/a.png"), "word/media/a.png");
+        assert_eq!(
+            resolve_target("word", "/word/media/a.png"),
+            "word/media/a.png"
+        );
     }
 
     #[test]
@@ -517,9 +536,16 @@ mod tests {
         assert_eq!(
             body.blocks,
             vec![
-                Block::Heading { level: 1, text: "总结".into() },
-                Block::Paragraph { text: "第一段&".into() },
-                Block::Table { rows: vec![vec!["a\nb".into(), "c".into()]] },
+                Block::Heading {
+                    level: 1,
+                    text: "总结".into()
+                },
+                Block::Paragraph {
+                    text: "第一段&".into()
+                },
+                Block::Table {
+                    rows: vec![vec!["a\nb".into(), "c".into()]]
+                },
                 Block::Paragraph { text: "框".into() },
             ]
         );

@@ -7,7 +7,7 @@
 
 use super::{Child, Container, Content, EmailMeta, Found, Limits, Outcome, Refused, human_bytes};
 use chrono::{DateTime, FixedOffset};
-use mail_parser::{Encoding, MessageParser, MimeHeaders, PartType};
+use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
     let Some(msg) = MessageParser::default().parse(bytes) else {
@@ -27,7 +27,10 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
             .filter(|n| !n.is_empty()),
         subject: msg.subject().map(|s| s.trim().to_string()),
         received,
-        body_text: msg.body_text(0).map(|b| b.trim().to_string()).unwrap_or_default(),
+        body_text: msg
+            .body_text(0)
+            .map(|b| b.trim().to_string())
+            .unwrap_or_default(),
     };
 
     let mut found = Found::new(Content::None);
@@ -36,7 +39,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
         let repaired;
         let (data, default_ext): (&[u8], &str) = match &part.body {
             PartType::Message(m) => (m.raw_message(), "eml"),
-            _ if part.is_encoding_problem && part.encoding == Encoding::Base64 => {
+            _ if part.is_encoding_problem && is_base64(part) => {
                 let start = part.raw_body_offset() as usize;
                 let end = (part.raw_end_offset() as usize).min(bytes.len());
                 repaired = lenient_base64(bytes.get(start..end).unwrap_or_default());
@@ -50,9 +53,10 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| format!("附件{}.{default_ext}", i + 1));
         if children.len() >= limits.max_entries {
-            found
-                .warnings
-                .push(format!("邮件附件超过{}个，其余附件未读取", limits.max_entries));
+            found.warnings.push(format!(
+                "邮件附件超过{}个，其余附件未读取",
+                limits.max_entries
+            ));
             break;
         }
         if data.len() as u64 > limits.max_entry_bytes {
@@ -71,7 +75,11 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
     if let Some(problem) = structure_problem(bytes, &msg) {
         found.warnings.insert(0, problem);
     }
-    if meta.from_addr.is_none() && meta.subject.is_none() && children.is_empty() && meta.body_text.is_empty() {
+    if meta.from_addr.is_none()
+        && meta.subject.is_none()
+        && children.is_empty()
+        && meta.body_text.is_empty()
+    {
         return Err(Refused::new("邮件内容为空或无法识别，请检查文件后重新报送"));
     }
     found.notes.push(format!("邮件附件{}个", children.len()));
@@ -109,6 +117,12 @@ fn structure_problem(raw: &[u8], msg: &mail_parser::Message) -> Option<String> {
     unclosed.then(|| "邮件MIME结构不完整(缺少结束分隔符)，已尽量读取，部分内容可能丢失".to_string())
 }
 
+/// Whether a part declares base64 transfer encoding.
+fn is_base64(part: &mail_parser::MessagePart) -> bool {
+    part.content_transfer_encoding()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("base64"))
+}
+
 /// Decodes as much base64 as there is, ignoring line breaks and stopping
 /// at the first character outside the alphabet (a cut-off attachment).
 fn lenient_base64(raw: &[u8]) -> Vec<u8> {
@@ -140,7 +154,9 @@ fn lenient_base64(raw: &[u8]) -> Vec<u8> {
 /// A file name without folders (attachment names are untrusted).
 fn safe_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    base.trim().trim_start_matches('.').replace(['\0', ':'], "_")
+    base.trim()
+        .trim_start_matches('.')
+        .replace(['\0', ':'], "_")
 }
 
 /// An extension for an unnamed attachment, from its content type.
@@ -177,7 +193,7 @@ mod tests {
     #[test]
     fn base64_of_cut_attachment() {
         assert_eq!(lenient_base64(b"5Lit\r\n5paH"), "中文".as_bytes());
-        assert_eq!(lenient_base64(b"5Lit5p"), "中".as_bytes());
+        assert_eq!(lenient_base64(b"5Lit5p"), [0xE4, 0xB8, 0xAD, 0xE6]);
         assert_eq!(lenient_base64(b"5Lit--boundary"), "中".as_bytes());
     }
 
@@ -191,9 +207,14 @@ mod tests {
     fn received_date_with_offset() {
         let raw = b"Received: from a by b; Mon, 12 May 2025 09:05:00 +0800\r\nDate: Mon, 12 May 2025 09:03:55 +0800\r\nFrom: x@example.gov.cn\r\nSubject: t\r\n\r\nbody\r\n";
         let got = inspect(raw, &Limits::default(), 0).unwrap();
-        let Content::Container(c) = got.content else { panic!() };
+        let Content::Container(c) = got.content else {
+            panic!()
+        };
         let meta = c.email.unwrap();
-        assert_eq!(meta.received.unwrap().to_rfc3339(), "2025-05-12T09:05:00+08:00");
+        assert_eq!(
+            meta.received.unwrap().to_rfc3339(),
+            "2025-05-12T09:05:00+08:00"
+        );
         assert_eq!(meta.body_text, "body");
     }
 }

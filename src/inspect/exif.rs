@@ -1,6 +1,7 @@
 //! EXIF facts of a photo (kamadak-exif): orientation, date taken, camera,
 //! GPS presence, and whether an EXIF block is present but broken.
 
+use super::sniff::find;
 use chrono::{NaiveDate, NaiveDateTime};
 use exif::{In, Tag, Value};
 use std::io::Cursor;
@@ -27,21 +28,26 @@ pub fn read(bytes: &[u8]) -> ExifInfo {
         Err(exif::Error::PartialResult(p)) => (p.into_inner().0, true),
         Err(exif::Error::NotFound(_)) => return none(),
         Err(_) => {
+            // Broken only if there is an EXIF block to be broken (JPEG APP1
+            // "Exif", PNG eXIf); other container errors are not EXIF's.
+            let head = &bytes[..bytes.len().min(256 * 1024)];
+            let marked = find(head, b"Exif\0\0").is_some() || find(head, b"eXIf").is_some();
             return ExifInfo {
-                malformed: true,
+                malformed: marked,
                 ..none()
             };
         }
     };
     let text = |tag| {
-        exif.get_field(tag, In::PRIMARY).and_then(|f| match &f.value {
-            Value::Ascii(v) => v.first().map(|s| {
-                String::from_utf8_lossy(s)
-                    .trim_matches(|c: char| c == '\0' || c.is_whitespace())
-                    .to_string()
-            }),
-            _ => None,
-        })
+        exif.get_field(tag, In::PRIMARY)
+            .and_then(|f| match &f.value {
+                Value::Ascii(v) => v.first().map(|s| {
+                    String::from_utf8_lossy(s)
+                        .trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                        .to_string()
+                }),
+                _ => None,
+            })
     };
     let orientation = exif
         .get_field(Tag::Orientation, In::PRIMARY)
@@ -102,6 +108,7 @@ mod tests {
 
     #[test]
     fn no_exif_is_not_malformed() {
-        assert_eq!(read(b"\xFF\xD8\xFF\xD9").malformed, false);
+        assert!(!read(b"\xFF\xD8\xFF\xD9").malformed);
+        assert!(read(b"\xFF\xD8\xFF\xE1\x00\x10Exif\0\0MM\0*\xFF\xFF").malformed);
     }
 }

@@ -45,6 +45,27 @@ fn has_stream(bytes: &[u8], name: &str) -> bool {
         .any(|rec| rec.starts_with(&utf16) && rec[64..66] == len_field)
 }
 
+/// Whether a BIFF8 workbook is encrypted: a FILEPASS record (0x002F)
+/// among the first records after the workbook-globals BOF. Catches the
+/// XOR and RC4 schemes calamine sometimes reports as a codepage error.
+pub fn xls_encrypted(bytes: &[u8]) -> bool {
+    const BOF: [u8; 8] = [0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00];
+    let Some(mut at) = super::sniff::find(bytes, &BOF) else {
+        return false;
+    };
+    for _ in 0..8 {
+        let Some(header) = bytes.get(at..at + 4) else {
+            return false;
+        };
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        if kind == 0x002F {
+            return true;
+        }
+        at += 4 + usize::from(u16::from_le_bytes([header[2], header[3]]));
+    }
+    false
+}
+
 /// The refusal for a kind baosong does not read.
 pub fn refuse(kind: FileKind, name: &str, bytes: &[u8]) -> Refused {
     use FileKind::*;
@@ -83,6 +104,16 @@ pub fn encrypted_reason(claimed: Option<FileKind>) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filepass_found_after_bof() {
+        let mut wb = vec![0u8; 16];
+        wb.extend([0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00]);
+        wb.extend([0u8; 12]);
+        wb.extend([0x2F, 0x00, 0x02, 0x00, 0x00, 0x00]);
+        assert!(xls_encrypted(&wb));
+        assert!(!xls_encrypted(&wb[..20]));
+    }
 
     fn fake_ole(stream: &str) -> Vec<u8> {
         let mut bytes = OLE_MAGIC.to_vec();

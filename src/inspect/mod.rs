@@ -172,7 +172,8 @@ impl Found {
 #[derive(Debug)]
 struct Refused {
     reason: String,
-    content: Content,
+    /// Boxed: refusals are common and usually carry no content.
+    content: Box<Content>,
     children: Vec<Child>,
 }
 
@@ -180,7 +181,7 @@ impl Refused {
     fn new(reason: impl Into<String>) -> Self {
         Refused {
             reason: reason.into(),
-            content: Content::None,
+            content: Box::new(Content::None),
             children: Vec::new(),
         }
     }
@@ -260,7 +261,7 @@ fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcom
                     verdict: Verdict::Reject,
                     reason: Some(reason),
                     notes: Vec::new(),
-                    content: refused.content,
+                    content: *refused.content,
                 },
                 children: refused.children,
                 derived_jpeg: None,

@@ -33,7 +33,11 @@ pub struct Package<'a> {
 const PROLOG_BYTES: usize = 64 * 1024;
 
 /// Opens and verifies a package; `required` names a part that must exist.
-pub fn open<'a>(bytes: &'a [u8], limits: &Limits, required: &str) -> Result<Package<'a>, PackageError> {
+pub fn open<'a>(
+    bytes: &'a [u8],
+    limits: &Limits,
+    required: &str,
+) -> Result<Package<'a>, PackageError> {
     let mut zip = SafeZip::open(bytes, limits)?;
     if zip.find(required).is_none() {
         return Err(PackageError::Missing(required.to_string()));

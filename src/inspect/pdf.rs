@@ -12,7 +12,7 @@ pub fn inspect(bytes: &[u8]) -> Outcome {
         Some(n) => format!("文件为PDF格式(约{n}页)，无法提取内容编入报告，请报送Word(.docx)原文件"),
         None => "文件为PDF格式，无法提取内容编入报告，请报送Word(.docx)原文件".to_string(),
     });
-    refused.content = Content::Pdf(PdfInfo { pages });
+    refused.content = Box::new(Content::Pdf(PdfInfo { pages }));
     Err(refused)
 }
 

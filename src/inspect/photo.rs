@@ -56,7 +56,11 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
     let phash = dhash(&upright);
     let jpeg = encode_jpeg(&upright);
 
-    let (width, height) = if meta.orientation >= 5 { (h, w) } else { (w, h) };
+    let (width, height) = if meta.orientation >= 5 {
+        (h, w)
+    } else {
+        (w, h)
+    };
     let screenshot = looks_like_screenshot(name, kind, &meta, width, height);
     let mut found = Found::new(Content::Photo(Photo {
         width,
@@ -91,7 +95,11 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
 pub fn inspect_heic(bytes: &[u8]) -> Outcome {
     let meta = exif::read(bytes);
     let (w, h) = heif_dimensions(bytes).unwrap_or((0, 0));
-    let (width, height) = if meta.orientation >= 5 { (h, w) } else { (w, h) };
+    let (width, height) = if meta.orientation >= 5 {
+        (h, w)
+    } else {
+        (w, h)
+    };
     let mut found = Found::new(Content::Photo(Photo {
         width,
         height,
@@ -142,7 +150,9 @@ fn heif_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
 /// Decodes a JPEG at the smallest DCT scale still ≥ the print size.
 fn decode_jpeg(bytes: &[u8], w: u32, h: u32, limits: &Limits) -> Result<RgbImage, ()> {
     let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    d.set_max_decoding_buffer_size(usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX));
+    d.set_max_decoding_buffer_size(
+        usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX),
+    );
     let (tw, th) = fit(w, h, PRINT_LONG_EDGE);
     let (sw, sh) = d.scale(tw as u16, th as u16).map_err(|_| ())?;
     let pixels = d.decode().map_err(|_| ())?;
@@ -153,7 +163,10 @@ fn decode_jpeg(bytes: &[u8], w: u32, h: u32, limits: &Limits) -> Result<RgbImage
     let rgb: Vec<u8> = match info.pixel_format {
         RGB24 => pixels,
         L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
-        L16 => pixels.chunks_exact(2).flat_map(|c| [c[0], c[0], c[0]]).collect(),
+        L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|c| [c[0], c[0], c[0]])
+            .collect(),
         CMYK32 => pixels
             .chunks_exact(4)
             .flat_map(|p| {
@@ -196,9 +209,17 @@ fn shrink(img: RgbImage, long: u32) -> RgbImage {
     if (tw, th) == (w, h) {
         return img;
     }
-    resize(img.into_raw(), w, h, tw, th, PixelType::U8x3, FilterType::Lanczos3)
-        .and_then(|v| RgbImage::from_raw(tw, th, v))
-        .unwrap_or_else(|| RgbImage::new(tw, th))
+    resize(
+        img.into_raw(),
+        w,
+        h,
+        tw,
+        th,
+        PixelType::U8x3,
+        FilterType::Lanczos3,
+    )
+    .and_then(|v| RgbImage::from_raw(tw, th, v))
+    .unwrap_or_else(|| RgbImage::new(tw, th))
 }
 
 fn resize(
@@ -234,7 +255,9 @@ fn orient(img: RgbImage, orientation: u16) -> RgbImage {
 pub fn dhash(img: &RgbImage) -> u64 {
     let grey: Vec<u8> = img
         .pixels()
-        .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8)
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        })
         .collect();
     let (w, h) = img.dimensions();
     let Some(tiny) = resize(grey, w, h, 9, 8, PixelType::U8, FilterType::Box) else {
@@ -265,9 +288,16 @@ fn looks_like_screenshot(name: &str, kind: FileKind, meta: &ExifInfo, w: u32, h:
         return false;
     }
     let lower = name.to_lowercase();
-    let named = ["screenshot", "screen shot", "截图", "截屏", "屏幕快照", "snipaste"]
-        .iter()
-        .any(|k| lower.contains(k));
+    let named = [
+        "screenshot",
+        "screen shot",
+        "截图",
+        "截屏",
+        "屏幕快照",
+        "snipaste",
+    ]
+    .iter()
+    .any(|k| lower.contains(k));
     let (short, long) = (w.min(h), w.max(h));
     let phone = short >= 600 && f64::from(long) / f64::from(short) >= 1.95;
     const SCREENS: [(u32, u32); 14] = [
@@ -313,14 +343,44 @@ mod tests {
     #[test]
     fn screenshot_heuristic() {
         let none = ExifInfo::default();
-        assert!(looks_like_screenshot("a.png", FileKind::Png, &none, 1080, 2340));
-        assert!(looks_like_screenshot("微信截图_1.jpg", FileKind::Jpeg, &none, 800, 600));
-        assert!(looks_like_screenshot("a.png", FileKind::Png, &none, 1920, 1080));
-        assert!(!looks_like_screenshot("a.png", FileKind::Png, &none, 512, 512));
+        assert!(looks_like_screenshot(
+            "a.png",
+            FileKind::Png,
+            &none,
+            1080,
+            2340
+        ));
+        assert!(looks_like_screenshot(
+            "微信截图_1.jpg",
+            FileKind::Jpeg,
+            &none,
+            800,
+            600
+        ));
+        assert!(looks_like_screenshot(
+            "a.png",
+            FileKind::Png,
+            &none,
+            1920,
+            1080
+        ));
+        assert!(!looks_like_screenshot(
+            "a.png",
+            FileKind::Png,
+            &none,
+            512,
+            512
+        ));
         let camera = ExifInfo {
             camera: Some("Canon".into()),
             ..ExifInfo::default()
         };
-        assert!(!looks_like_screenshot("a.jpg", FileKind::Jpeg, &camera, 1080, 2340));
+        assert!(!looks_like_screenshot(
+            "a.jpg",
+            FileKind::Jpeg,
+            &camera,
+            1080,
+            2340
+        ));
     }
 }

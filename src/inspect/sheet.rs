@@ -16,9 +16,7 @@
 //! (it sees no rows and no `activity_dates`).
 
 use super::dates::{from_excel_serial, parse_dates};
-use super::{
-    Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, legacy, ooxml,
-};
+use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, legacy, ooxml};
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
@@ -40,14 +38,30 @@ type Grid = BTreeMap<u32, BTreeMap<u32, Value>>;
 const DATE_HEADERS: [&str; 4] = ["日期", "时间", "date", "Date"];
 /// Words typical of a schedule's header row.
 const HEADER_WORDS: [&str; 14] = [
-    "序号", "单位", "部门", "主题", "名称", "内容", "日期", "时间", "地点", "联系人", "电话",
-    "备注", "人数", "负责人",
+    "序号",
+    "单位",
+    "部门",
+    "主题",
+    "名称",
+    "内容",
+    "日期",
+    "时间",
+    "地点",
+    "联系人",
+    "电话",
+    "备注",
+    "人数",
+    "负责人",
 ];
 
 pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
     let mut warnings = Vec::new();
     if kind != FileKind::Xls {
-        let required = if kind == FileKind::Ods { "content.xml" } else { "[Content_Types].xml" };
+        let required = if kind == FileKind::Ods {
+            "content.xml"
+        } else {
+            "[Content_Types].xml"
+        };
         let mut pkg = ooxml::open(bytes, limits, required)
             .map_err(|e| Refused::new(format!("表格文件无法读取：{e}")))?;
         warnings.append(&mut pkg.warnings);
@@ -64,14 +78,22 @@ pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
         FileKind::Xls => read_xls(bytes, limits),
         _ => read_ods(bytes, limits),
     }
-    .map_err(|e| e.refusal(kind))?;
+    .map_err(|e| match e {
+        SheetError::Corrupt(_) if kind == FileKind::Xls && legacy::xls_encrypted(bytes) => {
+            SheetError::Password.refusal(kind)
+        }
+        e => e.refusal(kind),
+    })?;
     let workbook = build_workbook(sheets);
     let mut found = Found::new(Content::None);
     found.warnings = warnings;
     let rows: usize = workbook.sheets.iter().map(|s| s.rows.len()).sum();
     found.notes.push(match workbook.activity_dates {
         _ if workbook.sheets.is_empty() => "表格中没有数据".to_string(),
-        Some((a, b)) => format!("共{}个工作表、{rows}行数据，活动日期{a}至{b}", workbook.sheets.len()),
+        Some((a, b)) => format!(
+            "共{}个工作表、{rows}行数据，活动日期{a}至{b}",
+            workbook.sheets.len()
+        ),
         None => format!("共{}个工作表、{rows}行数据", workbook.sheets.len()),
     });
     found.content = Content::Spreadsheet(workbook);
@@ -104,9 +126,9 @@ impl SheetError {
 fn classify(e: calamine::Error) -> SheetError {
     use calamine::{Error, OdsError, XlsError, XlsxError};
     match e {
-        Error::Xlsx(XlsxError::Password) | Error::Xls(XlsError::Password) | Error::Ods(OdsError::Password) => {
-            SheetError::Password
-        }
+        Error::Xlsx(XlsxError::Password)
+        | Error::Xls(XlsError::Password)
+        | Error::Ods(OdsError::Password) => SheetError::Password,
         other => SheetError::Corrupt(short(&other.to_string())),
     }
 }
@@ -133,14 +155,18 @@ impl Budget<'_> {
         }
         self.cells += 1;
         if self.cells > l.max_sheet_cells {
-            return Err(SheetError::TooLarge(format!("超过{}个单元格", l.max_sheet_cells)));
+            return Err(SheetError::TooLarge(format!(
+                "超过{}个单元格",
+                l.max_sheet_cells
+            )));
         }
         Ok(())
     }
 }
 
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Xlsx(e)))?;
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| classify(calamine::Error::Xlsx(e)))?;
     let mut budget = Budget { limits, cells: 0 };
     let mut out = Vec::new();
     for name in wb.sheet_names() {
@@ -170,11 +196,14 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, Sheet
 }
 
 fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut wb: Xls<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Xls(e)))?;
+    let mut wb: Xls<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Xls(e)))?;
     let mut out = Vec::new();
     let mut budget = Budget { limits, cells: 0 };
     for name in wb.sheet_names() {
-        let Ok(range) = wb.worksheet_range(&name) else { continue };
+        let Ok(range) = wb.worksheet_range(&name) else {
+            continue;
+        };
         let mut grid = range_grid(&range, &mut budget)?;
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         fill_merges(&mut grid, &merges, limits);
@@ -184,7 +213,8 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetE
 }
 
 fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut wb: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Ods(e)))?;
+    let mut wb: Ods<_> =
+        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Ods(e)))?;
     let mut out = Vec::new();
     let mut budget = Budget { limits, cells: 0 };
     for name in wb.sheet_names() {
@@ -317,7 +347,8 @@ fn build_workbook(sheets: Vec<(String, Grid)>) -> Workbook {
             .iter()
             .map(|v| v.as_ref().map(display).unwrap_or_default())
             .collect();
-        let data: Vec<Vec<Option<Value>>> = rows[header_at + 1..].iter().map(|r| dense(r)).collect();
+        let data: Vec<Vec<Option<Value>>> =
+            rows[header_at + 1..].iter().map(|r| dense(r)).collect();
         let date_columns: Vec<usize> = (0..width)
             .filter(|&c| is_date_column(&header[c], data.iter().map(|r| &r[c]), default_year))
             .collect();
@@ -332,7 +363,11 @@ fn build_workbook(sheets: Vec<(String, Grid)>) -> Workbook {
             header,
             rows: data
                 .iter()
-                .map(|r| r.iter().map(|v| v.as_ref().map(display).unwrap_or_default()).collect())
+                .map(|r| {
+                    r.iter()
+                        .map(|v| v.as_ref().map(display).unwrap_or_default())
+                        .collect()
+                })
                 .collect(),
             date_columns,
         });
@@ -362,7 +397,10 @@ fn common_year<'a>(grids: impl Iterator<Item = &'a Grid>) -> Option<i32> {
             *years.entry(d.year()).or_default() += 1;
         }
     }
-    years.into_iter().max_by_key(|(y, n)| (*n, *y)).map(|(y, _)| y)
+    years
+        .into_iter()
+        .max_by_key(|(y, n)| (*n, *y))
+        .map(|(y, _)| y)
 }
 
 /// The header row among the first 30: most short text cells, header words
@@ -471,7 +509,10 @@ mod tests {
         let mut g = grid(&[&["单位", "活动"], &["县教育局", "宣讲"], &["", "展板"]]);
         fill_merges(
             &mut g,
-            &[Dimensions { start: (1, 0), end: (2, 0) }],
+            &[Dimensions {
+                start: (1, 0),
+                end: (2, 0),
+            }],
             &Limits::default(),
         );
         assert_eq!(g[&2][&0], Value::Text("县教育局".into()));

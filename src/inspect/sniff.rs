@@ -101,8 +101,8 @@ pub fn sniff(bytes: &[u8], claimed: Option<FileKind>) -> FileKind {
 /// ISO base media files: HEIF images or mp4/mov video, by major brand.
 fn ftyp_kind(brand: &[u8]) -> FileKind {
     match brand {
-        b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"hevm" | b"hevs"
-        | b"mif1" | b"msf1" | b"avif" | b"avis" => FileKind::Heic,
+        b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"hevm" | b"hevs" | b"mif1"
+        | b"msf1" | b"avif" | b"avis" => FileKind::Heic,
         _ => FileKind::Video,
     }
 }
@@ -142,7 +142,11 @@ fn text_kind(bytes: &[u8], claimed: Option<FileKind>) -> FileKind {
     }
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let lower: String = trimmed.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let lower: String = trimmed
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if looks_like_mail(trimmed) {
         return FileKind::Eml;
     }

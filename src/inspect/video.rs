@@ -54,7 +54,9 @@ fn mp4_duration(bytes: &[u8]) -> Option<f64> {
     let moov = find_box(bytes, b"moov")?;
     let mvhd = find_box(moov, b"mvhd")?;
     let be32 = |at: usize| -> Option<u64> {
-        Some(u64::from(u32::from_be_bytes(mvhd.get(at..at + 4)?.try_into().ok()?)))
+        Some(u64::from(u32::from_be_bytes(
+            mvhd.get(at..at + 4)?.try_into().ok()?,
+        )))
     };
     let be64 = |at: usize| -> Option<u64> {
         Some(u64::from_be_bytes(mvhd.get(at..at + 8)?.try_into().ok()?))

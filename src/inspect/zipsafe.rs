@@ -22,7 +22,11 @@ pub enum ZipError {
     #[error("解压后总大小超过上限{}，疑似压缩炸弹", human_bytes(*.limit))]
     TotalTooLarge { limit: u64 },
     #[error("“{name}”压缩比为{ratio}:1，超过上限{limit}:1，疑似压缩炸弹")]
-    Ratio { name: String, ratio: u64, limit: u64 },
+    Ratio {
+        name: String,
+        ratio: u64,
+        limit: u64,
+    },
     #[error("“{0}”已加密(设有密码)，无法读取")]
     Encrypted(String),
     #[error("“{0}”解压失败(数据损坏或不完整)")]
@@ -131,7 +135,12 @@ impl<'a> SafeZip<'a> {
     /// Inflates one entry without keeping it, to learn its true size (at
     /// most `max`) and its first `head` bytes; used to verify parts that
     /// another parser will read in full.
-    pub fn measure(&mut self, index: usize, max: u64, head: usize) -> Result<(u64, Vec<u8>), ZipError> {
+    pub fn measure(
+        &mut self,
+        index: usize,
+        max: u64,
+        head: usize,
+    ) -> Result<(u64, Vec<u8>), ZipError> {
         let entry = self.entries.get(index).ok_or(ZipError::Corrupt)?.clone();
         let cap = self.cap(max);
         let mut sink = HeadSink {
@@ -152,7 +161,12 @@ impl<'a> SafeZip<'a> {
     }
 
     /// Copies up to `cap + 1` inflated bytes of `entry` into `out`.
-    fn copy(&mut self, entry: &Entry, cap: u64, out: &mut impl std::io::Write) -> Result<u64, ZipError> {
+    fn copy(
+        &mut self,
+        entry: &Entry,
+        cap: u64,
+        out: &mut impl std::io::Write,
+    ) -> Result<u64, ZipError> {
         if entry.encrypted {
             return Err(ZipError::Encrypted(entry.name.clone()));
         }
@@ -249,7 +263,10 @@ fn undo_cp437_mojibake(s: &str) -> Option<String> {
             if c.is_ascii() {
                 Some(c as u8)
             } else {
-                CP437_HIGH.chars().position(|h| h == c).map(|i| 0x80 + i as u8)
+                CP437_HIGH
+                    .chars()
+                    .position(|h| h == c)
+                    .map(|i| 0x80 + i as u8)
             }
         })
         .collect::<Option<Vec<u8>>>()?;
