@@ -1,29 +1,103 @@
 //! Stage 3, inspect: open every submitted file for real, judge it, and turn it
 //! into content the report can use.
 //!
-//! The entry point is [`inspect`]: bytes in, an [`Inspection`] (and, for
-//! containers, the files inside) out. It never panics and never touches the
-//! filesystem; limits on sizes, dimensions and depth come from [`Limits`].
+//! The entry points are [`inspect`] (a file as submitted) and
+//! [`inspect_nested`] (a file found inside a zip or an e-mail): bytes in, an
+//! [`Inspection`] (and, for containers, the files inside) out. They never
+//! panic and never touch the filesystem; limits on sizes, dimensions and depth
+//! come from [`Limits`].
+//!
+//! How a file is judged:
+//! 1. [`sniff`] decides what the bytes really are (magic bytes, OLE stream
+//!    names, zip part names); the name only breaks ties (.wps vs .doc).
+//! 2. The reader for that kind runs inside `catch_unwind`; a panic becomes a
+//!    rejection of that one file.
+//! 3. A readable file whose extension names another type gets a warning that
+//!    says what it really is; a refused one gets the real type in its reason.
+//!
+//! Pure helpers the assess stage needs for cross-file rules (photo date far
+//! from the activity, near-duplicate photos) are in [`compare`].
 
+mod archive;
+pub mod check;
+pub mod compare;
+mod dates;
+mod docx;
+mod email;
+mod exif;
+mod legacy;
+mod ooxml;
+mod pdf;
+mod photo;
+mod sheet;
+mod sniff;
 mod types;
+mod video;
+mod zipsafe;
 
+pub use docx::image_bytes as docx_image_bytes;
 pub use types::*;
 
 use serde::{Deserialize, Serialize};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Bounds that keep hostile input from exhausting memory or time.
-/// Configurable in campaign.toml under `[limits]`.
+/// Configurable in campaign.toml under `[limits]`; every field is optional
+/// there and defaults to the value shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Largest file accepted at all, in bytes.
+    /// Largest file accepted at all, in bytes (default 512 MiB).
     pub max_file_bytes: u64,
+    /// Most pixels (width × height, from the image header, checked before
+    /// any decoding) an image may have (default 64 million, e.g. 8000×8000).
+    pub max_image_pixels: u64,
+    /// Most bytes the image decoder may allocate (image's `Limits::max_alloc`
+    /// and jpeg-decoder's buffer limit; default 512 MiB).
+    pub max_image_alloc_bytes: u64,
+    /// Most entries in one zip archive, OOXML package or e-mail (default 5000).
+    pub max_entries: usize,
+    /// Largest expanded size of one zip entry or e-mail attachment (default 256 MiB).
+    pub max_entry_bytes: u64,
+    /// Largest total expanded size of one archive (default 512 MiB).
+    pub max_total_expanded_bytes: u64,
+    /// Highest expanded:compressed ratio of one entry; checked for entries
+    /// over `ratio_min_bytes` (default 200, i.e. 200:1).
+    pub max_compression_ratio: u64,
+    /// Entries smaller than this are exempt from the ratio check: small XML
+    /// parts legitimately compress 100:1 (default 1 MiB).
+    pub ratio_min_bytes: u64,
+    /// How deep containers may nest: a zip or e-mail found at this depth or
+    /// deeper is refused (the submitted file is depth 0; default 4).
+    pub max_depth: u32,
+    /// Most rows read from one sheet (default 100,000).
+    pub max_sheet_rows: u32,
+    /// Most columns read from one sheet (default 1,000).
+    pub max_sheet_cols: u32,
+    /// Most non-empty cells read from one workbook (default 2,000,000).
+    pub max_sheet_cells: u64,
+    /// Largest expanded XML part inside an OOXML/ODS package (document.xml,
+    /// sheet1.xml, sharedStrings.xml, …; default 64 MiB).
+    pub max_xml_part_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
+        const MIB: u64 = 1024 * 1024;
         Limits {
-            max_file_bytes: 512 * 1024 * 1024,
+            max_file_bytes: 512 * MIB,
+            max_image_pixels: 64_000_000,
+            max_image_alloc_bytes: 512 * MIB,
+            max_entries: 5000,
+            max_entry_bytes: 256 * MIB,
+            max_total_expanded_bytes: 512 * MIB,
+            max_compression_ratio: 200,
+            ratio_min_bytes: MIB,
+            max_depth: 4,
+            max_sheet_rows: 100_000,
+            max_sheet_cols: 1_000,
+            max_sheet_cells: 2_000_000,
+            max_xml_part_bytes: 64 * MIB,
         }
     }
 }
@@ -38,33 +112,202 @@ pub struct Inspected {
     pub derived_jpeg: Option<Vec<u8>>,
 }
 
-/// Inspects one file given its name (for the claimed extension) and bytes.
-pub fn inspect(_name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
-    let (kind, verdict, reason) = if bytes.is_empty() {
-        (
-            FileKind::Empty,
-            Verdict::Reject,
-            "文件为空(0字节)，请重新报送",
-        )
-    } else if bytes.len() as u64 > limits.max_file_bytes {
-        (FileKind::Unknown, Verdict::Reject, "文件过大，超过上限")
-    } else {
-        (FileKind::Unknown, Verdict::Warning, "尚未检查文件内容")
+/// The reason given when a reader panicked on a file.
+pub const PANIC_REASON: &str = "文件解析失败(内部错误)，请检查文件后重新报送";
+
+/// Inspects one file as submitted (depth 0), given its name (for the claimed
+/// extension) and bytes.
+pub fn inspect(name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
+    inspect_nested(name, bytes, limits, 0)
+}
+
+/// Inspects a file found `depth` containers deep (0 = submitted directly).
+/// Children come back with their own depth set; pass [`Child::depth`] here
+/// when inspecting them.
+pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> Inspected {
+    let claimed = sniff::claimed_kind(name);
+    if bytes.is_empty() {
+        let empty = Err(Refused::new("文件为空(0字节)，请重新报送"));
+        return finish(FileKind::Empty, claimed, name, empty);
+    }
+    let run = || {
+        let kind = sniff::sniff(bytes, claimed);
+        if bytes.len() as u64 > limits.max_file_bytes {
+            let reason = format!(
+                "文件过大({})，超过上限{}，请压缩后重新报送",
+                human_bytes(bytes.len() as u64),
+                human_bytes(limits.max_file_bytes)
+            );
+            return (kind, Err(Refused::new(reason)));
+        }
+        (kind, read(kind, name, bytes, limits, depth))
     };
-    Inspected {
-        inspection: Inspection {
-            kind,
-            verdict,
-            reason: Some(reason.to_string()),
-            notes: Vec::new(),
-            content: Content::None,
-        },
-        children: Vec::new(),
-        derived_jpeg: None,
+    let (kind, outcome) = catch_unwind(AssertUnwindSafe(run))
+        .unwrap_or_else(|_| (FileKind::Unknown, Err(Refused::new(PANIC_REASON))));
+    finish(kind, claimed, name, outcome)
+}
+
+/// What one kind's reader found in a readable file.
+#[derive(Debug, Default)]
+struct Found {
+    content: Content,
+    /// Problems the office should see; the first becomes the reason.
+    warnings: Vec<String>,
+    /// Facts worth showing that are not problems.
+    notes: Vec<String>,
+    children: Vec<Child>,
+    derived_jpeg: Option<Vec<u8>>,
+}
+
+impl Found {
+    fn new(content: Content) -> Self {
+        Found {
+            content,
+            ..Found::default()
+        }
     }
 }
 
-/// [`inspect`] for an entry found `depth` containers deep.
-pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, _depth: u32) -> Inspected {
-    inspect(name, bytes, limits)
+/// Why a file cannot be used, with whatever content was still learned.
+#[derive(Debug)]
+struct Refused {
+    reason: String,
+    /// Boxed: refusals are common and usually carry no content.
+    content: Box<Content>,
+    children: Vec<Child>,
+}
+
+impl Refused {
+    fn new(reason: impl Into<String>) -> Self {
+        Refused {
+            reason: reason.into(),
+            content: Box::new(Content::None),
+            children: Vec::new(),
+        }
+    }
+}
+
+type Outcome = Result<Found, Refused>;
+
+/// Runs the reader for `kind`. May panic; the caller catches it.
+fn read(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
+    use FileKind::*;
+    if matches!(kind, Zip | Eml) && depth >= limits.max_depth {
+        return Err(Refused::new(format!(
+            "压缩包/邮件嵌套超过{}层，请解压后直接报送其中的文件",
+            limits.max_depth
+        )));
+    }
+    match kind {
+        Docx => docx::inspect(bytes, limits),
+        Xlsx | Xls | Ods => sheet::inspect(kind, bytes, limits),
+        Jpeg | Png | Webp => photo::inspect(kind, name, bytes, limits),
+        Heic => photo::inspect_heic(bytes),
+        Video => video::inspect(bytes),
+        Zip => archive::inspect_zip(bytes, limits, depth),
+        Eml => email::inspect(bytes, limits, depth),
+        Pdf => pdf::inspect(bytes),
+        Doc | Wps | Et | EncryptedOffice | SevenZip | Rar | Gif | Bmp | Tiff | Html | Text
+        | Empty | Unknown => Err(legacy::refuse(kind, name, bytes)),
+    }
+}
+
+/// Turns a reader's outcome into the inspection, adding the wrong-extension
+/// warning or the real type to a refusal.
+fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcome) -> Inspected {
+    let mismatch = claimed
+        .filter(|&c| c != kind && kind != FileKind::Empty)
+        .map(|_| {
+            format!(
+                "扩展名为.{}，但文件实际是{}",
+                sniff::extension(name).unwrap_or_default(),
+                kind.label()
+            )
+        });
+    match outcome {
+        Ok(mut found) => {
+            if let Some(m) = mismatch {
+                found.warnings.insert(0, m);
+            }
+            let mut warnings = found.warnings.into_iter();
+            let reason = warnings.next();
+            let verdict = if reason.is_some() {
+                Verdict::Warning
+            } else {
+                Verdict::Ok
+            };
+            let mut notes: Vec<String> = warnings.collect();
+            notes.extend(found.notes);
+            Inspected {
+                inspection: Inspection {
+                    kind,
+                    verdict,
+                    reason,
+                    notes,
+                    content: found.content,
+                },
+                children: found.children,
+                derived_jpeg: found.derived_jpeg,
+            }
+        }
+        Err(refused) => {
+            let reason = match mismatch {
+                Some(m) => format!("{m}；{}", refused.reason),
+                None => refused.reason,
+            };
+            Inspected {
+                inspection: Inspection {
+                    kind,
+                    verdict: Verdict::Reject,
+                    reason: Some(reason),
+                    notes: Vec::new(),
+                    content: *refused.content,
+                },
+                children: refused.children,
+                derived_jpeg: None,
+            }
+        }
+    }
+}
+
+/// "1.5 MB"-style size for messages.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_refused() {
+        let got = inspect("空.xlsx", b"", &Limits::default());
+        assert_eq!(got.inspection.kind, FileKind::Empty);
+        assert_eq!(got.inspection.verdict, Verdict::Reject);
+    }
+
+    #[test]
+    fn limits_read_from_toml_with_defaults() {
+        let limits: Limits = toml::from_str("max_depth = 2").unwrap();
+        assert_eq!(limits.max_depth, 2);
+        assert_eq!(limits.max_entries, Limits::default().max_entries);
+        assert!(toml::from_str::<Limits>("no_such_limit = 1").is_err());
+    }
+
+    #[test]
+    fn human_bytes_formats() {
+        assert_eq!(human_bytes(10), "10 B");
+        assert_eq!(human_bytes(1536), "1.5 KB");
+    }
 }

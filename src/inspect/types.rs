@@ -180,7 +180,7 @@ pub enum Block {
 pub struct EmbeddedImage {
     /// Part name inside the package, e.g. `word/media/image1.jpeg`.
     pub name: String,
-    /// Content hash of the image bytes (see [`crate::intake::store`]).
+    /// Content hash of the image bytes: blake3, lowercase hex.
     pub hash: String,
     pub kind: FileKind,
     pub width: u32,
@@ -200,7 +200,13 @@ pub struct Workbook {
 pub struct Sheet {
     pub name: String,
     pub header: Vec<String>,
+    /// Data rows under the header; merged cells filled with their value,
+    /// multi-line cells joined with a space, dates written `YYYY-MM-DD`
+    /// (`YYYY-MM-DD HH:MM` when a time is given).
     pub rows: Vec<Vec<String>>,
+    /// Indices of the columns holding dates (by header or by content).
+    #[serde(default)]
+    pub date_columns: Vec<usize>,
 }
 
 /// Facts about a photo; width and height are after EXIF orientation.
@@ -256,4 +262,7 @@ pub struct Child {
     /// Path inside the container, decoded (GBK/UTF-8, RFC 2047/2231).
     pub path: String,
     pub bytes: Vec<u8>,
+    /// The depth to inspect this child at (its container's depth + 1); pass
+    /// it to [`crate::inspect::inspect_nested`].
+    pub depth: u32,
 }

@@ -1,0 +1,324 @@
+//! Focused tests per kind, on the fixtures in `tests/fixtures/inspect/`
+//! and on files built here.
+
+use baosong::inspect::{
+    Block, Content, FileKind, Inspected, Limits, Verdict, inspect, inspect_nested,
+};
+use chrono::NaiveDate;
+use std::io::{Cursor, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/inspect")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn inspect_fixture(name: &str) -> Inspected {
+    inspect(name, &fixture(name), &Limits::default())
+}
+
+fn child_names(got: &Inspected) -> Vec<&str> {
+    got.children.iter().map(|c| c.path.as_str()).collect()
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn gbk_zip_names_decode() {
+    let got = inspect_fixture("县教育局报送材料_GBK文件名.zip");
+    assert_eq!(got.inspection.verdict, Verdict::Ok, "{:?}", got.inspection);
+    assert!(
+        child_names(&got).contains(&"县教育局活动总结.docx"),
+        "{:?}",
+        child_names(&got)
+    );
+    assert!(child_names(&got).contains(&"活动照片1.jpg"));
+    assert!(got.children.iter().all(|c| c.depth == 1));
+}
+
+#[test]
+fn raw_gbk_zip_names_decode() {
+    // Written with an ASCII placeholder of the same byte length (no UTF-8
+    // flag), then the placeholder replaced by the GBK bytes.
+    let (gbk, _, _) = encoding_rs::GBK.encode("县教育局活动总结.docx");
+    let placeholder = format!("{}.docx", "a".repeat(gbk.len() - 5));
+    let mut zip = zip_of(&[(&placeholder, b"x")]);
+    let at: Vec<usize> = zip
+        .windows(placeholder.len())
+        .enumerate()
+        .filter(|(_, w)| *w == placeholder.as_bytes())
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(at.len(), 2, "local and central header");
+    for i in at {
+        zip[i..i + gbk.len()].copy_from_slice(&gbk);
+    }
+    let got = inspect("x.zip", &zip, &Limits::default());
+    assert_eq!(child_names(&got), vec!["县教育局活动总结.docx"]);
+}
+
+#[test]
+fn traversal_entries_refused_and_named() {
+    let got = inspect_fixture("zip_path_traversal.zip");
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    let reason = got.inspection.reason.unwrap();
+    assert!(
+        reason.contains("../../../../tmp/baosong_evil.txt"),
+        "{reason}"
+    );
+    assert!(reason.contains("/etc/cron.d/baosong_evil"), "{reason}");
+    // The normal entry is still there; nothing unsafe is.
+    assert_eq!(got.children.len(), 1);
+    assert!(!got.children[0].path.contains(".."));
+    assert!(!got.children[0].path.starts_with('/'));
+}
+
+#[test]
+fn orientation_6_photo_is_upright() {
+    let got = inspect_fixture("活动现场_exif_orientation6.jpg");
+    assert_eq!(
+        got.inspection.verdict,
+        Verdict::Ok,
+        "{:?}",
+        got.inspection.reason
+    );
+    let Content::Photo(p) = &got.inspection.content else {
+        panic!()
+    };
+    assert_eq!((p.width, p.height), (1600, 1200));
+    assert_eq!(p.orientation, 6);
+    assert_eq!(
+        p.taken,
+        NaiveDate::from_ymd_opt(2025, 5, 15).and_then(|d| d.and_hms_opt(9, 30, 0))
+    );
+    assert_eq!(p.camera.as_deref(), Some("Canon EOS 80D"));
+    assert!(p.phash.is_some() && !p.screenshot);
+    let jpeg = got.derived_jpeg.expect("derived print jpeg");
+    let print = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((print.width(), print.height()), (1200, 900));
+    assert!(jpeg.len() < 150 * 1024, "{} bytes", jpeg.len());
+}
+
+#[test]
+fn summary_docx_title_and_image() {
+    let got = inspect_fixture("县行政审批服务局_政务公开日活动总结.docx");
+    assert_eq!(
+        got.inspection.verdict,
+        Verdict::Ok,
+        "{:?}",
+        got.inspection.reason
+    );
+    let Content::Document(doc) = &got.inspection.content else {
+        panic!()
+    };
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("县行政审批服务局2025年“5·15政务公开日”活动总结")
+    );
+    assert_eq!(doc.images.len(), 1);
+    let img = &doc.images[0];
+    assert_eq!(img.kind, FileKind::Jpeg);
+    assert_eq!((img.width, img.height), (800, 600));
+    let bytes = baosong::inspect::docx_image_bytes(
+        &fixture("县行政审批服务局_政务公开日活动总结.docx"),
+        &img.name,
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(blake3::hash(&bytes).to_hex().to_string(), img.hash);
+    assert!(matches!(doc.blocks[0], Block::Heading { level: 1, .. }));
+    assert!(doc.char_count > 200, "{}", doc.char_count);
+}
+
+#[test]
+fn template_docx_is_incomplete() {
+    use docx_rs::{Docx, Paragraph, Run};
+    let mut buf = Cursor::new(Vec::new());
+    Docx::new()
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text("活动总结")))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text("（此处填写活动开展情况）")))
+        .build()
+        .pack(&mut buf)
+        .unwrap();
+    let got = inspect("总结.docx", buf.get_ref(), &Limits::default());
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("此处填写"));
+}
+
+#[test]
+fn foxmail_gbk_eml_attachments() {
+    let got = inspect_fixture("报送_政务公开日活动总结_GBK_Foxmail.eml");
+    assert_eq!(
+        got.inspection.verdict,
+        Verdict::Ok,
+        "{:?}",
+        got.inspection.reason
+    );
+    let Content::Container(c) = &got.inspection.content else {
+        panic!()
+    };
+    let mail = c.email.as_ref().unwrap();
+    assert_eq!(
+        mail.subject.as_deref(),
+        Some("【报送】县行政审批服务局政务公开日活动总结及照片")
+    );
+    assert_eq!(mail.from_addr.as_deref(), Some("xzspj@example.gov.cn"));
+    assert_eq!(mail.from_name.as_deref(), Some("县行政审批服务局"));
+    assert!(mail.received.is_some());
+    assert!(!mail.body_text.is_empty());
+    assert_eq!(
+        child_names(&got),
+        vec!["县行政审批服务局政务公开日活动总结.docx", "现场照片1.jpg"]
+    );
+    for child in &got.children {
+        let inner = inspect_nested(&child.path, &child.bytes, &Limits::default(), child.depth);
+        assert_ne!(inner.inspection.verdict, Verdict::Reject, "{}", child.path);
+    }
+}
+
+#[test]
+fn zip_bomb_refused_quickly() {
+    let bytes = fixture("zipbomb_1GiB_zeros.zip");
+    let start = Instant::now();
+    let got = inspect("zipbomb.zip", &bytes, &Limits::default());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("压缩炸弹"));
+    assert!(got.children.is_empty());
+}
+
+#[test]
+fn png_bomb_refused_before_decoding() {
+    let bytes = fixture("png_bomb_30000x30000.png");
+    let start = Instant::now();
+    let got = inspect("bomb.png", &bytes, &Limits::default());
+    assert!(
+        start.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("30000×30000"));
+}
+
+#[test]
+fn nested_zips_stop_at_depth_limit() {
+    let limits = Limits {
+        max_depth: 2,
+        ..Limits::default()
+    };
+    let inner = zip_of(&[("a.txt", b"x")]);
+    let outer = zip_of(&[("inner.zip", &inner)]);
+    let got = inspect("outer.zip", &outer, &limits);
+    assert_eq!(got.inspection.verdict, Verdict::Ok);
+    let child = &got.children[0];
+    let second = inspect_nested(&child.path, &child.bytes, &limits, child.depth);
+    assert_eq!(second.inspection.verdict, Verdict::Ok);
+    let third = inspect_nested("deeper.zip", &outer, &limits, 2);
+    assert_eq!(third.inspection.verdict, Verdict::Reject);
+    assert!(third.inspection.reason.unwrap().contains("嵌套"));
+}
+
+#[test]
+fn schedule_xlsx_typed() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("活动安排表").unwrap();
+    ws.merge_range(0, 0, 0, 4, "2025年政务公开日活动安排表", &Format::new())
+        .unwrap();
+    for (c, h) in ["序号", "单位", "活动主题", "开展时间", "地点"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    let date = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+    let rows = [
+        ("县教育局", "教育惠民政策解读会"),
+        ("县卫健委", "义诊\n进社区"),
+    ];
+    for (i, (unit, theme)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        ws.write_number(r, 0, (i + 1) as f64).unwrap();
+        ws.write_string(r, 1, *unit).unwrap();
+        ws.write_string(r, 2, *theme).unwrap();
+    }
+    ws.write_datetime_with_format(2, 3, ExcelDateTime::from_ymd(2025, 5, 15).unwrap(), &date)
+        .unwrap();
+    ws.write_string(3, 3, "5月20日-21日").unwrap();
+    ws.merge_range(2, 4, 3, 4, "县政务服务中心", &Format::new())
+        .unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+
+    let got = inspect("安排表.xlsx", &bytes, &Limits::default());
+    assert_eq!(
+        got.inspection.verdict,
+        Verdict::Ok,
+        "{:?}",
+        got.inspection.reason
+    );
+    let Content::Spreadsheet(book) = &got.inspection.content else {
+        panic!()
+    };
+    let sheet = &book.sheets[0];
+    assert_eq!(
+        sheet.header,
+        vec!["序号", "单位", "活动主题", "开展时间", "地点"]
+    );
+    assert_eq!(sheet.rows[0][3], "2025-05-15");
+    assert_eq!(sheet.rows[1][2], "义诊 进社区");
+    assert_eq!(sheet.rows[1][4], "县政务服务中心", "merged cell filled");
+    assert_eq!(sheet.date_columns, vec![3]);
+    let d = |day| NaiveDate::from_ymd_opt(2025, 5, day).unwrap();
+    assert_eq!(book.activity_dates, Some((d(15), d(21))));
+}
+
+#[test]
+fn gigantic_sheet_refused() {
+    use rust_xlsxwriter::Workbook;
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "a").unwrap();
+    ws.write_string(200_000, 0, "far away").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let got = inspect("big.xlsx", &bytes, &Limits::default());
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("超过"));
+}
+
+#[test]
+fn garbage_never_panics() {
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    for name in [
+        "a.docx", "a.xlsx", "a.zip", "a.eml", "a.jpg", "a.ods", "a.xls",
+    ] {
+        for len in [1usize, 7, 100, 4096] {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    seed as u8
+                })
+                .collect();
+            let got = inspect(name, &bytes, &Limits::default());
+            assert!(got.inspection.reason.is_some() || got.inspection.verdict == Verdict::Ok);
+        }
+    }
+}
