@@ -1,47 +1,367 @@
-//! The `baosong` command line. On the inspect branch only `check` is wired;
-//! the lead merges the full command set.
+//! The `baosong` command line: a thin edge over the library. Errors become
+//! Chinese messages and exit codes here; everything else lives in the
+//! pipeline's stages.
 
-use baosong::inspect::{Limits, check};
-use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context;
+use baosong::campaign::{CAMPAIGN_FILE, Campaign, deadline};
+use baosong::inspect::{Limits, check};
+use baosong::ledger::Ledger;
+use baosong::notify::outbox::{self, OutboxAction};
+use baosong::pipeline::{self, RunError, Stage, Status};
+use clap::{Parser, Subcommand};
+
+/// Exit codes, documented in `--help` and the README.
+mod exit {
+    /// A file given to `check` was rejected.
+    pub const REJECTED: u8 = 1;
+    /// Something went wrong (I/O, database, mail configuration, …).
+    pub const FAILURE: u8 = 1;
+    /// The campaign cannot be used as written (campaign.toml, schedule).
+    pub const CAMPAIGN: u8 = 3;
+    /// Another batch of this campaign is running.
+    pub const LOCKED: u8 = 4;
+}
 
 #[derive(Parser)]
 #[command(
     name = "baosong",
-    about = "报送: nightly batch processor for campaign submissions"
+    version,
+    about = "报送：多部门活动材料的夜间批处理",
+    long_about = "报送（baosong）：协调办公室的夜间批处理。\n\
+        读取 campaign.toml 与活动安排表，扫描收件箱（只读，不移动、不修改任何单位的文件），\n\
+        识别每个文件所属单位、检查文件内容、登记台账，按官方工作日历判断各单位各项材料\n\
+        是否齐全、是否按时，生成 PDF/DOCX 汇总报告和 XLSX 统计表，并发送回执、催报和报告邮件。",
+    after_help = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错或 check 发现不合格文件；\n\
+        2 命令行用法错误；3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行。\n\
+        日志：设置 RUST_LOG=info（或 debug）查看详细过程。"
 )]
 struct Cli {
+    /// campaign.toml, or the folder that holds it.
+    #[arg(
+        short = 'C',
+        long,
+        global = true,
+        default_value = ".",
+        env = "BAOSONG_CAMPAIGN"
+    )]
+    campaign: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Inspect files (folders recursively): real type, verdict, reason.
-    Check {
-        /// One JSON object per line instead of text.
+    /// 运行一次完整批处理：收件、检查、判定、生成报告、发送邮件。
+    Run {
+        /// 评估时刻（如 2025-05-20T16:00，按活动时区），用于补跑和测试；默认为当前时间
+        /// 或 campaign.toml 中的 clock。
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// 演练：照常检查和判定并打印结果，但不写台账、不生成报告、不发邮件。
+        #[arg(long)]
+        dry_run: bool,
+        /// 邮件只入待发队列，不发送（之后用 `baosong outbox retry` 或下次批处理发送）。
+        #[arg(long)]
+        no_send: bool,
+        /// 文件最近修改后需静置的秒数，未静置的文件视为“接收中”（覆盖 campaign.toml）。
+        #[arg(long, value_name = "SECONDS")]
+        settle: Option<u64>,
+        /// 不显示进度条。
+        #[arg(long)]
+        quiet: bool,
+        /// (testing) stop right after a stage, as a crash would.
+        #[arg(long, hide = true, value_enum)]
+        fail_after: Option<Stage>,
+    },
+    /// 显示最近一次批处理的结果：各单位各项材料的状态。
+    Status {
+        /// 以 JSON 输出（供其他程序使用）。
         #[arg(long)]
         json: bool,
-        /// Files or folders to check.
-        #[arg(required = true)]
+    },
+    /// 检查文件（不需要活动配置）：真实类型、结论和原因。文件夹会递归检查。
+    Check {
+        /// 每个文件输出一行 JSON。
+        #[arg(long)]
+        json: bool,
+        #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// 根据办公室的活动安排表生成带注释的 campaign.toml。
+    Init {
+        /// 活动安排表（xlsx、xls 或 ods）。
+        #[arg(long, value_name = "SPREADSHEET")]
+        schedule: PathBuf,
+        /// 写到哪里（默认：活动安排表所在目录下的 campaign.toml）。
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 覆盖已有的 campaign.toml。
+        #[arg(long)]
+        force: bool,
+    },
+    /// 查看、重发或删除待发邮件。
+    Outbox {
+        #[command(subcommand)]
+        action: Option<OutboxCmd>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCmd {
+    /// 列出待发和发送失败的邮件（--all 含已发送）。
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// 把一封失败或过期的邮件重新放回待发队列。
+    Retry { id: i64 },
+    /// 放弃一封待发邮件。
+    Drop { id: i64 },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            let code = if e
+                .downcast_ref::<baosong::campaign::CampaignError>()
+                .is_some()
+            {
+                exit::CAMPAIGN
+            } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_))) {
+                exit::LOCKED
+            } else {
+                exit::FAILURE
+            };
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check { json, files } => {
             let mut out = std::io::stdout().lock();
-            match check::run(&files, json, &Limits::default(), &mut out) {
-                Ok(0) => ExitCode::SUCCESS,
-                Ok(_) => ExitCode::from(1),
-                Err(e) => {
-                    eprintln!("baosong check: {e}");
-                    ExitCode::from(2)
+            let rejected = check::run(&files, json, &Limits::default(), &mut out)?;
+            Ok(if rejected > 0 { exit::REJECTED } else { 0 })
+        }
+        Command::Init {
+            schedule,
+            out,
+            force,
+        } => init(&schedule, out, force),
+        Command::Run {
+            now,
+            dry_run,
+            no_send,
+            settle,
+            quiet,
+            fail_after,
+        } => {
+            let campaign = Campaign::load(&cli.campaign)?;
+            let now = match now {
+                Some(t) => Some(
+                    deadline::parse_local(&t, campaign.tz)
+                        .with_context(|| format!("--now “{t}” 无法识别，应如 2025-05-20T16:00"))?
+                        .fixed_offset(),
+                ),
+                None => None,
+            };
+            let opts = pipeline::Options {
+                now,
+                dry_run,
+                no_send,
+                settle,
+                fail_after,
+                progress: !quiet,
+            };
+            let outcome = pipeline::run(&campaign, &opts)?;
+            let mut out = std::io::stdout().lock();
+            print_status(&mut out, &outcome.status)?;
+            if let Some(o) = &outcome.outputs {
+                writeln!(
+                    out,
+                    "\n报告: {}\n      {}\n      {}",
+                    o.pdf.display(),
+                    o.docx.display(),
+                    o.xlsx.display()
+                )?;
+                if !o.missing_chars.is_empty() {
+                    let chars: String = o.missing_chars.iter().collect();
+                    writeln!(out, "注意: 报告字体缺少这些字符，显示可能不正确：{chars}")?;
                 }
+            }
+            if dry_run {
+                writeln!(
+                    out,
+                    "\n演练模式：未写入台账、未生成报告；将入队邮件 {} 封。",
+                    outcome.queued
+                )?;
+            } else {
+                writeln!(out, "\n本批新入队邮件 {} 封。", outcome.queued)?;
+            }
+            if let Some(d) = &outcome.delivery {
+                writeln!(out, "{d}")?;
+            }
+            Ok(0)
+        }
+        Command::Status { json } => {
+            let campaign = Campaign::load(&cli.campaign)?;
+            let ledger = Ledger::open(&campaign.state_dir())?;
+            let Some((_, _, snapshot)) = ledger.last_snapshot()? else {
+                anyhow::bail!("还没有完成过批处理，请先运行 baosong run");
+            };
+            let status: Status =
+                serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &status)?;
+                writeln!(out)?;
+            } else {
+                print_status(&mut out, &status)?;
+            }
+            Ok(0)
+        }
+        Command::Outbox { action } => {
+            let campaign = Campaign::load(&cli.campaign)?;
+            let ledger = Ledger::open(&campaign.state_dir())?;
+            outbox::ensure_schema(&ledger.conn)?;
+            let action = match action.unwrap_or(OutboxCmd::List { all: false }) {
+                OutboxCmd::List { all } => OutboxAction::List { all },
+                OutboxCmd::Retry { id } => OutboxAction::Retry { id },
+                OutboxCmd::Drop { id } => OutboxAction::Drop { id },
+            };
+            outbox::outbox_command(&ledger.conn, action, &mut std::io::stdout().lock())?;
+            Ok(0)
+        }
+    }
+}
+
+/// The terminal table of `run` and `status`.
+fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}  （第{}批，评估时刻 {}，{}）",
+        s.title, s.batch, s.clock, s.time_zone
+    )?;
+    for unit in &s.units {
+        for a in &unit.activities {
+            let items: Vec<String> = a
+                .deliverables
+                .iter()
+                .map(|d| format!("{}: {}", d.name, d.label))
+                .collect();
+            writeln!(
+                out,
+                "{:>3} {:<16} {:<6} {:<8} {}",
+                a.seq,
+                unit.unit,
+                a.time,
+                a.label,
+                items.join("；")
+            )?;
+        }
+    }
+    let counts: Vec<String> = s.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    writeln!(out, "合计: {}", counts.join("，"))?;
+    let lists: [(&str, Vec<String>); 3] = [
+        (
+            "未识别单位的文件",
+            s.unassigned
+                .iter()
+                .map(|f| format!("{}（{}）", f.path, f.note))
+                .collect(),
+        ),
+        (
+            "不合格的文件",
+            s.invalid
+                .iter()
+                .map(|f| format!("{}：{}", f.path, f.note))
+                .collect(),
+        ),
+        (
+            "未归类的文件",
+            s.unclassified
+                .iter()
+                .map(|f| format!("{}：{}", f.path, f.note))
+                .collect(),
+        ),
+    ];
+    for (title, items) in lists {
+        if !items.is_empty() {
+            writeln!(out, "{title}:")?;
+            for i in items {
+                writeln!(out, "  - {i}")?;
             }
         }
     }
+    if !s.receiving.is_empty() {
+        writeln!(
+            out,
+            "接收中（下次批处理再读取）: {}",
+            s.receiving.join("、")
+        )?;
+    }
+    for q in s.questions.iter().chain(&s.warnings) {
+        writeln!(out, "请注意: {q}")?;
+    }
+    Ok(())
+}
+
+/// `baosong init`: a commented campaign.toml from an office schedule.
+fn init(schedule: &std::path::Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<u8> {
+    let dir = schedule.parent().unwrap_or(std::path::Path::new("."));
+    let out = out.unwrap_or_else(|| dir.join(CAMPAIGN_FILE));
+    if out.exists() && !force {
+        anyhow::bail!("{} 已存在；如需覆盖请加 --force", out.display());
+    }
+    let year = chrono::Local::now()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2025);
+    let sched = baosong::campaign::schedule::read(schedule, year)?;
+    let rel = pathdiff(schedule, out.parent().unwrap_or(dir));
+    let text = baosong::campaign::init::campaign_toml(&sched, &rel, year);
+    std::fs::write(&out, text).with_context(|| format!("无法写入 {}", out.display()))?;
+    println!(
+        "已生成 {}：{}个单位、{}项活动。",
+        out.display(),
+        count_units(&sched),
+        sched.rows.len()
+    );
+    for p in &sched.problems {
+        println!("请注意: {p}");
+    }
+    println!("请检查其中的标题、牵头单位、截止规则和联系人后运行 baosong run --dry-run。");
+    Ok(0)
+}
+
+fn count_units(s: &baosong::campaign::schedule::Schedule) -> usize {
+    let mut names: Vec<&String> = s.rows.iter().flat_map(|r| &r.units).collect();
+    names.sort();
+    names.dedup();
+    names.len()
+}
+
+/// The schedule's path as seen from the campaign folder.
+fn pathdiff(path: &std::path::Path, base: &std::path::Path) -> String {
+    let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (p, b) = (abs(path), abs(base));
+    p.strip_prefix(&b)
+        .map(|r| r.display().to_string())
+        .unwrap_or_else(|_| p.display().to_string())
 }

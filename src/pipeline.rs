@@ -257,17 +257,31 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     if opts.dry_run {
         ledger.conn.execute_batch("BEGIN")?;
     }
-    let result = batch(campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now);
+    let result = batch(
+        campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now,
+    );
     if opts.dry_run {
         ledger.conn.execute_batch("ROLLBACK")?;
     }
     let mut outcome = result?;
-    if !opts.dry_run && !opts.no_send
+    if !opts.dry_run
+        && !opts.no_send
         && let Some(cfg) = &campaign.file.mail
     {
-        let mut transport =
-            notify::transport::from_config(cfg, &campaign.output_dir().join(&campaign.file.campaign.id).join("outbox"), Some(&campaign.root))?;
-        outcome.delivery = Some(outbox::deliver_pending(&ledger.conn, transport.as_mut(), &cfg.limits(), clock)?);
+        let mut transport = notify::transport::from_config(
+            cfg,
+            &campaign
+                .output_dir()
+                .join(&campaign.file.campaign.id)
+                .join("outbox"),
+            Some(&campaign.root),
+        )?;
+        outcome.delivery = Some(outbox::deliver_pending(
+            &ledger.conn,
+            transport.as_mut(),
+            &cfg.limits(),
+            clock,
+        )?);
     }
     Ok(outcome)
 }
@@ -316,7 +330,14 @@ fn batch(
         clock,
         limits: campaign.file.limits.clone(),
     };
-    let intake = intake::run(&campaign.inbox(), ledger, store, batch, &intake_opts, &progress)?;
+    let intake = intake::run(
+        &campaign.inbox(),
+        ledger,
+        store,
+        batch,
+        &intake_opts,
+        &progress,
+    )?;
     sp.commit()?;
     if opts.fail_after == Some(Stage::Intake) {
         return Err(RunError::Injected(Stage::Intake));
@@ -341,14 +362,28 @@ fn batch(
     let tx = ledger.conn.unchecked_transaction()?;
     save_assessment(&tx, batch, campaign, &assessment)?;
     let queued = match notifier {
-        Some(n) => queue_mail(&tx, n, campaign, &assessment, &report, outputs.as_ref(), batch, previous_done, &intake)?,
+        Some(n) => queue_mail(
+            &tx,
+            n,
+            campaign,
+            &assessment,
+            &report,
+            outputs.as_ref(),
+            batch,
+            previous_done,
+            &intake,
+        )?,
         None => 0,
     };
     if opts.fail_after == Some(Stage::Queue) {
         return Err(RunError::Injected(Stage::Queue));
     }
     let snapshot = serde_json::to_string(&status).map_err(LedgerError::Json)?;
-    ledger.finish_batch(batch, Utc::now().with_timezone(&campaign.tz).fixed_offset(), &snapshot)?;
+    ledger.finish_batch(
+        batch,
+        Utc::now().with_timezone(&campaign.tz).fixed_offset(),
+        &snapshot,
+    )?;
     tx.commit()?;
     Ok(Outcome {
         batch,
@@ -367,7 +402,12 @@ fn last_done_before(ledger: &Ledger, batch: i64) -> Result<i64, RunError> {
     )?)
 }
 
-fn save_assessment(tx: &rusqlite::Transaction<'_>, batch: i64, campaign: &Campaign, a: &Assessment) -> Result<(), RunError> {
+fn save_assessment(
+    tx: &rusqlite::Transaction<'_>,
+    batch: i64,
+    campaign: &Campaign,
+    a: &Assessment,
+) -> Result<(), RunError> {
     let mut stmt = tx.prepare(
         "INSERT INTO assessments (batch_id, activity, unit, deliverable, state, detail, due, completed_at, late_workdays)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -380,7 +420,9 @@ fn save_assessment(tx: &rusqlite::Transaction<'_>, batch: i64, campaign: &Campai
                 act.id,
                 campaign.roster.units[act.unit].name,
                 campaign.deliverables[item.deliverable].id,
-                serde_json::to_value(item.state).map_err(LedgerError::Json)?.as_str(),
+                serde_json::to_value(item.state)
+                    .map_err(LedgerError::Json)?
+                    .as_str(),
                 item.detail,
                 item.due.map(|d| d.to_rfc3339()),
                 item.completed.map(|d| d.to_rfc3339()),
@@ -446,7 +488,9 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         warnings.push(format!("{link}: 链接指向收件箱以外，未读取"));
     }
     for name in &intake.lossy_names {
-        warnings.push(format!("{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"));
+        warnings.push(format!(
+            "{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"
+        ));
     }
     Status {
         campaign: campaign.file.campaign.id.clone(),
@@ -456,7 +500,12 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         time_zone: campaign.file.campaign.timezone.clone(),
         units,
         counts,
-        unassigned: a.files.iter().filter(|f| f.unassigned()).map(|f| note(f, f.unit_note.clone())).collect(),
+        unassigned: a
+            .files
+            .iter()
+            .filter(|f| f.unassigned())
+            .map(|f| note(f, f.unit_note.clone()))
+            .collect(),
         unclassified: a
             .files
             .iter()
@@ -493,7 +542,9 @@ fn queue_mail(
     let clock = a.clock;
     let tz = clock.timezone();
     let zone = report::build::zone_label(campaign);
-    let shown = |t: DateTime<FixedOffset>| format!("{}（{zone}）", report::format_time(t.with_timezone(&tz)));
+    let shown = |t: DateTime<FixedOffset>| {
+        format!("{}（{zone}）", report::format_time(t.with_timezone(&tz)))
+    };
     let mut queued = 0;
     let mut count = |q: Option<outbox::Queued>| {
         if matches!(q, Some(outbox::Queued::New(_))) {
@@ -542,7 +593,11 @@ fn queue_mail(
                 arrived: shown(f.arrived),
                 verdict_label: f.inspection.verdict.label().to_string(),
                 accepted: f.inspection.verdict != Verdict::Reject,
-                reason: f.inspection.reason.clone().or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；"))),
+                reason: f
+                    .inspection
+                    .reason
+                    .clone()
+                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；"))),
                 instead: None,
             })
             .collect();
@@ -577,25 +632,31 @@ fn queue_mail(
             .flat_map(|s| s.items.iter().filter_map(|i| i.due))
             .map(|d| (d - chrono::Duration::nanoseconds(1)).date_naive())
             .collect();
-        count(n.queue_report_mail(
-            tx,
-            &ReportInput {
-                counts: report.overview.by_state.iter().map(|c| (c.label.clone(), c.count)).collect(),
-                units: report.overview.units,
-                activities: report.overview.activities,
-                as_of: report.as_of.clone(),
-                deadline_dates: deadline_dates.into_iter().collect(),
-                all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
-                pdf: out.pdf.clone(),
-                docx: Some(out.docx.clone()),
-            },
-            clock,
-        )?);
+        count(
+            n.queue_report_mail(
+                tx,
+                &ReportInput {
+                    counts: report
+                        .overview
+                        .by_state
+                        .iter()
+                        .map(|c| (c.label.clone(), c.count))
+                        .collect(),
+                    units: report.overview.units,
+                    activities: report.overview.activities,
+                    as_of: report.as_of.clone(),
+                    deadline_dates: deadline_dates.into_iter().collect(),
+                    all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
+                    pdf: out.pdf.clone(),
+                    docx: Some(out.docx.clone()),
+                },
+                clock,
+            )?,
+        );
     }
     let previous: BTreeMap<(String, String), String> = {
-        let mut stmt = tx.prepare(
-            "SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1",
-        )?;
+        let mut stmt =
+            tx.prepare("SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1")?;
         stmt.query_map([previous_done], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?
     };
@@ -604,11 +665,18 @@ fn queue_mail(
         let act = &campaign.activities[st.activity];
         for item in &st.items {
             let d = &campaign.deliverables[item.deliverable];
-            let now = serde_json::to_value(item.state).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+            let now = serde_json::to_value(item.state)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
             if let Some(before) = previous.get(&(act.id.clone(), d.id.clone()))
                 && *before != now
             {
-                let label = |s: &str| serde_json::from_value::<State>(serde_json::Value::String(s.into())).map(|s| s.label().to_string()).unwrap_or_else(|_| s.to_string());
+                let label = |s: &str| {
+                    serde_json::from_value::<State>(serde_json::Value::String(s.into()))
+                        .map(|s| s.label().to_string())
+                        .unwrap_or_else(|_| s.to_string())
+                };
                 changes.push(StateChange {
                     unit: campaign.roster.units[act.unit].name.clone(),
                     deliverable: format!("{}（{}）", d.name, act.theme),
@@ -618,37 +686,39 @@ fn queue_mail(
             }
         }
     }
-    count(n.queue_digest(
-        tx,
-        &DigestInput {
-            batch_id: batch.to_string(),
-            new_files: intake.new_versions.len(),
-            changes,
-            unassigned: a
-                .files
-                .iter()
-                .filter(|f| f.unassigned() && f.candidates.is_empty())
-                .map(|f| UnassignedFile {
-                    path: f.path.clone(),
-                    reason: f.unit_note.clone(),
-                })
-                .collect(),
-            ambiguous: a
-                .files
-                .iter()
-                .filter(|f| f.unassigned() && !f.candidates.is_empty())
-                .map(|f| AmbiguousName {
-                    name: f.path.clone(),
-                    candidates: f
-                        .candidates
-                        .iter()
-                        .map(|&u| campaign.roster.units[u].name.clone())
-                        .collect(),
-                })
-                .collect(),
-            notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
-        },
-        clock,
-    )?);
+    count(
+        n.queue_digest(
+            tx,
+            &DigestInput {
+                batch_id: batch.to_string(),
+                new_files: intake.new_versions.len(),
+                changes,
+                unassigned: a
+                    .files
+                    .iter()
+                    .filter(|f| f.unassigned() && f.candidates.is_empty())
+                    .map(|f| UnassignedFile {
+                        path: f.path.clone(),
+                        reason: f.unit_note.clone(),
+                    })
+                    .collect(),
+                ambiguous: a
+                    .files
+                    .iter()
+                    .filter(|f| f.unassigned() && !f.candidates.is_empty())
+                    .map(|f| AmbiguousName {
+                        name: f.path.clone(),
+                        candidates: f
+                            .candidates
+                            .iter()
+                            .map(|&u| campaign.roster.units[u].name.clone())
+                            .collect(),
+                    })
+                    .collect(),
+                notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+            },
+            clock,
+        )?,
+    );
     Ok(queued)
 }

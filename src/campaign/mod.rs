@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod config;
 pub mod deadline;
+pub mod init;
 mod load;
 pub mod roster;
 pub mod schedule;
