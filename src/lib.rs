@@ -17,6 +17,7 @@
 pub mod assess;
 pub mod campaign;
 pub mod compile;
+pub mod generate;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;

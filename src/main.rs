@@ -103,11 +103,22 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 生成演示活动（活动安排表与收件箱文件）到指定目录。
+    Generate {
+        #[command(subcommand)]
+        what: GenerateCmd,
+    },
     /// 查看、重发或删除待发邮件。
     Outbox {
         #[command(subcommand)]
         action: Option<OutboxCmd>,
     },
+}
+
+#[derive(Subcommand)]
+enum GenerateCmd {
+    /// 2025年泸溪县演示活动：活动安排表.xlsx 与 inbox/（campaign.toml 需另行提供）。
+    Demo { dir: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -235,6 +246,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             }
             Ok(0)
         }
+        Command::Generate { what } => match what {
+            GenerateCmd::Demo { dir } => {
+                baosong::generate::demo::write_demo(&dir)
+                    .with_context(|| format!("无法写入 {}", dir.display()))?;
+                println!("已生成演示活动文件到 {}", dir.display());
+                Ok(0)
+            }
+        },
         Command::Outbox { action } => {
             let campaign = Campaign::load(&cli.campaign)?;
             let ledger = Ledger::open(&campaign.state_dir())?;

@@ -164,12 +164,18 @@ pub fn activity(
     Some((begun.unwrap_or(&mine[0]).0, ActivityBasis::Arrival))
 }
 
-/// The two-character windows of the CJK and alphanumeric runs of a text.
+/// Words every activity's files carry, which tell no theme apart.
+const GENERIC: [&str; 10] = [
+    "活动", "宣传", "主题", "开展", "工作", "总结", "照片", "材料", "报送", "情况",
+];
+
+/// The two-character windows of a theme, generic words left out.
 fn pairs(theme: &str) -> Vec<String> {
     let chars: Vec<char> = theme.chars().filter(|c| c.is_alphanumeric()).collect();
     chars
         .windows(2)
         .filter(|w| w.iter().all(|c| !c.is_ascii_digit()))
-        .map(|w| w.iter().collect())
+        .map(|w| w.iter().collect::<String>())
+        .filter(|p| !GENERIC.contains(&p.as_str()))
         .collect()
 }

@@ -7,7 +7,7 @@
 //! [`Outputs::missing_chars`] (and logged), never left as silent boxes.
 
 pub mod docx;
-mod docx_jpeg;
+pub mod docx_jpeg;
 mod fonts;
 pub mod pdf;
 mod publish;
