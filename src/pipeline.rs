@@ -60,11 +60,11 @@ pub enum RunError {
     Sql(#[from] rusqlite::Error),
     #[error("报告字体 {path} 无法使用: {message}")]
     Font { path: PathBuf, message: String },
-    #[error("测试用中断：在“{0}”之后停止")]
-    Injected(Stage),
 }
 
-/// Stages after which a test may stop the batch (`--fail-after`).
+/// Stages after which a test may crash the batch (`--fail-after`): the
+/// process aborts there, as a power cut would, without unwinding or
+/// rolling anything back by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stage {
     Intake,
@@ -236,8 +236,24 @@ fn fonts(campaign: &Campaign) -> Result<Fonts, RunError> {
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let state_dir = campaign.state_dir();
-    let _lock = BatchLock::acquire(&state_dir)?;
-    let ledger = Ledger::open(&state_dir)?;
+    // A dry run works on a snapshot of the ledger in a temporary folder and
+    // writes nothing under the campaign: no lock, no store, no report.
+    let scratch = if opts.dry_run {
+        Some(tempfile::tempdir().map_err(|source| RunError::Lock {
+            path: std::env::temp_dir(),
+            source,
+        })?)
+    } else {
+        None
+    };
+    let _lock = match &scratch {
+        None => Some(BatchLock::acquire(&state_dir)?),
+        Some(_) => None,
+    };
+    let ledger = match &scratch {
+        None => Ledger::open(&state_dir)?,
+        Some(tmp) => Ledger::snapshot(&state_dir, tmp.path())?,
+    };
     outbox::ensure_schema(&ledger.conn)?;
     let notifier = notifier(campaign)?;
     let fonts = fonts(campaign)?;
@@ -254,28 +270,18 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     } else {
         Store::new(&state_dir)
     };
-    if opts.dry_run {
-        ledger.conn.execute_batch("BEGIN")?;
-    }
-    let result = batch(
+    let mut outcome = batch(
         campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now,
-    );
-    if opts.dry_run {
-        ledger.conn.execute_batch("ROLLBACK")?;
-    }
-    let mut outcome = result?;
+    )?;
     if !opts.dry_run
         && !opts.no_send
         && let Some(cfg) = &campaign.file.mail
     {
-        let mut transport = notify::transport::from_config(
-            cfg,
-            &campaign
-                .output_dir()
-                .join(&campaign.file.campaign.id)
-                .join("outbox"),
-            Some(&campaign.root),
-        )?;
+        let outbox_dir = campaign
+            .output_dir()
+            .join(&campaign.file.campaign.id)
+            .join("outbox");
+        let mut transport = notify::transport::from_config(cfg, &outbox_dir, Some(&campaign.root))?;
         outcome.delivery = Some(outbox::deliver_pending(
             &ledger.conn,
             transport.as_mut(),
@@ -339,9 +345,7 @@ fn batch(
         &progress,
     )?;
     sp.commit()?;
-    if opts.fail_after == Some(Stage::Intake) {
-        return Err(RunError::Injected(Stage::Intake));
-    }
+    crash_point(opts, Stage::Intake);
 
     let versions = ledger.all_versions()?;
     let assessment = assess::assess(campaign, &versions, clock);
@@ -355,9 +359,7 @@ fn batch(
         let root = campaign.output_dir().join(&campaign.file.campaign.id);
         Some(compile::write_all(&report, &root, &stamp, fonts)?)
     };
-    if opts.fail_after == Some(Stage::Compile) {
-        return Err(RunError::Injected(Stage::Compile));
-    }
+    crash_point(opts, Stage::Compile);
 
     let tx = ledger.conn.unchecked_transaction()?;
     save_assessment(&tx, batch, campaign, &assessment)?;
@@ -375,9 +377,7 @@ fn batch(
         )?,
         None => 0,
     };
-    if opts.fail_after == Some(Stage::Queue) {
-        return Err(RunError::Injected(Stage::Queue));
-    }
+    crash_point(opts, Stage::Queue);
     let snapshot = serde_json::to_string(&status).map_err(LedgerError::Json)?;
     ledger.finish_batch(
         batch,
@@ -392,6 +392,14 @@ fn batch(
         queued,
         delivery: None,
     })
+}
+
+/// Aborts the process after `stage` when a crash test asks for it.
+fn crash_point(opts: &Options, stage: Stage) {
+    if opts.fail_after == Some(stage) {
+        eprintln!("（测试）模拟崩溃：在“{stage}”之后中止");
+        std::process::abort();
+    }
 }
 
 fn last_done_before(ledger: &Ledger, batch: i64) -> Result<i64, RunError> {
@@ -563,10 +571,11 @@ fn queue_mail(
             for item in &st.items {
                 let d = &campaign.deliverables[item.deliverable];
                 let due_display = item.due.map(shown).unwrap_or_else(|| "（未能计算）".into());
+                let short = report::build::cell_text(item);
                 if item.state.is_open() {
                     missing.push(MissingItem {
                         deliverable: format!("{}（{}）", d.name, act.theme),
-                        detail: item.detail.clone(),
+                        detail: short.clone(),
                         due: due_display.clone(),
                     });
                 }
@@ -578,7 +587,7 @@ fn queue_mail(
                         state: item.state,
                         due,
                         due_display,
-                        detail: item.detail.clone(),
+                        detail: short,
                     });
                 }
             }
@@ -588,7 +597,7 @@ fn queue_mail(
             .iter()
             .filter(|f| f.unit == Some(ui) && f.batch_id > previous_done)
             .map(|f| ReceivedFile {
-                name: f.path.clone(),
+                name: f.display_path(),
                 size: f.size,
                 arrived: shown(f.arrived),
                 verdict_label: f.inspection.verdict.label().to_string(),
@@ -630,7 +639,7 @@ fn queue_mail(
             .activities
             .iter()
             .flat_map(|s| s.items.iter().filter_map(|i| i.due))
-            .map(|d| (d - chrono::Duration::nanoseconds(1)).date_naive())
+            .map(|d| crate::campaign::deadline::last_day(&d))
             .collect();
         count(
             n.queue_report_mail(

@@ -118,6 +118,12 @@ impl FileStatus {
         self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
     }
 
+    /// The path as people read it: an entry inside a zip or an e-mail is
+    /// shown as "报送.zip › 照片/1.jpg".
+    pub fn display_path(&self) -> String {
+        self.path.replace(ENTRY_SEP, " › ")
+    }
+
     /// Assigned to no unit.
     pub fn unassigned(&self) -> bool {
         self.unit.is_none()
@@ -274,12 +280,15 @@ pub fn assess(
                 .filter(|(_, f)| f.activity == Some(ai) && f.deliverable == Some(di) && !f.gone)
                 .map(|(i, _)| i)
                 .collect();
-            let schedule_end = mine
+            // The unit's own schedule, whatever deliverable it was sent for,
+            // says when the activity really ended.
+            let schedule_end = files
                 .iter()
-                .filter_map(|&i| match &files[i].inspection.content {
-                    Content::Spreadsheet(w) if files[i].inspection.verdict != Verdict::Reject => {
-                        w.activity_dates.map(|(_, end)| end)
-                    }
+                .filter(|f| {
+                    f.activity == Some(ai) && !f.gone && f.inspection.verdict != Verdict::Reject
+                })
+                .filter_map(|f| match &f.inspection.content {
+                    Content::Spreadsheet(w) => w.activity_dates.map(|(_, end)| end),
                     _ => None,
                 })
                 .max();

@@ -34,6 +34,13 @@ pub struct Due {
     pub coverage: Coverage,
 }
 
+/// The last day on which something was still on time: the deadline's own
+/// day, or the day before for a deadline at 00:00 (a "24:00" deadline).
+/// Working days late or overdue are counted from this day.
+pub fn last_day<Tz: TimeZone>(due: &DateTime<Tz>) -> NaiveDate {
+    (due.naive_local() - chrono::Duration::nanoseconds(1)).date()
+}
+
 /// Parses "16:00", "17:30" or "24:00".
 pub fn parse_due_time(text: &str) -> Option<DueTime> {
     let t = text.trim();

@@ -212,15 +212,20 @@ fn read_activities(
         };
         let unit_text = text(Some(unit_col));
         let theme = text(cols.theme);
-        if unit_text.is_empty() {
-            let filled: Vec<String> = row
-                .iter()
-                .filter(|c| !c.text.is_empty())
-                .map(|c| c.text.clone())
-                .collect();
+        // A note merged across the table (主办单位：…) fills every column
+        // with the same text: it is not an activity.
+        let filled: Vec<&str> = row
+            .iter()
+            .map(|c| c.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let banner = filled.len() > 1 && filled.iter().all(|t| *t == filled[0]);
+        if unit_text.is_empty() || banner {
+            let mut shown = filled.clone();
+            shown.dedup();
             out.problems.push(problem(format!(
                 "没有单位名称，不是活动行，已跳过（内容：{}）",
-                filled.join(" / ")
+                shown.join(" / ")
             )));
             continue;
         }

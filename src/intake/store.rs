@@ -77,7 +77,7 @@ impl Store {
         let hash = hash_bytes(bytes);
         let dest = self.blob_path(&hash);
         if !self.read_only && !dest.exists() {
-            write_atomic(&dest, bytes)?;
+            write_atomic(&dest, bytes, true)?;
         }
         Ok(hash)
     }
@@ -92,7 +92,7 @@ impl Store {
         if self.read_only {
             return Ok(());
         }
-        write_atomic(&self.derived_path(hash), jpeg)
+        write_atomic(&self.derived_path(hash), jpeg, false)
     }
 
     /// The cached inspection of a blob by this inspect engine.
@@ -112,17 +112,22 @@ impl Store {
             return Ok(());
         }
         let json = serde_json::to_vec(inspection).map_err(io::Error::other)?;
-        write_atomic(&self.inspection_path(hash, engine), &json)
+        write_atomic(&self.inspection_path(hash, engine), &json, false)
     }
 }
 
-/// Writes `bytes` to `dest` through a temporary file and a rename.
-pub fn write_atomic(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to `dest` through a temporary file and a rename, so the
+/// name never holds half a file. `durable` also flushes the data to disk
+/// first: for the only copy of a submission, not for caches that a later
+/// batch can make again.
+pub fn write_atomic(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = dest.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
-    tmp.as_file().sync_data()?;
+    if durable {
+        tmp.as_file().sync_data()?;
+    }
     tmp.persist(dest).map_err(|e| e.error)?;
     Ok(())
 }

@@ -95,6 +95,24 @@ impl Ledger {
         Ok(Ledger { conn })
     }
 
+    /// A private copy of the ledger in `state_dir` (an empty ledger if there
+    /// is none yet), opened in `scratch`: what a dry run works on.
+    pub fn snapshot(state_dir: &Path, scratch: &Path) -> Result<Ledger> {
+        let real = state_dir.join(LEDGER_FILE);
+        if real.exists() {
+            let conn =
+                Connection::open_with_flags(&real, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .map_err(|source| LedgerError::Open {
+                        path: real.clone(),
+                        source,
+                    })?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            let copy = scratch.join(LEDGER_FILE);
+            conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
+        }
+        Ledger::open(scratch)
+    }
+
     /// Starts a batch at `clock`; batches left `running` by a crash are
     /// marked `aborted`. Returns the new batch id.
     pub fn begin_batch(

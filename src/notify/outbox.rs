@@ -371,7 +371,11 @@ pub fn deliver_pending(
         report.unavailable = Some(e.to_string());
         return Ok(report);
     }
-    let interval = Duration::from_secs(60) / limits.rate_per_minute.max(1);
+    let interval = if transport.paced() {
+        Duration::from_secs(60) / limits.rate_per_minute.max(1)
+    } else {
+        Duration::ZERO
+    };
     let mut last_send: Option<Instant> = None;
     for (i, &id) in due.iter().enumerate() {
         if let Some(last) = last_send {

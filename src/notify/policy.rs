@@ -375,7 +375,7 @@ fn stage_of(
     due: DateTime<FixedOffset>,
 ) -> Option<(Stage, i64)> {
     let today = now.date_naive();
-    let due_date = due.with_timezone(now.offset()).date_naive();
+    let due_date = crate::campaign::deadline::last_day(&due.with_timezone(now.offset()));
     let count = |from, to| cal.workdays_between(from, to).0;
     if now < due {
         if today == due_date {
@@ -446,7 +446,9 @@ pub fn plan_reminders(
         if count >= policy.max_per_deliverable as usize {
             continue;
         }
-        let key = stage.key(o.due.with_timezone(now.offset()).date_naive());
+        let key = stage.key(crate::campaign::deadline::last_day(
+            &o.due.with_timezone(now.offset()),
+        ));
         if !reminded.contains(&(o.activity_id.as_str(), o.deliverable.as_str(), key.as_str())) {
             triggers.push((o.activity_id.clone(), o.deliverable.clone(), key));
         }

@@ -67,6 +67,11 @@ pub trait Transport {
     fn check(&mut self) -> Result<(), SendError>;
     /// Delivers one message; on success returns where it went.
     fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError>;
+    /// Whether messages leave the machine, so the rate limit applies
+    /// (writing .eml files needs no pacing).
+    fn paced(&self) -> bool {
+        true
+    }
 }
 
 /// The transport the configuration asks for: SMTP when `[mail.smtp]` is
@@ -127,6 +132,10 @@ impl EmlDir {
 }
 
 impl Transport for EmlDir {
+    fn paced(&self) -> bool {
+        false
+    }
+
     fn describe(&self) -> String {
         format!("文件夹 {}", self.dir.display())
     }

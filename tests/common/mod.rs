@@ -181,6 +181,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         schedule: Some(Sheet {
             name: "活动安排".into(),
             header: vec!["日期".into(), "时间".into(), "内容".into(), "地点".into()],
+            date_columns: vec![0],
             rows: vec![
                 vec![
                     "5月15日".into(),

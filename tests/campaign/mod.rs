@@ -1,0 +1,176 @@
+//! Helpers for the batch tests: a throw-away copy of the demo
+//! campaign, running the real `baosong` binary, reading its status.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// The repository root (where the demo campaign lives).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies a folder tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the demo campaign (campaign.toml, schedule, templates,
+/// inbox) in a temporary folder.
+pub fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = repo();
+    std::fs::copy(root.join("campaign.toml"), dir.path().join("campaign.toml")).unwrap();
+    std::fs::copy(
+        root.join("活动安排表.xlsx"),
+        dir.path().join("活动安排表.xlsx"),
+    )
+    .unwrap();
+    copy_tree(&root.join("templates"), &dir.path().join("templates"));
+    copy_tree(&root.join("inbox"), &dir.path().join("inbox"));
+    dir
+}
+
+/// A small campaign of our own: a schedule written with rust_xlsxwriter,
+/// campaign.toml from `toml`, an empty inbox.
+pub fn campaign(toml: &str, schedule: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let rows: Vec<Vec<String>> = schedule
+        .iter()
+        .enumerate()
+        .map(|(i, (u, t, m))| {
+            vec![
+                (i + 1).to_string(),
+                u.to_string(),
+                t.to_string(),
+                m.to_string(),
+            ]
+        })
+        .collect();
+    let xlsx = baosong::generate::files::sheet_xlsx(
+        "活动安排表",
+        None,
+        &["序号", "单位", "活动主题", "开展时间"],
+        &rows,
+    );
+    std::fs::write(dir.path().join("活动安排表.xlsx"), xlsx).unwrap();
+    std::fs::write(dir.path().join("campaign.toml"), toml).unwrap();
+    std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
+    dir
+}
+
+/// Runs `baosong` with `args` in campaign `dir`.
+pub fn baosong(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_baosong"))
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+/// Runs a batch and insists it succeeded.
+pub fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["run", "--settle", "0", "--quiet"];
+    all.extend_from_slice(args);
+    let out = baosong(dir, &all);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "baosong run failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        stdout
+    );
+    stdout
+}
+
+/// `baosong status --json`.
+pub fn status(dir: &Path) -> Value {
+    let out = baosong(dir, &["status", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The state of a deliverable: (activity seq, deliverable id) of a unit.
+pub fn state(status: &Value, unit: &str, seq: &str, deliverable: &str) -> String {
+    let u = status["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == unit)
+        .unwrap_or_else(|| panic!("unit {unit} not in status"));
+    let a = u["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["seq"] == seq)
+        .unwrap_or_else(|| panic!("activity {seq} of {unit} not in status"));
+    let d = a["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == deliverable)
+        .unwrap();
+    d["state"].as_str().unwrap().to_string()
+}
+
+/// Every file under `dir` with its bytes and modification time, for
+/// proving a tree was not touched.
+pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let meta = entry.metadata().unwrap();
+        let bytes = if meta.is_file() {
+            std::fs::read(entry.path()).unwrap()
+        } else {
+            Vec::new()
+        };
+        out.push((entry.path().to_path_buf(), bytes, meta.modified().unwrap()));
+    }
+    out
+}
+
+/// A JPEG photo of `w`×`h` taken at `taken` ("2025:05:15 09:30:00").
+pub fn photo(seed: u64, taken: &str, w: u32, h: u32) -> Vec<u8> {
+    baosong::generate::files::photo(
+        seed,
+        &baosong::generate::files::PhotoSpec {
+            width: w,
+            height: h,
+            orientation: 1,
+            taken: Some(taken.into()),
+            quality: 70,
+            grain: 4,
+        },
+    )
+}
+
+/// A Word summary with a title and two paragraphs.
+pub fn summary(title: &str) -> Vec<u8> {
+    baosong::generate::files::summary_docx(
+        title,
+        &[
+            "为落实活动实施方案要求，本单位组织开展了主题宣传活动，现将情况总结如下。".to_string(),
+            "活动共发放宣传资料五百余份，现场解答群众咨询四十余人次，取得了良好效果。".to_string(),
+        ],
+        &[],
+    )
+}
