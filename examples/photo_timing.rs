@@ -2,12 +2,22 @@
 //! photo_timing [runs]`. Makes a 4000x3000 high-entropy JPEG (gradients +
 //! noise, quality 90) in memory, then inspects it `runs` times (default 10)
 //! and prints the mean, the decode-to-print JPEG size and the dimensions.
+//! With a second argument `PHOTO`, times that file instead and writes its
+//! print JPEG to `PHOTO.print.jpg` for a visual check.
 
 use baosong::inspect::{Content, Limits, inspect};
 use std::time::Instant;
 
 fn main() {
-    let runs: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let runs: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10);
+    if let Some(path) = std::env::args().nth(2) {
+        let bytes = std::fs::read(&path).expect("read photo");
+        time(runs, &path, &bytes);
+        return;
+    }
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
         seed ^= seed << 13;
@@ -22,13 +32,17 @@ fn main() {
         .encode_image(&img)
         .expect("encode test photo");
     println!("test photo: 4000x3000, {} KB", jpeg.len() / 1024);
+    time(runs, "photo.jpg", &jpeg);
+}
 
+/// Inspects `bytes` `runs` times and reports; for a real file, saves the print JPEG.
+fn time(runs: u32, name: &str, jpeg: &[u8]) {
     let limits = Limits::default();
     let mut total = std::time::Duration::ZERO;
     let mut last = None;
     for _ in 0..runs {
         let start = Instant::now();
-        let got = inspect("photo.jpg", &jpeg, &limits);
+        let got = inspect(name, jpeg, &limits);
         total += start.elapsed();
         last = Some(got);
     }
@@ -45,4 +59,7 @@ fn main() {
         print.len() / 1024,
         p.phash.unwrap_or_default()
     );
+    if name != "photo.jpg" {
+        std::fs::write(format!("{name}.print.jpg"), print).expect("write print JPEG");
+    }
 }

@@ -103,7 +103,7 @@ fn orientation_6_photo_is_upright() {
         NaiveDate::from_ymd_opt(2025, 5, 15).and_then(|d| d.and_hms_opt(9, 30, 0))
     );
     assert_eq!(p.camera.as_deref(), Some("Canon EOS 80D"));
-    assert!(p.phash.is_some() && !p.screenshot);
+    assert!(p.phash.is_some_and(|h| h != 0) && !p.screenshot);
     let jpeg = got.derived_jpeg.expect("derived print jpeg");
     let print = image::load_from_memory(&jpeg).unwrap();
     assert_eq!((print.width(), print.height()), (1200, 900));

@@ -28,8 +28,16 @@ pub fn run(name: &str, data: &[u8]) {
 fn check(name: &str, data: &[u8], depth: u32, limits: &Limits) {
     let got = inspect_nested(name, data, limits, depth);
     let i = &got.inspection;
-    assert_ne!(i.reason.as_deref(), Some(PANIC_REASON), "a reader panicked on {name}");
-    assert!(i.verdict == Verdict::Ok || i.reason.is_some(), "no reason for {:?}", i.verdict);
+    assert_ne!(
+        i.reason.as_deref(),
+        Some(PANIC_REASON),
+        "a reader panicked on {name}"
+    );
+    assert!(
+        i.verdict == Verdict::Ok || i.reason.is_some(),
+        "no reason for {:?}",
+        i.verdict
+    );
     assert!(got.children.len() <= limits.max_entries);
     for child in &got.children {
         assert_eq!(child.depth, depth + 1);

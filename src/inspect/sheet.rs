@@ -17,7 +17,7 @@
 
 use super::dates::{from_excel_serial, parse_dates};
 use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, legacy, ooxml};
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
@@ -182,7 +182,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, Sheet
                 .map_err(|e| classify(calamine::Error::Xlsx(e)))?
             {
                 let (row, col) = cell.get_position();
-                if let Some(v) = from_data_ref(cell.get_value()) {
+                if let Some(v) = from_data(&Data::from(cell.get_value().clone())) {
                     budget.take(row, col)?;
                     grid.entry(row).or_default().insert(col, v);
                 }
@@ -249,20 +249,6 @@ fn from_data(d: &Data) -> Option<Value> {
         Data::DateTimeIso(s) => Some(iso_value(s)),
         Data::DurationIso(s) => text_value(s),
         Data::Error(_) | Data::Empty => None,
-    }
-}
-
-fn from_data_ref(d: &DataRef) -> Option<Value> {
-    match d {
-        DataRef::Int(i) => Some(Value::Number(*i as f64)),
-        DataRef::Float(f) => Some(Value::Number(*f)),
-        DataRef::String(s) => text_value(s),
-        DataRef::SharedString(s) => text_value(s),
-        DataRef::Bool(b) => Some(Value::Text(if *b { "是" } else { "否" }.into())),
-        DataRef::DateTime(dt) => Some(excel_datetime(dt)),
-        DataRef::DateTimeIso(s) => Some(iso_value(s)),
-        DataRef::DurationIso(s) => text_value(s),
-        DataRef::Error(_) | DataRef::Empty => None,
     }
 }
 
