@@ -217,6 +217,21 @@ fn png_bomb_refused_before_decoding() {
 }
 
 #[test]
+fn xls_with_huge_sheet_area_refused_before_calamine() {
+    // Fuzzer finding: calamine would allocate the dense grid (OOM abort).
+    let bytes = fixture("fuzz_xls_sheet_area_oom.xls");
+    let start = Instant::now();
+    let got = inspect("x.xls", &bytes, &Limits::default());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("超过"));
+}
+
+#[test]
 fn nested_zips_stop_at_depth_limit() {
     let limits = Limits {
         max_depth: 2,
