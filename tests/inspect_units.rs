@@ -103,7 +103,7 @@ fn orientation_6_photo_is_upright() {
         NaiveDate::from_ymd_opt(2025, 5, 15).and_then(|d| d.and_hms_opt(9, 30, 0))
     );
     assert_eq!(p.camera.as_deref(), Some("Canon EOS 80D"));
-    assert!(p.phash.is_some() && !p.screenshot);
+    assert!(p.phash.is_some_and(|h| h != 0) && !p.screenshot);
     let jpeg = got.derived_jpeg.expect("derived print jpeg");
     let print = image::load_from_memory(&jpeg).unwrap();
     assert_eq!((print.width(), print.height()), (1200, 900));
@@ -214,6 +214,21 @@ fn png_bomb_refused_before_decoding() {
     );
     assert_eq!(got.inspection.verdict, Verdict::Reject);
     assert!(got.inspection.reason.unwrap().contains("30000×30000"));
+}
+
+#[test]
+fn xls_with_huge_sheet_area_refused_before_calamine() {
+    // Fuzzer finding: calamine would allocate the dense grid (OOM abort).
+    let bytes = fixture("fuzz_xls_sheet_area_oom.xls");
+    let start = Instant::now();
+    let got = inspect("x.xls", &bytes, &Limits::default());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(got.inspection.reason.unwrap().contains("超过"));
 }
 
 #[test]

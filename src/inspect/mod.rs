@@ -19,6 +19,7 @@
 //! from the activity, near-duplicate photos) are in [`compare`].
 
 mod archive;
+mod biff;
 pub mod check;
 pub mod compare;
 mod dates;
@@ -26,6 +27,7 @@ mod docx;
 mod email;
 mod exif;
 mod legacy;
+mod ole;
 mod ooxml;
 mod pdf;
 mod photo;

@@ -6,8 +6,8 @@
 //!
 //! Bounds: xlsx/ods packages are verified first ([`super::ooxml`]); xlsx
 //! sheets are streamed cell by cell and refused as soon as a row, column or
-//! cell count passes [`Limits`]; xls is bounded by its format (65,536 × 256)
-//! and checked after loading; ods relies on calamine's own caps on repeated
+//! cell count passes [`Limits`]; xls sheets are pre-scanned ([`super::biff`])
+//! so the dense grid calamine allocates stays under `max_sheet_cells`; ods relies on calamine's own caps on repeated
 //! rows/cells plus the checks here. ODS merged cells are not filled
 //! (calamine exposes no merge regions for ODS).
 //!
@@ -17,7 +17,7 @@
 
 use super::dates::{from_excel_serial, parse_dates};
 use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, legacy, ooxml};
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Cursor;
@@ -78,12 +78,7 @@ pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
         FileKind::Xls => read_xls(bytes, limits),
         _ => read_ods(bytes, limits),
     }
-    .map_err(|e| match e {
-        SheetError::Corrupt(_) if kind == FileKind::Xls && legacy::xls_encrypted(bytes) => {
-            SheetError::Password.refusal(kind)
-        }
-        e => e.refusal(kind),
-    })?;
+    .map_err(|e| e.refusal(kind))?;
     let workbook = build_workbook(sheets);
     let mut found = Found::new(Content::None);
     found.warnings = warnings;
@@ -182,7 +177,7 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, Sheet
                 .map_err(|e| classify(calamine::Error::Xlsx(e)))?
             {
                 let (row, col) = cell.get_position();
-                if let Some(v) = from_data_ref(cell.get_value()) {
+                if let Some(v) = from_data(&Data::from(cell.get_value().clone())) {
                     budget.take(row, col)?;
                     grid.entry(row).or_default().insert(col, v);
                 }
@@ -196,6 +191,18 @@ fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, Sheet
 }
 
 fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
+    // calamine reports some encryption schemes (XOR) as a codepage error.
+    if legacy::xls_encrypted(bytes) {
+        return Err(SheetError::Password);
+    }
+    if let Some(area) = super::biff::largest_sheet_area(bytes, limits.max_file_bytes)
+        && area > limits.max_sheet_cells
+    {
+        return Err(SheetError::TooLarge(format!(
+            "工作表单元格范围{area}个，超过{}个",
+            limits.max_sheet_cells
+        )));
+    }
     let mut wb: Xls<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Xls(e)))?;
     let mut out = Vec::new();
@@ -249,20 +256,6 @@ fn from_data(d: &Data) -> Option<Value> {
         Data::DateTimeIso(s) => Some(iso_value(s)),
         Data::DurationIso(s) => text_value(s),
         Data::Error(_) | Data::Empty => None,
-    }
-}
-
-fn from_data_ref(d: &DataRef) -> Option<Value> {
-    match d {
-        DataRef::Int(i) => Some(Value::Number(*i as f64)),
-        DataRef::Float(f) => Some(Value::Number(*f)),
-        DataRef::String(s) => text_value(s),
-        DataRef::SharedString(s) => text_value(s),
-        DataRef::Bool(b) => Some(Value::Text(if *b { "是" } else { "否" }.into())),
-        DataRef::DateTime(dt) => Some(excel_datetime(dt)),
-        DataRef::DateTimeIso(s) => Some(iso_value(s)),
-        DataRef::DurationIso(s) => text_value(s),
-        DataRef::Error(_) | DataRef::Empty => None,
     }
 }
 
