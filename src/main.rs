@@ -103,7 +103,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 生成演示活动（活动安排表与收件箱文件）到指定目录。
+    /// 生成演示活动或基准测试活动（活动安排表与收件箱文件）到指定目录。
     Generate {
         #[command(subcommand)]
         what: GenerateCmd,
@@ -119,6 +119,20 @@ enum Command {
 enum GenerateCmd {
     /// 2025年泸溪县演示活动：活动安排表.xlsx 与 inbox/（campaign.toml 需另行提供）。
     Demo { dir: PathBuf },
+    /// 基准测试活动（性能测试用）：campaign.toml、活动安排表.xlsx 与 inbox/，
+    /// 每单位一份约1500字的总结（含两张照片）、一份活动安排表和若干张 4000×3000 照片。
+    Bench {
+        /// 单位数。
+        #[arg(long, default_value_t = 50)]
+        units: usize,
+        /// 每单位照片张数。
+        #[arg(long, default_value_t = 10)]
+        photos: usize,
+        /// 随机种子：相同种子生成完全相同的文件。
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -251,6 +265,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 baosong::generate::demo::write_demo(&dir)
                     .with_context(|| format!("无法写入 {}", dir.display()))?;
                 println!("已生成演示活动文件到 {}", dir.display());
+                Ok(0)
+            }
+            GenerateCmd::Bench {
+                units,
+                photos,
+                seed,
+                dir,
+            } => {
+                let spec = baosong::generate::bench::BenchSpec {
+                    units,
+                    photos,
+                    seed,
+                };
+                baosong::generate::bench::write_bench(&dir, &spec)
+                    .with_context(|| format!("无法写入 {}", dir.display()))?;
+                println!(
+                    "已生成基准测试活动到 {}：{units}个单位，每单位{photos}张照片",
+                    dir.display()
+                );
                 Ok(0)
             }
         },
