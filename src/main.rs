@@ -73,6 +73,9 @@ enum Command {
         /// 不显示进度条。
         #[arg(long)]
         quiet: bool,
+        /// 结束时在标准错误输出各阶段耗时（性能测试用）。
+        #[arg(long)]
+        timings: bool,
         /// (testing) stop right after a stage, as a crash would.
         #[arg(long, hide = true, value_enum)]
         fail_after: Option<Stage>,
@@ -194,6 +197,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             no_send,
             settle,
             quiet,
+            timings,
             fail_after,
         } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -240,6 +244,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             }
             if let Some(d) = &outcome.delivery {
                 writeln!(out, "{d}")?;
+            }
+            if timings {
+                eprint!("{}", outcome.timings);
             }
             Ok(0)
         }
