@@ -107,7 +107,7 @@ pub fn write_all_with(
     let pdf = t.time(timings::PDF, || {
         pdf::layout(report, fonts, template, &photos)
     })?;
-    let docx = t.time(timings::DOCX, || docx::render(report, fonts))?;
+    let docx = t.time(timings::DOCX, || docx::layout(report, fonts, &photos))?;
     let xlsx = t.time(timings::XLSX, || xlsx::render(report))?;
 
     let dir = out_root.join(stamp);
@@ -119,7 +119,13 @@ pub fn write_all_with(
         pdf: t.time(timings::PDF, || {
             publish::write_atomic_with(&dir, PDF_NAME, |f| pdf.write_to(f))
         })?,
-        docx: publish::write_atomic(&dir, DOCX_NAME, &docx)?,
+        docx: t.time(timings::DOCX, || {
+            publish::write_atomic_with(&dir, DOCX_NAME, |f| {
+                docx_jpeg::relabel_into(&docx, &photos, f)
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            })
+        })?,
         xlsx: publish::write_atomic(&dir, XLSX_NAME, &xlsx)?,
         dir,
         missing_chars,
