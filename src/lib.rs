@@ -12,7 +12,8 @@
 //! ```
 //!
 //! [`pipeline`] strings the stages together for `baosong run`; every stage
-//! can be used and tested on its own.
+//! can be used and tested on its own; [`timings`] records the wall time of
+//! each (`baosong run --timings`).
 
 pub mod assess;
 pub mod campaign;
@@ -25,3 +26,4 @@ pub mod model;
 pub mod notify;
 pub mod pipeline;
 pub mod report;
+pub mod timings;

@@ -73,6 +73,9 @@ enum Command {
         /// 不显示进度条。
         #[arg(long)]
         quiet: bool,
+        /// 结束时在标准错误输出各阶段耗时（性能测试用）。
+        #[arg(long)]
+        timings: bool,
         /// (testing) stop right after a stage, as a crash would.
         #[arg(long, hide = true, value_enum)]
         fail_after: Option<Stage>,
@@ -103,7 +106,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 生成演示活动（活动安排表与收件箱文件）到指定目录。
+    /// 生成演示活动或基准测试活动（活动安排表与收件箱文件）到指定目录。
     Generate {
         #[command(subcommand)]
         what: GenerateCmd,
@@ -119,6 +122,20 @@ enum Command {
 enum GenerateCmd {
     /// 2025年泸溪县演示活动：活动安排表.xlsx 与 inbox/（campaign.toml 需另行提供）。
     Demo { dir: PathBuf },
+    /// 基准测试活动（性能测试用）：campaign.toml、活动安排表.xlsx 与 inbox/，
+    /// 每单位一份约1500字的总结（含两张照片）、一份活动安排表和若干张 4000×3000 照片。
+    Bench {
+        /// 单位数。
+        #[arg(long, default_value_t = 50)]
+        units: usize,
+        /// 每单位照片张数。
+        #[arg(long, default_value_t = 10)]
+        photos: usize,
+        /// 随机种子：相同种子生成完全相同的文件。
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -180,6 +197,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             no_send,
             settle,
             quiet,
+            timings,
             fail_after,
         } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -227,6 +245,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             if let Some(d) = &outcome.delivery {
                 writeln!(out, "{d}")?;
             }
+            if timings {
+                eprint!("{}", outcome.timings);
+            }
             Ok(0)
         }
         Command::Status { json } => {
@@ -251,6 +272,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 baosong::generate::demo::write_demo(&dir)
                     .with_context(|| format!("无法写入 {}", dir.display()))?;
                 println!("已生成演示活动文件到 {}", dir.display());
+                Ok(0)
+            }
+            GenerateCmd::Bench {
+                units,
+                photos,
+                seed,
+                dir,
+            } => {
+                let spec = baosong::generate::bench::BenchSpec {
+                    units,
+                    photos,
+                    seed,
+                };
+                baosong::generate::bench::write_bench(&dir, &spec)
+                    .with_context(|| format!("无法写入 {}", dir.display()))?;
+                println!(
+                    "已生成基准测试活动到 {}：{units}个单位，每单位{photos}张照片",
+                    dir.display()
+                );
                 Ok(0)
             }
         },

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -31,6 +31,7 @@ use crate::ledger::{Ledger, LedgerError};
 use crate::model::State;
 use crate::notify::{self, Notifier, outbox};
 use crate::report;
+use crate::timings::{self, Timings};
 
 /// What stopped a batch.
 #[derive(Debug, thiserror::Error)]
@@ -107,6 +108,10 @@ pub struct Outcome {
     /// Messages queued in this batch (or that would be, in a dry run).
     pub queued: usize,
     pub delivery: Option<outbox::DeliveryReport>,
+    /// Wall time per stage, and the photos decoded.
+    pub timings: Timings,
+    /// Blobs inspected in this batch (0 when nothing changed).
+    pub inspected: usize,
 }
 
 /// The machine-readable state of a campaign after a batch (`status --json`).
@@ -273,6 +278,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let mut outcome = batch(
         campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now,
     )?;
+    let delivering = Instant::now();
     if !opts.dry_run
         && !opts.no_send
         && let Some(cfg) = &campaign.file.mail
@@ -289,6 +295,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             clock,
         )?);
     }
+    outcome.timings.add(timings::NOTIFY, delivering.elapsed());
     Ok(outcome)
 }
 
@@ -328,6 +335,8 @@ fn batch(
     let previous_done = last_done_before(ledger, batch)?;
 
     // Intake, committed on its own: arrival times are facts.
+    let mut times = Timings::default();
+    let intake_started = Instant::now();
     let progress = progress_bar(opts.progress);
     let sp = ledger.conn.unchecked_transaction()?;
     let intake_opts = intake::Options {
@@ -345,12 +354,21 @@ fn batch(
         &progress,
     )?;
     sp.commit()?;
+    times.add(
+        timings::INTAKE,
+        intake_started.elapsed().saturating_sub(intake.inspect_time),
+    );
+    times.add(timings::INSPECT, intake.inspect_time);
+    times.photos = intake.photos_decoded;
     crash_point(opts, Stage::Intake);
 
-    let versions = ledger.all_versions()?;
-    let assessment = assess::assess(campaign, &versions, clock);
-    let report = report::build::build(campaign, &assessment, store, started);
-    let status = status(campaign, &assessment, &intake, batch);
+    let (assessment, report, status) = times.time(timings::ASSESS, || {
+        let versions = ledger.all_versions()?;
+        let assessment = assess::assess(campaign, &versions, clock);
+        let report = report::build::build(campaign, &assessment, store, started);
+        let status = status(campaign, &assessment, &intake, batch);
+        Ok::<_, RunError>((assessment, report, status))
+    })?;
 
     let outputs = if opts.dry_run {
         None
@@ -359,6 +377,10 @@ fn batch(
         let root = campaign.output_dir().join(&campaign.file.campaign.id);
         Some(compile::write_all(&report, &root, &stamp, fonts)?)
     };
+    if let Some(o) = &outputs {
+        times.extend(&o.timings);
+    }
+    let queueing = Instant::now();
     crash_point(opts, Stage::Compile);
 
     let tx = ledger.conn.unchecked_transaction()?;
@@ -385,12 +407,15 @@ fn batch(
         &snapshot,
     )?;
     tx.commit()?;
+    times.add(timings::NOTIFY, queueing.elapsed());
     Ok(Outcome {
         batch,
         status,
         outputs,
         queued,
         delivery: None,
+        timings: times,
+        inspected: intake.inspected,
     })
 }
 

@@ -32,6 +32,17 @@ pub struct Report {
     pub appendix: Appendix,
 }
 
+impl Report {
+    /// Every photo of the report, unit by unit, activity by activity: the
+    /// order the PDF and DOCX show them in.
+    pub fn photos(&self) -> impl Iterator<Item = &PhotoItem> {
+        self.units
+            .iter()
+            .flat_map(|u| &u.activities)
+            .flat_map(|a| &a.photos)
+    }
+}
+
 /// A deliverable's column heading.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeliverableHead {

@@ -419,3 +419,34 @@ fn init_writes_a_campaign_that_loads() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_rerun_decodes_nothing_and_a_new_photo_only_itself() {
+    use baosong::campaign::Campaign;
+    use baosong::pipeline::{Options, run};
+    let dir = campaign(TOML, &SCHEDULE);
+    let d = dir.path();
+    put_unit(d, "县卫健局", 10, 3);
+    put_unit(d, "县林业局", 20, 3);
+    let opts = Options {
+        now: Some("2025-04-30T20:00:00+08:00".parse().unwrap()),
+        settle: Some(0),
+        ..Options::default()
+    };
+    let batch = || run(&Campaign::load(&d.join("campaign.toml")).unwrap(), &opts).unwrap();
+    let first = batch();
+    assert_eq!(first.timings.photos, 6, "every photo decoded once");
+    assert_eq!(first.inspected, 8);
+
+    let again = batch();
+    assert_eq!((again.inspected, again.timings.photos), (0, 0));
+    assert!(again.outputs.is_some(), "the report is still compiled");
+
+    put(
+        d,
+        "县林业局/照片9.jpg",
+        &photo(99, "2025:04:25 10:00:00", 800, 600),
+    );
+    let third = batch();
+    assert_eq!((third.inspected, third.timings.photos), (1, 1));
+}

@@ -16,6 +16,7 @@ use docx_rs::{
     RunFonts, Shading, Style, StyleType, Table, TableCell, TableRow, WidthType,
 };
 
+use super::photos::{Photo, Photos};
 use super::{CompileError, Fonts, docx_jpeg};
 use crate::inspect::{Block, Sheet};
 use crate::report::{ActivitySection, FileLine, PhotoItem, Report, StatusCell};
@@ -28,8 +29,17 @@ const PHOTO_MAX_HEIGHT_EMU: u32 = 2_160_000;
 /// Header-row shading of every table.
 const HEADER_FILL: &str = "E6E6E6";
 
-/// Renders the report as a .docx package.
+/// Renders the report as a .docx package, in memory.
 pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
+    let photos = Photos::of(report)?;
+    let package = layout(report, fonts, &photos)?;
+    Ok(docx_jpeg::relabel_into(&package, &photos, Cursor::new(Vec::new()))?.into_inner())
+}
+
+/// Builds the package with the photos' stand-ins; [`docx_jpeg::relabel_into`]
+/// puts the photos in while writing it.
+pub fn layout(report: &Report, fonts: &Fonts, photos: &Photos) -> Result<Vec<u8>, CompileError> {
+    let mut photos = photos.iter();
     let mut doc = styled(Docx::new(), fonts.family());
     doc = cover(doc, report);
     doc = overview(doc, report);
@@ -44,14 +54,14 @@ pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
             if unit.activities.len() > 1 {
                 doc = doc.add_paragraph(heading(3, &activity.theme));
             }
-            doc = activity_section(doc, activity)?;
+            doc = activity_section(doc, activity, &mut photos);
         }
     }
     doc = appendix(doc, report);
     let mut out = Cursor::new(Vec::new());
     doc.pack(&mut out)
         .map_err(|e| CompileError::Docx(e.to_string()))?;
-    docx_jpeg::relabel_jpeg_media(&out.into_inner())
+    Ok(out.into_inner())
 }
 
 /// Default fonts, page setup, header and footer, and the paragraph styles.
@@ -247,7 +257,13 @@ fn sub_title(text: &str) -> Paragraph {
         .add_run(Run::new().add_text(text).bold())
 }
 
-fn activity_section(mut doc: Docx, a: &ActivitySection) -> Result<Docx, CompileError> {
+/// One activity; `photos` yields the stand-ins of the report's photos in
+/// order, this activity's next.
+fn activity_section<'p>(
+    mut doc: Docx,
+    a: &ActivitySection,
+    photos: &mut impl Iterator<Item = &'p Photo>,
+) -> Docx {
     let state = a.overall.label();
     let has_content =
         a.summary.is_some() || a.schedule.is_some() || !a.photos.is_empty() || !a.videos.is_empty();
@@ -288,11 +304,11 @@ fn activity_section(mut doc: Docx, a: &ActivitySection) -> Result<Docx, CompileE
         if !a.photos.is_empty() {
             doc = doc
                 .add_paragraph(sub_title(&format!("活动照片（{} 张）", a.photos.len())))
-                .add_table(photo_grid(&a.photos)?);
+                .add_table(photo_grid(&a.photos, photos));
         }
         doc = bullet_list(doc, "视频资料", &a.videos);
     }
-    Ok(bullet_list(doc, "备注", &a.notes))
+    bullet_list(doc, "备注", &a.notes)
 }
 
 fn sheet_rows(sheet: &Sheet) -> Vec<Vec<String>> {
@@ -316,27 +332,25 @@ fn bullets(doc: Docx, items: &[String]) -> Docx {
 }
 
 /// Two photos per row in a borderless table, each with its caption.
-fn photo_grid(photos: &[PhotoItem]) -> Result<Table, CompileError> {
+fn photo_grid<'p>(items: &[PhotoItem], photos: &mut impl Iterator<Item = &'p Photo>) -> Table {
     let width = TEXT_WIDTH_TWIPS / 2;
-    let mut cells = photos
+    let mut cells: Vec<TableCell> = items
         .iter()
-        .map(|p| {
-            let jpeg = std::fs::read(&p.jpeg).map_err(|source| CompileError::Read {
-                path: p.jpeg.clone(),
-                source,
-            })?;
+        .zip(photos)
+        .map(|(p, photo)| {
             let (w, h) = fit(p.width, p.height);
-            let pic = Pic::new_with_dimensions(jpeg, p.width, p.height).size(w, h);
-            Ok(TableCell::new()
+            let pic = Pic::new_with_dimensions(photo.stand_in.clone(), photo.width, photo.height)
+                .size(w, h);
+            TableCell::new()
                 .add_paragraph(
                     Paragraph::new()
                         .align(AlignmentType::Center)
                         .add_run(Run::new().add_image(pic)),
                 )
                 .add_paragraph(centered(&p.caption, 17))
-                .width(width, WidthType::Dxa))
+                .width(width, WidthType::Dxa)
         })
-        .collect::<Result<Vec<_>, CompileError>>()?;
+        .collect();
     if cells.len() % 2 == 1 {
         cells.push(
             TableCell::new()
@@ -348,7 +362,7 @@ fn photo_grid(photos: &[PhotoItem]) -> Result<Table, CompileError> {
     while !cells.is_empty() {
         rows.push(TableRow::new(cells.drain(..2).collect()).cant_split());
     }
-    Ok(Table::without_borders(rows).set_grid(vec![width; 2]))
+    Table::without_borders(rows).set_grid(vec![width; 2])
 }
 
 /// The photo's size in EMU inside the grid box, keeping its aspect ratio.

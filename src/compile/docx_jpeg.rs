@@ -7,13 +7,18 @@
 //! the package: each JPEG part is renamed to `.jpeg`, the relationships that
 //! point at it follow, and `[Content_Types].xml` maps `jpeg` (and `jpg`) to
 //! `image/jpeg`.
+//!
+//! The same pass puts the photos in: a media part holding a photo's
+//! stand-in is written from the photo's file ([`super::photos`]), straight
+//! into the output, one photo at a time.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read, Seek, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::CompileError;
+use super::photos::{self, Photos};
 
 const CONTENT_TYPES: &str = "[Content_Types].xml";
 const JPEG_DEFAULT: &str = r#"<Default Extension="jpeg" ContentType="image/jpeg"/>"#;
@@ -21,6 +26,17 @@ const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
 
 /// Returns the package with JPEG media parts named and typed as JPEG.
 pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
+    let out = relabel_into(package, &Photos::default(), Cursor::new(Vec::new()))?;
+    Ok(out.into_inner())
+}
+
+/// Writes the package to `out` with JPEG media parts named and typed as
+/// JPEG and each photo's stand-in replaced by the photo.
+pub fn relabel_into<W: Write + Seek>(
+    package: &[u8],
+    photos: &Photos,
+    out: W,
+) -> Result<W, CompileError> {
     let mut archive = ZipArchive::new(Cursor::new(package))?;
     let mut parts = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
@@ -63,7 +79,7 @@ pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
         }
     }
 
-    let mut out = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut out = ZipWriter::new(out);
     for (name, bytes) in parts {
         // JPEG does not deflate; store it as is.
         let method = if bytes.starts_with(JPEG_MAGIC) {
@@ -75,9 +91,13 @@ pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
             name,
             SimpleFileOptions::default().compression_method(method),
         )?;
-        out.write_all(&bytes).map_err(zip::result::ZipError::Io)?;
+        match photos.standing_in(&bytes) {
+            Some(photo) => photos::copy_photo(photo, &mut out).map(|_| ()),
+            None => out.write_all(&bytes),
+        }
+        .map_err(zip::result::ZipError::Io)?;
     }
-    Ok(out.finish()?.into_inner())
+    Ok(out.finish()?)
 }
 
 /// `word/media/x.png` → `media/x.png`, as `word/_rels/document.xml.rels` says it.

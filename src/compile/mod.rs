@@ -10,6 +10,7 @@ pub mod docx;
 pub mod docx_jpeg;
 mod fonts;
 pub mod pdf;
+pub mod photos;
 mod publish;
 pub mod xlsx;
 
@@ -20,6 +21,7 @@ pub use publish::{LATEST, LATEST_TXT};
 use std::path::{Path, PathBuf};
 
 use crate::report::Report;
+use crate::timings::{self, Timings};
 
 /// File names of the three outputs (Chinese, valid on Windows shares).
 pub const PDF_NAME: &str = "报送情况汇总.pdf";
@@ -65,6 +67,8 @@ pub struct Outputs {
     pub xlsx: PathBuf,
     /// Characters of the report (and template) the font has no glyph for.
     pub missing_chars: Vec<char>,
+    /// Wall time of each renderer.
+    pub timings: Timings,
 }
 
 /// Writes PDF, DOCX and XLSX into `<out_root>/<YYYYMMDD-HHMM>/`, each to a
@@ -98,9 +102,13 @@ pub fn write_all_with(
         tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
     }
     // Render everything before touching the disk: a failure leaves no trace.
-    let pdf = pdf::render_with(report, fonts, template)?;
-    let docx = docx::render(report, fonts)?;
-    let xlsx = xlsx::render(report)?;
+    let mut t = Timings::default();
+    let photos = t.time(timings::PDF, || photos::Photos::of(report))?;
+    let pdf = t.time(timings::PDF, || {
+        pdf::layout(report, fonts, template, &photos)
+    })?;
+    let docx = t.time(timings::DOCX, || docx::layout(report, fonts, &photos))?;
+    let xlsx = t.time(timings::XLSX, || xlsx::render(report))?;
 
     let dir = out_root.join(stamp);
     std::fs::create_dir_all(&dir).map_err(|source| CompileError::Write {
@@ -108,11 +116,20 @@ pub fn write_all_with(
         source,
     })?;
     let outputs = Outputs {
-        pdf: publish::write_atomic(&dir, PDF_NAME, &pdf)?,
-        docx: publish::write_atomic(&dir, DOCX_NAME, &docx)?,
+        pdf: t.time(timings::PDF, || {
+            publish::write_atomic_with(&dir, PDF_NAME, |f| pdf.write_to(f))
+        })?,
+        docx: t.time(timings::DOCX, || {
+            publish::write_atomic_with(&dir, DOCX_NAME, |f| {
+                docx_jpeg::relabel_into(&docx, &photos, f)
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            })
+        })?,
         xlsx: publish::write_atomic(&dir, XLSX_NAME, &xlsx)?,
         dir,
         missing_chars,
+        timings: t,
     };
     publish::point_latest(out_root, stamp)?;
     Ok(outputs)

@@ -10,9 +10,9 @@
 //! through krilla, so fonts are subset and JPEGs are passed through: typst-pdf
 //! (`image.rs`, `convert_raster`) hands a JPEG's original bytes to
 //! `krilla::image::Image::from_jpeg_with_icc`, which stores them as a
-//! DCTDecode stream without re-encoding. typst does decode every photo once
-//! (`RasterImage::new` builds a `DynamicImage`), which costs CPU time, not
-//! quality: the PDF gets the original bytes.
+//! DCTDecode stream without re-encoding. typst does decode every image it
+//! lays out and keeps the pixels until export, so it lays out tiny stand-ins
+//! and the photos are spliced in while the PDF is written ([`super::photos`]).
 //!
 //! Prototype figures (test fixture: 3 units, 4 activities, 4 photos of
 //! 117–146 KB, 6 A4 pages; 2 shared cores):
@@ -45,6 +45,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use super::photos::{Photos, SplicedPdf};
 use super::{CompileError, Fonts};
 use crate::model::State;
 use crate::report::Report;
@@ -87,13 +88,30 @@ pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
     render_with(report, fonts, &Template::default())
 }
 
-/// Renders the report with the given layout.
+/// Renders the report with the given layout, in memory.
 pub fn render_with(
     report: &Report,
     fonts: &Fonts,
     template: &Template,
 ) -> Result<Vec<u8>, CompileError> {
-    let world = ReportWorld::new(report, fonts, template)?;
+    let photos = Photos::of(report)?;
+    layout(report, fonts, template, &photos)?
+        .into_bytes()
+        .map_err(|source| CompileError::Read {
+            path: "照片".into(),
+            source,
+        })
+}
+
+/// Lays the report out with the photos' stand-ins; the photos go in when
+/// the result is written ([`SplicedPdf::write_to`]).
+pub fn layout(
+    report: &Report,
+    fonts: &Fonts,
+    template: &Template,
+    photos: &Photos,
+) -> Result<SplicedPdf, CompileError> {
+    let world = ReportWorld::new(report, fonts, template, photos)?;
     let compiled = typst::compile(&world);
     for warning in &compiled.warnings {
         tracing::warn!("PDF 排版提示：{}", warning.message);
@@ -103,7 +121,8 @@ pub fn render_with(
         creator: typst::foundations::Smart::Custom(Some("baosong".into())),
         ..Default::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))
+    let laid_out = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))?;
+    SplicedPdf::new(laid_out, photos)
 }
 
 fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
@@ -111,23 +130,18 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
     CompileError::Layout(messages.join("; "))
 }
 
-/// Virtual path (`/photos/N.jpg`) and file of every photo.
-type PhotoFiles<'r> = Vec<(String, &'r Path)>;
-
 /// The report as the template sees it: the report itself, the font family,
-/// each state's Chinese label and whether it is still open, and a virtual `src` path for every photo.
-fn template_data<'r>(
-    report: &'r Report,
-    fonts: &Fonts,
-) -> Result<(Value, PhotoFiles<'r>), CompileError> {
+/// each state's Chinese label and whether it is still open, and a virtual
+/// `src` path (`/photos/N.jpg`, N in [`Report::photos`] order) for every photo.
+fn template_data(report: &Report, fonts: &Fonts) -> Result<Value, CompileError> {
     let mut data = serde_json::to_value(report)?;
-    let mut photos = Vec::new();
+    let mut n = 0;
     for (unit, section) in report.units.iter().enumerate() {
         for (activity, item) in section.activities.iter().enumerate() {
-            for (photo, p) in item.photos.iter().enumerate() {
-                let src = format!("/photos/{}.jpg", photos.len());
-                data["units"][unit]["activities"][activity]["photos"][photo]["src"] = json!(src);
-                photos.push((src, p.jpeg.as_path()));
+            for photo in 0..item.photos.len() {
+                data["units"][unit]["activities"][activity]["photos"][photo]["src"] =
+                    json!(photo_src(n));
+                n += 1;
             }
         }
     }
@@ -140,8 +154,11 @@ fn template_data<'r>(
             ))
         })
         .collect::<Result<_, CompileError>>()?;
-    let view = json!({ "report": data, "font": fonts.family(), "states": states });
-    Ok((view, photos))
+    Ok(json!({ "report": data, "font": fonts.family(), "states": states }))
+}
+
+fn photo_src(n: usize) -> String {
+    format!("/photos/{n}.jpg")
 }
 
 /// The JSON name of a state, as the report's `overall`/`state` fields hold it.
@@ -167,21 +184,22 @@ fn file_id(path: &str) -> FileId {
 }
 
 impl ReportWorld {
-    fn new(report: &Report, fonts: &Fonts, template: &Template) -> Result<Self, CompileError> {
+    fn new(
+        report: &Report,
+        fonts: &Fonts,
+        template: &Template,
+        photos: &Photos,
+    ) -> Result<Self, CompileError> {
         let font = Font::new(fonts.data().clone(), fonts.index())
             .ok_or(CompileError::Layout("字体文件无法用于排版".into()))?;
-        let (data, photos) = template_data(report, fonts)?;
+        let data = template_data(report, fonts)?;
         let mut files = HashMap::new();
         files.insert(
             file_id("/report.json"),
             Bytes::new(serde_json::to_vec(&data)?),
         );
-        for (src, path) in photos {
-            let bytes = std::fs::read(path).map_err(|source| CompileError::Read {
-                path: path.to_owned(),
-                source,
-            })?;
-            files.insert(file_id(&src), Bytes::new(bytes));
+        for (n, photo) in photos.iter().enumerate() {
+            files.insert(file_id(&photo_src(n)), Bytes::new(photo.stand_in.clone()));
         }
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),

@@ -23,11 +23,22 @@ fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CompileError + '_ 
 
 /// Writes `bytes` to `dir/name` through `dir/.name.tmp`, synced before the rename.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CompileError> {
+    write_atomic_with(dir, name, |file| file.write_all(bytes))
+}
+
+/// Like [`write_atomic`], with the content written by `write` (streamed:
+/// a report with thousands of photos is never whole in memory).
+pub fn write_atomic_with(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+) -> Result<PathBuf, CompileError> {
     let path = dir.join(name);
     let tmp = dir.join(format!(".{name}.tmp"));
     let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
+        write(&mut file)?;
+        let file = file.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         fs::rename(&tmp, &path)
     })();

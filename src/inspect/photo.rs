@@ -29,7 +29,7 @@ use image::{DynamicImage, RgbImage};
 use std::io::Cursor;
 
 /// Long edge of the derived print JPEG, in pixels.
-pub const PRINT_LONG_EDGE: u32 = 1200;
+pub const PRINT_LONG_EDGE: u32 = 1000;
 /// JPEG quality of the derived print JPEG.
 pub const PRINT_QUALITY: u8 = 80;
 /// Photos with a shorter long edge are flagged as too small.

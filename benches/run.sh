@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The issue-6 benchmark: generate benchmark campaigns, run the nightly batch
+# on them and print the figures (see benches/README.md).
+#
+#   benches/run.sh [N ...]          default: 50 200
+#
+# Environment:
+#   K=10           photos per unit
+#   SEED=1         generator seed
+#   BENCH_DIR      where campaigns are generated and kept (default /tmp/baosong-bench);
+#                  a campaign already generated with the same N, K, SEED is reused
+#   REF_PHOTOS=500 how many of the photos the reference tools (vipsthumbnail,
+#                  djpeg) and `baosong check` decode for the CPU comparison
+#   CARGO_TARGET_DIR, CARGO_FEATURES (e.g. "turbojpeg") for the build
+set -euo pipefail
+
+K=${K:-10}
+SEED=${SEED:-1}
+BENCH_DIR=${BENCH_DIR:-/tmp/baosong-bench}
+REF_PHOTOS=${REF_PHOTOS:-500}
+SIZES=("$@")
+[ ${#SIZES[@]} -eq 0 ] && SIZES=(50 200)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+# Long edge of the derived print JPEG (src/inspect/photo.rs PRINT_LONG_EDGE).
+EDGE=$(sed -n 's/^pub const PRINT_LONG_EDGE: u32 = \([0-9]*\);/\1/p' "$ROOT/src/inspect/photo.rs")
+QUALITY=$(sed -n 's/^pub const PRINT_QUALITY: u8 = \([0-9]*\);/\1/p' "$ROOT/src/inspect/photo.rs")
+
+command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get install -y time）" >&2; exit 1; }
+HAVE_VIPS=1; command -v vipsthumbnail >/dev/null || { HAVE_VIPS=0; echo "缺少 vipsthumbnail（apt-get install -y libvips-tools），跳过对比" >&2; }
+HAVE_DJPEG=1; command -v djpeg >/dev/null || { HAVE_DJPEG=0; echo "缺少 djpeg（apt-get install -y libjpeg-turbo-progs），跳过解码下限" >&2; }
+
+echo "== 构建 (release${CARGO_FEATURES:+, features: $CARGO_FEATURES})"
+(cd "$ROOT" && cargo build --release --quiet ${CARGO_FEATURES:+--features "$CARGO_FEATURES"})
+BIN="$TARGET/release/baosong"
+
+# time_run LOG CMD...: runs CMD under /usr/bin/time -v, stderr (timings) to LOG.
+time_run() {
+  local log=$1; shift
+  /usr/bin/time -v -o "$log.time" "$@" >"$log.out" 2>"$log"
+}
+field() { sed -n "s/^[[:space:]]*$2: //p" "$1.time"; }
+cpu() { awk -v u="$(field "$1" 'User time (seconds)')" -v s="$(field "$1" 'System time (seconds)')" 'BEGIN{printf "%.1f", u+s}'; }
+stage() { awk -v s="$2" '$1==s{print $2}' "$1"; }
+
+summary() { # LOG LABEL
+  local log=$1
+  printf '%-26s wall %7ss  cpu %7ss  peak RSS %5d MB\n' "$2" \
+    "$(stage "$log" total)" "$(cpu "$log")" $(( $(field "$log" 'Maximum resident set size (kbytes)') / 1024 ))
+  printf '    %-8s %8s\n' stage seconds
+  grep -E '^(intake|inspect|assess|pdf|docx|xlsx|notify) ' "$log" | awk '{printf "    %-8s %8s\n", $1, $2}'
+  grep '张/秒' "$log" | sed 's/^/    /' || true
+}
+
+for N in "${SIZES[@]}"; do
+  DIR="$BENCH_DIR/n$N-k$K-s$SEED"
+  if [ ! -f "$DIR/.complete" ]; then
+    echo "== 生成 $N 个单位 × $K 张照片 → $DIR"
+    rm -rf "$DIR"
+    /usr/bin/time -f "   生成耗时 %e 秒" "$BIN" generate bench --units "$N" --photos "$K" --seed "$SEED" "$DIR" >/dev/null
+    touch "$DIR/.complete"
+  fi
+  rm -rf "$DIR/state" "$DIR/out" "$DIR/inbox/$(ls "$DIR/inbox" | head -1)/新增照片.jpg"
+  LOGS="$DIR/logs"; mkdir -p "$LOGS"
+  PHOTOS=$(find "$DIR/inbox" -name 'IMG_*.jpg' | wc -l)
+  echo
+  echo "=== N=$N 单位, $PHOTOS 张照片 ($(du -sh "$DIR/inbox" | cut -f1)), 打印尺寸长边 ${EDGE}px q$QUALITY"
+
+  time_run "$LOGS/first" "$BIN" -C "$DIR" run --quiet --timings
+  summary "$LOGS/first" "首次运行"
+  REPORT=$(readlink -f "$DIR/out/bench-${N}x$K/latest")
+  for f in 报送情况汇总.pdf 报送情况汇总.docx 报送情况统计表.xlsx; do
+    bytes=$(stat -c %s "$REPORT/$f")
+    printf '    %-22s %8.1f MB  %6.1f KB/张照片\n' "$f" "$(echo "$bytes/1048576" | bc -l)" "$(echo "$bytes/1024/$PHOTOS" | bc -l)"
+  done
+
+  time_run "$LOGS/rerun" "$BIN" -C "$DIR" run --quiet --timings
+  summary "$LOGS/rerun" "再次运行（无变化）"
+
+  UNIT=$(ls "$DIR/inbox" | head -1)
+  EXTRA="$BENCH_DIR/extra-photo"
+  [ -f "$EXTRA/.complete" ] || { rm -rf "$EXTRA"; "$BIN" generate bench --units 1 --photos 1 --seed 999 "$EXTRA" >/dev/null; touch "$EXTRA/.complete"; }
+  cp "$(find "$EXTRA/inbox" -name 'IMG_*.jpg' | head -1)" "$DIR/inbox/$UNIT/新增照片.jpg"
+  time_run "$LOGS/one-more" "$BIN" -C "$DIR" run --quiet --timings
+  summary "$LOGS/one-more" "一个单位新增一张照片后"
+  rm -f "$DIR/inbox/$UNIT/新增照片.jpg"
+done
+
+# The photo stage against the reference tools, on the same photos, same size,
+# both cores busy (2 processes / rayon's 2 threads).
+DIR="$BENCH_DIR/n${SIZES[0]}-k$K-s$SEED"
+REF="$BENCH_DIR/ref"; rm -rf "$REF"; mkdir -p "$REF/vips"
+find "$DIR/inbox" -name 'IMG_*.jpg' | sort | head -n "$REF_PHOTOS" > "$REF/list"
+NREF=$(wc -l < "$REF/list")
+cat $(cat "$REF/list") > /dev/null  # warm the page cache for everyone
+echo
+echo "=== 照片阶段 CPU 对比（$NREF 张 4000×3000 照片 → 长边 ${EDGE}px，两核并行）"
+xargs -d '\n' -a "$REF/list" /usr/bin/time -f '%U %S' -o "$REF/ours.time" "$BIN" check >/dev/null || true
+ours=$(awk '{printf "%.1f", $1+$2}' "$REF/ours.time")
+printf '%-34s %7s s CPU  %6.1f ms/张\n' "baosong check（解码+旋转+缩放+编码）" "$ours" "$(echo "$ours*1000/$NREF" | bc -l)"
+ratio_to() { echo "$ours/$1" | bc -l | xargs printf '%.2f'; }
+if [ $HAVE_VIPS = 1 ]; then
+  /usr/bin/time -f '%U %S' -o "$REF/vips.time" \
+    xargs -d '\n' -a "$REF/list" -P 2 -n 25 vipsthumbnail -s "${EDGE}x${EDGE}" -o "$REF/vips/%s.jpg[Q=$QUALITY]"
+  vips=$(awk '{printf "%.1f", $1+$2}' "$REF/vips.time")
+  printf '%-34s %7s s CPU  %6.1f ms/张   baosong/vips = %s\n' "vipsthumbnail -s ${EDGE}x${EDGE}" "$vips" "$(echo "$vips*1000/$NREF" | bc -l)" "$(ratio_to "$vips")"
+fi
+if [ $HAVE_DJPEG = 1 ]; then
+  for scale in 1/4 1/2; do
+    /usr/bin/time -f '%U %S' -o "$REF/djpeg.time" \
+      xargs -d '\n' -a "$REF/list" -P 2 -I{} djpeg -scale "$scale" -outfile /dev/null {}
+    dj=$(awk '{printf "%.1f", $1+$2}' "$REF/djpeg.time")
+    printf '%-34s %7s s CPU  %6.1f ms/张   baosong/djpeg = %s\n' "djpeg -scale $scale（解码下限）" "$dj" "$(echo "$dj*1000/$NREF" | bc -l)" "$(ratio_to "$dj")"
+  done
+fi
