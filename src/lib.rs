@@ -16,6 +16,7 @@
 //! each (`baosong run --timings`).
 
 pub mod assess;
+pub mod atomic;
 pub mod campaign;
 pub mod compile;
 pub mod generate;

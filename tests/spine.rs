@@ -450,3 +450,22 @@ fn a_rerun_decodes_nothing_and_a_new_photo_only_itself() {
     let third = batch();
     assert_eq!((third.inspected, third.timings.photos), (1, 1));
 }
+
+#[test]
+fn photos_pasted_into_a_summary_count_toward_the_photos() {
+    let dir = campaign(TOML, &SCHEDULE);
+    let d = dir.path();
+    let pasted: Vec<_> = (0..2)
+        .map(|i| (photo(40 + i, "2025:04:25 10:00:00", 800, 600), 800, 600))
+        .collect();
+    let paragraphs = ["活动现场照片如下。".to_string()];
+    let docx = baosong::generate::files::summary_docx("县林业局活动总结", &paragraphs, &pasted);
+    put(d, "县林业局/活动总结.docx", &docx);
+    put(d, "县林业局/现场.jpg", &photo(50, "2025:04:25 11:00:00", 800, 600));
+    // The same photo sent again as a file counts once.
+    put(d, "县林业局/现场(1).jpg", &pasted[0].0);
+    run_ok(d, &["--now", "2025-04-29T20:00"]);
+    let s = status(d);
+    assert_eq!(state(&s, "县林业局", "2", "summary"), "on_time");
+    assert_eq!(state(&s, "县林业局", "2", "photos"), "on_time", "{s:#}");
+}

@@ -21,24 +21,19 @@ mod classify;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use crate::campaign::calendar::Coverage;
 use crate::campaign::{Campaign, roster::Roster};
+use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
+use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
 use crate::ledger::VersionRow;
 use crate::model::State;
 
 pub use classify::ActivityBasis;
-
-/// Photos whose long edge is shorter than this are too small to print.
-pub const MIN_PHOTO_EDGE: u32 = 640;
-/// A photo taken more than this many days outside the activity is flagged.
-pub const PHOTO_DATE_TOLERANCE_DAYS: u64 = 7;
-/// dHash distance at or below which two photos are near-duplicates.
-pub const NEAR_DUPLICATE_BITS: u32 = 6;
 
 /// The assessment of a whole campaign at a clock.
 #[derive(Debug, Clone, Serialize)]
@@ -108,6 +103,9 @@ pub struct FileStatus {
     pub counted: bool,
     /// Why it does not count, or what the office should know.
     pub flags: Vec<String>,
+    /// A photo kept out of its deliverable's count (too small, a
+    /// screenshot, taken far from the activity, a duplicate); `flags` says why.
+    pub uncounted: bool,
     /// A photo found inside a Word document.
     pub embedded: bool,
 }
@@ -221,6 +219,7 @@ pub fn assess(
             activity: None,
             counted: false,
             flags: Vec::new(),
+            uncounted: false,
             embedded,
         });
     }
@@ -375,7 +374,7 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
             continue;
         }
         let mut flags = Vec::new();
-        if photo.width.max(photo.height) < MIN_PHOTO_EDGE {
+        if photo.width.max(photo.height) < MIN_LONG_EDGE {
             flags.push(format!(
                 "照片分辨率过低（{}×{}），不计入张数",
                 photo.width, photo.height
@@ -386,23 +385,20 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
         }
         if let (Some(taken), Some(a)) = (photo.taken, f.activity.map(|a| &campaign.activities[a]))
             && let Some(t) = &a.time
+            && compare::photo_date_outside(Some(taken), t.start, t.end, PHOTO_DATE_TOLERANCE_DAYS)
         {
-            let d = taken.date();
-            let lo = t.start - Days::new(PHOTO_DATE_TOLERANCE_DAYS);
-            let hi = t.end + Days::new(PHOTO_DATE_TOLERANCE_DAYS);
-            if d < lo || d > hi {
-                flags.push(format!(
-                    "拍摄日期{}与活动时间（{}）相差较远，不计入张数",
-                    d, t.text
-                ));
-            }
+            flags.push(format!(
+                "拍摄日期{}与活动时间（{}）相差较远，不计入张数",
+                taken.date(),
+                t.text
+            ));
         }
         if let Some(&first) = seen_hash.get(&(unit, f.hash.clone())) {
             flags.push(format!("与{}内容相同，只计一次", files[first].name()));
         } else if let Some(ph) = photo.phash {
             if let Some(&(_, _, j)) = hashes
                 .iter()
-                .find(|(u, h, _)| *u == unit && (h ^ ph).count_ones() <= NEAR_DUPLICATE_BITS)
+                .find(|(u, h, _)| *u == unit && compare::near_duplicate(*h, ph))
             {
                 flags.push(format!(
                     "与{}几乎相同（连拍或重复），不计入张数",
@@ -417,6 +413,7 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
             seen_hash.insert((unit, f.hash.clone()), i);
         } else {
             files[i].flags.extend(flags);
+            files[i].uncounted = true;
         }
     }
 }
@@ -441,12 +438,7 @@ fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileStatus]) {
 
 /// Whether a file counts toward its deliverable.
 fn usable(f: &FileStatus) -> bool {
-    f.inspection.verdict != Verdict::Reject
-        && !f.gone
-        && !(f.inspection.kind.category() == Category::Photo
-            && f.flags
-                .iter()
-                .any(|fl| fl.contains("不计入") || fl.contains("只计一次")))
+    f.inspection.verdict != Verdict::Reject && !f.gone && !f.uncounted
 }
 
 fn item_status(

@@ -21,7 +21,7 @@ fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CompileError + '_ 
     }
 }
 
-/// Writes `bytes` to `dir/name` through `dir/.name.tmp`, synced before the rename.
+/// Writes `bytes` to `dir/name` atomically and durably ([`crate::atomic`]).
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CompileError> {
     write_atomic_with(dir, name, |file| file.write_all(bytes))
 }
@@ -34,19 +34,7 @@ pub fn write_atomic_with(
     write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
 ) -> Result<PathBuf, CompileError> {
     let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let result = (|| {
-        let mut file = std::io::BufWriter::with_capacity(1 << 20, fs::File::create(&tmp)?);
-        write(&mut file)?;
-        let file = file.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        fs::rename(&tmp, &path)
-    })();
-    if result.is_err() {
-        // Best effort: a leftover temp file is harmless but untidy.
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(write_error(&path))?;
+    crate::atomic::write_atomic_with(&path, true, write).map_err(write_error(&path))?;
     Ok(path)
 }
 

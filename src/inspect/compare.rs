@@ -1,9 +1,13 @@
-//! Pure helpers for rules that need a unit's context, called by the assess
-//! stage: a photo taken far from the activity dates, near-duplicate photos,
-//! a summary that names another unit.
+//! Pure helpers for photo rules that need a unit's context, called by the
+//! assess stage: a photo taken far from the activity dates, near-duplicate
+//! photos. (A summary naming another unit is judged by assess against the
+//! roster, aliases included.)
 
-use super::{Block, Document};
 use chrono::{NaiveDate, NaiveDateTime};
+
+/// A photo taken more than this many days before or after its activity is
+/// flagged: phone clocks are right, but units do send last year's photos.
+pub const PHOTO_DATE_TOLERANCE_DAYS: u32 = 7;
 
 /// Hamming distance at or under which two dHashes count as the same scene.
 /// 64-bit dHash: re-encodes, resizes and small crops of one photo land at
@@ -36,31 +40,6 @@ pub fn photo_date_outside(
     day < from || day > to
 }
 
-/// The first other unit a document names in its title or opening blocks
-/// while not naming `filed_under`; `None` when it names its own unit or no
-/// known unit at all.
-pub fn names_other_unit<'a>(
-    doc: &Document,
-    filed_under: &str,
-    units: &'a [String],
-) -> Option<&'a str> {
-    let mut head = doc.title.clone().unwrap_or_default();
-    for b in doc.blocks.iter().take(3) {
-        match b {
-            Block::Heading { text, .. } | Block::Paragraph { text } => head.push_str(text),
-            Block::Table { .. } => {}
-        }
-    }
-    if head.contains(filed_under) {
-        return None;
-    }
-    units
-        .iter()
-        .filter(|u| u.as_str() != filed_under && !filed_under.contains(u.as_str()))
-        .find(|u| head.contains(u.as_str()))
-        .map(String::as_str)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,16 +58,5 @@ mod tests {
         assert!(photo_date_outside(at(5, 19), d(5, 15), d(5, 15), 3));
         assert!(photo_date_outside(at(5, 1), d(5, 15), d(5, 20), 7));
         assert!(!photo_date_outside(None, d(5, 15), d(5, 15), 0));
-    }
-
-    #[test]
-    fn other_unit_named() {
-        let doc = Document {
-            title: Some("县教育局2025年政务公开日活动总结".into()),
-            ..Document::default()
-        };
-        let units = vec!["县教育局".to_string(), "县卫健委".to_string()];
-        assert_eq!(names_other_unit(&doc, "县卫健委", &units), Some("县教育局"));
-        assert_eq!(names_other_unit(&doc, "县教育局", &units), None);
     }
 }

@@ -16,7 +16,7 @@
 
 use super::ooxml::{self, Package, resolve_entity, unescape, xml_text};
 use super::{
-    Block, Content, Document, EmbeddedImage, Found, Limits, Outcome, Refused, photo, sniff,
+    Block, Child, Content, Document, EmbeddedImage, FileKind, Found, Limits, Outcome, Refused, photo, sniff,
 };
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -33,7 +33,10 @@ const PLACEHOLDERS: [&str; 7] = [
     "在此处键入",
 ];
 
-pub fn inspect(bytes: &[u8], limits: &Limits) -> Outcome {
+/// Reads a Word document found `depth` containers deep. Pasted photos
+/// (JPEG, PNG, WebP parts) come back as children at `depth + 1`, so they are
+/// inspected like any photo and can count toward a photo deliverable.
+pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
     let mut pkg = ooxml::open(bytes, limits, "[Content_Types].xml").map_err(corrupt)?;
     let main = main_part(&mut pkg, limits).map_err(corrupt)?;
     let Some(xml) = pkg.read(&main, limits).map_err(corrupt)? else {
@@ -54,6 +57,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Outcome {
         images: Vec::new(),
         char_count: 0,
     };
+    let mut children = Vec::new();
     for rid in &body.images {
         let Some(target) = rels.get(rid) else {
             continue;
@@ -62,13 +66,22 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Outcome {
             continue;
         }
         if let Ok(Some(img)) = pkg.read(target, limits) {
-            doc.images.push(embedded_image(target, &img));
+            let image = embedded_image(target, &img);
+            if matches!(image.kind, FileKind::Jpeg | FileKind::Png | FileKind::Webp) {
+                children.push(Child {
+                    path: target.clone(),
+                    bytes: img,
+                    depth: depth + 1,
+                });
+            }
+            doc.images.push(image);
         }
     }
     doc.char_count = doc.blocks.iter().map(|b| count_chars(&block_text(b))).sum();
     doc.title = body.title.or_else(|| core_title(&mut pkg, limits));
     let mut found = Found::new(Content::Document(Document::default()));
     found.warnings = pkg.warnings;
+    found.children = children;
     judge(doc, found)
 }
 
@@ -427,13 +440,6 @@ fn embedded_image(name: &str, bytes: &[u8]) -> EmbeddedImage {
         width,
         height,
     }
-}
-
-/// The bytes of one image pasted into a docx, by its part name (as in
-/// [`EmbeddedImage::name`]), read within the limits.
-pub fn image_bytes(docx: &[u8], part: &str, limits: &Limits) -> Option<Vec<u8>> {
-    let mut pkg = ooxml::open(docx, limits, part).ok()?;
-    pkg.read(part, limits).ok()?
 }
 
 /// All text of a block, cells joined.

@@ -37,7 +37,7 @@ mod types;
 mod video;
 mod zipsafe;
 
-pub use docx::image_bytes as docx_image_bytes;
+pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE};
 pub use types::*;
 
 use serde::{Deserialize, Serialize};
@@ -201,7 +201,7 @@ fn read(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits, depth: u32) -
         )));
     }
     match kind {
-        Docx => docx::inspect(bytes, limits),
+        Docx => docx::inspect(bytes, limits, depth),
         Xlsx | Xls | Ods => sheet::inspect(kind, bytes, limits),
         Jpeg | Png | Webp => photo::inspect(kind, name, bytes, limits),
         Heic => photo::inspect_heic(bytes),

@@ -14,11 +14,14 @@
 //! 4. The upright image gives the 64-bit dHash and is encoded as JPEG at
 //!    [`PRINT_QUALITY`].
 //!
-//! Print size: 1200 px on the long edge is 10 cm at 300 dpi, enough for a
-//! photo placed half-page wide in an A4 report. Quality 80 keeps a typical
-//! 1200×900 photo at roughly 100–200 KB (a noisy 12 MP test photo gives
-//! ~150 KB; see the photo timing test); above 85 the size grows fast with no
-//! visible gain in print, below 75 blocking shows in flat skies.
+//! Print size: the report lays photos out two to a row, each about 8 cm
+//! wide by 5.6 cm high on A4 (`templates/report.typ`); 1000 px on the long
+//! edge is ~320 dpi at that width, above the 200–300 dpi a laser printer or
+//! an office PDF viewer can show, and a photo opened full-screen still
+//! looks sharp. Quality 80 keeps a 1000×750 photo at ~80–140 KB (the
+//! benchmark's noisy 12 MP photos: see benches/README.md), under the
+//! report's 150 KB-per-photo budget with margin; above 85 the size grows
+//! fast with no visible gain in print, below 75 blocking shows in flat skies.
 
 use super::exif::{self, ExifInfo};
 use super::{Content, FileKind, Found, Limits, Outcome, Photo, Refused};

@@ -9,9 +9,10 @@
 //! place, so a crash never leaves a half-written blob under a real name.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use crate::atomic::write_atomic;
 use crate::inspect::Inspection;
 
 /// The store's folders inside the state folder.
@@ -114,22 +115,6 @@ impl Store {
         let json = serde_json::to_vec(inspection).map_err(io::Error::other)?;
         write_atomic(&self.inspection_path(hash, engine), &json, false)
     }
-}
-
-/// Writes `bytes` to `dest` through a temporary file and a rename, so the
-/// name never holds half a file. `durable` also flushes the data to disk
-/// first: for the only copy of a submission, not for caches that a later
-/// batch can make again.
-pub fn write_atomic(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
-    let dir = dest.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    if durable {
-        tmp.as_file().sync_data()?;
-    }
-    tmp.persist(dest).map_err(|e| e.error)?;
-    Ok(())
 }
 
 #[cfg(test)]

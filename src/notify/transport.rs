@@ -7,7 +7,6 @@
 //! or refuses the login is [`SendError::Unavailable`] and nothing is tried;
 //! a message the server refuses is [`SendError::Rejected`].
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -148,24 +147,10 @@ impl Transport for EmlDir {
 
     fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError> {
         let path = self.dir.join(Self::file_name(mail));
-        write_atomically(&path, mail.bytes)
+        crate::atomic::write_atomic(&path, mail.bytes, true)
             .map_err(|e| SendError::Unavailable(format!("无法写入 {}: {e}", path.display())))?;
         Ok(path.display().to_string())
     }
-}
-
-/// Temp file in the same folder, fsync, rename: a reader never sees half a
-/// message.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".baosong-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// An SMTP server reached through lettre.

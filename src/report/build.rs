@@ -231,13 +231,19 @@ fn activity_section(
                 return None;
             };
             let jpeg = store.derived_path(&f.hash);
+            // A photo pasted into the summary is named as such.
+            let name = if f.embedded {
+                format!("总结内插图 {}", f.name())
+            } else {
+                f.name().to_string()
+            };
             jpeg.exists().then(|| PhotoItem {
                 jpeg,
                 width: p.width,
                 height: p.height,
                 caption: match p.taken {
-                    Some(t) => format!("{} · {}", f.name(), t.format("%Y-%m-%d %H:%M")),
-                    None => f.name().to_string(),
+                    Some(t) => format!("{name} · {}", t.format("%Y-%m-%d %H:%M")),
+                    None => name,
                 },
             })
         })
