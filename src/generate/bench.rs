@@ -118,7 +118,7 @@ fn month(i: usize) -> u32 {
 
 fn mix(seed: u64, a: u64, b: u64) -> u64 {
     let mut r = Rng::new(seed ^ a.wrapping_mul(0x1000_0001) ^ b.wrapping_mul(0x9E37_79B9));
-    r.next()
+    r.next_u64()
 }
 
 /// Summary paragraphs of about 1,500 characters.

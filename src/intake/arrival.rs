@@ -108,7 +108,8 @@ mod tests {
     #[test]
     fn the_clamp_into_previous_batch_and_clock() {
         let clock = t("2025-06-13T20:00:00+08:00");
-        let prev = Some(t("2025-06-12T20:00:00+08:00"));
+        let prev_batch = t("2025-06-12T20:00:00+08:00");
+        let prev = Some(prev_batch);
         // Between the batches: taken as is.
         let (a, b) = arrival(seen("2025-06-13T09:00:00+08:00"), None, clock, prev);
         assert_eq!((a, b), (t("2025-06-13T09:00:00+08:00"), Basis::Ctime));
@@ -117,7 +118,7 @@ mod tests {
         assert_eq!((a, b), (clock, Basis::Clock));
         // Before the previous batch, which did not see it.
         let (a, b) = arrival(seen("2025-06-01T09:00:00+08:00"), None, clock, prev);
-        assert_eq!((a, b), (prev.unwrap(), Basis::PreviousBatch));
+        assert_eq!((a, b), (prev_batch, Basis::PreviousBatch));
         // ... unless that batch saw it being copied.
         let mut s = seen("2025-06-12T19:59:00+08:00");
         s.was_receiving = true;
@@ -127,7 +128,8 @@ mod tests {
     #[test]
     fn e_mails_arrive_when_the_server_got_them() {
         let clock = t("2025-06-13T20:00:00+08:00");
-        let prev = Some(t("2025-06-12T20:00:00+08:00"));
+        let prev_batch = t("2025-06-12T20:00:00+08:00");
+        let prev = Some(prev_batch);
         let received = Some(t("2025-06-05T10:12:00+08:00"));
         let (a, b) = arrival(seen("2026-11-23T09:00:00+08:00"), received, clock, prev);
         assert_eq!((a, b), (t("2025-06-05T10:12:00+08:00"), Basis::Email));
