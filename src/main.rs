@@ -341,21 +341,21 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
             "未识别单位的文件",
             s.unassigned
                 .iter()
-                .map(|f| format!("{}（{}）", f.path, f.note))
+                .map(|f| format!("{}（{}）", f.path, f.reason))
                 .collect(),
         ),
         (
             "不合格的文件",
             s.invalid
                 .iter()
-                .map(|f| format!("{}：{}", f.path, f.note))
+                .map(|f| format!("{}：{}", f.path, f.reason))
                 .collect(),
         ),
         (
             "未归类的文件",
             s.unclassified
                 .iter()
-                .map(|f| format!("{}：{}", f.path, f.note))
+                .map(|f| format!("{}：{}", f.path, f.reason))
                 .collect(),
         ),
     ];

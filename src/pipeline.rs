@@ -30,7 +30,7 @@ use crate::intake::{self, store::Store};
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::State;
 use crate::notify::{self, Notifier, outbox};
-use crate::report;
+use crate::report::{self, FileLine};
 use crate::timings::{self, Timings};
 
 /// What stopped a batch.
@@ -126,9 +126,9 @@ pub struct Status {
     pub units: Vec<UnitStatus>,
     /// Activities counted by overall state.
     pub counts: BTreeMap<String, usize>,
-    pub unassigned: Vec<FileNote>,
-    pub unclassified: Vec<FileNote>,
-    pub invalid: Vec<FileNote>,
+    pub unassigned: Vec<FileLine>,
+    pub unclassified: Vec<FileLine>,
+    pub invalid: Vec<FileLine>,
     /// Files still being copied, left for the next batch.
     pub receiving: Vec<String>,
     /// Hidden, temporary and lock files skipped.
@@ -169,14 +169,6 @@ pub struct ItemJson {
     pub counted: usize,
     pub needed: usize,
     pub files: Vec<String>,
-}
-
-/// A file and a remark.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct FileNote {
-    pub path: String,
-    pub unit: Option<String>,
-    pub note: String,
 }
 
 /// The lock that keeps two batches of one campaign apart.
@@ -508,11 +500,6 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
             }),
         }
     }
-    let note = |f: &assess::FileStatus, text: String| FileNote {
-        path: f.path.clone(),
-        unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
-        note: text,
-    };
     let mut warnings = a.warnings.clone();
     for (path, why) in &intake.unreadable {
         warnings.push(format!("{path}: 无法读取（{why}）"));
@@ -525,6 +512,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
             "{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"
         ));
     }
+    let (unassigned, unclassified, invalid) = report::build::file_lines(campaign, a);
     Status {
         campaign: campaign.file.campaign.id.clone(),
         title: campaign.file.campaign.title.clone(),
@@ -533,24 +521,9 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         time_zone: campaign.file.campaign.timezone.clone(),
         units,
         counts,
-        unassigned: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned())
-            .map(|f| note(f, f.unit_note.clone()))
-            .collect(),
-        unclassified: a
-            .files
-            .iter()
-            .filter(|f| f.unit.is_some() && f.deliverable.is_none() && !f.embedded)
-            .map(|f| note(f, f.flags.join("；")))
-            .collect(),
-        invalid: a
-            .files
-            .iter()
-            .filter(|f| f.inspection.verdict == Verdict::Reject)
-            .map(|f| note(f, f.inspection.reason.clone().unwrap_or_default()))
-            .collect(),
+        unassigned,
+        unclassified,
+        invalid,
         receiving: intake.receiving.clone(),
         ignored: intake.ignored,
         questions: a.questions.clone(),

@@ -461,7 +461,11 @@ fn photos_pasted_into_a_summary_count_toward_the_photos() {
     let paragraphs = ["活动现场照片如下。".to_string()];
     let docx = baosong::generate::files::summary_docx("县林业局活动总结", &paragraphs, &pasted);
     put(d, "县林业局/活动总结.docx", &docx);
-    put(d, "县林业局/现场.jpg", &photo(50, "2025:04:25 11:00:00", 800, 600));
+    put(
+        d,
+        "县林业局/现场.jpg",
+        &photo(50, "2025:04:25 11:00:00", 800, 600),
+    );
     // The same photo sent again as a file counts once.
     put(d, "县林业局/现场(1).jpg", &pasted[0].0);
     run_ok(d, &["--now", "2025-04-29T20:00"]);

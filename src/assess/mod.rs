@@ -26,8 +26,8 @@ use serde::Serialize;
 
 use crate::campaign::calendar::Coverage;
 use crate::campaign::{Campaign, roster::Roster};
-use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::MIN_LONG_EDGE;
+use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
 use crate::ledger::VersionRow;

@@ -192,8 +192,7 @@ fn parse_partial(s: &str) -> Option<Partial> {
     if !num.is_empty() {
         // A trailing bare number: a day ("5月15") or a month in "6-8".
         let n: u32 = num.parse().ok()?;
-        if (p.month.is_some() && p.day.is_none()) || (p.month.is_none() && (1..=31).contains(&n))
-        {
+        if (p.month.is_some() && p.day.is_none()) || (p.month.is_none() && (1..=31).contains(&n)) {
             p.day = Some(n);
         } else {
             return None;

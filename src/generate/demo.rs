@@ -71,24 +71,7 @@ pub const SCHEDULE: [(&str, &str, &str); 36] = [
 /// The office's schedule as an .xlsx, in the shape offices attach it: a
 /// merged title row above the header, a line break inside a cell.
 pub fn schedule_xlsx() -> Vec<u8> {
-    let rows: Vec<Vec<String>> = SCHEDULE
-        .iter()
-        .enumerate()
-        .map(|(i, (u, t, m))| {
-            vec![
-                (i + 1).to_string(),
-                u.to_string(),
-                t.to_string(),
-                m.to_string(),
-            ]
-        })
-        .collect();
-    files::sheet_xlsx(
-        "活动安排表",
-        Some("泸溪县政务公开主题日活动安排表"),
-        &["序号", "单位", "活动主题", "开展时间"],
-        &rows,
-    )
+    files::schedule_xlsx(Some("泸溪县政务公开主题日活动安排表"), &SCHEDULE)
 }
 
 fn paragraphs(unit: &str, theme: &str, date: &str) -> Vec<String> {

@@ -204,6 +204,29 @@ pub fn summary_docx(title: &str, paragraphs: &[String], photos: &[(Vec<u8>, u32,
         .expect("docx-rs output is a valid zip")
 }
 
+/// An office schedule in the seed's shape (序号 / 单位 / 活动主题 / 开展时间)
+/// from (unit, theme, time) rows, under an optional merged title row.
+pub fn schedule_xlsx(title: Option<&str>, rows: &[(&str, &str, &str)]) -> Vec<u8> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (unit, theme, time))| {
+            vec![
+                (i + 1).to_string(),
+                unit.to_string(),
+                theme.to_string(),
+                time.to_string(),
+            ]
+        })
+        .collect();
+    sheet_xlsx(
+        "活动安排表",
+        title,
+        &["序号", "单位", "活动主题", "开展时间"],
+        &rows,
+    )
+}
+
 /// A spreadsheet: optional title rows merged across, a header, rows.
 /// Cells may hold line breaks.
 pub fn sheet_xlsx(

@@ -16,7 +16,8 @@
 
 use super::ooxml::{self, Package, resolve_entity, unescape, xml_text};
 use super::{
-    Block, Child, Content, Document, EmbeddedImage, FileKind, Found, Limits, Outcome, Refused, photo, sniff,
+    Block, Child, Content, Document, EmbeddedImage, FileKind, Found, Limits, Outcome, Refused,
+    photo, sniff,
 };
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};

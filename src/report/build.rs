@@ -147,30 +147,11 @@ pub fn build(
         }
     }
 
-    let line = |f: &FileStatus, reason: String| FileLine {
-        path: f.path.clone(),
-        unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
-        reason,
-    };
+    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
     let appendix = Appendix {
-        unassigned: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned())
-            .map(|f| line(f, f.unit_note.clone()))
-            .collect(),
-        unclassified: a
-            .files
-            .iter()
-            .filter(|f| f.unit.is_some() && f.deliverable.is_none() && !f.embedded)
-            .map(|f| line(f, f.flags.join("；")))
-            .collect(),
-        invalid: a
-            .files
-            .iter()
-            .filter(|f| f.inspection.verdict == Verdict::Reject)
-            .map(|f| line(f, f.inspection.reason.clone().unwrap_or_default()))
-            .collect(),
+        unassigned,
+        unclassified,
+        invalid,
         questions: a.questions.iter().chain(&a.warnings).cloned().collect(),
     };
 
@@ -288,4 +269,37 @@ fn activity_section(
         videos,
         notes,
     }
+}
+
+/// The files the office must look at, for the report's appendix and the
+/// status: those of no unit (and why), those of a unit that fit no
+/// deliverable, and rejected ones with the reason.
+pub fn file_lines(
+    campaign: &Campaign,
+    a: &Assessment,
+) -> (Vec<FileLine>, Vec<FileLine>, Vec<FileLine>) {
+    let line = |f: &FileStatus, reason: String| FileLine {
+        path: f.path.clone(),
+        unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
+        reason,
+    };
+    let unassigned = a
+        .files
+        .iter()
+        .filter(|f| f.unassigned())
+        .map(|f| line(f, f.unit_note.clone()))
+        .collect();
+    let unclassified = a
+        .files
+        .iter()
+        .filter(|f| f.unit.is_some() && f.deliverable.is_none() && !f.embedded)
+        .map(|f| line(f, f.flags.join("；")))
+        .collect();
+    let invalid = a
+        .files
+        .iter()
+        .filter(|f| f.inspection.verdict == Verdict::Reject)
+        .map(|f| line(f, f.inspection.reason.clone().unwrap_or_default()))
+        .collect();
+    (unassigned, unclassified, invalid)
 }

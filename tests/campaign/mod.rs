@@ -47,24 +47,7 @@ pub fn demo_copy() -> tempfile::TempDir {
 /// campaign.toml from `toml`, an empty inbox.
 pub fn campaign(toml: &str, schedule: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let rows: Vec<Vec<String>> = schedule
-        .iter()
-        .enumerate()
-        .map(|(i, (u, t, m))| {
-            vec![
-                (i + 1).to_string(),
-                u.to_string(),
-                t.to_string(),
-                m.to_string(),
-            ]
-        })
-        .collect();
-    let xlsx = baosong::generate::files::sheet_xlsx(
-        "活动安排表",
-        None,
-        &["序号", "单位", "活动主题", "开展时间"],
-        &rows,
-    );
+    let xlsx = baosong::generate::files::schedule_xlsx(None, schedule);
     std::fs::write(dir.path().join("活动安排表.xlsx"), xlsx).unwrap();
     std::fs::write(dir.path().join("campaign.toml"), toml).unwrap();
     std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
