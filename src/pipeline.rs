@@ -411,6 +411,13 @@ fn batch(
     })
 }
 
+fn report_file(path: &std::path::Path) -> notify::policy::ReportFile {
+    notify::policy::ReportFile {
+        path: path.to_owned(),
+        bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
+    }
+}
+
 /// Aborts the process after `stage` when a crash test asks for it.
 fn crash_point(opts: &Options, stage: Stage) {
     if opts.fail_after == Some(stage) {
@@ -654,8 +661,8 @@ fn queue_mail(
                     as_of: report.as_of.clone(),
                     deadline_dates: deadline_dates.into_iter().collect(),
                     all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
-                    pdf: out.pdf.clone(),
-                    docx: Some(out.docx.clone()),
+                    pdf: report_file(&out.pdf),
+                    docx: Some(report_file(&out.docx)),
                 },
                 clock,
             )?,

@@ -42,6 +42,7 @@
 //! on_deadline_days = true      # 每个截止日发
 //! when_all_complete = true     # 全部单位报齐时发一次
 //! attach_docx = false          # 除 PDF 外再附 DOCX
+//! attach_max_mb = 20           # 附件合计超过 20 MB 时不附，邮件中写明报告所在文件夹
 //! ```
 
 use std::path::PathBuf;
@@ -287,6 +288,9 @@ pub struct ReportMailPolicy {
     pub when_all_complete: bool,
     /// Attach the DOCX as well as the PDF.
     pub attach_docx: bool,
+    /// Largest total size of the attachments, in MB; a larger report is not
+    /// attached and the mail names its folder instead.
+    pub attach_max_mb: u64,
 }
 
 impl Default for ReportMailPolicy {
@@ -296,6 +300,7 @@ impl Default for ReportMailPolicy {
             on_deadline_days: true,
             when_all_complete: true,
             attach_docx: false,
+            attach_max_mb: 20,
         }
     }
 }

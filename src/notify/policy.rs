@@ -542,8 +542,15 @@ pub struct ReportInput {
     pub deadline_dates: Vec<NaiveDate>,
     /// Every unit has completed everything.
     pub all_complete: bool,
-    pub pdf: PathBuf,
-    pub docx: Option<PathBuf>,
+    pub pdf: ReportFile,
+    pub docx: Option<ReportFile>,
+}
+
+/// A compiled report file and its size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportFile {
+    pub path: PathBuf,
+    pub bytes: u64,
 }
 
 /// The report template's context.
@@ -559,6 +566,19 @@ pub struct ReportContext {
     pub occasion: String,
     pub all_complete: bool,
     pub attachments: Vec<String>,
+    /// Set when the files were too large to attach: where to find them.
+    pub not_attached: Option<NotAttached>,
+}
+
+/// The report files that were left out of the mail, and where they are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotAttached {
+    /// Their size, in MB, one decimal.
+    pub size_mb: String,
+    /// The configured limit, in MB.
+    pub limit_mb: u64,
+    /// The folder holding them.
+    pub folder: String,
 }
 
 /// A label and a number.
@@ -596,8 +616,25 @@ pub fn plan_report_mail(
     if policy.attach_docx {
         files.extend(&input.docx);
     }
+    // Mail servers refuse large messages (and base64 adds a third): a
+    // province-sized report stays on the office's disk and the mail says where.
+    let total: u64 = files.iter().map(|f| f.bytes).sum();
+    let not_attached = (total > policy.attach_max_mb * 1024 * 1024).then(|| NotAttached {
+        size_mb: format!("{:.1}", total as f64 / (1024.0 * 1024.0)),
+        limit_mb: policy.attach_max_mb,
+        folder: input
+            .pdf
+            .path
+            .parent()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default(),
+    });
+    if not_attached.is_some() {
+        files.clear();
+    }
     let attachments: Vec<Attachment> = files
         .into_iter()
+        .map(|f| &f.path)
         .map(|p| Attachment {
             file_name: p
                 .file_name()
@@ -636,6 +673,7 @@ pub fn plan_report_mail(
             occasion: occasion.to_string(),
             all_complete: input.all_complete,
             attachments: attachments.iter().map(|a| a.file_name.clone()).collect(),
+            not_attached,
         },
         attachments,
         expires_at: None,
@@ -660,6 +698,11 @@ impl ReportContext {
             occasion: "每周例行".into(),
             all_complete: false,
             attachments: vec!["报送情况.pdf".into()],
+            not_attached: Some(NotAttached {
+                size_mb: "130.8".into(),
+                limit_mb: 20,
+                folder: "out/luxi-2025/20250613-2000".into(),
+            }),
         }
     }
 }
@@ -1034,9 +1077,46 @@ mod tests {
             as_of: "截至2025年5月12日20时".into(),
             deadline_dates: vec![NaiveDate::from_ymd_opt(2025, 5, 14).unwrap()],
             all_complete,
-            pdf: "out/报送情况.pdf".into(),
-            docx: Some("out/报送情况.docx".into()),
+            pdf: ReportFile {
+                path: "out/报送情况.pdf".into(),
+                bytes: 3 << 20,
+            },
+            docx: Some(ReportFile {
+                path: "out/报送情况.docx".into(),
+                bytes: 3 << 20,
+            }),
         }
+    }
+
+    #[test]
+    fn a_report_too_large_to_mail_is_named_not_attached() {
+        let policy = ReportMailPolicy {
+            attach_docx: true,
+            attach_max_mb: 5,
+            ..ReportMailPolicy::default()
+        };
+        let plan = |input: &ReportInput| {
+            plan_report_mail(
+                &policy,
+                at("2025-05-12T20:00:00+08:00"),
+                input,
+                &[mb("leader@luxi.example.gov.cn")],
+                false,
+                &Letterhead::sample(),
+            )
+            .unwrap()
+        };
+        // 3 MB + 3 MB: over 5 MB together.
+        let p = plan(&report_input(false));
+        assert!(p.attachments.is_empty());
+        let left = p.context.not_attached.unwrap();
+        assert_eq!((left.size_mb.as_str(), left.folder.as_str()), ("6.0", "out"));
+        // The PDF alone fits.
+        let mut input = report_input(false);
+        input.docx = None;
+        let p = plan(&input);
+        assert_eq!(p.attachments.len(), 1);
+        assert!(p.context.not_attached.is_none());
     }
 
     #[test]
