@@ -60,7 +60,7 @@ for N in "${SIZES[@]}"; do
     /usr/bin/time -f "   生成耗时 %e 秒" "$BIN" generate bench --units "$N" --photos "$K" --seed "$SEED" "$DIR" >/dev/null
     touch "$DIR/.complete"
   fi
-  rm -rf "$DIR/state" "$DIR/out" "$DIR/inbox/$(ls "$DIR/inbox" | head -1)/新增照片.jpg"
+  rm -rf "$DIR/state" "$DIR/out" "$DIR/inbox/$(ls "$DIR/inbox" | sed -n 1p)/新增照片.jpg"
   LOGS="$DIR/logs"; mkdir -p "$LOGS"
   PHOTOS=$(find "$DIR/inbox" -name 'IMG_*.jpg' | wc -l)
   echo
@@ -77,10 +77,10 @@ for N in "${SIZES[@]}"; do
   time_run "$LOGS/rerun" "$BIN" -C "$DIR" run --quiet --timings
   summary "$LOGS/rerun" "再次运行（无变化）"
 
-  UNIT=$(ls "$DIR/inbox" | head -1)
+  UNIT=$(ls "$DIR/inbox" | sed -n 1p)
   EXTRA="$BENCH_DIR/extra-photo"
   [ -f "$EXTRA/.complete" ] || { rm -rf "$EXTRA"; "$BIN" generate bench --units 1 --photos 1 --seed 999 "$EXTRA" >/dev/null; touch "$EXTRA/.complete"; }
-  cp "$(find "$EXTRA/inbox" -name 'IMG_*.jpg' | head -1)" "$DIR/inbox/$UNIT/新增照片.jpg"
+  cp "$(find "$EXTRA/inbox" -name 'IMG_*.jpg' | sort | sed -n 1p)" "$DIR/inbox/$UNIT/新增照片.jpg"
   time_run "$LOGS/one-more" "$BIN" -C "$DIR" run --quiet --timings
   summary "$LOGS/one-more" "一个单位新增一张照片后"
   rm -f "$DIR/inbox/$UNIT/新增照片.jpg"
@@ -90,7 +90,7 @@ done
 # both cores busy (2 processes / rayon's 2 threads).
 DIR="$BENCH_DIR/n${SIZES[0]}-k$K-s$SEED"
 REF="$BENCH_DIR/ref"; rm -rf "$REF"; mkdir -p "$REF/vips"
-find "$DIR/inbox" -name 'IMG_*.jpg' | sort | head -n "$REF_PHOTOS" > "$REF/list"
+find "$DIR/inbox" -name 'IMG_*.jpg' | sort | sed -n "1,${REF_PHOTOS}p" > "$REF/list"
 NREF=$(wc -l < "$REF/list")
 cat $(cat "$REF/list") > /dev/null  # warm the page cache for everyone
 echo

@@ -162,6 +162,13 @@ fn main() -> ExitCode {
         .init();
     match dispatch(cli) {
         Ok(code) => ExitCode::from(code),
+        // `baosong status | head`: the reader has gone, nothing to report.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("错误: {e:#}");
             let code = if e
@@ -309,6 +316,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// `text` padded with spaces to `columns` terminal columns (a Chinese
+/// character takes two), so the table lines up.
+fn pad(text: &str, columns: usize) -> String {
+    let width = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
 /// The terminal table of `run` and `status`.
 fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
     writeln!(
@@ -325,11 +339,11 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
                 .collect();
             writeln!(
                 out,
-                "{:>3} {:<16} {:<6} {:<8} {}",
+                "{:>3} {} {} {} {}",
                 a.seq,
-                unit.unit,
-                a.time,
-                a.label,
+                pad(&unit.unit, 26),
+                pad(&a.time, 8),
+                pad(&a.label, 10),
                 items.join("；")
             )?;
         }

@@ -1110,7 +1110,10 @@ mod tests {
         let p = plan(&report_input(false));
         assert!(p.attachments.is_empty());
         let left = p.context.not_attached.unwrap();
-        assert_eq!((left.size_mb.as_str(), left.folder.as_str()), ("6.0", "out"));
+        assert_eq!(
+            (left.size_mb.as_str(), left.folder.as_str()),
+            ("6.0", "out")
+        );
         // The PDF alone fits.
         let mut input = report_input(false);
         input.docx = None;
