@@ -600,7 +600,9 @@ fn queue_mail(
         let new_files: Vec<ReceivedFile> = a
             .files
             .iter()
-            .filter(|f| f.unit == Some(ui) && f.batch_id > previous_done)
+            // A photo pasted into a Word file is part of that file, not a
+            // file the unit sent.
+            .filter(|f| f.unit == Some(ui) && f.batch_id > previous_done && !f.embedded)
             .map(|f| ReceivedFile {
                 name: f.display_path(),
                 size: f.size,
