@@ -14,7 +14,7 @@ use baosong::notify::Notifier;
 use baosong::notify::config::{DeliveryLimits, NotifyConfig, Security, SmtpConfig};
 use baosong::notify::outbox::{self, DeliveryReport, OutboxAction};
 use baosong::notify::policy::{
-    MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput, ReportInput,
+    MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput, ReportFile, ReportInput,
 };
 use baosong::notify::templates::Templates;
 use baosong::notify::transport::{EmlDir, SmtpMailer, Transport};
@@ -217,8 +217,14 @@ fn starttls_auth_report_mail_arrives_intact() {
         as_of: "截至2025年5月12日20时".into(),
         deadline_dates: vec![],
         all_complete: false,
-        pdf: pdf.clone(),
-        docx: Some(docx.clone()),
+        pdf: ReportFile {
+            path: pdf.clone(),
+            bytes: std::fs::metadata(&pdf).unwrap().len(),
+        },
+        docx: Some(ReportFile {
+            path: docx.clone(),
+            bytes: std::fs::metadata(&docx).unwrap().len(),
+        }),
     };
     // Monday 12 May 2025: the weekly report.
     assert!(
