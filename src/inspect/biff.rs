@@ -25,7 +25,8 @@ const MULTI_RECORDS: [u16; 2] = [0x00BD, 0x00BE];
 const BOF: [u16; 3] = [0x0809, 0x0409, 0x0209];
 
 /// The largest dense cell area (row span × column span) of any sheet, or
-/// `None` when the stream cannot be found or read.
+/// `None` when the stream cannot be found or read (then calamine must not
+/// see the file either: see [`ole::read_stream`]).
 pub fn largest_sheet_area(bytes: &[u8], max_stream: u64) -> Option<u64> {
     let stream = ole::read_stream(bytes, "Workbook", max_stream)
         .or_else(|| ole::read_stream(bytes, "Book", max_stream))?;

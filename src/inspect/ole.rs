@@ -4,7 +4,10 @@
 //! so loops and bogus sector numbers end the walk instead of the process.
 
 /// The bytes of the stream `name` (top-level directory search by name),
-/// at most `max` bytes; `None` if the file is not a readable CFB.
+/// at most `max` bytes; `None` if the file is not a readable CFB. The
+/// directory, mini FAT and mini stream chains are always walked, whether
+/// the stream needs them or not, so a file whose chains loop (calamine would
+/// follow such a loop until memory runs out) is never called readable.
 pub fn read_stream(bytes: &[u8], name: &str, max: u64) -> Option<Vec<u8>> {
     let cfb = Cfb::parse(bytes)?;
     let dir = cfb.chain_bytes(cfb.first_dir, &cfb.fat, cfb.sector_size, bytes)?;
@@ -22,9 +25,9 @@ pub fn read_stream(bytes: &[u8], name: &str, max: u64) -> Option<Vec<u8>> {
     })?;
     let start = u32_at(entry, 116)?;
     let size = u64::from(u32_at(entry, 120)?).min(max);
+    let mini_stream = cfb.chain_bytes(u32_at(root, 116)?, &cfb.fat, cfb.sector_size, bytes)?;
+    let mini_fat = cfb.chain_bytes(cfb.first_mini_fat, &cfb.fat, cfb.sector_size, bytes)?;
     let mut data = if size < u64::from(cfb.mini_cutoff) {
-        let mini_stream = cfb.chain_bytes(u32_at(root, 116)?, &cfb.fat, cfb.sector_size, bytes)?;
-        let mini_fat = cfb.chain_bytes(cfb.first_mini_fat, &cfb.fat, cfb.sector_size, bytes)?;
         let mini_fat: Vec<u32> = words(&mini_fat);
         cfb.chain_bytes(start, &mini_fat, 64, &mini_stream_as_file(&mini_stream))?
     } else {
