@@ -333,3 +333,16 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_reader_panic_is_that_files_rejection() {
+    // Fuzzer finding: calamine 0.38 panics (slice index) on a damaged
+    // formula record of an .xls. inspect catches it; the batch goes on.
+    let bytes = fixture("fuzz_xls_formula_panic.xls");
+    let got = inspect("x.xls", &bytes, &Limits::default());
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert_eq!(
+        got.inspection.reason.as_deref(),
+        Some(baosong::inspect::PANIC_REASON)
+    );
+}

@@ -132,20 +132,22 @@ pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> 
         let empty = Err(Refused::new("文件为空(0字节)，请重新报送"));
         return finish(FileKind::Empty, claimed, name, empty);
     }
+    // Sniffing only looks at magic bytes; it is caught on its own so that a
+    // reader's panic still reports the file's real type.
+    let kind = catch_unwind(|| sniff::sniff(bytes, claimed)).unwrap_or(FileKind::Unknown);
     let run = || {
-        let kind = sniff::sniff(bytes, claimed);
         if bytes.len() as u64 > limits.max_file_bytes {
             let reason = format!(
                 "文件过大({})，超过上限{}，请压缩后重新报送",
                 human_bytes(bytes.len() as u64),
                 human_bytes(limits.max_file_bytes)
             );
-            return (kind, Err(Refused::new(reason)));
+            return Err(Refused::new(reason));
         }
-        (kind, read(kind, name, bytes, limits, depth))
+        read(kind, name, bytes, limits, depth)
     };
-    let (kind, outcome) = catch_unwind(AssertUnwindSafe(run))
-        .unwrap_or_else(|_| (FileKind::Unknown, Err(Refused::new(PANIC_REASON))));
+    let outcome =
+        catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Refused::new(PANIC_REASON)));
     finish(kind, claimed, name, outcome)
 }
 
