@@ -215,16 +215,22 @@ fn xls_with_huge_sheet_area_refused_before_calamine() {
 
 #[test]
 fn xls_with_looping_sector_chain_refused_before_calamine() {
-    // Fuzzer finding: calamine's CFB reader follows a sector chain that
-    // loops and grows one buffer until memory runs out.
-    let bytes = fixture("fuzz_xls_cfb_chain_oom.xls");
-    let got = inspect("x.xls", &bytes, &Limits::default());
-    assert_eq!(got.inspection.verdict, Verdict::Reject);
-    assert!(
-        got.inspection.reason.as_deref().unwrap().contains("损坏"),
-        "{:?}",
-        got.inspection.reason
-    );
+    // Fuzzer findings: calamine's CFB reader follows a sector chain that
+    // loops and grows one buffer until memory runs out, or panics on a bad
+    // sector number. Our bounded reader refuses both first.
+    for name in ["fuzz_xls_cfb_chain_oom.xls", "fuzz_any_cfb_panic.xls"] {
+        let got = inspect("x.xls", &fixture(name), &Limits::default());
+        assert_eq!(got.inspection.verdict, Verdict::Reject, "{name}");
+        assert!(
+            got.inspection
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains("复合文档结构损坏"),
+            "{name}: {:?}",
+            got.inspection.reason
+        );
+    }
 }
 
 #[test]

@@ -197,9 +197,8 @@ fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetE
     }
     // Our bounded reader goes first: a file it cannot read is damaged, and
     // calamine, which follows sector chains without bound, never sees it.
-    let area = super::biff::largest_sheet_area(bytes, limits.max_file_bytes).ok_or_else(|| {
-        SheetError::Corrupt("Excel 97-2003文件结构损坏，无法读取，请检查文件后重新报送".into())
-    })?;
+    let area = super::biff::largest_sheet_area(bytes, limits.max_file_bytes)
+        .ok_or_else(|| SheetError::Corrupt("复合文档结构损坏".into()))?;
     if area > limits.max_sheet_cells {
         return Err(SheetError::TooLarge(format!(
             "工作表单元格范围{area}个，超过{}个",
