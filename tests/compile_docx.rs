@@ -132,10 +132,7 @@ fn docx_photos_are_jpeg_parts_with_the_original_bytes() {
 
     let mut embedded: Vec<&Vec<u8>> = media.iter().map(|(_, d)| d).collect();
     let mut originals: Vec<Vec<u8>> = report
-        .units
-        .iter()
-        .flat_map(|u| &u.activities)
-        .flat_map(|a| &a.photos)
+        .photos()
         .map(|p| std::fs::read(&p.jpeg).unwrap())
         .collect();
     embedded.sort();

@@ -129,10 +129,7 @@ fn photos_are_the_print_jpegs_passed_through() {
         .map(|i| std::fs::read(dir.path().join(format!("img-{i:03}.jpg"))).unwrap())
         .collect();
     let mut originals: Vec<Vec<u8>> = report
-        .units
-        .iter()
-        .flat_map(|u| &u.activities)
-        .flat_map(|a| &a.photos)
+        .photos()
         .map(|p| std::fs::read(&p.jpeg).unwrap())
         .collect();
     embedded.sort();
