@@ -76,6 +76,9 @@ enum Command {
         /// 结束时在标准错误输出各阶段耗时（性能测试用）。
         #[arg(long)]
         timings: bool,
+        /// 即使报告内容与上次相同也重新生成 PDF、Word 和 Excel（默认沿用上次的报告文件）。
+        #[arg(long)]
+        rebuild_report: bool,
         /// (testing) stop right after a stage, as a crash would.
         #[arg(long, hide = true, value_enum)]
         fail_after: Option<Stage>,
@@ -170,7 +173,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("错误: {e:#}");
+            eprintln!("错误: {}", describe(&e));
             let code = if e
                 .downcast_ref::<baosong::campaign::CampaignError>()
                 .is_some()
@@ -184,6 +187,22 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: most of our
+/// errors already name their cause in their own message.
+fn describe(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {
@@ -205,6 +224,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             settle,
             quiet,
             timings,
+            rebuild_report,
             fail_after,
         } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -223,11 +243,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 settle,
                 fail_after,
                 progress: !quiet,
+                rebuild_report,
             };
             let outcome = pipeline::run(&campaign, &opts)?;
             let mut out = std::io::stdout().lock();
             print_status(&mut out, &outcome.status)?;
             if let Some(o) = &outcome.outputs {
+                if o.reused {
+                    write!(out, "\n报告内容与上次相同，沿用已生成的报告文件。")?;
+                }
                 writeln!(
                     out,
                     "\n报告: {}\n      {}\n      {}",

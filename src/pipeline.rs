@@ -97,6 +97,8 @@ pub struct Options {
     pub fail_after: Option<Stage>,
     /// Show progress bars (when stderr is a terminal).
     pub progress: bool,
+    /// Render the report even when it is the same as the last one.
+    pub rebuild_report: bool,
 }
 
 /// What a batch did.
@@ -367,7 +369,13 @@ fn batch(
     } else {
         let stamp = clock.format("%Y%m%d-%H%M").to_string();
         let root = campaign.output_dir().join(&campaign.file.campaign.id);
-        Some(compile::write_all(&report, &root, &stamp, fonts)?)
+        Some(compile::write_all(
+            &report,
+            &root,
+            &stamp,
+            fonts,
+            opts.rebuild_report,
+        )?)
     };
     if let Some(o) = &outputs {
         times.extend(&o.timings);

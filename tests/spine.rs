@@ -440,7 +440,9 @@ fn a_rerun_decodes_nothing_and_a_new_photo_only_itself() {
 
     let again = batch();
     assert_eq!((again.inspected, again.timings.photos), (0, 0));
-    assert!(again.outputs.is_some(), "the report is still compiled");
+    let kept = again.outputs.expect("the report is still published");
+    assert!(kept.reused, "an unchanged report is not rendered again");
+    assert_eq!(kept.pdf, first.outputs.as_ref().unwrap().pdf);
 
     put(
         d,
@@ -449,6 +451,10 @@ fn a_rerun_decodes_nothing_and_a_new_photo_only_itself() {
     );
     let third = batch();
     assert_eq!((third.inspected, third.timings.photos), (1, 1));
+    assert!(
+        !third.outputs.unwrap().reused,
+        "a new photo renders the report"
+    );
 }
 
 #[test]

@@ -59,6 +59,12 @@ impl Fonts {
         &self.data
     }
 
+    /// Feeds the font file and face index to a report fingerprint.
+    pub fn hash_into(&self, h: &mut blake3::Hasher) {
+        h.update(&self.data);
+        h.update(&self.index.to_le_bytes());
+    }
+
     /// The face index inside a collection.
     pub fn index(&self) -> u32 {
         self.index

@@ -69,18 +69,27 @@ pub struct Outputs {
     pub missing_chars: Vec<char>,
     /// Wall time of each renderer.
     pub timings: Timings,
+    /// Nothing in the report changed since the last published one (same
+    /// content, clock hour, layout, font and program version), so its files
+    /// were kept as they are instead of being rendered again.
+    pub reused: bool,
 }
 
 /// Writes PDF, DOCX and XLSX into `<out_root>/<YYYYMMDD-HHMM>/`, each to a
 /// temp name then renamed, then points `<out_root>/latest` at that folder
 /// (a symlink replaced atomically by rename, or on failure a `latest.txt`).
+///
+/// When the report is the same as the one `latest` holds (see
+/// [`Outputs::reused`]) nothing is rendered or written and that folder is
+/// returned, unless `force`.
 pub fn write_all(
     report: &Report,
     out_root: &Path,
     stamp: &str,
     fonts: &Fonts,
+    force: bool,
 ) -> Result<Outputs, CompileError> {
-    write_all_with(report, out_root, stamp, fonts, &Template::default())
+    write_all_with(report, out_root, stamp, fonts, &Template::default(), force)
 }
 
 /// [`write_all`] with an office-edited PDF layout.
@@ -90,16 +99,27 @@ pub fn write_all_with(
     stamp: &str,
     fonts: &Fonts,
     template: &Template,
+    force: bool,
 ) -> Result<Outputs, CompileError> {
     publish::check_stamp(stamp)?;
-    let missing_chars = fonts.missing_chars(&format!(
-        "{}{}",
-        serde_json::to_string(report)?,
-        template.source()
-    ));
+    let json = serde_json::to_string(report)?;
+    let missing_chars = fonts.missing_chars(&format!("{json}{}", template.source()));
     if !missing_chars.is_empty() {
         let list: String = missing_chars.iter().collect();
         tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
+    }
+    let fingerprint = fingerprint(report, fonts, template)?;
+    let kept = [PDF_NAME, DOCX_NAME, XLSX_NAME];
+    if !force && let Some(dir) = publish::unchanged(out_root, &fingerprint, &kept) {
+        return Ok(Outputs {
+            pdf: dir.join(PDF_NAME),
+            docx: dir.join(DOCX_NAME),
+            xlsx: dir.join(XLSX_NAME),
+            dir,
+            missing_chars,
+            timings: Timings::default(),
+            reused: true,
+        });
     }
     // Render everything before touching the disk: a failure leaves no trace.
     let mut t = Timings::default();
@@ -130,7 +150,30 @@ pub fn write_all_with(
         dir,
         missing_chars,
         timings: t,
+        reused: false,
     };
     publish::point_latest(out_root, stamp)?;
+    publish::record_fingerprint(out_root, stamp, &fingerprint)?;
     Ok(outputs)
+}
+
+/// What the report's files depend on: the report apart from the minute it
+/// was generated (the clock hour it is "as of" stays in), the layout, the
+/// font and this program's version. Photos are named by content hash in the
+/// state store, so a changed photo changes the report's JSON too.
+fn fingerprint(
+    report: &Report,
+    fonts: &Fonts,
+    template: &Template,
+) -> Result<String, CompileError> {
+    let timeless = Report {
+        generated_at: String::new(),
+        ..report.clone()
+    };
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(serde_json::to_string(&timeless)?.as_bytes());
+    h.update(template.source().as_bytes());
+    fonts.hash_into(&mut h);
+    Ok(h.finalize().to_hex().to_string())
 }

@@ -51,6 +51,50 @@ pub fn point_latest(out_root: &Path, stamp: &str) -> Result<(), CompileError> {
     }
 }
 
+/// The folder `out_root/latest` points at, by name.
+fn latest_stamp(out_root: &Path) -> Option<String> {
+    match fs::read_link(out_root.join(LATEST)) {
+        Ok(target) => Some(target.to_str()?.to_owned()),
+        Err(_) => Some(
+            fs::read_to_string(out_root.join(LATEST_TXT))
+                .ok()?
+                .trim()
+                .to_owned(),
+        ),
+    }
+}
+
+/// Beside `latest`: the folder name and fingerprint of the report it holds.
+const FINGERPRINT: &str = "latest.fingerprint";
+
+/// Records that the report in folder `stamp` has `fingerprint`. Written
+/// after `latest` moved: a crash in between leaves an older folder's
+/// record, which no longer matches `latest`, so nothing is wrongly reused.
+pub fn record_fingerprint(
+    out_root: &Path,
+    stamp: &str,
+    fingerprint: &str,
+) -> Result<(), CompileError> {
+    write_atomic(
+        out_root,
+        FINGERPRINT,
+        format!("{stamp} {fingerprint}\n").as_bytes(),
+    )
+    .map(|_| ())
+}
+
+/// The folder of the latest report if its fingerprint is `fingerprint` and
+/// all of `files` are still there.
+pub fn unchanged(out_root: &Path, fingerprint: &str, files: &[&str]) -> Option<PathBuf> {
+    let record = fs::read_to_string(out_root.join(FINGERPRINT)).ok()?;
+    let (stamp, recorded) = record.trim().split_once(' ')?;
+    if recorded != fingerprint || latest_stamp(out_root)? != stamp || check_stamp(stamp).is_err() {
+        return None;
+    }
+    let dir = out_root.join(stamp);
+    files.iter().all(|f| dir.join(f).is_file()).then_some(dir)
+}
+
 #[cfg(unix)]
 fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
     std::os::unix::fs::symlink(target, link)

@@ -26,6 +26,7 @@ mod dates;
 mod docx;
 mod email;
 mod exif;
+mod jpeg;
 mod legacy;
 mod ole;
 mod ooxml;

@@ -5,8 +5,9 @@
 //! 1. Dimensions come from the header (JPEG SOF, PNG IHDR, WebP header);
 //!    over [`Limits::max_image_pixels`] the file is refused before any
 //!    pixel is decoded (decompression bombs).
-//! 2. JPEGs decode with jpeg-decoder's DCT scaling (1/2, 1/4, 1/8) at the
-//!    smallest size still ≥ the print size; PNG/WebP decode with `image`
+//! 2. JPEGs decode with DCT scaling at the smallest size still ≥ the print
+//!    size (jpeg-decoder, or libjpeg-turbo with the `turbojpeg` feature:
+//!    [`super::jpeg`]); PNG/WebP decode with `image`
 //!    under its `Limits`.
 //! 3. fast_image_resize (Lanczos3) brings the long edge down to
 //!    [`PRINT_LONG_EDGE`] (never up), then the EXIF orientation is applied to
@@ -24,6 +25,7 @@
 //! fast with no visible gain in print, below 75 blocking shows in flat skies.
 
 use super::exif::{self, ExifInfo};
+use super::jpeg;
 use super::{Content, FileKind, Found, Limits, Outcome, Photo, Refused};
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -50,14 +52,14 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
     }
     let meta = exif::read(bytes);
     let decoded = match kind {
-        FileKind::Jpeg => decode_jpeg(bytes, w, h, limits),
+        FileKind::Jpeg => jpeg::decode_scaled(bytes, fit(w, h, PRINT_LONG_EDGE), limits),
         _ => decode_other(bytes, limits),
     }
     .map_err(|_| Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片"))?;
     let small = shrink(decoded, PRINT_LONG_EDGE);
     let upright = orient(small, meta.orientation);
     let phash = dhash(&upright);
-    let jpeg = encode_jpeg(&upright);
+    let jpeg = jpeg::encode(&upright, PRINT_QUALITY);
 
     let (width, height) = if meta.orientation >= 5 {
         (h, w)
@@ -150,40 +152,6 @@ fn heif_dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         .max_by_key(|(w, h)| u64::from(*w) * u64::from(*h))
 }
 
-/// Decodes a JPEG at the smallest DCT scale still ≥ the print size.
-fn decode_jpeg(bytes: &[u8], w: u32, h: u32, limits: &Limits) -> Result<RgbImage, ()> {
-    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    d.set_max_decoding_buffer_size(
-        usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX),
-    );
-    let (tw, th) = fit(w, h, PRINT_LONG_EDGE);
-    let (sw, sh) = d.scale(tw as u16, th as u16).map_err(|_| ())?;
-    let pixels = d.decode().map_err(|_| ())?;
-    let info = d.info().ok_or(())?;
-    let (sw, sh) = (u32::from(sw), u32::from(sh));
-    let n = sw as usize * sh as usize;
-    use jpeg_decoder::PixelFormat::*;
-    let rgb: Vec<u8> = match info.pixel_format {
-        RGB24 => pixels,
-        L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
-        L16 => pixels
-            .chunks_exact(2)
-            .flat_map(|c| [c[0], c[0], c[0]])
-            .collect(),
-        CMYK32 => pixels
-            .chunks_exact(4)
-            .flat_map(|p| {
-                let k = u16::from(p[3]);
-                [0, 1, 2].map(|i| (u16::from(p[i]) * k / 255) as u8)
-            })
-            .collect(),
-    };
-    if rgb.len() < n * 3 {
-        return Err(());
-    }
-    RgbImage::from_raw(sw, sh, rgb).ok_or(())
-}
-
 /// Decodes PNG/WebP with image's allocation limits.
 fn decode_other(bytes: &[u8], limits: &Limits) -> Result<RgbImage, ()> {
     let mut reader = image::ImageReader::new(Cursor::new(bytes))
@@ -274,14 +242,6 @@ pub fn dhash(img: &RgbImage) -> u64 {
         }
     }
     hash
-}
-
-fn encode_jpeg(img: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, PRINT_QUALITY);
-    // Encoding an in-memory RGB buffer of valid size cannot fail.
-    let _ = img.write_with_encoder(encoder);
-    out
 }
 
 /// A screen capture: no camera EXIF, and a telling name, a phone-screen
