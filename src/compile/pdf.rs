@@ -117,6 +117,12 @@ pub fn layout(
         tracing::warn!("PDF 排版提示：{}", warning.message);
     }
     let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
+    // typst memoises every layout step in a process-wide cache that is
+    // never emptied by itself: at 200 units ~250 MB that would stay
+    // allocated through the DOCX and the mail. The document keeps what the
+    // export needs; a batch lays out one document, so nothing is lost.
+    drop(world);
+    typst::comemo::evict(0);
     let options = typst_pdf::PdfOptions {
         creator: typst::foundations::Smart::Custom(Some("baosong".into())),
         ..Default::default()
