@@ -5,7 +5,16 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use baosong::compile::{DOCX_NAME, Fonts, LATEST, PDF_NAME, XLSX_NAME, write_all};
+use baosong::compile::{
+    CompileError, DOCX_NAME, Fonts, LATEST, Outputs, PDF_NAME, XLSX_NAME, write_all,
+};
+use baosong::report::Report;
+
+/// `write_all` as the nightly batch calls it: the bundled font, and an
+/// unchanged report kept rather than rendered again.
+fn publish(report: &Report, out_root: &Path, stamp: &str) -> Result<Outputs, CompileError> {
+    write_all(report, out_root, stamp, &Fonts::default(), false)
+}
 
 fn latest_target(out_root: &Path) -> String {
     std::fs::read_link(out_root.join(LATEST))
@@ -31,7 +40,7 @@ fn write_all_publishes_three_files_and_moves_latest() {
     let out = out.as_path();
     let fonts = Fonts::default();
 
-    let first = write_all(&report, out, "20250613-2000", &fonts, false).unwrap();
+    let first = publish(&report, out, "20250613-2000").unwrap();
     assert_eq!(first.dir, out.join("20250613-2000"));
     assert_eq!(first.pdf, first.dir.join(PDF_NAME));
     assert_eq!(first.docx, first.dir.join(DOCX_NAME));
@@ -59,7 +68,7 @@ fn write_all_publishes_three_files_and_moves_latest() {
     // The same report the next time: its files are kept, not rendered again.
     let pdf_mtime = || std::fs::metadata(&first.pdf).unwrap().modified().unwrap();
     let before = pdf_mtime();
-    let same = write_all(&report, out, "20250613-2100", &fonts, false).unwrap();
+    let same = publish(&report, out, "20250613-2100").unwrap();
     assert!(same.reused);
     assert_eq!(same.pdf, first.pdf);
     assert_eq!(pdf_mtime(), before, "the kept PDF was not rewritten");
@@ -73,14 +82,14 @@ fn write_all_publishes_three_files_and_moves_latest() {
     // A report as of another hour is a new report.
     let mut next = report.clone();
     next.as_of.push_str("（次日）");
-    let second = write_all(&next, out, "20250614-2000", &fonts, false).unwrap();
+    let second = publish(&next, out, "20250614-2000").unwrap();
     assert!(!second.reused);
     assert_eq!(latest_target(out), "20250614-2000");
     assert!(first.pdf.is_file(), "older reports stay");
     assert!(second.pdf.is_file());
     // The kept report's files must all be there to be reused.
     std::fs::remove_file(&second.xlsx).unwrap();
-    let redone = write_all(&next, out, "20250614-2000", &fonts, false).unwrap();
+    let redone = publish(&next, out, "20250614-2000").unwrap();
     assert!(!redone.reused);
     assert!(redone.xlsx.is_file());
 }
@@ -91,13 +100,12 @@ fn a_failed_render_leaves_the_last_good_report_and_latest_alone() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let fonts = Fonts::default();
-    let good = write_all(&report, out.path(), "20250613-2000", &fonts, false).unwrap();
+    let good = publish(&report, out.path(), "20250613-2000").unwrap();
     let good_pdf = std::fs::read(&good.pdf).unwrap();
 
     // A photo vanished from the state store: the PDF cannot be rendered.
     report.units[0].activities[0].photos[0].jpeg = out.path().join("gone.jpg");
-    let err = write_all(&report, out.path(), "20250614-2000", &fonts, false).unwrap_err();
+    let err = publish(&report, out.path(), "20250614-2000").unwrap_err();
     assert!(err.to_string().contains("gone.jpg"), "{err}");
     assert!(
         !out.path().join("20250614-2000").exists(),
@@ -107,7 +115,7 @@ fn a_failed_render_leaves_the_last_good_report_and_latest_alone() {
     assert_eq!(std::fs::read(&good.pdf).unwrap(), good_pdf);
 
     // A bad stamp is refused before anything is written.
-    assert!(write_all(&report, out.path(), "2025-06-14 20:00", &fonts, false).is_err());
+    assert!(publish(&report, out.path(), "2025-06-14 20:00").is_err());
 }
 
 #[test]
@@ -116,14 +124,7 @@ fn characters_missing_from_the_font_are_reported() {
     // U+2A6A5 (CJK Extension B) is outside GBK and outside WenQuanYi Micro Hei.
     report.units[2].unit = "县𪚥务局".into();
     let out = tempfile::tempdir().unwrap();
-    let outputs = write_all(
-        &report,
-        out.path(),
-        "20250613-2000",
-        &Fonts::default(),
-        false,
-    )
-    .unwrap();
+    let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
     assert_eq!(outputs.missing_chars, ['𪚥']);
 }
 
@@ -135,14 +136,7 @@ fn an_empty_campaign_still_renders() {
     report.overview = Default::default();
     report.appendix = Default::default();
     let out = tempfile::tempdir().unwrap();
-    let outputs = write_all(
-        &report,
-        out.path(),
-        "20250613-2000",
-        &Fonts::default(),
-        false,
-    )
-    .unwrap();
+    let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
     assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
 }
 

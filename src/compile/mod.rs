@@ -102,13 +102,22 @@ pub fn write_all_with(
     force: bool,
 ) -> Result<Outputs, CompileError> {
     publish::check_stamp(stamp)?;
-    let json = serde_json::to_string(report)?;
-    let missing_chars = fonts.missing_chars(&format!("{json}{}", template.source()));
+    // One serialisation serves the font check and the fingerprint: the
+    // report without the minute it was generated, plus that minute.
+    let timeless = serde_json::to_string(&Report {
+        generated_at: String::new(),
+        ..report.clone()
+    })?;
+    let missing_chars = fonts.missing_chars(&format!(
+        "{timeless}{}{}",
+        report.generated_at,
+        template.source()
+    ));
     if !missing_chars.is_empty() {
         let list: String = missing_chars.iter().collect();
         tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
     }
-    let fingerprint = fingerprint(report, fonts, template)?;
+    let fingerprint = fingerprint(&timeless, fonts, template);
     let kept = [PDF_NAME, DOCX_NAME, XLSX_NAME];
     if !force && let Some(dir) = publish::unchanged(out_root, &fingerprint, &kept) {
         return Ok(Outputs {
@@ -158,22 +167,15 @@ pub fn write_all_with(
 }
 
 /// What the report's files depend on: the report apart from the minute it
-/// was generated (the clock hour it is "as of" stays in), the layout, the
-/// font and this program's version. Photos are named by content hash in the
-/// state store, so a changed photo changes the report's JSON too.
-fn fingerprint(
-    report: &Report,
-    fonts: &Fonts,
-    template: &Template,
-) -> Result<String, CompileError> {
-    let timeless = Report {
-        generated_at: String::new(),
-        ..report.clone()
-    };
+/// was generated (`timeless`, its JSON; the clock hour it is "as of" stays
+/// in), the layout, the font and this program's version. Photos are named
+/// by content hash in the state store, so a changed photo changes the
+/// report's JSON too.
+fn fingerprint(timeless: &str, fonts: &Fonts, template: &Template) -> String {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(serde_json::to_string(&timeless)?.as_bytes());
+    h.update(timeless.as_bytes());
     h.update(template.source().as_bytes());
     fonts.hash_into(&mut h);
-    Ok(h.finalize().to_hex().to_string())
+    h.finalize().to_hex().to_string()
 }
