@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::time::Instant;
 
 use baosong::compile::{Fonts, pdf};
@@ -52,7 +53,7 @@ fn pdf_reads_back_with_poppler() {
     assert!(flat.contains("其余七条已转交相关股室限期办理。"));
     assert!(flat.contains("报送情况一览表"));
     assert!(flat.contains("照片2张，需至少3张"));
-    assert!(flat.contains("第1页/共"), "page numbers");
+    assert!(flat.contains("第1页"), "page numbers");
     assert!(flat.matches(&report.title).count() > 3, "running header");
     assert!(flat.contains("文件已损坏，无法打开"), "appendix");
 
@@ -182,4 +183,88 @@ fn a_long_status_table_repeats_its_header_on_every_page() {
     for page in table_pages {
         assert!(page.contains("序号"), "header repeated:\n{page}");
     }
+}
+
+/// pdftotext's text of each page.
+fn pages(pdf: &Path) -> Vec<String> {
+    let text = run("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
+    pages.pop(); // after the last form feed
+    pages
+}
+
+#[test]
+fn a_report_laid_out_in_parts_reads_as_one_document() {
+    let Some(report) = fixture() else {
+        return;
+    };
+    if !have_tool("pdftotext") || !have_tool("qpdf") {
+        eprintln!("跳过：需要 pdftotext 和 qpdf");
+        return;
+    }
+    assert!(report.units.len() >= 3);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, units_per_part: usize| {
+        let path = dir.path().join(name);
+        let bytes = pdf::render_in_parts(
+            &report,
+            &Fonts::default(),
+            &pdf::Template::default(),
+            units_per_part,
+        )
+        .unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    // One unit per part: cover to status table, three units, appendix.
+    let whole = write("whole.pdf", usize::MAX);
+    let parted = write("parted.pdf", 1);
+    for pdf in [&whole, &parted] {
+        let check = std::process::Command::new("qpdf")
+            .args(["--check", pdf.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "qpdf --check {}:\n{}",
+            pdf.display(),
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+
+    // Page for page the same text, page numbers running on across parts.
+    let (one, many) = (pages(&whole), pages(&parted));
+    assert_eq!(one, many);
+    for (i, page) in many.iter().enumerate().skip(1) {
+        let flat: String = page.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(flat.ends_with(&format!("第{i}页")), "page {}: {flat}", i + 1);
+    }
+
+    // The same bookmarks, units nested under their chapter, on the right pages.
+    let outline = |pdf: &Path| {
+        let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", pdf.to_str().unwrap()]);
+        xml[xml.find("<outline>").expect("PDF has an outline")..].to_owned()
+    };
+    let bookmarks = outline(&parted);
+    assert_eq!(outline(&whole), bookmarks);
+    let chapter = bookmarks.find(">三、各单位报送情况</item>").unwrap();
+    for unit in &report.units {
+        let at = bookmarks.find(&format!(">{}</item>", unit.unit)).unwrap();
+        assert!(at > chapter, "{} under the unit chapter", unit.unit);
+        let page = &many[bookmark_page(&bookmarks, at) - 1];
+        assert!(page.contains(&unit.unit), "bookmark {} → its page", unit.unit);
+    }
+    assert!(bookmarks.contains(">四、附录：需要办公室处理的事项</item>"));
+
+    // Every photo in, passed through.
+    let images = |pdf: &Path| run("pdfimages", &["-list", pdf.to_str().unwrap()]).lines().count();
+    assert_eq!(images(&whole), images(&parted));
+    assert_eq!(images(&parted), 2 + common::PHOTOS.len());
+}
+
+/// The page number of the bookmark `<item page="N">` whose title ends at `at`.
+fn bookmark_page(xml: &str, at: usize) -> usize {
+    let open = xml[..at].rfind("<item page=\"").unwrap() + "<item page=\"".len();
+    let end = open + xml[open..].find('"').unwrap();
+    xml[open..end].parse().unwrap()
 }

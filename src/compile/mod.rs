@@ -10,6 +10,7 @@ pub mod docx;
 pub mod docx_jpeg;
 mod fonts;
 pub mod pdf;
+mod pdf_join;
 pub mod photos;
 mod publish;
 pub mod xlsx;
@@ -146,7 +147,7 @@ pub fn write_all_with(
     })?;
     let outputs = Outputs {
         pdf: t.time(timings::PDF, || {
-            publish::write_atomic_with(&dir, PDF_NAME, |f| pdf.write_to(f))
+            publish::write_atomic_with(&dir, PDF_NAME, |f| pdf.write_to(&photos, f))
         })?,
         docx: t.time(timings::DOCX, || {
             publish::write_atomic_with(&dir, DOCX_NAME, |f| {

@@ -35,17 +35,20 @@
 //! recompiling. The template reads the report as JSON from `/report.json`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::Path;
 
 use serde_json::{Value, json};
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime};
+use typst::foundations::{Bytes, Datetime, NativeElement, StyleChain};
+use typst::model::HeadingElem;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use super::photos::{Photos, SplicedPdf};
+use super::pdf_join::{Heading, JoinedPdf, Part};
+use super::photos::Photos;
 use super::{CompileError, Fonts};
 use crate::model::State;
 use crate::report::Report;
@@ -81,7 +84,18 @@ impl Template {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// Whether the template can lay out a part of the report (it reads
+    /// `part.sections`); one that cannot gets the whole report at once.
+    fn lays_out_in_parts(&self) -> bool {
+        self.source.contains("part.sections")
+    }
 }
+
+/// Units laid out per part: a long report is laid out this many units at a
+/// time, each part exported and dropped before the next ([`super::pdf_join`]).
+/// At 16 units (~160 photos, ~40 pages) a part needs ~30 MB of typst's memory.
+pub const UNITS_PER_PART: usize = 16;
 
 /// Renders the report with the built-in layout.
 pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
@@ -94,9 +108,19 @@ pub fn render_with(
     fonts: &Fonts,
     template: &Template,
 ) -> Result<Vec<u8>, CompileError> {
+    render_in_parts(report, fonts, template, UNITS_PER_PART)
+}
+
+/// [`render_with`], laying out `units_per_part` units at a time.
+pub fn render_in_parts(
+    report: &Report,
+    fonts: &Fonts,
+    template: &Template,
+    units_per_part: usize,
+) -> Result<Vec<u8>, CompileError> {
     let photos = Photos::of(report)?;
-    layout(report, fonts, template, &photos)?
-        .into_bytes()
+    layout_in_parts(report, fonts, template, &photos, units_per_part)?
+        .into_bytes(&photos)
         .map_err(|source| CompileError::Read {
             path: "照片".into(),
             source,
@@ -104,31 +128,151 @@ pub fn render_with(
 }
 
 /// Lays the report out with the photos' stand-ins; the photos go in when
-/// the result is written ([`SplicedPdf::write_to`]).
+/// the result is written ([`JoinedPdf::write_to`]).
 pub fn layout(
     report: &Report,
     fonts: &Fonts,
     template: &Template,
     photos: &Photos,
-) -> Result<SplicedPdf, CompileError> {
-    let world = ReportWorld::new(report, fonts, template, photos)?;
-    let compiled = typst::compile(&world);
-    for warning in &compiled.warnings {
-        tracing::warn!("PDF 排版提示：{}", warning.message);
+) -> Result<JoinedPdf, CompileError> {
+    layout_in_parts(report, fonts, template, photos, UNITS_PER_PART)
+}
+
+/// [`layout`], `units_per_part` units at a time.
+pub fn layout_in_parts(
+    report: &Report,
+    fonts: &Fonts,
+    template: &Template,
+    photos: &Photos,
+    units_per_part: usize,
+) -> Result<JoinedPdf, CompileError> {
+    let data = template_data(report, fonts)?;
+    // Where each unit's photos start in report order, and the end.
+    let first_photo: Vec<usize> = std::iter::once(0)
+        .chain(report.units.iter().scan(0, |n, u| {
+            *n += u.activities.iter().map(|a| a.photos.len()).sum::<usize>();
+            Some(*n)
+        }))
+        .collect();
+    let mut parts = Vec::new();
+    let mut first_page = 0;
+    for plan in plan(report.units.len(), units_per_part, template.lays_out_in_parts()) {
+        let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
+        let world = ReportWorld::new(
+            part_data(&data, &plan, first_page),
+            fonts,
+            template,
+            photos,
+            photo_range,
+        )?;
+        let compiled = typst::compile(&world);
+        for warning in &compiled.warnings {
+            tracing::warn!("PDF 排版提示：{}", warning.message);
+        }
+        let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
+        drop(world);
+        let options = typst_pdf::PdfOptions {
+            creator: typst::foundations::Smart::Custom(Some("baosong".into())),
+            ..Default::default()
+        };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))?;
+        let headings = headings(&document);
+        first_page += document.pages().len();
+        drop(document);
+        // typst memoises every layout step in a process-wide cache that is
+        // never emptied by itself; the next part shares nothing with this one.
+        typst::comemo::evict(0);
+        parts.push(Part { pdf, headings });
     }
-    let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
-    // typst memoises every layout step in a process-wide cache that is
-    // never emptied by itself: at 200 units ~250 MB that would stay
-    // allocated through the DOCX and the mail. The document keeps what the
-    // export needs; a batch lays out one document, so nothing is lost.
-    drop(world);
-    typst::comemo::evict(0);
-    let options = typst_pdf::PdfOptions {
-        creator: typst::foundations::Smart::Custom(Some("baosong".into())),
-        ..Default::default()
-    };
-    let laid_out = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))?;
-    SplicedPdf::new(laid_out, photos)
+    JoinedPdf::new(parts)
+}
+
+/// What one part of the report holds.
+#[derive(Debug, Clone, PartialEq)]
+struct PartPlan {
+    /// The template's section names (see `templates/report.typ`).
+    sections: Vec<&'static str>,
+    units: Range<usize>,
+}
+
+/// Cuts the report into parts: all of it in one when it has at most
+/// `units_per_part` units (or the template cannot lay out parts), otherwise
+/// cover, overview and status table; the units, `units_per_part` at a time;
+/// the appendix.
+fn plan(units: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
+    let all = ["cover", "overview", "status", "units-title", "units", "appendix"];
+    if units <= units_per_part || !parts_allowed {
+        return vec![PartPlan {
+            sections: all.to_vec(),
+            units: 0..units,
+        }];
+    }
+    let step = units_per_part.max(1);
+    let mut parts = vec![PartPlan {
+        sections: vec!["cover", "overview", "status"],
+        units: 0..0,
+    }];
+    parts.extend((0..units).step_by(step).map(|start| PartPlan {
+        sections: if start == 0 {
+            vec!["units-title", "units"]
+        } else {
+            vec!["units"]
+        },
+        units: start..(start + step).min(units),
+    }));
+    parts.push(PartPlan {
+        sections: vec!["appendix"],
+        units: units..units,
+    });
+    parts
+}
+
+/// The template's data for one part: its units only, its sections, and the
+/// number of its first page.
+fn part_data(data: &Value, plan: &PartPlan, first_page: usize) -> Value {
+    let mut report = serde_json::Map::new();
+    if let Some(Value::Object(whole)) = data.get("report") {
+        for (key, value) in whole {
+            let value = match (key.as_str(), value) {
+                ("units", Value::Array(units)) => Value::Array(units[plan.units.clone()].to_vec()),
+                _ => value.clone(),
+            };
+            report.insert(key.clone(), value);
+        }
+    }
+    json!({
+        "report": report,
+        "font": data["font"],
+        "states": data["states"],
+        "part": { "sections": plan.sections, "first_page": first_page },
+    })
+}
+
+/// The headings of a laid-out part, for the joined PDF's bookmarks; the
+/// same entries typst-pdf would make (`typst-pdf/src/outline.rs`).
+fn headings(document: &typst_layout::PagedDocument) -> Vec<Heading> {
+    let introspector = document.introspector();
+    introspector
+        .elements()
+        .query(&HeadingElem::ELEM.select())
+        .iter()
+        .filter_map(|elem| {
+            let heading = elem.to_packed::<HeadingElem>()?;
+            let bookmarked = heading
+                .bookmarked
+                .get(StyleChain::default())
+                .unwrap_or_else(|| heading.outlined.get(StyleChain::default()));
+            let position = introspector.position(elem.location()?)?;
+            bookmarked.then(|| Heading {
+                level: heading.resolve_level(StyleChain::default()).get(),
+                title: heading.body.plain_text().to_string(),
+                page: position.page.get() - 1,
+                x: position.point.x.to_pt(),
+                // typst-pdf scrolls to 10 pt above the heading.
+                y: (position.point.y.to_pt() - 10.0).max(0.0),
+            })
+        })
+        .collect()
 }
 
 fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
@@ -175,7 +319,8 @@ fn state_key(state: State) -> Result<String, CompileError> {
         .to_owned())
 }
 
-/// An in-memory typst world: the template, `/report.json`, the photos, one font.
+/// An in-memory typst world: the template, `/report.json`, the part's
+/// photos, one font.
 struct ReportWorld {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
@@ -191,21 +336,23 @@ fn file_id(path: &str) -> FileId {
 
 impl ReportWorld {
     fn new(
-        report: &Report,
+        data: Value,
         fonts: &Fonts,
         template: &Template,
         photos: &Photos,
+        photo_range: Range<usize>,
     ) -> Result<Self, CompileError> {
         let font = Font::new(fonts.data().clone(), fonts.index())
             .ok_or(CompileError::Layout("字体文件无法用于排版".into()))?;
-        let data = template_data(report, fonts)?;
         let mut files = HashMap::new();
         files.insert(
             file_id("/report.json"),
             Bytes::new(serde_json::to_vec(&data)?),
         );
-        for (n, photo) in photos.iter().enumerate() {
-            files.insert(file_id(&photo_src(n)), Bytes::new(photo.stand_in.clone()));
+        for n in photo_range {
+            if let Some(photo) = photos.get(n) {
+                files.insert(file_id(&photo_src(n)), Bytes::new(photo.stand_in.clone()));
+            }
         }
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),

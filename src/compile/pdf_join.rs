@@ -1,0 +1,442 @@
+//! Joins the parts a long report was laid out in ([`super::pdf`]) into one
+//! PDF, putting the photos in while it is written.
+//!
+//! # Why parts
+//! typst holds a whole document's frames and memoised layout in memory until
+//! it is exported: ~300 MB for a 200-unit report, growing with every unit.
+//! Laid out a few units at a time, each part is exported and dropped before
+//! the next one starts, so memory stays what one part needs.
+//!
+//! # How
+//! Each part is a complete typst-pdf file, laid out with the photos'
+//! stand-ins ([`super::photos`]). The joined file is written object by
+//! object, one part at a time:
+//! - from each part only what its pages use is kept (contents, fonts,
+//!   images, …), renumbered after the previous parts; each part's own
+//!   catalogue, page tree, outline and structure tree are left out;
+//! - an image whose data is a stand-in is written with the photo's JPEG
+//!   from the store instead (its `/Width`, `/Height`, `/Length` set to the
+//!   photo's), so only one photo is in memory at a time;
+//! - one page tree, one outline (the bookmarks, from the headings each part
+//!   reported, at their real levels), one catalogue and the document
+//!   information of the first part are written at the end, then the
+//!   cross-reference table.
+//!
+//! Each part embeds its own subset of the report font, a few hundred KB per
+//! part. The joined PDF is not tagged (typst's structure tree is per part).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Write};
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, Writer};
+
+use super::CompileError;
+use super::photos::Photos;
+
+/// A heading of a part, for the joined outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 for `=`, 2 for `==`, …
+    pub level: usize,
+    pub title: String,
+    /// Page within the part, from 0.
+    pub page: usize,
+    /// Where to scroll to: from the page's left and top edges, in points.
+    pub x: f64,
+    pub y: f64,
+}
+
+/// One part as typst-pdf wrote it, and its headings.
+#[derive(Debug)]
+pub struct Part {
+    pub pdf: Vec<u8>,
+    pub headings: Vec<Heading>,
+}
+
+/// The parts of a report, checked and ready to be written as one PDF.
+#[derive(Debug)]
+pub struct JoinedPdf {
+    parts: Vec<Part>,
+}
+
+/// Object numbers of what is written last.
+const CATALOG: u32 = 1;
+const PAGES: u32 = 2;
+const OUTLINES: u32 = 3;
+const INFO: u32 = 4;
+const FIRST_FREE: u32 = 5;
+
+fn broken(what: impl std::fmt::Display) -> CompileError {
+    CompileError::Layout(format!("PDF 分段无法合并：{what}"))
+}
+
+impl JoinedPdf {
+    /// Checks that every part reads back as a PDF with pages.
+    pub fn new(parts: Vec<Part>) -> Result<JoinedPdf, CompileError> {
+        if parts.is_empty() {
+            return Err(broken("没有内容"));
+        }
+        for (n, part) in parts.iter().enumerate() {
+            let doc = Document::load_mem(&part.pdf).map_err(|e| broken(format!("第 {} 段：{e}", n + 1)))?;
+            if doc.get_pages().is_empty() {
+                return Err(broken(format!("第 {} 段没有页面", n + 1)));
+            }
+        }
+        Ok(JoinedPdf { parts })
+    }
+
+    /// Writes the joined PDF, reading one photo at a time from the store.
+    pub fn write_to(&self, photos: &Photos, out: &mut impl Write) -> io::Result<()> {
+        let mut w = Counting { out, at: 0 };
+        let mut offsets: Vec<u64> = vec![0; (FIRST_FREE - 1) as usize];
+        let mut kids: Vec<u32> = Vec::new();
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut info = Dictionary::new();
+        let mut lang = None;
+        for (n, part) in self.parts.iter().enumerate() {
+            let mut doc = Document::load_mem(&part.pdf).map_err(io::Error::other)?;
+            if n == 0 {
+                write!(w, "%PDF-{}\n", doc.version)?;
+                w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
+                info = document_info(&doc);
+                lang = doc.catalog().ok().and_then(|c| c.get(b"Lang").ok()).cloned();
+            }
+            let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+            let order = reachable(&doc, &pages);
+            let next = offsets.len() as u32 + 1;
+            let ids: HashMap<ObjectId, u32> = order
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (*id, next + i as u32))
+                .collect();
+            let page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
+            for heading in &part.headings {
+                let Some(&page) = page_ids.get(heading.page) else {
+                    continue;
+                };
+                let height = page_height(&doc, pages[heading.page]);
+                marks.push(Mark {
+                    level: heading.level,
+                    title: heading.title.clone(),
+                    page,
+                    x: heading.x,
+                    y: height - heading.y,
+                });
+            }
+            for old in order {
+                let mut object = doc.objects.remove(&old).unwrap_or(Object::Null);
+                renumber(&mut object, &ids);
+                if let Object::Dictionary(dict) = &mut object
+                    && pages.contains(&old)
+                {
+                    dict.set("Parent", Object::Reference((PAGES, 0)));
+                    dict.remove(b"StructParents");
+                }
+                offsets.push(w.at);
+                write!(w, "{} 0 obj\n", ids[&old])?;
+                match &object {
+                    Object::Stream(stream) if let Some(photo) = stand_in(stream, photos) => {
+                        write_photo(&mut w, stream, photo)?
+                    }
+                    _ => Writer::write_object(&mut w, &object)?,
+                }
+                w.write_all(b"\nendobj\n")?;
+            }
+            kids.extend(page_ids);
+        }
+
+        let first_mark = offsets.len() as u32 + 1;
+        let (outline_count, outline_range) = write_outline(&mut w, &mut offsets, &marks, first_mark)?;
+        let mut write_fixed = |w: &mut Counting<_>, id: u32, dict: Dictionary| -> io::Result<()> {
+            offsets[(id - 1) as usize] = w.at;
+            write!(w, "{id} 0 obj\n")?;
+            Writer::write_object(w, &Object::Dictionary(dict))?;
+            w.write_all(b"\nendobj\n")
+        };
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference((PAGES, 0)));
+        catalog.set("Outlines", Object::Reference((OUTLINES, 0)));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        if let Some(lang) = lang {
+            catalog.set("Lang", lang);
+        }
+        write_fixed(&mut w, CATALOG, catalog)?;
+        let mut tree = Dictionary::new();
+        tree.set("Type", Object::Name(b"Pages".to_vec()));
+        tree.set("Count", Object::Integer(kids.len() as i64));
+        tree.set(
+            "Kids",
+            Object::Array(kids.iter().map(|k| Object::Reference((*k, 0))).collect()),
+        );
+        write_fixed(&mut w, PAGES, tree)?;
+        let mut outlines = Dictionary::new();
+        outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+        if let Some((first, last)) = outline_range {
+            outlines.set("First", Object::Reference((first, 0)));
+            outlines.set("Last", Object::Reference((last, 0)));
+            outlines.set("Count", Object::Integer(outline_count));
+        }
+        write_fixed(&mut w, OUTLINES, outlines)?;
+        write_fixed(&mut w, INFO, info)?;
+
+        let xref = w.at;
+        write!(w, "xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1)?;
+        for offset in &offsets {
+            write!(w, "{offset:010} 00000 n \n")?;
+        }
+        write!(
+            w,
+            "trailer\n<</Size {}/Root {CATALOG} 0 R/Info {INFO} 0 R>>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+    }
+
+    /// The joined PDF in memory (tests, small reports).
+    pub fn into_bytes(self, photos: &Photos) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        self.write_to(photos, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// A bookmark of the joined PDF.
+struct Mark {
+    level: usize,
+    title: String,
+    /// Object number of the page.
+    page: u32,
+    /// PDF coordinates (from the bottom left).
+    x: f64,
+    y: f64,
+}
+
+/// Writes a byte count along.
+struct Counting<W> {
+    out: W,
+    at: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The part's document information (title, author, producer, dates).
+fn document_info(doc: &Document) -> Dictionary {
+    doc.trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|info| match info {
+            Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
+            Object::Dictionary(d) => Some(d.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// Height of a page's media box in points (A4 portrait if unreadable).
+fn page_height(doc: &Document, page: ObjectId) -> f64 {
+    let number = |o: &Object| o.as_float().map(f64::from).ok();
+    doc.get_dictionary(page)
+        .ok()
+        .and_then(|p| p.get(b"MediaBox").ok())
+        .and_then(|b| b.as_array().ok())
+        .and_then(|b| Some(number(b.get(3)?)? - number(b.get(1)?)?))
+        .unwrap_or(841.89)
+}
+
+/// Every object the pages use, pages first in order then in the order
+/// found; `/Parent` links (back to the part's page tree) are not followed.
+fn reachable(doc: &Document, pages: &[ObjectId]) -> Vec<ObjectId> {
+    let mut order: Vec<ObjectId> = pages.to_vec();
+    let mut seen: std::collections::HashSet<ObjectId> = pages.iter().copied().collect();
+    let mut i = 0;
+    while i < order.len() {
+        let mut found = Vec::new();
+        if let Some(object) = doc.objects.get(&order[i]) {
+            references(object, &mut found);
+        }
+        for id in found {
+            if doc.objects.contains_key(&id) && seen.insert(id) {
+                order.push(id);
+            }
+        }
+        i += 1;
+    }
+    order
+}
+
+fn references(object: &Object, found: &mut Vec<ObjectId>) {
+    let dict_refs = |dict: &Dictionary, found: &mut Vec<ObjectId>| {
+        for (key, value) in dict {
+            if key.as_slice() != b"Parent" {
+                references(value, found);
+            }
+        }
+    };
+    match object {
+        Object::Reference(id) => found.push(*id),
+        Object::Array(items) => items.iter().for_each(|o| references(o, found)),
+        Object::Dictionary(dict) => dict_refs(dict, found),
+        Object::Stream(stream) => dict_refs(&stream.dict, found),
+        _ => {}
+    }
+}
+
+/// Points every reference at its new number (references to objects not
+/// kept become `null`).
+fn renumber(object: &mut Object, ids: &HashMap<ObjectId, u32>) {
+    match object {
+        Object::Reference(id) => {
+            *object = match ids.get(id) {
+                Some(new) => Object::Reference((*new, 0)),
+                None => Object::Null,
+            }
+        }
+        Object::Array(items) => items.iter_mut().for_each(|o| renumber(o, ids)),
+        Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, o)| renumber(o, ids)),
+        Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, o)| renumber(o, ids)),
+        _ => {}
+    }
+}
+
+/// The photo an image stream stands in for, if it is a stand-in.
+fn stand_in<'p>(stream: &Stream, photos: &'p Photos) -> Option<&'p super::photos::Photo> {
+    let is = |key: &[u8], name: &[u8]| {
+        stream
+            .dict
+            .get(key)
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == name)
+    };
+    (is(b"Subtype", b"Image") && is(b"Filter", b"DCTDecode"))
+        .then(|| photos.standing_in(&stream.content))
+        .flatten()
+}
+
+/// An image object with the photo's JPEG as its data, copied from the store.
+fn write_photo(
+    w: &mut impl Write,
+    stream: &Stream,
+    photo: &super::photos::Photo,
+) -> io::Result<()> {
+    let mut file = File::open(&photo.path)?;
+    let len = file.metadata()?.len();
+    let mut dict = stream.dict.clone();
+    dict.set("Width", Object::Integer(i64::from(photo.width)));
+    dict.set("Height", Object::Integer(i64::from(photo.height)));
+    dict.set("Length", Object::Integer(len as i64));
+    Writer::write_object(w, &Object::Dictionary(dict))?;
+    w.write_all(b"stream\n")?;
+    let copied = io::copy(&mut file, w)?;
+    if copied != len {
+        return Err(io::Error::other(format!(
+            "照片 {} 在写入时发生了变化",
+            photo.path.display()
+        )));
+    }
+    w.write_all(b"\nendstream")
+}
+
+/// Writes the bookmarks as an outline tree under [`OUTLINES`]: a bookmark
+/// is a child of the closest earlier one of a lower level. Top-level
+/// entries are shown open, deeper ones closed. Returns the root's `/Count`
+/// and its first and last child.
+fn write_outline(
+    w: &mut Counting<impl Write>,
+    offsets: &mut Vec<u64>,
+    marks: &[Mark],
+    first: u32,
+) -> io::Result<(i64, Option<(u32, u32)>)> {
+    let id = |i: usize| first + i as u32;
+    let mut parent: Vec<Option<usize>> = vec![None; marks.len()];
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); marks.len()];
+    let mut roots = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, mark) in marks.iter().enumerate() {
+        while stack.last().is_some_and(|&p| marks[p].level >= mark.level) {
+            stack.pop();
+        }
+        match stack.last() {
+            Some(&p) => {
+                parent[i] = Some(p);
+                children[p].push(i);
+            }
+            None => roots.push(i),
+        }
+        stack.push(i);
+    }
+    // Top-level entries open (their children visible), deeper ones closed.
+    let count = |i: usize| -> i64 {
+        let n = children[i].len() as i64;
+        if parent[i].is_none() { n } else { -n }
+    };
+    for (i, mark) in marks.iter().enumerate() {
+        let siblings = match parent[i] {
+            Some(p) => &children[p],
+            None => &roots,
+        };
+        let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut dict = Dictionary::new();
+        dict.set("Title", lopdf::text_string(&mark.title));
+        dict.set(
+            "Parent",
+            Object::Reference((parent[i].map_or(OUTLINES, id), 0)),
+        );
+        if at > 0 {
+            dict.set("Prev", Object::Reference((id(siblings[at - 1]), 0)));
+        }
+        if let Some(&next) = siblings.get(at + 1) {
+            dict.set("Next", Object::Reference((id(next), 0)));
+        }
+        if let (Some(&f), Some(&l)) = (children[i].first(), children[i].last()) {
+            dict.set("First", Object::Reference((id(f), 0)));
+            dict.set("Last", Object::Reference((id(l), 0)));
+            dict.set("Count", Object::Integer(count(i)));
+        }
+        dict.set(
+            "Dest",
+            Object::Array(vec![
+                Object::Reference((mark.page, 0)),
+                Object::Name(b"XYZ".to_vec()),
+                Object::Real(mark.x as f32),
+                Object::Real(mark.y as f32),
+                Object::Null,
+            ]),
+        );
+        offsets.push(w.at);
+        write!(w, "{} 0 obj\n", id(i))?;
+        Writer::write_object(w, &Object::Dictionary(dict))?;
+        w.write_all(b"\nendobj\n")?;
+    }
+    let visible = roots.len() as i64 + roots.iter().map(|&r| count(r)).sum::<i64>();
+    let range = roots.first().zip(roots.last()).map(|(f, l)| (id(*f), id(*l)));
+    Ok((visible, range))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renumbering_drops_references_to_objects_left_out() {
+        let mut object = Object::Array(vec![
+            Object::Reference((7, 0)),
+            Object::Reference((8, 0)),
+        ]);
+        renumber(&mut object, &HashMap::from([((7, 0), 12)]));
+        assert_eq!(
+            object,
+            Object::Array(vec![Object::Reference((12, 0)), Object::Null])
+        );
+    }
+}
