@@ -153,9 +153,10 @@ fn libreoffice_opens_the_docx() {
     }
     let dir = tempfile::tempdir().unwrap();
     let docx_path = dir.path().join("report.docx");
+    // Built one unit at a time, so LibreOffice also reads the joined package.
     std::fs::write(
         &docx_path,
-        docx::render(&report, &Fonts::default()).unwrap(),
+        docx::render_in_parts(&report, &Fonts::default(), 1).unwrap(),
     )
     .unwrap();
     let start = std::time::Instant::now();
@@ -191,4 +192,69 @@ fn libreoffice_opens_the_docx() {
         common::PHOTOS.len(),
         "{images}"
     );
+}
+
+/// The document's paragraphs' text and tables, in order.
+fn outline_of(bytes: &[u8]) -> Vec<String> {
+    let doc = read_docx_with_options(bytes, ReadDocxOptions::default().with_image_previews(false))
+        .unwrap();
+    doc.document
+        .children
+        .iter()
+        .filter_map(|child| match child {
+            DocumentChild::Paragraph(p) => Some(format!(
+                "{}:{}",
+                p.property.style.as_ref().map_or("", |s| s.val.as_str()),
+                p.raw_text()
+            )),
+            DocumentChild::Table(t) => Some(format!("table of {} rows", t.rows.len())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_docx_built_in_parts_is_the_same_document() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    assert!(report.units.len() >= 3);
+    let whole = docx::render_in_parts(&report, &Fonts::default(), usize::MAX).unwrap();
+    let parted = docx::render_in_parts(&report, &Fonts::default(), 1).unwrap();
+    let content = outline_of(&parted);
+    assert_eq!(outline_of(&whole), content);
+    assert!(
+        !content.iter().any(|p| p.contains("baosong-units")),
+        "the mark is replaced"
+    );
+    for unit in &report.units {
+        assert!(content.contains(&format!("Heading2:{}", unit.unit)));
+    }
+
+    // Every picture the body embeds has a relationship to a JPEG part.
+    let parts = parts(&parted);
+    let document = text_of(&parts, "word/document.xml");
+    let rels = text_of(&parts, "word/_rels/document.xml.rels");
+    let embeds: Vec<&str> = document
+        .split("r:embed=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(embeds.len(), common::PHOTOS.len());
+    for id in embeds {
+        let rel = rels
+            .split("<Relationship ")
+            .find(|r| r.contains(&format!("Id=\"{id}\"")))
+            .unwrap_or_else(|| panic!("no relationship {id}"));
+        let target = rel
+            .split("Target=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let part = format!("word/{target}");
+        let (_, bytes) = parts.iter().find(|(n, _)| *n == part).expect(&part);
+        assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "{part} is a JPEG");
+    }
 }

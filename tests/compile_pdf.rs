@@ -237,12 +237,19 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
     assert_eq!(one, many);
     for (i, page) in many.iter().enumerate().skip(1) {
         let flat: String = page.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(flat.ends_with(&format!("第{i}页")), "page {}: {flat}", i + 1);
+        assert!(
+            flat.ends_with(&format!("第{i}页")),
+            "page {}: {flat}",
+            i + 1
+        );
     }
 
     // The same bookmarks, units nested under their chapter, on the right pages.
     let outline = |pdf: &Path| {
-        let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", pdf.to_str().unwrap()]);
+        let xml = run(
+            "pdftohtml",
+            &["-xml", "-stdout", "-i", "-q", pdf.to_str().unwrap()],
+        );
         xml[xml.find("<outline>").expect("PDF has an outline")..].to_owned()
     };
     let bookmarks = outline(&parted);
@@ -252,12 +259,20 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
         let at = bookmarks.find(&format!(">{}</item>", unit.unit)).unwrap();
         assert!(at > chapter, "{} under the unit chapter", unit.unit);
         let page = &many[bookmark_page(&bookmarks, at) - 1];
-        assert!(page.contains(&unit.unit), "bookmark {} → its page", unit.unit);
+        assert!(
+            page.contains(&unit.unit),
+            "bookmark {} → its page",
+            unit.unit
+        );
     }
     assert!(bookmarks.contains(">四、附录：需要办公室处理的事项</item>"));
 
     // Every photo in, passed through.
-    let images = |pdf: &Path| run("pdfimages", &["-list", pdf.to_str().unwrap()]).lines().count();
+    let images = |pdf: &Path| {
+        run("pdfimages", &["-list", pdf.to_str().unwrap()])
+            .lines()
+            .count()
+    };
     assert_eq!(images(&whole), images(&parted));
     assert_eq!(images(&parted), 2 + common::PHOTOS.len());
 }

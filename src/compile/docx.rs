@@ -17,9 +17,9 @@ use docx_rs::{
 };
 
 use super::photos::{Photo, Photos};
-use super::{CompileError, Fonts, docx_jpeg};
+use super::{CompileError, Fonts, UNITS_PER_PART, docx_jpeg};
 use crate::inspect::{Block, Sheet};
-use crate::report::{ActivitySection, FileLine, PhotoItem, Report, StatusCell};
+use crate::report::{ActivitySection, FileLine, PhotoItem, Report, StatusCell, UnitSection};
 
 /// Text width of an A4 page with 2.5 cm margins, in twips.
 const TEXT_WIDTH_TWIPS: usize = 9020;
@@ -31,37 +31,98 @@ const HEADER_FILL: &str = "E6E6E6";
 
 /// Renders the report as a .docx package, in memory.
 pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
-    let photos = Photos::of(report)?;
-    let package = layout(report, fonts, &photos)?;
-    Ok(docx_jpeg::relabel_into(&package, &photos, Cursor::new(Vec::new()))?.into_inner())
+    render_in_parts(report, fonts, UNITS_PER_PART)
 }
 
-/// Builds the package with the photos' stand-ins; [`docx_jpeg::relabel_into`]
-/// puts the photos in while writing it.
-pub fn layout(report: &Report, fonts: &Fonts, photos: &Photos) -> Result<Vec<u8>, CompileError> {
+/// [`render`], building `units_per_part` units at a time.
+pub fn render_in_parts(
+    report: &Report,
+    fonts: &Fonts,
+    units_per_part: usize,
+) -> Result<Vec<u8>, CompileError> {
+    let photos = Photos::of(report)?;
+    let parts = layout_in_parts(report, fonts, &photos, units_per_part)?;
+    Ok(docx_jpeg::relabel_into(&parts, &photos, Cursor::new(Vec::new()))?.into_inner())
+}
+
+/// The paragraph of the front package that the units' sections replace.
+pub(super) const UNITS_MARK: &str = "baosong-units:here";
+
+/// A report's DOCX as docx-rs packages, with the photos' stand-ins:
+/// [`docx_jpeg::relabel_into`] joins them and puts the photos in.
+///
+/// docx-rs keeps a document's every paragraph as a large struct until it is
+/// packed (~100 MB for 200 units), so the units are built and packed
+/// [`UNITS_PER_PART`] at a time and only their XML is kept.
+#[derive(Debug, Clone, Default)]
+pub struct DocxParts {
+    /// The whole document (styles, header and footer, cover, overview,
+    /// status table, appendix) with a [`UNITS_MARK`] paragraph where the
+    /// units go.
+    pub front: Vec<u8>,
+    /// Packages of a few units each; their body, pictures and the
+    /// pictures' relationships are used.
+    pub units: Vec<Vec<u8>>,
+}
+
+/// Builds the packages with the photos' stand-ins.
+pub fn layout(report: &Report, fonts: &Fonts, photos: &Photos) -> Result<DocxParts, CompileError> {
+    layout_in_parts(report, fonts, photos, UNITS_PER_PART)
+}
+
+/// [`layout`], `units_per_part` units at a time.
+pub fn layout_in_parts(
+    report: &Report,
+    fonts: &Fonts,
+    photos: &Photos,
+    units_per_part: usize,
+) -> Result<DocxParts, CompileError> {
     let mut photos = photos.iter();
     let mut doc = styled(Docx::new(), fonts.family());
     doc = cover(doc, report);
     doc = overview(doc, report);
     doc = status_table(doc, report);
-    doc = doc.add_paragraph(heading(1, "三、各单位报送情况"));
-    for unit in &report.units {
-        doc = doc.add_paragraph(heading(2, &unit.unit));
-        if unit.activities.is_empty() {
-            doc = doc.add_paragraph(body("暂无该单位的活动安排。"));
-        }
-        for activity in &unit.activities {
-            if unit.activities.len() > 1 {
-                doc = doc.add_paragraph(heading(3, &activity.theme));
-            }
-            doc = activity_section(doc, activity, &mut photos);
-        }
-    }
+    doc = doc
+        .add_paragraph(heading(1, "三、各单位报送情况"))
+        .add_paragraph(body(UNITS_MARK));
     doc = appendix(doc, report);
+    let front = pack(doc)?;
+    let units = report
+        .units
+        .chunks(units_per_part.max(1))
+        .map(|chunk| {
+            pack(chunk.iter().fold(Docx::new(), |doc, unit| {
+                unit_section(doc, unit, &mut photos)
+            }))
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(DocxParts { front, units })
+}
+
+fn pack(doc: Docx) -> Result<Vec<u8>, CompileError> {
     let mut out = Cursor::new(Vec::new());
     doc.pack(&mut out)
         .map_err(|e| CompileError::Docx(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// One unit: its heading and its activities.
+fn unit_section<'p>(
+    mut doc: Docx,
+    unit: &UnitSection,
+    photos: &mut impl Iterator<Item = &'p Photo>,
+) -> Docx {
+    doc = doc.add_paragraph(heading(2, &unit.unit));
+    if unit.activities.is_empty() {
+        doc = doc.add_paragraph(body("暂无该单位的活动安排。"));
+    }
+    for activity in &unit.activities {
+        if unit.activities.len() > 1 {
+            doc = doc.add_paragraph(heading(3, &activity.theme));
+        }
+        doc = activity_section(doc, activity, photos);
+    }
+    doc
 }
 
 /// Default fonts, page setup, header and footer, and the paragraph styles.

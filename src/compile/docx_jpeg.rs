@@ -8,9 +8,12 @@
 //! point at it follow, and `[Content_Types].xml` maps `jpeg` (and `jpg`) to
 //! `image/jpeg`.
 //!
-//! The same pass puts the photos in: a media part holding a photo's
-//! stand-in is written from the photo's file ([`super::photos`]), straight
-//! into the output, one photo at a time.
+//! The same pass joins the report's packages ([`DocxParts`]): the units'
+//! bodies replace the front package's [`UNITS_MARK`] paragraph and their
+//! pictures and picture relationships are added (docx-rs numbers pictures
+//! process-wide, so they never clash). And it puts the photos in: a media
+//! part holding a photo's stand-in is written from the photo's file
+//! ([`super::photos`]), straight into the output, one photo at a time.
 
 use std::io::{Cursor, Read, Seek, Write};
 
@@ -18,39 +21,35 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::CompileError;
+use super::docx::{DocxParts, UNITS_MARK};
 use super::photos::{self, Photos};
 
 const CONTENT_TYPES: &str = "[Content_Types].xml";
 const JPEG_DEFAULT: &str = r#"<Default Extension="jpeg" ContentType="image/jpeg"/>"#;
 const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
+const DOCUMENT: &str = "word/document.xml";
+const DOCUMENT_RELS: &str = "word/_rels/document.xml.rels";
+const MEDIA: &str = "word/media/";
 
 /// Returns the package with JPEG media parts named and typed as JPEG.
 pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
-    let out = relabel_into(package, &Photos::default(), Cursor::new(Vec::new()))?;
+    let parts = DocxParts {
+        front: package.to_vec(),
+        units: Vec::new(),
+    };
+    let out = relabel_into(&parts, &Photos::default(), Cursor::new(Vec::new()))?;
     Ok(out.into_inner())
 }
 
-/// Writes the package to `out` with JPEG media parts named and typed as
-/// JPEG and each photo's stand-in replaced by the photo.
+/// Writes the joined package to `out` with JPEG media parts named and typed
+/// as JPEG and each photo's stand-in replaced by the photo.
 pub fn relabel_into<W: Write + Seek>(
-    package: &[u8],
+    package: &DocxParts,
     photos: &Photos,
     out: W,
 ) -> Result<W, CompileError> {
-    let mut archive = ZipArchive::new(Cursor::new(package))?;
-    let mut parts = Vec::with_capacity(archive.len());
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i)?;
-        if entry.is_dir() {
-            continue; // OPC packages need no directory entries
-        }
-        let name = entry.name()?.to_string();
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(zip::result::ZipError::Io)?;
-        parts.push((name, bytes));
-    }
+    let mut parts = read_parts(&package.front)?;
+    join_units(&mut parts, &package.units)?;
 
     // Old and new targets of every JPEG part, relative to `word/`.
     let renamed: Vec<(String, String)> = parts
@@ -98,6 +97,95 @@ pub fn relabel_into<W: Write + Seek>(
         .map_err(zip::result::ZipError::Io)?;
     }
     Ok(out.finish()?)
+}
+
+/// Every part of a package, in order.
+fn read_parts(package: &[u8]) -> Result<Vec<(String, Vec<u8>)>, CompileError> {
+    let mut archive = ZipArchive::new(Cursor::new(package))?;
+    let mut parts = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i)?;
+        if entry.is_dir() {
+            continue; // OPC packages need no directory entries
+        }
+        let name = entry.name()?.to_string();
+        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(zip::result::ZipError::Io)?;
+        parts.push((name, bytes));
+    }
+    Ok(parts)
+}
+
+/// Puts the units' bodies in place of the front's [`UNITS_MARK`] paragraph
+/// (removing it when there are none) and adds their pictures and picture
+/// relationships to the front's parts.
+fn join_units(front: &mut Vec<(String, Vec<u8>)>, units: &[Vec<u8>]) -> Result<(), CompileError> {
+    let broken = |what: &str| CompileError::Docx(format!("分段无法合并：{what}"));
+    let mut body = Vec::new();
+    let mut relationships = Vec::new();
+    let mut media = Vec::new();
+    for unit in units {
+        for (name, bytes) in read_parts(unit)? {
+            if name == DOCUMENT {
+                let xml = std::str::from_utf8(&bytes).map_err(|_| broken("正文不是 UTF-8"))?;
+                let start = xml
+                    .find("<w:body>")
+                    .ok_or_else(|| broken("正文缺少 w:body"))?;
+                let end = xml
+                    .rfind("<w:sectPr")
+                    .ok_or_else(|| broken("正文缺少 w:sectPr"))?;
+                body.extend_from_slice(&bytes[start + "<w:body>".len()..end]);
+            } else if name == DOCUMENT_RELS {
+                let xml = String::from_utf8_lossy(&bytes);
+                relationships.extend(
+                    xml.split("<Relationship ")
+                        .skip(1)
+                        .filter(|r| r.contains("Target=\"media/"))
+                        .filter_map(|r| {
+                            r.find("/>")
+                                .map(|end| format!("<Relationship {}/>", &r[..end]))
+                        }),
+                );
+            } else if name.starts_with(MEDIA) {
+                media.push((name, bytes));
+            }
+        }
+    }
+    let part = |front: &mut Vec<(String, Vec<u8>)>, name: &str| {
+        front
+            .iter()
+            .position(|(n, _)| n == name)
+            .ok_or_else(|| broken(&format!("缺少 {name}")))
+    };
+    let document = part(front, DOCUMENT)?;
+    let xml = &front[document].1;
+    let Some(mark) = find(xml, UNITS_MARK.as_bytes()) else {
+        // A package that is not a report's front (the demo generator's).
+        return match units.is_empty() {
+            true => Ok(()),
+            false => Err(broken("缺少单位位置标记")),
+        };
+    };
+    let start = rfind(&xml[..mark], b"<w:p ").ok_or_else(|| broken("标记不在段落中"))?;
+    let end = find(&xml[mark..], b"</w:p>").ok_or_else(|| broken("标记段落未结束"))? + mark + 6;
+    let joined = [&xml[..start], &body, &xml[end..]].concat();
+    front[document].1 = joined;
+    let rels = part(front, DOCUMENT_RELS)?;
+    let xml = &front[rels].1;
+    let at = rfind(xml, b"</Relationships>").ok_or_else(|| broken("关系表无法识别"))?;
+    front[rels].1 = [&xml[..at], relationships.concat().as_bytes(), &xml[at..]].concat();
+    front.extend(media);
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// `word/media/x.png` → `media/x.png`, as `word/_rels/document.xml.rels` says it.

@@ -24,6 +24,12 @@ use std::path::{Path, PathBuf};
 use crate::report::Report;
 use crate::timings::{self, Timings};
 
+/// Units laid out at a time: a long report's PDF and DOCX are built this
+/// many units at a time, each part's layout dropped before the next starts
+/// ([`pdf_join`], [`docx::DocxParts`]), so memory does not grow with the
+/// number of units.
+pub const UNITS_PER_PART: usize = 16;
+
 /// File names of the three outputs (Chinese, valid on Windows shares).
 pub const PDF_NAME: &str = "报送情况汇总.pdf";
 pub const DOCX_NAME: &str = "报送情况汇总.docx";

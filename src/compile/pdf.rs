@@ -49,7 +49,7 @@ use typst::{Library, LibraryExt, World};
 
 use super::pdf_join::{Heading, JoinedPdf, Part};
 use super::photos::Photos;
-use super::{CompileError, Fonts};
+use super::{CompileError, Fonts, UNITS_PER_PART};
 use crate::model::State;
 use crate::report::Report;
 
@@ -91,11 +91,6 @@ impl Template {
         self.source.contains("part.sections")
     }
 }
-
-/// Units laid out per part: a long report is laid out this many units at a
-/// time, each part exported and dropped before the next ([`super::pdf_join`]).
-/// At 16 units (~160 photos, ~40 pages) a part needs ~30 MB of typst's memory.
-pub const UNITS_PER_PART: usize = 16;
 
 /// Renders the report with the built-in layout.
 pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
@@ -156,7 +151,11 @@ pub fn layout_in_parts(
         .collect();
     let mut parts = Vec::new();
     let mut first_page = 0;
-    for plan in plan(report.units.len(), units_per_part, template.lays_out_in_parts()) {
+    for plan in plan(
+        report.units.len(),
+        units_per_part,
+        template.lays_out_in_parts(),
+    ) {
         let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
         let world = ReportWorld::new(
             part_data(&data, &plan, first_page),
@@ -200,7 +199,14 @@ struct PartPlan {
 /// cover, overview and status table; the units, `units_per_part` at a time;
 /// the appendix.
 fn plan(units: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
-    let all = ["cover", "overview", "status", "units-title", "units", "appendix"];
+    let all = [
+        "cover",
+        "overview",
+        "status",
+        "units-title",
+        "units",
+        "appendix",
+    ];
     if units <= units_per_part || !parts_allowed {
         return vec![PartPlan {
             sections: all.to_vec(),

@@ -78,7 +78,8 @@ impl JoinedPdf {
             return Err(broken("没有内容"));
         }
         for (n, part) in parts.iter().enumerate() {
-            let doc = Document::load_mem(&part.pdf).map_err(|e| broken(format!("第 {} 段：{e}", n + 1)))?;
+            let doc = Document::load_mem(&part.pdf)
+                .map_err(|e| broken(format!("第 {} 段：{e}", n + 1)))?;
             if doc.get_pages().is_empty() {
                 return Err(broken(format!("第 {} 段没有页面", n + 1)));
             }
@@ -100,7 +101,11 @@ impl JoinedPdf {
                 write!(w, "%PDF-{}\n", doc.version)?;
                 w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
                 info = document_info(&doc);
-                lang = doc.catalog().ok().and_then(|c| c.get(b"Lang").ok()).cloned();
+                lang = doc
+                    .catalog()
+                    .ok()
+                    .and_then(|c| c.get(b"Lang").ok())
+                    .cloned();
             }
             let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
             let order = reachable(&doc, &pages);
@@ -147,7 +152,8 @@ impl JoinedPdf {
         }
 
         let first_mark = offsets.len() as u32 + 1;
-        let (outline_count, outline_range) = write_outline(&mut w, &mut offsets, &marks, first_mark)?;
+        let (outline_count, outline_range) =
+            write_outline(&mut w, &mut offsets, &marks, first_mark)?;
         let mut write_fixed = |w: &mut Counting<_>, id: u32, dict: Dictionary| -> io::Result<()> {
             offsets[(id - 1) as usize] = w.at;
             write!(w, "{id} 0 obj\n")?;
@@ -419,7 +425,10 @@ fn write_outline(
         w.write_all(b"\nendobj\n")?;
     }
     let visible = roots.len() as i64 + roots.iter().map(|&r| count(r)).sum::<i64>();
-    let range = roots.first().zip(roots.last()).map(|(f, l)| (id(*f), id(*l)));
+    let range = roots
+        .first()
+        .zip(roots.last())
+        .map(|(f, l)| (id(*f), id(*l)));
     Ok((visible, range))
 }
 
@@ -429,10 +438,7 @@ mod tests {
 
     #[test]
     fn renumbering_drops_references_to_objects_left_out() {
-        let mut object = Object::Array(vec![
-            Object::Reference((7, 0)),
-            Object::Reference((8, 0)),
-        ]);
+        let mut object = Object::Array(vec![Object::Reference((7, 0)), Object::Reference((8, 0))]);
         renumber(&mut object, &HashMap::from([((7, 0), 12)]));
         assert_eq!(
             object,
