@@ -15,7 +15,9 @@
 //! part holding a photo's stand-in is written from the photo's file
 //! ([`super::photos`]), straight into the output, one photo at a time.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, Write};
+use std::ops::Range;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
@@ -49,15 +51,13 @@ pub fn relabel_into<W: Write + Seek>(
     out: W,
 ) -> Result<W, CompileError> {
     let mut parts = read_parts(&package.front)?;
-    join_units(&mut parts, &package.units)?;
+    let mark = add_unit_media(&mut parts, &package.units)?;
 
     // Old and new targets of every JPEG part, relative to `word/`.
-    let renamed: Vec<(String, String)> = parts
+    let renamed: HashMap<String, String> = parts
         .iter_mut()
         .filter(|(name, bytes)| {
-            name.starts_with("word/media/")
-                && name.ends_with(".png")
-                && bytes.starts_with(JPEG_MAGIC)
+            name.starts_with(MEDIA) && name.ends_with(".png") && bytes.starts_with(JPEG_MAGIC)
         })
         .map(|(name, _)| {
             let old = name.clone();
@@ -68,11 +68,7 @@ pub fn relabel_into<W: Write + Seek>(
 
     for (name, bytes) in &mut parts {
         if name.ends_with(".rels") {
-            let mut xml = String::from_utf8_lossy(bytes).into_owned();
-            for (old, new) in &renamed {
-                xml = xml.replace(&format!("\"{old}\""), &format!("\"{new}\""));
-            }
-            *bytes = xml.into_bytes();
+            *bytes = retarget(&String::from_utf8_lossy(bytes), &renamed).into_bytes();
         } else if name == CONTENT_TYPES {
             *bytes = content_types(&String::from_utf8_lossy(bytes)).into_bytes();
         }
@@ -86,15 +82,26 @@ pub fn relabel_into<W: Write + Seek>(
         } else {
             CompressionMethod::Deflated
         };
+        let is_document = name == DOCUMENT;
         out.start_file(
             name,
             SimpleFileOptions::default().compression_method(method),
         )?;
-        match photos.standing_in(&bytes) {
-            Some(photo) => photos::copy_photo(photo, &mut out).map(|_| ()),
-            None => out.write_all(&bytes),
+        let io = zip::result::ZipError::Io;
+        match (&mark, photos.standing_in(&bytes)) {
+            // The units' bodies go where the mark paragraph was, one at a time.
+            (Some(mark), _) if is_document => {
+                out.write_all(&bytes[..mark.start]).map_err(io)?;
+                for unit in &package.units {
+                    out.write_all(&unit_body(unit)?).map_err(io)?;
+                }
+                out.write_all(&bytes[mark.end..]).map_err(io)?;
+            }
+            (_, Some(photo)) => {
+                photos::copy_photo(photo, &mut out).map_err(io)?;
+            }
+            _ => out.write_all(&bytes).map_err(io)?,
         }
-        .map_err(zip::result::ZipError::Io)?;
     }
     Ok(out.finish()?)
 }
@@ -118,26 +125,21 @@ fn read_parts(package: &[u8]) -> Result<Vec<(String, Vec<u8>)>, CompileError> {
     Ok(parts)
 }
 
-/// Puts the units' bodies in place of the front's [`UNITS_MARK`] paragraph
-/// (removing it when there are none) and adds their pictures and picture
-/// relationships to the front's parts.
-fn join_units(front: &mut Vec<(String, Vec<u8>)>, units: &[Vec<u8>]) -> Result<(), CompileError> {
-    let broken = |what: &str| CompileError::Docx(format!("分段无法合并：{what}"));
-    let mut body = Vec::new();
+fn broken(what: &str) -> CompileError {
+    CompileError::Docx(format!("分段无法合并：{what}"))
+}
+
+/// Adds the units' pictures and picture relationships to the front's parts
+/// and returns where the front's [`UNITS_MARK`] paragraph is in its body
+/// (`None` for a package that is not a report's front and has no units).
+fn add_unit_media(
+    front: &mut Vec<(String, Vec<u8>)>,
+    units: &[Vec<u8>],
+) -> Result<Option<Range<usize>>, CompileError> {
     let mut relationships = Vec::new();
-    let mut media = Vec::new();
     for unit in units {
         for (name, bytes) in read_parts(unit)? {
-            if name == DOCUMENT {
-                let xml = std::str::from_utf8(&bytes).map_err(|_| broken("正文不是 UTF-8"))?;
-                let start = xml
-                    .find("<w:body>")
-                    .ok_or_else(|| broken("正文缺少 w:body"))?;
-                let end = xml
-                    .rfind("<w:sectPr")
-                    .ok_or_else(|| broken("正文缺少 w:sectPr"))?;
-                body.extend_from_slice(&bytes[start + "<w:body>".len()..end]);
-            } else if name == DOCUMENT_RELS {
+            if name == DOCUMENT_RELS {
                 let xml = String::from_utf8_lossy(&bytes);
                 relationships.extend(
                     xml.split("<Relationship ")
@@ -149,35 +151,64 @@ fn join_units(front: &mut Vec<(String, Vec<u8>)>, units: &[Vec<u8>]) -> Result<(
                         }),
                 );
             } else if name.starts_with(MEDIA) {
-                media.push((name, bytes));
+                front.push((name, bytes));
             }
         }
     }
-    let part = |front: &mut Vec<(String, Vec<u8>)>, name: &str| {
+    let part = |front: &[(String, Vec<u8>)], name: &str| {
         front
             .iter()
             .position(|(n, _)| n == name)
             .ok_or_else(|| broken(&format!("缺少 {name}")))
     };
-    let document = part(front, DOCUMENT)?;
-    let xml = &front[document].1;
+    let xml = &front[part(front, DOCUMENT)?].1;
     let Some(mark) = find(xml, UNITS_MARK.as_bytes()) else {
-        // A package that is not a report's front (the demo generator's).
         return match units.is_empty() {
-            true => Ok(()),
+            true => Ok(None),
             false => Err(broken("缺少单位位置标记")),
         };
     };
     let start = rfind(&xml[..mark], b"<w:p ").ok_or_else(|| broken("标记不在段落中"))?;
     let end = find(&xml[mark..], b"</w:p>").ok_or_else(|| broken("标记段落未结束"))? + mark + 6;
-    let joined = [&xml[..start], &body, &xml[end..]].concat();
-    front[document].1 = joined;
     let rels = part(front, DOCUMENT_RELS)?;
     let xml = &front[rels].1;
     let at = rfind(xml, b"</Relationships>").ok_or_else(|| broken("关系表无法识别"))?;
     front[rels].1 = [&xml[..at], relationships.concat().as_bytes(), &xml[at..]].concat();
-    front.extend(media);
-    Ok(())
+    Ok(Some(start..end))
+}
+
+/// The body of a unit package's document, without its section properties.
+fn unit_body(package: &[u8]) -> Result<Vec<u8>, CompileError> {
+    let mut archive = ZipArchive::new(Cursor::new(package))?;
+    let mut xml = Vec::new();
+    archive
+        .by_name(DOCUMENT)?
+        .read_to_end(&mut xml)
+        .map_err(zip::result::ZipError::Io)?;
+    let start = find(&xml, b"<w:body>").ok_or_else(|| broken("正文缺少 w:body"))? + 8;
+    let end = rfind(&xml, b"<w:sectPr").ok_or_else(|| broken("正文缺少 w:sectPr"))?;
+    xml.truncate(end);
+    xml.drain(..start);
+    Ok(xml)
+}
+
+/// Relationship targets renamed (`Target="media/x.png"` → `.jpeg`), in one pass.
+fn retarget(xml: &str, renamed: &HashMap<String, String>) -> String {
+    let mut pieces = xml.split("Target=\"");
+    let mut out = String::with_capacity(xml.len() + renamed.len());
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        out.push_str("Target=\"");
+        let end = piece.find('"').unwrap_or(piece.len());
+        match renamed.get(&piece[..end]) {
+            Some(new) => {
+                out.push_str(new);
+                out.push_str(&piece[end..]);
+            }
+            None => out.push_str(piece),
+        }
+    }
+    out
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -210,7 +241,19 @@ fn content_types(xml: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::content_types;
+    use super::*;
+
+    #[test]
+    fn retargets_renamed_media_only() {
+        let renamed = HashMap::from([("media/a.png".to_owned(), "media/a.jpeg".to_owned())]);
+        assert_eq!(
+            retarget(
+                r#"<R Id="1" Target="media/a.png"/><R Target="media/b.png"/>"#,
+                &renamed
+            ),
+            r#"<R Id="1" Target="media/a.jpeg"/><R Target="media/b.png"/>"#
+        );
+    }
 
     #[test]
     fn adds_the_jpeg_default_once() {

@@ -50,6 +50,10 @@ use typst::{Library, LibraryExt, World};
 use super::pdf_join::{Heading, JoinedPdf, Part};
 use super::photos::Photos;
 use super::{CompileError, Fonts, UNITS_PER_PART};
+
+/// Status-table rows per part, per unit of [`UNITS_PER_PART`]: a row is
+/// far lighter to lay out than a unit's section.
+const ROWS_PER_UNIT: usize = 4;
 use crate::model::State;
 use crate::report::Report;
 
@@ -151,11 +155,13 @@ pub fn layout_in_parts(
         .collect();
     let mut parts = Vec::new();
     let mut first_page = 0;
-    for plan in plan(
+    let plans = plan(
         report.units.len(),
+        report.rows.len(),
         units_per_part,
         template.lays_out_in_parts(),
-    ) {
+    );
+    for plan in plans {
         let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
         let world = ReportWorld::new(
             part_data(&data, &plan, first_page),
@@ -181,6 +187,7 @@ pub fn layout_in_parts(
         // typst memoises every layout step in a process-wide cache that is
         // never emptied by itself; the next part shares nothing with this one.
         typst::comemo::evict(0);
+        super::release_freed_memory();
         parts.push(Part { pdf, headings });
     }
     JoinedPdf::new(parts)
@@ -192,55 +199,70 @@ struct PartPlan {
     /// The template's section names (see `templates/report.typ`).
     sections: Vec<&'static str>,
     units: Range<usize>,
+    /// Rows of the status table.
+    rows: Range<usize>,
 }
 
 /// Cuts the report into parts: all of it in one when it has at most
 /// `units_per_part` units (or the template cannot lay out parts), otherwise
-/// cover, overview and status table; the units, `units_per_part` at a time;
-/// the appendix.
-fn plan(units: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
-    let all = [
-        "cover",
-        "overview",
-        "status",
-        "units-title",
-        "units",
-        "appendix",
-    ];
-    if units <= units_per_part || !parts_allowed {
+/// cover and overview; the status table, [`ROWS_PER_UNIT`] × `units_per_part`
+/// rows at a time; the units, `units_per_part` at a time; the appendix.
+fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
+    let step = units_per_part.max(1);
+    if units <= step || !parts_allowed {
         return vec![PartPlan {
-            sections: all.to_vec(),
+            sections: vec![
+                "cover",
+                "overview",
+                "status-title",
+                "status",
+                "status-note",
+                "units-title",
+                "units",
+                "appendix",
+            ],
             units: 0..units,
+            rows: 0..rows,
         }];
     }
-    let step = units_per_part.max(1);
-    let mut parts = vec![PartPlan {
-        sections: vec!["cover", "overview", "status"],
-        units: 0..0,
-    }];
-    parts.extend((0..units).step_by(step).map(|start| PartPlan {
-        sections: if start == 0 {
-            vec!["units-title", "units"]
-        } else {
-            vec!["units"]
-        },
-        units: start..(start + step).min(units),
+    let part = |sections: Vec<&'static str>, units: Range<usize>, rows: Range<usize>| PartPlan {
+        sections,
+        units,
+        rows,
+    };
+    let mut parts = vec![part(vec!["cover", "overview"], 0..0, 0..0)];
+    let row_step = step * ROWS_PER_UNIT;
+    let starts: Vec<usize> = (0..rows.max(1)).step_by(row_step).collect();
+    for (i, &start) in starts.iter().enumerate() {
+        let mut sections = vec!["status"];
+        if i == 0 {
+            sections.insert(0, "status-title");
+        }
+        if i + 1 == starts.len() {
+            sections.push("status-note");
+        }
+        parts.push(part(sections, 0..0, start..(start + row_step).min(rows)));
+    }
+    parts.extend((0..units).step_by(step).map(|start| {
+        let sections = match start {
+            0 => vec!["units-title", "units"],
+            _ => vec!["units"],
+        };
+        part(sections, start..(start + step).min(units), 0..0)
     }));
-    parts.push(PartPlan {
-        sections: vec!["appendix"],
-        units: units..units,
-    });
+    parts.push(part(vec!["appendix"], units..units, 0..0));
     parts
 }
 
-/// The template's data for one part: its units only, its sections, and the
-/// number of its first page.
+/// The template's data for one part: its units and status rows only, its
+/// sections, and the number of its first page.
 fn part_data(data: &Value, plan: &PartPlan, first_page: usize) -> Value {
     let mut report = serde_json::Map::new();
     if let Some(Value::Object(whole)) = data.get("report") {
         for (key, value) in whole {
             let value = match (key.as_str(), value) {
                 ("units", Value::Array(units)) => Value::Array(units[plan.units.clone()].to_vec()),
+                ("rows", Value::Array(rows)) => Value::Array(rows[plan.rows.clone()].to_vec()),
                 _ => value.clone(),
             };
             report.insert(key.clone(), value);
@@ -404,5 +426,50 @@ impl World for ReportWorld {
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_report_is_one_part() {
+        let parts = plan(16, 40, 16, true);
+        assert_eq!(parts.len(), 1);
+        assert_eq!(
+            (parts[0].units.clone(), parts[0].rows.clone()),
+            (0..16, 0..40)
+        );
+        assert_eq!(parts[0].sections.len(), 8);
+        assert_eq!(plan(200, 200, 16, false).len(), 1, "template without parts");
+    }
+
+    #[test]
+    fn a_long_report_is_cut_into_status_and_unit_parts() {
+        let parts = plan(40, 150, 16, true);
+        let summary: Vec<(Vec<&str>, Range<usize>, Range<usize>)> = parts
+            .into_iter()
+            .map(|p| (p.sections, p.units, p.rows))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (vec!["cover", "overview"], 0..0, 0..0),
+                (vec!["status-title", "status"], 0..0, 0..64),
+                (vec!["status"], 0..0, 64..128),
+                (vec!["status", "status-note"], 0..0, 128..150),
+                (vec!["units-title", "units"], 0..16, 0..0),
+                (vec!["units"], 16..32, 0..0),
+                (vec!["units"], 32..40, 0..0),
+                (vec!["appendix"], 40..40, 0..0),
+            ]
+        );
+        let no_rows = plan(40, 0, 16, true);
+        assert_eq!(
+            no_rows[1].sections,
+            ["status-title", "status", "status-note"],
+            "the table's title and note even without rows"
+        );
     }
 }
