@@ -139,6 +139,7 @@ pub fn write_all_with(
         tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
     }
     let fingerprint = fingerprint(&timeless, fonts, template);
+    drop(timeless); // the whole report as text: not kept through the render
     let kept = [PDF_NAME, DOCX_NAME, XLSX_NAME];
     if !force && let Some(dir) = publish::unchanged(out_root, &fingerprint, &kept) {
         return Ok(Outputs {

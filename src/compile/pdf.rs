@@ -53,7 +53,7 @@ use super::{CompileError, Fonts, UNITS_PER_PART};
 
 /// Status-table rows per part, per unit of [`UNITS_PER_PART`]: a row is
 /// far lighter to lay out than a unit's section.
-const ROWS_PER_UNIT: usize = 4;
+const ROWS_PER_UNIT: usize = 2;
 use crate::model::State;
 use crate::report::Report;
 
@@ -145,7 +145,7 @@ pub fn layout_in_parts(
     photos: &Photos,
     units_per_part: usize,
 ) -> Result<JoinedPdf, CompileError> {
-    let data = template_data(report, fonts)?;
+    let common = common_data(report, fonts)?;
     // Where each unit's photos start in report order, and the end.
     let first_photo: Vec<usize> = std::iter::once(0)
         .chain(report.units.iter().scan(0, |n, u| {
@@ -153,7 +153,7 @@ pub fn layout_in_parts(
             Some(*n)
         }))
         .collect();
-    let mut parts = Vec::new();
+    let mut joined = JoinedPdf::new()?;
     let mut first_page = 0;
     let plans = plan(
         report.units.len(),
@@ -164,7 +164,13 @@ pub fn layout_in_parts(
     for plan in plans {
         let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
         let world = ReportWorld::new(
-            part_data(&data, &plan, first_page),
+            part_data(
+                report,
+                &common,
+                &plan,
+                first_photo[plan.units.start],
+                first_page,
+            )?,
             fonts,
             template,
             photos,
@@ -188,9 +194,9 @@ pub fn layout_in_parts(
         // never emptied by itself; the next part shares nothing with this one.
         typst::comemo::evict(0);
         super::release_freed_memory();
-        parts.push(Part { pdf, headings });
+        joined.push(Part { pdf, headings })?;
     }
-    JoinedPdf::new(parts)
+    Ok(joined)
 }
 
 /// What one part of the report holds.
@@ -254,26 +260,35 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
     parts
 }
 
-/// The template's data for one part: its units and status rows only, its
-/// sections, and the number of its first page.
-fn part_data(data: &Value, plan: &PartPlan, first_page: usize) -> Value {
-    let mut report = serde_json::Map::new();
-    if let Some(Value::Object(whole)) = data.get("report") {
-        for (key, value) in whole {
-            let value = match (key.as_str(), value) {
-                ("units", Value::Array(units)) => Value::Array(units[plan.units.clone()].to_vec()),
-                ("rows", Value::Array(rows)) => Value::Array(rows[plan.rows.clone()].to_vec()),
-                _ => value.clone(),
-            };
-            report.insert(key.clone(), value);
+/// The template's data for one part (see `templates/report.typ`): the
+/// report with only the part's units and status rows, every photo with a
+/// virtual `src` path (`/photos/N.jpg`, N in [`Report::photos`] order, the
+/// part's first photo being `first_photo`), the font family, each state's
+/// Chinese label and whether it is still open ([`common_data`]), the part's
+/// sections and the number of its first page.
+fn part_data(
+    report: &Report,
+    common: &Value,
+    plan: &PartPlan,
+    first_photo: usize,
+    first_page: usize,
+) -> Result<Value, CompileError> {
+    let mut data = common.clone();
+    let units = &report.units[plan.units.clone()];
+    data["report"]["units"] = serde_json::to_value(units)?;
+    data["report"]["rows"] = serde_json::to_value(&report.rows[plan.rows.clone()])?;
+    let mut n = first_photo;
+    for (unit, section) in units.iter().enumerate() {
+        for (activity, item) in section.activities.iter().enumerate() {
+            for photo in 0..item.photos.len() {
+                data["report"]["units"][unit]["activities"][activity]["photos"][photo]["src"] =
+                    json!(photo_src(n));
+                n += 1;
+            }
         }
     }
-    json!({
-        "report": report,
-        "font": data["font"],
-        "states": data["states"],
-        "part": { "sections": plan.sections, "first_page": first_page },
-    })
+    data["part"] = json!({ "sections": plan.sections, "first_page": first_page });
+    Ok(data)
 }
 
 /// The headings of a laid-out part, for the joined PDF's bookmarks; the
@@ -308,21 +323,20 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
     CompileError::Layout(messages.join("; "))
 }
 
-/// The report as the template sees it: the report itself, the font family,
-/// each state's Chinese label and whether it is still open, and a virtual
-/// `src` path (`/photos/N.jpg`, N in [`Report::photos`] order) for every photo.
-fn template_data(report: &Report, fonts: &Fonts) -> Result<Value, CompileError> {
-    let mut data = serde_json::to_value(report)?;
-    let mut n = 0;
-    for (unit, section) in report.units.iter().enumerate() {
-        for (activity, item) in section.activities.iter().enumerate() {
-            for photo in 0..item.photos.len() {
-                data["units"][unit]["activities"][activity]["photos"][photo]["src"] =
-                    json!(photo_src(n));
-                n += 1;
-            }
-        }
-    }
+/// What every part's data shares: the report without units and status
+/// rows, the font family and the states' labels.
+fn common_data(report: &Report, fonts: &Fonts) -> Result<Value, CompileError> {
+    let report = serde_json::to_value(Report {
+        title: report.title.clone(),
+        office: report.office.clone(),
+        generated_at: report.generated_at.clone(),
+        as_of: report.as_of.clone(),
+        deliverables: report.deliverables.clone(),
+        overview: report.overview.clone(),
+        rows: Vec::new(),
+        units: Vec::new(),
+        appendix: report.appendix.clone(),
+    })?;
     let states: serde_json::Map<String, Value> = State::ALL
         .iter()
         .map(|s| {
@@ -332,7 +346,7 @@ fn template_data(report: &Report, fonts: &Fonts) -> Result<Value, CompileError> 
             ))
         })
         .collect::<Result<_, CompileError>>()?;
-    Ok(json!({ "report": data, "font": fonts.family(), "states": states }))
+    Ok(json!({ "report": report, "font": fonts.family(), "states": states }))
 }
 
 fn photo_src(n: usize) -> String {
@@ -456,8 +470,10 @@ mod tests {
             summary,
             [
                 (vec!["cover", "overview"], 0..0, 0..0),
-                (vec!["status-title", "status"], 0..0, 0..64),
-                (vec!["status"], 0..0, 64..128),
+                (vec!["status-title", "status"], 0..0, 0..32),
+                (vec!["status"], 0..0, 32..64),
+                (vec!["status"], 0..0, 64..96),
+                (vec!["status"], 0..0, 96..128),
                 (vec!["status", "status-note"], 0..0, 128..150),
                 (vec!["units-title", "units"], 0..16, 0..0),
                 (vec!["units"], 16..32, 0..0),

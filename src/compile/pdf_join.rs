@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, Writer};
 
@@ -54,10 +54,21 @@ pub struct Part {
     pub headings: Vec<Heading>,
 }
 
-/// The parts of a report, checked and ready to be written as one PDF.
+/// The parts of a report, checked and ready to be written as one PDF. The
+/// parts wait in an anonymous temporary file (gone when this is dropped),
+/// not in memory: together they grow with the report.
 #[derive(Debug)]
 pub struct JoinedPdf {
-    parts: Vec<Part>,
+    spill: File,
+    parts: Vec<Spilled>,
+}
+
+/// Where a part is in the temporary file.
+#[derive(Debug)]
+struct Spilled {
+    at: u64,
+    len: usize,
+    headings: Vec<Heading>,
 }
 
 /// Object numbers of what is written last.
@@ -72,19 +83,45 @@ fn broken(what: impl std::fmt::Display) -> CompileError {
 }
 
 impl JoinedPdf {
-    /// Checks that every part reads back as a PDF with pages.
-    pub fn new(parts: Vec<Part>) -> Result<JoinedPdf, CompileError> {
-        if parts.is_empty() {
-            return Err(broken("没有内容"));
+    /// An empty PDF to add parts to.
+    pub fn new() -> Result<JoinedPdf, CompileError> {
+        let spill = tempfile::tempfile().map_err(|source| CompileError::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        Ok(JoinedPdf {
+            spill,
+            parts: Vec::new(),
+        })
+    }
+
+    /// Adds the next part, once it reads back as a PDF with pages.
+    pub fn push(&mut self, part: Part) -> Result<(), CompileError> {
+        let n = self.parts.len() + 1;
+        let doc = Document::load_mem(&part.pdf).map_err(|e| broken(format!("第 {n} 段：{e}")))?;
+        if doc.get_pages().is_empty() {
+            return Err(broken(format!("第 {n} 段没有页面")));
         }
-        for (n, part) in parts.iter().enumerate() {
-            let doc = Document::load_mem(&part.pdf)
-                .map_err(|e| broken(format!("第 {} 段：{e}", n + 1)))?;
-            if doc.get_pages().is_empty() {
-                return Err(broken(format!("第 {} 段没有页面", n + 1)));
-            }
-        }
-        Ok(JoinedPdf { parts })
+        let spill_error = |source| CompileError::Write {
+            path: std::env::temp_dir(),
+            source,
+        };
+        let at = (&self.spill).seek(SeekFrom::End(0)).map_err(spill_error)?;
+        (&self.spill).write_all(&part.pdf).map_err(spill_error)?;
+        self.parts.push(Spilled {
+            at,
+            len: part.pdf.len(),
+            headings: part.headings,
+        });
+        Ok(())
+    }
+
+    /// A part's file, read back.
+    fn part(&self, part: &Spilled) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; part.len];
+        (&self.spill).seek(SeekFrom::Start(part.at))?;
+        (&self.spill).read_exact(&mut bytes)?;
+        Ok(bytes)
     }
 
     /// Writes the joined PDF, reading one photo at a time from the store.
@@ -95,10 +132,13 @@ impl JoinedPdf {
         let mut marks: Vec<Mark> = Vec::new();
         let mut info = Dictionary::new();
         let mut lang = None;
+        if self.parts.is_empty() {
+            return Err(io::Error::other("PDF 没有内容"));
+        }
         for (n, part) in self.parts.iter().enumerate() {
-            let mut doc = Document::load_mem(&part.pdf).map_err(io::Error::other)?;
+            let mut doc = Document::load_mem(&self.part(part)?).map_err(io::Error::other)?;
             if n == 0 {
-                write!(w, "%PDF-{}\n", doc.version)?;
+                writeln!(w, "%PDF-{}", doc.version)?;
                 w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
                 info = document_info(&doc);
                 lang = doc
@@ -138,15 +178,12 @@ impl JoinedPdf {
                     dict.set("Parent", Object::Reference((PAGES, 0)));
                     dict.remove(b"StructParents");
                 }
-                offsets.push(w.at);
-                write!(w, "{} 0 obj\n", ids[&old])?;
-                match &object {
+                offsets.push(indirect(&mut w, ids[&old], |w| match &object {
                     Object::Stream(stream) if let Some(photo) = stand_in(stream, photos) => {
-                        write_photo(&mut w, stream, photo)?
+                        write_photo(w, stream, photo)
                     }
-                    _ => Writer::write_object(&mut w, &object)?,
-                }
-                w.write_all(b"\nendobj\n")?;
+                    _ => Writer::write_object(w, &object),
+                })?);
             }
             kids.extend(page_ids);
         }
@@ -155,10 +192,10 @@ impl JoinedPdf {
         let (outline_count, outline_range) =
             write_outline(&mut w, &mut offsets, &marks, first_mark)?;
         let mut write_fixed = |w: &mut Counting<_>, id: u32, dict: Dictionary| -> io::Result<()> {
-            offsets[(id - 1) as usize] = w.at;
-            write!(w, "{id} 0 obj\n")?;
-            Writer::write_object(w, &Object::Dictionary(dict))?;
-            w.write_all(b"\nendobj\n")
+            offsets[(id - 1) as usize] = indirect(w, id, |w| {
+                Writer::write_object(w, &Object::Dictionary(dict))
+            })?;
+            Ok(())
         };
         let mut catalog = Dictionary::new();
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
@@ -190,7 +227,7 @@ impl JoinedPdf {
         let xref = w.at;
         write!(w, "xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1)?;
         for offset in &offsets {
-            write!(w, "{offset:010} 00000 n \n")?;
+            writeln!(w, "{offset:010} 00000 n ")?;
         }
         write!(
             w,
@@ -205,6 +242,19 @@ impl JoinedPdf {
         self.write_to(photos, &mut out)?;
         Ok(out)
     }
+}
+
+/// Writes object `id` (`body` writes its value) and returns where it starts.
+fn indirect<W: Write>(
+    w: &mut Counting<W>,
+    id: u32,
+    body: impl FnOnce(&mut Counting<W>) -> io::Result<()>,
+) -> io::Result<u64> {
+    let at = w.at;
+    writeln!(w, "{id} 0 obj")?;
+    body(w)?;
+    w.write_all(b"\nendobj\n")?;
+    Ok(at)
 }
 
 /// A bookmark of the joined PDF.
@@ -419,10 +469,9 @@ fn write_outline(
                 Object::Null,
             ]),
         );
-        offsets.push(w.at);
-        write!(w, "{} 0 obj\n", id(i))?;
-        Writer::write_object(w, &Object::Dictionary(dict))?;
-        w.write_all(b"\nendobj\n")?;
+        offsets.push(indirect(w, id(i), |w| {
+            Writer::write_object(w, &Object::Dictionary(dict))
+        })?);
     }
     let visible = roots.len() as i64 + roots.iter().map(|&r| count(r)).sum::<i64>();
     let range = roots
