@@ -30,6 +30,17 @@
 //!   for byte (`pdfimages -list`: 4 × jpeg); without photos 102 KB (subset
 //!   font, tagged text, outline).
 //!
+//! # Parts
+//! A report of more than [`UNITS_PER_PART`] units is laid out in parts
+//! (cover and overview; the status table, 32 rows at a time; the units, 16 at
+//! a time; the appendix), each exported and dropped before the next, and
+//! the parts are joined into one PDF ([`super::pdf_join`]): typst's memory
+//! is then what one part needs, not what the whole report needs (heap peak
+//! at 200 units 355 → ~60 MB). Every unit starts on a new page, so the
+//! joins do not show; the status table continues on a new page with its
+//! header repeated. Page numbers run on across parts; the footer gives no
+//! page total, which no part knows.
+//!
 //! The layout lives in `templates/report.typ`, built in with `include_str!`; an office
 //! may edit a copy and point [`Template::from_file`] at it without
 //! recompiling. The template reads the report as JSON from `/report.json`.
