@@ -17,6 +17,7 @@ use docx_rs::{
 };
 
 use super::photos::{Photo, Photos};
+use super::spill::Spill;
 use super::{CompileError, Fonts, UNITS_PER_PART, docx_jpeg};
 use crate::inspect::{Block, Sheet};
 use crate::report::{ActivitySection, FileLine, PhotoItem, Report, StatusCell, UnitSection};
@@ -54,15 +55,15 @@ pub(super) const UNITS_MARK: &str = "baosong-units:here";
 /// docx-rs keeps a document's every paragraph as a large struct until it is
 /// packed (~100 MB for 200 units), so the units are built and packed
 /// [`UNITS_PER_PART`] at a time and only their XML is kept.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct DocxParts {
     /// The whole document (styles, header and footer, cover, overview,
     /// status table, appendix) with a [`UNITS_MARK`] paragraph where the
     /// units go.
     pub front: Vec<u8>,
-    /// Packages of a few units each; their body, pictures and the
-    /// pictures' relationships are used.
-    pub units: Vec<Vec<u8>>,
+    /// Packages of a few units each, waiting in a temporary file; their
+    /// body, pictures and the pictures' relationships are used.
+    pub units: Spill,
 }
 
 /// Builds the packages with the photos' stand-ins.
@@ -87,15 +88,14 @@ pub fn layout_in_parts(
         .add_paragraph(body(UNITS_MARK));
     doc = appendix(doc, report);
     let front = pack(doc)?;
-    let units = report
-        .units
-        .chunks(units_per_part.max(1))
-        .map(|chunk| {
-            pack(chunk.iter().fold(Docx::new(), |doc, unit| {
-                unit_section(doc, unit, &mut photos)
-            }))
-        })
-        .collect::<Result<_, _>>()?;
+    let mut units = Spill::default();
+    for chunk in report.units.chunks(units_per_part.max(1)) {
+        let doc = chunk.iter().fold(Docx::new(), |doc, unit| {
+            unit_section(doc, unit, &mut photos)
+        });
+        units.push(&pack(doc)?)?;
+        super::release_freed_memory();
+    }
     Ok(DocxParts { front, units })
 }
 

@@ -25,6 +25,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use super::CompileError;
 use super::docx::{DocxParts, UNITS_MARK};
 use super::photos::{self, Photos};
+use super::spill::Spill;
 
 const CONTENT_TYPES: &str = "[Content_Types].xml";
 const JPEG_DEFAULT: &str = r#"<Default Extension="jpeg" ContentType="image/jpeg"/>"#;
@@ -37,7 +38,7 @@ const MEDIA: &str = "word/media/";
 pub fn relabel_jpeg_media(package: &[u8]) -> Result<Vec<u8>, CompileError> {
     let parts = DocxParts {
         front: package.to_vec(),
-        units: Vec::new(),
+        ..DocxParts::default()
     };
     let out = relabel_into(&parts, &Photos::default(), Cursor::new(Vec::new()))?;
     Ok(out.into_inner())
@@ -92,8 +93,8 @@ pub fn relabel_into<W: Write + Seek>(
             // The units' bodies go where the mark paragraph was, one at a time.
             (Some(mark), _) if is_document => {
                 out.write_all(&bytes[..mark.start]).map_err(io)?;
-                for unit in &package.units {
-                    out.write_all(&unit_body(unit)?).map_err(io)?;
+                for unit in package.units.iter() {
+                    out.write_all(&unit_body(&unit.map_err(io)?)?).map_err(io)?;
                 }
                 out.write_all(&bytes[mark.end..]).map_err(io)?;
             }
@@ -134,11 +135,12 @@ fn broken(what: &str) -> CompileError {
 /// (`None` for a package that is not a report's front and has no units).
 fn add_unit_media(
     front: &mut Vec<(String, Vec<u8>)>,
-    units: &[Vec<u8>],
+    units: &Spill,
 ) -> Result<Option<Range<usize>>, CompileError> {
     let mut relationships = Vec::new();
-    for unit in units {
-        for (name, bytes) in read_parts(unit)? {
+    for unit in units.iter() {
+        let unit = unit.map_err(zip::result::ZipError::Io)?;
+        for (name, bytes) in read_parts(&unit)? {
             if name == DOCUMENT_RELS {
                 let xml = String::from_utf8_lossy(&bytes);
                 relationships.extend(

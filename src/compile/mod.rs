@@ -13,6 +13,7 @@ pub mod pdf;
 mod pdf_join;
 pub mod photos;
 mod publish;
+mod spill;
 pub mod xlsx;
 
 pub use fonts::Fonts;

@@ -164,7 +164,7 @@ pub fn layout_in_parts(
             Some(*n)
         }))
         .collect();
-    let mut joined = JoinedPdf::new()?;
+    let mut joined = JoinedPdf::default();
     let mut first_page = 0;
     let plans = plan(
         report.units.len(),

@@ -27,12 +27,13 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, Writer};
 
 use super::CompileError;
 use super::photos::Photos;
+use super::spill::Spill;
 
 /// A heading of a part, for the joined outline.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,20 +56,12 @@ pub struct Part {
 }
 
 /// The parts of a report, checked and ready to be written as one PDF. The
-/// parts wait in an anonymous temporary file (gone when this is dropped),
-/// not in memory: together they grow with the report.
-#[derive(Debug)]
+/// parts wait in a [`Spill`] file, not in memory.
+#[derive(Debug, Default)]
 pub struct JoinedPdf {
-    spill: File,
-    parts: Vec<Spilled>,
-}
-
-/// Where a part is in the temporary file.
-#[derive(Debug)]
-struct Spilled {
-    at: u64,
-    len: usize,
-    headings: Vec<Heading>,
+    parts: Spill,
+    /// Each part's headings.
+    headings: Vec<Vec<Heading>>,
 }
 
 /// Object numbers of what is written last.
@@ -83,45 +76,16 @@ fn broken(what: impl std::fmt::Display) -> CompileError {
 }
 
 impl JoinedPdf {
-    /// An empty PDF to add parts to.
-    pub fn new() -> Result<JoinedPdf, CompileError> {
-        let spill = tempfile::tempfile().map_err(|source| CompileError::Write {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-        Ok(JoinedPdf {
-            spill,
-            parts: Vec::new(),
-        })
-    }
-
     /// Adds the next part, once it reads back as a PDF with pages.
     pub fn push(&mut self, part: Part) -> Result<(), CompileError> {
-        let n = self.parts.len() + 1;
+        let n = self.headings.len() + 1;
         let doc = Document::load_mem(&part.pdf).map_err(|e| broken(format!("第 {n} 段：{e}")))?;
         if doc.get_pages().is_empty() {
             return Err(broken(format!("第 {n} 段没有页面")));
         }
-        let spill_error = |source| CompileError::Write {
-            path: std::env::temp_dir(),
-            source,
-        };
-        let at = (&self.spill).seek(SeekFrom::End(0)).map_err(spill_error)?;
-        (&self.spill).write_all(&part.pdf).map_err(spill_error)?;
-        self.parts.push(Spilled {
-            at,
-            len: part.pdf.len(),
-            headings: part.headings,
-        });
+        self.parts.push(&part.pdf)?;
+        self.headings.push(part.headings);
         Ok(())
-    }
-
-    /// A part's file, read back.
-    fn part(&self, part: &Spilled) -> io::Result<Vec<u8>> {
-        let mut bytes = vec![0; part.len];
-        (&self.spill).seek(SeekFrom::Start(part.at))?;
-        (&self.spill).read_exact(&mut bytes)?;
-        Ok(bytes)
     }
 
     /// Writes the joined PDF, reading one photo at a time from the store.
@@ -135,8 +99,8 @@ impl JoinedPdf {
         if self.parts.is_empty() {
             return Err(io::Error::other("PDF 没有内容"));
         }
-        for (n, part) in self.parts.iter().enumerate() {
-            let mut doc = Document::load_mem(&self.part(part)?).map_err(io::Error::other)?;
+        for (n, (part, headings)) in self.parts.iter().zip(&self.headings).enumerate() {
+            let mut doc = Document::load_mem(&part?).map_err(io::Error::other)?;
             if n == 0 {
                 writeln!(w, "%PDF-{}", doc.version)?;
                 w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
@@ -156,7 +120,7 @@ impl JoinedPdf {
                 .map(|(i, id)| (*id, next + i as u32))
                 .collect();
             let page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
-            for heading in &part.headings {
+            for heading in headings {
                 let Some(&page) = page_ids.get(heading.page) else {
                     continue;
                 };
