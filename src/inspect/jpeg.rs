@@ -95,6 +95,10 @@ mod turbo {
             .unwrap_or(ScalingFactor::ONE);
         let header = header.scaled(factor);
         d.set_scaling_factor(factor).ok()?;
+        // Chroma is replicated, not interpolated: the print JPEG is encoded
+        // at 4:2:0 again, which averages it back, so smooth upsampling would
+        // be work thrown away.
+        d.set_fast_upsample(true).ok()?;
         let mut image = Image {
             pixels: vec![0; 3 * header.width * header.height],
             width: header.width,
