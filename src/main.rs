@@ -193,17 +193,12 @@ fn main() -> ExitCode {
 /// glibc gives each thread its own malloc arena and hands little of it back:
 /// after typst's layout, spread over rayon's threads, ~50 MB of the 440 MB
 /// peak at 200 units sat in idle arenas. Two arenas measured as fast
-/// (benches/README.md). And glibc raises its mmap threshold each time a
-/// large block is freed, so photo buffers (a 3–5 MB file, a 2–3 MB decoded
-/// picture) soon come from the arenas and fragment them, more the more
-/// photos a batch decodes; a fixed threshold keeps them in their own
-/// mappings, returned whole when freed. Called before any thread starts.
+/// (benches/README.md). Called before any thread starts.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn limit_malloc_arenas() {
-    // SAFETY: mallopt only sets allocator parameters; no other thread exists yet.
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 512 * 1024);
     }
 }
 
