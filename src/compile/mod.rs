@@ -153,6 +153,8 @@ pub fn write_all_with(
             reused: true,
         });
     }
+    // The photo stage leaves glibc's heaps fragmented; hand that back first.
+    release_freed_memory();
     // Render everything before touching the disk: a failure leaves no trace.
     let mut t = Timings::default();
     let photos = t.time(timings::PDF, || photos::Photos::of(report))?;
