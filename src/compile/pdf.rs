@@ -32,11 +32,11 @@
 //!
 //! # Parts
 //! A report of more than [`UNITS_PER_PART`] units is laid out in parts
-//! (cover and overview; the status table, 32 rows at a time; the units, 16 at
+//! (cover and overview; the status table, 32 rows at a time; the units, 8 at
 //! a time; the appendix), each exported and dropped before the next, and
 //! the parts are joined into one PDF ([`super::pdf_join`]): typst's memory
 //! is then what one part needs, not what the whole report needs (heap peak
-//! at 200 units 355 → ~60 MB). Every unit starts on a new page, so the
+//! at 200 units 355 → ~40 MB). Every unit starts on a new page, so the
 //! joins do not show; the status table continues on a new page with its
 //! header repeated. Page numbers run on across parts; the footer gives no
 //! page total, which no part knows.
@@ -64,7 +64,7 @@ use super::{CompileError, Fonts, UNITS_PER_PART};
 
 /// Status-table rows per part, per unit of [`UNITS_PER_PART`]: a row is
 /// far lighter to lay out than a unit's section.
-const ROWS_PER_UNIT: usize = 2;
+const ROWS_PER_UNIT: usize = 4;
 use crate::model::State;
 use crate::report::Report;
 
@@ -481,10 +481,8 @@ mod tests {
             summary,
             [
                 (vec!["cover", "overview"], 0..0, 0..0),
-                (vec!["status-title", "status"], 0..0, 0..32),
-                (vec!["status"], 0..0, 32..64),
-                (vec!["status"], 0..0, 64..96),
-                (vec!["status"], 0..0, 96..128),
+                (vec!["status-title", "status"], 0..0, 0..64),
+                (vec!["status"], 0..0, 64..128),
                 (vec!["status", "status-note"], 0..0, 128..150),
                 (vec!["units-title", "units"], 0..16, 0..0),
                 (vec!["units"], 16..32, 0..0),
