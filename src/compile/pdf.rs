@@ -12,7 +12,7 @@
 //! `krilla::image::Image::from_jpeg_with_icc`, which stores them as a
 //! DCTDecode stream without re-encoding. typst does decode every image it
 //! lays out and keeps the pixels until export, so it lays out tiny stand-ins
-//! and the photos are spliced in while the PDF is written ([`super::photos`]).
+//! and the photos are put in while the PDF is written ([`super::photos`]).
 //!
 //! Prototype figures (test fixture: 3 units, 4 activities, 4 photos of
 //! 117–146 KB, 6 A4 pages; 2 shared cores):
