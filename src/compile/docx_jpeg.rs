@@ -51,7 +51,7 @@ pub fn relabel_into<W: Write + Seek>(
     photos: &Photos,
     out: W,
 ) -> Result<W, CompileError> {
-    let mut parts = read_parts(&package.front)?;
+    let mut parts = read_parts(&package.front, |_| true)?;
     let mark = add_unit_media(&mut parts, &package.units)?;
 
     // Old and new targets of every JPEG part, relative to `word/`.
@@ -107,16 +107,21 @@ pub fn relabel_into<W: Write + Seek>(
     Ok(out.finish()?)
 }
 
-/// Every part of a package, in order.
-fn read_parts(package: &[u8]) -> Result<Vec<(String, Vec<u8>)>, CompileError> {
+/// The parts of a package whose names `wanted` accepts, in order; the
+/// others are not even decompressed.
+fn read_parts(
+    package: &[u8],
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, Vec<u8>)>, CompileError> {
     let mut archive = ZipArchive::new(Cursor::new(package))?;
     let mut parts = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i)?;
-        if entry.is_dir() {
-            continue; // OPC packages need no directory entries
-        }
         let name = entry.name()?.to_string();
+        // OPC packages need no directory entries.
+        if entry.is_dir() || !wanted(&name) {
+            continue;
+        }
         let mut bytes = Vec::with_capacity(entry.size() as usize);
         entry
             .read_to_end(&mut bytes)
@@ -140,7 +145,8 @@ fn add_unit_media(
     let mut relationships = Vec::new();
     for unit in units.iter() {
         let unit = unit.map_err(zip::result::ZipError::Io)?;
-        for (name, bytes) in read_parts(&unit)? {
+        let wanted = |name: &str| name == DOCUMENT_RELS || name.starts_with(MEDIA);
+        for (name, bytes) in read_parts(&unit, wanted)? {
             if name == DOCUMENT_RELS {
                 let xml = String::from_utf8_lossy(&bytes);
                 relationships.extend(

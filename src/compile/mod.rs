@@ -157,7 +157,9 @@ pub fn write_all_with(
     }
     // The photo stage leaves glibc's heaps fragmented; hand that back first.
     release_freed_memory();
-    // Render everything before touching the disk: a failure leaves no trace.
+    // Lay everything out before touching the disk; the parts are joined while
+    // the files are written under temporary names, so a failure at either
+    // step leaves the last good report and `latest` as they were.
     let mut t = Timings::default();
     let photos = t.time(timings::PDF, || photos::Photos::of(report))?;
     let pdf = t.time(timings::PDF, || {

@@ -164,6 +164,10 @@ pub fn layout_in_parts(
             Some(*n)
         }))
         .collect();
+    let options = typst_pdf::PdfOptions {
+        creator: typst::foundations::Smart::Custom(Some("baosong".into())),
+        ..Default::default()
+    };
     let mut joined = JoinedPdf::default();
     let mut first_page = 0;
     let plans = plan(
@@ -193,10 +197,6 @@ pub fn layout_in_parts(
         }
         let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
         drop(world);
-        let options = typst_pdf::PdfOptions {
-            creator: typst::foundations::Smart::Custom(Some("baosong".into())),
-            ..Default::default()
-        };
         let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))?;
         let headings = headings(&document);
         first_page += document.pages().len();

@@ -55,7 +55,7 @@ pub struct Part {
     pub headings: Vec<Heading>,
 }
 
-/// The parts of a report, checked and ready to be written as one PDF. The
+/// The parts of a report, ready to be written as one PDF. The
 /// parts wait in a [`Spill`] file, not in memory.
 #[derive(Debug, Default)]
 pub struct JoinedPdf {
@@ -71,18 +71,11 @@ const OUTLINES: u32 = 3;
 const INFO: u32 = 4;
 const FIRST_FREE: u32 = 5;
 
-fn broken(what: impl std::fmt::Display) -> CompileError {
-    CompileError::Layout(format!("PDF 分段无法合并：{what}"))
-}
-
 impl JoinedPdf {
-    /// Adds the next part, once it reads back as a PDF with pages.
+    /// Adds the next part. It is read back only when the PDF is written,
+    /// into a temporary file, so a part that does not parse still leaves
+    /// the last good report alone.
     pub fn push(&mut self, part: Part) -> Result<(), CompileError> {
-        let n = self.headings.len() + 1;
-        let doc = Document::load_mem(&part.pdf).map_err(|e| broken(format!("第 {n} 段：{e}")))?;
-        if doc.get_pages().is_empty() {
-            return Err(broken(format!("第 {n} 段没有页面")));
-        }
         self.parts.push(&part.pdf)?;
         self.headings.push(part.headings);
         Ok(())
@@ -90,17 +83,18 @@ impl JoinedPdf {
 
     /// Writes the joined PDF, reading one photo at a time from the store.
     pub fn write_to(&self, photos: &Photos, out: &mut impl Write) -> io::Result<()> {
+        if self.parts.is_empty() {
+            return Err(io::Error::other("PDF 没有内容"));
+        }
         let mut w = Counting { out, at: 0 };
         let mut offsets: Vec<u64> = vec![0; (FIRST_FREE - 1) as usize];
         let mut kids: Vec<u32> = Vec::new();
         let mut marks: Vec<Mark> = Vec::new();
         let mut info = Dictionary::new();
         let mut lang = None;
-        if self.parts.is_empty() {
-            return Err(io::Error::other("PDF 没有内容"));
-        }
         for (n, (part, headings)) in self.parts.iter().zip(&self.headings).enumerate() {
-            let mut doc = Document::load_mem(&part?).map_err(io::Error::other)?;
+            let mut doc = Document::load_mem(&part?)
+                .map_err(|e| io::Error::other(format!("PDF 第 {} 段无法读回：{e}", n + 1)))?;
             if n == 0 {
                 writeln!(w, "%PDF-{}", doc.version)?;
                 w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;

@@ -54,8 +54,6 @@ pub struct Photo {
     /// Pixel size of the JPEG file (not the original photo).
     pub width: u32,
     pub height: u32,
-    /// File size in bytes.
-    pub len: u64,
     /// The tiny JPEG laid out in its place.
     pub stand_in: Vec<u8>,
 }
@@ -77,7 +75,6 @@ impl Photos {
                     source,
                 };
                 let file = File::open(&p.jpeg).map_err(read_error)?;
-                let len = file.metadata().map_err(read_error)?.len();
                 let mut d = jpeg_decoder::Decoder::new(BufReader::new(file));
                 let info = d
                     .read_info()
@@ -94,7 +91,6 @@ impl Photos {
                     path: p.jpeg.clone(),
                     width,
                     height,
-                    len,
                     stand_in: stand_in(i, width, height, gray),
                 })
             })
@@ -187,7 +183,6 @@ mod tests {
             path: PathBuf::new(),
             width: 1000,
             height: 750,
-            len: 0,
             stand_in: bytes.clone(),
         }]);
         assert!(
