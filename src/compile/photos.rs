@@ -75,15 +75,15 @@ impl Photos {
                     source,
                 };
                 let file = File::open(&p.jpeg).map_err(read_error)?;
-                let mut d = jpeg_decoder::Decoder::new(BufReader::new(file));
+                let mut d = rusty_jpeg::Decoder::new(BufReader::new(file));
                 let info = d
                     .read_info()
                     .ok()
                     .and_then(|()| d.info())
                     .ok_or_else(|| read_error(io::Error::other("不是有效的JPEG照片")))?;
                 let gray = match info.pixel_format {
-                    jpeg_decoder::PixelFormat::L8 => true,
-                    jpeg_decoder::PixelFormat::RGB24 => false,
+                    rusty_jpeg::PixelFormat::L8 => true,
+                    rusty_jpeg::PixelFormat::RGB24 => false,
                     _ => return Err(read_error(io::Error::other("照片颜色格式无法放入报告"))),
                 };
                 let (width, height) = (u32::from(info.width), u32::from(info.height));

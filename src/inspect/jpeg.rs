@@ -2,14 +2,21 @@
 //! JPEG.
 //!
 //! Two builds, one behaviour:
-//! - default (pure Rust): jpeg-decoder with its 1/2, 1/4, 1/8 DCT scaling,
-//!   image's baseline encoder;
+//! - default (pure Rust): rusty_jpeg, which is jpeg-decoder (1/2, 1/4, 1/8
+//!   DCT scaling) and jpeg-encoder merged and sped up. It decodes on the
+//!   calling thread: photos are already decoded two at a time on rayon's
+//!   pool, and jpeg-decoder's per-decode worker thread cost ~12% of the
+//!   photo stage in hand-offs. Built with `forbid(unsafe_code)` and no SIMD
+//!   kernels (the `platform_independent` feature): the files are untrusted,
+//!   and the SIMD build was only ~4 ms a photo faster (benches/README.md);
 //! - feature `turbojpeg`: libjpeg-turbo (SIMD IDCT, colour conversion and
 //!   encoder; scaling in eighths). Whatever libjpeg-turbo does not decode
 //!   cleanly (CMYK, a warning on damaged data) goes to the pure-Rust
 //!   decoder, so both builds accept and refuse the same files.
 //!
-//! Both encoders write baseline JPEG with 4:2:0 chroma at the same quality.
+//! Both encoders write baseline JPEG with 4:2:0 chroma at the same quality
+//! (libjpeg's tables). A phone photo's chroma is 4:2:0 already, so at the
+//! print size nothing is lost that the original had.
 
 use super::Limits;
 use image::RgbImage;
@@ -35,7 +42,8 @@ pub fn encode(img: &RgbImage, quality: u8) -> Vec<u8> {
 }
 
 fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Result<RgbImage, ()> {
-    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    let mut d = rusty_jpeg::Decoder::new(Cursor::new(bytes));
+    d.set_single_threaded(true);
     d.set_max_decoding_buffer_size(
         usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX),
     );
@@ -45,7 +53,7 @@ fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Re
     let info = d.info().ok_or(())?;
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     let n = sw as usize * sh as usize;
-    use jpeg_decoder::PixelFormat::*;
+    use rusty_jpeg::PixelFormat::*;
     let rgb: Vec<u8> = match info.pixel_format {
         RGB24 => pixels,
         L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
@@ -69,9 +77,17 @@ fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Re
 
 fn encode_rust(img: &RgbImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
-    // Encoding an in-memory RGB buffer of valid size cannot fail.
-    let _ = img.write_with_encoder(encoder);
+    let mut encoder = rusty_jpeg::Encoder::new(&mut out, quality);
+    encoder.set_sampling_factor(rusty_jpeg::SamplingFactor::F_2_2);
+    let clamp = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
+    // Print images are at most PRINT_LONG_EDGE pixels a side; encoding an
+    // in-memory RGB buffer of that size cannot fail.
+    let _ = encoder.encode(
+        img.as_raw(),
+        clamp(img.width()),
+        clamp(img.height()),
+        rusty_jpeg::ColorType::Rgb,
+    );
     out
 }
 
@@ -166,14 +182,92 @@ mod tests {
         assert!(half.width() >= 500 && half.height() >= 375 && half.width() <= 800);
     }
 
+    /// The picture decoded by an independent decoder (image's zune-jpeg),
+    /// at full size.
+    fn reference_decode(jpeg: &[u8]) -> RgbImage {
+        image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
+            .expect("reference decoder")
+            .into_rgb8()
+    }
+
     #[test]
-    fn encodes_a_baseline_jpeg_that_decodes_back() {
+    fn encodes_a_baseline_420_jpeg_another_decoder_reads() {
         let (original, _) = sample();
         let jpeg = encode(&original, 80);
         assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF]);
-        let back = decode_scaled(&jpeg, (1600, 1200), &Limits::default()).unwrap();
+        // SOF0 (baseline), three components, luma sampled 2×2 (4:2:0).
+        let sof = jpeg
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0])
+            .expect("SOF0");
+        assert_eq!(jpeg[sof + 9], 3);
+        assert_eq!(jpeg[sof + 11], 0x22);
+        let back = reference_decode(&jpeg);
         assert_eq!(back.dimensions(), (1600, 1200));
         assert!(mean_error(&back, &original) < 4.0);
+    }
+
+    /// Box-averages `img` down by `factor` in both directions.
+    fn box_down(img: &RgbImage, factor: u32) -> RgbImage {
+        RgbImage::from_fn(img.width() / factor, img.height() / factor, |x, y| {
+            let mut sum = [0u32; 3];
+            for dy in 0..factor {
+                for dx in 0..factor {
+                    let p = img.get_pixel(x * factor + dx, y * factor + dy);
+                    (0..3).for_each(|i| sum[i] += u32::from(p[i]));
+                }
+            }
+            image::Rgb(sum.map(|v| (v / (factor * factor)) as u8))
+        })
+    }
+
+    /// The scaled decoder agrees with an independent full-size decoder,
+    /// box-averaged to the same size, on every layout phones and office
+    /// software write: baseline and progressive, 4:4:4, 4:2:2 and 4:2:0,
+    /// greyscale, restart markers, and a photo from a real camera pipeline.
+    #[test]
+    fn scaled_decoding_agrees_with_an_independent_decoder() {
+        use rusty_jpeg::SamplingFactor::{F_1_1, F_2_1, F_2_2};
+        use rusty_jpeg::{ColorType, Encoder};
+        let (original, _) = sample();
+        let write = |sampling, progressive, restart: u16, grey: bool| {
+            let mut out = Vec::new();
+            let mut e = Encoder::new(&mut out, 90);
+            e.set_sampling_factor(sampling);
+            e.set_progressive(progressive);
+            e.set_restart_interval(restart);
+            let luma: Vec<u8>;
+            let (data, color) = if grey {
+                luma = original.pixels().map(|p| p[1]).collect();
+                (&luma[..], ColorType::Luma)
+            } else {
+                (&original.as_raw()[..], ColorType::Rgb)
+            };
+            e.encode(data, 1600, 1200, color).unwrap();
+            out
+        };
+        let fixture = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/inspect/活动现场_exif_orientation6.jpg"
+        ))
+        .unwrap();
+        let cases = [
+            ("baseline 4:4:4", write(F_1_1, false, 0, false)),
+            ("baseline 4:2:2", write(F_2_1, false, 0, false)),
+            ("baseline 4:2:0", write(F_2_2, false, 0, false)),
+            ("progressive 4:2:0", write(F_2_2, true, 0, false)),
+            ("restart markers", write(F_2_2, false, 4, false)),
+            ("greyscale", write(F_1_1, false, 0, true)),
+            ("Pillow/libjpeg photo", fixture),
+        ];
+        for (name, jpeg) in cases {
+            let full = reference_decode(&jpeg);
+            let (w, h) = (full.width() / 4, full.height() / 4);
+            let ours = decode_scaled(&jpeg, (w, h), &Limits::default()).unwrap();
+            assert_eq!(ours.dimensions(), (w, h), "{name}");
+            let error = mean_error(&ours, &box_down(&full, 4));
+            assert!(error < 3.0, "{name}: mean error {error:.2}");
+        }
     }
 
     #[test]

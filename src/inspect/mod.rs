@@ -56,7 +56,7 @@ pub struct Limits {
     /// any decoding) an image may have (default 64 million, e.g. 8000×8000).
     pub max_image_pixels: u64,
     /// Most bytes the image decoder may allocate (image's `Limits::max_alloc`
-    /// and jpeg-decoder's buffer limit; default 512 MiB).
+    /// and the JPEG decoder's buffer limit; default 512 MiB).
     pub max_image_alloc_bytes: u64,
     /// Most entries in one zip archive, OOXML package or e-mail (default 5000).
     pub max_entries: usize,

@@ -6,7 +6,7 @@
 //!    over [`Limits::max_image_pixels`] the file is refused before any
 //!    pixel is decoded (decompression bombs).
 //! 2. JPEGs decode with DCT scaling at the smallest size still ≥ the print
-//!    size (jpeg-decoder, or libjpeg-turbo with the `turbojpeg` feature:
+//!    size (rusty_jpeg, or libjpeg-turbo with the `turbojpeg` feature:
 //!    [`super::jpeg`]); PNG/WebP decode with `image`
 //!    under its `Limits`.
 //! 3. fast_image_resize (Lanczos3) brings the long edge down to
@@ -125,7 +125,7 @@ pub fn inspect_heic(bytes: &[u8]) -> Outcome {
 pub fn header_dimensions(kind: FileKind, bytes: &[u8]) -> Option<(u32, u32)> {
     match kind {
         FileKind::Jpeg => {
-            let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+            let mut d = rusty_jpeg::Decoder::new(Cursor::new(bytes));
             d.read_info().ok()?;
             d.info().map(|i| (u32::from(i.width), u32::from(i.height)))
         }
