@@ -10,7 +10,7 @@
 #   BENCH_DIR      where campaigns are generated and kept (default /tmp/baosong-bench);
 #                  a campaign already generated with the same N, K, SEED is reused
 #   REF_PHOTOS=500 how many of the photos the reference tools (vipsthumbnail,
-#                  djpeg) and `baosong check` decode for the CPU comparison
+#                  djpeg, Pillow) and `baosong check` decode for the CPU comparison
 #   CARGO_TARGET_DIR, CARGO_FEATURES (e.g. "turbojpeg") for the build
 set -euo pipefail
 
@@ -29,6 +29,7 @@ QUALITY=$(sed -n 's/^pub const PRINT_QUALITY: u8 = \([0-9]*\);/\1/p' "$ROOT/src/
 command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get install -y time）" >&2; exit 1; }
 HAVE_VIPS=1; command -v vipsthumbnail >/dev/null || { HAVE_VIPS=0; echo "缺少 vipsthumbnail（apt-get install -y libvips-tools），跳过对比" >&2; }
 HAVE_DJPEG=1; command -v djpeg >/dev/null || { HAVE_DJPEG=0; echo "缺少 djpeg（apt-get install -y libjpeg-turbo-progs），跳过解码下限" >&2; }
+HAVE_PILLOW=1; python3 -c "import PIL" 2>/dev/null || { HAVE_PILLOW=0; echo "缺少 Pillow（pip install pillow），跳过 Python 照片阶段对比" >&2; }
 
 echo "== 构建 (release${CARGO_FEATURES:+, features: $CARGO_FEATURES})"
 (cd "$ROOT" && cargo build --release --quiet ${CARGO_FEATURES:+--features "$CARGO_FEATURES"})
@@ -112,4 +113,10 @@ if [ $HAVE_DJPEG = 1 ]; then
     dj=$(awk '{printf "%.1f", $1+$2}' "$REF/djpeg.time")
     printf '%-34s %7s s CPU  %6.1f ms/张   baosong/djpeg = %s\n' "djpeg -scale $scale（解码下限）" "$dj" "$(echo "$dj*1000/$NREF" | bc -l)" "$(ratio_to "$dj")"
   done
+fi
+if [ $HAVE_PILLOW = 1 ]; then
+  /usr/bin/time -f '%U %S' -o "$REF/pillow.time" \
+    python3 "$ROOT/benches/pillow_photo_stage.py" "$EDGE" "$QUALITY" "$REF/list" 2>/dev/null
+  py=$(awk '{printf "%.1f", $1+$2}' "$REF/pillow.time")
+  printf '%-34s %7s s CPU  %6.1f ms/张   baosong/Pillow = %s\n' "Pillow draft+Lanczos（Python 锚点的照片阶段）" "$py" "$(echo "$py*1000/$NREF" | bc -l)" "$(ratio_to "$py")"
 fi
