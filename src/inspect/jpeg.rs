@@ -47,8 +47,7 @@ fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Re
     d.set_max_decoding_buffer_size(
         usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX),
     );
-    let clamp = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
-    let (sw, sh) = d.scale(clamp(tw), clamp(th)).map_err(|_| ())?;
+    let (sw, sh) = d.scale(dimension(tw), dimension(th)).map_err(|_| ())?;
     let pixels = d.decode().map_err(|_| ())?;
     let info = d.info().ok_or(())?;
     let (sw, sh) = (u32::from(sw), u32::from(sh));
@@ -79,16 +78,20 @@ fn encode_rust(img: &RgbImage, quality: u8) -> Vec<u8> {
     let mut out = Vec::new();
     let mut encoder = rusty_jpeg::Encoder::new(&mut out, quality);
     encoder.set_sampling_factor(rusty_jpeg::SamplingFactor::F_2_2);
-    let clamp = |v: u32| u16::try_from(v).unwrap_or(u16::MAX);
     // Print images are at most PRINT_LONG_EDGE pixels a side; encoding an
     // in-memory RGB buffer of that size cannot fail.
     let _ = encoder.encode(
         img.as_raw(),
-        clamp(img.width()),
-        clamp(img.height()),
+        dimension(img.width()),
+        dimension(img.height()),
         rusty_jpeg::ColorType::Rgb,
     );
     out
+}
+
+/// A pixel dimension as the pure-Rust codec takes it (JPEG's 16-bit limit).
+fn dimension(v: u32) -> u16 {
+    u16::try_from(v).unwrap_or(u16::MAX)
 }
 
 /// libjpeg-turbo through the turbojpeg crate. `None` means "use the
