@@ -28,3 +28,4 @@ pub mod notify;
 pub mod pipeline;
 pub mod report;
 pub mod timings;
+pub mod whole_file;

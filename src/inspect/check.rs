@@ -6,7 +6,7 @@
 //!
 //! Files are inspected in parallel on rayon's pool; each is read inside its
 //! task and dropped when done, so at most one file per worker thread is in
-//! memory. Files over [`Limits::max_file_bytes`] are refused from their
+//! memory (in a buffer the thread keeps: [`crate::whole_file`]). Files over [`Limits::max_file_bytes`] are refused from their
 //! metadata without being read.
 
 use super::{FileKind, Inspection, Limits, Verdict, human_bytes, inspect_nested};
@@ -89,7 +89,7 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub fn check_file(path: &Path, limits: &Limits) -> Vec<CheckLine> {
     let shown = path.to_string_lossy().into_owned();
     let size = std::fs::metadata(path).map(|m| m.len());
-    let bytes = match size {
+    let lines = match size {
         Ok(n) if n > limits.max_file_bytes => {
             return vec![refused_line(
                 shown,
@@ -100,17 +100,14 @@ pub fn check_file(path: &Path, limits: &Limits) -> Vec<CheckLine> {
                 ),
             )];
         }
-        Ok(_) => std::fs::read(path),
+        Ok(_) => crate::whole_file::with_contents(path, |bytes| {
+            let mut lines = Vec::new();
+            check_bytes(&shown, bytes, 0, None, limits, &mut lines);
+            lines
+        }),
         Err(e) => Err(e),
     };
-    match bytes {
-        Ok(bytes) => {
-            let mut lines = Vec::new();
-            check_bytes(&shown, &bytes, 0, None, limits, &mut lines);
-            lines
-        }
-        Err(e) => vec![refused_line(shown, format!("无法读取文件：{e}"))],
-    }
+    lines.unwrap_or_else(|e| vec![refused_line(shown, format!("无法读取文件：{e}"))])
 }
 
 fn check_bytes(

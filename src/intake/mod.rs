@@ -247,11 +247,11 @@ pub fn run(
     let processed: Vec<_> = to_read
         .par_iter()
         .map(|(f, _, _, _)| {
-            let result = std::fs::read(&f.abs).map(|bytes| {
-                if let Err(e) = store.put_bytes(&bytes) {
+            let result = crate::whole_file::with_contents(&f.abs, |bytes| {
+                if let Err(e) = store.put_bytes(bytes) {
                     tracing::warn!("无法把 {} 复制到存储区: {e}", f.rel);
                 }
-                inspect_blob(&f.rel, &bytes, store, &engine, &opts.limits, 0, &counters)
+                inspect_blob(&f.rel, bytes, store, &engine, &opts.limits, 0, &counters)
             });
             progress.inc(1);
             result

@@ -8,8 +8,7 @@
 //! Writes go to a temporary file in the same folder and are renamed into
 //! place, so a crash never leaves a half-written blob under a real name.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::atomic::write_atomic;
@@ -62,15 +61,6 @@ impl Store {
 
     fn inspection_path(&self, hash: &str, engine: &str) -> PathBuf {
         self.sharded("inspections", hash, &format!(".{engine}.json"))
-    }
-
-    /// Copies a file into the store while hashing it; returns the hash and
-    /// the bytes (the caller inspects them without reading the file again).
-    pub fn put_file(&self, path: &Path) -> io::Result<(String, Vec<u8>)> {
-        let mut bytes = Vec::new();
-        File::open(path)?.read_to_end(&mut bytes)?;
-        let hash = self.put_bytes(&bytes)?;
-        Ok((hash, bytes))
     }
 
     /// Stores bytes (if not already there) and returns their hash.

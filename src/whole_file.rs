@@ -1,0 +1,73 @@
+//! Whole-file reads into a buffer each thread keeps, for the photo stage's
+//! hot path (intake and `baosong check`).
+//!
+//! A fresh `Vec` per file means fresh pages: every 3–5 MB photo was faulted
+//! in and zeroed by the kernel before its bytes were copied over, one page
+//! at a time. Reading each file into the buffer its worker thread used for
+//! the previous one skips that (benches/README.md: the kernel's share of the
+//! photo stage). A buffer grown past [`KEEP_BYTES`] by an unusually large
+//! file is let go afterwards rather than pinned for the rest of the batch.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest buffer a thread keeps between files: a phone photo or a
+/// typical document fits; a 200 MB video does not stay resident.
+const KEEP_BYTES: usize = 32 << 20;
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads the whole of `path` and hands its bytes to `use_bytes`.
+///
+/// The buffer is taken out of the thread's slot while in use, so a nested
+/// call on the same thread (rayon may run another file's task inside
+/// `use_bytes`) simply gets a buffer of its own.
+pub fn with_contents<T>(path: &Path, use_bytes: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
+    let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buffer.clear();
+    let read = read_into(path, &mut buffer);
+    let result = read.map(|()| use_bytes(&buffer));
+    if buffer.capacity() <= KEEP_BYTES {
+        BUFFER.with(|b| *b.borrow_mut() = buffer);
+    }
+    result
+}
+
+fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
+    let mut file = File::open(path)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    buffer.reserve(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(buffer)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_each_file_whole_with_nothing_left_from_the_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = dir.path().join("long");
+        let short = dir.path().join("short");
+        std::fs::write(&long, vec![7u8; 100_000]).unwrap();
+        std::fs::write(&short, b"abc").unwrap();
+        assert_eq!(
+            with_contents(&long, <[u8]>::to_vec).unwrap(),
+            vec![7u8; 100_000]
+        );
+        assert_eq!(with_contents(&short, <[u8]>::to_vec).unwrap(), b"abc");
+        // Nested on the same thread: the inner read gets its own buffer.
+        let both = with_contents(&long, |outer| {
+            let inner = with_contents(&short, <[u8]>::to_vec).unwrap();
+            (outer.len(), inner)
+        })
+        .unwrap();
+        assert_eq!(both, (100_000, b"abc".to_vec()));
+        assert!(with_contents(&dir.path().join("missing"), |_| ()).is_err());
+    }
+}
