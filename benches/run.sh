@@ -10,7 +10,9 @@
 #   BENCH_DIR      where campaigns are generated and kept (default /tmp/baosong-bench);
 #                  a campaign already generated with the same N, K, SEED is reused
 #   REF_PHOTOS=500 how many of the photos the reference tools (vipsthumbnail,
-#                  djpeg, Pillow) and `baosong check` decode for the CPU comparison
+#                  djpeg, Pillow) and baosong decode for the CPU comparison
+#   ANCHOR_EDGE    also compare at this long edge (e.g. 1600, the issue's
+#                  anchor size: photo stage, vipsthumbnail, Pillow); off by default
 #   CARGO_TARGET_DIR, CARGO_FEATURES (e.g. "turbojpeg") for the build
 set -euo pipefail
 
@@ -32,8 +34,9 @@ HAVE_DJPEG=1; command -v djpeg >/dev/null || { HAVE_DJPEG=0; echo "缺少 djpeg�
 HAVE_PILLOW=1; python3 -c "import PIL" 2>/dev/null || { HAVE_PILLOW=0; echo "缺少 Pillow（pip install pillow），跳过 Python 照片阶段对比" >&2; }
 
 echo "== 构建 (release${CARGO_FEATURES:+, features: $CARGO_FEATURES})"
-(cd "$ROOT" && cargo build --release --quiet ${CARGO_FEATURES:+--features "$CARGO_FEATURES"})
+(cd "$ROOT" && cargo build --release --quiet --bin baosong --example photo_stage ${CARGO_FEATURES:+--features "$CARGO_FEATURES"})
 BIN="$TARGET/release/baosong"
+STAGE="$TARGET/release/examples/photo_stage"
 
 # time_run LOG CMD...: runs CMD under /usr/bin/time -v, stderr (timings) to LOG.
 time_run() {
@@ -96,9 +99,16 @@ NREF=$(wc -l < "$REF/list")
 cat $(cat "$REF/list") > /dev/null  # warm the page cache for everyone
 echo
 echo "=== 照片阶段 CPU 对比（$NREF 张 4000×3000 照片 → 长边 ${EDGE}px，两核并行）"
-xargs -d '\n' -a "$REF/list" /usr/bin/time -f '%U %S' -o "$REF/ours.time" "$BIN" check >/dev/null || true
-ours=$(awk '{printf "%.1f", $1+$2}' "$REF/ours.time")
-printf '%-34s %7s s CPU  %6.1f ms/张\n' "baosong check（解码+旋转+缩放+编码）" "$ours" "$(echo "$ours*1000/$NREF" | bc -l)"
+xargs -d '\n' -a "$REF/list" /usr/bin/time -f '%U %S' -o "$REF/check.time" "$BIN" check >/dev/null || true
+check=$(awk '{printf "%.1f", $1+$2}' "$REF/check.time")
+printf '%-34s %7s s CPU  %6.1f ms/张\n' "baosong check（整个检查：识别+EXIF+哈希+照片阶段）" "$check" "$(echo "$check*1000/$NREF" | bc -l)"
+# photo_stage EDGE: the photo stage alone (examples/photo_stage.rs), CPU seconds.
+photo_stage() {
+  /usr/bin/time -f '%U %S' -o "$REF/stage.time" "$STAGE" "$1" "$REF/list" >/dev/null
+  awk '{printf "%.1f", $1+$2}' "$REF/stage.time"
+}
+ours=$(photo_stage "$EDGE")
+printf '%-34s %7s s CPU  %6.1f ms/张\n' "照片阶段（解码+旋转+缩放+编码）" "$ours" "$(echo "$ours*1000/$NREF" | bc -l)"
 ratio_to() { echo "$ours/$1" | bc -l | xargs printf '%.2f'; }
 if [ $HAVE_VIPS = 1 ]; then
   /usr/bin/time -f '%U %S' -o "$REF/vips.time" \
@@ -119,4 +129,23 @@ if [ $HAVE_PILLOW = 1 ]; then
     python3 "$ROOT/benches/pillow_photo_stage.py" "$EDGE" "$QUALITY" "$REF/list" 2>/dev/null
   py=$(awk '{printf "%.1f", $1+$2}' "$REF/pillow.time")
   printf '%-34s %7s s CPU  %6.1f ms/张   baosong/Pillow = %s\n' "Pillow draft+Lanczos（Python 锚点的照片阶段）" "$py" "$(echo "$py*1000/$NREF" | bc -l)" "$(ratio_to "$py")"
+fi
+if [ -n "${ANCHOR_EDGE:-}" ]; then
+  echo
+  echo "=== 照片阶段 CPU 对比，长边 ${ANCHOR_EDGE}px（问题中锚点的尺寸）"
+  ours=$(photo_stage "$ANCHOR_EDGE")
+  printf '%-34s %7s s CPU  %6.1f ms/张\n' "照片阶段（解码+旋转+缩放+编码）" "$ours" "$(echo "$ours*1000/$NREF" | bc -l)"
+  if [ $HAVE_VIPS = 1 ]; then
+    rm -rf "$REF/vips"; mkdir -p "$REF/vips"
+    /usr/bin/time -f '%U %S' -o "$REF/vips.time" \
+      xargs -d '\n' -a "$REF/list" -P 2 -n 25 vipsthumbnail -s "${ANCHOR_EDGE}x${ANCHOR_EDGE}" -o "$REF/vips/%s.jpg[Q=$QUALITY]"
+    vips=$(awk '{printf "%.1f", $1+$2}' "$REF/vips.time")
+    printf '%-34s %7s s CPU  %6.1f ms/张   baosong/vips = %s\n' "vipsthumbnail -s ${ANCHOR_EDGE}x${ANCHOR_EDGE}" "$vips" "$(echo "$vips*1000/$NREF" | bc -l)" "$(ratio_to "$vips")"
+  fi
+  if [ $HAVE_PILLOW = 1 ]; then
+    /usr/bin/time -f '%U %S' -o "$REF/pillow.time" \
+      python3 "$ROOT/benches/pillow_photo_stage.py" "$ANCHOR_EDGE" "$QUALITY" "$REF/list" 2>/dev/null
+    py=$(awk '{printf "%.1f", $1+$2}' "$REF/pillow.time")
+    printf '%-34s %7s s CPU  %6.1f ms/张   baosong/Pillow = %s\n' "Pillow draft+Lanczos" "$py" "$(echo "$py*1000/$NREF" | bc -l)" "$(ratio_to "$py")"
+  fi
 fi

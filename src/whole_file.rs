@@ -6,7 +6,8 @@
 //! at a time. Reading each file into the buffer its worker thread used for
 //! the previous one skips that (benches/README.md: the kernel's share of the
 //! photo stage). A buffer grown past [`KEEP_BYTES`] by an unusually large
-//! file is let go afterwards rather than pinned for the rest of the batch.
+//! file is let go afterwards rather than pinned for the rest of the batch,
+//! and [`release_kept_buffers`] lets them all go when the reading is done.
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -35,6 +36,14 @@ pub fn with_contents<T>(path: &Path, use_bytes: impl FnOnce(&[u8]) -> T) -> io::
         BUFFER.with(|b| *b.borrow_mut() = buffer);
     }
     result
+}
+
+/// Lets go of the buffers kept by rayon's worker threads and this thread,
+/// so they do not count against the report stage's memory.
+pub fn release_kept_buffers() {
+    let release = || BUFFER.with(|b| *b.borrow_mut() = Vec::new());
+    rayon::broadcast(|_| release());
+    release();
 }
 
 fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
@@ -69,5 +78,8 @@ mod tests {
         .unwrap();
         assert_eq!(both, (100_000, b"abc".to_vec()));
         assert!(with_contents(&dir.path().join("missing"), |_| ()).is_err());
+        assert!(BUFFER.with(|b| b.borrow().capacity()) >= 100_000);
+        release_kept_buffers();
+        assert_eq!(BUFFER.with(|b| b.borrow().capacity()), 0);
     }
 }

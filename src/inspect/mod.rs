@@ -38,7 +38,7 @@ mod types;
 mod video;
 mod zipsafe;
 
-pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE};
+pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
 
 use serde::{Deserialize, Serialize};

@@ -41,23 +41,16 @@ pub const PRINT_QUALITY: u8 = 80;
 pub const MIN_LONG_EDGE: u32 = 640;
 
 pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Outcome {
-    let Some((w, h)) = header_dimensions(kind, bytes) else {
-        return Err(Refused::new("图片文件头损坏，无法读取，请重新发送原始照片"));
-    };
-    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > limits.max_image_pixels {
-        return Err(Refused::new(format!(
-            "图片尺寸{w}×{h}超过上限({}万像素)，疑似图片炸弹，请发送正常照片",
-            limits.max_image_pixels / 10_000
-        )));
-    }
+    let (w, h) = checked_dimensions(kind, bytes, limits)?;
     let meta = exif::read(bytes);
-    let decoded = match kind {
-        FileKind::Jpeg => jpeg::decode_scaled(bytes, fit(w, h, PRINT_LONG_EDGE), limits),
-        _ => decode_other(bytes, limits),
-    }
-    .map_err(|_| Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片"))?;
-    let small = shrink(decoded, PRINT_LONG_EDGE);
-    let upright = orient(small, meta.orientation);
+    let upright = print_image(
+        kind,
+        bytes,
+        (w, h),
+        meta.orientation,
+        PRINT_LONG_EDGE,
+        limits,
+    )?;
     let phash = dhash(&upright);
     let jpeg = jpeg::encode(&upright, PRINT_QUALITY);
 
@@ -94,6 +87,58 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
     }
     found.derived_jpeg = Some(jpeg);
     Ok(found)
+}
+
+/// The photo stage alone (decode, orient, downscale, encode) with the long
+/// edge of one's choice: what `examples/photo_stage.rs` times against other
+/// tools at the same output size. `None` if the file cannot be decoded.
+pub fn print_jpeg(
+    kind: FileKind,
+    bytes: &[u8],
+    long_edge: u32,
+    limits: &Limits,
+) -> Option<Vec<u8>> {
+    let dimensions = checked_dimensions(kind, bytes, limits).ok()?;
+    let orientation = exif::read(bytes).orientation;
+    let upright = print_image(kind, bytes, dimensions, orientation, long_edge, limits).ok()?;
+    Some(jpeg::encode(&upright, PRINT_QUALITY))
+}
+
+/// Width and height from the header, refused when unreadable or over
+/// [`Limits::max_image_pixels`] (before any pixel is decoded).
+fn checked_dimensions(
+    kind: FileKind,
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(u32, u32), Refused> {
+    let Some((w, h)) = header_dimensions(kind, bytes) else {
+        return Err(Refused::new("图片文件头损坏，无法读取，请重新发送原始照片"));
+    };
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > limits.max_image_pixels {
+        return Err(Refused::new(format!(
+            "图片尺寸{w}×{h}超过上限({}万像素)，疑似图片炸弹，请发送正常照片",
+            limits.max_image_pixels / 10_000
+        )));
+    }
+    Ok((w, h))
+}
+
+/// Decodes at the DCT scale nearest above `long_edge`, shrinks to it and
+/// turns the result upright.
+fn print_image(
+    kind: FileKind,
+    bytes: &[u8],
+    (w, h): (u32, u32),
+    orientation: u16,
+    long_edge: u32,
+    limits: &Limits,
+) -> Result<RgbImage, Refused> {
+    let decoded = match kind {
+        FileKind::Jpeg => jpeg::decode_scaled(bytes, fit(w, h, long_edge), limits),
+        _ => decode_other(bytes, limits),
+    }
+    .map_err(|_| Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片"))?;
+    Ok(orient(shrink(decoded, long_edge), orientation))
 }
 
 /// HEIC/HEIF: recognised, dimensions and EXIF read, never decoded.

@@ -257,6 +257,7 @@ pub fn run(
             result
         })
         .collect();
+    crate::whole_file::release_kept_buffers();
     report.inspect_time = started.elapsed();
     report.inspected = counters.inspected.into_inner();
     report.photos_decoded = counters.photos.into_inner();
