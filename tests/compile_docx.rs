@@ -258,3 +258,42 @@ fn a_docx_built_in_parts_is_the_same_document() {
         assert!(bytes.starts_with(&[0xFF, 0xD8, 0xFF]), "{part} is a JPEG");
     }
 }
+
+/// Every table's header row, and only it, is marked to repeat at the top of
+/// each page the table runs onto (`w:tblHeader`, after `w:trHeight` as the
+/// schema orders them), in the front package and in the units' bodies alike.
+#[test]
+fn header_rows_repeat_on_every_page() {
+    let Some(report) = common::fixture() else {
+        return;
+    };
+    let bytes = docx::render_in_parts(&report, &Fonts::default(), 1).unwrap();
+    let parts = parts(&bytes);
+    let document = text_of(&parts, "word/document.xml");
+    let mut headed = Vec::new();
+    for table in document.split("<w:tbl>").skip(1) {
+        let table = &table[..table.find("</w:tbl>").expect("table end")];
+        let rows: Vec<&str> = table.split("<w:tr>").skip(1).collect();
+        for row in &rows[1..] {
+            assert!(!row.contains("tblHeader"), "only a first row is a header");
+        }
+        if rows[0].contains("<w:tblHeader />") {
+            assert!(
+                rows[0].contains(r#"w:hRule="atLeast" /><w:tblHeader /></w:trPr>"#),
+                "tblHeader follows trHeight: {}",
+                &rows[0][..rows[0].find("</w:trPr>").unwrap()]
+            );
+            let first_cell = rows[0]
+                .split("<w:t ")
+                .nth(1)
+                .or(rows[0].split("<w:t>").nth(1));
+            headed.push(first_cell.unwrap_or_default().to_owned());
+        }
+    }
+    assert!(
+        headed.iter().any(|h| h.contains("序号")),
+        "the status table's header repeats"
+    );
+    // overview ×2, status, the schedule in a unit's body, appendix ×3
+    assert!(headed.len() >= 7, "{} headed tables", headed.len());
+}

@@ -12,8 +12,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageNum, Paragraph, Pic, Run,
-    RunFonts, Shading, Style, StyleType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Footer, Header, HeightRule, NumPages, PageNum, Paragraph, Pic,
+    Run, RunFonts, Shading, Style, StyleType, Table, TableCell, TableRow, WidthType,
 };
 
 use super::photos::{Photo, Photos};
@@ -29,6 +29,11 @@ const PHOTO_WIDTH_EMU: u32 = 2_700_000;
 const PHOTO_MAX_HEIGHT_EMU: u32 = 2_160_000;
 /// Header-row shading of every table.
 const HEADER_FILL: &str = "E6E6E6";
+/// docx-rs cannot mark a header row (`w:tblHeader`: repeated at the top of
+/// each page a table runs onto). Header rows get this minimum height in
+/// twips instead, which no other row has, and [`docx_jpeg`] adds
+/// `w:tblHeader` beside it when the package is written.
+pub(super) const HEADER_ROW_HEIGHT: f32 = 1.0;
 
 /// Renders the report as a .docx package, in memory.
 pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
@@ -211,8 +216,9 @@ fn cover(doc: Docx, report: &Report) -> Docx {
         )
 }
 
-/// A full-width table whose first row is a shaded header; short rows are
-/// padded so every row has as many cells as the widest one.
+/// A full-width table whose first row is a shaded header, repeated on every
+/// page the table runs onto; short rows are padded so every row has as many
+/// cells as the widest one.
 fn table<S: AsRef<str>>(rows: &[Vec<S>]) -> Table {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let width = TEXT_WIDTH_TWIPS / columns;
@@ -236,7 +242,12 @@ fn table<S: AsRef<str>>(rows: &[Vec<S>]) -> Table {
                     }
                 })
                 .collect();
-            TableRow::new(cells)
+            match i {
+                0 => TableRow::new(cells)
+                    .row_height(HEADER_ROW_HEIGHT)
+                    .height_rule(HeightRule::AtLeast),
+                _ => TableRow::new(cells),
+            }
         })
         .collect();
     Table::new(rows).set_grid(vec![width; columns])

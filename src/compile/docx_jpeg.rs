@@ -14,6 +14,8 @@
 //! process-wide, so they never clash). And it puts the photos in: a media
 //! part holding a photo's stand-in is written from the photo's file
 //! ([`super::photos`]), straight into the output, one photo at a time.
+//! Tables' header rows, which docx-rs cannot mark, are marked here
+//! ([`HEADER_ROW_HEIGHT`]).
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read, Seek, Write};
@@ -23,7 +25,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use super::CompileError;
-use super::docx::{DocxParts, UNITS_MARK};
+use super::docx::{DocxParts, HEADER_ROW_HEIGHT, UNITS_MARK};
 use super::photos::{self, Photos};
 use super::spill::Spill;
 
@@ -52,6 +54,11 @@ pub fn relabel_into<W: Write + Seek>(
     out: W,
 ) -> Result<W, CompileError> {
     let mut parts = read_parts(&package.front, |_| true)?;
+    for (name, bytes) in &mut parts {
+        if name == DOCUMENT {
+            *bytes = repeat_header_rows(bytes);
+        }
+    }
     let mark = add_unit_media(&mut parts, &package.units)?;
 
     // Old and new targets of every JPEG part, relative to `word/`.
@@ -94,7 +101,8 @@ pub fn relabel_into<W: Write + Seek>(
             (Some(mark), _) if is_document => {
                 out.write_all(&bytes[..mark.start]).map_err(io)?;
                 for unit in package.units.iter() {
-                    out.write_all(&unit_body(&unit.map_err(io)?)?).map_err(io)?;
+                    let body = unit_body(&unit.map_err(io)?)?;
+                    out.write_all(&repeat_header_rows(&body)).map_err(io)?;
                 }
                 out.write_all(&bytes[mark.end..]).map_err(io)?;
             }
@@ -183,6 +191,23 @@ fn add_unit_media(
     let at = rfind(xml, b"</Relationships>").ok_or_else(|| broken("关系表无法识别"))?;
     front[rels].1 = [&xml[..at], relationships.concat().as_bytes(), &xml[at..]].concat();
     Ok(Some(start..end))
+}
+
+/// Marks every row docx-rs wrote with [`HEADER_ROW_HEIGHT`] as a header
+/// row: `w:tblHeader` follows `w:trHeight` in `w:trPr`, as the schema
+/// orders them. Word, WPS and LibreOffice then repeat it on each page.
+fn repeat_header_rows(xml: &[u8]) -> Vec<u8> {
+    let height = format!(r#"<w:trHeight w:val="{HEADER_ROW_HEIGHT}" w:hRule="atLeast" />"#);
+    let mut out = Vec::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = find(rest, height.as_bytes()) {
+        let end = at + height.len();
+        out.extend_from_slice(&rest[..end]);
+        out.extend_from_slice(b"<w:tblHeader />");
+        rest = &rest[end..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// The body of a unit package's document, without its section properties.
