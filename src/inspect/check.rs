@@ -5,9 +5,10 @@
 //! `container!/entry`).
 //!
 //! Files are inspected in parallel on rayon's pool; each is read inside its
-//! task and dropped when done, so at most one file per worker thread is in
-//! memory (in a buffer the thread keeps: [`crate::whole_file`]). Files over [`Limits::max_file_bytes`] are refused from their
-//! metadata without being read.
+//! task into a buffer the worker thread reuses ([`crate::whole_file`]), so
+//! at most one file per worker thread is in memory. Files over
+//! [`Limits::max_file_bytes`] are refused from their metadata without being
+//! read.
 
 use super::{FileKind, Inspection, Limits, Verdict, human_bytes, inspect_nested};
 use rayon::prelude::*;

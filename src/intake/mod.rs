@@ -101,7 +101,8 @@ pub fn engine_id(limits: &Limits) -> String {
     )
 }
 
-/// Reads and inspects one blob (recursing into containers).
+/// Hashes one blob (once), stores it and inspects it, recursing into
+/// containers.
 fn inspect_blob(
     name: &str,
     bytes: &[u8],
@@ -112,6 +113,9 @@ fn inspect_blob(
     counters: &Counters,
 ) -> Node {
     let hash = store::hash_bytes(bytes);
+    if let Err(e) = store.put_blob(&hash, bytes) {
+        tracing::warn!("无法把{name}复制到存储区: {e}");
+    }
     if let Some(inspection) = store.cached_inspection(&hash, engine)
         && !matches!(inspection.content, Content::Container(_))
     {
@@ -139,9 +143,6 @@ fn inspect_blob(
         .children
         .iter()
         .map(|child| {
-            if let Err(e) = store.put_bytes(&child.bytes) {
-                tracing::warn!("无法保存{name}中的{}: {e}", child.path);
-            }
             let node = inspect_blob(
                 &child.path,
                 &child.bytes,
@@ -248,9 +249,6 @@ pub fn run(
         .par_iter()
         .map(|(f, _, _, _)| {
             let result = crate::whole_file::with_contents(&f.abs, |bytes| {
-                if let Err(e) = store.put_bytes(bytes) {
-                    tracing::warn!("无法把 {} 复制到存储区: {e}", f.rel);
-                }
                 inspect_blob(&f.rel, bytes, store, &engine, &opts.limits, 0, &counters)
             });
             progress.inc(1);
