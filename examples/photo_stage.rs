@@ -16,6 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    baosong::allocator::configure();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(edge), Some(list)) = (args.first().and_then(|e| e.parse().ok()), args.get(1)) else {
         eprintln!("用法：photo_stage 长边像素 照片列表文件（每行一个 JPEG 路径）");

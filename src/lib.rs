@@ -15,6 +15,7 @@
 //! can be used and tested on its own; [`timings`] records the wall time of
 //! each (`baosong run --timings`).
 
+pub mod allocator;
 pub mod assess;
 pub mod atomic;
 pub mod campaign;

@@ -155,7 +155,7 @@ enum OutboxCmd {
 }
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
+    baosong::allocator::configure();
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -189,21 +189,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// glibc gives each thread its own malloc arena and hands little of it back:
-/// after typst's layout, spread over rayon's threads, ~50 MB of the 440 MB
-/// peak at 200 units sat in idle arenas. Two arenas measured as fast
-/// (benches/README.md). Called before any thread starts.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_malloc_arenas() {
-    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_malloc_arenas() {}
 
 /// An error and its causes on one line, each cause once: most of our
 /// errors already name their cause in their own message.

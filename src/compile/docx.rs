@@ -99,7 +99,7 @@ pub fn layout_in_parts(
             unit_section(doc, unit, &mut photos)
         });
         units.push(&pack(doc)?)?;
-        super::release_freed_memory();
+        crate::allocator::release_freed_memory();
     }
     Ok(DocxParts { front, units })
 }

@@ -33,20 +33,6 @@ use crate::timings::{self, Timings};
 /// speed. Each part adds its own font subset to the PDF (~0.2 MB).
 pub const UNITS_PER_PART: usize = 8;
 
-/// Hands memory freed by a finished part back to the system, so the next
-/// part does not lay out on top of the last one's leftovers (glibc keeps
-/// freed memory in its heaps otherwise; peak RSS then grows with parts).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn release_freed_memory() {
-    // SAFETY: malloc_trim only returns unused heap pages; it is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}
-
 /// File names of the three outputs (Chinese, valid on Windows shares).
 pub const PDF_NAME: &str = "报送情况汇总.pdf";
 pub const DOCX_NAME: &str = "报送情况汇总.docx";
@@ -156,7 +142,7 @@ pub fn write_all_with(
         });
     }
     // The photo stage leaves glibc's heaps fragmented; hand that back first.
-    release_freed_memory();
+    crate::allocator::release_freed_memory();
     // Lay everything out before touching the disk; the parts are joined while
     // the files are written under temporary names, so a failure at either
     // step leaves the last good report and `latest` as they were.

@@ -204,7 +204,7 @@ pub fn layout_in_parts(
         // typst memoises every layout step in a process-wide cache that is
         // never emptied by itself; the next part shares nothing with this one.
         typst::comemo::evict(0);
-        super::release_freed_memory();
+        crate::allocator::release_freed_memory();
         joined.push(Part { pdf, headings })?;
     }
     Ok(joined)
