@@ -7,7 +7,8 @@
 //!   fast ([`configure`]);
 //! - freed memory is handed back where a stage ends: before the report is
 //!   laid out and after each of its parts ([`release_freed_memory`]), and
-//!   every few dozen files during the photo stage ([`ReleaseEvery`]), so
+//!   every few dozen files read for the photo stage ([`ReleaseEvery`], in
+//!   [`crate::whole_file`]), so
 //!   peak memory does not grow with the number of units. Without the
 //!   latter, live heap stayed at ~30 MB through the photo stage while
 //!   resident memory grew from ~40 to ~85 MB over 2,400 photos: freed photo
@@ -47,8 +48,8 @@ pub fn release_freed_memory() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn release_freed_memory() {}
 
-/// Files inspected between two hand-backs of freed memory in the photo
-/// stage: about a second of work on two cores.
+/// Files read between two hand-backs of freed memory in the photo stage:
+/// about a second of work on two cores.
 pub const FILES_BETWEEN_RELEASES: usize = 32;
 
 /// Hands freed memory back after every `every`-th finished piece of work,
@@ -62,9 +63,9 @@ pub struct ReleaseEvery {
 
 impl ReleaseEvery {
     /// Releases after every `every` pieces (at least 1).
-    pub fn new(every: usize) -> ReleaseEvery {
+    pub const fn new(every: usize) -> ReleaseEvery {
         ReleaseEvery {
-            every: every.max(1),
+            every: if every == 0 { 1 } else { every },
             done: AtomicUsize::new(0),
         }
     }

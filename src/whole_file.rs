@@ -8,15 +8,23 @@
 //! photo stage). A buffer grown past [`KEEP_BYTES`] by an unusually large
 //! file is let go afterwards rather than pinned for the rest of the batch,
 //! and [`release_kept_buffers`] lets them all go when the reading is done.
+//! Every [`FILES_BETWEEN_RELEASES`] files, what the photo stage freed is
+//! handed back to the system, or resident memory grows with the number of
+//! photos ([`crate::allocator`]).
 
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::allocator::{FILES_BETWEEN_RELEASES, ReleaseEvery};
+
 /// The largest buffer a thread keeps between files: a phone photo or a
 /// typical document fits; a 200 MB video does not stay resident.
 const KEEP_BYTES: usize = 32 << 20;
+
+/// Counts whole-file reads across threads, for the periodic hand-back.
+static RELEASE: ReleaseEvery = ReleaseEvery::new(FILES_BETWEEN_RELEASES);
 
 thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -35,6 +43,7 @@ pub fn with_contents<T>(path: &Path, use_bytes: impl FnOnce(&[u8]) -> T) -> io::
     if buffer.capacity() <= KEEP_BYTES {
         BUFFER.with(|b| *b.borrow_mut() = buffer);
     }
+    RELEASE.finished_one();
     result
 }
 

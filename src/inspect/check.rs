@@ -41,15 +41,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> std::io::Result<usize> {
     let files = expand(paths);
-    let release = crate::allocator::ReleaseEvery::new(crate::allocator::FILES_BETWEEN_RELEASES);
-    let results: Vec<Vec<CheckLine>> = files
-        .par_iter()
-        .map(|p| {
-            let lines = check_file(p, limits);
-            release.finished_one();
-            lines
-        })
-        .collect();
+    let results: Vec<Vec<CheckLine>> = files.par_iter().map(|p| check_file(p, limits)).collect();
     let mut rejected = 0;
     for lines in results {
         if lines.first().is_some_and(|l| l.verdict == Verdict::Reject) {

@@ -244,7 +244,6 @@ pub fn run(
     progress.set_length(to_read.len() as u64);
     progress.set_message("读取并检查文件");
     let counters = Counters::default();
-    let release = crate::allocator::ReleaseEvery::new(crate::allocator::FILES_BETWEEN_RELEASES);
     let started = Instant::now();
     let processed: Vec<_> = to_read
         .par_iter()
@@ -253,7 +252,6 @@ pub fn run(
                 inspect_blob(&f.rel, bytes, store, &engine, &opts.limits, 0, &counters)
             });
             progress.inc(1);
-            release.finished_one();
             result
         })
         .collect();

@@ -116,8 +116,14 @@ mod tests {
         let store = Store::new(dir.path());
         let a = hash_bytes(b"hello");
         store.put_blob(&a, b"hello").unwrap();
+        let path = store.blob_path(&a);
+        assert_eq!(path.file_name().unwrap().to_str(), Some(a.as_str()));
+        // A second put of the same content leaves the stored blob alone.
+        let old = filetime::FileTime::from_unix_time(1_000_000_000, 0);
+        filetime::set_file_mtime(&path, old).unwrap();
         store.put_blob(&a, b"hello").unwrap();
-        assert_eq!(a, hash_bytes(b"hello"));
+        let mtime = filetime::FileTime::from_last_modification_time(&path.metadata().unwrap());
+        assert_eq!(mtime, old);
         assert_eq!(store.read(&a).unwrap(), b"hello");
         assert!(store.blob_path(&a).starts_with(dir.path().join("blobs")));
     }
