@@ -41,7 +41,7 @@ use message::{Message, Sender};
 use outbox::{OutboxError, Queued};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
-    ReportInput,
+    ReportInput, ReportsQueued,
 };
 use templates::{TemplateError, Templates};
 
@@ -164,20 +164,23 @@ impl Notifier {
         Ok(Ok(queued))
     }
 
-    /// Queues the report mail if one is due today.
+    /// Queues the report mail if one is due today (one a day at most).
     pub fn queue_report_mail(
         &self,
         tx: &Transaction<'_>,
         input: &ReportInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
-        let complete_queued = outbox::event_id(tx, "report:complete")?.is_some();
+        let queued = ReportsQueued {
+            complete: outbox::event_id(tx, "report:complete")?.is_some(),
+            today: outbox::report_queued_on(tx, clock.date_naive())?,
+        };
         policy::plan_report_mail(
             &self.report_mail,
             clock,
             input,
             &self.escalation.leaders,
-            complete_queued,
+            queued,
             &self.letterhead(clock),
         )
         .map(|p| self.queue_planned(tx, p, clock))
@@ -185,7 +188,8 @@ impl Notifier {
     }
 
     /// Queues the office digest of this batch; call it after the other
-    /// messages, it lists what they queued and past delivery problems.
+    /// messages, it lists what they queued, past delivery problems and the
+    /// messages still being retried.
     pub fn queue_digest(
         &self,
         tx: &Transaction<'_>,
@@ -198,15 +202,17 @@ impl Notifier {
             return Ok(None);
         }
         let queued = outbox::queued_summary(tx, clock)?;
-        let problems = outbox::take_unreported_problems(tx)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let lines = |entries: Vec<outbox::OutboxEntry>| -> Vec<String> {
+            entries.iter().map(ToString::to_string).collect()
+        };
+        let problems = lines(outbox::take_unreported_problems(tx)?);
+        let retrying = lines(outbox::retrying(tx)?);
         policy::plan_digest(
             input,
             &self.escalation.office,
             queued,
             problems,
+            retrying,
             &self.letterhead(clock),
         )
         .map(|p| self.queue_planned(tx, p, clock))
