@@ -382,9 +382,11 @@ fn wrong_password_then_right() {
     assert!(report.sent.is_empty());
     let why = report.unavailable.clone().unwrap();
     assert!(
-        why.contains("535") || why.to_lowercase().contains("auth"),
+        why.contains("登录失败（请检查 user 和密码）：服务器回复 535"),
         "{why}"
     );
+    // The login was refused, not the message: no attempt is charged.
+    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
     let mut out = Vec::new();
     outbox::outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
     let listing = String::from_utf8(out).unwrap();
@@ -447,4 +449,43 @@ fn eml_outbox_without_smtp() {
     let msg = MessageParser::default().parse(&bytes).unwrap();
     assert!(msg.subject().unwrap().starts_with("【催报】"));
     assert!(msg.body_text(0).unwrap().contains("已逾期1个工作日"));
+}
+
+/// A server whose certificate is not trusted (no `ca_cert`): the batch
+/// stops before any message, says why in Chinese, and charges nobody.
+#[test]
+fn untrusted_certificate_stops_delivery_without_charging() {
+    let Some(s) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let id = unique_id("untrusted");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[receipt("县民政局", "b1", "a@minzheng.example.gov.cn")],
+        "2025-05-20T20:00:00+08:00",
+    );
+    let pass = dir.path().join("smtp.pass");
+    std::fs::write(&pass, s.get("MAIL_PASSWORD")).unwrap();
+    let cfg = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(s.port("STARTTLS")),
+        security: Security::Starttls,
+        user: Some(s.get("MAIL_USER").into()),
+        password_env: None,
+        password_file: Some(pass),
+        ca_cert: None,
+        timeout_secs: 5,
+    };
+    let mut t = SmtpMailer::from_config(&cfg, None).unwrap();
+    let report = deliver(&conn, &mut t);
+    let why = report.unavailable.clone().unwrap();
+    assert!(
+        why.contains("无法建立 STARTTLS 加密连接：TLS 加密失败"),
+        "{why}"
+    );
+    assert_eq!(report.untried, 1);
+    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
+    assert!(received(&s.maildir("STARTTLS"), &id).is_empty());
 }

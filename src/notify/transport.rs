@@ -189,6 +189,11 @@ pub struct SmtpMailer {
     timeout: Duration,
     hello: ClientId,
     label: String,
+    /// The connection of the last delivered message, said goodbye to
+    /// (QUIT) only at the next message or at the end: the batch records the
+    /// message as sent the moment the server accepted it, not one round
+    /// trip later.
+    delivered: Option<SmtpConnection>,
 }
 
 /// How much longer than a command's reply the server may take to confirm a
@@ -250,7 +255,15 @@ impl SmtpMailer {
             timeout: Duration::from_secs(cfg.timeout_secs.max(1)),
             hello: ClientId::default(),
             label: format!("SMTP {}:{port}（{mode}）", cfg.host),
+            delivered: None,
         })
+    }
+
+    /// Closes the last delivered message's connection politely.
+    fn hang_up(&mut self) {
+        if let Some(mut conn) = self.delivered.take() {
+            let _ = conn.quit();
+        }
     }
 
     /// Connects, encrypts and logs in. Any failure here is the server's, not
@@ -282,7 +295,6 @@ impl SmtpMailer {
         if let Some(credentials) = &self.credentials
             && let Err(e) = conn.auth(DEFAULT_MECHANISMS, credentials)
         {
-            conn.abort();
             return Err(unavailable(" 登录失败（请检查 user 和密码）", &e));
         }
         Ok(conn)
@@ -443,6 +455,8 @@ fn describe(e: &smtp::Error, wait: Duration) -> String {
             | ErrorKind::ConnectionAborted
             | ErrorKind::BrokenPipe
             | ErrorKind::UnexpectedEof => "服务器断开了连接".into(),
+            // rustls reports a failed handshake as invalid data.
+            ErrorKind::InvalidData => tls_failure(&io.to_string()),
             _ => format!("网络错误（{io}）"),
         };
     }
@@ -456,9 +470,19 @@ fn describe(e: &smtp::Error, wait: Duration) -> String {
     }
     if e.is_tls() {
         let text = std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string);
-        return format!("TLS 加密失败（{text}）");
+        return tls_failure(&text);
     }
     e.to_string()
+}
+
+/// A failed TLS handshake, with what to do about the usual cause.
+fn tls_failure(text: &str) -> String {
+    let hint = if text.contains("UnknownIssuer") {
+        "：服务器证书不是公认机构签发的，请用 [mail.smtp] 的 ca_cert 指定签发它的根证书"
+    } else {
+        ""
+    };
+    format!("TLS 加密失败（{text}）{hint}")
 }
 
 /// The SMTP password from `password_env` or `password_file` (exactly one).
@@ -522,19 +546,26 @@ impl Transport for SmtpMailer {
             permanent: true,
             reason: format!("信封无效: {e}"),
         })?;
+        self.hang_up();
         let mut conn = self.open()?;
         let result = self.transact(&mut conn, &envelope, mail.bytes);
-        match result {
-            Ok(()) => {
-                // Delivered: the server's answer to QUIT changes nothing.
+        match &result {
+            Ok(()) => self.delivered = Some(conn),
+            // The server answered: it will answer QUIT too.
+            Err(SendError::Rejected { .. }) => {
                 let _ = conn.quit();
-                Ok(self.label.clone())
             }
-            Err(e) => {
-                conn.abort();
-                Err(e)
-            }
+            // A server that stopped answering would keep QUIT waiting for
+            // the whole timeout: just close the connection.
+            Err(_) => drop(conn),
         }
+        result.map(|()| self.label.clone())
+    }
+}
+
+impl Drop for SmtpMailer {
+    fn drop(&mut self) {
+        self.hang_up();
     }
 }
 
