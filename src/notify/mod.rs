@@ -268,7 +268,7 @@ mod tests {
 
     fn notifier() -> Notifier {
         let cfg: NotifyConfig = toml::from_str(
-            "from = \"gongkai@luxi.example.gov.cn\"\nfrom_name = \"泸溪县行政审批服务局\"\noffice = [\"office@luxi.example.gov.cn\"]\n",
+            "from = \"gongkai@luxi.example.gov.cn\"\nfrom_name = \"泸溪县行政审批服务局\"\noffice = [\"office@luxi.example.gov.cn\"]\nleaders = [\"leader@luxi.example.gov.cn\"]\n",
         )
         .unwrap();
         Notifier::new(
@@ -354,6 +354,57 @@ mod tests {
             parsed.to().unwrap().first().unwrap().address(),
             Some("office@luxi.example.gov.cn")
         );
+    }
+
+    #[test]
+    fn leaders_get_one_report_mail_a_day() {
+        let n = notifier();
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("报送情况汇总.pdf");
+        std::fs::write(&pdf, b"%PDF-1.7 test").unwrap();
+        let input = |all_complete: bool| ReportInput {
+            counts: vec![],
+            units: 2,
+            activities: 2,
+            as_of: "截至2025年5月12日20时".into(),
+            deadline_dates: vec![],
+            all_complete,
+            pdf: policy::ReportFile {
+                path: pdf.clone(),
+                bytes: 13,
+            },
+            docx: None,
+        };
+        let mut conn = Connection::open_in_memory().unwrap();
+        outbox::ensure_schema(&conn).unwrap();
+        let mut night = |now: &str, complete: bool| {
+            let tx = conn.transaction().unwrap();
+            let q = n.queue_report_mail(&tx, &input(complete), at(now)).unwrap();
+            tx.commit().unwrap();
+            q
+        };
+        // Monday 12 May: everyone complete, the "complete" mail goes out; a
+        // re-run that evening sends no weekly one on top.
+        assert_eq!(
+            night("2025-05-12T20:00:00+08:00", true),
+            Some(Queued::New(1))
+        );
+        assert_eq!(night("2025-05-12T22:00:00+08:00", true), None);
+        // Monday 19 May: the weekly one in the morning; a unit reopens and
+        // completes again by the evening: nothing more that day.
+        assert_eq!(
+            night("2025-05-19T08:00:00+08:00", true),
+            Some(Queued::New(2))
+        );
+        assert_eq!(night("2025-05-19T20:00:00+08:00", true), None);
+        let keys: Vec<String> = conn
+            .prepare("SELECT event_key FROM notify_outbox ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, ["report:complete", "report:2025-05-19"]);
     }
 
     #[test]
