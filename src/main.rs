@@ -291,7 +291,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             if let Some(d) = &outcome.delivery {
                 writeln!(out, "{d}")?;
             }
-            let trouble = print_mail_trouble(&mut out, &outcome)?;
+            let trouble = print_mail_trouble(
+                &mut out,
+                &outcome.status.delivery,
+                outcome.delivery.as_ref(),
+            )?;
             if timings {
                 eprint!("{}", outcome.timings);
             }
@@ -313,6 +317,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 writeln!(out)?;
             } else {
                 print_status(&mut out, &status)?;
+                print_mail_trouble(&mut out, &status.delivery, None)?;
             }
             Ok(0)
         }
@@ -358,13 +363,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-/// After `run`: what of the mail needs the office, in a few lines at the
-/// end of the summary (the digest goes through the same server, so this is
-/// how the office learns of mail trouble). Returns whether there is any.
-fn print_mail_trouble(out: &mut impl Write, outcome: &pipeline::Outcome) -> std::io::Result<bool> {
-    let state = &outcome.status.delivery;
-    let this_run = outcome.delivery.as_ref().is_some_and(|d| d.trouble());
-    if !this_run && !state.needs_office() {
+/// What of the mail needs the office, in a few lines at the end of `run`
+/// and `status` (the digest goes through the same server, so this is how
+/// the office learns of mail trouble); `run` is what this run's delivery
+/// did, whose failures it has listed already. Returns whether there is any.
+fn print_mail_trouble(
+    out: &mut impl Write,
+    state: &outbox::DeliveryState,
+    run: Option<&outbox::DeliveryReport>,
+) -> std::io::Result<bool> {
+    if !run.is_some_and(|d| d.trouble()) && !state.needs_office() && state.retrying.is_empty() {
         return Ok(false);
     }
     let mut parts = Vec::new();
@@ -385,9 +393,7 @@ fn print_mail_trouble(out: &mut impl Write, outcome: &pipeline::Outcome) -> std:
         "注意：邮件未能全部发出（{}）。请用 baosong outbox 查看原因，重发（retry 编号）或撤销（drop 编号）。",
         parts.join("，")
     )?;
-    // This run's own failures were listed with its delivery just above.
-    let listed: Vec<i64> = outcome
-        .delivery
+    let listed: Vec<i64> = run
         .iter()
         .flat_map(|d| d.failed.iter().chain(&d.uncertain))
         .map(|e| e.id)
