@@ -191,7 +191,7 @@ fn kill_nine_at_random_moments_loses_and_repeats_nothing() {
             new_files(d, i);
         }
         let inbox = fingerprint(&d.join("inbox"));
-        let delay = estimate.mul_f64(rng.unit());
+        let delay = estimate.mul_f64(0.9 * rng.unit());
         let batches_before = count(&ledger_or_empty(d), "SELECT count(*) FROM batches");
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_baosong"))
@@ -282,9 +282,22 @@ fn kill_nine_at_random_moments_loses_and_repeats_nothing() {
         assert_eq!(unsent, 0, "{what}: messages not sent");
     }
 
+    // Each batch killed before it was done, and only those, is marked
+    // aborted.
+    let conn = ledger(d);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM batches WHERE status = 'aborted'"
+        ) as usize,
+        stages
+            .get("intake, compile or queueing")
+            .copied()
+            .unwrap_or(0),
+        "{stages:?}"
+    );
     // Every message reached the server; a second copy only where a batch
     // was killed during delivery, one at most per such kill.
-    let conn = ledger(d);
     let ids: Vec<String> = conn
         .prepare("SELECT message_id FROM notify_outbox")
         .unwrap()
