@@ -1,9 +1,10 @@
 //! kill -9 at random moments: twenty batches of the demo campaign (copied),
 //! mailing through the plain aiosmtpd server of `.ci/mail-servers.sh`, are
-//! each killed at a moment drawn from a seeded generator (reproducible:
-//! `BAOSONG_KILL_SEED` picks another seed) somewhere in intake, inspection,
-//! compiling, queueing or delivery, and each is followed by a run that
-//! completes. Every night brings new files, a new clock and new mail, so
+//! each killed after a delay drawn from a seeded generator (the same seed
+//! gives the same delays; `BAOSONG_KILL_SEED` picks another; which stage a
+//! delay lands in depends on the machine's speed) somewhere in intake,
+//! inspection, compiling, queueing or delivery, and each is followed by a
+//! run that completes. Every night brings new files, a new clock and new mail, so
 //! every kill has work to interrupt. After each kill and each completed run
 //! the test checks what a crash must never break: the ledger, the inbox,
 //! `latest`, and the mail.
