@@ -375,36 +375,32 @@ mod tests {
             },
             docx: None,
         };
-        let mut conn = Connection::open_in_memory().unwrap();
-        outbox::ensure_schema(&conn).unwrap();
-        let mut night = |now: &str, complete: bool| {
+        let night = |conn: &mut Connection, now: &str, complete: bool| {
             let tx = conn.transaction().unwrap();
             let q = n.queue_report_mail(&tx, &input(complete), at(now)).unwrap();
             tx.commit().unwrap();
             q
         };
+        let outbox = || {
+            let conn = Connection::open_in_memory().unwrap();
+            outbox::ensure_schema(&conn).unwrap();
+            conn
+        };
         // Monday 12 May: everyone complete, the "complete" mail goes out; a
         // re-run that evening sends no weekly one on top.
-        assert_eq!(
-            night("2025-05-12T20:00:00+08:00", true),
-            Some(Queued::New(1))
-        );
-        assert_eq!(night("2025-05-12T22:00:00+08:00", true), None);
-        // Monday 19 May: the weekly one in the morning; a unit reopens and
-        // completes again by the evening: nothing more that day.
-        assert_eq!(
-            night("2025-05-19T08:00:00+08:00", true),
-            Some(Queued::New(2))
-        );
-        assert_eq!(night("2025-05-19T20:00:00+08:00", true), None);
-        let keys: Vec<String> = conn
-            .prepare("SELECT event_key FROM notify_outbox ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(keys, ["report:complete", "report:2025-05-19"]);
+        let mut conn = outbox();
+        let complete = night(&mut conn, "2025-05-12T20:00:00+08:00", true);
+        assert_eq!(complete, Some(Queued::New(1)));
+        assert_eq!(night(&mut conn, "2025-05-12T22:00:00+08:00", true), None);
+        // Monday 19 May: the weekly one in the morning; the last unit
+        // completes by the evening: its mail waits for Tuesday.
+        let mut conn = outbox();
+        let weekly = night(&mut conn, "2025-05-19T08:00:00+08:00", false);
+        assert_eq!(weekly, Some(Queued::New(1)));
+        assert_eq!(night(&mut conn, "2025-05-19T20:00:00+08:00", true), None);
+        let tuesday = night(&mut conn, "2025-05-20T20:00:00+08:00", true);
+        assert_eq!(tuesday, Some(Queued::New(2)));
+        assert_eq!(outbox::event_id(&conn, "report:complete").unwrap(), Some(2));
     }
 
     #[test]
