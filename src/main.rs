@@ -14,16 +14,32 @@ use baosong::notify::outbox::{self, OutboxAction};
 use baosong::pipeline::{self, RunError, Stage, Status};
 use clap::{Parser, Subcommand};
 
-/// Exit codes, documented in `--help` and the README.
+/// Exit codes, documented in `--help` (`HELP`, next to them) and the README.
 mod exit {
-    /// A file given to `check` was rejected.
-    pub const REJECTED: u8 = 1;
     /// Something went wrong (I/O, database, mail configuration, …).
     pub const FAILURE: u8 = 1;
+    /// The command line cannot be understood: clap exits with it itself,
+    /// a test holds it to this.
+    #[cfg(test)]
+    pub const USAGE: u8 = 2;
     /// The campaign cannot be used as written (campaign.toml, schedule).
     pub const CAMPAIGN: u8 = 3;
     /// Another batch of this campaign is running.
     pub const LOCKED: u8 = 4;
+    /// `run` finished, but not all mail went out: a message failed, may
+    /// have been delivered and waits for the office, is being retried, or
+    /// the server could not be reached.
+    pub const MAIL: u8 = 5;
+    /// A file given to `check` was rejected.
+    pub const REJECTED: u8 = 6;
+
+    /// The exit codes in `--help`.
+    pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
+        3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行；\n\
+        5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
+          （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
+        6 check 发现不合格文件。\n\
+        日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 }
 
 #[derive(Parser)]
@@ -35,9 +51,7 @@ mod exit {
         读取 campaign.toml 与活动安排表，扫描收件箱（只读，不移动、不修改任何单位的文件），\n\
         识别每个文件所属单位、检查文件内容、登记台账，按官方工作日历判断各单位各项材料\n\
         是否齐全、是否按时，生成 PDF/DOCX 汇总报告和 XLSX 统计表，并发送回执、催报和报告邮件。",
-    after_help = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错或 check 发现不合格文件；\n\
-        2 命令行用法错误；3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行。\n\
-        日志：设置 RUST_LOG=info（或 debug）查看详细过程。"
+    after_help = exit::HELP
 )]
 struct Cli {
     /// campaign.toml, or the folder that holds it.
@@ -143,14 +157,14 @@ enum GenerateCmd {
 
 #[derive(Subcommand)]
 enum OutboxCmd {
-    /// 列出待发和发送失败的邮件（--all 含已发送）。
+    /// 列出待发、发送失败和待确认（可能已送达）的邮件（--all 含已发送）。
     List {
         #[arg(long)]
         all: bool,
     },
-    /// 把一封失败或过期的邮件重新放回待发队列。
+    /// 把一封失败、过期或待确认的邮件重新放回待发队列（待确认的邮件请先向收件人核实）。
     Retry { id: i64 },
-    /// 放弃一封待发邮件。
+    /// 放弃一封待发、失败或待确认的邮件，不再发送。
     Drop { id: i64 },
 }
 
@@ -277,10 +291,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             if let Some(d) = &outcome.delivery {
                 writeln!(out, "{d}")?;
             }
+            let trouble = print_mail_trouble(
+                &mut out,
+                &outcome.status.delivery,
+                outcome.delivery.as_ref(),
+            )?;
             if timings {
                 eprint!("{}", outcome.timings);
             }
-            Ok(0)
+            Ok(if trouble { exit::MAIL } else { 0 })
         }
         Command::Status { json } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -288,14 +307,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let Some((_, _, snapshot)) = ledger.last_snapshot()? else {
                 anyhow::bail!("还没有完成过批处理，请先运行 baosong run");
             };
-            let status: Status =
+            let mut status: Status =
                 serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
+            outbox::ensure_schema(&ledger.conn)?;
+            status.delivery = outbox::delivery_state(&ledger.conn)?;
             let mut out = std::io::stdout().lock();
             if json {
                 serde_json::to_writer_pretty(&mut out, &status)?;
                 writeln!(out)?;
             } else {
                 print_status(&mut out, &status)?;
+                print_mail_trouble(&mut out, &status.delivery, None)?;
             }
             Ok(0)
         }
@@ -339,6 +361,49 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// What of the mail needs the office, in a few lines at the end of `run`
+/// and `status` (the digest goes through the same server, so this is how
+/// the office learns of mail trouble); `run` is what this run's delivery
+/// did, whose failures it has listed already. Returns whether there is any.
+fn print_mail_trouble(
+    out: &mut impl Write,
+    state: &outbox::DeliveryState,
+    run: Option<&outbox::DeliveryReport>,
+) -> std::io::Result<bool> {
+    if !run.is_some_and(|d| d.trouble()) && !state.needs_office() && state.retrying.is_empty() {
+        return Ok(false);
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (state.failed.len(), "发送失败"),
+        (
+            state.uncertain.len(),
+            "待确认（发出后连接中断，可能已送达）",
+        ),
+        (state.retrying.len(), "待重试"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{what} {n} 封"));
+        }
+    }
+    writeln!(
+        out,
+        "注意：邮件未能全部发出（{}）。请用 baosong outbox 查看原因，重发（retry 编号）或撤销（drop 编号）。",
+        parts.join("，")
+    )?;
+    let listed: Vec<i64> = run
+        .iter()
+        .flat_map(|d| d.failed.iter().chain(&d.uncertain))
+        .map(|e| e.id)
+        .collect();
+    for e in state.failed.iter().chain(&state.uncertain) {
+        if !listed.contains(&e.id) {
+            writeln!(out, "  {e}")?;
+        }
+    }
+    Ok(true)
 }
 
 /// `text` padded with spaces to `columns` terminal columns (a Chinese
@@ -462,4 +527,37 @@ fn pathdiff(path: &std::path::Path, base: &std::path::Path) -> String {
     p.strip_prefix(&b)
         .map(|r| r.display().to_string())
         .unwrap_or_else(|_| p.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn exit_codes_are_distinct_and_in_the_help() {
+        let codes = [
+            exit::FAILURE,
+            exit::USAGE,
+            exit::CAMPAIGN,
+            exit::LOCKED,
+            exit::MAIL,
+            exit::REJECTED,
+        ];
+        let mut sorted = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len(), "{codes:?}");
+        let help = Cli::command().render_long_help().to_string();
+        for code in codes {
+            let listed = ["：", "；", "\n"]
+                .iter()
+                .any(|before| help.contains(&format!("{before}{code} ")));
+            assert!(listed, "{code} missing in:\n{help}");
+        }
+        let usage = Cli::try_parse_from(["baosong", "--no-such-option"])
+            .err()
+            .unwrap();
+        assert_eq!(usage.exit_code(), i32::from(exit::USAGE));
+    }
 }

@@ -137,6 +137,10 @@ pub struct Status {
     pub ignored: usize,
     pub questions: Vec<String>,
     pub warnings: Vec<String>,
+    /// Mail that failed, may have been delivered or is still being retried,
+    /// read from the outbox when the status is shown.
+    #[serde(default)]
+    pub delivery: outbox::DeliveryState,
 }
 
 /// One unit in the status.
@@ -289,6 +293,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             clock,
         )?);
     }
+    outcome.status.delivery = outbox::delivery_state(&ledger.conn)?;
     outcome.timings.add(timings::NOTIFY, delivering.elapsed());
     Ok(outcome)
 }
@@ -543,6 +548,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         ignored: intake.ignored,
         questions: a.questions.clone(),
         warnings,
+        delivery: outbox::DeliveryState::default(),
     }
 }
 
