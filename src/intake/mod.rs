@@ -13,6 +13,7 @@ pub mod identify;
 pub mod scan;
 pub mod store;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -276,8 +277,18 @@ pub fn run(
         {
             // Same content, new stat (touched or copied over with itself).
             ledger.touch_version(*vid, observed)?;
-            seen_ids.push(ledger.file_id_of_version(*vid)?);
-            ledger.revive_entries(&f.rel)?;
+            let file_id = ledger.file_id(&f.rel, None, batch)?;
+            seen_ids.push(file_id);
+            sync_entries(
+                ledger,
+                batch,
+                &f.rel,
+                file_id,
+                &node,
+                observed,
+                None,
+                &mut report,
+            )?;
             report.unchanged += 1;
             continue;
         }
@@ -308,7 +319,8 @@ pub fn run(
     Ok(report)
 }
 
-/// Records a new version of a file and, for containers, of its entries.
+/// Records a new version of a file and, for containers, the entries it
+/// holds at every depth; entries it no longer holds are retired.
 #[allow(clippy::too_many_arguments)]
 fn record(
     ledger: &Ledger,
@@ -332,28 +344,84 @@ fn record(
         &node.inspection,
     )?;
     report.new_versions.push(path.to_string());
-    let mut keep = Vec::new();
+    sync_entries(
+        ledger,
+        batch,
+        path,
+        file_id,
+        node,
+        observed,
+        Some(arrived),
+        report,
+    )
+}
+
+/// Brings the entries of a container (at every depth) in line with `node`:
+/// each entry it holds exists and is not gone, a changed one gets a new
+/// version arriving with the outermost container (when `arrived` is given),
+/// and entries it no longer holds are marked gone.
+#[allow(clippy::too_many_arguments)]
+fn sync_entries(
+    ledger: &Ledger,
+    batch: i64,
+    path: &str,
+    file_id: i64,
+    node: &Node,
+    observed: &Observed,
+    arrived: Option<DateTime<FixedOffset>>,
+    report: &mut Report,
+) -> Result<(), IntakeError> {
+    let mut keep = HashSet::new();
+    record_entries(
+        ledger, batch, path, file_id, node, observed, arrived, &mut keep, report,
+    )?;
+    ledger.mark_entries_gone(batch, path, &keep)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_entries(
+    ledger: &Ledger,
+    batch: i64,
+    path: &str,
+    file_id: i64,
+    node: &Node,
+    observed: &Observed,
+    arrived: Option<DateTime<FixedOffset>>,
+    keep: &mut HashSet<String>,
+    report: &mut Report,
+) -> Result<(), IntakeError> {
     for (entry, child) in &node.children {
         let child_path = format!("{path}{ENTRY_SEP}{entry}");
-        keep.push(child_path.clone());
         let child_id = ledger.file_id(&child_path, Some(file_id), batch)?;
-        let unchanged = ledger
+        let changed = ledger
             .latest_version(&child_path)?
-            .is_some_and(|(_, hash, _)| hash == child.hash);
-        if !unchanged {
-            record(
-                ledger,
-                batch,
-                &child_path,
+            .is_none_or(|(_, hash, _)| hash != child.hash);
+        if changed && let Some(arrived) = arrived {
+            ledger.add_version(
                 child_id,
-                child,
+                batch,
+                &child.hash,
+                child.size,
                 observed,
                 arrived,
-                arrival::Basis::Container,
-                report,
+                arrival::Basis::Container.as_str(),
+                &child.inspection,
             )?;
+            report.new_versions.push(child_path.clone());
         }
+        record_entries(
+            ledger,
+            batch,
+            &child_path,
+            child_id,
+            child,
+            observed,
+            arrived,
+            keep,
+            report,
+        )?;
+        keep.insert(child_path);
     }
-    ledger.mark_entries_gone(batch, path, &keep)?;
     Ok(())
 }

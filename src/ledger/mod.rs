@@ -200,15 +200,6 @@ impl Ledger {
         )?)
     }
 
-    /// Clears the gone mark of a file that is back, and of its entries.
-    pub fn revive_entries(&self, path: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE files SET gone_batch = NULL WHERE path = ?1 OR substr(path, 1, length(?1) + 2) = ?1 || '!/'",
-            [path],
-        )?;
-        Ok(())
-    }
-
     /// The latest version of a file: (version id, hash, observed stat).
     pub fn latest_version(&self, path: &str) -> Result<Option<(i64, String, Observed)>> {
         Ok(self
@@ -302,7 +293,12 @@ impl Ledger {
 
     /// Marks the entries of a container that its new version no longer
     /// holds as gone (`keep`: the entries it holds, at any depth).
-    pub fn mark_entries_gone(&self, batch: i64, container: &str, keep: &[String]) -> Result<()> {
+    pub fn mark_entries_gone(
+        &self,
+        batch: i64,
+        container: &str,
+        keep: &std::collections::HashSet<String>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT id, path FROM files WHERE gone_batch IS NULL AND substr(path, 1, length(?1) + 2) = ?1 || '!/'",
         )?;
