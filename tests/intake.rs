@@ -169,3 +169,212 @@ fn a_resubmitted_container_retires_only_what_it_no_longer_holds() {
     run_ok(d, &["--now", "2025-06-08T20:00"]);
     assert_eq!(live_and_gone(d), (live, gone));
 }
+
+/// A 42.zip-style bomb, 15 KB on disk: four levels of 16, 69,904 entries,
+/// 65,536 leaves of 64 KB of zeros (each under the per-entry ratio check's
+/// threshold, every archive within its own limits); only the budget of the
+/// submitted file stops it.
+fn nested_bomb() -> Vec<u8> {
+    let leaf = vec![0u8; 64 * 1024];
+    let mut level: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("活动照片{i}.jpg"), leaf.clone()))
+        .collect();
+    for depth in 0..3 {
+        let zip = files::zip(&level);
+        level = (0..16)
+            .map(|i| (format!("第{depth}层_{i}.zip"), zip.clone()))
+            .collect();
+    }
+    files::zip(&level)
+}
+
+#[test]
+fn a_nested_bomb_is_refused_once_as_a_whole() {
+    let dir = demo_copy();
+    let d = dir.path();
+    let bomb = nested_bomb();
+    assert!(bomb.len() < 64 << 10, "{} bytes on disk", bomb.len());
+    put(d, "县司法局/县司法局活动照片.zip", &bomb);
+    run_ok(d, &["--now", "2025-06-06T20:00"]);
+    let s = status(d);
+    let invalid: Vec<&serde_json::Value> = s["invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["path"].as_str().unwrap().starts_with("县司法局/"))
+        .collect();
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    let reason = invalid[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("5000"), "{reason}");
+    let conn = rusqlite::Connection::open(d.join("state/ledger.sqlite")).unwrap();
+    let entries: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM files WHERE path LIKE '县司法局/%!/%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(entries, 0, "none of its entries is kept");
+    // The unit's receipt names the file once.
+    let receipt = mail_body(d, "-receipt-", "县司法局");
+    assert_eq!(
+        receipt.matches("县司法局活动照片.zip").count(),
+        1,
+        "{receipt}"
+    );
+    assert!(receipt.len() < 4000, "{} bytes", receipt.len());
+}
+
+/// The text body of the one outbox message whose file name has `kind` and
+/// whose body mentions `about`.
+fn mail_body(dir: &Path, kind: &str, about: &str) -> String {
+    let bodies: Vec<String> = std::fs::read_dir(dir.join("out/luxi-2025/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(kind))
+        .filter_map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let body = msg.body_text(0).unwrap().into_owned();
+            body.contains(about).then_some(body)
+        })
+        .collect();
+    assert_eq!(bodies.len(), 1, "{kind} about {about}");
+    bodies.into_iter().next().unwrap()
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn leftovers_are_removed_and_the_state_is_private_whatever_the_umask() {
+    let dir = demo_copy();
+    let d = dir.path();
+    run_ok(d, &[]);
+    // A batch killed between writing and renaming left these.
+    let leftovers = [
+        d.join("state/blobs/ab/.baosong-Xy12Ab.tmp"),
+        d.join("state/derived/.baosong-Qw34Er.tmp"),
+        d.join("out/luxi-2025/.baosong-Zx56Cv.tmp"),
+        d.join("out/luxi-2025/outbox/.baosong-Bn78Mm.tmp"),
+    ];
+    for tmp in &leftovers {
+        std::fs::create_dir_all(tmp.parent().unwrap()).unwrap();
+        std::fs::write(tmp, vec![0u8; 3 << 20]).unwrap();
+    }
+    // A permissive umask, and a state folder an older version left open.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.join("state"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        d.join("state/ledger.sqlite"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    put(
+        d,
+        "县司法局/县司法局活动总结.docx",
+        &summary("县司法局活动总结"),
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("umask 000; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_baosong"))
+        .arg("-C")
+        .arg(d)
+        .args(["run", "--quiet", "--settle", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for tmp in &leftovers {
+        assert!(!tmp.exists(), "{} left", tmp.display());
+    }
+    assert_eq!(mode(&d.join("state")), 0o700);
+    for file in [
+        "ledger.sqlite",
+        "ledger.sqlite-wal",
+        "ledger.sqlite-shm",
+        "baosong.lock",
+    ] {
+        let path = d.join("state").join(file);
+        if path.exists() {
+            assert_eq!(mode(&path), 0o600, "{file}");
+        }
+    }
+    // What this batch stored: folders 0700, files 0600.
+    let conn = rusqlite::Connection::open(d.join("state/ledger.sqlite")).unwrap();
+    let hash: String = conn
+        .query_row(
+            "SELECT hash FROM versions v JOIN files f ON f.id = v.file_id WHERE f.path LIKE '县司法局/%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let blob = d.join("state/blobs").join(&hash[..2]).join(&hash);
+    assert_eq!(mode(&blob), 0o600);
+    assert_eq!(mode(blob.parent().unwrap()), 0o700);
+    for entry in walkdir::WalkDir::new(d.join("state/inspections")) {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().is_dir() && path.ends_with(&hash[..2]) {
+            assert_eq!(mode(path), 0o700, "{}", path.display());
+        }
+    }
+}
+
+#[test]
+fn odd_names_and_special_files_reach_no_mail_verbatim() {
+    let dir = demo_copy();
+    let d = dir.path();
+    // A name with a forged line and a terminal escape, in a unit's folder,
+    // and one no unit can be found for.
+    let forged = "县林业局/现场\r\n抄送：全体领导\u{1b}[31m.jpg";
+    put(d, forged, &photo(91, "2025:05:30 10:00:00", 800, 600));
+    put(
+        d,
+        "无名\u{1b}]0;x\u{7}.jpg",
+        &photo(92, "2025:05:30 10:00:00", 800, 600),
+    );
+    let fifo = d.join("inbox/县林业局/正在传输.jpg");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    // A named pipe would block a reader forever: the batch must not open it.
+    run_ok(d, &[]);
+
+    let receipt = mail_body(d, "-receipt-", "县林业局");
+    assert!(
+        receipt.contains("现场\u{FFFD}\u{FFFD}抄送：全体领导\u{FFFD}[31m.jpg"),
+        "{receipt}"
+    );
+    let digest = mail_body(d, "-digest-", "工作摘要");
+    for body in [&receipt, &digest] {
+        assert!(!body.contains('\u{1b}') && !body.contains('\r') && !body.contains('\u{7}'));
+    }
+    assert!(digest.contains("无名\u{FFFD}]0;x\u{FFFD}.jpg"), "{digest}");
+    assert!(
+        digest.contains("县林业局/正在传输.jpg（命名管道）"),
+        "{digest}"
+    );
+    let s = status(d);
+    let text = s.to_string();
+    assert!(!text.contains("\\u001b") && !text.contains("\\r"), "{text}");
+    assert!(
+        s["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("正在传输.jpg（命名管道）")),
+        "{:?}",
+        s["warnings"]
+    );
+    // And the office's terminal table.
+    let shown = baosong(d, &["status"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+}

@@ -45,6 +45,29 @@ pub enum LedgerError {
 
 pub type Result<T, E = LedgerError> = std::result::Result<T, E>;
 
+/// Creates the ledger file readable by its owner only, and makes an
+/// existing one and its journal files so; SQLite gives the `-wal` and
+/// `-shm` files it creates the database file's mode.
+fn private_files(ledger: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::File::options()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(ledger)?;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = ledger.as_os_str().to_owned();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.permissions().mode() & 0o777 != 0o600
+        {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
 /// An open ledger.
 pub struct Ledger {
     pub conn: Connection,
@@ -78,11 +101,13 @@ pub struct Observed {
 impl Ledger {
     /// Opens (creating and migrating as needed) the ledger in `state_dir`.
     pub fn open(state_dir: &Path) -> Result<Ledger> {
-        std::fs::create_dir_all(state_dir).map_err(|source| LedgerError::Dir {
+        let dir_error = |source| LedgerError::Dir {
             path: state_dir.to_path_buf(),
             source,
-        })?;
+        };
+        crate::atomic::private_dir(state_dir).map_err(dir_error)?;
         let path = state_dir.join(LEDGER_FILE);
+        private_files(&path).map_err(dir_error)?;
         let conn = Connection::open(&path).map_err(|source| LedgerError::Open {
             path: path.clone(),
             source,
