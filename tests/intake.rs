@@ -352,7 +352,7 @@ fn odd_names_and_special_files_reach_no_mail_verbatim() {
         receipt.contains("现场\u{FFFD}\u{FFFD}抄送：全体领导\u{FFFD}[31m.jpg"),
         "{receipt}"
     );
-    let digest = mail_body(d, "-digest-", "工作摘要");
+    let digest = mail_body(d, "-digest-", "处理情况如下");
     for body in [&receipt, &digest] {
         assert!(!body.contains('\u{1b}') && !body.contains('\r') && !body.contains('\u{7}'));
     }

@@ -379,7 +379,7 @@ pub fn write_video(path: &std::path::Path, media_bytes: u64) -> std::io::Result<
         mdhd.extend(be(FPS));
         mdhd.extend(be(frames));
         mdhd.extend([0x55, 0xC4, 0, 0]);
-        let mut hdlr = vec![0u8; 4];
+        let mut hdlr = vec![0u8; 8];
         hdlr.extend(b"vide");
         hdlr.extend([0u8; 12]);
         hdlr.extend(b"VideoHandle\0");

@@ -452,10 +452,12 @@ fn avi_facts<R: Read + Seek>(reader: &mut R, size: u64) -> Result<Facts, Refused
         facts.width = le32(avih, 32).unwrap_or(0);
         facts.height = le32(avih, 36).unwrap_or(0);
     }
-    if let Some(i) = at(b"strhvids") {
+    // The first video stream header: "strh", its size, then "vids".
+    let strh = (0..head.len().saturating_sub(12))
+        .find(|&i| &head[i..i + 4] == b"strh" && &head[i + 8..i + 12] == b"vids");
+    if let Some(i) = strh {
         // strf follows strh: BITMAPINFOHEADER, biCompression at 16.
-        let strh_len = le32(&head, i + 4).unwrap_or(0) as usize;
-        let strf = i + 8 + strh_len;
+        let strf = i + 8 + le32(&head, i + 4).unwrap_or(0) as usize;
         let fourcc = if head.get(strf..strf + 4) == Some(b"strf") {
             head.get(strf + 8 + 16..strf + 8 + 20)
         } else {
