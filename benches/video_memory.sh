@@ -9,7 +9,8 @@
 # takes no disk; the batch then copies them into the store (2 × 3 GB
 # written under $BENCH_DIR).
 #
-# Environment: BENCH_DIR (default /tmp/baosong-bench), CARGO_TARGET_DIR.
+# Environment: BENCH_DIR (default /tmp/baosong-bench), CARGO_TARGET_DIR,
+# NO_BUILD=1 to use the release binary already built.
 set -euo pipefail
 
 MEGABYTES=${1:-3000}
@@ -18,8 +19,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get install -y time）" >&2; exit 1; }
 
-echo "== 构建 (release)"
-(cd "$ROOT" && cargo build --release --quiet --bin baosong)
+if [ -z "${NO_BUILD:-}" ]; then
+  echo "== 构建 (release)"
+  (cd "$ROOT" && cargo build --release --quiet --bin baosong)
+fi
 BIN="$TARGET/release/baosong"
 
 DIR="$BENCH_DIR/videos-$MEGABYTES"
@@ -27,6 +30,7 @@ rm -rf "$DIR"
 mkdir -p "$DIR"
 cp "$ROOT/campaign.toml" "$ROOT/活动安排表.xlsx" "$DIR/"
 cp -r "$ROOT/templates" "$ROOT/inbox" "$DIR/"
+mkdir -p "$DIR/inbox/县公安局"
 "$BIN" generate video --megabytes "$MEGABYTES" "$DIR/inbox/县公安局/VID_20250604_093000.mp4" >/dev/null
 "$BIN" generate video --megabytes "$MEGABYTES" "$DIR/inbox/县林业局/活动现场录像.mp4" >/dev/null
 echo "=== 演示收件箱 + 两个 ${MEGABYTES} MB 视频（$(du -sh --apparent-size "$DIR/inbox" | cut -f1)，实占磁盘 $(du -sh "$DIR/inbox" | cut -f1)）"

@@ -518,7 +518,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
                     late_workdays: i.late_workdays,
                     counted: i.counted,
                     needed: i.needed,
-                    files: i.files.iter().map(|&f| a.files[f].path.clone()).collect(),
+                    files: i.files.iter().map(|&f| printable(&a.files[f].path)).collect(),
                 })
                 .collect(),
         };

@@ -415,7 +415,14 @@ fn videos_are_read_from_their_index() {
         ("宣传活动现场.mp4", "mp4", (1920, 1080), 0, "avc1", 6.0),
         // The manifest calls it portrait, but its tkhd matrix is the
         // identity and ffprobe shows no rotation either.
-        ("VID_20250515_093000.mp4", "mp4", (1280, 720), 0, "avc1", 4.0),
+        (
+            "VID_20250515_093000.mp4",
+            "mp4",
+            (1280, 720),
+            0,
+            "avc1",
+            4.0,
+        ),
         ("IMG_1234.MOV", "mov", (1920, 1080), 0, "hvc1", 3.0),
         ("座谈会.3gp", "3gp", (352, 288), 0, "avc1", 3.0),
         ("讲座录像.avi", "avi", (640, 480), 0, "FMP4", 3.0),

@@ -72,16 +72,25 @@ fn file_hash(path: &Path) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
-/// A zip holding one stored (uncompressed) entry of `len` bytes.
+/// A zip of a few MB holding one entry of `len` bytes (64-byte lines, a
+/// fixed text and 8 random hex digits: about 10:1, under the ratio check).
 fn write_zip(path: &Path, len: u64) {
     let file = std::fs::File::create(path).unwrap();
     let mut zip = zip::ZipWriter::new(file);
     let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(len >= u32::MAX as u64);
+        .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("活动照片/现场视频片段.bin", opts).unwrap();
-    let chunk = vec![7u8; MB as usize];
+    let mut rng = baosong::generate::files::Rng::new(7);
+    let mut chunk = vec![0u8; MB as usize];
     for _ in 0..len / MB {
+        for line in chunk.chunks_mut(64) {
+            let text = b"video frame data of the activity on 15 May, camera 1: ";
+            line[..text.len()].copy_from_slice(text);
+            let bits = rng.next_u64();
+            for (i, b) in line[text.len()..].iter_mut().enumerate() {
+                *b = b"0123456789abcdef"[((bits >> (4 * i)) & 15) as usize];
+            }
+        }
         zip.write_all(&chunk).unwrap();
     }
     zip.finish().unwrap();
@@ -171,10 +180,13 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
     );
     assert_eq!(p.hash, file_hash(&big));
     assert!(!store.blob_path(&p.hash).exists());
-    // The zip's entry: inflated straight into the store.
+    // The zip (under the limit) is read by seeking; its 40 MB entry is
+    // inflated straight into the store, then refused from its size.
+    assert!(std::fs::metadata(&zip).unwrap().len() < 8 * MB);
     let e = of("现场视频片段.bin");
     assert_eq!(e.size, 40 * MB);
     assert!(store.blob_path(&e.hash).exists());
+    assert!(e.inspection.reason.as_deref().unwrap().contains("文件过大"));
 
     // `baosong check` reads the same way.
     PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
