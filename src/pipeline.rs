@@ -518,7 +518,11 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
                     late_workdays: i.late_workdays,
                     counted: i.counted,
                     needed: i.needed,
-                    files: i.files.iter().map(|&f| printable(&a.files[f].path)).collect(),
+                    files: i
+                        .files
+                        .iter()
+                        .map(|&f| printable(&a.files[f].path))
+                        .collect(),
                 })
                 .collect(),
         };

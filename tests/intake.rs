@@ -130,11 +130,10 @@ fn a_resubmitted_container_retires_only_what_it_no_longer_holds() {
     let dir = demo_copy();
     let d = dir.path();
     let mut all = justice_files();
-    let inner_photo = (
+    let inner = files::zip(&[(
         "照片9.jpg".to_string(),
         photo(79, "2025:05:05 11:00:00", 800, 600),
-    );
-    let inner = files::zip(&[inner_photo.clone()]);
+    )]);
     all.push(("内层.zip".to_string(), inner));
     put(d, "县司法局材料.zip", &files::zip(&all));
     run_ok(d, &["--now", "2025-06-06T20:00"]);
@@ -356,10 +355,7 @@ fn odd_names_and_special_files_reach_no_mail_verbatim() {
     for body in [&receipt, &digest] {
         // Line ends are CRLF in a mail; a lone CR is a forged line.
         let lines = body.replace("\r\n", "\n");
-        assert!(
-            !lines.contains(['\u{1b}', '\r', '\u{7}']),
-            "{lines:?}"
-        );
+        assert!(!lines.contains(['\u{1b}', '\r', '\u{7}']), "{lines:?}");
     }
     assert!(digest.contains("无名\u{FFFD}]0;x\u{FFFD}.jpg"), "{digest}");
     assert!(
