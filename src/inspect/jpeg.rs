@@ -77,12 +77,12 @@ pub fn decode_partial(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Resu
     })
 }
 
-/// The offset just past the first SOS marker.
+/// The offset of the first scan's entropy-coded data: past the SOS
+/// marker and its header.
 fn start_of_scan(bytes: &[u8]) -> Option<usize> {
-    bytes
-        .windows(2)
-        .position(|w| w == [0xFF, 0xDA])
-        .map(|at| at + 2)
+    let at = bytes.windows(2).position(|w| w == [0xFF, 0xDA])?;
+    let len = u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]);
+    Some(at + 2 + usize::from(len)).filter(|&end| end <= bytes.len())
 }
 
 /// The share (percent) of rows above the run of identical pixels that
