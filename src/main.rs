@@ -153,6 +153,13 @@ enum GenerateCmd {
         seed: u64,
         dir: PathBuf,
     },
+    /// 手机竖拍风格的视频（内存测试用）：完整的索引，媒体数据为文件空洞，不占磁盘。
+    Video {
+        /// 媒体数据大小（MB）。
+        #[arg(long, default_value_t = 3000)]
+        megabytes: u64,
+        path: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -345,6 +352,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                     "已生成基准测试活动到 {}：{units}个单位，每单位{photos}张照片",
                     dir.display()
                 );
+                Ok(0)
+            }
+            GenerateCmd::Video { megabytes, path } => {
+                baosong::generate::files::write_video(&path, megabytes << 20)
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                println!("已生成视频 {}", path.display());
                 Ok(0)
             }
         },

@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::IsTerminal;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,7 @@ use crate::intake::{self, store::Store};
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::State;
 use crate::notify::{self, Notifier, outbox};
-use crate::report::{self, FileLine};
+use crate::report::{self, FileLine, printable};
 use crate::timings::{self, Timings};
 
 /// What stopped a batch.
@@ -185,7 +186,7 @@ pub struct BatchLock {
 impl BatchLock {
     /// Takes the campaign's lock or says another batch holds it.
     pub fn acquire(state_dir: &std::path::Path) -> Result<BatchLock, RunError> {
-        std::fs::create_dir_all(state_dir).map_err(|source| RunError::Lock {
+        crate::atomic::private_dir(state_dir).map_err(|source| RunError::Lock {
             path: state_dir.to_path_buf(),
             source,
         })?;
@@ -194,6 +195,7 @@ impl BatchLock {
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
             .open(&path)
             .map_err(|source| RunError::Lock {
                 path: path.clone(),
@@ -269,8 +271,21 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         .unwrap_or_else(|| real_now.with_timezone(&tz).fixed_offset());
     let started = real_now.with_timezone(&tz).fixed_offset();
     let store = if opts.dry_run {
-        Store::new(&state_dir).read_only()
+        Store::new(&state_dir)
+            .read_only()
+            .map_err(|source| RunError::Lock {
+                path: std::env::temp_dir(),
+                source,
+            })?
     } else {
+        // Temporary files of a batch that died between writing and
+        // renaming; the lock says no other batch is writing them.
+        let out = campaign.output_dir().join(&campaign.file.campaign.id);
+        let left =
+            crate::atomic::remove_leftovers(&state_dir) + crate::atomic::remove_leftovers(&out);
+        if left > 0 {
+            tracing::info!("删除上次批处理中断时留下的临时文件{left}个");
+        }
         Store::new(&state_dir)
     };
     let mut outcome = batch(
@@ -508,7 +523,11 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
                     late_workdays: i.late_workdays,
                     counted: i.counted,
                     needed: i.needed,
-                    files: i.files.iter().map(|&f| a.files[f].path.clone()).collect(),
+                    files: i
+                        .files
+                        .iter()
+                        .map(|&f| printable(&a.files[f].path))
+                        .collect(),
                 })
                 .collect(),
         };
@@ -522,15 +541,19 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
     }
     let mut warnings = a.warnings.clone();
     for (path, why) in &intake.unreadable {
-        warnings.push(format!("{path}: 无法读取（{why}）"));
+        warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
     }
     for link in &intake.outside_links {
-        warnings.push(format!("{link}: 链接指向收件箱以外，未读取"));
+        warnings.push(format!("{}: 链接指向收件箱以外，未读取", printable(link)));
     }
     for name in &intake.lossy_names {
         warnings.push(format!(
-            "{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"
+            "{}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送",
+            printable(name)
         ));
+    }
+    for line in skipped(intake) {
+        warnings.push(format!("{line}: 不是普通文件，已跳过"));
     }
     let (unassigned, unclassified, invalid) = report::build::file_lines(campaign, a);
     Status {
@@ -544,12 +567,21 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         unassigned,
         unclassified,
         invalid,
-        receiving: intake.receiving.clone(),
+        receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
         ignored: intake.ignored,
         questions: a.questions.clone(),
         warnings,
         delivery: outbox::DeliveryState::default(),
     }
+}
+
+/// The special files intake skipped, as "path（kind）".
+fn skipped(intake: &intake::Report) -> Vec<String> {
+    intake
+        .special
+        .iter()
+        .map(|(path, kind)| format!("{}（{kind}）", printable(path)))
+        .collect()
 }
 
 /// Queues receipts, reminders, the report mail and the digest.
@@ -627,7 +659,8 @@ fn queue_mail(
                     .inspection
                     .reason
                     .clone()
-                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；"))),
+                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；")))
+                    .map(|r| printable(&r)),
                 instead: None,
             })
             .collect();
@@ -728,7 +761,7 @@ fn queue_mail(
                     .iter()
                     .filter(|f| f.unassigned() && f.candidates.is_empty())
                     .map(|f| UnassignedFile {
-                        path: f.path.clone(),
+                        path: printable(&f.path),
                         reason: f.unit_note.clone(),
                     })
                     .collect(),
@@ -737,7 +770,7 @@ fn queue_mail(
                     .iter()
                     .filter(|f| f.unassigned() && !f.candidates.is_empty())
                     .map(|f| AmbiguousName {
-                        name: f.path.clone(),
+                        name: printable(&f.path),
                         candidates: f
                             .candidates
                             .iter()
@@ -746,6 +779,7 @@ fn queue_mail(
                     })
                     .collect(),
                 notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+                skipped: skipped(intake),
             },
             clock,
         )?,

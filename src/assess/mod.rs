@@ -32,6 +32,7 @@ use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
 use crate::ledger::VersionRow;
 use crate::model::State;
+use crate::report::printable;
 
 pub use classify::ActivityBasis;
 
@@ -111,15 +112,15 @@ pub struct FileStatus {
 }
 
 impl FileStatus {
-    /// File name without folders.
-    pub fn name(&self) -> &str {
-        self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
+    /// File name without folders, as people read it ([`printable`]).
+    pub fn name(&self) -> String {
+        printable(self.path.rsplit(['/', '!']).next().unwrap_or(&self.path))
     }
 
     /// The path as people read it: an entry inside a zip or an e-mail is
     /// shown as "报送.zip › 照片/1.jpg".
     pub fn display_path(&self) -> String {
-        self.path.replace(ENTRY_SEP, " › ")
+        printable(&self.path.replace(ENTRY_SEP, " › "))
     }
 
     /// Assigned to no unit.
@@ -196,7 +197,7 @@ pub fn assess(
                 let note = format!("“{text}”可能指{}，无法确定单位", names.join("、"));
                 questions.push(format!(
                     "{}: {note}，请在campaign.toml中为单位补充别名或更正文件名",
-                    v.path
+                    printable(&v.path)
                 ));
                 (None, note)
             }
@@ -506,6 +507,7 @@ fn item_status(
                 .reason
                 .clone()
                 .unwrap_or_else(|| "文件无法使用".into());
+            let reason = printable(&reason);
             (State::Invalid, None, format!("{}: {reason}", f.name()))
         }
         (None, Some(due)) if clock >= due => {

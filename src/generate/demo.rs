@@ -163,7 +163,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         write(&inbox, &format!("县卫健局/{name}"), &bytes)?;
     }
 
-    // 县信访局: two photos only, incomplete.
+    // 县信访局: one photo and the one pasted in its summary, incomplete.
     let mut att = vec![(
         "县信访局活动总结.docx".to_string(),
         summary(
@@ -173,7 +173,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
             3,
         ),
     )];
-    att.extend(photos("县信访局", 2, "2025:05:22 15:00:00", 30));
+    att.extend(photos("县信访局", 1, "2025:05:22 15:00:00", 30));
     write(
         &inbox,
         "邮件/县信访局报送材料.eml",

@@ -731,6 +731,9 @@ pub struct DigestInput {
     /// Anything else worth a human look (calendar coverage, units without
     /// contacts, …).
     pub notes: Vec<String>,
+    /// Inbox entries that are not files (named pipes, sockets, devices),
+    /// skipped, as "path（kind）".
+    pub skipped: Vec<String>,
 }
 
 /// A deliverable whose state changed in this batch.
@@ -767,6 +770,7 @@ pub struct DigestContext {
     pub unassigned: Vec<UnassignedFile>,
     pub ambiguous: Vec<AmbiguousName>,
     pub notes: Vec<String>,
+    pub skipped: Vec<String>,
     /// Messages queued by this batch, e.g. "回执 3 封".
     pub queued: Vec<String>,
     /// Messages that failed, expired or may have been delivered (held for
@@ -802,6 +806,7 @@ pub fn plan_digest(
             unassigned: input.unassigned.clone(),
             ambiguous: input.ambiguous.clone(),
             notes: input.notes.clone(),
+            skipped: input.skipped.clone(),
             queued,
             delivery_problems,
             retrying,
@@ -833,6 +838,7 @@ impl DigestContext {
                 candidates: vec!["县民政局".into(), "州民政局泸溪分局".into()],
             }],
             notes: vec!["县气象局无联系邮箱，回执未发送".into()],
+            skipped: vec!["县林业局/管道（命名管道）".into()],
             queued: vec!["回执 3 封".into()],
             delivery_problems: vec!["#12 催报 县公安局：550 no such user".into()],
             retrying: vec!["#13 回执 县民政局 待发送 尝试1次 —— 451 try again later".into()],

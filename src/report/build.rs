@@ -190,7 +190,7 @@ fn activity_section(
     };
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
         Content::Document(d) => Some(Summary {
-            file_name: f.name().to_string(),
+            file_name: f.name(),
             title: d.title.clone(),
             blocks: d.blocks.clone(),
         }),
@@ -216,7 +216,7 @@ fn activity_section(
             let name = if f.embedded {
                 format!("总结内插图 {}", f.name())
             } else {
-                f.name().to_string()
+                f.name()
             };
             jpeg.exists().then(|| PhotoItem {
                 jpeg,
@@ -245,7 +245,11 @@ fn activity_section(
         .collect();
     let mut notes: Vec<String> = files
         .iter()
-        .flat_map(|f| f.flags.iter().map(move |fl| format!("{}：{fl}", f.name())))
+        .flat_map(|f| {
+            f.flags
+                .iter()
+                .map(move |fl| format!("{}：{}", f.name(), super::printable(fl)))
+        })
         .collect();
     for f in files.iter().filter(|f| f.versions > 1) {
         notes.push(format!(
@@ -279,9 +283,9 @@ pub fn file_lines(
     a: &Assessment,
 ) -> (Vec<FileLine>, Vec<FileLine>, Vec<FileLine>) {
     let line = |f: &FileStatus, reason: String| FileLine {
-        path: f.path.clone(),
+        path: super::printable(&f.path),
         unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
-        reason,
+        reason: super::printable(&reason),
     };
     let unassigned = a
         .files
