@@ -516,6 +516,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         }
     }
     let mut warnings = a.warnings.clone();
+    warnings.extend(unreachable(campaign, a));
     for (path, why) in &intake.unreadable {
         warnings.push(format!("{path}: 无法读取（{why}）"));
     }
@@ -544,6 +545,36 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         questions: a.questions.clone(),
         warnings,
     }
+}
+
+/// Units that still owe something but have no address a reminder can go
+/// to: the office must chase them itself, so it is told every night.
+fn unreachable(campaign: &Campaign, a: &Assessment) -> Vec<String> {
+    if campaign.file.mail.is_none() {
+        return Vec::new(); // no mail is sent to anyone
+    }
+    campaign
+        .roster
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(ui, unit)| {
+            let owes = a
+                .activities
+                .iter()
+                .filter(|s| s.unit == *ui)
+                .any(|s| s.items.iter().any(|i| i.state.is_open()));
+            owes && !unit
+                .emails()
+                .any(|e| notify::message::parse_mailbox(e).is_ok())
+        })
+        .map(|(_, unit)| {
+            format!(
+                "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充）",
+                unit.name
+            )
+        })
+        .collect()
 }
 
 /// Queues receipts, reminders, the report mail and the digest.
@@ -739,7 +770,13 @@ fn queue_mail(
                             .collect(),
                     })
                     .collect(),
-                notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+                notes: a
+                    .warnings
+                    .iter()
+                    .cloned()
+                    .chain(unreachable(campaign, a))
+                    .chain(a.questions.iter().cloned())
+                    .collect(),
             },
             clock,
         )?,

@@ -4,6 +4,7 @@
 //! reported with its sheet, row and reason).
 
 use baosong::campaign::schedule;
+use baosong::inspect::Limits;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
@@ -73,7 +74,7 @@ fn a_messy_schedule_is_read_and_its_problems_reported() {
     let path = dir.path().join("安排表.xlsx");
     book.save(&path).unwrap();
 
-    let s = schedule::read(&path, 2025).unwrap();
+    let s = schedule::read(&path, Some(2025), &Limits::default()).unwrap();
     let by_seq = |seq: &str| s.rows.iter().find(|r| r.seq == seq).unwrap();
     let span = |seq: &str| {
         by_seq(seq)
@@ -83,10 +84,7 @@ fn a_messy_schedule_is_read_and_its_problems_reported() {
     };
 
     assert_eq!(span("1"), Some((d(5, 1), d(5, 31), true)));
-    assert_eq!(
-        by_seq("1").contact.as_ref().unwrap().name.as_deref(),
-        Some("王警官")
-    );
+    assert_eq!(by_seq("1").contacts[0].name.as_deref(), Some("王警官"));
     assert_eq!(by_seq("2").theme, "推动绩效管理提质增效");
     assert_eq!(span("2"), Some((d(6, 1), d(8, 31), true)));
     assert_eq!(span("3"), Some((d(6, 26), d(6, 26), false)));
@@ -131,11 +129,21 @@ fn schedules_from_the_corpus() {
         eprintln!("skipped: ../shared/corpus not found");
         return;
     }
-    let s = schedule::read(&corpus.join("xlsx/2025年政务公开日活动安排表.xlsx"), 2025).unwrap();
+    let s = schedule::read(
+        &corpus.join("xlsx/2025年政务公开日活动安排表.xlsx"),
+        Some(2025),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(s.rows.len(), 10);
     assert!(s.rows.iter().all(|r| r.time.is_some()), "{:?}", s.problems);
-    assert!(s.rows.iter().all(|r| r.contact.is_some()));
-    let s = schedule::read(&corpus.join("ods/活动安排表_WPS导出.ods"), 2025).unwrap();
+    assert!(s.rows.iter().all(|r| !r.contacts.is_empty()));
+    let s = schedule::read(
+        &corpus.join("ods/活动安排表_WPS导出.ods"),
+        Some(2025),
+        &Limits::default(),
+    )
+    .unwrap();
     assert_eq!(s.rows.len(), 6);
     assert!(s.rows.iter().all(|r| r.time.is_some()), "{:?}", s.problems);
 }
