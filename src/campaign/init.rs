@@ -11,25 +11,19 @@ use super::schedule::{Schedule, SheetKind};
 /// The campaign's title from a schedule title ("泸溪县政务公开主题日活动安排表"
 /// → "泸溪县政务公开主题日活动"), with the year in front when missing.
 pub fn title(schedule: &Schedule) -> Option<String> {
-    let t = schedule.title()?;
-    let mut t = t.trim().to_string();
-    for suffix in [
-        "活动安排表",
-        "安排表",
-        "一览表",
-        "计划表",
-        "参加部门",
-        "参加单位",
-        "名单",
-    ] {
-        if let Some(rest) = t.strip_suffix(suffix) {
-            t = rest.to_string();
-            if suffix == "活动安排表" {
-                t.push_str("活动");
-            }
-            break;
+    let raw = schedule.title()?;
+    // "X办公室关于开展Y的通知" is about Y.
+    let raw = match raw.split_once("关于") {
+        Some((_, about)) => {
+            let about = ["开展", "举办", "印发"]
+                .iter()
+                .find_map(|v| about.strip_prefix(v))
+                .unwrap_or(about);
+            about.strip_suffix("的通知").unwrap_or(about)
         }
-    }
+        None => raw,
+    };
+    let t = super::schedule::list_subject(raw);
     let year = format!("{}年", schedule.year);
     Some(if t.contains(&year) { t } else { year + &t })
 }
@@ -244,6 +238,10 @@ mod tests {
     fn title_and_office_from_a_notice_style_title() {
         let s = schedule("建昌县人民政府办公室关于开展第十七届“5·15政务公开日”活动的通知");
         assert_eq!(office(&s).as_deref(), Some("建昌县人民政府办公室"));
+        assert_eq!(
+            title(&s).as_deref(),
+            Some("2023年第十七届“5·15政务公开日”活动")
+        );
         let s = schedule("2023年某县政务公开日活动安排表");
         assert_eq!(title(&s).as_deref(), Some("2023年某县政务公开日活动"));
         assert_eq!(office(&s), None);

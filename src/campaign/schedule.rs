@@ -562,22 +562,31 @@ pub fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", letters.into_iter().collect::<String>(), row + 1)
 }
 
-/// The year most dates of the workbook state: real date cells, then years
-/// written in text ("2023年", "2023.5.15"), titles included.
+/// The year the workbook states: in real date cells, in its time columns
+/// ("2023年5月15日", "2023.5.15") and in the titles above its tables
+/// ("2023年…安排表"); the most common one. Years in other text (a theme
+/// naming "2025年招生方案") say nothing of the schedule's own dates.
 fn stated_year(sheets: &[(String, Grid)]) -> Option<StatedYear> {
     let mut years: BTreeMap<i32, (usize, String)> = BTreeMap::new();
+    let mut count = |year: i32, source: String| {
+        years.entry(year).or_insert((0, source)).0 += 1;
+    };
     for (name, grid) in sheets {
-        for cell in grid.values().flat_map(|r| r.values()) {
-            let found = match cell.date {
-                Some(d) => Some((d.year(), format!("工作表“{name}”中的日期"))),
-                None => year_in_text(&cell.text).map(|y| {
+        let header = find_header(grid);
+        for (&r, cells) in grid {
+            for (&c, cell) in cells {
+                if let Some(d) = cell.date {
+                    count(d.year(), format!("工作表“{name}”中的日期"));
+                    continue;
+                }
+                let (title, time) = match &header {
+                    Some((h, cols)) => (r < *h, r > *h && cols.time == Some(c)),
+                    None => (false, false),
+                };
+                if let Some(y) = year_in_text(&cell.text).filter(|_| title || time) {
                     let shown: String = cell.text.chars().take(20).collect();
-                    (y, format!("工作表“{name}”中的“{shown}”"))
-                }),
-            };
-            if let Some((y, source)) = found {
-                let entry = years.entry(y).or_insert((0, source));
-                entry.0 += 1;
+                    count(y, format!("工作表“{name}”中的“{shown}”"));
+                }
             }
         }
     }
@@ -857,7 +866,7 @@ impl Sheet<'_> {
             }
             position += 1;
             let unit_cell = row.cell(Some(self.unit_col())).cloned().unwrap_or_default();
-            let duty = non_empty(row.text(cols.theme)).or_else(|| title.map(String::from));
+            let duty = non_empty(row.text(cols.theme)).or_else(|| title.map(list_subject));
             let contacts = row.contacts(cols, &mut out.problems);
             let seq = non_empty(row.text(cols.seq)).unwrap_or_else(|| position.to_string());
             // A list cell naming several units lists each of them.
@@ -893,6 +902,36 @@ impl Sheet<'_> {
             });
         }
     }
+}
+
+/// What a list's title lists units for: "现场宣传活动参加部门" → "现场宣传活动",
+/// "泸溪县政务公开主题日活动安排表" → "泸溪县政务公开主题日活动".
+pub fn list_subject(title: &str) -> String {
+    let t = title.trim();
+    for suffix in [
+        "参加部门",
+        "参加单位",
+        "单位名单",
+        "名单",
+        "一览表",
+        "计划表",
+    ] {
+        if let Some(rest) = t.strip_suffix(suffix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
+        }
+    }
+    if let Some(rest) = t.strip_suffix("安排表")
+        && !rest.is_empty()
+    {
+        return if rest.ends_with("活动") {
+            rest.to_string()
+        } else {
+            format!("{rest}活动")
+        };
+    }
+    t.to_string()
 }
 
 fn non_empty(s: String) -> Option<String> {

@@ -143,6 +143,7 @@ pub fn build(
         })
         .collect();
 
+    let summaries = summary_deliverables(campaign);
     let mut units: Vec<UnitSection> = Vec::new();
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
@@ -152,7 +153,7 @@ pub fn build(
             .iter()
             .filter(|f| f.activity == Some(st.activity))
             .collect();
-        let mut section = activity_section(store, act, st.overall, &files, &fmt);
+        let mut section = activity_section(store, act, st.overall, &files, &summaries, &fmt);
         section.notes.extend(item_notes(campaign, a, st));
         match units.iter_mut().find(|u| &u.unit == unit_name) {
             Some(u) => u.activities.push(section),
@@ -191,17 +192,35 @@ pub fn build(
     }
 }
 
+/// The deliverables whose documents the report prints as the activity's
+/// summary: those named 总结 when the campaign asks for other documents
+/// too (建昌's 访谈稿件 is not a summary), else every one.
+fn summary_deliverables(campaign: &Campaign) -> Vec<usize> {
+    let named: Vec<usize> = (0..campaign.deliverables.len())
+        .filter(|&d| campaign.deliverables[d].name.contains("总结"))
+        .collect();
+    if named.is_empty() {
+        (0..campaign.deliverables.len()).collect()
+    } else {
+        named
+    }
+}
+
 fn activity_section(
     store: &Store,
     act: &crate::campaign::Activity,
     overall: State,
     files: &[&FileStatus],
+    summaries: &[usize],
     fmt: &dyn Fn(DateTime<FixedOffset>) -> String,
 ) -> ActivitySection {
     let latest = |cat: Category| {
         files
             .iter()
             .filter(|f| f.counted && f.inspection.kind.category() == cat)
+            .filter(|f| {
+                cat != Category::Document || f.deliverable.is_some_and(|d| summaries.contains(&d))
+            })
             .max_by_key(|f| f.arrived)
     };
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
