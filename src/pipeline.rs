@@ -548,12 +548,13 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
 }
 
 /// Units that still owe something but have no address a reminder can go
-/// to: the office must chase them itself, so it is told every night.
-fn unreachable(campaign: &Campaign, a: &Assessment) -> Vec<String> {
+/// to: the office must chase them itself, so it is told every night, in one
+/// line naming them all.
+fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
     if campaign.file.mail.is_none() {
-        return Vec::new(); // no mail is sent to anyone
+        return None; // no mail is sent to anyone
     }
-    campaign
+    let names: Vec<&str> = campaign
         .roster
         .units
         .iter()
@@ -568,13 +569,14 @@ fn unreachable(campaign: &Campaign, a: &Assessment) -> Vec<String> {
                 .emails()
                 .any(|e| notify::message::parse_mailbox(e).is_ok())
         })
-        .map(|(_, unit)| {
-            format!(
-                "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充）",
-                unit.name
-            )
-        })
-        .collect()
+        .map(|(_, unit)| unit.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）",
+            names.join("、")
+        )
+    })
 }
 
 /// Queues receipts, reminders, the report mail and the digest.

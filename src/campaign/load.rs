@@ -523,6 +523,7 @@ struct Names {
 }
 
 /// A name as written somewhere in the workbook.
+#[derive(Clone)]
 struct Written {
     name: String,
     sheet: String,
@@ -610,7 +611,7 @@ impl Names {
                 .extend(entry.aliases.iter().cloned());
         }
         // Then every name as written, in order.
-        let mut first_seen: BTreeMap<usize, (String, String, u32)> = BTreeMap::new();
+        let mut first_seen: BTreeMap<usize, &Written> = BTreeMap::new();
         for w in &written {
             let key = normalize(&w.name);
             if key.is_empty() || names.index.contains_key(&key) {
@@ -619,7 +620,7 @@ impl Names {
             names.canonical.push(w.name.clone());
             let i = names.canonical.len() - 1;
             names.index.insert(key, i);
-            first_seen.insert(i, (w.name.clone(), w.sheet.clone(), w.row));
+            first_seen.insert(i, w);
         }
         names.merge_place_prefixes(&first_seen);
         // Order units by first appearance in the workbook.
@@ -630,38 +631,60 @@ impl Names {
     /// (生态环境局建昌分局 = 葫芦岛市生态环境局建昌分局) when exactly one
     /// such pair exists; the full name is kept. Two names that differ in
     /// their prefixes (县民政局, 建昌县民政局) are a question, not a merge.
-    fn merge_place_prefixes(&mut self, seen: &BTreeMap<usize, (String, String, u32)>) {
-        let split: Vec<(usize, &(String, String, u32), (String, String))> = seen
+    fn merge_place_prefixes(&mut self, seen: &BTreeMap<usize, &Written>) {
+        /// A name split into its place prefix and the rest.
+        struct Split<'a> {
+            unit: usize,
+            w: &'a Written,
+            prefix: String,
+            rest: String,
+        }
+        let split: Vec<Split> = seen
             .iter()
-            .map(|(i, w)| (*i, w, place_prefix(&w.0)))
+            .map(|(&unit, w)| {
+                let (prefix, rest) = place_prefix(&w.name);
+                Split {
+                    unit,
+                    w,
+                    prefix,
+                    rest,
+                }
+            })
             .collect();
+        let at = |w: &Written| format!("工作表“{}”第{}行的“{}”", w.sheet, w.row, w.name);
         let mut absorbed: BTreeMap<usize, usize> = BTreeMap::new();
-        for (a, (name_a, sheet_a, row_a), (prefix_a, rest_a)) in &split {
-            let same: Vec<_> = split
+        for a in &split {
+            let same: Vec<&Split> = split
                 .iter()
-                .filter(|(b, _, (_, rest_b))| b != a && rest_b == rest_a)
+                .filter(|b| b.unit != a.unit && b.rest == a.rest)
                 .collect();
-            if let [(b, (name_b, sheet_b, row_b), (prefix_b, _))] = same.as_slice()
-                && prefix_a.is_empty()
-                && !prefix_b.is_empty()
-                && rest_a.chars().count() >= 5
+            if let [b] = same.as_slice()
+                && a.prefix.is_empty()
+                && !b.prefix.is_empty()
+                && a.rest.chars().count() >= 5
             {
-                absorbed.insert(*a, *b);
+                absorbed.insert(a.unit, b.unit);
                 self.merged.push(format!(
-                    "工作表“{sheet_a}”第{row_a}行的“{name_a}”与工作表“{sheet_b}”第{row_b}行的“{name_b}”视为同一单位（前者省略了“{prefix_b}”），统一称“{name_b}”；如不是同一单位，请在campaign.toml的[[units]]中分别列出"
+                    "{}与{}视为同一单位（前者省略了“{}”），统一称“{}”；如不是同一单位，请在campaign.toml的[[units]]中分别列出",
+                    at(a.w),
+                    at(b.w),
+                    b.prefix,
+                    b.w.name
                 ));
             }
         }
-        for (a, (name_a, sheet_a, row_a), (_, rest_a)) in &split {
-            for (b, (name_b, sheet_b, row_b), _) in split
-                .iter()
-                .filter(|(b, _, (_, rest_b))| a < b && rest_b == rest_a)
-            {
-                if absorbed.get(a) == Some(b) || absorbed.get(b) == Some(a) {
+        for a in &split {
+            for b in split.iter().filter(|b| a.unit < b.unit && b.rest == a.rest) {
+                if absorbed.get(&a.unit) == Some(&b.unit) || absorbed.get(&b.unit) == Some(&a.unit)
+                {
                     continue;
                 }
                 self.questions.push(format!(
-                    "工作表“{sheet_a}”第{row_a}行的“{name_a}”与工作表“{sheet_b}”第{row_b}行的“{name_b}”可能是同一单位，暂按两个单位处理；如是同一单位，请在campaign.toml中写 [[units]] name = \"{name_a}\" aliases = [\"{name_b}\"]"
+                    "{}与{}可能是同一单位，暂按两个单位处理；如是同一单位，请在campaign.toml中写 [[units]] name = \"{}\" aliases = [\"{}\"]",
+                    at(a.w),
+                    at(b.w),
+                    a.w.name,
+                    b.w.name
                 ));
             }
         }

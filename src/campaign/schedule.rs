@@ -1117,6 +1117,50 @@ mod tests {
         assert_eq!(year_in_text("电话13904291234"), None);
     }
 
+    fn grid(rows: &[&[&str]]) -> Grid {
+        rows.iter()
+            .enumerate()
+            .map(|(r, cells)| {
+                let row = cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| !t.is_empty())
+                    .map(|(c, t)| {
+                        let cell = Cell {
+                            raw: t.to_string(),
+                            text: join_lines(t),
+                            date: None,
+                        };
+                        (c as u32, cell)
+                    })
+                    .collect();
+                (r as u32, row)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sheets_without_a_unit_heading_are_skipped_and_said_so() {
+        let mut out = Schedule::default();
+        let notes = grid(&[&["填表说明"], &["1. 请各单位于5月10日前报送"]]);
+        read_sheet("说明", &notes, 2025, &mut out);
+        read_sheet("Sheet3", &Grid::new(), 2025, &mut out);
+        // A title merged across the row is not a header, whatever it says.
+        let list = grid(&[
+            &["现场宣传活动参加部门", "现场宣传活动参加部门"],
+            &["单位名称", ""],
+            &["县教育局", ""],
+        ]);
+        read_sheet("名单", &list, 2025, &mut out);
+        let kinds: Vec<&SheetKind> = out.sheets.iter().map(|s| &s.kind).collect();
+        assert!(matches!(kinds[0], SheetKind::Skipped(why) if why.contains("找不到表头")));
+        assert_eq!(kinds[1], &SheetKind::Skipped("空工作表".into()));
+        assert_eq!(kinds[2], &SheetKind::Units);
+        assert_eq!(out.sheets[2].header_row, Some(2));
+        assert_eq!(out.listed[0].name, "县教育局");
+        assert_eq!(out.listed[0].duty.as_deref(), Some("现场宣传活动"));
+    }
+
     #[test]
     fn group_names_come_from_the_sheet_or_its_title() {
         let mut s = SheetReport {

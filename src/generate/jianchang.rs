@@ -446,232 +446,230 @@ pub fn inbox() -> Vec<Entry> {
         att.extend(photos(unit, n, seed));
         att
     };
-    let mut out: Vec<Entry> = Vec::new();
-
-    // Night 1 (10 May): interview scripts sent early.
-    out.push(mail(
-        0,
-        "县发改局访谈稿件",
-        "县发改局",
-        "fgj@jc.example.gov.cn",
-        "Tue, 9 May 2023 10:20:00 +0800",
-        "县发改局“重要工作部门谈”访谈稿件及联系人",
-        script("县发改局"),
-    ));
-    // The joint interview, filed by one of its two units.
-    out.push(mail(
-        0,
-        "县乡村振兴局访谈稿件",
-        "县乡村振兴局",
-        "xczx@jc.example.gov.cn",
-        "Wed, 10 May 2023 15:30:00 +0800",
-        "县乡村振兴局“重要工作部门谈”访谈稿件（与农业农村局联合访谈）",
-        vec![(
-            "乡村振兴联合访谈稿.docx".to_string(),
-            interview("县乡村振兴局", theme("县乡村振兴局")),
-        )],
-    ));
-    // A Word 97-2003 file: not accepted; resubmitted on night 2.
-    out.push(mail(
-        0,
-        "县招商中心访谈稿件",
-        "县招商中心",
-        "zszx@jc.example.gov.cn",
-        "Wed, 10 May 2023 09:05:00 +0800",
-        "县招商中心访谈稿件",
-        vec![("县招商中心访谈稿.doc".to_string(), files::legacy_doc())],
-    ));
-    out.push(mail(
-        0,
-        "县市场局访谈稿件",
-        "县市场局",
-        "scj@jc.example.gov.cn",
-        "Mon, 8 May 2023 16:45:00 +0800",
-        "县市场局访谈稿件",
-        script("县市场局"),
-    ));
-    // Under the 附件1 spelling; its summary comes under the 附件2 one.
-    out.push(mail(
-        0,
-        "生态环境局建昌分局访谈稿件",
-        "生态环境局建昌分局",
-        "sthj@jc.example.gov.cn",
-        "Wed, 10 May 2023 11:10:00 +0800",
-        "生态环境局建昌分局访谈稿件",
-        script("生态环境局建昌分局"),
-    ));
-    out.push(mail(
-        0,
-        "县水利局访谈稿件",
-        "县水利局",
-        "slj@jc.example.gov.cn",
-        "Wed, 10 May 2023 08:55:00 +0800",
-        "县水利局访谈稿件",
-        script("县水利局"),
-    ));
-    out.push(mail(
-        0,
-        "县民政局访谈稿件",
-        "县民政局",
-        "mzj@jc.example.gov.cn",
-        "Tue, 9 May 2023 17:30:00 +0800",
-        "县民政局访谈稿件",
-        script("县民政局"),
-    ));
-    out.push(mail(
-        0,
-        "县卫健局访谈稿件",
-        "县卫健局",
-        "wjj@jc.example.gov.cn",
-        "Wed, 10 May 2023 14:00:00 +0800",
-        "县卫健局访谈稿件",
-        script("县卫健局"),
-    ));
-
-    // Night 2 (19 May): the interview deadline has passed.
-    // A GBK-encoded mail from Foxmail: names and body in GBK.
-    out.push((
-        1,
-        "邮件/县文旅局访谈稿件.eml".to_string(),
-        files::eml_gbk(
-            ("县文旅局", "wlj@jc.example.gov.cn"),
-            OFFICE,
-            "县文旅局“重要工作部门谈”访谈稿件",
-            "Thu, 11 May 2023 09:30:00 +0800",
-            "县政府办公室：\r\n    现将我局访谈稿件报送给你们，请查收。\r\n县文旅局 赵磊",
-            &script("县文旅局"),
+    let mut out: Vec<Entry> = vec![
+        // Night 1 (10 May): interview scripts sent early.
+        mail(
+            0,
+            "县发改局访谈稿件",
+            "县发改局",
+            "fgj@jc.example.gov.cn",
+            "Tue, 9 May 2023 10:20:00 +0800",
+            "县发改局“重要工作部门谈”访谈稿件及联系人",
+            script("县发改局"),
         ),
-    ));
-    // One minute apart around "16时前": 15:59:30 is on time, 16:00:00 late.
-    out.push(mail(
-        1,
-        "县交通局访谈稿件",
-        "县交通局",
-        "jtj@jc.example.gov.cn",
-        "Thu, 11 May 2023 15:59:30 +0800",
-        "县交通局访谈稿件",
-        script("县交通局"),
-    ));
-    out.push(mail(
-        1,
-        "县营商局访谈稿件",
-        "县营商局",
-        "ysj@jc.example.gov.cn",
-        "Thu, 11 May 2023 16:00:00 +0800",
-        "县营商局访谈稿件",
-        script("县营商局"),
-    ));
-    out.push(mail(
-        1,
-        "县自然资源局访谈稿件",
-        "县自然资源局",
-        "zrzy@jc.example.gov.cn",
-        "Mon, 15 May 2023 08:40:00 +0800",
-        "县自然资源局访谈稿件（补报）",
-        script("县自然资源局"),
-    ));
-    out.push(mail(
-        1,
-        "县招商中心访谈稿件（重新报送）",
-        "县招商中心",
-        "zszx@jc.example.gov.cn",
-        "Fri, 12 May 2023 09:00:00 +0800",
-        "县招商中心访谈稿件（已另存为docx）",
-        script("县招商中心"),
-    ));
-    out.push(mail(
-        1,
-        "县农业农村局活动总结及照片",
-        "县农业农村局",
-        "nyj@jc.example.gov.cn",
-        "Thu, 18 May 2023 17:00:00 +0800",
-        "县农业农村局活动总结及记录照片",
-        with_photos("县农业农村局", 100, 3),
-    ));
-    out.push(mail(
-        1,
-        "葫芦岛市生态环境局建昌分局活动总结",
-        "葫芦岛市生态环境局建昌分局",
-        "sthj@jc.example.gov.cn",
-        "Fri, 19 May 2023 10:00:00 +0800",
-        "葫芦岛市生态环境局建昌分局活动总结及记录照片",
-        with_photos("葫芦岛市生态环境局建昌分局", 110, 3),
-    ));
-    // Two photos of three.
-    out.push(mail(
-        1,
-        "县工信局活动总结",
-        "县工信局",
-        "gxj@jc.example.gov.cn",
-        "Thu, 18 May 2023 11:20:00 +0800",
-        "县工信局活动总结及照片",
-        with_photos("县工信局", 120, 2),
-    ));
-    out.push(mail(
-        1,
-        "县医保局活动总结",
-        "县医保局",
-        "ybj@jc.example.gov.cn",
-        "Fri, 19 May 2023 15:00:00 +0800",
-        "县医保局活动总结及记录照片",
-        with_photos("县医保局", 130, 3),
-    ));
-
-    // Night 3 (23 May, 20:00): the summary deadline was 16:00.
-    out.push(mail(
-        2,
-        "县发改局活动总结",
-        "县发改局",
-        "fgj@jc.example.gov.cn",
-        "Mon, 22 May 2023 10:00:00 +0800",
-        "县发改局活动总结及记录照片",
-        with_photos("县发改局", 140, 3),
-    ));
-    out.push(mail(
-        2,
-        "县营商局活动总结",
-        "县营商局",
-        "ysj@jc.example.gov.cn",
-        "Tue, 23 May 2023 10:30:00 +0800",
-        "县营商局活动总结及记录照片",
-        with_photos("县营商局", 150, 3),
-    ));
-    out.push(mail(
-        2,
-        "县文旅局活动总结",
-        "县文旅局",
-        "wlj@jc.example.gov.cn",
-        "Mon, 22 May 2023 16:20:00 +0800",
-        "县文旅局活动总结及记录照片",
-        with_photos("县文旅局", 160, 3),
-    ));
-    out.push(mail(
-        2,
-        "县自然资源局活动总结",
-        "县自然资源局",
-        "zrzy@jc.example.gov.cn",
-        "Mon, 22 May 2023 09:10:00 +0800",
-        "县自然资源局活动总结及记录照片",
-        with_photos("县自然资源局", 170, 3),
-    ));
-    out.push(mail(
-        2,
-        "县教育局活动总结",
-        "县教育局",
-        "jyj@jc.example.gov.cn",
-        "Mon, 22 May 2023 11:45:00 +0800",
-        "县教育局活动总结及记录照片",
-        with_photos("县教育局", 180, 3),
-    ));
-    out.push(mail(
-        2,
-        "县税务局活动总结",
-        "县税务局",
-        "swj@jc.example.gov.cn",
-        "Tue, 23 May 2023 15:59:00 +0800",
-        "县税务局活动总结及记录照片",
-        with_photos("县税务局", 190, 3),
-    ));
+        // The joint interview, filed by one of its two units.
+        mail(
+            0,
+            "县乡村振兴局访谈稿件",
+            "县乡村振兴局",
+            "xczx@jc.example.gov.cn",
+            "Wed, 10 May 2023 15:30:00 +0800",
+            "县乡村振兴局“重要工作部门谈”访谈稿件（与农业农村局联合访谈）",
+            vec![(
+                "乡村振兴联合访谈稿.docx".to_string(),
+                interview("县乡村振兴局", theme("县乡村振兴局")),
+            )],
+        ),
+        // A Word 97-2003 file: not accepted; resubmitted on night 2.
+        mail(
+            0,
+            "县招商中心访谈稿件",
+            "县招商中心",
+            "zszx@jc.example.gov.cn",
+            "Wed, 10 May 2023 09:05:00 +0800",
+            "县招商中心访谈稿件",
+            vec![("县招商中心访谈稿.doc".to_string(), files::legacy_doc())],
+        ),
+        mail(
+            0,
+            "县市场局访谈稿件",
+            "县市场局",
+            "scj@jc.example.gov.cn",
+            "Mon, 8 May 2023 16:45:00 +0800",
+            "县市场局访谈稿件",
+            script("县市场局"),
+        ),
+        // Under the 附件1 spelling; its summary comes under the 附件2 one.
+        mail(
+            0,
+            "生态环境局建昌分局访谈稿件",
+            "生态环境局建昌分局",
+            "sthj@jc.example.gov.cn",
+            "Wed, 10 May 2023 11:10:00 +0800",
+            "生态环境局建昌分局访谈稿件",
+            script("生态环境局建昌分局"),
+        ),
+        mail(
+            0,
+            "县水利局访谈稿件",
+            "县水利局",
+            "slj@jc.example.gov.cn",
+            "Wed, 10 May 2023 08:55:00 +0800",
+            "县水利局访谈稿件",
+            script("县水利局"),
+        ),
+        mail(
+            0,
+            "县民政局访谈稿件",
+            "县民政局",
+            "mzj@jc.example.gov.cn",
+            "Tue, 9 May 2023 17:30:00 +0800",
+            "县民政局访谈稿件",
+            script("县民政局"),
+        ),
+        mail(
+            0,
+            "县卫健局访谈稿件",
+            "县卫健局",
+            "wjj@jc.example.gov.cn",
+            "Wed, 10 May 2023 14:00:00 +0800",
+            "县卫健局访谈稿件",
+            script("县卫健局"),
+        ),
+        // Night 2 (19 May): the interview deadline has passed.
+        // A GBK-encoded mail from Foxmail: names and body in GBK.
+        (
+            1,
+            "邮件/县文旅局访谈稿件.eml".to_string(),
+            files::eml_gbk(
+                ("县文旅局", "wlj@jc.example.gov.cn"),
+                OFFICE,
+                "县文旅局“重要工作部门谈”访谈稿件",
+                "Thu, 11 May 2023 09:30:00 +0800",
+                "县政府办公室：\r\n    现将我局访谈稿件报送给你们，请查收。\r\n县文旅局 赵磊",
+                &script("县文旅局"),
+            ),
+        ),
+        // One minute apart around "16时前": 15:59:30 is on time, 16:00:00 late.
+        mail(
+            1,
+            "县交通局访谈稿件",
+            "县交通局",
+            "jtj@jc.example.gov.cn",
+            "Thu, 11 May 2023 15:59:30 +0800",
+            "县交通局访谈稿件",
+            script("县交通局"),
+        ),
+        mail(
+            1,
+            "县营商局访谈稿件",
+            "县营商局",
+            "ysj@jc.example.gov.cn",
+            "Thu, 11 May 2023 16:00:00 +0800",
+            "县营商局访谈稿件",
+            script("县营商局"),
+        ),
+        mail(
+            1,
+            "县自然资源局访谈稿件",
+            "县自然资源局",
+            "zrzy@jc.example.gov.cn",
+            "Mon, 15 May 2023 08:40:00 +0800",
+            "县自然资源局访谈稿件（补报）",
+            script("县自然资源局"),
+        ),
+        mail(
+            1,
+            "县招商中心访谈稿件（重新报送）",
+            "县招商中心",
+            "zszx@jc.example.gov.cn",
+            "Fri, 12 May 2023 09:00:00 +0800",
+            "县招商中心访谈稿件（已另存为docx）",
+            script("县招商中心"),
+        ),
+        mail(
+            1,
+            "县农业农村局活动总结及照片",
+            "县农业农村局",
+            "nyj@jc.example.gov.cn",
+            "Thu, 18 May 2023 17:00:00 +0800",
+            "县农业农村局活动总结及记录照片",
+            with_photos("县农业农村局", 100, 3),
+        ),
+        mail(
+            1,
+            "葫芦岛市生态环境局建昌分局活动总结",
+            "葫芦岛市生态环境局建昌分局",
+            "sthj@jc.example.gov.cn",
+            "Fri, 19 May 2023 10:00:00 +0800",
+            "葫芦岛市生态环境局建昌分局活动总结及记录照片",
+            with_photos("葫芦岛市生态环境局建昌分局", 110, 3),
+        ),
+        // Two photos of three.
+        mail(
+            1,
+            "县工信局活动总结",
+            "县工信局",
+            "gxj@jc.example.gov.cn",
+            "Thu, 18 May 2023 11:20:00 +0800",
+            "县工信局活动总结及照片",
+            with_photos("县工信局", 120, 2),
+        ),
+        mail(
+            1,
+            "县医保局活动总结",
+            "县医保局",
+            "ybj@jc.example.gov.cn",
+            "Fri, 19 May 2023 15:00:00 +0800",
+            "县医保局活动总结及记录照片",
+            with_photos("县医保局", 130, 3),
+        ),
+        // Night 3 (23 May, 20:00): the summary deadline was 16:00.
+        mail(
+            2,
+            "县发改局活动总结",
+            "县发改局",
+            "fgj@jc.example.gov.cn",
+            "Mon, 22 May 2023 10:00:00 +0800",
+            "县发改局活动总结及记录照片",
+            with_photos("县发改局", 140, 3),
+        ),
+        mail(
+            2,
+            "县营商局活动总结",
+            "县营商局",
+            "ysj@jc.example.gov.cn",
+            "Tue, 23 May 2023 10:30:00 +0800",
+            "县营商局活动总结及记录照片",
+            with_photos("县营商局", 150, 3),
+        ),
+        mail(
+            2,
+            "县文旅局活动总结",
+            "县文旅局",
+            "wlj@jc.example.gov.cn",
+            "Mon, 22 May 2023 16:20:00 +0800",
+            "县文旅局活动总结及记录照片",
+            with_photos("县文旅局", 160, 3),
+        ),
+        mail(
+            2,
+            "县自然资源局活动总结",
+            "县自然资源局",
+            "zrzy@jc.example.gov.cn",
+            "Mon, 22 May 2023 09:10:00 +0800",
+            "县自然资源局活动总结及记录照片",
+            with_photos("县自然资源局", 170, 3),
+        ),
+        mail(
+            2,
+            "县教育局活动总结",
+            "县教育局",
+            "jyj@jc.example.gov.cn",
+            "Mon, 22 May 2023 11:45:00 +0800",
+            "县教育局活动总结及记录照片",
+            with_photos("县教育局", 180, 3),
+        ),
+        mail(
+            2,
+            "县税务局活动总结",
+            "县税务局",
+            "swj@jc.example.gov.cn",
+            "Tue, 23 May 2023 15:59:00 +0800",
+            "县税务局活动总结及记录照片",
+            with_photos("县税务局", 190, 3),
+        ),
+    ];
     // A zip whose names are stored in GBK (as Windows zips them), copied
     // into the inbox after the deadline.
     let mut zipped = vec![(
