@@ -551,9 +551,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
 /// to: the office must chase them itself, so it is told every night, in one
 /// line naming them all.
 fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
-    if campaign.file.mail.is_none() {
-        return None; // no mail is sent to anyone
-    }
+    campaign.file.mail.as_ref()?; // without [mail] no one is written to
     let names: Vec<&str> = campaign
         .roster
         .units
