@@ -1,9 +1,10 @@
-//! The second shipped demo, 建昌县第十七届“5·15政务公开日” (2023), through
-//! the real `baosong` binary: replayed night by night with every unit ×
-//! deliverable state checked each night, one `baosong run` at the
-//! campaign's clock ending in the same states, the committed files being
-//! exactly what `baosong generate jianchang` writes, and `baosong init` on
-//! each demo's schedule giving a campaign that runs.
+//! Both shipped demos through the real `baosong` binary: 泸溪 2025 (the
+//! repository root) and 建昌 2023 (`examples/jianchang-2023`), each replayed
+//! night by night with every unit × deliverable state checked each night and
+//! one `baosong run` at the campaign's clock ending in the same states; the
+//! committed 建昌 files being exactly what `baosong generate jianchang`
+//! writes; and `baosong init` on each demo's schedule, plus the deliverables
+//! as the notice states them, giving a campaign that runs.
 
 mod campaign;
 
@@ -269,6 +270,120 @@ fn the_jianchang_demo_replayed_night_by_night() {
     let once = status(whole.path());
     assert_eq!(once["units"], last["units"]);
     assert_eq!(once["clock"], last["clock"]);
+}
+
+/// 泸溪's May activities (due 9 June 24:00, after the 端午 holiday) and its
+/// one June activity with files: (seq, unit, summary, photos) on the nights
+/// of 4, 9 and 13 June 2025. Every other activity is pending all along.
+const LUXI: [(&str, &str, [&str; 3], [&str; 3]); 14] = {
+    const P: &str = "pending";
+    const OK: &str = "on_time";
+    const LATE: &str = "late";
+    const OVER: &str = "overdue";
+    const BAD: &str = "invalid";
+    [
+        ("1", "县公安局", [OK, OK, OK], [OK, OK, OK]),
+        ("2", "县卫生健康局", [P, P, LATE], [P, P, LATE]),
+        ("3", "县司法局", [P, P, OVER], [P, P, OVER]),
+        (
+            "4",
+            "县信访局",
+            [P, OK, OK],
+            [P, "incomplete", "incomplete"],
+        ),
+        ("5", "县住房和城乡建设局", [P, OK, OK], [P, OK, OK]),
+        ("6", "县残疾人联合协会", [P, P, OVER], [P, OK, OK]),
+        ("7", "县交通运输局", [P, P, BAD], [P, P, LATE]),
+        ("8", "县财政局", [BAD, OK, OK], [P, OK, OK]), // a blank template first
+        ("9", "县林业局", [P, P, OK], [P, P, OK]),     // extended to 20 June
+        ("10", "县民政局", [P, P, LATE], [P, P, LATE]),
+        ("11", "潭溪镇人民政府", [P, P, LATE], [P, P, LATE]),
+        ("12", "县医疗保障局", [P, P, OVER], [P, P, OVER]),
+        ("13", "县城市管理和综合执法局", [P, P, OVER], [P, P, OVER]),
+        ("18", "湘西州生态环境局泸溪分局", [P, P, OK], [P, P, OK]),
+    ]
+};
+
+#[test]
+fn the_luxi_demo_replayed_night_by_night() {
+    const NIGHTS: [&str; 3] = ["2025-06-04T20:00", "2025-06-09T20:00", "2025-06-13T20:00"];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for f in ["campaign.toml", "活动安排表.xlsx"] {
+        std::fs::copy(repo().join(f), d.join(f)).unwrap();
+    }
+    copy_tree(&repo().join("templates"), &d.join("templates"));
+    std::fs::create_dir_all(d.join("inbox")).unwrap();
+    // An e-mail is in the inbox from the first night after the server got
+    // it; a file copied into a folder, from the last night (the demo's
+    // folder files all arrived after the 9 June deadline).
+    let night_of = |rel: &Path| -> usize {
+        let raw = std::fs::read(repo().join("inbox").join(rel)).unwrap();
+        if rel.extension().is_some_and(|e| e == "eml") {
+            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            let received = msg.received().and_then(|r| r.date()).unwrap().to_rfc3339();
+            let received = chrono::DateTime::parse_from_rfc3339(&received).unwrap();
+            NIGHTS
+                .iter()
+                .position(|n| {
+                    chrono::DateTime::parse_from_rfc3339(&format!("{n}:00+08:00")).unwrap()
+                        >= received
+                })
+                .unwrap()
+        } else {
+            NIGHTS.len() - 1
+        }
+    };
+    let files: Vec<(usize, PathBuf)> = walkdir::WalkDir::new(repo().join("inbox"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(repo().join("inbox"))
+                .unwrap()
+                .to_path_buf()
+        })
+        .map(|rel| (night_of(&rel), rel))
+        .collect();
+    let mut last = Value::Null;
+    for (night, clock) in NIGHTS.iter().enumerate() {
+        for (_, rel) in files.iter().filter(|(n, _)| *n == night) {
+            copy_in(&repo(), d, rel.to_str().unwrap());
+        }
+        run_ok(d, &["--now", clock]);
+        let s = status(d);
+        let mut checked = 0;
+        for u in s["units"].as_array().unwrap() {
+            for a in u["activities"].as_array().unwrap() {
+                let seq = a["seq"].as_str().unwrap();
+                let expected = LUXI.iter().find(|(q, _, _, _)| *q == seq);
+                for (id, i) in [("summary", 0), ("photos", 1)] {
+                    let want = match expected {
+                        Some((_, unit, summary, photos)) => {
+                            assert_eq!(u["unit"], *unit);
+                            [summary, photos][i][night]
+                        }
+                        None => "pending",
+                    };
+                    assert_eq!(
+                        state(&s, u["unit"].as_str().unwrap(), seq, id),
+                        want,
+                        "night {} ({clock}): {} {seq} {id}",
+                        night + 1,
+                        u["unit"]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 72, "36 activities × 2 deliverables");
+        last = s;
+    }
+    // One run at the demo's clock over the whole inbox ends the same.
+    let whole = demo_copy();
+    run_ok(whole.path(), &[]);
+    assert_eq!(status(whole.path())["units"], last["units"]);
 }
 
 #[test]
