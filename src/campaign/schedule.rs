@@ -468,16 +468,20 @@ fn put(grid: &mut Grid, row: u32, col: u32, data: &Data) {
     }
 }
 
-/// Copies each merged region's top-left cell into the region (at most
-/// 10,000 cells a region: a merge over a whole column says nothing more).
+/// Copies each merged region's top-left cell into the region: at most
+/// 10,000 cells a region (a merge over a whole column says nothing more)
+/// and `max_sheet_cells` in all, however many regions a file declares.
 fn fill_merges(grid: &mut Grid, merges: &[Dimensions], limits: &Limits) {
+    let mut budget = limits.max_sheet_cells;
     for m in merges {
         let (r0, c0) = m.start;
         let r1 = m.end.0.min(limits.max_sheet_rows.saturating_sub(1));
         let c1 = m.end.1.min(limits.max_sheet_cols.saturating_sub(1));
-        if u64::from(r1.saturating_sub(r0) + 1) * u64::from(c1.saturating_sub(c0) + 1) > 10_000 {
+        let area = u64::from(r1.saturating_sub(r0) + 1) * u64::from(c1.saturating_sub(c0) + 1);
+        if area > 10_000 || area > budget {
             continue;
         }
+        budget -= area;
         let Some(top_left) = grid.get(&r0).and_then(|r| r.get(&c0)).cloned() else {
             continue;
         };
@@ -1159,6 +1163,25 @@ mod tests {
         assert_eq!(out.sheets[2].header_row, Some(2));
         assert_eq!(out.listed[0].name, "县教育局");
         assert_eq!(out.listed[0].duty.as_deref(), Some("现场宣传活动"));
+    }
+
+    #[test]
+    fn merged_regions_fill_no_more_than_the_cell_limit() {
+        let mut g = grid(&[&["单位"]]);
+        // A file declaring a thousand 100-cell regions from one cell.
+        let merges: Vec<Dimensions> = (0..1000)
+            .map(|i| Dimensions {
+                start: (0, 0),
+                end: (99, i),
+            })
+            .collect();
+        let limits = Limits {
+            max_sheet_cells: 500,
+            ..Limits::default()
+        };
+        fill_merges(&mut g, &merges, &limits);
+        let cells: usize = g.values().map(BTreeMap::len).sum();
+        assert!(cells <= 501, "{cells} cells");
     }
 
     #[test]
