@@ -139,6 +139,9 @@ enum Command {
 enum GenerateCmd {
     /// 2025年泸溪县演示活动：活动安排表.xlsx 与 inbox/（campaign.toml 需另行提供）。
     Demo { dir: PathBuf },
+    /// 2023年建昌县“5·15政务公开日”演示活动（examples/jianchang-2023）：活动安排表.xlsx
+    /// （附件1、附件2、联系人）与 inbox/（campaign.toml 需另行提供）。
+    Jianchang { dir: PathBuf },
     /// 基准测试活动（性能测试用）：campaign.toml、活动安排表.xlsx 与 inbox/，
     /// 每单位一份约1500字的总结（含两张照片）、一份活动安排表和若干张 4000×3000 照片。
     Bench {
@@ -335,6 +338,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 println!("已生成演示活动文件到 {}", dir.display());
                 Ok(0)
             }
+            GenerateCmd::Jianchang { dir } => {
+                baosong::generate::jianchang::write_demo(&dir)
+                    .with_context(|| format!("无法写入 {}", dir.display()))?;
+                println!("已生成建昌县演示活动文件到 {}", dir.display());
+                Ok(0)
+            }
             GenerateCmd::Bench {
                 units,
                 photos,
@@ -433,6 +442,22 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
         "{}  （第{}批，评估时刻 {}，{}）",
         s.title, s.batch, s.clock, s.time_zone
     )?;
+    // 序号 may be "附件1-10" in a workbook of several sheets.
+    let seq_width = s
+        .units
+        .iter()
+        .flat_map(|u| &u.activities)
+        .map(|a| unicode_width::UnicodeWidthStr::width(a.seq.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    let unit_width = s
+        .units
+        .iter()
+        .map(|u| unicode_width::UnicodeWidthStr::width(u.unit.as_str()) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(26);
     for unit in &s.units {
         for a in &unit.activities {
             let items: Vec<String> = a
@@ -440,11 +465,14 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
                 .iter()
                 .map(|d| format!("{}: {}", d.name, d.label))
                 .collect();
+            let seq_pad =
+                seq_width.saturating_sub(unicode_width::UnicodeWidthStr::width(a.seq.as_str()));
             writeln!(
                 out,
-                "{:>3} {} {} {} {}",
+                "{}{} {} {} {} {}",
+                " ".repeat(seq_pad),
                 a.seq,
-                pad(&unit.unit, 26),
+                pad(&unit.unit, unit_width),
                 pad(&a.time, 8),
                 pad(&a.label, 10),
                 items.join("；")
@@ -497,49 +525,110 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `baosong init`: a commented campaign.toml from an office schedule.
+/// `baosong init`: a commented campaign.toml from an office schedule, the
+/// folders a run needs, and what was understood of each sheet.
 fn init(schedule: &std::path::Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<u8> {
+    use baosong::campaign::init;
     let dir = schedule.parent().unwrap_or(std::path::Path::new("."));
     let out = out.unwrap_or_else(|| dir.join(CAMPAIGN_FILE));
     if out.exists() && !force {
         anyhow::bail!("{} 已存在；如需覆盖请加 --force", out.display());
     }
-    let year = chrono::Local::now()
-        .format("%Y")
-        .to_string()
-        .parse()
-        .unwrap_or(2025);
-    let sched = baosong::campaign::schedule::read(schedule, year)?;
-    let rel = pathdiff(schedule, out.parent().unwrap_or(dir));
-    let text = baosong::campaign::init::campaign_toml(&sched, &rel, year);
+    let root = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let sched = baosong::campaign::schedule::read(schedule, None, &Limits::default())?;
+    let rel = relative_path(schedule, &root);
+    let text = init::campaign_toml(&sched, &rel);
+    std::fs::create_dir_all(root.join("inbox"))
+        .and_then(|()| {
+            baosong::notify::templates::Templates::write_defaults(&root.join("templates"))
+        })
+        .with_context(|| format!("无法在 {} 下创建 inbox/ 和 templates/", root.display()))?;
     std::fs::write(&out, text).with_context(|| format!("无法写入 {}", out.display()))?;
-    println!(
-        "已生成 {}：{}个单位、{}项活动。",
-        out.display(),
-        count_units(&sched),
-        sched.rows.len()
-    );
-    for p in &sched.problems {
-        println!("请注意: {p}");
+
+    println!("已读取活动安排表 {}：", schedule.display());
+    for line in init::describe_sheets(&sched) {
+        println!("  {line}");
     }
-    println!("请检查其中的标题、牵头单位、截止规则和联系人后运行 baosong run --dry-run。");
+    match &sched.stated_year {
+        Some(y) => println!("年份：{}（{}）", sched.year, y.source),
+        None => println!(
+            "注意: 安排表中没有写明年份，暂按今年（{}年）；如不对，请修改 campaign.toml 的 year",
+            sched.year
+        ),
+    }
+    println!(
+        "\n已生成 {}，并创建了 inbox/ 和 templates/。",
+        out.display()
+    );
+    match Campaign::load(&out) {
+        Ok(c) => {
+            println!(
+                "共{}个单位、{}项活动；分组：{}。",
+                c.roster.units.len(),
+                c.activities.len(),
+                c.groups
+                    .iter()
+                    .map(|(name, g)| format!("{name}（{}个单位）", g.units.len()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            for m in &c.merged_names {
+                println!("已合并: {m}");
+            }
+            for q in &c.name_questions {
+                println!("请确认: {q}");
+            }
+            for p in &c.schedule_problems {
+                println!("请注意: {p}");
+            }
+            let silent: Vec<&str> = c
+                .roster
+                .units
+                .iter()
+                .filter(|u| u.emails().next().is_none())
+                .map(|u| u.name.as_str())
+                .collect();
+            if !silent.is_empty() {
+                println!(
+                    "以下{}个单位在安排表中没有有效邮箱，无法收到回执和催报：{}",
+                    silent.len(),
+                    silent.join("、")
+                );
+            }
+        }
+        Err(e) => println!("注意: 生成的配置暂时无法使用：{e}"),
+    }
+    println!(
+        "\n下一步：\n  1. 打开 {}，按通知写明每项报送材料（名称、适用单位或分组、截止时间），核对标题、牵头单位和年份；\n  2. 需要发邮件时填写 [mail]；\n  3. 把各单位报送的文件放入 inbox/（可按单位分文件夹，也可直接放入保存的邮件 .eml）；\n  4. 运行 baosong run --dry-run -C {} 演练，确认无误后每晚运行 baosong run。",
+        out.display(),
+        root.display()
+    );
     Ok(0)
 }
 
-fn count_units(s: &baosong::campaign::schedule::Schedule) -> usize {
-    let mut names: Vec<&String> = s.rows.iter().flat_map(|r| &r.units).collect();
-    names.sort();
-    names.dedup();
-    names.len()
-}
-
-/// The schedule's path as seen from the campaign folder.
-fn pathdiff(path: &std::path::Path, base: &std::path::Path) -> String {
+/// `path` as seen from the folder `base` (with `..` where needed), so the
+/// campaign folder can be moved as a whole.
+fn relative_path(path: &std::path::Path, base: &std::path::Path) -> String {
+    use std::path::Component;
     let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (p, b) = (abs(path), abs(base));
-    p.strip_prefix(&b)
-        .map(|r| r.display().to_string())
-        .unwrap_or_else(|_| p.display().to_string())
+    let pc: Vec<Component> = p.components().collect();
+    let bc: Vec<Component> = b.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return p.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..bc.len() {
+        rel.push("..");
+    }
+    for c in &pc[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
 }
 
 #[cfg(test)]

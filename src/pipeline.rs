@@ -540,6 +540,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         }
     }
     let mut warnings = a.warnings.clone();
+    warnings.extend(unreachable(campaign, a));
     for (path, why) in &intake.unreadable {
         warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
     }
@@ -582,6 +583,36 @@ fn skipped(intake: &intake::Report) -> Vec<String> {
         .iter()
         .map(|(path, kind)| format!("{}（{kind}）", printable(path)))
         .collect()
+}
+
+/// Units that still owe something but have no address a reminder can go
+/// to: the office must chase them itself, so it is told every night, in one
+/// line naming them all.
+fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
+    campaign.file.mail.as_ref()?; // without [mail] no one is written to
+    let names: Vec<&str> = campaign
+        .roster
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(ui, unit)| {
+            let owes = a
+                .activities
+                .iter()
+                .filter(|s| s.unit == *ui)
+                .any(|s| s.items.iter().any(|i| i.state.is_open()));
+            owes && !unit
+                .emails()
+                .any(|e| notify::message::parse_mailbox(e).is_ok())
+        })
+        .map(|(_, unit)| unit.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）",
+            names.join("、")
+        )
+    })
 }
 
 /// Queues receipts, reminders, the report mail and the digest.
@@ -778,7 +809,13 @@ fn queue_mail(
                             .collect(),
                     })
                     .collect(),
-                notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+                notes: a
+                    .warnings
+                    .iter()
+                    .cloned()
+                    .chain(unreachable(campaign, a))
+                    .chain(a.questions.iter().cloned())
+                    .collect(),
                 skipped: skipped(intake),
             },
             clock,

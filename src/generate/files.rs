@@ -259,8 +259,31 @@ pub fn sheet_xlsx(
     }
     ws.set_column_width(1, 28).expect("width");
     ws.set_column_width(2, 40).expect("width");
+    save_workbook(&mut book)
+}
+
+/// The workbook's bytes, stamped with a fixed creation time (otherwise the
+/// current time) so the same content gives the same bytes.
+pub fn save_workbook(book: &mut Workbook) -> Vec<u8> {
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 5, 5).expect("valid date");
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     book.save_to_buffer()
         .expect("saving an in-memory workbook cannot fail")
+}
+
+/// Writes `bytes` to `dir/rel`, creating folders.
+pub fn write(dir: &std::path::Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+/// A real Word 97-2003 .doc (Apache POI's test file, Apache-2.0; see
+/// tests/fixtures/demo/README.md), as offices still send them.
+pub fn legacy_doc() -> Vec<u8> {
+    include_bytes!("../../tests/fixtures/demo/poi_simple-table.doc").to_vec()
 }
 
 /// A zip archive of (name, bytes).
@@ -275,8 +298,94 @@ pub fn zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
+/// A zip as Windows' own zipping writes it: names in GBK, without the
+/// UTF-8 flag. (Written with ASCII placeholders of the same byte length,
+/// then the placeholders replaced by the GBK bytes.)
+pub fn zip_gbk(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let gbk: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(name, _)| encoding_rs::GBK.encode(name).0.into_owned())
+        .collect();
+    let placeholders: Vec<String> = gbk
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let tag = format!("~{i}~");
+            format!("{tag}{}", "x".repeat(g.len().saturating_sub(tag.len())))
+        })
+        .collect();
+    let plain: Vec<(String, Vec<u8>)> = placeholders
+        .iter()
+        .zip(entries)
+        .map(|(p, (_, bytes))| (p.clone(), bytes.clone()))
+        .collect();
+    let mut out = zip(&plain);
+    for (p, g) in placeholders.iter().zip(&gbk) {
+        let at: Vec<usize> = out
+            .windows(p.len())
+            .enumerate()
+            .filter(|(_, w)| *w == p.as_bytes())
+            .map(|(i, _)| i)
+            .collect();
+        for i in at {
+            out[i..i + g.len()].copy_from_slice(g);
+        }
+    }
+    out
+}
+
+/// A saved e-mail as Foxmail writes one in GBK: headers and file names as
+/// RFC 2047 `=?GBK?B?…?=` words (inside quoted `filename=`), the body GBK
+/// in base64.
+pub fn eml_gbk(
+    from: (&str, &str),
+    to: &str,
+    subject: &str,
+    received: &str,
+    body: &str,
+    attachments: &[(String, Vec<u8>)],
+) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let word = |text: &str| format!("=?GBK?B?{}?=", b64(&encoding_rs::GBK.encode(text).0));
+    let lines = |data: &[u8]| -> String {
+        b64(data)
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let boundary = "----=_NextPart_000_0012_01D98411.5C2A2B30";
+    let date = chrono::DateTime::parse_from_rfc2822(received).expect("valid demo date");
+    let mut m = format!(
+        "Received: from mail.example.gov.cn by mx.example.gov.cn; {received}\r\n\
+         Date: {}\r\nFrom: {} <{}>\r\nTo: <{to}>\r\nSubject: {}\r\n\
+         Message-ID: <{}@example.gov.cn>\r\nX-Mailer: Foxmail 7.2.25.228[cn]\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n\
+         This is a multi-part message in MIME format.\r\n\r\n--{boundary}\r\n\
+         Content-Type: text/plain; charset=\"GBK\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+        date.to_rfc2822(),
+        word(from.0),
+        from.1,
+        word(subject),
+        date.format("%Y%m%d%H%M%S"),
+        lines(&encoding_rs::GBK.encode(body).0),
+    );
+    for (name, bytes) in attachments {
+        m.push_str(&format!(
+            "\r\n--{boundary}\r\nContent-Type: application/octet-stream;\r\n\tname=\"{0}\"\r\n\
+             Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment;\r\n\tfilename=\"{0}\"\r\n\r\n{1}\r\n",
+            word(name),
+            lines(bytes)
+        ));
+    }
+    m.push_str(&format!("\r\n--{boundary}--\r\n"));
+    m.into_bytes()
+}
+
 /// A saved e-mail as a mail client stores it, with the receiving server's
-/// `Received` header.
+/// `Received` header. Deterministic, like every file here.
 pub fn eml(
     from: (&str, &str),
     to: &str,
@@ -289,7 +398,10 @@ pub fn eml(
     let from: Mailbox = format!("{} <{}>", from.0, from.1)
         .parse()
         .expect("valid demo address");
-    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_string()));
+    // A fixed boundary (lettre's is random), so the same mail gives the same bytes.
+    let mut parts = MultiPart::mixed()
+        .boundary("----=_Part_0_baosong.demo")
+        .singlepart(SinglePart::plain(body.to_string()));
     for (name, bytes) in attachments {
         let ct = if name.ends_with(".jpg") {
             "image/jpeg"

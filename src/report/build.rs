@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, FixedOffset, Timelike};
 
 use super::*;
-use crate::assess::{Assessment, FileStatus, ItemStatus};
+use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
 use crate::campaign::Campaign;
 use crate::inspect::{Category, Content, Verdict};
 use crate::intake::store::Store;
@@ -20,8 +20,21 @@ pub fn zone_label(campaign: &Campaign) -> String {
     }
 }
 
-/// The short text of a status cell.
+/// The short text of a status cell: the state, how late, what is missing;
+/// 免报 / 已取消 for an exempt item; （联合报送） for a joint entry's.
 pub fn cell_text(item: &ItemStatus) -> String {
+    let text = state_text(item);
+    if item.joint_with.is_empty() || item.state == State::Exempt {
+        text
+    } else {
+        format!("{text}（联合报送）")
+    }
+}
+
+fn state_text(item: &ItemStatus) -> String {
+    if let Some((label, _)) = &item.exemption {
+        return label.clone();
+    }
     match (item.state, item.late_workdays) {
         (State::Late, Some(0)) => "逾期报送（当日）".to_string(),
         (State::Late, Some(n)) => format!("逾期{n}个工作日报送"),
@@ -60,6 +73,8 @@ pub fn build(
         }
         State::ALL
             .iter()
+            // 免报 is shown only in campaigns that have exemptions.
+            .filter(|s| **s != State::Exempt || counts.contains_key(s))
             .map(|s| StateCount {
                 state: *s,
                 label: s.label().to_string(),
@@ -128,6 +143,7 @@ pub fn build(
         })
         .collect();
 
+    let summaries = summary_deliverables(campaign);
     let mut units: Vec<UnitSection> = Vec::new();
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
@@ -137,7 +153,8 @@ pub fn build(
             .iter()
             .filter(|f| f.activity == Some(st.activity))
             .collect();
-        let section = activity_section(store, act, st.overall, &files, &fmt);
+        let mut section = activity_section(store, act, st.overall, &files, &summaries, &fmt);
+        section.notes.extend(item_notes(campaign, a, st));
         match units.iter_mut().find(|u| &u.unit == unit_name) {
             Some(u) => u.activities.push(section),
             None => units.push(UnitSection {
@@ -175,17 +192,35 @@ pub fn build(
     }
 }
 
+/// The deliverables whose documents the report prints as the activity's
+/// summary: those named 总结 when the campaign asks for other documents
+/// too (建昌's 访谈稿件 is not a summary), else every one.
+fn summary_deliverables(campaign: &Campaign) -> Vec<usize> {
+    let named: Vec<usize> = (0..campaign.deliverables.len())
+        .filter(|&d| campaign.deliverables[d].name.contains("总结"))
+        .collect();
+    if named.is_empty() {
+        (0..campaign.deliverables.len()).collect()
+    } else {
+        named
+    }
+}
+
 fn activity_section(
     store: &Store,
     act: &crate::campaign::Activity,
     overall: State,
     files: &[&FileStatus],
+    summaries: &[usize],
     fmt: &dyn Fn(DateTime<FixedOffset>) -> String,
 ) -> ActivitySection {
     let latest = |cat: Category| {
         files
             .iter()
             .filter(|f| f.counted && f.inspection.kind.category() == cat)
+            .filter(|f| {
+                cat != Category::Document || f.deliverable.is_some_and(|d| summaries.contains(&d))
+            })
             .max_by_key(|f| f.arrived)
     };
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
@@ -273,6 +308,54 @@ fn activity_section(
         videos,
         notes,
     }
+}
+
+/// What the report says of an activity's items beyond their state: who
+/// filed a joint entry's files, and why an item is exempt.
+fn item_notes(campaign: &Campaign, a: &Assessment, st: &ActivityStatus) -> Vec<String> {
+    let mut notes = Vec::new();
+    for item in &st.items {
+        let d = &campaign.deliverables[item.deliverable];
+        if let Some((label, reason)) = &item.exemption {
+            notes.push(format!("{}：{label}（{reason}）", d.name));
+            continue;
+        }
+        if item.joint_with.is_empty() {
+            continue;
+        }
+        let partners: Vec<&str> = item
+            .joint_with
+            .iter()
+            .map(|&u| campaign.roster.units[u].name.as_str())
+            .collect();
+        let by: Vec<String> = item
+            .files
+            .iter()
+            .map(|&i| &a.files[i])
+            .filter(|f| f.counted)
+            .map(|f| {
+                let unit = f
+                    .unit
+                    .map_or("", |u| campaign.roster.units[u].name.as_str());
+                format!("{unit}报送的{}", f.name())
+            })
+            .collect();
+        notes.push(if by.is_empty() {
+            format!(
+                "{}：与{}联合报送，任一单位报送即可",
+                d.name,
+                partners.join("、")
+            )
+        } else {
+            format!(
+                "{}：与{}联合报送（{}）",
+                d.name,
+                partners.join("、"),
+                by.join("、")
+            )
+        });
+    }
+    notes
 }
 
 /// The files the office must look at, for the report's appendix and the
