@@ -21,6 +21,7 @@ pub mod atomic;
 pub mod campaign;
 pub mod cli;
 pub mod compile;
+pub mod fmt;
 pub mod generate;
 pub mod inspect;
 pub mod intake;

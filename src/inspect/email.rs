@@ -5,7 +5,8 @@
 //! `.eml` children. A mail whose MIME structure is broken (missing closing
 //! boundary, undecodable part) is read as far as possible, with a warning.
 
-use super::{Child, Container, Content, EmailMeta, Found, Limits, Outcome, Refused, human_bytes};
+use super::{Child, Container, Content, EmailMeta, Found, Limits, Outcome, Refused};
+use crate::fmt;
 use chrono::{DateTime, FixedOffset};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
@@ -62,7 +63,7 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
         if data.len() as u64 > limits.max_entry_bytes {
             found.warnings.push(format!(
                 "附件“{name}”过大({})，未读取",
-                human_bytes(data.len() as u64)
+                fmt::size(data.len() as u64)
             ));
             continue;
         }

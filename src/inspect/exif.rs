@@ -1,9 +1,9 @@
 //! EXIF facts of a photo (kamadak-exif): orientation, date taken, camera,
 //! GPS presence, and whether an EXIF block is present but broken.
 
-use super::sniff::find;
 use chrono::{NaiveDate, NaiveDateTime};
 use exif::{In, Tag, Value};
+use memchr::memmem::find;
 use std::io::Cursor;
 
 /// What the EXIF block says; defaults when there is none.

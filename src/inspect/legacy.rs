@@ -50,7 +50,7 @@ fn has_stream(bytes: &[u8], name: &str) -> bool {
 /// XOR and RC4 schemes calamine sometimes reports as a codepage error.
 pub fn xls_encrypted(bytes: &[u8]) -> bool {
     const BOF: [u8; 8] = [0x09, 0x08, 0x10, 0x00, 0x00, 0x06, 0x05, 0x00];
-    let Some(mut at) = super::sniff::find(bytes, &BOF) else {
+    let Some(mut at) = memchr::memmem::find(bytes, &BOF) else {
         return false;
     };
     for _ in 0..8 {
@@ -66,20 +66,21 @@ pub fn xls_encrypted(bytes: &[u8]) -> bool {
     false
 }
 
-/// The refusal for a kind baosong does not read.
-pub fn refuse(kind: FileKind, name: &str, bytes: &[u8]) -> Refused {
+/// The refusal for a kind baosong does not read; `claimed` is the kind the
+/// file's extension names.
+pub fn refuse(kind: FileKind, claimed: Option<FileKind>, bytes: &[u8]) -> Refused {
     use FileKind::*;
     let reason = match kind {
         Doc => "文件为Word 97-2003格式（.doc），请另存为.docx后重新报送".to_string(),
         Wps => "文件为WPS文字格式（.wps），请另存为.docx后重新报送".to_string(),
         Et => "文件为WPS表格格式（.et），请另存为.xlsx后重新报送".to_string(),
-        EncryptedOffice => encrypted_reason(super::sniff::claimed_kind(name)).to_string(),
+        EncryptedOffice => encrypted_reason(claimed).to_string(),
         SevenZip | Rar => format!(
             "文件为{}，暂不支持，请改用ZIP格式压缩后重新报送",
             kind.label()
         ),
         Gif | Bmp | Tiff => format!("图片为{}，请发送JPG格式照片", kind.label()),
-        Html => "文件实为网页(HTML)格式(常见于系统导出的“Excel表格”)，请用Excel打开后另存为.xlsx重新报送"
+        Html => "文件实为网页（HTML）格式（常见于系统导出的“Excel表格”），请用Excel打开后另存为.xlsx重新报送"
             .to_string(),
         Text => "文件为纯文本，不是可用的报送材料，请发送Word、Excel或照片等文件".to_string(),
         _ if bytes.starts_with(OLE_MAGIC) => {

@@ -264,8 +264,8 @@ pub fn too_large(name: &str, kind: FileKind, size: u64, limit: u64) -> Inspectio
 fn too_large_reason(size: u64, limit: u64) -> String {
     format!(
         "文件过大({})，超过上限{}，请压缩后重新报送",
-        human_bytes(size),
-        human_bytes(limit)
+        crate::fmt::size(size),
+        crate::fmt::size(limit)
     )
 }
 
@@ -394,7 +394,7 @@ fn read(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits, depth: u32) -
         Eml => email::inspect(bytes, limits, depth),
         Pdf => pdf::inspect(bytes),
         Doc | Wps | Et | EncryptedOffice | SevenZip | Rar | Gif | Bmp | Tiff | Html | Text
-        | Empty | Unknown => Err(legacy::refuse(kind, name, bytes)),
+        | Empty | Unknown => Err(legacy::refuse(kind, sniff::claimed_kind(name), bytes)),
         // Read by seeking, never here.
         Video | Zip => Err(Refused::new(PANIC_REASON)),
     }
@@ -464,22 +464,6 @@ fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcom
     }
 }
 
-/// "1.5 MB"-style size for messages.
-pub(crate) fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -497,11 +481,5 @@ mod tests {
         assert_eq!(limits.max_depth, 2);
         assert_eq!(limits.max_entries, Limits::default().max_entries);
         assert!(toml::from_str::<Limits>("no_such_limit = 1").is_err());
-    }
-
-    #[test]
-    fn human_bytes_formats() {
-        assert_eq!(human_bytes(10), "10 B");
-        assert_eq!(human_bytes(1536), "1.5 KB");
     }
 }

@@ -7,8 +7,9 @@
 //! other entities (billion laughs) refuses the file; any other DOCTYPE
 //! (external entities, XXE) is a warning and is ignored.
 
+use super::Limits;
 use super::zipsafe::{SafeZip, ZipError};
-use super::{Limits, sniff::find};
+use memchr::memmem::find;
 use std::borrow::Cow;
 use std::io::Cursor;
 

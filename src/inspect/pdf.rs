@@ -20,7 +20,7 @@ pub fn inspect(bytes: &[u8]) -> Outcome {
 fn count_pages(bytes: &[u8]) -> Option<u32> {
     let mut count = 0u32;
     let mut i = 0;
-    while let Some(at) = super::sniff::find(&bytes[i..], b"/Type") {
+    while let Some(at) = memchr::memmem::find(&bytes[i..], b"/Type") {
         let mut j = i + at + 5;
         while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
             j += 1;

@@ -66,7 +66,7 @@ pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
             .map_err(|e| Refused::new(format!("表格文件无法读取：{e}")))?;
         warnings.append(&mut pkg.warnings);
         if let Ok(Some(wb)) = pkg.read("xl/workbook.xml", limits)
-            && super::sniff::find(&wb, b"purl.oclc.org/ooxml").is_some()
+            && memchr::memmem::find(&wb, b"purl.oclc.org/ooxml").is_some()
         {
             warnings.push(
                 "文件为Strict Open XML格式，部分软件无法打开，建议另存为普通.xlsx".to_string(),

@@ -92,7 +92,7 @@ pub fn sniff(bytes: &[u8], claimed: Option<FileKind>) -> FileKind {
     if is_zip(head) {
         return zip_kind(&zipsafe::entry_names(bytes), bytes);
     }
-    if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
+    if memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
         return Pdf;
     }
     text_kind(bytes, claimed)
@@ -143,7 +143,7 @@ fn zip_kind(names: &[String], bytes: &[u8]) -> FileKind {
     }
     if has("mimetype") && has("content.xml") {
         let ods = b"application/vnd.oasis.opendocument.spreadsheet";
-        if find(&bytes[..bytes.len().min(200)], ods).is_some() {
+        if memchr::memmem::find(&bytes[..bytes.len().min(200)], ods).is_some() {
             return FileKind::Ods;
         }
     }
@@ -204,14 +204,6 @@ fn looks_like_mail(text: &str) -> bool {
             let l = l.to_ascii_lowercase();
             CORE.iter().any(|c| l.starts_with(c))
         })
-}
-
-/// Position of `needle` in `haystack`.
-pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

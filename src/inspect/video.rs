@@ -441,7 +441,7 @@ fn avi_facts<R: Read + Seek>(reader: &mut R, size: u64) -> Result<Facts, Refused
         return Err(Refused::new(INCOMPLETE));
     }
     let mut facts = Facts::default();
-    let at = |tag: &[u8]| super::sniff::find(&head, tag);
+    let at = |tag: &[u8]| memchr::memmem::find(&head, tag);
     if let Some(i) = at(b"avih") {
         let avih = &head[i + 8..];
         let micros = le32(avih, 0).unwrap_or(0);

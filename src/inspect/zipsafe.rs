@@ -5,7 +5,8 @@
 //! Names are decoded as UTF-8 when they are valid UTF-8, else as GBK
 //! (GB18030), the way Windows Explorer and WinRAR on Chinese Windows write them.
 
-use super::{Limits, human_bytes};
+use super::Limits;
+use crate::fmt;
 use std::io::{Cursor, Read, Seek, Write};
 use zip::ZipArchive;
 
@@ -17,9 +18,9 @@ pub enum ZipError {
     Corrupt,
     #[error("压缩包内文件过多({count}个)，超过上限{limit}个")]
     TooManyEntries { count: usize, limit: usize },
-    #[error("“{name}”解压后为{}，超过单个文件上限{}，疑似压缩炸弹", human_bytes(*.size), human_bytes(*.limit))]
+    #[error("“{name}”解压后为{}，超过单个文件上限{}，疑似压缩炸弹", fmt::size(*.size), fmt::size(*.limit))]
     EntryTooLarge { name: String, size: u64, limit: u64 },
-    #[error("解压后总大小超过上限{}，疑似压缩炸弹", human_bytes(*.limit))]
+    #[error("解压后总大小超过上限{}，疑似压缩炸弹", fmt::size(*.limit))]
     TotalTooLarge { limit: u64 },
     #[error("“{name}”压缩比为{ratio}:1，超过上限{limit}:1，疑似压缩炸弹")]
     Ratio {
@@ -304,7 +305,7 @@ pub fn local_names(bytes: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
     let mut pos = 0;
     while names.len() < 1000 {
-        let Some(at) = super::sniff::find(&bytes[pos..], b"PK\x03\x04") else {
+        let Some(at) = memchr::memmem::find(&bytes[pos..], b"PK\x03\x04") else {
             break;
         };
         let start = pos + at;

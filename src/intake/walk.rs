@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use crate::inspect::{
     self, Content, EmailMeta, Entries, FileKind, HEAD_BYTES, Input, Inspection, Limits, Verdict,
-    human_bytes,
 };
 
 use super::store::{Blob, BlobWriter, Store, hash_bytes};
@@ -290,7 +289,7 @@ impl Budget {
             } else if self.bytes > self.max_bytes {
                 Some(format!(
                     "文件内层层嵌套的压缩包/邮件展开后超过{}，疑似压缩炸弹，已拒绝，请直接报送其中的文件",
-                    human_bytes(self.max_bytes)
+                    crate::fmt::size(self.max_bytes)
                 ))
             } else if self.started.elapsed() > self.max_time {
                 Some(format!(
@@ -363,6 +362,6 @@ mod tests {
             ..Limits::default()
         };
         let node = walk(&path, &few_bytes);
-        assert!(node.inspection.reason.unwrap().contains("展开后超过1 B"));
+        assert!(node.inspection.reason.unwrap().contains("展开后超过1 字节"));
     }
 }

@@ -153,22 +153,6 @@ pub struct ReceivedFileView {
     pub size_display: String,
 }
 
-/// `12 KB`, `3.4 MB`: sizes as people read them.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["字节", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    match unit {
-        0 => format!("{bytes} 字节"),
-        1 => format!("{value:.0} KB"),
-        _ => format!("{value:.1} {}", UNITS[unit]),
-    }
-}
-
 /// One receipt for the unit's files of this batch; `None` without files or
 /// contacts (the digest lists units without contacts).
 pub fn plan_receipt(
@@ -194,7 +178,7 @@ pub fn plan_receipt(
                 .iter()
                 .map(|f| ReceivedFileView {
                     file: f.clone(),
-                    size_display: human_size(f.size),
+                    size_display: crate::fmt::size(f.size),
                 })
                 .collect(),
             accepted_count,
@@ -1316,8 +1300,5 @@ mod tests {
         let p = plan_receipt(&input, &Letterhead::sample()).unwrap();
         assert_eq!(p.event_key, "receipt:县民政局:20250520-2000");
         assert_eq!((p.context.accepted_count, p.context.rejected_count), (1, 1));
-        assert_eq!(human_size(48_213), "47 KB");
-        assert_eq!(human_size(2_310_000), "2.2 MB");
-        assert_eq!(human_size(12), "12 字节");
     }
 }
