@@ -174,10 +174,11 @@ fn row(conn: &rusqlite::Connection, id: i64) -> String {
 
 /// The headers that differ between a message and its resend, removed.
 fn without_stamps(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    // The server's Maildir stores lines ending in LF.
+    let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+    let (head, body) = text.split_once("\n\n").unwrap();
     let kept: Vec<&str> = head
-        .split("\r\n")
+        .split('\n')
         .filter(|l| {
             let l = l.to_ascii_lowercase();
             !["date:", "message-id:", "references:", "x-"]
@@ -185,7 +186,7 @@ fn without_stamps(bytes: &[u8]) -> String {
                 .any(|h| l.starts_with(h))
         })
         .collect();
-    format!("{}\r\n\r\n{body}", kept.join("\r\n"))
+    format!("{}\n\n{body}", kept.join("\n"))
 }
 
 #[test]
