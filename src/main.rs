@@ -402,7 +402,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 OutboxCmd::Drop { id } => OutboxAction::Drop { id },
                 OutboxCmd::Resend { id } => OutboxAction::Resend {
                     id,
-                    now: chrono::Utc::now().with_timezone(&campaign.tz).fixed_offset(),
+                    now: chrono::Utc::now()
+                        .with_timezone(&campaign.tz)
+                        .fixed_offset(),
                 },
             };
             outbox::outbox_command(&ledger.conn, action, &mut std::io::stdout().lock())?;

@@ -22,7 +22,11 @@ fn with_smtp(dir: &Path, section: &str) {
     let text = std::fs::read_to_string(&path).unwrap();
     let marker = "\n[reminders]";
     assert!(text.contains(marker));
-    std::fs::write(&path, text.replacen(marker, &format!("\n{section}\n{marker}"), 1)).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen(marker, &format!("\n{section}\n{marker}"), 1),
+    )
+    .unwrap();
 }
 
 /// Runs `args` with `UNSET` unset; insists on exit 3 before anything was
@@ -121,7 +125,10 @@ fn every_kind_of_smtp_mistake_is_named_with_its_key() {
     for (section, words) in cases {
         let dir = demo_copy();
         with_smtp(dir.path(), section);
-        let err = refused(dir.path(), &["run", "--settle", "0", "--quiet", "--dry-run"]);
+        let err = refused(
+            dir.path(),
+            &["run", "--settle", "0", "--quiet", "--dry-run"],
+        );
         assert!(err.contains("行"), "{section}: {err}");
         for w in words {
             assert!(err.contains(w), "{section}: “{w}” missing in {err}");
@@ -212,7 +219,11 @@ fn resend_makes_one_new_message_and_leaves_the_original() {
 
     let out = baosong(d, &["outbox", "resend", &original.to_string()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains(&format!("#{original}")), "{stdout}");
     let (resent, resent_id, status): (i64, String, String) = conn
         .query_row(
@@ -243,7 +254,11 @@ fn resend_makes_one_new_message_and_leaves_the_original() {
     let got = copies(&maildir, &id);
     assert_eq!(got.get(&resent_id), Some(&1), "{got:?}");
     assert_eq!(got.get(&original_id), Some(&1), "{got:?}");
-    assert_eq!(before, row(&conn, original), "the original is left as it was");
+    assert_eq!(
+        before,
+        row(&conn, original),
+        "the original is left as it was"
+    );
     let mails = stored(&maildir, &id);
     let find = |mid: &str| mails.iter().find(|m| m.message_id == mid).unwrap();
     let (first, second) = (find(&original_id), find(&resent_id));

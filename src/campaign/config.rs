@@ -356,7 +356,11 @@ impl CampaignFile {
 /// instead; our own (already Chinese) messages pass through.
 fn explain(message: &str) -> String {
     let message = message.trim();
-    let names = |list: &str| list.replace('`', "").replace(", ", "、").replace(" or ", "、");
+    let names = |list: &str| {
+        list.replace('`', "")
+            .replace(", ", "、")
+            .replace(" or ", "、")
+    };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let hint = if key.starts_with("pass") {
@@ -418,9 +422,7 @@ fn type_name(what: &str) -> String {
     let (kind, value) = what.split_once(' ').unwrap_or((what, ""));
     let label = match kind {
         "string" | "str" | "character" | "char" => "文字（加英文引号）",
-        "integer" | "usize" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => {
-            "整数"
-        }
+        "integer" | "usize" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "整数",
         "floating" => "小数",
         "boolean" | "bool" => "true 或 false",
         "sequence" => "列表 [ … ]",

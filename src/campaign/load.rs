@@ -163,7 +163,9 @@ impl Errors<'_> {
     fn key_in(&self, section: &str, key: &str, message: String) -> CampaignError {
         let header = format!("[{section}]");
         let lines: Vec<&str> = self.text.lines().collect();
-        let start = lines.iter().position(|l| l.trim_start().starts_with(&header));
+        let start = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&header));
         let line = start.map(|s| {
             lines[s + 1..]
                 .iter()

@@ -718,10 +718,7 @@ pub enum OutboxAction {
     Drop { id: i64 },
     /// Queue a new copy of a sent (or maybe-delivered) message, with a new
     /// Message-ID, dated `now`: see [`resend`].
-    Resend {
-        id: i64,
-        now: DateTime<FixedOffset>,
-    },
+    Resend { id: i64, now: DateTime<FixedOffset> },
 }
 
 /// Runs an `outbox` action and prints its result in Chinese.
@@ -809,11 +806,7 @@ pub fn retry(conn: &Connection, id: i64) -> Result<(), OutboxError> {
 /// by `resend_of`. The original row is left as it was. Each call is a new
 /// request from the office and makes one new message; once sent, it is
 /// never sent again. Returns the new id.
-pub fn resend(
-    conn: &Connection,
-    id: i64,
-    now: DateTime<FixedOffset>,
-) -> Result<i64, OutboxError> {
+pub fn resend(conn: &Connection, id: i64, now: DateTime<FixedOffset>) -> Result<i64, OutboxError> {
     let (status, event_key, message_id, bytes): (String, String, String, Vec<u8>) = conn
         .query_row(
             "SELECT status, event_key, message_id, message FROM notify_outbox WHERE id = ?1",

@@ -221,7 +221,8 @@ impl SmtpMailer {
         if port == 0 {
             return Err(config_error(
                 "port",
-                "不能为 0：tls 一般为 465，starttls 一般为 587（不写则按 security 取默认值）".into(),
+                "不能为 0：tls 一般为 465，starttls 一般为 587（不写则按 security 取默认值）"
+                    .into(),
             ));
         }
         let loopback = matches!(cfg.host.as_str(), "localhost" | "127.0.0.1" | "::1");
