@@ -32,13 +32,17 @@ mod exit {
     pub const MAIL: u8 = 5;
     /// A file given to `check` was rejected.
     pub const REJECTED: u8 = 6;
+    /// `outbox retry/drop/resend`: no message has that number, or its
+    /// status does not allow it.
+    pub const OUTBOX: u8 = 7;
 
     /// The exit codes in `--help`.
     pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
         3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行；\n\
         5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
           （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
-        6 check 发现不合格文件。\n\
+        6 check 发现不合格文件；\n\
+        7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）。\n\
         日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 }
 
@@ -128,7 +132,7 @@ enum Command {
         #[command(subcommand)]
         what: GenerateCmd,
     },
-    /// 查看、重发或删除待发邮件。
+    /// 发件箱：查看、重发、撤销待发邮件，或另发一封已发出的邮件（resend）。
     Outbox {
         #[command(subcommand)]
         action: Option<OutboxCmd>,
@@ -176,6 +180,15 @@ enum OutboxCmd {
     Retry { id: i64 },
     /// 放弃一封待发、失败或待确认的邮件，不再发送。
     Drop { id: i64 },
+    /// 另发一封已发出的邮件（单位说没收到，如回执）。
+    ///
+    /// 内容与原邮件相同，但是一封新邮件：新的 Message-ID 和日期，References 指向原邮件
+    /// （对方的邮件程序会把两封放在一起）。它和其他邮件一样进入待发队列，由下一批
+    /// （下一次 baosong run）发送；发件箱中记为“#原编号 的重发”，原邮件的记录不变。
+    /// 每执行一次另发一封，发出后不会再发。只能另发“已发送”或“待确认”的邮件；
+    /// 失败或已撤销的请用 retry。编号见 baosong outbox list --all；
+    /// 没有这个编号或状态不允许时退出码为 7。
+    Resend { id: i64 },
 }
 
 fn main() -> ExitCode {
@@ -206,6 +219,15 @@ fn main() -> ExitCode {
                 exit::CAMPAIGN
             } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_))) {
                 exit::LOCKED
+            } else if matches!(
+                e.downcast_ref::<outbox::OutboxError>(),
+                Some(
+                    outbox::OutboxError::NotFound(_)
+                        | outbox::OutboxError::Status { .. }
+                        | outbox::OutboxError::NotSent { .. }
+                )
+            ) {
+                exit::OUTBOX
             } else {
                 exit::FAILURE
             };
@@ -378,6 +400,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 OutboxCmd::List { all } => OutboxAction::List { all },
                 OutboxCmd::Retry { id } => OutboxAction::Retry { id },
                 OutboxCmd::Drop { id } => OutboxAction::Drop { id },
+                OutboxCmd::Resend { id } => OutboxAction::Resend {
+                    id,
+                    now: chrono::Utc::now()
+                        .with_timezone(&campaign.tz)
+                        .fixed_offset(),
+                },
             };
             outbox::outbox_command(&ledger.conn, action, &mut std::io::stdout().lock())?;
             Ok(0)
@@ -548,6 +576,7 @@ mod tests {
             exit::LOCKED,
             exit::MAIL,
             exit::REJECTED,
+            exit::OUTBOX,
         ];
         let mut sorted = codes.to_vec();
         sorted.sort();

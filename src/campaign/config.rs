@@ -329,11 +329,108 @@ pub struct ExemptionEntry {
 }
 
 impl CampaignFile {
-    /// Parses campaign.toml text; `path` is only used in messages.
+    /// Parses campaign.toml text; `path` is only used in messages, which
+    /// name the line and say in Chinese what is wrong there.
     pub fn parse(text: &str, path: &Path) -> Result<CampaignFile, super::CampaignError> {
-        toml::from_str(text).map_err(|e| super::CampaignError::Toml {
-            path: path.to_path_buf(),
-            message: e.to_string(),
+        toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|s| s.start.min(text.len()));
+            let line = at.map(|a| text[..a].matches('\n').count() + 1);
+            let written = line
+                .and_then(|l| text.lines().nth(l - 1))
+                .map(str::trim)
+                .filter(|l| !l.is_empty());
+            let explained = explain(e.message());
+            super::CampaignError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                message: match written {
+                    Some(w) => format!("“{w}”：{explained}"),
+                    None => explained,
+                },
+            }
         })
+    }
+}
+
+/// serde's and toml's English messages in Chinese, with what to write
+/// instead; our own (already Chinese) messages pass through.
+fn explain(message: &str) -> String {
+    let message = message.trim();
+    let names = |list: &str| {
+        list.replace('`', "")
+            .replace(", ", "、")
+            .replace(" or ", "、")
+    };
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let hint = if key.starts_with("pass") {
+            "密码不写在 campaign.toml 中：请用 password_env = \"环境变量名\" 或 password_file = \"/etc/baosong/smtp.pass\""
+                .to_string()
+        } else {
+            match expected
+                .trim_start_matches(", ")
+                .strip_prefix("expected one of ")
+                .or_else(|| expected.trim_start_matches(", ").strip_prefix("expected "))
+            {
+                Some(list) => format!("此处可写的键：{}", names(list)),
+                None => "此处不能写键".to_string(),
+            }
+        };
+        return format!("不认识的键 {key}（拼写有误？）；{hint}");
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("缺少必填的键 {key}，请补上（写法见 README 和演示 campaign.toml）");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let list = expected
+            .trim_start_matches(", ")
+            .trim_start_matches("expected one of ")
+            .trim_start_matches("expected ");
+        return format!("“{value}”不是可选的值，应为 {} 之一", names(list));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!(
+            "值的类型不对：写的是{}，应为{}",
+            type_name(found),
+            type_name(expected)
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return format!("值{}不合适，应为{}", type_name(found), type_name(expected));
+    }
+    if message.starts_with("duplicate key") {
+        return "同一个键写了两次，请删去一处".to_string();
+    }
+    if message.is_ascii() {
+        return format!("TOML 格式错误（{message}）；请检查引号、等号和方括号");
+    }
+    message.to_string()
+}
+
+/// A serde type description ("string \"three\"", "a string", "usize") in
+/// Chinese, keeping the value written.
+fn type_name(what: &str) -> String {
+    let what = what.trim();
+    let what = what
+        .strip_prefix("a ")
+        .or_else(|| what.strip_prefix("an "))
+        .unwrap_or(what);
+    let (kind, value) = what.split_once(' ').unwrap_or((what, ""));
+    let label = match kind {
+        "string" | "str" | "character" | "char" => "文字（加英文引号）",
+        "integer" | "usize" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" => "整数",
+        "floating" => "小数",
+        "boolean" | "bool" => "true 或 false",
+        "sequence" => "列表 [ … ]",
+        "map" => "表 { … }",
+        _ => return what.to_string(),
+    };
+    match value.trim_start_matches("point").trim() {
+        "" => label.to_string(),
+        v => format!("{label} {v}"),
     }
 }

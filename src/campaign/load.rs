@@ -157,6 +157,54 @@ impl Errors<'_> {
             message,
         }
     }
+
+    /// Like [`Errors::at`], for the line where `key` is set inside the
+    /// table `[section]` (or the table header when the key is not written).
+    fn key_in(&self, section: &str, key: &str, message: String) -> CampaignError {
+        let header = format!("[{section}]");
+        let lines: Vec<&str> = self.text.lines().collect();
+        let start = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&header));
+        let line = start.map(|s| {
+            lines[s + 1..]
+                .iter()
+                .take_while(|l| !l.trim_start().starts_with('['))
+                .position(|l| {
+                    l.trim_start()
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.trim_start().starts_with('='))
+                })
+                .map_or(s + 1, |i| s + 2 + i)
+        });
+        CampaignError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            message,
+        }
+    }
+}
+
+/// What of `[mail]` and `[office]` serde cannot check: that `[mail.smtp]`
+/// gives a transport (the password source exists, the certificate reads,
+/// plain only to this machine) and that the office address looks like one.
+/// Checked at load so that a mistake stops `run`, `run --dry-run` and
+/// `status` before anything is written, instead of after the batch.
+fn check_mail(file: &CampaignFile, root: &Path, err: &Errors) -> Result<(), CampaignError> {
+    if let Some(email) = &file.office.email
+        && !schedule::looks_like_email(email)
+    {
+        return Err(err.key_in(
+            "office",
+            "email",
+            format!("[office] email “{email}”不是邮箱地址，应如 email = \"bgs@example.gov.cn\""),
+        ));
+    }
+    if let Some(smtp) = file.mail.as_ref().and_then(|m| m.smtp.as_ref()) {
+        crate::notify::transport::SmtpMailer::from_config(smtp, Some(root))
+            .map_err(|e| err.key_in("mail.smtp", e.key, e.to_string()))?;
+    }
+    Ok(())
 }
 
 impl Campaign {
@@ -180,6 +228,7 @@ impl Campaign {
             path: &file_path,
             text: &text,
         };
+        check_mail(&file, &root, &err)?;
         let tz: Tz = file.campaign.timezone.parse().map_err(|_| {
             err.at(
                 "timezone",

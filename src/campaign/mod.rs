@@ -23,8 +23,6 @@ pub enum CampaignError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} 格式错误: {message}")]
-    Toml { path: PathBuf, message: String },
     #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(" 第{l}行")).unwrap_or_default())]
     Invalid {
         path: PathBuf,

@@ -205,11 +205,9 @@ pub struct Rendered {
 impl Sender {
     /// The stable Message-ID for an event: `<32 hex chars@baosong.CAMPAIGN>`.
     pub fn message_id(&self, event_key: &str) -> String {
-        let hash = blake3::hash(event_key.as_bytes()).to_hex();
-        format!(
-            "<{}@baosong.{}>",
-            &hash[..32],
-            domain_label(&self.campaign_id)
+        message_id_in(
+            &format!("baosong.{}", domain_label(&self.campaign_id)),
+            event_key,
         )
     }
 
@@ -275,6 +273,68 @@ impl Sender {
             bytes: email.formatted(),
         })
     }
+}
+
+/// The Message-ID of `event_key` under `domain` (`baosong.luxi-2025`).
+fn message_id_in(domain: &str, event_key: &str) -> String {
+    let hash = blake3::hash(event_key.as_bytes()).to_hex();
+    format!("<{}@{domain}>", &hash[..32])
+}
+
+/// A stored message made a new one for `event_key` (a resend): a new
+/// Message-ID in the original's domain, dated `date`, with `References`
+/// naming the original so mail programs show the two together. Everything
+/// else (recipients, subject, body, attachments) stays byte for byte.
+/// Returns the new Message-ID and bytes.
+pub fn restamped(
+    bytes: &[u8],
+    original_id: &str,
+    event_key: &str,
+    date: DateTime<FixedOffset>,
+) -> (String, Vec<u8>) {
+    let domain = original_id
+        .trim_end_matches('>')
+        .rsplit_once('@')
+        .map_or("baosong", |(_, d)| d);
+    let message_id = message_id_in(domain, event_key);
+    let head_end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(bytes.len());
+    let replaced = |line: &[u8]| {
+        ["date:", "message-id:", "references:", "in-reply-to:"]
+            .iter()
+            .any(|name| {
+                line.len() >= name.len() && line[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+            })
+    };
+    let mut out = Vec::with_capacity(bytes.len() + 200);
+    let mut skipping = false;
+    for line in bytes[..head_end].split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // A line starting with white space continues the field above.
+        if !line.starts_with(b" ") && !line.starts_with(b"\t") {
+            skipping = replaced(line);
+        }
+        if !skipping {
+            out.extend_from_slice(line);
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out.extend_from_slice(
+        format!(
+            "Date: {}\r\nMessage-ID: {message_id}\r\nReferences: {}\r\n",
+            date.to_rfc2822(),
+            one_line(original_id)
+        )
+        .as_bytes(),
+    );
+    // The blank line and the body, as they were.
+    match bytes.get(head_end + 2..) {
+        Some(rest) => out.extend_from_slice(rest),
+        None => out.extend_from_slice(b"\r\n"),
+    }
+    (message_id, out)
 }
 
 /// `campaign_id` as a DNS-ish label: ASCII letters, digits, `-` and `.`

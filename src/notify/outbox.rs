@@ -51,7 +51,8 @@ const OUTBOX_TABLE: &str = "CREATE TABLE notify_outbox (
     expires_at    INTEGER,                  -- unix seconds; queued past it → dropped
     sent_at       TEXT,                     -- wall clock, RFC 3339
     delivered_via TEXT,
-    reported      INTEGER NOT NULL DEFAULT 0 -- failure/expiry shown in a digest
+    reported      INTEGER NOT NULL DEFAULT 0, -- failure/expiry shown in a digest
+    resend_of     INTEGER REFERENCES notify_outbox (id) -- `outbox resend`: the message it repeats
 )";
 
 /// The columns an outbox written before `uncertain` existed has.
@@ -73,6 +74,16 @@ pub fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
         None => conn.execute_batch(OUTBOX_TABLE)?,
         Some(sql) if !sql.contains("'uncertain'") => upgrade(conn)?,
         Some(_) => {}
+    }
+    let has_resend_of: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('notify_outbox') WHERE name = 'resend_of')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_resend_of {
+        conn.execute_batch(
+            "ALTER TABLE notify_outbox ADD COLUMN resend_of INTEGER REFERENCES notify_outbox (id)",
+        )?;
     }
     conn.execute_batch(
         "CREATE INDEX IF NOT EXISTS notify_outbox_status ON notify_outbox (status, id);
@@ -129,6 +140,10 @@ pub enum OutboxError {
         status: String,
         action: &'static str,
     },
+    #[error(
+        "邮件 #{id} 状态为“{status}”，还没有发出，不能另发一封；请用 baosong outbox retry {id} 让它重新排队"
+    )]
+    NotSent { id: i64, status: String },
     #[error("无法输出: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -265,7 +280,8 @@ pub fn retrying(conn: &Connection) -> Result<Vec<OutboxEntry>, OutboxError> {
 /// (leaders get one a day at most).
 pub fn report_queued_on(conn: &Connection, day: chrono::NaiveDate) -> rusqlite::Result<bool> {
     conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE kind = 'report' AND substr(created_at, 1, 10) = ?1)",
+        "SELECT EXISTS (SELECT 1 FROM notify_outbox
+             WHERE kind = 'report' AND resend_of IS NULL AND substr(created_at, 1, 10) = ?1)",
         [day.format("%Y-%m-%d").to_string()],
         |r| r.get(0),
     )
@@ -338,6 +354,9 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub created_at: String,
     pub sent_at: Option<String>,
+    /// For a message made by `outbox resend`: the id of the one it repeats.
+    #[serde(default)]
+    pub resend_of: Option<i64>,
 }
 
 impl OutboxEntry {
@@ -361,6 +380,9 @@ impl fmt::Display for OutboxEntry {
             self.attempts,
             self.subject
         )?;
+        if let Some(original) = self.resend_of {
+            write!(f, "（#{original} 的重发）")?;
+        }
         if let Some(e) = &self.last_error {
             write!(f, " —— {e}")?;
         }
@@ -374,7 +396,8 @@ fn entries(
     args: &[&dyn rusqlite::ToSql],
 ) -> rusqlite::Result<Vec<OutboxEntry>> {
     let sql = format!(
-        "SELECT id, kind, unit, subject, recipients, status, attempts, last_error, created_at, sent_at
+        "SELECT id, kind, unit, subject, recipients, status, attempts, last_error, created_at, sent_at,
+             resend_of
          FROM notify_outbox {filter} ORDER BY id"
     );
     let mut stmt = conn.prepare(&sql)?;
@@ -392,6 +415,7 @@ fn entries(
             last_error: r.get(7)?,
             created_at: r.get(8)?,
             sent_at: r.get(9)?,
+            resend_of: r.get(10)?,
         })
     })?
     .collect()
@@ -692,6 +716,9 @@ pub enum OutboxAction {
     Retry { id: i64 },
     /// Withdraw a queued, failed or maybe-delivered message.
     Drop { id: i64 },
+    /// Queue a new copy of a sent (or maybe-delivered) message, with a new
+    /// Message-ID, dated `now`: see [`resend`].
+    Resend { id: i64, now: DateTime<FixedOffset> },
 }
 
 /// Runs an `outbox` action and prints its result in Chinese.
@@ -731,6 +758,14 @@ pub fn outbox_command(
             drop_message(conn, id)?;
             writeln!(out, "#{id} 已撤销，不再发送。")?;
         }
+        OutboxAction::Resend { id, now } => {
+            let new = resend(conn, id, now)?;
+            writeln!(
+                out,
+                "已为 #{id} 另发一封：#{new}（新的邮件编号 Message-ID，内容与原邮件相同），下一批发送；\
+                 原邮件 #{id} 的记录不变。"
+            )?;
+        }
     }
     Ok(())
 }
@@ -762,6 +797,48 @@ pub fn retry(conn: &Connection, id: i64) -> Result<(), OutboxError> {
         [id],
     )?;
     Ok(())
+}
+
+/// A new message repeating a sent (or maybe-delivered) one, for a
+/// recipient who says it never arrived: the stored bytes with a new
+/// Message-ID and Date and a `References` to the original
+/// ([`super::message::restamped`]), queued like any other message, linked
+/// by `resend_of`. The original row is left as it was. Each call is a new
+/// request from the office and makes one new message; once sent, it is
+/// never sent again. Returns the new id.
+pub fn resend(conn: &Connection, id: i64, now: DateTime<FixedOffset>) -> Result<i64, OutboxError> {
+    let (status, event_key, message_id, bytes): (String, String, String, Vec<u8>) = conn
+        .query_row(
+            "SELECT status, event_key, message_id, message FROM notify_outbox WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or(OutboxError::NotFound(id))?;
+    if !matches!(status.as_str(), "sent" | "uncertain") {
+        return Err(OutboxError::NotSent {
+            id,
+            status: status_label(&status).to_string(),
+        });
+    }
+    let tx = conn.unchecked_transaction()?;
+    let earlier: i64 = tx.query_row(
+        "SELECT count(*) FROM notify_outbox WHERE resend_of = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    let key = format!("{event_key}#resend{}", earlier + 1);
+    let (new_id, new_bytes) = super::message::restamped(&bytes, &message_id, &key, now);
+    tx.execute(
+        "INSERT INTO notify_outbox (event_key, message_id, kind, unit, subject, envelope_from,
+             recipients, message, created_at, resend_of)
+         SELECT ?2, ?3, kind, unit, subject, envelope_from, recipients, ?4, ?5, id
+         FROM notify_outbox WHERE id = ?1",
+        params![id, key, new_id, new_bytes, now.to_rfc3339()],
+    )?;
+    let new = tx.last_insert_rowid();
+    tx.commit()?;
+    Ok(new)
 }
 
 /// Withdraws a queued, failed or maybe-delivered message.

@@ -60,17 +60,19 @@ pub enum SendError {
     },
 }
 
-/// A transport that cannot even be set up from the configuration.
+/// A `[mail.smtp]` that cannot even be set up: `key` is the key of
+/// campaign.toml that is wrong, `message` says what to write instead.
+/// Campaign loading builds the transport once to find these before a batch
+/// starts (see [`crate::campaign::Campaign::load`]).
 #[derive(Debug, Error)]
-pub enum TransportError {
-    #[error("[mail.smtp] 配置有误: {0}")]
-    Config(String),
-    #[error("无法读取 {what} {path}: {source}")]
-    Read {
-        what: &'static str,
-        path: String,
-        source: std::io::Error,
-    },
+#[error("[mail.smtp] {key}: {message}")]
+pub struct TransportError {
+    pub key: &'static str,
+    pub message: String,
+}
+
+fn config_error(key: &'static str, message: String) -> TransportError {
+    TransportError { key, message }
 }
 
 /// Something that delivers rendered messages.
@@ -210,35 +212,72 @@ impl SmtpMailer {
         campaign_dir: Option<&Path>,
     ) -> Result<SmtpMailer, TransportError> {
         let port = cfg.port();
+        if cfg.host.trim().is_empty() {
+            return Err(config_error(
+                "host",
+                "不能为空，应写邮件服务器的地址，如 host = \"smtp.example.gov.cn\"".into(),
+            ));
+        }
+        if port == 0 {
+            return Err(config_error(
+                "port",
+                "不能为 0：tls 一般为 465，starttls 一般为 587（不写则按 security 取默认值）"
+                    .into(),
+            ));
+        }
         let loopback = matches!(cfg.host.as_str(), "localhost" | "127.0.0.1" | "::1");
         if cfg.security == Security::Plain && !loopback {
-            return Err(TransportError::Config(format!(
-                "security = \"plain\" 只允许用于本机（127.0.0.1），{} 请用 tls 或 starttls",
-                cfg.host
-            )));
+            return Err(config_error(
+                "security",
+                format!(
+                    "\"plain\"（不加密）只允许用于本机（127.0.0.1）；{} 请改为 security = \"tls\"（端口465）或 \"starttls\"（端口587）",
+                    cfg.host
+                ),
+            ));
         }
         let tls = if cfg.security == Security::Plain {
             None
         } else {
             let mut tls = TlsParameters::builder(cfg.host.clone());
             if let Some(path) = &cfg.ca_cert {
-                let pem = std::fs::read(path).map_err(|source| TransportError::Read {
-                    what: "CA 证书",
-                    path: path.display().to_string(),
-                    source,
+                let pem = std::fs::read(path).map_err(|e| {
+                    config_error(
+                        "ca_cert",
+                        format!(
+                            "无法读取 CA 证书 {}（{e}）；请写证书文件的完整路径，或删去 ca_cert",
+                            path.display()
+                        ),
+                    )
                 })?;
                 let cert = Certificate::from_pem(&pem).map_err(|e| {
-                    TransportError::Config(format!("ca_cert {} 不是 PEM 证书: {e}", path.display()))
+                    config_error(
+                        "ca_cert",
+                        format!(
+                            "{} 不是 PEM 证书（{e}）；应为以 -----BEGIN CERTIFICATE----- 开头的文件",
+                            path.display()
+                        ),
+                    )
                 })?;
                 tls = tls.add_root_certificate(cert);
             }
             Some(
                 tls.build()
-                    .map_err(|e| TransportError::Config(format!("TLS 参数无效: {e}")))?,
+                    .map_err(|e| config_error("host", format!("TLS 参数无效（{e}）")))?,
             )
         };
         let credentials = match &cfg.user {
             Some(user) => Some(Credentials::new(user.clone(), password(cfg, campaign_dir)?)),
+            None if cfg.password_env.is_some() || cfg.password_file.is_some() => {
+                let key = if cfg.password_env.is_some() {
+                    "password_env"
+                } else {
+                    "password_file"
+                };
+                return Err(config_error(
+                    key,
+                    "写了密码来源，但没有登录名：请加 user = \"登录名\"（一般是发件邮箱），或删去此行".into(),
+                ));
+            }
             None => None,
         };
         let mode = match cfg.security {
@@ -488,8 +527,20 @@ fn tls_failure(text: &str) -> String {
 /// The SMTP password from `password_env` or `password_file` (exactly one).
 fn password(cfg: &SmtpConfig, campaign_dir: Option<&Path>) -> Result<String, TransportError> {
     match (&cfg.password_env, &cfg.password_file) {
-        (Some(var), None) => std::env::var(var)
-            .map_err(|_| TransportError::Config(format!("环境变量 {var} 未设置（SMTP 密码）"))),
+        (Some(var), None) => match std::env::var(var) {
+            Ok(p) if !p.is_empty() => Ok(p),
+            Ok(_) => Err(config_error(
+                "password_env",
+                format!("环境变量 {var} 是空的（SMTP 密码）；请在运行 baosong 的环境中给它设置密码"),
+            )),
+            Err(_) => Err(config_error(
+                "password_env",
+                format!(
+                    "环境变量 {var} 未设置（SMTP 密码）；请在运行 baosong 的环境中设置它\
+                     （如 export {var}=…，或 systemd 服务的 EnvironmentFile=），或改用 password_file = \"/etc/baosong/smtp.pass\""
+                ),
+            )),
+        },
         (None, Some(path)) => {
             if let Some(dir) = campaign_dir {
                 let inside = match (path.canonicalize(), dir.canonicalize()) {
@@ -497,24 +548,35 @@ fn password(cfg: &SmtpConfig, campaign_dir: Option<&Path>) -> Result<String, Tra
                     _ => path.is_relative(),
                 };
                 if inside {
-                    return Err(TransportError::Config(format!(
-                        "密码文件 {} 在活动文件夹内；请放到活动文件夹之外",
-                        path.display()
-                    )));
+                    return Err(config_error(
+                        "password_file",
+                        format!(
+                            "密码文件 {} 在活动文件夹内（会随文件夹被复制、备份）；请放到活动文件夹之外，如 /etc/baosong/smtp.pass",
+                            path.display()
+                        ),
+                    ));
                 }
             }
-            let text = std::fs::read_to_string(path).map_err(|source| TransportError::Read {
-                what: "密码文件",
-                path: path.display().to_string(),
-                source,
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                config_error(
+                    "password_file",
+                    format!(
+                        "无法读取密码文件 {}（{e}）；请检查路径和读取权限，或改用 password_env",
+                        path.display()
+                    ),
+                )
             })?;
             Ok(text.lines().next().unwrap_or_default().to_string())
         }
-        (None, None) => Err(TransportError::Config(
-            "设置了 user，但没有 password_env 或 password_file".into(),
+        (None, None) => Err(config_error(
+            "user",
+            "设置了 user，但没有密码来源：请加 password_env = \"BAOSONG_SMTP_PASSWORD\"（环境变量名）\
+             或 password_file = \"/etc/baosong/smtp.pass\"（密码文件）"
+                .into(),
         )),
-        (Some(_), Some(_)) => Err(TransportError::Config(
-            "password_env 与 password_file 只能设置一个".into(),
+        (Some(_), Some(_)) => Err(config_error(
+            "password_file",
+            "password_env 与 password_file 只能写一个，请删去其中一个".into(),
         )),
     }
 }
@@ -634,5 +696,7 @@ mod tests {
         assert!(err(&inside, Some(dir.path())).contains("活动文件夹之外"));
         assert!(SmtpMailer::from_config(&inside, None).is_ok());
         assert!(err(&cfg("ca_cert = \"/nonexistent/ca.pem\""), None).contains("CA 证书"));
+        assert!(err(&cfg("password_env = \"X\""), None).contains("user"));
+        assert!(err(&cfg("port = 0"), None).contains("port"));
     }
 }
