@@ -132,7 +132,7 @@ fn count(state: State, count: usize) -> StateCount {
     }
 }
 
-pub const KINSOKU_PARAGRAPH: &str = "为切实做好本次政务公开日活动的各项组织保障工作我局活动前专门召开党组会议进行研究部署，明确一名副局长牵头负责，办公室具体承办，各股室按照职责分工密切配合，确保活动有序开展、取得实效。";
+pub const KINSOKU_PARAGRAPH: &str = "本次活动前我局专门召开党组会议对各项工作进行研究部署，明确一名副局长牵头负责，办公室具体承办，各股室按照职责分工密切配合，确保活动有序开展、取得实效。";
 
 pub const SUMMARY_SENTENCE: &str = "县林业局以“政务公开进林区”为主题";
 
@@ -149,7 +149,8 @@ fn summary_blocks() -> Vec<Block> {
         para(
             "活动中，局领导班子成员带队深入林区，与护林员、林农面对面交流，认真听取群众对林业政策执行、补偿资金发放、林区道路建设等方面的意见；对群众反映较集中的补偿标准问题，现场逐条解释政策依据，并承诺在十个工作日内书面答复。",
         ),
-        // 42 characters fill the indented first line exactly, so the comma
+        // 26 characters fill the indented first line (3号 on a 156 mm line,
+        // 28 a line) exactly, so the comma
         // falls where a naive break would start the next line with it.
         para(KINSOKU_PARAGRAPH),
         Block::Heading {
