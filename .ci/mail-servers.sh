@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real SMTP servers on 127.0.0.1 for tests/notify_smtp.rs (aiosmtpd; `pip install aiosmtpd`).
+# Real SMTP servers on 127.0.0.1 for tests/notify_smtp.rs and tests/kill_runs.rs (aiosmtpd;
+# `pip install aiosmtpd`). tests/notify_faults.rs starts its own misbehaving one (.ci/smtp_faults.py).
 #
 #   .ci/mail-servers.sh start   # three servers, each with its own Maildir:
 #                               #   plain (no TLS, no AUTH), STARTTLS+AUTH, implicit TLS+AUTH

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         .par_iter()
         .copied()
         .filter(|p| {
-            with_contents(Path::new(p), |bytes| {
+            with_contents(Path::new(p), limits.max_file_bytes, |bytes| {
                 print_jpeg(FileKind::Jpeg, bytes, edge, &limits).is_none()
             })
             .unwrap_or(true)

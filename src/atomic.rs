@@ -6,7 +6,12 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
+
+/// The prefix and suffix of the temporary files written here.
+const TMP_PREFIX: &str = ".baosong-";
+const TMP_SUFFIX: &str = ".tmp";
 
 /// Writes `bytes` to `dest` atomically; see [`write_atomic_with`].
 pub fn write_atomic(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
@@ -31,8 +36,8 @@ pub fn write_atomic_with<E: From<io::Error>>(
     };
     std::fs::create_dir_all(dir)?;
     let tmp = tempfile::Builder::new()
-        .prefix(".baosong-")
-        .suffix(".tmp")
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
         .tempfile_in(dir)?;
     let (file, tmp_path) = tmp.into_parts();
     let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -45,9 +50,53 @@ pub fn write_atomic_with<E: From<io::Error>>(
     Ok(())
 }
 
+/// Creates `dir` (and missing parents) readable by the owner only, and
+/// makes an existing one so: the state folder holds every unit's files and
+/// addresses, whatever the umask.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+    if mode != 0o700 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Removes the temporary files a crash between writing and renaming left
+/// under `dir`; returns how many. Only while this campaign's batch lock is
+/// held, so no other writer's file is taken.
+pub fn remove_leftovers(dir: &Path) -> usize {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.starts_with(TMP_PREFIX) && name.ends_with(TMP_SUFFIX)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leftovers_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let shard = dir.path().join("blobs/ab");
+        std::fs::create_dir_all(&shard).unwrap();
+        std::fs::write(shard.join(".baosong-x1y2.tmp"), b"half").unwrap();
+        std::fs::write(shard.join("abcdef"), b"blob").unwrap();
+        std::fs::write(dir.path().join("a.tmp"), b"not ours").unwrap();
+        assert_eq!(remove_leftovers(dir.path()), 1);
+        assert!(shard.join("abcdef").exists());
+        assert!(dir.path().join("a.tmp").exists());
+    }
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temporary() {

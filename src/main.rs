@@ -14,16 +14,32 @@ use baosong::notify::outbox::{self, OutboxAction};
 use baosong::pipeline::{self, RunError, Stage, Status};
 use clap::{Parser, Subcommand};
 
-/// Exit codes, documented in `--help` and the README.
+/// Exit codes, documented in `--help` (`HELP`, next to them) and the README.
 mod exit {
-    /// A file given to `check` was rejected.
-    pub const REJECTED: u8 = 1;
     /// Something went wrong (I/O, database, mail configuration, …).
     pub const FAILURE: u8 = 1;
+    /// The command line cannot be understood: clap exits with it itself,
+    /// a test holds it to this.
+    #[cfg(test)]
+    pub const USAGE: u8 = 2;
     /// The campaign cannot be used as written (campaign.toml, schedule).
     pub const CAMPAIGN: u8 = 3;
     /// Another batch of this campaign is running.
     pub const LOCKED: u8 = 4;
+    /// `run` finished, but not all mail went out: a message failed, may
+    /// have been delivered and waits for the office, is being retried, or
+    /// the server could not be reached.
+    pub const MAIL: u8 = 5;
+    /// A file given to `check` was rejected.
+    pub const REJECTED: u8 = 6;
+
+    /// The exit codes in `--help`.
+    pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
+        3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行；\n\
+        5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
+          （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
+        6 check 发现不合格文件。\n\
+        日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 }
 
 #[derive(Parser)]
@@ -35,9 +51,7 @@ mod exit {
         读取 campaign.toml 与活动安排表，扫描收件箱（只读，不移动、不修改任何单位的文件），\n\
         识别每个文件所属单位、检查文件内容、登记台账，按官方工作日历判断各单位各项材料\n\
         是否齐全、是否按时，生成 PDF/DOCX 汇总报告和 XLSX 统计表，并发送回执、催报和报告邮件。",
-    after_help = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错或 check 发现不合格文件；\n\
-        2 命令行用法错误；3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行。\n\
-        日志：设置 RUST_LOG=info（或 debug）查看详细过程。"
+    after_help = exit::HELP
 )]
 struct Cli {
     /// campaign.toml, or the folder that holds it.
@@ -125,6 +139,9 @@ enum Command {
 enum GenerateCmd {
     /// 2025年泸溪县演示活动：活动安排表.xlsx 与 inbox/（campaign.toml 需另行提供）。
     Demo { dir: PathBuf },
+    /// 2023年建昌县“5·15政务公开日”演示活动（examples/jianchang-2023）：活动安排表.xlsx
+    /// （附件1、附件2、联系人）与 inbox/（campaign.toml 需另行提供）。
+    Jianchang { dir: PathBuf },
     /// 基准测试活动（性能测试用）：campaign.toml、活动安排表.xlsx 与 inbox/，
     /// 每单位一份约1500字的总结（含两张照片）、一份活动安排表和若干张 4000×3000 照片。
     Bench {
@@ -139,18 +156,25 @@ enum GenerateCmd {
         seed: u64,
         dir: PathBuf,
     },
+    /// 手机竖拍风格的视频（内存测试用）：完整的索引，媒体数据为文件空洞，不占磁盘。
+    Video {
+        /// 媒体数据大小（MB）。
+        #[arg(long, default_value_t = 3000)]
+        megabytes: u64,
+        path: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
 enum OutboxCmd {
-    /// 列出待发和发送失败的邮件（--all 含已发送）。
+    /// 列出待发、发送失败和待确认（可能已送达）的邮件（--all 含已发送）。
     List {
         #[arg(long)]
         all: bool,
     },
-    /// 把一封失败或过期的邮件重新放回待发队列。
+    /// 把一封失败、过期或待确认的邮件重新放回待发队列（待确认的邮件请先向收件人核实）。
     Retry { id: i64 },
-    /// 放弃一封待发邮件。
+    /// 放弃一封待发、失败或待确认的邮件，不再发送。
     Drop { id: i64 },
 }
 
@@ -277,10 +301,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             if let Some(d) = &outcome.delivery {
                 writeln!(out, "{d}")?;
             }
+            let trouble = print_mail_trouble(
+                &mut out,
+                &outcome.status.delivery,
+                outcome.delivery.as_ref(),
+            )?;
             if timings {
                 eprint!("{}", outcome.timings);
             }
-            Ok(0)
+            Ok(if trouble { exit::MAIL } else { 0 })
         }
         Command::Status { json } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -288,14 +317,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let Some((_, _, snapshot)) = ledger.last_snapshot()? else {
                 anyhow::bail!("还没有完成过批处理，请先运行 baosong run");
             };
-            let status: Status =
+            let mut status: Status =
                 serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
+            outbox::ensure_schema(&ledger.conn)?;
+            status.delivery = outbox::delivery_state(&ledger.conn)?;
             let mut out = std::io::stdout().lock();
             if json {
                 serde_json::to_writer_pretty(&mut out, &status)?;
                 writeln!(out)?;
             } else {
                 print_status(&mut out, &status)?;
+                print_mail_trouble(&mut out, &status.delivery, None)?;
             }
             Ok(0)
         }
@@ -304,6 +336,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 baosong::generate::demo::write_demo(&dir)
                     .with_context(|| format!("无法写入 {}", dir.display()))?;
                 println!("已生成演示活动文件到 {}", dir.display());
+                Ok(0)
+            }
+            GenerateCmd::Jianchang { dir } => {
+                baosong::generate::jianchang::write_demo(&dir)
+                    .with_context(|| format!("无法写入 {}", dir.display()))?;
+                println!("已生成建昌县演示活动文件到 {}", dir.display());
                 Ok(0)
             }
             GenerateCmd::Bench {
@@ -325,6 +363,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 );
                 Ok(0)
             }
+            GenerateCmd::Video { megabytes, path } => {
+                baosong::generate::files::write_video(&path, megabytes << 20)
+                    .with_context(|| format!("无法写入 {}", path.display()))?;
+                println!("已生成视频 {}", path.display());
+                Ok(0)
+            }
         },
         Command::Outbox { action } => {
             let campaign = Campaign::load(&cli.campaign)?;
@@ -341,6 +385,49 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// What of the mail needs the office, in a few lines at the end of `run`
+/// and `status` (the digest goes through the same server, so this is how
+/// the office learns of mail trouble); `run` is what this run's delivery
+/// did, whose failures it has listed already. Returns whether there is any.
+fn print_mail_trouble(
+    out: &mut impl Write,
+    state: &outbox::DeliveryState,
+    run: Option<&outbox::DeliveryReport>,
+) -> std::io::Result<bool> {
+    if !run.is_some_and(|d| d.trouble()) && !state.needs_office() && state.retrying.is_empty() {
+        return Ok(false);
+    }
+    let mut parts = Vec::new();
+    for (n, what) in [
+        (state.failed.len(), "发送失败"),
+        (
+            state.uncertain.len(),
+            "待确认（发出后连接中断，可能已送达）",
+        ),
+        (state.retrying.len(), "待重试"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{what} {n} 封"));
+        }
+    }
+    writeln!(
+        out,
+        "注意：邮件未能全部发出（{}）。请用 baosong outbox 查看原因，重发（retry 编号）或撤销（drop 编号）。",
+        parts.join("，")
+    )?;
+    let listed: Vec<i64> = run
+        .iter()
+        .flat_map(|d| d.failed.iter().chain(&d.uncertain))
+        .map(|e| e.id)
+        .collect();
+    for e in state.failed.iter().chain(&state.uncertain) {
+        if !listed.contains(&e.id) {
+            writeln!(out, "  {e}")?;
+        }
+    }
+    Ok(true)
+}
+
 /// `text` padded with spaces to `columns` terminal columns (a Chinese
 /// character takes two), so the table lines up.
 fn pad(text: &str, columns: usize) -> String {
@@ -355,6 +442,22 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
         "{}  （第{}批，评估时刻 {}，{}）",
         s.title, s.batch, s.clock, s.time_zone
     )?;
+    // 序号 may be "附件1-10" in a workbook of several sheets.
+    let seq_width = s
+        .units
+        .iter()
+        .flat_map(|u| &u.activities)
+        .map(|a| unicode_width::UnicodeWidthStr::width(a.seq.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(3);
+    let unit_width = s
+        .units
+        .iter()
+        .map(|u| unicode_width::UnicodeWidthStr::width(u.unit.as_str()) + 1)
+        .max()
+        .unwrap_or(0)
+        .max(26);
     for unit in &s.units {
         for a in &unit.activities {
             let items: Vec<String> = a
@@ -362,11 +465,14 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
                 .iter()
                 .map(|d| format!("{}: {}", d.name, d.label))
                 .collect();
+            let seq_pad =
+                seq_width.saturating_sub(unicode_width::UnicodeWidthStr::width(a.seq.as_str()));
             writeln!(
                 out,
-                "{:>3} {} {} {} {}",
+                "{}{} {} {} {} {}",
+                " ".repeat(seq_pad),
                 a.seq,
-                pad(&unit.unit, 26),
+                pad(&unit.unit, unit_width),
                 pad(&a.time, 8),
                 pad(&a.label, 10),
                 items.join("；")
@@ -419,47 +525,141 @@ fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `baosong init`: a commented campaign.toml from an office schedule.
+/// `baosong init`: a commented campaign.toml from an office schedule, the
+/// folders a run needs, and what was understood of each sheet.
 fn init(schedule: &std::path::Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<u8> {
+    use baosong::campaign::init;
     let dir = schedule.parent().unwrap_or(std::path::Path::new("."));
     let out = out.unwrap_or_else(|| dir.join(CAMPAIGN_FILE));
     if out.exists() && !force {
         anyhow::bail!("{} 已存在；如需覆盖请加 --force", out.display());
     }
-    let year = chrono::Local::now()
-        .format("%Y")
-        .to_string()
-        .parse()
-        .unwrap_or(2025);
-    let sched = baosong::campaign::schedule::read(schedule, year)?;
-    let rel = pathdiff(schedule, out.parent().unwrap_or(dir));
-    let text = baosong::campaign::init::campaign_toml(&sched, &rel, year);
+    let root = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let sched = baosong::campaign::schedule::read(schedule, None, &Limits::default())?;
+    let rel = relative_path(schedule, &root);
+    let text = init::campaign_toml(&sched, &rel);
+    std::fs::create_dir_all(root.join("inbox"))
+        .and_then(|()| {
+            baosong::notify::templates::Templates::write_defaults(&root.join("templates"))
+        })
+        .with_context(|| format!("无法在 {} 下创建 inbox/ 和 templates/", root.display()))?;
     std::fs::write(&out, text).with_context(|| format!("无法写入 {}", out.display()))?;
-    println!(
-        "已生成 {}：{}个单位、{}项活动。",
-        out.display(),
-        count_units(&sched),
-        sched.rows.len()
-    );
-    for p in &sched.problems {
-        println!("请注意: {p}");
+
+    println!("已读取活动安排表 {}：", schedule.display());
+    for line in init::describe_sheets(&sched) {
+        println!("  {line}");
     }
-    println!("请检查其中的标题、牵头单位、截止规则和联系人后运行 baosong run --dry-run。");
+    match &sched.stated_year {
+        Some(y) => println!("年份：{}（{}）", sched.year, y.source),
+        None => println!(
+            "注意: 安排表中没有写明年份，暂按今年（{}年）；如不对，请修改 campaign.toml 的 year",
+            sched.year
+        ),
+    }
+    println!(
+        "\n已生成 {}，并创建了 inbox/ 和 templates/。",
+        out.display()
+    );
+    match Campaign::load(&out) {
+        Ok(c) => {
+            println!(
+                "共{}个单位、{}项活动；分组：{}。",
+                c.roster.units.len(),
+                c.activities.len(),
+                c.groups
+                    .iter()
+                    .map(|(name, g)| format!("{name}（{}个单位）", g.units.len()))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            for m in &c.merged_names {
+                println!("已合并: {m}");
+            }
+            for q in &c.name_questions {
+                println!("请确认: {q}");
+            }
+            for p in &c.schedule_problems {
+                println!("请注意: {p}");
+            }
+            let silent: Vec<&str> = c
+                .roster
+                .units
+                .iter()
+                .filter(|u| u.emails().next().is_none())
+                .map(|u| u.name.as_str())
+                .collect();
+            if !silent.is_empty() {
+                println!(
+                    "以下{}个单位在安排表中没有有效邮箱，无法收到回执和催报：{}",
+                    silent.len(),
+                    silent.join("、")
+                );
+            }
+        }
+        Err(e) => println!("注意: 生成的配置暂时无法使用：{e}"),
+    }
+    println!(
+        "\n下一步：\n  1. 打开 {}，按通知写明每项报送材料（名称、适用单位或分组、截止时间），核对标题、牵头单位和年份；\n  2. 需要发邮件时填写 [mail]；\n  3. 把各单位报送的文件放入 inbox/（可按单位分文件夹，也可直接放入保存的邮件 .eml）；\n  4. 运行 baosong run --dry-run -C {} 演练，确认无误后每晚运行 baosong run。",
+        out.display(),
+        root.display()
+    );
     Ok(0)
 }
 
-fn count_units(s: &baosong::campaign::schedule::Schedule) -> usize {
-    let mut names: Vec<&String> = s.rows.iter().flat_map(|r| &r.units).collect();
-    names.sort();
-    names.dedup();
-    names.len()
-}
-
-/// The schedule's path as seen from the campaign folder.
-fn pathdiff(path: &std::path::Path, base: &std::path::Path) -> String {
+/// `path` as seen from the folder `base` (with `..` where needed), so the
+/// campaign folder can be moved as a whole.
+fn relative_path(path: &std::path::Path, base: &std::path::Path) -> String {
+    use std::path::Component;
     let abs = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let (p, b) = (abs(path), abs(base));
-    p.strip_prefix(&b)
-        .map(|r| r.display().to_string())
-        .unwrap_or_else(|_| p.display().to_string())
+    let pc: Vec<Component> = p.components().collect();
+    let bc: Vec<Component> = b.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return p.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..bc.len() {
+        rel.push("..");
+    }
+    for c in &pc[common..] {
+        rel.push(c);
+    }
+    rel.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn exit_codes_are_distinct_and_in_the_help() {
+        let codes = [
+            exit::FAILURE,
+            exit::USAGE,
+            exit::CAMPAIGN,
+            exit::LOCKED,
+            exit::MAIL,
+            exit::REJECTED,
+        ];
+        let mut sorted = codes.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len(), "{codes:?}");
+        let help = Cli::command().render_long_help().to_string();
+        for code in codes {
+            let listed = ["：", "；", "\n"]
+                .iter()
+                .any(|before| help.contains(&format!("{before}{code} ")));
+            assert!(listed, "{code} missing in:\n{help}");
+        }
+        let usage = Cli::try_parse_from(["baosong", "--no-such-option"])
+            .err()
+            .unwrap();
+        assert_eq!(usage.exit_code(), i32::from(exit::USAGE));
+    }
 }

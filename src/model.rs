@@ -1,4 +1,8 @@
 //! Plain data shared by several stages: the states a deliverable can be in.
+//!
+//! The order of the variants is the order of badness: an activity's overall
+//! state is the worst (greatest) of its deliverables' states, so an exempt
+//! deliverable never hides another one's state.
 
 use serde::{Deserialize, Serialize};
 
@@ -6,6 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
+    /// Not owed: the office exempted the unit (免报) or cancelled the
+    /// activity (已取消) in `[[exemptions]]`; never chased.
+    Exempt,
     /// Complete and arrived before the deadline.
     OnTime,
     /// Complete, but the last needed file arrived after the deadline.
@@ -24,6 +31,7 @@ impl State {
     /// The label printed in tables; readable in black-and-white print.
     pub fn label(self) -> &'static str {
         match self {
+            State::Exempt => "免报",
             State::OnTime => "按时报送",
             State::Late => "逾期报送",
             State::Pending => "待报送",
@@ -35,16 +43,17 @@ impl State {
 
     /// Whether the unit still owes something for this deliverable.
     pub fn is_open(self) -> bool {
-        !matches!(self, State::OnTime | State::Late)
+        !matches!(self, State::OnTime | State::Late | State::Exempt)
     }
 
     /// All states in the order reports list them.
-    pub const ALL: [State; 6] = [
+    pub const ALL: [State; 7] = [
         State::OnTime,
         State::Late,
         State::Pending,
         State::Incomplete,
         State::Invalid,
         State::Overdue,
+        State::Exempt,
     ];
 }

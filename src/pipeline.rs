@@ -15,6 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::IsTerminal;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,7 @@ use crate::ledger::{Ledger, LedgerError};
 use crate::model::State;
 use crate::notify::{self, Notifier, outbox};
 use crate::render::{self, FontSet, Outputs};
-use crate::report::{self, FileLine};
+use crate::report::{self, FileLine, printable};
 use crate::timings::{self, Timings};
 
 /// What stopped a batch.
@@ -135,6 +136,10 @@ pub struct Status {
     pub ignored: usize,
     pub questions: Vec<String>,
     pub warnings: Vec<String>,
+    /// Mail that failed, may have been delivered or is still being retried,
+    /// read from the outbox when the status is shown.
+    #[serde(default)]
+    pub delivery: outbox::DeliveryState,
 }
 
 /// One unit in the status.
@@ -179,7 +184,7 @@ pub struct BatchLock {
 impl BatchLock {
     /// Takes the campaign's lock or says another batch holds it.
     pub fn acquire(state_dir: &std::path::Path) -> Result<BatchLock, RunError> {
-        std::fs::create_dir_all(state_dir).map_err(|source| RunError::Lock {
+        crate::atomic::private_dir(state_dir).map_err(|source| RunError::Lock {
             path: state_dir.to_path_buf(),
             source,
         })?;
@@ -188,6 +193,7 @@ impl BatchLock {
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o600)
             .open(&path)
             .map_err(|source| RunError::Lock {
                 path: path.clone(),
@@ -263,8 +269,21 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         .unwrap_or_else(|| real_now.with_timezone(&tz).fixed_offset());
     let started = real_now.with_timezone(&tz).fixed_offset();
     let store = if opts.dry_run {
-        Store::new(&state_dir).read_only()
+        Store::new(&state_dir)
+            .read_only()
+            .map_err(|source| RunError::Lock {
+                path: std::env::temp_dir(),
+                source,
+            })?
     } else {
+        // Temporary files of a batch that died between writing and
+        // renaming; the lock says no other batch is writing them.
+        let out = campaign.output_dir().join(&campaign.file.campaign.id);
+        let left =
+            crate::atomic::remove_leftovers(&state_dir) + crate::atomic::remove_leftovers(&out);
+        if left > 0 {
+            tracing::info!("删除上次批处理中断时留下的临时文件{left}个");
+        }
         Store::new(&state_dir)
     };
     let mut outcome = batch(
@@ -295,6 +314,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             clock,
         )?);
     }
+    outcome.status.delivery = outbox::delivery_state(&ledger.conn)?;
     outcome.timings.add(timings::NOTIFY, delivering.elapsed());
     Ok(outcome)
 }
@@ -509,7 +529,11 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
                     late_workdays: i.late_workdays,
                     counted: i.counted,
                     needed: i.needed,
-                    files: i.files.iter().map(|&f| a.files[f].path.clone()).collect(),
+                    files: i
+                        .files
+                        .iter()
+                        .map(|&f| printable(&a.files[f].path))
+                        .collect(),
                 })
                 .collect(),
         };
@@ -522,16 +546,21 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         }
     }
     let mut warnings = a.warnings.clone();
+    warnings.extend(unreachable(campaign, a));
     for (path, why) in &intake.unreadable {
-        warnings.push(format!("{path}: 无法读取（{why}）"));
+        warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
     }
     for link in &intake.outside_links {
-        warnings.push(format!("{link}: 链接指向收件箱以外，未读取"));
+        warnings.push(format!("{}: 链接指向收件箱以外，未读取", printable(link)));
     }
     for name in &intake.lossy_names {
         warnings.push(format!(
-            "{name}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送"
+            "{}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送",
+            printable(name)
         ));
+    }
+    for line in skipped(intake) {
+        warnings.push(format!("{line}: 不是普通文件，已跳过"));
     }
     let (unassigned, unclassified, invalid) = report::build::file_lines(campaign, a);
     Status {
@@ -545,11 +574,51 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         unassigned,
         unclassified,
         invalid,
-        receiving: intake.receiving.clone(),
+        receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
         ignored: intake.ignored,
         questions: a.questions.clone(),
         warnings,
+        delivery: outbox::DeliveryState::default(),
     }
+}
+
+/// The special files intake skipped, as "path（kind）".
+fn skipped(intake: &intake::Report) -> Vec<String> {
+    intake
+        .special
+        .iter()
+        .map(|(path, kind)| format!("{}（{kind}）", printable(path)))
+        .collect()
+}
+
+/// Units that still owe something but have no address a reminder can go
+/// to: the office must chase them itself, so it is told every night, in one
+/// line naming them all.
+fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
+    campaign.file.mail.as_ref()?; // without [mail] no one is written to
+    let names: Vec<&str> = campaign
+        .roster
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(ui, unit)| {
+            let owes = a
+                .activities
+                .iter()
+                .filter(|s| s.unit == *ui)
+                .any(|s| s.items.iter().any(|i| i.state.is_open()));
+            owes && !unit
+                .emails()
+                .any(|e| notify::message::parse_mailbox(e).is_ok())
+        })
+        .map(|(_, unit)| unit.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| {
+        format!(
+            "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）",
+            names.join("、")
+        )
+    })
 }
 
 /// Queues receipts, reminders, the report mail and the digest.
@@ -627,7 +696,8 @@ fn queue_mail(
                     .inspection
                     .reason
                     .clone()
-                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；"))),
+                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；")))
+                    .map(|r| printable(&r)),
                 instead: None,
             })
             .collect();
@@ -728,7 +798,7 @@ fn queue_mail(
                     .iter()
                     .filter(|f| f.unassigned() && f.candidates.is_empty())
                     .map(|f| UnassignedFile {
-                        path: f.path.clone(),
+                        path: printable(&f.path),
                         reason: f.unit_note.clone(),
                     })
                     .collect(),
@@ -737,7 +807,7 @@ fn queue_mail(
                     .iter()
                     .filter(|f| f.unassigned() && !f.candidates.is_empty())
                     .map(|f| AmbiguousName {
-                        name: f.path.clone(),
+                        name: printable(&f.path),
                         candidates: f
                             .candidates
                             .iter()
@@ -745,7 +815,14 @@ fn queue_mail(
                             .collect(),
                     })
                     .collect(),
-                notes: a.warnings.iter().chain(&a.questions).cloned().collect(),
+                notes: a
+                    .warnings
+                    .iter()
+                    .cloned()
+                    .chain(unreachable(campaign, a))
+                    .chain(a.questions.iter().cloned())
+                    .collect(),
+                skipped: skipped(intake),
             },
             clock,
         )?,

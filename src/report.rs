@@ -19,6 +19,22 @@ use crate::model::State;
 
 pub mod build;
 
+/// A file name, or a text carrying one, as people read it: control
+/// characters (CR, LF, ESC, …) and bidirectional overrides become '�', so
+/// a name cannot start a forged line in a mail, recolour a terminal or
+/// reverse what a report shows. Every text made from a file name for a
+/// unit or a leader goes through here.
+pub fn printable(text: &str) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 /// Everything leadership sees, in the order they see it, and the office's
 /// own to-do list beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,4 +310,19 @@ pub fn format_day(t: NaiveDateTime) -> String {
         t.date()
     };
     day.format("%-m月%-d日").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_names_are_replaced() {
+        assert_eq!(printable("活动照片1.jpg"), "活动照片1.jpg");
+        assert_eq!(
+            printable("照片\r\n收件人：全体\u{1b}[31m.jpg"),
+            "照片\u{FFFD}\u{FFFD}收件人：全体\u{FFFD}[31m.jpg"
+        );
+        assert_eq!(printable("gpj\u{202E}.exe"), "gpj\u{FFFD}.exe");
+    }
 }

@@ -1,5 +1,7 @@
 //! Whole-file reads into a buffer each thread keeps, for the photo stage's
-//! hot path (intake and `baosong check`).
+//! hot path (intake and `baosong check`). Every file read whole is read
+//! here, and never one larger than the limit its caller gives: memory
+//! follows the configured limits, not what arrived.
 //!
 //! A fresh `Vec` per file means fresh pages: every 3–5 MB photo was faulted
 //! in and zeroed by the kernel before its bytes were copied over, one page
@@ -30,15 +32,21 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Reads the whole of `path` and hands its bytes to `use_bytes`.
+/// Reads the whole of `path` and hands its bytes to `use_bytes`; a file
+/// of more than `max` bytes is an error, found before anything is read
+/// (and again while reading, should the file grow).
 ///
 /// The buffer is taken out of the thread's slot while in use, so a nested
 /// call on the same thread (rayon may run another file's task inside
 /// `use_bytes`) simply gets a buffer of its own.
-pub fn with_contents<T>(path: &Path, use_bytes: impl FnOnce(&[u8]) -> T) -> io::Result<T> {
+pub fn with_contents<T>(
+    path: &Path,
+    max: u64,
+    use_bytes: impl FnOnce(&[u8]) -> T,
+) -> io::Result<T> {
     let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
     buffer.clear();
-    let read = read_into(path, &mut buffer);
+    let read = read_into(path, max, &mut buffer);
     let result = read.map(|()| use_bytes(&buffer));
     if buffer.capacity() <= KEEP_BYTES {
         BUFFER.with(|b| *b.borrow_mut() = buffer);
@@ -55,11 +63,18 @@ pub fn release_kept_buffers() {
     release();
 }
 
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> io::Result<()> {
-    let mut file = File::open(path)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+fn read_into(path: &Path, max: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+    let too_large = || io::Error::new(io::ErrorKind::FileTooLarge, format!("超过{max}字节"));
+    let file = File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Err(too_large());
+    }
     buffer.reserve(usize::try_from(size).unwrap_or(0));
-    file.read_to_end(buffer)?;
+    file.take(max.saturating_add(1)).read_to_end(buffer)?;
+    if buffer.len() as u64 > max {
+        return Err(too_large());
+    }
     Ok(())
 }
 
@@ -75,18 +90,21 @@ mod tests {
         std::fs::write(&long, vec![7u8; 100_000]).unwrap();
         std::fs::write(&short, b"abc").unwrap();
         assert_eq!(
-            with_contents(&long, <[u8]>::to_vec).unwrap(),
+            with_contents(&long, 100_000, <[u8]>::to_vec).unwrap(),
             vec![7u8; 100_000]
         );
-        assert_eq!(with_contents(&short, <[u8]>::to_vec).unwrap(), b"abc");
+        assert_eq!(with_contents(&short, 3, <[u8]>::to_vec).unwrap(), b"abc");
         // Nested on the same thread: the inner read gets its own buffer.
-        let both = with_contents(&long, |outer| {
-            let inner = with_contents(&short, <[u8]>::to_vec).unwrap();
+        let both = with_contents(&long, u64::MAX, |outer| {
+            let inner = with_contents(&short, 3, <[u8]>::to_vec).unwrap();
             (outer.len(), inner)
         })
         .unwrap();
         assert_eq!(both, (100_000, b"abc".to_vec()));
-        assert!(with_contents(&dir.path().join("missing"), |_| ()).is_err());
+        assert!(with_contents(&dir.path().join("missing"), 10, |_| ()).is_err());
+        // Over the limit: refused, not read.
+        let err = with_contents(&long, 99_999, |_| ()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
         assert!(BUFFER.with(|b| b.borrow().capacity()) >= 100_000);
         release_kept_buffers();
         assert_eq!(BUFFER.with(|b| b.borrow().capacity()), 0);

@@ -352,3 +352,120 @@ fn a_reader_panic_is_that_files_rejection() {
         Some(baosong::inspect::PANIC_REASON)
     );
 }
+
+/// Real photos cut short, as interrupted uploads leave them:
+/// the fixture (a copy of the corpus's phone-style photo) and, when the
+/// shared corpus is there, a camera photo. Most of it decodes → accepted
+/// with a warning, as libjpeg shows it; little of it → refused.
+#[test]
+fn a_photo_cut_short_is_accepted_only_when_most_of_it_decodes() {
+    let mut photos = vec![(
+        "活动现场_exif_orientation6.jpg".to_string(),
+        fixture("活动现场_exif_orientation6.jpg"),
+    )];
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/images/ianare_DSCN0010_gps.jpg");
+    match std::fs::read(&corpus) {
+        Ok(bytes) => photos.push(("DSCN0010.jpg".to_string(), bytes)),
+        Err(_) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{} missing", corpus.display())
+        }
+        Err(_) => println!("skipped: {} not found", corpus.display()),
+    }
+    let limits = Limits::default();
+    for (name, bytes) in &photos {
+        let cut = &bytes[..bytes.len() * 9 / 10];
+        let got = inspect(name, cut, &limits);
+        assert_eq!(
+            got.inspection.verdict,
+            Verdict::Warning,
+            "{name}: {:?}",
+            got.inspection
+        );
+        let reason = got.inspection.reason.clone().unwrap();
+        assert!(reason.contains("照片数据不完整"), "{name}: {reason}");
+        assert!(
+            got.derived_jpeg.is_some(),
+            "{name}: the report still gets a picture"
+        );
+
+        let got = inspect(name, &bytes[..bytes.len() / 10], &limits);
+        assert_eq!(
+            got.inspection.verdict,
+            Verdict::Reject,
+            "{name}: {:?}",
+            got.inspection
+        );
+    }
+}
+
+/// The corpus's phone-style videos, read by seeking: size as played,
+/// codec, rotation and duration, as ffprobe reports them; the one cut off
+/// mid-upload is refused.
+#[test]
+fn videos_are_read_from_their_index() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/video");
+    if !dir.is_dir() {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "corpus missing");
+        println!("skipped: {} not found", dir.display());
+        return;
+    }
+    let limits = Limits::default();
+    let cases = [
+        ("宣传活动现场.mp4", "mp4", (1920, 1080), 0, "avc1", 6.0),
+        // The manifest calls it portrait, but its tkhd matrix is the
+        // identity and ffprobe shows no rotation either.
+        (
+            "VID_20250515_093000.mp4",
+            "mp4",
+            (1280, 720),
+            0,
+            "avc1",
+            4.0,
+        ),
+        ("IMG_1234.MOV", "mov", (1920, 1080), 0, "hvc1", 3.0),
+        ("座谈会.3gp", "3gp", (352, 288), 0, "avc1", 3.0),
+        ("讲座录像.avi", "avi", (640, 480), 0, "FMP4", 3.0),
+    ];
+    for (name, container, size, rotation, codec, secs) in cases {
+        let path = dir.join(name);
+        let len = std::fs::metadata(&path).unwrap().len();
+        let mut entries = Vec::new();
+        let got = baosong::inspect::inspect_input(
+            name,
+            baosong::inspect::Input::File(&path, len),
+            &limits,
+            0,
+            &mut entries,
+        );
+        assert_eq!(
+            got.inspection.verdict,
+            Verdict::Ok,
+            "{name}: {:?}",
+            got.inspection
+        );
+        let Content::Video(v) = &got.inspection.content else {
+            panic!("{name}: {:?}", got.inspection.content)
+        };
+        assert_eq!(v.container, container, "{name}");
+        assert_eq!((v.width, v.height), size, "{name}");
+        assert_eq!(v.rotation, rotation, "{name}");
+        assert_eq!(v.codec.as_deref(), Some(codec), "{name}");
+        assert!(
+            (v.duration_secs.unwrap() - secs).abs() < 0.1,
+            "{name}: {v:?}"
+        );
+    }
+    let cut = std::fs::read(dir.join("未传完的视频.mp4")).unwrap();
+    let got = inspect("未传完的视频.mp4", &cut, &limits);
+    assert_eq!(got.inspection.verdict, Verdict::Reject);
+    assert!(
+        got.inspection
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("视频文件不完整，可能未上传完毕"),
+        "{:?}",
+        got.inspection.reason
+    );
+}

@@ -5,7 +5,8 @@
 //! Without the servers' env file the tests print a skip notice, unless
 //! `CI` is set, in which case they fail.
 
-use std::collections::HashMap;
+mod mail;
+
 use std::path::{Path, PathBuf};
 
 use baosong::campaign::calendar::Calendar;
@@ -19,50 +20,9 @@ use baosong::notify::policy::{
 use baosong::notify::templates::Templates;
 use baosong::notify::transport::{EmlDir, SmtpMailer, Transport};
 use chrono::{DateTime, FixedOffset};
+use mail::{Servers, servers, unique_id};
 use mail_parser::{MessageParser, MimeHeaders};
 use rusqlite::Connection;
-
-/// What `.ci/mail-servers.sh start` wrote.
-struct Servers(HashMap<String, String>);
-
-impl Servers {
-    fn get(&self, key: &str) -> &str {
-        self.0
-            .get(key)
-            .unwrap_or_else(|| panic!("{key} missing in env file"))
-    }
-    fn port(&self, kind: &str) -> u16 {
-        self.get(&format!("MAIL_{kind}_PORT")).parse().unwrap()
-    }
-    fn maildir(&self, kind: &str) -> PathBuf {
-        PathBuf::from(self.get(&format!("MAIL_{kind}_MAILDIR")))
-    }
-}
-
-fn servers() -> Option<Servers> {
-    let path = std::env::var("BAOSONG_TEST_MAIL_ENV").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/mail-servers.env"),
-        PathBuf::from,
-    );
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(Servers(
-            text.lines()
-                .filter_map(|l| l.split_once('='))
-                .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
-                .collect(),
-        )),
-        Err(_) if std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false") => {
-            panic!(
-                "CI: mail servers not started ({} absent); .ci/run must call .ci/mail-servers.sh start",
-                path.display()
-            )
-        }
-        Err(_) => {
-            println!("skipped: mail servers not started (run .ci/mail-servers.sh start)");
-            None
-        }
-    }
-}
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -73,17 +33,6 @@ const LIMITS: DeliveryLimits = DeliveryLimits {
     max_per_batch: 100,
     max_attempts: 3,
 };
-
-/// A campaign id unique to this test and run: Message-IDs end in
-/// `@baosong.<id>`, so each test finds its own messages in the Maildirs the
-/// servers keep between runs.
-fn run_id(test: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{test}-{}-{nanos}", std::process::id())
-}
 
 fn notifier(campaign_id: &str) -> Notifier {
     let cfg: NotifyConfig = toml::from_str(
@@ -110,22 +59,12 @@ fn ledger() -> Connection {
     conn
 }
 
-/// Messages in `maildir/new` whose Message-ID belongs to `campaign_id`.
+/// The bytes of the messages of `campaign_id` the server stored.
 fn received(maildir: &Path, campaign_id: &str) -> Vec<Vec<u8>> {
-    let needle = format!("@baosong.{campaign_id}>");
-    let Ok(dir) = std::fs::read_dir(maildir.join("new")) else {
-        return vec![];
-    };
-    let mut out: Vec<(PathBuf, Vec<u8>)> = dir
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            let bytes = std::fs::read(&p).unwrap();
-            (p, bytes)
-        })
-        .filter(|(_, b)| String::from_utf8_lossy(b).contains(&needle))
-        .collect();
-    out.sort();
-    out.into_iter().map(|(_, b)| b).collect()
+    mail::stored(maildir, campaign_id)
+        .into_iter()
+        .map(|m| m.bytes)
+        .collect()
 }
 
 /// A transport to the server of `kind` (PLAIN, STARTTLS or TLS); the
@@ -202,7 +141,7 @@ fn starttls_auth_report_mail_arrives_intact() {
     std::fs::write(&pdf, &pdf_bytes).unwrap();
     std::fs::write(&docx, &docx_bytes).unwrap();
 
-    let id = run_id("starttls");
+    let id = unique_id("starttls");
     let mut n = notifier(&id);
     n.report_mail.attach_docx = true;
     let mut conn = ledger();
@@ -293,7 +232,7 @@ fn starttls_auth_report_mail_arrives_intact() {
 fn implicit_tls_auth_delivers() {
     let Some(s) = servers() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let id = run_id("implicit-tls");
+    let id = unique_id("implicit-tls");
     let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
@@ -326,7 +265,7 @@ fn implicit_tls_auth_delivers() {
 #[test]
 fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
     let Some(s) = servers() else { return };
-    let id = run_id("rerun");
+    let id = unique_id("rerun");
     let n = notifier(&id);
     let mut conn = ledger();
     let batch1 = [
@@ -377,12 +316,12 @@ fn closed_port() -> u16 {
     l.local_addr().unwrap().port()
 }
 
-/// A server that is down keeps everything queued with the error; the next
-/// batch delivers.
+/// A server that is down keeps everything queued with the error and charges
+/// no attempt; the next batch delivers.
 #[test]
 fn server_down_then_up() {
     let Some(s) = servers() else { return };
-    let id = run_id("down-up");
+    let id = unique_id("down-up");
     let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
@@ -407,11 +346,13 @@ fn server_down_then_up() {
     let mut down = SmtpMailer::from_config(&cfg, None).unwrap();
     let report = deliver(&conn, &mut down);
     assert!(report.sent.is_empty());
-    assert_eq!(report.retrying.len(), 2);
-    assert!(report.unavailable.is_some(), "{report}");
+    assert_eq!(report.untried, 2);
+    let why = report.unavailable.clone().unwrap();
+    assert!(why.contains("服务器拒绝连接"), "{why}");
+    // Not tried, so not charged: the reason is noted on each.
     for e in outbox::list(&conn, false).unwrap() {
-        assert_eq!((e.status.as_str(), e.attempts), ("queued", 1));
-        assert!(e.last_error.is_some());
+        assert_eq!((e.status.as_str(), e.attempts), ("queued", 0));
+        assert!(e.last_error.unwrap().contains("服务器拒绝连接"));
     }
     assert!(received(&s.maildir("PLAIN"), &id).is_empty());
 
@@ -427,7 +368,7 @@ fn server_down_then_up() {
 fn wrong_password_then_right() {
     let Some(s) = servers() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let id = run_id("password");
+    let id = unique_id("password");
     let n = notifier(&id);
     let mut conn = ledger();
     queue_receipts(
@@ -441,9 +382,11 @@ fn wrong_password_then_right() {
     assert!(report.sent.is_empty());
     let why = report.unavailable.clone().unwrap();
     assert!(
-        why.contains("535") || why.to_lowercase().contains("auth"),
+        why.contains("登录失败（请检查 user 和密码）：服务器回复 535"),
         "{why}"
     );
+    // The login was refused, not the message: no attempt is charged.
+    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
     let mut out = Vec::new();
     outbox::outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
     let listing = String::from_utf8(out).unwrap();
@@ -460,7 +403,7 @@ fn wrong_password_then_right() {
 #[test]
 fn eml_outbox_without_smtp() {
     let dir = tempfile::tempdir().unwrap();
-    let id = run_id("eml");
+    let id = unique_id("eml");
     let n = notifier(&id);
     let mut conn = ledger();
     let clock = at("2025-05-07T20:00:00+08:00");
@@ -506,4 +449,43 @@ fn eml_outbox_without_smtp() {
     let msg = MessageParser::default().parse(&bytes).unwrap();
     assert!(msg.subject().unwrap().starts_with("【催报】"));
     assert!(msg.body_text(0).unwrap().contains("已逾期1个工作日"));
+}
+
+/// A server whose certificate is not trusted (no `ca_cert`): the batch
+/// stops before any message, says why in Chinese, and charges nobody.
+#[test]
+fn untrusted_certificate_stops_delivery_without_charging() {
+    let Some(s) = servers() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let id = unique_id("untrusted");
+    let n = notifier(&id);
+    let mut conn = ledger();
+    queue_receipts(
+        &mut conn,
+        &n,
+        &[receipt("县民政局", "b1", "a@minzheng.example.gov.cn")],
+        "2025-05-20T20:00:00+08:00",
+    );
+    let pass = dir.path().join("smtp.pass");
+    std::fs::write(&pass, s.get("MAIL_PASSWORD")).unwrap();
+    let cfg = SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: Some(s.port("STARTTLS")),
+        security: Security::Starttls,
+        user: Some(s.get("MAIL_USER").into()),
+        password_env: None,
+        password_file: Some(pass),
+        ca_cert: None,
+        timeout_secs: 5,
+    };
+    let mut t = SmtpMailer::from_config(&cfg, None).unwrap();
+    let report = deliver(&conn, &mut t);
+    let why = report.unavailable.clone().unwrap();
+    assert!(
+        why.contains("无法建立 STARTTLS 加密连接：TLS 加密失败"),
+        "{why}"
+    );
+    assert_eq!(report.untried, 1);
+    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
+    assert!(received(&s.maildir("STARTTLS"), &id).is_empty());
 }

@@ -1,7 +1,7 @@
-//! The demo campaign's report as leadership gets it, read back from the
-//! files `baosong run` writes: every unit needing action named on the first
-//! two pages, no internal part names, about 20 pages, a serif CJK face,
-//! 仿宋 as the DOCX body, and LibreOffice rendering the DOCX in the shipped
+//! Both demos' reports as leadership gets them, read back from the files
+//! `baosong run` writes: every unit needing action named on the first two
+//! pages, no internal part names, about 20 pages, a serif CJK face, 仿宋
+//! as the DOCX body, and LibreOffice rendering the DOCX in the shipped
 //! fonts (`assets/fonts/fonts.conf`), not in a substitute.
 
 mod campaign;
@@ -11,15 +11,27 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use campaign::{demo_copy, run_ok, status};
+use campaign::{copy_tree, demo_copy, repo, run_ok, status};
 
-/// The demo, run once for this test binary: its folder and report folder.
+/// The 泸溪 demo, run once for this test binary: its folder and report folder.
 fn demo() -> &'static (tempfile::TempDir, PathBuf) {
     static DEMO: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     DEMO.get_or_init(|| {
         let dir = demo_copy();
         run_ok(dir.path(), &["--no-send"]);
         let report = dir.path().join("out/luxi-2025/latest");
+        (dir, report)
+    })
+}
+
+/// The 建昌 demo (`examples/jianchang-2023`), run once at its clock.
+fn jianchang() -> &'static (tempfile::TempDir, PathBuf) {
+    static DEMO: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&repo().join("examples/jianchang-2023"), dir.path());
+        run_ok(dir.path(), &["--no-send"]);
+        let report = dir.path().join("out/jianchang-2023/latest");
         (dir, report)
     })
 }
@@ -51,8 +63,8 @@ fn units_needing_action(dir: &Path) -> Vec<String> {
     units
 }
 
-fn docx_part(name: &str) -> String {
-    let file = std::fs::File::open(demo().1.join("报送情况汇总.docx")).unwrap();
+fn docx_part(report: &Path, name: &str) -> String {
+    let file = std::fs::File::open(report.join("报送情况汇总.docx")).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();
     let mut xml = String::new();
     zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
@@ -70,21 +82,27 @@ fn words(xml: &str) -> String {
         .collect()
 }
 
+/// The text of a report's first two pages, and the units that must act.
+fn front_and_units(demo: &(tempfile::TempDir, PathBuf)) -> (String, Vec<String>) {
+    let pdf = demo.1.join("报送情况汇总.pdf");
+    let front = flat(&common::run(
+        "pdftotext",
+        &["-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"],
+    ));
+    let units = units_needing_action(demo.0.path());
+    for unit in &units {
+        assert!(front.contains(unit.as_str()), "{unit} not on pages 1–2");
+    }
+    (front, units)
+}
+
 #[test]
 fn the_first_two_pages_name_every_unit_needing_action() {
     if !common::have_tool("pdftotext") {
         return;
     }
-    let pdf = pdf();
-    let front = flat(&common::run(
-        "pdftotext",
-        &["-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"],
-    ));
-    let units = units_needing_action(demo().0.path());
+    let (front, units) = front_and_units(demo());
     assert!(units.len() >= 8, "{units:?}");
-    for unit in &units {
-        assert!(front.contains(unit.as_str()), "{unit} not on pages 1–2");
-    }
     // With what each owes, in words.
     assert!(front.contains("活动照片2张，需3张"), "{front}");
     assert!(front.contains("活动总结为.doc格式"), "{front}");
@@ -94,13 +112,47 @@ fn the_first_two_pages_name_every_unit_needing_action() {
     );
 }
 
+/// The other notice's campaign: three deliverables, a joint entry, a
+/// cancelled activity; its report is as compact and names who must act.
+#[test]
+fn the_jianchang_report_names_who_must_act_and_stays_compact() {
+    if !common::have_tool("pdftotext") || !common::have_tool("pdfinfo") {
+        return;
+    }
+    let demo = jianchang();
+    let (front, units) = front_and_units(demo);
+    assert!(!units.is_empty());
+    assert!(front.contains("一、总体情况"), "{front}");
+    assert!(front.contains("县工信局"), "overdue interview: {front}");
+    let pdf = demo.1.join("报送情况汇总.pdf");
+    let pages = page_count(&pdf);
+    assert!((3..=24).contains(&pages), "{pages} pages");
+    let text = flat(&common::run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    let docx = words(&docx_part(&demo.1, "word/document.xml"));
+    for (name, text) in [("PDF", &text), ("DOCX", &docx)] {
+        for internal in ["rId", "word/media", "附录", "需要办公室处理"] {
+            assert!(!text.contains(internal), "{internal} in the {name}");
+        }
+    }
+}
+
+fn page_count(pdf: &Path) -> usize {
+    let info = common::run("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
 #[test]
 fn no_internal_names_or_office_tasks_reach_the_leaders() {
     if !common::have_tool("pdftotext") {
         return;
     }
     let text = flat(&common::run("pdftotext", &[pdf().to_str().unwrap(), "-"]));
-    let docx = words(&docx_part("word/document.xml"));
+    let docx = words(&docx_part(&demo().1, "word/document.xml"));
     for (name, text) in [("PDF", &text), ("DOCX", &docx)] {
         for internal in [
             "rId",
@@ -125,14 +177,7 @@ fn about_twenty_pages_with_a_serif_body_face() {
         return;
     }
     let pdf = pdf();
-    let info = common::run("pdfinfo", &[pdf.to_str().unwrap()]);
-    let pages: usize = info
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = page_count(&pdf);
     assert!((15..=24).contains(&pages), "{pages} pages");
     let fonts = common::run("pdffonts", &[pdf.to_str().unwrap()]);
     assert!(
@@ -147,7 +192,7 @@ fn about_twenty_pages_with_a_serif_body_face() {
 
 #[test]
 fn the_docx_body_is_fangsong() {
-    let styles = docx_part("word/styles.xml");
+    let styles = docx_part(&demo().1, "word/styles.xml");
     let normal = &styles[styles.find("w:styleId=\"Normal\"").unwrap()..];
     let normal = &normal[..normal.find("</w:style>").unwrap()];
     assert!(normal.contains("w:eastAsia=\"仿宋"), "{normal}");

@@ -31,7 +31,8 @@ pub fn title_of(inspection: &Inspection) -> Option<&str> {
     }
 }
 
-/// Chooses the deliverable for a file of `unit`.
+/// Chooses the deliverable for a file of `unit`, among those the unit owes
+/// that take the file's family.
 pub fn deliverable(
     campaign: &Campaign,
     unit: usize,
@@ -85,21 +86,21 @@ pub enum ActivityBasis {
     Arrival,
 }
 
-/// Picks the activity of `unit` a file belongs to. `dates` are dates the
-/// file states (photo taken, schedule dates); `arrived` its arrival date.
+/// Picks the activity a file of a unit belongs to, among `candidates`
+/// (indexes of the unit's activities that owe the file's deliverable).
+/// `dates` are dates the file states (photo taken, schedule dates);
+/// `arrived` its arrival date.
 pub fn activity(
     campaign: &Campaign,
-    unit: usize,
+    candidates: &[usize],
     path: &str,
     inspection: &Inspection,
     dates: &[NaiveDate],
     arrived: NaiveDate,
 ) -> Option<(usize, ActivityBasis)> {
-    let mine: Vec<(usize, &Activity)> = campaign
-        .activities
+    let mine: Vec<(usize, &Activity)> = candidates
         .iter()
-        .enumerate()
-        .filter(|(_, a)| a.unit == unit)
+        .map(|&i| (i, &campaign.activities[i]))
         .collect();
     if mine.len() <= 1 {
         return mine.first().map(|(i, _)| (*i, ActivityBasis::Only));

@@ -25,6 +25,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use crate::campaign::calendar::Coverage;
+use crate::campaign::config::Per;
 use crate::campaign::{Campaign, roster::Roster};
 use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
@@ -32,6 +33,7 @@ use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
 use crate::ledger::VersionRow;
 use crate::model::State;
+use crate::report::printable;
 
 pub use classify::ActivityBasis;
 
@@ -77,6 +79,11 @@ pub struct ItemStatus {
     pub detail: String,
     /// Indexes into `Assessment::files` of the files attributed here.
     pub files: Vec<usize>,
+    /// The other units of a joint entry, whose files count here too
+    /// (联合报送); empty otherwise.
+    pub joint_with: Vec<usize>,
+    /// 免报 or 已取消 with the office's reason, for an exempt item.
+    pub exemption: Option<(String, String)>,
 }
 
 /// A file and what the assessment made of it.
@@ -111,15 +118,15 @@ pub struct FileStatus {
 }
 
 impl FileStatus {
-    /// File name without folders.
-    pub fn name(&self) -> &str {
-        self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
+    /// File name without folders, as people read it ([`printable`]).
+    pub fn name(&self) -> String {
+        printable(self.path.rsplit(['/', '!']).next().unwrap_or(&self.path))
     }
 
     /// The path as people read it: an entry inside a zip or an e-mail is
     /// shown as "报送.zip › 照片/1.jpg".
     pub fn display_path(&self) -> String {
-        self.path.replace(ENTRY_SEP, " › ")
+        printable(&self.path.replace(ENTRY_SEP, " › "))
     }
 
     /// Assigned to no unit.
@@ -160,7 +167,9 @@ pub fn assess(
         .schedule_problems
         .iter()
         .map(|p| p.to_string())
+        .chain(campaign.name_questions.iter().cloned())
         .collect();
+    let owed = owed(campaign);
     let mut warnings = Vec::new();
 
     // 1. Every file: unit, deliverable, activity.
@@ -196,7 +205,7 @@ pub fn assess(
                 let note = format!("“{text}”可能指{}，无法确定单位", names.join("、"));
                 questions.push(format!(
                     "{}: {note}，请在campaign.toml中为单位补充别名或更正文件名",
-                    v.path
+                    printable(&v.path)
                 ));
                 (None, note)
             }
@@ -251,9 +260,25 @@ pub fn assess(
         };
         let dates = file_dates(&f.inspection);
         let arrived = f.arrived.date_naive();
-        if let Some((a, basis)) =
-            classify::activity(campaign, unit, &f.path, &f.inspection, &dates, arrived)
-        {
+        // Among the unit's activities that owe this file's deliverable
+        // (or owe anything, for a file of no deliverable).
+        let owes = |ai: usize| match f.deliverable {
+            Some(d) => owed[ai].contains(&d),
+            None => !owed[ai].is_empty(),
+        };
+        let mine: Vec<usize> = (0..campaign.activities.len())
+            .filter(|&ai| campaign.activities[ai].unit == unit)
+            .collect();
+        let owing: Vec<usize> = mine.iter().copied().filter(|&ai| owes(ai)).collect();
+        let candidates = if owing.is_empty() { mine } else { owing };
+        if let Some((a, basis)) = classify::activity(
+            campaign,
+            &candidates,
+            &f.path,
+            &f.inspection,
+            &dates,
+            arrived,
+        ) {
             f.activity = Some(a);
             if basis == ActivityBasis::Arrival {
                 f.flags
@@ -269,14 +294,22 @@ pub fn assess(
     let mut guessed_years = std::collections::BTreeSet::new();
     for (ai, activity) in campaign.activities.iter().enumerate() {
         let mut items = Vec::new();
-        for (di, deliverable) in campaign.deliverables.iter().enumerate() {
-            if !deliverable.units.contains(&activity.unit) {
-                continue;
-            }
+        for &di in &owed[ai] {
+            let deliverable = &campaign.deliverables[di];
+            // A joint entry's files count for each of its units; a duty a
+            // unit owes on its own, only its own files.
+            let joint: Vec<usize> = match deliverable.per {
+                Per::Activity => activity.joint.clone(),
+                Per::Unit => Vec::new(),
+            };
             let mine: Vec<usize> = files
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| f.activity == Some(ai) && f.deliverable == Some(di) && !f.gone)
+                .filter(|(_, f)| {
+                    f.deliverable == Some(di)
+                        && !f.gone
+                        && f.activity.is_some_and(|a| a == ai || joint.contains(&a))
+                })
                 .map(|(i, _)| i)
                 .collect();
             // The unit's own schedule, whatever deliverable it was sent for,
@@ -291,15 +324,32 @@ pub fn assess(
                     _ => None,
                 })
                 .max();
-            let due = campaign.due(deliverable, activity, schedule_end);
+            // Owed once by the unit: due after the last of its activities.
+            let end = match deliverable.per {
+                Per::Activity => schedule_end,
+                Per::Unit => campaign
+                    .activities
+                    .iter()
+                    .filter(|a| a.unit == activity.unit && deliverable.reaches(a))
+                    .filter_map(|a| a.time.as_ref().map(|t| t.end))
+                    .chain(schedule_end)
+                    .max(),
+            };
+            let due = campaign.due(deliverable, activity, end);
             if let Some(d) = &due
                 && d.coverage == Coverage::Guessed
             {
                 guessed_years.insert(d.at.date_naive().format("%Y").to_string());
             }
             let due_at = due.as_ref().map(|d| d.at.fixed_offset());
-            items.push(item_status(campaign, &mut files, &mine, di, due_at, clock));
-            if due.is_none() {
+            let mut item = item_status(campaign, &mut files, &mine, di, due_at, clock);
+            item.joint_with = joint.iter().map(|&a| campaign.activities[a].unit).collect();
+            if let Some(e) = campaign.exemption(deliverable, ai) {
+                item.state = State::Exempt;
+                item.late_workdays = None;
+                item.detail = format!("{}：{}", e.label(), e.reason);
+                item.exemption = Some((e.label().to_string(), e.reason.clone()));
+            } else if due.is_none() {
                 questions.push(format!(
                     "{}“{}”的开展时间“{}”无法识别，{}的截止时间无法计算",
                     campaign.roster.units[activity.unit].name,
@@ -308,6 +358,10 @@ pub fn assess(
                     deliverable.name
                 ));
             }
+            items.push(item);
+        }
+        if items.is_empty() {
+            continue; // a duty that owes nothing of its own (see `owed`)
         }
         let overall = items.iter().map(|i| i.state).max().unwrap_or(State::OnTime);
         activities.push(ActivityStatus {
@@ -506,6 +560,7 @@ fn item_status(
                 .reason
                 .clone()
                 .unwrap_or_else(|| "文件无法使用".into());
+            let reason = printable(&reason);
             (State::Invalid, None, format!("{}: {reason}", f.name()))
         }
         (None, Some(due)) if clock >= due => {
@@ -533,5 +588,31 @@ fn item_status(
         needed: d.min_count,
         detail,
         files: mine.to_vec(),
+        joint_with: Vec::new(),
+        exemption: None,
     }
+}
+
+/// The deliverables each activity owes, by index. Owed per activity: by
+/// every activity the deliverable reaches. Owed per unit: by the unit's
+/// first activity it reaches, which carries it in the tables.
+fn owed(campaign: &Campaign) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); campaign.activities.len()];
+    for (di, d) in campaign.deliverables.iter().enumerate() {
+        let mut carried: Vec<usize> = Vec::new();
+        for (ai, a) in campaign.activities.iter().enumerate() {
+            if !d.reaches(a) {
+                continue;
+            }
+            match d.per {
+                Per::Activity => out[ai].push(di),
+                Per::Unit if !carried.contains(&a.unit) => {
+                    carried.push(a.unit);
+                    out[ai].push(di);
+                }
+                Per::Unit => {}
+            }
+        }
+    }
+    out
 }

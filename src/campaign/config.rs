@@ -31,6 +31,9 @@ pub struct CampaignFile {
     pub deliverables: Vec<DeliverableEntry>,
     #[serde(default)]
     pub extensions: Vec<ExtensionEntry>,
+    /// Units exempted (免报) and activities cancelled (已取消).
+    #[serde(default)]
+    pub exemptions: Vec<ExemptionEntry>,
     #[serde(default)]
     pub limits: Limits,
     /// `[mail]`: sender, office and leadership addresses, SMTP. Without it
@@ -208,10 +211,26 @@ pub struct DeliverableEntry {
     #[serde(default = "one")]
     pub min_count: usize,
     /// Which units owe it: "all" (default), a list of unit names, or
-    /// `{ group = "现场宣传" }`.
+    /// `{ group = "附件2" }` / `{ group = ["附件1", "附件2"] }` (a union).
     #[serde(default)]
     pub units: UnitsSpec,
+    /// Owed once per activity (default) or once per unit, whatever number
+    /// of activities it has (建昌's 活动总结).
+    #[serde(default)]
+    pub per: Per,
     pub deadline: DeadlineEntry,
+}
+
+/// How often a deliverable is owed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// For each of the unit's activities (a joint activity owes it once,
+    /// for all its units).
+    #[default]
+    Activity,
+    /// Once by each unit.
+    Unit,
 }
 
 fn one() -> usize {
@@ -219,23 +238,49 @@ fn one() -> usize {
 }
 
 /// Which units a deliverable applies to.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Default)]
 pub enum UnitsSpec {
     #[default]
-    #[serde(skip)]
     All,
     /// "all"
     Keyword(String),
     List(Vec<String>),
-    Group {
-        group: String,
-    },
+    /// The union of these groups.
+    Groups(Vec<String>),
+}
+
+pub const UNITS_FORMS: &str = "units 应写作 \"all\"（全部单位）、单位名列表如 [\"县公安局\", \"县民政局\"]、\
+     { group = \"附件2\" } 或 { group = [\"附件1\", \"附件2\"] }（几个分组的并集）";
+
+impl<'de> Deserialize<'de> for UnitsSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Keyword(String),
+            List(Vec<String>),
+            Group { group: OneOrMany },
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::Keyword(k)) => Ok(UnitsSpec::Keyword(k)),
+            Ok(Raw::List(l)) => Ok(UnitsSpec::List(l)),
+            Ok(Raw::Group { group }) => Ok(UnitsSpec::Groups(match group {
+                OneOrMany::One(g) => vec![g],
+                OneOrMany::Many(gs) => gs,
+            })),
+            Err(_) => Err(serde::de::Error::custom(UNITS_FORMS)),
+        }
+    }
 }
 
 /// When a deliverable is due.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, untagged)]
+#[derive(Debug, Clone)]
 pub enum DeadlineEntry {
     /// A fixed time for everyone: `{ at = "2025-05-23T16:00" }` (16时前).
     Fixed { at: String },
@@ -243,9 +288,40 @@ pub enum DeadlineEntry {
     /// `{ workdays_after_activity = 5, time = "24:00" }`.
     AfterActivity {
         workdays_after_activity: u32,
-        #[serde(default = "end_of_day")]
         time: String,
     },
+}
+
+/// Both ways of writing a deadline, for error messages.
+pub const DEADLINE_FORMS: &str = "deadline 应写作 { at = \"2025-06-20T16:00\" }（统一截止时间，16时前）\
+     或 { workdays_after_activity = 5, time = \"24:00\" }（活动结束后第5个工作日24时前）";
+
+impl<'de> Deserialize<'de> for DeadlineEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, untagged)]
+        enum Raw {
+            Fixed {
+                at: String,
+            },
+            AfterActivity {
+                workdays_after_activity: u32,
+                #[serde(default = "end_of_day")]
+                time: String,
+            },
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::Fixed { at }) => Ok(DeadlineEntry::Fixed { at }),
+            Ok(Raw::AfterActivity {
+                workdays_after_activity,
+                time,
+            }) => Ok(DeadlineEntry::AfterActivity {
+                workdays_after_activity,
+                time,
+            }),
+            Err(_) => Err(serde::de::Error::custom(DEADLINE_FORMS)),
+        }
+    }
 }
 
 fn end_of_day() -> String {
@@ -269,6 +345,22 @@ pub struct ExtensionEntry {
     /// Why (shown in the report).
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// `[[exemptions]]`: a unit that does not owe something (免报), or an
+/// activity that was cancelled or merged into another (已取消).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExemptionEntry {
+    pub unit: String,
+    /// Only this activity (its 序号 or theme): it is cancelled.
+    #[serde(default)]
+    pub activity: Option<String>,
+    /// Only this deliverable (its id).
+    #[serde(default)]
+    pub deliverable: Option<String>,
+    /// Why (shown in the report and the status).
+    pub reason: String,
 }
 
 impl CampaignFile {

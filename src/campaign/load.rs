@@ -1,6 +1,11 @@
 //! Loading a campaign: campaign.toml, the schedule, the roster, the
 //! deliverables and the calendar, checked together into one [`Campaign`].
+//!
+//! Mistakes in campaign.toml stop here (exit 3), naming the file, the line
+//! and the form expected. Mistakes in the office's schedule never do: they
+//! become [`Campaign::schedule_problems`] and the batch goes on.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate};
@@ -8,10 +13,10 @@ use chrono_tz::Tz;
 
 use super::CampaignError;
 use super::calendar::Calendar;
-use super::config::{CampaignFile, DeadlineEntry, DeliverableEntry, UnitsSpec};
+use super::config::{CampaignFile, DeadlineEntry, DeliverableEntry, Per, UnitsSpec};
 use super::deadline::{self, DeadlineRule, Due};
-use super::roster::{Roster, Unit};
-use super::schedule::{self, Contact, RowProblem};
+use super::roster::{Roster, Unit, normalize};
+use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
 use super::timetext::ActivityTime;
 use crate::inspect::Category;
 
@@ -26,13 +31,21 @@ pub struct Campaign {
     pub file: CampaignFile,
     pub tz: Tz,
     pub roster: Roster,
-    /// Activities in schedule order.
+    /// Activities in schedule order; a joint entry is one activity per unit
+    /// (each unit's view of it), linked by [`Activity::joint`].
     pub activities: Vec<Activity>,
     pub deliverables: Vec<Deliverable>,
     pub extensions: Vec<Extension>,
+    pub exemptions: Vec<Exemption>,
+    /// Groups of units: one per sheet that lists units, plus `[groups]`.
+    pub groups: BTreeMap<String, Group>,
     pub calendar: Calendar,
-    /// Schedule rows that could not be (fully) understood.
+    /// Schedule rows and cells that could not be (fully) understood.
     pub schedule_problems: Vec<RowProblem>,
+    /// Names across sheets that may mean one unit: questions for the office.
+    pub name_questions: Vec<String>,
+    /// Names taken as one unit by the alias rules, for `init` to show.
+    pub merged_names: Vec<String>,
 }
 
 /// One scheduled activity of one unit.
@@ -42,11 +55,17 @@ pub struct Activity {
     /// activities ("县公安局#2").
     pub id: String,
     pub unit: usize,
+    /// The same activity as the other units of a joint entry see it
+    /// (indexes into `Campaign::activities`); empty for most.
+    pub joint: Vec<usize>,
     pub seq: String,
     pub theme: String,
     pub time: Option<ActivityTime>,
     pub time_text: String,
     pub place: Option<String>,
+    /// The sheet it comes from.
+    pub sheet: String,
+    pub row: u32,
 }
 
 /// One deliverable, resolved.
@@ -59,7 +78,23 @@ pub struct Deliverable {
     pub min_count: usize,
     /// Indexes of the units that owe it.
     pub units: Vec<usize>,
+    /// Only activities from these sheets owe it (when the deliverable names
+    /// groups that are sheets of the schedule); None: any activity.
+    pub sheets: Option<Vec<String>>,
+    pub per: Per,
     pub rule: DeadlineRule,
+}
+
+impl Deliverable {
+    /// Whether `activity` is in this deliverable's reach (its unit owes it,
+    /// and it comes from one of the deliverable's sheets).
+    pub fn reaches(&self, activity: &Activity) -> bool {
+        self.units.contains(&activity.unit)
+            && self
+                .sheets
+                .as_ref()
+                .is_none_or(|s| s.contains(&activity.sheet))
+    }
 }
 
 /// More time for one unit (and maybe one deliverable).
@@ -70,6 +105,58 @@ pub struct Extension {
     pub until: Option<DateTime<Tz>>,
     pub extra_workdays: Option<u32>,
     pub reason: Option<String>,
+}
+
+/// A unit that does not owe something (免报), or a cancelled activity (已取消).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemption {
+    pub unit: usize,
+    /// The cancelled activity (index into `Campaign::activities`).
+    pub activity: Option<usize>,
+    /// Only this deliverable (its id).
+    pub deliverable: Option<String>,
+    pub reason: String,
+}
+
+impl Exemption {
+    /// 已取消 for a cancelled activity, 免报 otherwise.
+    pub fn label(&self) -> &'static str {
+        if self.activity.is_some() {
+            "已取消"
+        } else {
+            "免报"
+        }
+    }
+}
+
+/// A named group of units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub units: Vec<usize>,
+    /// The sheet it was read from (None for `[groups]` of campaign.toml).
+    pub sheet: Option<String>,
+}
+
+/// Builds `CampaignError::Invalid` pointing at the line of campaign.toml
+/// where `needle` is written.
+struct Errors<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Errors<'_> {
+    fn at(&self, needle: &str, message: String) -> CampaignError {
+        let line = self
+            .text
+            .lines()
+            .position(|l| !l.trim_start().starts_with('#') && l.contains(needle))
+            .map(|i| i + 1);
+        CampaignError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            message,
+        }
+    }
 }
 
 impl Campaign {
@@ -89,94 +176,162 @@ impl Campaign {
             source,
         })?;
         let file = CampaignFile::parse(&text, &file_path)?;
-        Campaign::from_file(file, root, &file_path)
-    }
-
-    fn from_file(
-        file: CampaignFile,
-        root: PathBuf,
-        file_path: &Path,
-    ) -> Result<Campaign, CampaignError> {
-        let invalid = |message: String| CampaignError::Invalid {
-            path: file_path.to_path_buf(),
-            message,
+        let err = Errors {
+            path: &file_path,
+            text: &text,
         };
-        let tz: Tz = file
-            .campaign
-            .timezone
-            .parse()
-            .map_err(|_| invalid(format!("未知的时区“{}”", file.campaign.timezone)))?;
+        let tz: Tz = file.campaign.timezone.parse().map_err(|_| {
+            err.at(
+                "timezone",
+                format!(
+                    "未知的时区“{}”（应如 timezone = \"Asia/Shanghai\"）",
+                    file.campaign.timezone
+                ),
+            )
+        })?;
         let calendar = match &file.paths.calendar {
             Some(p) => Calendar::with_override(&root.join(p))?,
             None => Calendar::builtin(),
         };
         let schedule_path = root.join(&file.paths.schedule);
-        let sched = schedule::read(&schedule_path, file.campaign.year)
-            .map_err(|e| invalid(e.to_string()))?;
+        let sched = schedule::read(&schedule_path, Some(file.campaign.year), &file.limits)
+            .map_err(|e| err.at("schedule", e.to_string()))?;
+        Campaign::build(file, root, tz, calendar, &sched, &err)
+    }
 
-        // Units in order of first appearance in the schedule.
-        let mut units: Vec<Unit> = Vec::new();
-        let mut activities = Vec::new();
-        for row in &sched.rows {
-            for name in &row.units {
-                let unit = match units.iter().position(|u| &u.name == name) {
-                    Some(i) => i,
-                    None => {
-                        units.push(Unit {
-                            name: name.clone(),
-                            aliases: Vec::new(),
-                            contacts: Vec::new(),
-                        });
-                        units.len() - 1
-                    }
-                };
-                if let Some(c) = &row.contact {
-                    add_contact(&mut units[unit], c.clone());
+    fn build(
+        file: CampaignFile,
+        root: PathBuf,
+        tz: Tz,
+        calendar: Calendar,
+        sched: &Schedule,
+        err: &Errors,
+    ) -> Result<Campaign, CampaignError> {
+        let mut problems = sched.problems.clone();
+        let names = Names::new(&file, sched, err)?;
+        let mut units: Vec<Unit> = names
+            .canonical
+            .iter()
+            .map(|n| Unit {
+                name: n.clone(),
+                aliases: names.aliases_of(n),
+                contacts: Vec::new(),
+            })
+            .collect();
+
+        // Activities: each row of an activity list (a joint row once per
+        // unit), then each unit of a list of units with its duty.
+        let mut activities: Vec<Activity> = Vec::new();
+        let contributing: Vec<&str> = sched
+            .sheets
+            .iter()
+            .filter(|s| s.entries > 0 && matches!(s.kind, SheetKind::Activities | SheetKind::Units))
+            .map(|s| s.name.as_str())
+            .collect();
+        let seq_of = |sheet: &str, seq: &str| {
+            if contributing.len() > 1 {
+                format!("{sheet}-{seq}")
+            } else {
+                seq.to_string()
+            }
+        };
+        for (row, row_names) in sched.rows.iter().zip(&names.rows) {
+            let mut ids: Vec<usize> = Vec::new();
+            for name in row_names {
+                let u = names.unit(name);
+                if !ids.contains(&u) {
+                    ids.push(u);
                 }
-                let nth = activities
-                    .iter()
-                    .filter(|a: &&Activity| a.unit == unit)
-                    .count()
-                    + 1;
+            }
+            let first = activities.len();
+            for &u in &ids {
+                for c in &row.contacts {
+                    add_contact(&mut units[u], c.clone());
+                }
+                let nth = activities.iter().filter(|a| a.unit == u).count() + 1;
                 activities.push(Activity {
-                    id: format!("{name}#{nth}"),
-                    unit,
-                    seq: row.seq.clone(),
+                    id: format!("{}#{nth}", units[u].name),
+                    unit: u,
+                    joint: Vec::new(),
+                    seq: seq_of(&row.sheet, &row.seq),
                     theme: row.theme.clone(),
                     time: row.time.clone(),
                     time_text: row.time_text.clone(),
                     place: row.place.clone(),
+                    sheet: row.sheet.clone(),
+                    row: row.row,
                 });
             }
+            let views: Vec<usize> = (first..activities.len()).collect();
+            if views.len() > 1 {
+                for &v in &views {
+                    activities[v].joint = views.iter().copied().filter(|&o| o != v).collect();
+                }
+            }
         }
-        let mut problems = sched.problems.clone();
-        for (name, contact) in &sched.contacts {
-            match units.iter().position(|u| &u.name == name) {
-                Some(i) => add_contact(&mut units[i], contact.clone()),
+        for l in &sched.listed {
+            let u = names.unit(&l.name);
+            for c in &l.contacts {
+                add_contact(&mut units[u], c.clone());
+            }
+            let nth = activities.iter().filter(|a| a.unit == u).count() + 1;
+            activities.push(Activity {
+                id: format!("{}#{nth}", units[u].name),
+                unit: u,
+                joint: Vec::new(),
+                seq: seq_of(&l.sheet, &l.seq),
+                theme: l.duty.clone().unwrap_or_else(|| l.sheet.clone()),
+                time: None,
+                time_text: String::new(),
+                place: None,
+                sheet: l.sheet.clone(),
+                row: l.row,
+            });
+        }
+
+        // Contacts: contacts sheets, then [[units]] of campaign.toml.
+        let lookup = Roster::new(units.clone()).map_err(|e| err.at(&first_word(&e.0), e.0))?;
+        for c in &sched.contacts {
+            match lookup.by_name(&c.unit) {
+                Some(u) => {
+                    for contact in &c.contacts {
+                        add_contact(&mut units[u], contact.clone());
+                    }
+                }
                 None => problems.push(RowProblem {
-                    sheet: "联系人".into(),
-                    row: 0,
-                    reason: format!("联系人表中的单位“{name}”不在活动安排表中"),
+                    sheet: c.sheet.clone(),
+                    row: c.row,
+                    cell: None,
+                    reason: format!(
+                        "联系人表中的单位“{}”不在任何单位名单中；如是名单中某单位的其他写法，请在campaign.toml的[[units]]中加为别名",
+                        c.unit
+                    ),
                 }),
             }
         }
         for entry in &file.units {
-            let Some(i) = units.iter().position(|u| u.name == entry.name) else {
-                return Err(invalid(format!(
-                    "[[units]] 中的单位“{}”不在活动安排表中（请使用安排表中的全称）",
-                    entry.name
-                )));
+            let u = names.unit(&entry.name);
+            let emails: Vec<Option<String>> = if entry.email.is_empty() {
+                vec![None]
+            } else {
+                entry.email.iter().cloned().map(Some).collect()
             };
-            units[i].aliases.extend(entry.aliases.iter().cloned());
-            if entry.contact.is_some() || entry.phone.is_some() || !entry.email.is_empty() {
-                let emails: Vec<Option<String>> = if entry.email.is_empty() {
-                    vec![None]
-                } else {
-                    entry.email.iter().cloned().map(Some).collect()
-                };
-                for email in emails {
+            for email in emails {
+                if let Some(e) = &email
+                    && !schedule::looks_like_email(e)
+                {
+                    return Err(err.at(
+                        e,
+                        format!(
+                            "[[units]] “{}” 的邮箱“{}”格式不正确（应如 email = [\"bgs@example.gov.cn\"]）",
+                            entry.name,
+                            e.escape_debug()
+                        ),
+                    ));
+                }
+                if entry.contact.is_some() || entry.phone.is_some() || email.is_some() {
                     add_contact(
-                        &mut units[i],
+                        &mut units[u],
                         Contact {
                             name: entry.contact.clone(),
                             phone: entry.phone.clone(),
@@ -186,48 +341,49 @@ impl Campaign {
                 }
             }
         }
-        for unit in &units {
-            for email in unit.emails() {
-                if !looks_like_email(email) {
-                    return Err(invalid(format!(
-                        "单位“{}”的邮箱“{}”格式不正确",
-                        unit.name,
-                        email.escape_debug()
-                    )));
-                }
-            }
-        }
-        let roster = Roster::new(units).map_err(|e| invalid(e.0))?;
+        let roster = Roster::new(units).map_err(|e| err.at(&first_word(&e.0), e.0))?;
 
+        let groups = groups(&file, sched, &activities, &roster, err)?;
         let mut deliverables = Vec::new();
         for d in &file.deliverables {
-            deliverables.push(resolve_deliverable(d, &file, &roster, tz).map_err(invalid)?);
+            deliverables.push(resolve_deliverable(d, &roster, &groups, tz, err)?);
         }
         if deliverables.is_empty() {
-            return Err(invalid("至少需要一项 [[deliverables]]".into()));
+            return Err(err.at(
+                "[campaign]",
+                "至少需要一项 [[deliverables]]（见演示活动的 campaign.toml）".into(),
+            ));
         }
         let mut extensions = Vec::new();
         for e in &file.extensions {
-            let unit = roster
-                .by_name(&e.unit)
-                .ok_or_else(|| invalid(format!("[[extensions]] 中的单位“{}”不在名单中", e.unit)))?;
+            let unit = roster.by_name(&e.unit).ok_or_else(|| {
+                err.at(
+                    &e.unit,
+                    format!("[[extensions]] 中的单位“{}”不在单位名单中", e.unit),
+                )
+            })?;
             if let Some(d) = &e.deliverable
                 && !deliverables.iter().any(|x: &Deliverable| &x.id == d)
             {
-                return Err(invalid(format!("[[extensions]] 中的材料“{d}”不存在")));
+                return Err(err.at(d, format!("[[extensions]] 中的材料“{d}”不存在")));
             }
             let until = match &e.until {
-                Some(t) => Some(
-                    deadline::parse_local(t, tz)
-                        .ok_or_else(|| invalid(format!("延期时间“{t}”无法识别")))?,
-                ),
+                Some(t) => Some(deadline::parse_local(t, tz).ok_or_else(|| {
+                    err.at(
+                        t,
+                        format!("延期时间“{t}”无法识别（应如 until = \"2025-06-20T17:00\"）"),
+                    )
+                })?),
                 None => None,
             };
             if until.is_none() && e.extra_workdays.is_none() {
-                return Err(invalid(format!(
-                    "[[extensions]] “{}” 需要 until 或 extra_workdays",
-                    e.unit
-                )));
+                return Err(err.at(
+                    &e.unit,
+                    format!(
+                        "[[extensions]] “{}” 需要 until = \"2025-06-20T17:00\" 或 extra_workdays = 3",
+                        e.unit
+                    ),
+                ));
             }
             extensions.push(Extension {
                 unit,
@@ -237,12 +393,14 @@ impl Campaign {
                 reason: e.reason.clone(),
             });
         }
+        let exemptions = exemptions(&file, &roster, &activities, &deliverables, err)?;
         if let Some(clock) = &file.campaign.clock
             && deadline::parse_local(clock, tz).is_none()
         {
-            return Err(invalid(format!(
-                "clock “{clock}” 无法识别（应如 2025-06-13T20:00）"
-            )));
+            return Err(err.at(
+                "clock",
+                format!("clock “{clock}” 无法识别（应如 clock = \"2025-06-13T20:00\"）"),
+            ));
         }
         Ok(Campaign {
             root,
@@ -252,8 +410,12 @@ impl Campaign {
             activities,
             deliverables,
             extensions,
+            exemptions,
+            groups,
             calendar,
             schedule_problems: problems,
+            name_questions: names.questions,
+            merged_names: names.merged,
         })
     }
 
@@ -294,6 +456,19 @@ impl Campaign {
             .filter(move |d| d.units.contains(&unit))
     }
 
+    /// The exemption, if any, of a deliverable for an activity. A
+    /// cancelled activity cancels what is owed for it, not what the unit
+    /// owes on its own (`per = "unit"`) and the activity only carries.
+    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<&Exemption> {
+        let unit = self.activities[activity].unit;
+        self.exemptions.iter().find(|e| {
+            e.unit == unit
+                && e.activity
+                    .is_none_or(|a| a == activity && deliverable.per == Per::Activity)
+                && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id)
+        })
+    }
+
     /// The deadline of a deliverable for an activity, extensions applied.
     /// `activity_end` overrides the schedule's end (from the unit's own
     /// submitted schedule). None when it cannot be computed.
@@ -315,75 +490,514 @@ impl Campaign {
     }
 }
 
+/// The first quoted name in a message, to find its line.
+fn first_word(message: &str) -> String {
+    message
+        .split(['“', '”'])
+        .nth(1)
+        .unwrap_or(message)
+        .to_string()
+}
+
 fn add_contact(unit: &mut Unit, contact: Contact) {
     if !unit.contacts.contains(&contact) {
         unit.contacts.push(contact);
     }
 }
 
-/// A plain check (something@domain.tld, no spaces or control characters);
-/// the notify stage parses addresses fully before sending.
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && s.chars()
-            .all(|c| c.is_ascii_graphic() && !"<>(),;:\"[]\\".contains(c))
+/// The unit names of the workbook, one entry per unit: the union over
+/// sheets, spellings merged by `[[units]]` or the alias rule.
+struct Names {
+    /// The unit names of each activity row (joint entries split).
+    rows: Vec<Vec<String>>,
+    /// Canonical names, in order of first appearance.
+    canonical: Vec<String>,
+    /// Every spelling (normalised) → index into `canonical`.
+    index: BTreeMap<String, usize>,
+    /// Spellings that are not the canonical name, per unit.
+    spellings: BTreeMap<usize, Vec<String>>,
+    /// `[[units]]` aliases per unit (kept apart: they may name no cell).
+    explicit: BTreeMap<usize, Vec<String>>,
+    questions: Vec<String>,
+    merged: Vec<String>,
+}
+
+/// A name as written somewhere in the workbook.
+#[derive(Clone)]
+struct Written {
+    name: String,
+    sheet: String,
+    row: u32,
+}
+
+impl Names {
+    fn new(file: &CampaignFile, sched: &Schedule, err: &Errors) -> Result<Names, CampaignError> {
+        // Names on their own (not joint cells), to tell joint cells apart.
+        let mut written: Vec<Written> = Vec::new();
+        let mut push = |name: &str, sheet: &str, row: u32| {
+            written.push(Written {
+                name: name.to_string(),
+                sheet: sheet.to_string(),
+                row,
+            })
+        };
+        let known: Vec<String> = sched
+            .rows
+            .iter()
+            .filter(|r| r.units.len() == 1)
+            .flat_map(|r| r.units.iter())
+            .chain(sched.listed.iter().map(|l| &l.name))
+            .chain(
+                file.units
+                    .iter()
+                    .flat_map(|u| std::iter::once(&u.name).chain(&u.aliases)),
+            )
+            .map(|n| normalize(n))
+            .collect();
+        let rows: Vec<Vec<String>> = sched.rows.iter().map(|r| joint_parts(r, &known)).collect();
+        for (row, names) in sched.rows.iter().zip(&rows) {
+            for n in names {
+                push(n, &row.sheet, row.row);
+            }
+        }
+        for l in &sched.listed {
+            push(&l.name, &l.sheet, l.row);
+        }
+
+        let mut names = Names {
+            rows,
+            canonical: Vec::new(),
+            index: BTreeMap::new(),
+            spellings: BTreeMap::new(),
+            explicit: BTreeMap::new(),
+            questions: Vec::new(),
+            merged: Vec::new(),
+        };
+        // [[units]] first: its name is the unit's name, its aliases the
+        // spellings it also goes by.
+        for entry in &file.units {
+            let spellings: Vec<&String> =
+                std::iter::once(&entry.name).chain(&entry.aliases).collect();
+            let in_schedule = spellings
+                .iter()
+                .any(|s| written.iter().any(|w| normalize(&w.name) == normalize(s)));
+            if !in_schedule {
+                return Err(err.at(
+                    &entry.name,
+                    format!(
+                        "[[units]] 中的单位“{}”不在活动安排表的任何单位名单中（name 或 aliases 须有一个与安排表的写法一致，如 name = \"{}\"）",
+                        entry.name,
+                        written.first().map_or("县公安局", |w| w.name.as_str())
+                    ),
+                ));
+            }
+            let i = match spellings
+                .iter()
+                .find_map(|s| names.index.get(&normalize(s)).copied())
+            {
+                Some(i) => i,
+                None => {
+                    names.canonical.push(entry.name.clone());
+                    names.canonical.len() - 1
+                }
+            };
+            for s in spellings {
+                names.index.insert(normalize(s), i);
+            }
+            names
+                .explicit
+                .entry(i)
+                .or_default()
+                .extend(entry.aliases.iter().cloned());
+        }
+        // Then every name as written, in order.
+        let mut first_seen: BTreeMap<usize, &Written> = BTreeMap::new();
+        for w in &written {
+            let key = normalize(&w.name);
+            if key.is_empty() || names.index.contains_key(&key) {
+                continue;
+            }
+            names.canonical.push(w.name.clone());
+            let i = names.canonical.len() - 1;
+            names.index.insert(key, i);
+            first_seen.insert(i, w);
+        }
+        names.merge_place_prefixes(&first_seen);
+        // Order units by first appearance in the workbook.
+        Ok(names.reordered(&written))
+    }
+
+    /// Merges a name with the same name under its place prefix
+    /// (生态环境局建昌分局 = 葫芦岛市生态环境局建昌分局) when exactly one
+    /// such pair exists; the full name is kept. Two names that differ in
+    /// their prefixes (县民政局, 建昌县民政局) are a question, not a merge.
+    fn merge_place_prefixes(&mut self, seen: &BTreeMap<usize, &Written>) {
+        /// A name split into its place prefix and the rest.
+        struct Split<'a> {
+            unit: usize,
+            w: &'a Written,
+            prefix: String,
+            rest: String,
+        }
+        let split: Vec<Split> = seen
+            .iter()
+            .map(|(&unit, w)| {
+                let (prefix, rest) = place_prefix(&w.name);
+                Split {
+                    unit,
+                    w,
+                    prefix,
+                    rest,
+                }
+            })
+            .collect();
+        let at = |w: &Written| format!("工作表“{}”第{}行的“{}”", w.sheet, w.row, w.name);
+        let mut absorbed: BTreeMap<usize, usize> = BTreeMap::new();
+        for a in &split {
+            let same: Vec<&Split> = split
+                .iter()
+                .filter(|b| b.unit != a.unit && b.rest == a.rest)
+                .collect();
+            if let [b] = same.as_slice()
+                && a.prefix.is_empty()
+                && !b.prefix.is_empty()
+                && a.rest.chars().count() >= 5
+            {
+                absorbed.insert(a.unit, b.unit);
+                self.merged.push(format!(
+                    "{}与{}视为同一单位（前者省略了“{}”），统一称“{}”；如不是同一单位，请在campaign.toml的[[units]]中分别列出",
+                    at(a.w),
+                    at(b.w),
+                    b.prefix,
+                    b.w.name
+                ));
+            }
+        }
+        for a in &split {
+            for b in split.iter().filter(|b| a.unit < b.unit && b.rest == a.rest) {
+                if absorbed.get(&a.unit) == Some(&b.unit) || absorbed.get(&b.unit) == Some(&a.unit)
+                {
+                    continue;
+                }
+                self.questions.push(format!(
+                    "{}与{}可能是同一单位，暂按两个单位处理；如是同一单位，请在campaign.toml中写 [[units]] name = \"{}\" aliases = [\"{}\"]",
+                    at(a.w),
+                    at(b.w),
+                    a.w.name,
+                    b.w.name
+                ));
+            }
+        }
+        for (a, b) in absorbed {
+            let spelling = self.canonical[a].clone();
+            for v in self.index.values_mut() {
+                if *v == a {
+                    *v = b;
+                }
+            }
+            self.spellings.entry(b).or_default().push(spelling);
+        }
+    }
+
+    /// Drops absorbed names and numbers units by first appearance.
+    fn reordered(self, written: &[Written]) -> Names {
+        let mut order: Vec<usize> = Vec::new();
+        for w in written {
+            if let Some(&i) = self.index.get(&normalize(&w.name))
+                && !order.contains(&i)
+            {
+                order.push(i);
+            }
+        }
+        let new_of: BTreeMap<usize, usize> = order
+            .iter()
+            .enumerate()
+            .map(|(new, &old)| (old, new))
+            .collect();
+        let remap = |m: BTreeMap<usize, Vec<String>>| -> BTreeMap<usize, Vec<String>> {
+            m.into_iter()
+                .filter_map(|(k, v)| new_of.get(&k).map(|&n| (n, v)))
+                .collect()
+        };
+        Names {
+            rows: self.rows,
+            canonical: order.iter().map(|&i| self.canonical[i].clone()).collect(),
+            index: self
+                .index
+                .into_iter()
+                .filter_map(|(k, v)| new_of.get(&v).map(|&n| (k, n)))
+                .collect(),
+            spellings: remap(self.spellings),
+            explicit: remap(self.explicit),
+            questions: self.questions,
+            merged: self.merged,
+        }
+    }
+
+    /// The unit a name (as written in the workbook or campaign.toml) is.
+    fn unit(&self, name: &str) -> usize {
+        self.index[&normalize(name)]
+    }
+
+    /// The names a unit also goes by: other spellings in the workbook and
+    /// `[[units]]` aliases.
+    fn aliases_of(&self, canonical: &str) -> Vec<String> {
+        let i = self.unit(canonical);
+        let mut out: Vec<String> = self
+            .spellings
+            .get(&i)
+            .into_iter()
+            .chain(self.explicit.get(&i))
+            .flatten()
+            .filter(|a| normalize(a) != normalize(canonical))
+            .cloned()
+            .collect();
+        out.dedup();
+        out
+    }
+}
+
+/// The names of an activity row: a cell naming two or more known units
+/// (separated by spaces, 、, ，or new lines) is a joint entry; otherwise
+/// the reader's split stands.
+fn joint_parts(row: &schedule::ScheduleRow, known: &[String]) -> Vec<String> {
+    let parts = schedule::unit_parts(&row.unit_text);
+    if parts.len() > 1 && parts.iter().all(|p| known.contains(&normalize(p))) {
+        parts
+    } else {
+        row.units.clone()
+    }
+}
+
+/// Splits a leading place name off a unit's name: "葫芦岛市" of
+/// 葫芦岛市生态环境局建昌分局, "建昌县" of 建昌县民政局, "县" of 县民政局.
+fn place_prefix(name: &str) -> (String, String) {
+    let chars: Vec<char> = name.chars().collect();
+    for (i, c) in chars.iter().enumerate().take(6) {
+        if matches!(c, '省' | '市' | '州' | '县' | '区' | '盟') {
+            let rest: String = chars[i + 1..].iter().collect();
+            // "县" alone, or a place of two to five characters.
+            if (i == 0 || i >= 2) && rest.chars().count() >= 2 {
+                return (chars[..=i].iter().collect(), rest);
+            }
+        }
+    }
+    (String::new(), name.to_string())
+}
+
+/// One group per sheet that lists units (by the sheet's name, and by its
+/// title when it has one), plus `[groups]` of campaign.toml.
+fn groups(
+    file: &CampaignFile,
+    sched: &Schedule,
+    activities: &[Activity],
+    roster: &Roster,
+    err: &Errors,
+) -> Result<BTreeMap<String, Group>, CampaignError> {
+    let mut out: BTreeMap<String, Group> = BTreeMap::new();
+    for sheet in sched
+        .sheets
+        .iter()
+        .filter(|s| s.entries > 0 && matches!(s.kind, SheetKind::Activities | SheetKind::Units))
+    {
+        let mut units: Vec<usize> = Vec::new();
+        for a in activities.iter().filter(|a| a.sheet == sheet.name) {
+            if !units.contains(&a.unit) {
+                units.push(a.unit);
+            }
+        }
+        let group = Group {
+            units,
+            sheet: Some(sheet.name.clone()),
+        };
+        for name in [Some(sheet.group_name()), sheet.title.clone()]
+            .into_iter()
+            .flatten()
+        {
+            out.entry(name).or_insert_with(|| group.clone());
+        }
+    }
+    for (name, members) in &file.groups {
+        let units = members
+            .iter()
+            .map(|n| {
+                roster.by_name(n).ok_or_else(|| {
+                    err.at(n, format!("[groups] “{name}” 中的单位“{n}”不在单位名单中"))
+                })
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
+        out.insert(name.clone(), Group { units, sheet: None });
+    }
+    Ok(out)
+}
+
+fn exemptions(
+    file: &CampaignFile,
+    roster: &Roster,
+    activities: &[Activity],
+    deliverables: &[Deliverable],
+    err: &Errors,
+) -> Result<Vec<Exemption>, CampaignError> {
+    let mut out = Vec::new();
+    for e in &file.exemptions {
+        let unit = roster.by_name(&e.unit).ok_or_else(|| {
+            err.at(
+                &e.unit,
+                format!("[[exemptions]] 中的单位“{}”不在单位名单中", e.unit),
+            )
+        })?;
+        let activity = match &e.activity {
+            None => None,
+            Some(a) => {
+                let mine: Vec<usize> = activities
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, x)| x.unit == unit)
+                    .filter(|(_, x)| {
+                        x.seq == *a
+                            || x.seq.rsplit('-').next() == Some(a.as_str())
+                            || normalize(&x.theme) == normalize(a)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                match mine.as_slice() {
+                    [one] => Some(*one),
+                    _ => {
+                        let themes: Vec<String> = activities
+                            .iter()
+                            .filter(|x| x.unit == unit)
+                            .map(|x| format!("{}（序号{}）", x.theme, x.seq))
+                            .collect();
+                        return Err(err.at(
+                            a,
+                            format!(
+                                "[[exemptions]] 中“{}”的活动“{a}”{}；请写序号或主题，该单位的活动有：{}",
+                                e.unit,
+                                if mine.is_empty() { "找不到" } else { "不止一项" },
+                                themes.join("、")
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        if let Some(d) = &e.deliverable
+            && !deliverables.iter().any(|x| &x.id == d)
+        {
+            let ids: Vec<&str> = deliverables.iter().map(|x| x.id.as_str()).collect();
+            return Err(err.at(
+                d,
+                format!(
+                    "[[exemptions]] 中的材料“{d}”不存在（应为 deliverables 的 id 之一：{}）",
+                    ids.join("、")
+                ),
+            ));
+        }
+        out.push(Exemption {
+            unit,
+            activity,
+            deliverable: e.deliverable.clone(),
+            reason: e.reason.clone(),
+        });
+    }
+    Ok(out)
 }
 
 fn resolve_deliverable(
     d: &DeliverableEntry,
-    file: &CampaignFile,
     roster: &Roster,
+    groups: &BTreeMap<String, Group>,
     tz: Tz,
-) -> Result<Deliverable, String> {
-    let by_names = |names: &[String]| -> Result<Vec<usize>, String> {
+    err: &Errors,
+) -> Result<Deliverable, CampaignError> {
+    let by_names = |names: &[String]| -> Result<Vec<usize>, CampaignError> {
         names
             .iter()
             .map(|n| {
-                roster
-                    .by_name(n)
-                    .ok_or_else(|| format!("材料“{}”适用的单位“{n}”不在名单中", d.name))
+                roster.by_name(n).ok_or_else(|| {
+                    err.at(n, format!("材料“{}”适用的单位“{n}”不在单位名单中", d.name))
+                })
             })
             .collect()
     };
-    let units = match &d.units {
-        UnitsSpec::All => (0..roster.units.len()).collect(),
-        UnitsSpec::Keyword(k) if k == "all" => (0..roster.units.len()).collect(),
+    let all = || (0..roster.units.len()).collect::<Vec<usize>>();
+    let (units, sheets) = match &d.units {
+        UnitsSpec::All => (all(), None),
+        UnitsSpec::Keyword(k) if k == "all" => (all(), None),
         UnitsSpec::Keyword(k) => {
-            return Err(format!(
-                "材料“{}”的 units = “{k}” 应为 \"all\"、名单或 {{ group = \"…\" }}",
-                d.name
+            return Err(err.at(
+                &format!("\"{k}\""),
+                format!(
+                    "材料“{}”的 units = \"{k}\" 无法识别：{}",
+                    d.name,
+                    super::config::UNITS_FORMS
+                ),
             ));
         }
-        UnitsSpec::List(names) => by_names(names)?,
-        UnitsSpec::Group { group } => {
-            let names = file.groups.get(group).ok_or_else(|| {
-                format!("材料“{}”引用的分组“{group}”未在 [groups] 中定义", d.name)
-            })?;
-            by_names(names)?
+        UnitsSpec::List(names) => (by_names(names)?, None),
+        UnitsSpec::Groups(names) => {
+            let mut units: Vec<usize> = Vec::new();
+            let mut sheets: Vec<String> = Vec::new();
+            let mut all_sheets = true;
+            for g in names {
+                let group = groups.get(g).ok_or_else(|| {
+                    let known: Vec<&str> = groups.keys().map(String::as_str).collect();
+                    err.at(
+                        g,
+                        format!(
+                            "材料“{}”引用的分组“{g}”不存在；可用的分组：{}（活动安排表的各工作表，及 [groups] 中定义的）",
+                            d.name,
+                            known.join("、")
+                        ),
+                    )
+                })?;
+                for &u in &group.units {
+                    if !units.contains(&u) {
+                        units.push(u);
+                    }
+                }
+                match &group.sheet {
+                    Some(s) => sheets.push(s.clone()),
+                    None => all_sheets = false,
+                }
+            }
+            (units, all_sheets.then_some(sheets))
         }
     };
     let rule = match &d.deadline {
-        DeadlineEntry::Fixed { at } => DeadlineRule::Fixed(
-            deadline::parse_local(at, tz)
-                .ok_or_else(|| format!("材料“{}”的截止时间“{at}”无法识别", d.name))?,
-        ),
+        DeadlineEntry::Fixed { at } => {
+            DeadlineRule::Fixed(deadline::parse_local(at, tz).ok_or_else(|| {
+                err.at(
+                    at,
+                    format!(
+                        "材料“{}”的截止时间“{at}”无法识别：{}",
+                        d.name,
+                        super::config::DEADLINE_FORMS
+                    ),
+                )
+            })?)
+        }
         DeadlineEntry::AfterActivity {
             workdays_after_activity,
             time,
         } => DeadlineRule::AfterActivity {
             workdays: *workdays_after_activity,
-            time: deadline::parse_due_time(time)
-                .ok_or_else(|| format!("材料“{}”的时刻“{time}”应如 16:00 或 24:00", d.name))?,
+            time: deadline::parse_due_time(time).ok_or_else(|| {
+                err.at(
+                    time,
+                    format!("材料“{}”的时刻“{time}”应如 \"16:00\" 或 \"24:00\"", d.name),
+                )
+            })?,
         },
     };
     if d.accept.is_empty() {
-        return Err(format!("材料“{}”的 accept 不能为空", d.name));
+        return Err(err.at(
+            &d.id,
+            format!(
+                "材料“{}”的 accept 不能为空（应如 accept = [\"document\", \"pdf\"]）",
+                d.name
+            ),
+        ));
     }
     Ok(Deliverable {
         id: d.id.clone(),
@@ -392,6 +1006,34 @@ fn resolve_deliverable(
         keywords: d.keywords.clone(),
         min_count: d.min_count.max(1),
         units,
+        sheets,
+        per: d.per,
         rule,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_prefixes() {
+        assert_eq!(
+            place_prefix("葫芦岛市生态环境局建昌分局"),
+            ("葫芦岛市".into(), "生态环境局建昌分局".into())
+        );
+        assert_eq!(
+            place_prefix("生态环境局建昌分局"),
+            (String::new(), "生态环境局建昌分局".into())
+        );
+        assert_eq!(place_prefix("县民政局"), ("县".into(), "民政局".into()));
+        assert_eq!(
+            place_prefix("建昌县民政局"),
+            ("建昌县".into(), "民政局".into())
+        );
+        assert_eq!(
+            place_prefix("湘西州生态环境局泸溪分局"),
+            ("湘西州".into(), "生态环境局泸溪分局".into())
+        );
+    }
 }

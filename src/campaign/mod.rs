@@ -13,7 +13,7 @@ pub mod timetext;
 
 use std::path::PathBuf;
 
-pub use load::{Activity, CAMPAIGN_FILE, Campaign, Deliverable, Extension};
+pub use load::{Activity, CAMPAIGN_FILE, Campaign, Deliverable, Exemption, Extension, Group};
 
 /// A campaign that cannot be used as written.
 #[derive(Debug, thiserror::Error)]
@@ -25,8 +25,13 @@ pub enum CampaignError {
     },
     #[error("{path} 格式错误: {message}")]
     Toml { path: PathBuf, message: String },
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("{}{}: {message}", .path.display(), .line.map(|l| format!(" 第{l}行")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        /// The line of campaign.toml the mistake is on, when known.
+        line: Option<usize>,
+        message: String,
+    },
     #[error(transparent)]
     Calendar(#[from] calendar::CalendarError),
 }

@@ -120,17 +120,9 @@ fn photos(prefix: &str, n: usize, taken: &str, seed: u64) -> Vec<(String, Vec<u8
         .collect()
 }
 
-fn write(dir: &Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
-    let path = dir.join(rel);
-    if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p)?;
-    }
-    std::fs::write(path, bytes)
-}
-
 /// Writes the schedule (`活动安排表.xlsx`) and the inbox (`inbox/`) into `dir`.
 pub fn write_demo(dir: &Path) -> std::io::Result<()> {
-    write(dir, "活动安排表.xlsx", &schedule_xlsx())?;
+    files::write(dir, "活动安排表.xlsx", &schedule_xlsx())?;
     let inbox = dir.join("inbox");
     let to = "lxxzspfwj@example.gov.cn";
 
@@ -140,7 +132,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         summary("县公安局", "5.15经济犯罪宣传日", "2025年5月15日", 1),
     )];
     att.extend(photos("", 3, "2025:05:15 09:30:00", 10));
-    write(
+    files::write(
         &inbox,
         "邮件/【报送】县公安局5.15经济犯罪宣传日活动材料.eml",
         &files::eml(
@@ -154,16 +146,16 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     )?;
 
     // 县卫健局 (abbreviated folder name): dropped after the deadline, late.
-    write(
+    files::write(
         &inbox,
         "县卫健局/饮用水安全宣传活动总结.docx",
         &summary("县卫生健康局", "饮用水安全宣传", "2025年5月20日", 2),
     )?;
     for (name, bytes) in photos("", 3, "2025:05:20 10:00:00", 20) {
-        write(&inbox, &format!("县卫健局/{name}"), &bytes)?;
+        files::write(&inbox, &format!("县卫健局/{name}"), &bytes)?;
     }
 
-    // 县信访局: two photos only, incomplete.
+    // 县信访局: one photo and the one pasted in its summary, incomplete.
     let mut att = vec![(
         "县信访局活动总结.docx".to_string(),
         summary(
@@ -173,8 +165,8 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
             3,
         ),
     )];
-    att.extend(photos("县信访局", 2, "2025:05:22 15:00:00", 30));
-    write(
+    att.extend(photos("县信访局", 1, "2025:05:22 15:00:00", 30));
+    files::write(
         &inbox,
         "邮件/县信访局报送材料.eml",
         &files::eml(
@@ -193,7 +185,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         summary("县住房和城乡建设局", "节水宣传周", "2025年5月14日", 4),
     )];
     att.extend(photos("节水宣传周", 3, "2025:05:14 09:00:00", 40));
-    write(
+    files::write(
         &inbox,
         "邮件/报送材料0609.eml",
         &files::eml(
@@ -207,13 +199,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     )?;
 
     // 县交通运输局: the summary is an old .doc renamed .docx, invalid.
-    write(
+    files::write(
         &inbox,
         "县交通运输局/路政宣传月活动总结.docx",
-        &legacy_doc(),
+        &files::legacy_doc(),
     )?;
     for (name, bytes) in photos("", 3, "2025:05:28 09:00:00", 50) {
-        write(&inbox, &format!("县交通运输局/{name}"), &bytes)?;
+        files::write(&inbox, &format!("县交通运输局/{name}"), &bytes)?;
     }
 
     // 县财政局: a template-only summary on 3 June, the real one on 6 June.
@@ -225,7 +217,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         ],
         &[],
     );
-    write(
+    files::write(
         &inbox,
         "邮件/县财政局活动总结.eml",
         &files::eml(
@@ -247,7 +239,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         ),
     )];
     att.extend(photos("零基预算", 3, "2025:05:27 14:00:00", 60));
-    write(
+    files::write(
         &inbox,
         "邮件/县财政局活动总结（重新报送）.eml",
         &files::eml(
@@ -261,23 +253,23 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     )?;
 
     // 县林业局: dropped late, but granted an extension to 20 June.
-    write(
+    files::write(
         &inbox,
         "县林业局/珍爱生命远离毒菇活动总结.docx",
         &summary("县林业局", "珍爱生命，远离毒菇", "2025年5月30日", 6),
     )?;
     for (name, bytes) in photos("", 4, "2025:05:30 10:00:00", 70) {
-        write(&inbox, &format!("县林业局/{name}"), &bytes)?;
+        files::write(&inbox, &format!("县林业局/{name}"), &bytes)?;
     }
 
     // 县民政局: two activities; the folder's files name the 5月 one. Late.
-    write(
+    files::write(
         &inbox,
         "县民政局/婚姻5.20主题宣传活动总结.docx",
         &summary("县民政局", "婚姻5.20主题宣传", "2025年5月20日", 7),
     )?;
     for (name, bytes) in photos("婚姻宣传", 3, "2025:05:20 09:00:00", 80) {
-        write(&inbox, &format!("县民政局/{name}"), &bytes)?;
+        files::write(&inbox, &format!("县民政局/{name}"), &bytes)?;
     }
 
     // 潭溪镇 (town name only) sends a zip: late.
@@ -288,7 +280,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     for (name, bytes) in photos("", 3, "2025:05:23 09:00:00", 90) {
         entries.push((format!("潭溪镇/照片/{name}"), bytes));
     }
-    write(&inbox, "潭溪镇报送材料.zip", &files::zip(&entries))?;
+    files::write(&inbox, "潭溪镇报送材料.zip", &files::zip(&entries))?;
 
     // 生态环境局泸溪分局 (alias): June activity, sent early, on time.
     let mut att = vec![(
@@ -296,7 +288,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         summary("湘西州生态环境局泸溪分局", "六五环境日", "2025年6月5日", 9),
     )];
     att.extend(photos("六五环境日", 3, "2025:06:05 09:00:00", 100));
-    write(
+    files::write(
         &inbox,
         "邮件/生态环境局泸溪分局六五环境日.eml",
         &files::eml(
@@ -310,7 +302,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     )?;
 
     // 县残疾人联合协会: photos only, the summary never came.
-    write(
+    files::write(
         &inbox,
         "邮件/全国助残日照片.eml",
         &files::eml(
@@ -324,17 +316,12 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     )?;
 
     // A unit that is not in the schedule.
-    write(
+    files::write(
         &inbox,
         "县气象局活动照片.jpg",
         &photo(120, Some("2025:05:23 10:00:00"), 1280, 960),
     )?;
     // Lock file of an open document: never a submission.
-    write(&inbox, "县卫健局/~$安全宣传活动总结.docx", b"lock")?;
+    files::write(&inbox, "县卫健局/~$安全宣传活动总结.docx", b"lock")?;
     Ok(())
-}
-
-/// A real Word 97-2003 .doc (Apache POI's test file), as offices still send them.
-fn legacy_doc() -> Vec<u8> {
-    include_bytes!("../../tests/fixtures/demo/poi_simple-table.doc").to_vec()
 }

@@ -258,8 +258,31 @@ pub fn sheet_xlsx(
     }
     ws.set_column_width(1, 28).expect("width");
     ws.set_column_width(2, 40).expect("width");
+    save_workbook(&mut book)
+}
+
+/// The workbook's bytes, stamped with a fixed creation time (otherwise the
+/// current time) so the same content gives the same bytes.
+pub fn save_workbook(book: &mut Workbook) -> Vec<u8> {
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 5, 5).expect("valid date");
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     book.save_to_buffer()
         .expect("saving an in-memory workbook cannot fail")
+}
+
+/// Writes `bytes` to `dir/rel`, creating folders.
+pub fn write(dir: &std::path::Path, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let path = dir.join(rel);
+    if let Some(p) = path.parent() {
+        std::fs::create_dir_all(p)?;
+    }
+    std::fs::write(path, bytes)
+}
+
+/// A real Word 97-2003 .doc (Apache POI's test file, Apache-2.0; see
+/// tests/fixtures/demo/README.md), as offices still send them.
+pub fn legacy_doc() -> Vec<u8> {
+    include_bytes!("../../tests/fixtures/demo/poi_simple-table.doc").to_vec()
 }
 
 /// A zip archive of (name, bytes).
@@ -274,8 +297,94 @@ pub fn zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     w.finish().expect("zip finish").into_inner()
 }
 
+/// A zip as Windows' own zipping writes it: names in GBK, without the
+/// UTF-8 flag. (Written with ASCII placeholders of the same byte length,
+/// then the placeholders replaced by the GBK bytes.)
+pub fn zip_gbk(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let gbk: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(name, _)| encoding_rs::GBK.encode(name).0.into_owned())
+        .collect();
+    let placeholders: Vec<String> = gbk
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let tag = format!("~{i}~");
+            format!("{tag}{}", "x".repeat(g.len().saturating_sub(tag.len())))
+        })
+        .collect();
+    let plain: Vec<(String, Vec<u8>)> = placeholders
+        .iter()
+        .zip(entries)
+        .map(|(p, (_, bytes))| (p.clone(), bytes.clone()))
+        .collect();
+    let mut out = zip(&plain);
+    for (p, g) in placeholders.iter().zip(&gbk) {
+        let at: Vec<usize> = out
+            .windows(p.len())
+            .enumerate()
+            .filter(|(_, w)| *w == p.as_bytes())
+            .map(|(i, _)| i)
+            .collect();
+        for i in at {
+            out[i..i + g.len()].copy_from_slice(g);
+        }
+    }
+    out
+}
+
+/// A saved e-mail as Foxmail writes one in GBK: headers and file names as
+/// RFC 2047 `=?GBK?B?…?=` words (inside quoted `filename=`), the body GBK
+/// in base64.
+pub fn eml_gbk(
+    from: (&str, &str),
+    to: &str,
+    subject: &str,
+    received: &str,
+    body: &str,
+    attachments: &[(String, Vec<u8>)],
+) -> Vec<u8> {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let word = |text: &str| format!("=?GBK?B?{}?=", b64(&encoding_rs::GBK.encode(text).0));
+    let lines = |data: &[u8]| -> String {
+        b64(data)
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    let boundary = "----=_NextPart_000_0012_01D98411.5C2A2B30";
+    let date = chrono::DateTime::parse_from_rfc2822(received).expect("valid demo date");
+    let mut m = format!(
+        "Received: from mail.example.gov.cn by mx.example.gov.cn; {received}\r\n\
+         Date: {}\r\nFrom: {} <{}>\r\nTo: <{to}>\r\nSubject: {}\r\n\
+         Message-ID: <{}@example.gov.cn>\r\nX-Mailer: Foxmail 7.2.25.228[cn]\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n\
+         This is a multi-part message in MIME format.\r\n\r\n--{boundary}\r\n\
+         Content-Type: text/plain; charset=\"GBK\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+        date.to_rfc2822(),
+        word(from.0),
+        from.1,
+        word(subject),
+        date.format("%Y%m%d%H%M%S"),
+        lines(&encoding_rs::GBK.encode(body).0),
+    );
+    for (name, bytes) in attachments {
+        m.push_str(&format!(
+            "\r\n--{boundary}\r\nContent-Type: application/octet-stream;\r\n\tname=\"{0}\"\r\n\
+             Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment;\r\n\tfilename=\"{0}\"\r\n\r\n{1}\r\n",
+            word(name),
+            lines(bytes)
+        ));
+    }
+    m.push_str(&format!("\r\n--{boundary}--\r\n"));
+    m.into_bytes()
+}
+
 /// A saved e-mail as a mail client stores it, with the receiving server's
-/// `Received` header.
+/// `Received` header. Deterministic, like every file here.
 pub fn eml(
     from: (&str, &str),
     to: &str,
@@ -288,7 +397,10 @@ pub fn eml(
     let from: Mailbox = format!("{} <{}>", from.0, from.1)
         .parse()
         .expect("valid demo address");
-    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body.to_string()));
+    // A fixed boundary (lettre's is random), so the same mail gives the same bytes.
+    let mut parts = MultiPart::mixed()
+        .boundary("----=_Part_0_baosong.demo")
+        .singlepart(SinglePart::plain(body.to_string()));
     for (name, bytes) in attachments {
         let ct = if name.ends_with(".jpg") {
             "image/jpeg"
@@ -313,4 +425,166 @@ pub fn eml(
             .into_bytes();
     out.extend_from_slice(&msg.formatted());
     out
+}
+
+/// An ISO base media box: size, type, payload.
+fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut out = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(payload);
+    out
+}
+
+/// A full box: version and flags, then the payload.
+fn mp4_full_box(kind: &[u8; 4], version_flags: u32, payload: &[u8]) -> Vec<u8> {
+    let mut body = version_flags.to_be_bytes().to_vec();
+    body.extend_from_slice(payload);
+    mp4_box(kind, &body)
+}
+
+/// Writes a phone-style portrait video to `path`: a 1920×1080 H.264 track
+/// at 30 fps turned 90° for display, ~16 Mbit/s, with `media_bytes` of
+/// media data. The index (`moov`, first, as phones that "optimise for
+/// sharing" write it) is complete and points into the media data, which is
+/// a hole in the file: a 3 GB video takes no disk until it is copied.
+pub fn write_video(path: &std::path::Path, media_bytes: u64) -> std::io::Result<()> {
+    const FPS: u32 = 30;
+    const SAMPLE: u32 = 66_666;
+    let frames = u32::try_from((media_bytes / u64::from(SAMPLE)).max(1)).unwrap_or(u32::MAX);
+    let chunks = frames.div_ceil(FPS);
+    let be = |v: u32| v.to_be_bytes();
+    let moov = |mdat_data: u64| {
+        let mut mvhd = vec![0u8; 12];
+        mvhd.extend(be(1000));
+        mvhd.extend(be(frames / FPS * 1000));
+        mvhd.extend(be(0x0001_0000));
+        mvhd.extend([0x01, 0x00]);
+        mvhd.extend([0u8; 10]);
+        for v in [0x0001_0000u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000] {
+            mvhd.extend(be(v));
+        }
+        mvhd.extend([0u8; 24]);
+        mvhd.extend(be(2));
+        // Turned 90° clockwise for display, as a phone filming upright writes it.
+        let mut tkhd = vec![0u8; 12];
+        tkhd.extend(be(1));
+        tkhd.extend([0u8; 4]);
+        tkhd.extend(be(frames / FPS * 1000));
+        tkhd.extend([0u8; 16]);
+        for v in [
+            0u32,
+            0x0001_0000,
+            0,
+            0xFFFF_0000,
+            0,
+            0,
+            1080 << 16,
+            0,
+            0x4000_0000,
+        ] {
+            tkhd.extend(be(v));
+        }
+        tkhd.extend(be(1920 << 16));
+        tkhd.extend(be(1080 << 16));
+        let mut mdhd = vec![0u8; 12];
+        mdhd.extend(be(FPS));
+        mdhd.extend(be(frames));
+        mdhd.extend([0x55, 0xC4, 0, 0]);
+        let mut hdlr = vec![0u8; 8];
+        hdlr.extend(b"vide");
+        hdlr.extend([0u8; 12]);
+        hdlr.extend(b"VideoHandle\0");
+        // avc1 sample entry with an avcC (High profile, level 4.0).
+        let mut avc1 = vec![0u8; 6];
+        avc1.extend([0, 1]);
+        avc1.extend([0u8; 16]);
+        avc1.extend((1920u16).to_be_bytes());
+        avc1.extend((1080u16).to_be_bytes());
+        avc1.extend(be(0x0048_0000));
+        avc1.extend(be(0x0048_0000));
+        avc1.extend([0u8; 4]);
+        avc1.extend([0, 1]);
+        avc1.extend([0u8; 32]);
+        avc1.extend([0x00, 0x18, 0xFF, 0xFF]);
+        let sps = [0x67, 0x64, 0x00, 0x28, 0xAC, 0xD9, 0x40, 0x78];
+        let pps = [0x68, 0xEB, 0xE3, 0xCB];
+        let mut avcc = vec![1, 0x64, 0x00, 0x28, 0xFF, 0xE1];
+        avcc.extend((sps.len() as u16).to_be_bytes());
+        avcc.extend(sps);
+        avcc.push(1);
+        avcc.extend((pps.len() as u16).to_be_bytes());
+        avcc.extend(pps);
+        avc1.extend(mp4_box(b"avcC", &avcc));
+        let mut stsd = be(1).to_vec();
+        stsd.extend(mp4_box(b"avc1", &avc1));
+        let mut stts = be(1).to_vec();
+        stts.extend(be(frames));
+        stts.extend(be(1));
+        let keys: Vec<u32> = (0..frames).step_by(FPS as usize).map(|f| f + 1).collect();
+        let mut stss = be(keys.len() as u32).to_vec();
+        keys.iter().for_each(|k| stss.extend(be(*k)));
+        let mut stsc = be(1).to_vec();
+        stsc.extend(be(1));
+        stsc.extend(be(FPS));
+        stsc.extend(be(1));
+        let mut stsz = be(0).to_vec();
+        stsz.extend(be(frames));
+        (0..frames).for_each(|_| stsz.extend(be(SAMPLE)));
+        let offsets: Vec<u64> = (0..u64::from(chunks))
+            .map(|c| mdat_data + c * u64::from(FPS) * u64::from(SAMPLE))
+            .collect();
+        let mut co64 = be(chunks).to_vec();
+        offsets.iter().for_each(|o| co64.extend(o.to_be_bytes()));
+        let stbl = [
+            mp4_full_box(b"stsd", 0, &stsd),
+            mp4_full_box(b"stts", 0, &stts),
+            mp4_full_box(b"stss", 0, &stss),
+            mp4_full_box(b"stsc", 0, &stsc),
+            mp4_full_box(b"stsz", 0, &stsz),
+            mp4_full_box(b"co64", 0, &co64),
+        ]
+        .concat();
+        let dref = mp4_full_box(
+            b"dref",
+            0,
+            &[be(1).to_vec(), mp4_full_box(b"url ", 1, &[])].concat(),
+        );
+        let minf = [
+            mp4_full_box(b"vmhd", 1, &[0u8; 8]),
+            mp4_box(b"dinf", &dref),
+            mp4_box(b"stbl", &stbl),
+        ]
+        .concat();
+        let mdia = [
+            mp4_box(b"mdhd", &mdhd),
+            mp4_box(b"hdlr", &hdlr),
+            mp4_box(b"minf", &minf),
+        ]
+        .concat();
+        let trak = [
+            mp4_full_box(b"tkhd", 3, &tkhd[4..]),
+            mp4_box(b"mdia", &mdia),
+        ]
+        .concat();
+        mp4_box(
+            b"moov",
+            &[mp4_box(b"mvhd", &mvhd), mp4_box(b"trak", &trak)].concat(),
+        )
+    };
+    let mut ftyp = b"isom".to_vec();
+    ftyp.extend(be(512));
+    ftyp.extend(b"isomiso2avc1mp41");
+    let ftyp = mp4_box(b"ftyp", &ftyp);
+    let data = u64::from(frames) * u64::from(SAMPLE);
+    // mdat with a 64-bit size: 16 header bytes.
+    let index_len = moov(0).len() as u64;
+    let data_start = ftyp.len() as u64 + index_len + 16;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(&ftyp)?;
+    file.write_all(&moov(data_start))?;
+    file.write_all(&be(1))?;
+    file.write_all(b"mdat")?;
+    file.write_all(&(data + 16).to_be_bytes())?;
+    file.set_len(data_start + data)?;
+    Ok(())
 }

@@ -4,13 +4,15 @@
 //! `notes`, and `in` for files found inside a zip or e-mail, whose `path` is
 //! `container!/entry`).
 //!
-//! Files are inspected in parallel on rayon's pool; each is read inside its
-//! task into a buffer the worker thread reuses ([`crate::whole_file`]), so
-//! at most one file per worker thread is in memory. Files over
-//! [`Limits::max_file_bytes`] are refused from their metadata without being
-//! read.
+//! Files are inspected in parallel on rayon's pool, the way a batch reads
+//! them ([`crate::intake::walk`]) but into a store that keeps nothing: a
+//! file over its size limit is only hashed, a video or zip is read by
+//! seeking, anything else whole into a buffer the worker thread reuses.
 
-use super::{FileKind, Inspection, Limits, Verdict, human_bytes, inspect_nested};
+use super::{FileKind, Inspection, Limits, Verdict};
+use crate::intake::identify::ENTRY_SEP;
+use crate::intake::store::Store;
+use crate::intake::walk::{Counters, Node, Walker};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;
@@ -89,48 +91,31 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Inspects one file, then the files inside it.
 pub fn check_file(path: &Path, limits: &Limits) -> Vec<CheckLine> {
     let shown = path.to_string_lossy().into_owned();
-    let size = std::fs::metadata(path).map(|m| m.len());
-    let lines = match size {
-        Ok(n) if n > limits.max_file_bytes => {
-            return vec![refused_line(
-                shown,
-                format!(
-                    "文件过大({})，超过上限{}，请压缩后重新报送",
-                    human_bytes(n),
-                    human_bytes(limits.max_file_bytes)
-                ),
-            )];
-        }
-        Ok(_) => crate::whole_file::with_contents(path, |bytes| {
+    let counters = Counters::default();
+    let node = Store::throwaway().and_then(|store| {
+        let walker = Walker {
+            store: &store,
+            engine: "check",
+            limits,
+            counters: &counters,
+        };
+        walker.file(&shown, path)
+    });
+    match node {
+        Ok(node) => {
             let mut lines = Vec::new();
-            check_bytes(&shown, bytes, 0, None, limits, &mut lines);
+            flatten(&shown, node, None, &mut lines);
             lines
-        }),
-        Err(e) => Err(e),
-    };
-    lines.unwrap_or_else(|e| vec![refused_line(shown, format!("无法读取文件：{e}"))])
+        }
+        Err(e) => vec![refused_line(shown, format!("无法读取文件：{e}"))],
+    }
 }
 
-fn check_bytes(
-    path: &str,
-    bytes: &[u8],
-    depth: u32,
-    parent: Option<&str>,
-    limits: &Limits,
-    lines: &mut Vec<CheckLine>,
-) {
-    let got = inspect_nested(path, bytes, limits, depth);
-    lines.push(line(path.to_string(), got.inspection, parent));
-    for child in got.children {
-        let child_path = format!("{path}!/{}", child.path);
-        check_bytes(
-            &child_path,
-            &child.bytes,
-            child.depth,
-            Some(path),
-            limits,
-            lines,
-        );
+fn flatten(path: &str, node: Node, parent: Option<&str>, lines: &mut Vec<CheckLine>) {
+    lines.push(line(path.to_string(), node.inspection, parent));
+    for (entry, child) in node.children {
+        let child_path = format!("{path}{ENTRY_SEP}{entry}");
+        flatten(&child_path, child, Some(path), lines);
     }
 }
 

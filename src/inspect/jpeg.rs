@@ -32,6 +32,76 @@ pub fn decode_scaled(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Resul
     decode_scaled_rust(bytes, target, limits)
 }
 
+/// A picture decoded from damaged data, and the share of its height (in
+/// percent) that came from the file's own data.
+pub struct Partial {
+    pub image: RgbImage,
+    pub share: u8,
+}
+
+/// Decodes what there is of a JPEG whose data ends early or is damaged,
+/// the way libjpeg does ("premature end of data segment"): the data is
+/// ended with an EOI marker where it stops, or else where the longest start
+/// of it still decodes, and the decoder fills the rest with zero bits. At
+/// 1/8 scale (DC values only) those zero bits leave every block after the
+/// end the same colour, which tells how much of the picture is the file's.
+/// Only for files [`decode_scaled`] refused: it decodes up to ~20 times.
+pub fn decode_partial(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Result<Partial, ()> {
+    let ended = |len: usize| {
+        let mut data = bytes[..len].to_vec();
+        data.extend_from_slice(&[0xFF, 0xD9]);
+        data
+    };
+    let eighth = |len: usize| decode_scaled_rust(&ended(len), (1, 1), limits).ok();
+    let (len, small) = match eighth(bytes.len()) {
+        Some(small) => (bytes.len(), small),
+        None => {
+            // Damaged inside: the longest start that decodes once ended.
+            let scan = start_of_scan(bytes).ok_or(())?;
+            let (mut good, mut bad) = (scan, bytes.len());
+            let mut best = eighth(good).ok_or(())?;
+            while bad - good > 64 {
+                let mid = good + (bad - good) / 2;
+                match eighth(mid) {
+                    Some(small) => (good, best) = (mid, small),
+                    None => bad = mid,
+                }
+            }
+            (good, best)
+        }
+    };
+    let image = decode_scaled_rust(&ended(len), target, limits)?;
+    Ok(Partial {
+        image,
+        share: own_share(&small),
+    })
+}
+
+/// The offset of the first scan's entropy-coded data: past the SOS
+/// marker and its header.
+fn start_of_scan(bytes: &[u8]) -> Option<usize> {
+    let at = bytes.windows(2).position(|w| w == [0xFF, 0xDA])?;
+    let len = u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]);
+    Some(at + 2 + usize::from(len)).filter(|&end| end <= bytes.len())
+}
+
+/// The share (percent) of rows above the run of identical pixels that
+/// zero-filled data leaves at the bottom of a 1/8-scale decode.
+fn own_share(small: &RgbImage) -> u8 {
+    let pixels = small.as_raw();
+    let Some(last) = pixels.chunks_exact(3).last() else {
+        return 0;
+    };
+    let row = small.width() as usize * 3;
+    let filled_rows = pixels
+        .chunks_exact(row.max(1))
+        .rev()
+        .take_while(|r| r.chunks_exact(3).all(|p| p == last))
+        .count();
+    let height = small.height().max(1) as usize;
+    (100 * (height - filled_rows.min(height)) / height) as u8
+}
+
 /// Encodes `img` as a baseline JPEG at `quality` (1–100).
 pub fn encode(img: &RgbImage, quality: u8) -> Vec<u8> {
     #[cfg(feature = "turbojpeg")]
@@ -271,6 +341,19 @@ mod tests {
             let error = mean_error(&ours, &box_down(&full, 4));
             assert!(error < 3.0, "{name}: mean error {error:.2}");
         }
+    }
+
+    #[test]
+    fn a_cut_photo_decodes_in_part_with_its_share() {
+        let (_, jpeg) = sample();
+        let limits = Limits::default();
+        let cut = &jpeg[..jpeg.len() * 9 / 10];
+        assert!(decode_scaled(cut, (400, 300), &limits).is_err());
+        let partial = decode_partial(cut, (400, 300), &limits).unwrap();
+        assert_eq!(partial.image.dimensions(), (400, 300));
+        assert!((75..100).contains(&partial.share), "{}", partial.share);
+        let little = &jpeg[..jpeg.len() / 10];
+        assert!(decode_partial(little, (400, 300), &limits).unwrap().share < 25);
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //!
 //! The entry points are [`inspect`] (a file as submitted) and
 //! [`inspect_nested`] (a file found inside a zip or an e-mail): bytes in, an
-//! [`Inspection`] (and, for containers, the files inside) out. They never
-//! panic and never touch the filesystem; limits on sizes, dimensions and depth
-//! come from [`Limits`].
+//! [`Inspection`] (and, for containers, the files inside) out; and
+//! [`inspect_input`], which also reads a file on disk: videos and zips by
+//! seeking (a 4 GB video is never in memory), everything else whole and only
+//! under its size limit. They never panic and never write; limits on sizes,
+//! dimensions and depth come from [`Limits`].
 //!
 //! How a file is judged:
 //! 1. [`sniff`] decides what the bytes really are (magic bytes, OLE stream
@@ -38,11 +40,14 @@ mod types;
 mod video;
 mod zipsafe;
 
+pub use archive::Entries;
 pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
 
 use serde::{Deserialize, Serialize};
+use std::io::{Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
 
 /// Bounds that keep hostile input from exhausting memory or time.
 /// Configurable in campaign.toml under `[limits]`; every field is optional
@@ -50,8 +55,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Largest file accepted at all, in bytes (default 512 MiB).
+    /// Largest file accepted at all, in bytes, except videos (default 512
+    /// MiB). A larger file is hashed but neither copied nor read.
     pub max_file_bytes: u64,
+    /// Largest video accepted, in bytes (default 4 GiB). Videos are copied
+    /// into the store with a fixed buffer and only their container's index
+    /// is read, so this bounds disk, not memory.
+    pub max_video_bytes: u64,
     /// Most pixels (width × height, from the image header, checked before
     /// any decoding) an image may have (default 64 million, e.g. 8000×8000).
     pub max_image_pixels: u64,
@@ -82,6 +92,16 @@ pub struct Limits {
     /// Largest expanded XML part inside an OOXML/ODS package (document.xml,
     /// sheet1.xml, sharedStrings.xml, …; default 64 MiB).
     pub max_xml_part_bytes: u64,
+    /// Most files found inside one submitted file, across all nesting
+    /// levels (zips in e-mails in zips…; default 5000). Over it the
+    /// submitted file is refused as a whole.
+    pub max_entries_per_file: usize,
+    /// Most bytes unpacked from one submitted file, across all nesting
+    /// levels (default 1 GiB).
+    pub max_expanded_bytes_per_file: u64,
+    /// Most seconds spent unpacking and inspecting what one submitted file
+    /// holds (default 600).
+    pub max_seconds_per_file: u64,
 }
 
 impl Default for Limits {
@@ -89,6 +109,7 @@ impl Default for Limits {
         const MIB: u64 = 1024 * 1024;
         Limits {
             max_file_bytes: 512 * MIB,
+            max_video_bytes: 4096 * MIB,
             max_image_pixels: 64_000_000,
             max_image_alloc_bytes: 512 * MIB,
             max_entries: 5000,
@@ -101,11 +122,15 @@ impl Default for Limits {
             max_sheet_cols: 1_000,
             max_sheet_cells: 2_000_000,
             max_xml_part_bytes: 64 * MIB,
+            max_entries_per_file: 5000,
+            max_expanded_bytes_per_file: 1024 * MIB,
+            max_seconds_per_file: 600,
         }
     }
 }
 
-/// An inspection plus, for containers (zip, eml), the files found inside.
+/// An inspection plus, for e-mails and documents, the files found inside
+/// (a zip's entries go to the [`Entries`] given instead).
 #[derive(Debug, Clone)]
 pub struct Inspected {
     pub inspection: Inspection,
@@ -115,8 +140,29 @@ pub struct Inspected {
     pub derived_jpeg: Option<Vec<u8>>,
 }
 
+impl Inspection {
+    /// Whether the files found inside count: not when the container was
+    /// refused as a whole (a bomb, nested too deep), only then without
+    /// container content.
+    pub fn keeps_entries(&self) -> bool {
+        self.verdict != Verdict::Reject || matches!(self.content, Content::Container(_))
+    }
+}
+
 /// The reason given when a reader panicked on a file.
 pub const PANIC_REASON: &str = "文件解析失败(内部错误)，请检查文件后重新报送";
+
+/// How much of a file's start decides what it is.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// Where a file's bytes are.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    Bytes(&'a [u8]),
+    /// A file on disk of this size: videos and zips are read by seeking,
+    /// every other kind whole, and only under [`Limits::max_file_bytes`].
+    File(&'a Path, u64),
+}
 
 /// Inspects one file as submitted (depth 0), given its name (for the claimed
 /// extension) and bytes.
@@ -124,10 +170,133 @@ pub fn inspect(name: &str, bytes: &[u8], limits: &Limits) -> Inspected {
     inspect_nested(name, bytes, limits, 0)
 }
 
-/// Inspects a file found `depth` containers deep (0 = submitted directly).
-/// Children come back with their own depth set; pass [`Child::depth`] here
-/// when inspecting them.
+/// Inspects a file found `depth` containers deep (0 = submitted directly),
+/// in memory; a zip's entries come back among the children. Children come
+/// back with their own depth set; pass [`Child::depth`] here when
+/// inspecting them.
 pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> Inspected {
+    let mut entries = Vec::new();
+    let mut got = inspect_input(name, Input::Bytes(bytes), limits, depth, &mut entries);
+    if got.inspection.keeps_entries() {
+        got.children.extend(entries);
+    }
+    got
+}
+
+/// Inspects a file in memory or on disk, `depth` containers deep, handing
+/// a zip's entries to `entries` as they are inflated.
+pub fn inspect_input<E: Entries>(
+    name: &str,
+    input: Input,
+    limits: &Limits,
+    depth: u32,
+    entries: &mut E,
+) -> Inspected {
+    let claimed = sniff::claimed_kind(name);
+    let (path, size) = match input {
+        Input::Bytes(bytes) => return inspect_bytes(name, bytes, limits, depth, entries),
+        Input::File(path, size) => (path, size),
+    };
+    let head = match read_head(path) {
+        Ok(head) => head,
+        Err(e) => {
+            let reason = format!("无法读取文件：{e}");
+            return finish(FileKind::Unknown, claimed, name, Err(Refused::new(reason)));
+        }
+    };
+    if head.is_empty() {
+        return inspect_bytes(name, &[], limits, depth, entries);
+    }
+    let kind =
+        catch_unwind(|| sniff::sniff_file(&head, path, claimed)).unwrap_or(FileKind::Unknown);
+    if !matches!(kind, FileKind::Video | FileKind::Zip) {
+        if size > limits.max_file_bytes {
+            let reason = too_large_reason(size, limits.max_file_bytes);
+            return finish(kind, claimed, name, Err(Refused::new(reason)));
+        }
+        let read = crate::whole_file::with_contents(path, limits.max_file_bytes, |bytes| {
+            inspect_bytes(name, bytes, limits, depth, entries)
+        });
+        return read.unwrap_or_else(|e| {
+            let reason = format!("无法读取文件：{e}");
+            finish(kind, claimed, name, Err(Refused::new(reason)))
+        });
+    }
+    let run = || {
+        check_size(kind, size, limits)?;
+        let mut file =
+            std::fs::File::open(path).map_err(|e| Refused::new(format!("无法读取文件：{e}")))?;
+        match kind {
+            FileKind::Video => video::inspect(&mut file, size),
+            _ => unpack(file, limits, depth, entries),
+        }
+    };
+    let outcome =
+        catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Refused::new(PANIC_REASON)));
+    finish(kind, claimed, name, outcome)
+}
+
+/// The kind a file's first bytes show and the largest size accepted for
+/// it: what decides, before a file is copied, whether it is refused from
+/// its size alone.
+pub fn size_limit(name: &str, head: &[u8], path: &Path, limits: &Limits) -> (FileKind, u64) {
+    let kind = catch_unwind(|| sniff::sniff_file(head, path, sniff::claimed_kind(name)))
+        .unwrap_or(FileKind::Unknown);
+    let limit = match kind {
+        FileKind::Video => limits.max_video_bytes,
+        _ => limits.max_file_bytes,
+    };
+    (kind, limit)
+}
+
+/// The refusal of a file over its size limit, which is never read.
+pub fn too_large(name: &str, kind: FileKind, size: u64, limit: u64) -> Inspection {
+    let reason = too_large_reason(size, limit);
+    finish(
+        kind,
+        sniff::claimed_kind(name),
+        name,
+        Err(Refused::new(reason)),
+    )
+    .inspection
+}
+
+fn too_large_reason(size: u64, limit: u64) -> String {
+    format!(
+        "文件过大({})，超过上限{}，请压缩后重新报送",
+        human_bytes(size),
+        human_bytes(limit)
+    )
+}
+
+fn check_size(kind: FileKind, size: u64, limits: &Limits) -> Result<(), Refused> {
+    let limit = match kind {
+        FileKind::Video => limits.max_video_bytes,
+        _ => limits.max_file_bytes,
+    };
+    if size > limit {
+        return Err(Refused::new(too_large_reason(size, limit)));
+    }
+    Ok(())
+}
+
+/// The first [`HEAD_BYTES`] of a file.
+fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    std::fs::File::open(path)?
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Inspects bytes in memory.
+fn inspect_bytes<E: Entries>(
+    name: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    depth: u32,
+    entries: &mut E,
+) -> Inspected {
     let claimed = sniff::claimed_kind(name);
     if bytes.is_empty() {
         let empty = Err(Refused::new("文件为空(0字节)，请重新报送"));
@@ -137,19 +306,37 @@ pub fn inspect_nested(name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> 
     // reader's panic still reports the file's real type.
     let kind = catch_unwind(|| sniff::sniff(bytes, claimed)).unwrap_or(FileKind::Unknown);
     let run = || {
-        if bytes.len() as u64 > limits.max_file_bytes {
-            let reason = format!(
-                "文件过大({})，超过上限{}，请压缩后重新报送",
-                human_bytes(bytes.len() as u64),
-                human_bytes(limits.max_file_bytes)
-            );
-            return Err(Refused::new(reason));
+        check_size(kind, bytes.len() as u64, limits)?;
+        match kind {
+            FileKind::Video => video::inspect(&mut Cursor::new(bytes), bytes.len() as u64),
+            FileKind::Zip => unpack(Cursor::new(bytes), limits, depth, entries),
+            _ => read(kind, name, bytes, limits, depth),
         }
-        read(kind, name, bytes, limits, depth)
     };
     let outcome =
         catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Refused::new(PANIC_REASON)));
     finish(kind, claimed, name, outcome)
+}
+
+/// A zip, unless nested too deep.
+fn unpack<R: Read + Seek, E: Entries>(
+    reader: R,
+    limits: &Limits,
+    depth: u32,
+    entries: &mut E,
+) -> Outcome {
+    check_depth(depth, limits)?;
+    archive::unpack(reader, limits, depth, entries)
+}
+
+fn check_depth(depth: u32, limits: &Limits) -> Result<(), Refused> {
+    if depth >= limits.max_depth {
+        return Err(Refused::new(format!(
+            "压缩包/邮件嵌套超过{}层，请解压后直接报送其中的文件",
+            limits.max_depth
+        )));
+    }
+    Ok(())
 }
 
 /// What one kind's reader found in a readable file.
@@ -179,7 +366,6 @@ struct Refused {
     reason: String,
     /// Boxed: refusals are common and usually carry no content.
     content: Box<Content>,
-    children: Vec<Child>,
 }
 
 impl Refused {
@@ -187,33 +373,30 @@ impl Refused {
         Refused {
             reason: reason.into(),
             content: Box::new(Content::None),
-            children: Vec::new(),
         }
     }
 }
 
 type Outcome = Result<Found, Refused>;
 
-/// Runs the reader for `kind`. May panic; the caller catches it.
+/// Runs the reader for a kind read whole (not video or zip). May panic;
+/// the caller catches it.
 fn read(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
     use FileKind::*;
-    if matches!(kind, Zip | Eml) && depth >= limits.max_depth {
-        return Err(Refused::new(format!(
-            "压缩包/邮件嵌套超过{}层，请解压后直接报送其中的文件",
-            limits.max_depth
-        )));
+    if kind == Eml {
+        check_depth(depth, limits)?;
     }
     match kind {
         Docx => docx::inspect(bytes, limits, depth),
         Xlsx | Xls | Ods => sheet::inspect(kind, bytes, limits),
         Jpeg | Png | Webp => photo::inspect(kind, name, bytes, limits),
         Heic => photo::inspect_heic(bytes),
-        Video => video::inspect(bytes),
-        Zip => archive::inspect_zip(bytes, limits, depth),
         Eml => email::inspect(bytes, limits, depth),
         Pdf => pdf::inspect(bytes),
         Doc | Wps | Et | EncryptedOffice | SevenZip | Rar | Gif | Bmp | Tiff | Html | Text
         | Empty | Unknown => Err(legacy::refuse(kind, name, bytes)),
+        // Read by seeking, never here.
+        Video | Zip => Err(Refused::new(PANIC_REASON)),
     }
 }
 
@@ -268,7 +451,7 @@ fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcom
                     notes: Vec::new(),
                     content: *refused.content,
                 },
-                children: refused.children,
+                children: Vec::new(),
                 derived_jpeg: None,
             }
         }
@@ -276,7 +459,7 @@ fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcom
 }
 
 /// "1.5 MB"-style size for messages.
-fn human_bytes(n: u64) -> String {
+pub(crate) fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
     let mut value = n as f64;
     let mut unit = 0;

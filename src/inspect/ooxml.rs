@@ -10,6 +10,7 @@
 use super::zipsafe::{SafeZip, ZipError};
 use super::{Limits, sniff::find};
 use std::borrow::Cow;
+use std::io::Cursor;
 
 /// Why a package is refused.
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +25,7 @@ pub enum PackageError {
 
 /// A verified package.
 pub struct Package<'a> {
-    pub zip: SafeZip<'a>,
+    pub zip: SafeZip<Cursor<&'a [u8]>>,
     /// Warnings found while verifying (DOCTYPE present, …).
     pub warnings: Vec<String>,
 }
@@ -38,7 +39,7 @@ pub fn open<'a>(
     limits: &Limits,
     required: &str,
 ) -> Result<Package<'a>, PackageError> {
-    let mut zip = SafeZip::open(bytes, limits)?;
+    let mut zip = SafeZip::open(Cursor::new(bytes), limits)?;
     if zip.find(required).is_none() {
         return Err(PackageError::Missing(required.to_string()));
     }

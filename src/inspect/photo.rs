@@ -40,10 +40,14 @@ pub const PRINT_QUALITY: u8 = 80;
 /// Photos with a shorter long edge are flagged as too small.
 pub const MIN_LONG_EDGE: u32 = 640;
 
+/// Least share of a damaged JPEG (percent of its height) that must decode
+/// for it to be accepted, with a warning.
+const MIN_DECODED_SHARE: u8 = 75;
+
 pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Outcome {
     let (w, h) = checked_dimensions(kind, bytes, limits)?;
     let meta = exif::read(bytes);
-    let upright = print_image(
+    let (upright, share) = print_image(
         kind,
         bytes,
         (w, h),
@@ -80,6 +84,11 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
             .warnings
             .push("疑似屏幕截图(无相机信息)，不宜作为活动现场照片".to_string());
     }
+    if let Some(share) = share {
+        found.warnings.push(format!(
+            "照片数据不完整或部分损坏(约{share}%可正常显示，其余部分显示为色块)，建议重新发送原始照片"
+        ));
+    }
     if meta.malformed {
         found
             .warnings
@@ -100,7 +109,7 @@ pub fn print_jpeg(
 ) -> Option<Vec<u8>> {
     let dimensions = checked_dimensions(kind, bytes, limits).ok()?;
     let orientation = exif::read(bytes).orientation;
-    let upright = print_image(kind, bytes, dimensions, orientation, long_edge, limits).ok()?;
+    let (upright, _) = print_image(kind, bytes, dimensions, orientation, long_edge, limits).ok()?;
     Some(jpeg::encode(&upright, PRINT_QUALITY))
 }
 
@@ -124,7 +133,9 @@ fn checked_dimensions(
 }
 
 /// Decodes at the DCT scale nearest above `long_edge`, shrinks to it and
-/// turns the result upright.
+/// turns the result upright. A JPEG whose data ends early or is damaged is
+/// decoded as far as it goes; the share (percent) that decoded comes back
+/// with it, and under [`MIN_DECODED_SHARE`] it is refused.
 fn print_image(
     kind: FileKind,
     bytes: &[u8],
@@ -132,13 +143,23 @@ fn print_image(
     orientation: u16,
     long_edge: u32,
     limits: &Limits,
-) -> Result<RgbImage, Refused> {
-    let decoded = match kind {
-        FileKind::Jpeg => jpeg::decode_scaled(bytes, fit(w, h, long_edge), limits),
-        _ => decode_other(bytes, limits),
-    }
-    .map_err(|_| Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片"))?;
-    Ok(orient(shrink(decoded, long_edge), orientation))
+) -> Result<(RgbImage, Option<u8>), Refused> {
+    let damaged = || Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片");
+    let target = fit(w, h, long_edge);
+    let (decoded, share) = match kind {
+        FileKind::Jpeg => match jpeg::decode_scaled(bytes, target, limits) {
+            Ok(img) => (img, None),
+            Err(()) => {
+                let partial = jpeg::decode_partial(bytes, target, limits).map_err(|_| damaged())?;
+                if partial.share < MIN_DECODED_SHARE {
+                    return Err(damaged());
+                }
+                (partial.image, Some(partial.share))
+            }
+        },
+        _ => (decode_other(bytes, limits).map_err(|_| damaged())?, None),
+    };
+    Ok((orient(shrink(decoded, long_edge), orientation), share))
 }
 
 /// HEIC/HEIF: recognised, dimensions and EXIF read, never decoded.

@@ -89,13 +89,32 @@ pub fn sniff(bytes: &[u8], claimed: Option<FileKind>) -> FileKind {
     if head.starts_with(legacy::OLE_MAGIC) {
         return legacy::ole_kind(bytes, claimed);
     }
-    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return zip_kind(bytes);
+    if is_zip(head) {
+        return zip_kind(&zipsafe::entry_names(bytes), bytes);
     }
     if find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_some() {
         return Pdf;
     }
     text_kind(bytes, claimed)
+}
+
+/// Decides the kind of a file on disk from its first bytes, `head`,
+/// reading a zip's central directory by seeking. Kinds read whole are
+/// sniffed again from all their bytes, so only video and zip must be
+/// right here.
+pub fn sniff_file(head: &[u8], path: &std::path::Path, claimed: Option<FileKind>) -> FileKind {
+    if is_zip(head) {
+        let names = std::fs::File::open(path)
+            .ok()
+            .and_then(zipsafe::central_names)
+            .unwrap_or_else(|| zipsafe::local_names(head));
+        return zip_kind(&names, head);
+    }
+    sniff(head, claimed)
+}
+
+fn is_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
 }
 
 /// ISO base media files: HEIF images or mp4/mov video, by major brand.
@@ -108,12 +127,10 @@ fn ftyp_kind(brand: &[u8]) -> FileKind {
 }
 
 /// Zip-based formats by their part names: OOXML by `[Content_Types].xml`
-/// and the main part's folder, ODF by its `mimetype` entry.
-fn zip_kind(bytes: &[u8]) -> FileKind {
-    let names: Vec<String> = zipsafe::entry_names(bytes)
-        .into_iter()
-        .map(|n| n.replace('\\', "/"))
-        .collect();
+/// and the main part's folder, ODF by its `mimetype` entry (and the
+/// media type at the front of `bytes`).
+fn zip_kind(names: &[String], bytes: &[u8]) -> FileKind {
+    let names: Vec<String> = names.iter().map(|n| n.replace('\\', "/")).collect();
     let has = |n: &str| names.iter().any(|e| e == n);
     let has_prefix = |p: &str| names.iter().any(|e| e.starts_with(p));
     if has("[Content_Types].xml") {

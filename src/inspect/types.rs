@@ -224,11 +224,23 @@ pub struct Photo {
     pub screenshot: bool,
 }
 
-/// A video file: recognised, never decoded.
+/// A video file: recognised, never decoded; width and height are as the
+/// player shows it (after rotation), 0 when the container does not say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Video {
     pub container: String,
     pub duration_secs: Option<f64>,
+    #[serde(default)]
+    pub width: u32,
+    #[serde(default)]
+    pub height: u32,
+    /// Clockwise degrees the player turns the picture (phones filming
+    /// upright store 90).
+    #[serde(default)]
+    pub rotation: u16,
+    /// The video track's codec fourcc (avc1, hvc1, mp4v, FMP4, …).
+    #[serde(default)]
+    pub codec: Option<String>,
 }
 
 /// A PDF accepted as is.

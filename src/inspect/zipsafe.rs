@@ -6,7 +6,7 @@
 //! (GB18030), the way Windows Explorer and WinRAR on Chinese Windows write them.
 
 use super::{Limits, human_bytes};
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, Write};
 use zip::ZipArchive;
 
 /// Why an archive (or one entry) cannot be read safely; messages are the
@@ -64,19 +64,21 @@ impl Entry {
     }
 }
 
-/// A zip archive whose central directory passed the limits.
-pub struct SafeZip<'a> {
-    zip: ZipArchive<Cursor<&'a [u8]>>,
+/// A zip archive whose central directory passed the limits, read from
+/// memory or from a file by seeking (only the central directory and the
+/// entries asked for are read).
+pub struct SafeZip<R> {
+    zip: ZipArchive<R>,
     entries: Vec<Entry>,
     limits: Limits,
     expanded: u64,
 }
 
-impl<'a> SafeZip<'a> {
-    /// Opens `bytes` and checks every entry's declared size and ratio, and
+impl<R: Read + Seek> SafeZip<R> {
+    /// Opens `reader` and checks every entry's declared size and ratio, and
     /// the declared total, before inflating anything.
-    pub fn open(bytes: &'a [u8], limits: &Limits) -> Result<Self, ZipError> {
-        let zip = ZipArchive::new(Cursor::new(bytes)).map_err(|_| ZipError::Corrupt)?;
+    pub fn open(reader: R, limits: &Limits) -> Result<Self, ZipError> {
+        let zip = ZipArchive::new(reader).map_err(|_| ZipError::Corrupt)?;
         if zip.len() > limits.max_entries {
             return Err(ZipError::TooManyEntries {
                 count: zip.len(),
@@ -124,12 +126,25 @@ impl<'a> SafeZip<'a> {
     /// Inflates one entry, reading at most `max` bytes (and never more than
     /// the per-entry and remaining total limits), whatever the header says.
     pub fn read(&mut self, index: usize, max: u64) -> Result<Vec<u8>, ZipError> {
+        let size = self.entries.get(index).map_or(0, |e| e.size);
+        let mut out = Vec::with_capacity(size.min(self.cap(max)) as usize);
+        self.inflate_into(index, max, &mut out)?;
+        Ok(out)
+    }
+
+    /// Inflates one entry into `out` under the same caps as [`Self::read`];
+    /// returns its size. On an error, `out` holds part of the entry.
+    pub fn inflate_into(
+        &mut self,
+        index: usize,
+        max: u64,
+        out: &mut impl Write,
+    ) -> Result<u64, ZipError> {
         let entry = self.entries.get(index).ok_or(ZipError::Corrupt)?.clone();
         let cap = self.cap(max);
-        let mut out = Vec::with_capacity(entry.size.min(cap) as usize);
-        let read = self.copy(&entry, cap, &mut out)?;
+        let read = self.copy(&entry, cap, out)?;
         self.account(&entry, read, cap, max)?;
-        Ok(out)
+        Ok(read)
     }
 
     /// Inflates one entry without keeping it, to learn its true size (at
@@ -161,12 +176,7 @@ impl<'a> SafeZip<'a> {
     }
 
     /// Copies up to `cap + 1` inflated bytes of `entry` into `out`.
-    fn copy(
-        &mut self,
-        entry: &Entry,
-        cap: u64,
-        out: &mut impl std::io::Write,
-    ) -> Result<u64, ZipError> {
+    fn copy(&mut self, entry: &Entry, cap: u64, out: &mut impl Write) -> Result<u64, ZipError> {
         if entry.encrypted {
             return Err(ZipError::Encrypted(entry.name.clone()));
         }
@@ -204,7 +214,7 @@ struct HeadSink {
     keep: usize,
 }
 
-impl std::io::Write for HeadSink {
+impl Write for HeadSink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let room = self.keep.saturating_sub(self.head.len());
         self.head.extend_from_slice(&buf[..buf.len().min(room)]);
@@ -277,12 +287,20 @@ fn undo_cp437_mojibake(s: &str) -> Option<String> {
         .then(|| decoded.into_owned())
 }
 
+/// The names in a zip's central directory, read from memory or by seeking.
+pub fn central_names<R: Read + Seek>(reader: R) -> Option<Vec<String>> {
+    let zip = ZipArchive::new(reader).ok()?;
+    Some(zip.file_names_raw().take(10_000).map(decode_name).collect())
+}
+
 /// Entry names for sniffing: from the central directory, or, when it is
 /// missing (a truncated file), from the local headers at the front.
 pub fn entry_names(bytes: &[u8]) -> Vec<String> {
-    if let Ok(zip) = ZipArchive::new(Cursor::new(bytes)) {
-        return zip.file_names_raw().take(10_000).map(decode_name).collect();
-    }
+    central_names(Cursor::new(bytes)).unwrap_or_else(|| local_names(bytes))
+}
+
+/// Entry names from the local headers in `bytes` (the front of a zip).
+pub fn local_names(bytes: &[u8]) -> Vec<String> {
     let mut names = Vec::new();
     let mut pos = 0;
     while names.len() < 1000 {

@@ -1,7 +1,9 @@
 //! Stage 2, intake: scan the inbox (never modifying it), copy each new or
 //! changed file into the content-addressed store, unpack archives and saved
-//! e-mails, inspect every file (in parallel), and record each new version
-//! with its arrival time in the ledger.
+//! e-mails, inspect every file (in parallel; [`walk`]: memory bounded by the
+//! limits, whatever the size of a file), and record each new version with
+//! its arrival time in the ledger; entries of containers at every depth
+//! arrive with their outermost container.
 //!
 //! A file still being copied (changed within the settle window, or changed
 //! since the last look) is left for the next batch and reported as
@@ -12,18 +14,20 @@ pub mod arrival;
 pub mod identify;
 pub mod scan;
 pub mod store;
+pub mod walk;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::inspect::{self, Content, EmailMeta, Inspection, Limits};
+use crate::inspect::Limits;
 use crate::ledger::{Ledger, LedgerError, Observed};
 use identify::ENTRY_SEP;
 use store::Store;
+use walk::{Counters, Node, Walker};
 
 /// Something that stopped the intake as a whole (a single bad file never does).
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +67,8 @@ pub struct Report {
     pub unreadable: Vec<(String, String)>,
     /// Files whose names were not valid UTF-8.
     pub lossy_names: Vec<String>,
+    /// Named pipes, sockets and devices skipped, with what they are.
+    pub special: Vec<(String, &'static str)>,
     pub gone: usize,
     /// Blobs inspected in this batch (cache misses; entries of containers
     /// included). A re-run with nothing changed inspects none.
@@ -71,23 +77,6 @@ pub struct Report {
     pub photos_decoded: usize,
     /// Wall time of the parallel read-and-inspect step.
     pub inspect_time: Duration,
-}
-
-/// What the parallel inspect step did, counted across threads.
-#[derive(Default)]
-struct Counters {
-    inspected: AtomicUsize,
-    photos: AtomicUsize,
-}
-
-/// A file read and inspected, with the entries found inside it.
-struct Node {
-    hash: String,
-    size: u64,
-    inspection: Inspection,
-    email: Option<EmailMeta>,
-    /// (path inside the container, node)
-    children: Vec<(String, Node)>,
 }
 
 /// The inspect engine's identity: cached inspections made under other
@@ -99,74 +88,6 @@ pub fn engine_id(limits: &Limits) -> String {
         env!("CARGO_PKG_VERSION"),
         &store::hash_bytes(json.as_bytes())[..12]
     )
-}
-
-/// Hashes one blob (once), stores it and inspects it, recursing into
-/// containers.
-fn inspect_blob(
-    name: &str,
-    bytes: &[u8],
-    store: &Store,
-    engine: &str,
-    limits: &Limits,
-    depth: u32,
-    counters: &Counters,
-) -> Node {
-    let hash = store::hash_bytes(bytes);
-    if let Err(e) = store.put_blob(&hash, bytes) {
-        tracing::warn!("无法把{name}复制到存储区: {e}");
-    }
-    if let Some(inspection) = store.cached_inspection(&hash, engine)
-        && !matches!(inspection.content, Content::Container(_))
-    {
-        return Node {
-            hash,
-            size: bytes.len() as u64,
-            inspection,
-            email: None,
-            children: Vec::new(),
-        };
-    }
-    let inspected = inspect::inspect_nested(name, bytes, limits, depth);
-    counters.inspected.fetch_add(1, Ordering::Relaxed);
-    if let Some(jpeg) = &inspected.derived_jpeg {
-        counters.photos.fetch_add(1, Ordering::Relaxed);
-        if let Err(e) = store.put_derived(&hash, jpeg) {
-            tracing::warn!("无法保存{name}的缩略照片: {e}");
-        }
-    }
-    let email = match &inspected.inspection.content {
-        Content::Container(c) => c.email.clone(),
-        _ => None,
-    };
-    let children = inspected
-        .children
-        .iter()
-        .map(|child| {
-            let node = inspect_blob(
-                &child.path,
-                &child.bytes,
-                store,
-                engine,
-                limits,
-                depth + 1,
-                counters,
-            );
-            (child.path.clone(), node)
-        })
-        .collect();
-    if inspected.children.is_empty()
-        && let Err(e) = store.put_inspection(&hash, engine, &inspected.inspection)
-    {
-        tracing::warn!("无法缓存{name}的检查结果: {e}");
-    }
-    Node {
-        hash,
-        size: bytes.len() as u64,
-        inspection: inspected.inspection,
-        email,
-        children,
-    }
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {
@@ -191,6 +112,7 @@ pub fn run(
         ignored: found.ignored,
         outside_links: found.outside_links.clone(),
         unreadable: found.unreadable.clone(),
+        special: found.special.clone(),
         lossy_names: found
             .files
             .iter()
@@ -244,13 +166,17 @@ pub fn run(
     progress.set_length(to_read.len() as u64);
     progress.set_message("读取并检查文件");
     let counters = Counters::default();
+    let walker = Walker {
+        store,
+        engine: &engine,
+        limits: &opts.limits,
+        counters: &counters,
+    };
     let started = Instant::now();
     let processed: Vec<_> = to_read
         .par_iter()
         .map(|(f, _, _, _)| {
-            let result = crate::whole_file::with_contents(&f.abs, |bytes| {
-                inspect_blob(&f.rel, bytes, store, &engine, &opts.limits, 0, &counters)
-            });
+            let result = walker.file(&f.rel, &f.abs);
             progress.inc(1);
             result
         })
@@ -276,8 +202,18 @@ pub fn run(
         {
             // Same content, new stat (touched or copied over with itself).
             ledger.touch_version(*vid, observed)?;
-            seen_ids.push(ledger.file_id_of_version(*vid)?);
-            ledger.revive_entries(&f.rel)?;
+            let file_id = ledger.file_id(&f.rel, None, batch)?;
+            seen_ids.push(file_id);
+            sync_entries(
+                ledger,
+                batch,
+                &f.rel,
+                file_id,
+                &node,
+                observed,
+                None,
+                &mut report,
+            )?;
             report.unchanged += 1;
             continue;
         }
@@ -308,7 +244,8 @@ pub fn run(
     Ok(report)
 }
 
-/// Records a new version of a file and, for containers, of its entries.
+/// Records a new version of a file and, for containers, the entries it
+/// holds at every depth; entries it no longer holds are retired.
 #[allow(clippy::too_many_arguments)]
 fn record(
     ledger: &Ledger,
@@ -332,28 +269,84 @@ fn record(
         &node.inspection,
     )?;
     report.new_versions.push(path.to_string());
-    let mut keep = Vec::new();
+    sync_entries(
+        ledger,
+        batch,
+        path,
+        file_id,
+        node,
+        observed,
+        Some(arrived),
+        report,
+    )
+}
+
+/// Brings the entries of a container (at every depth) in line with `node`:
+/// each entry it holds exists and is not gone, a changed one gets a new
+/// version arriving with the outermost container (when `arrived` is given),
+/// and entries it no longer holds are marked gone.
+#[allow(clippy::too_many_arguments)]
+fn sync_entries(
+    ledger: &Ledger,
+    batch: i64,
+    path: &str,
+    file_id: i64,
+    node: &Node,
+    observed: &Observed,
+    arrived: Option<DateTime<FixedOffset>>,
+    report: &mut Report,
+) -> Result<(), IntakeError> {
+    let mut keep = HashSet::new();
+    record_entries(
+        ledger, batch, path, file_id, node, observed, arrived, &mut keep, report,
+    )?;
+    ledger.mark_entries_gone(batch, path, &keep)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_entries(
+    ledger: &Ledger,
+    batch: i64,
+    path: &str,
+    file_id: i64,
+    node: &Node,
+    observed: &Observed,
+    arrived: Option<DateTime<FixedOffset>>,
+    keep: &mut HashSet<String>,
+    report: &mut Report,
+) -> Result<(), IntakeError> {
     for (entry, child) in &node.children {
         let child_path = format!("{path}{ENTRY_SEP}{entry}");
-        keep.push(child_path.clone());
         let child_id = ledger.file_id(&child_path, Some(file_id), batch)?;
-        let unchanged = ledger
+        let changed = ledger
             .latest_version(&child_path)?
-            .is_some_and(|(_, hash, _)| hash == child.hash);
-        if !unchanged {
-            record(
-                ledger,
-                batch,
-                &child_path,
+            .is_none_or(|(_, hash, _)| hash != child.hash);
+        if changed && let Some(arrived) = arrived {
+            ledger.add_version(
                 child_id,
-                child,
+                batch,
+                &child.hash,
+                child.size,
                 observed,
                 arrived,
-                arrival::Basis::Container,
-                report,
+                arrival::Basis::Container.as_str(),
+                &child.inspection,
             )?;
+            report.new_versions.push(child_path.clone());
         }
+        record_entries(
+            ledger,
+            batch,
+            &child_path,
+            child_id,
+            child,
+            observed,
+            arrived,
+            keep,
+            report,
+        )?;
+        keep.insert(child_path);
     }
-    ledger.mark_entries_gone(batch, path, &keep)?;
     Ok(())
 }

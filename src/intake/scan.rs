@@ -36,6 +36,9 @@ pub struct Scan {
     pub outside_links: Vec<String>,
     /// Entries that could not be read, with the reason.
     pub unreadable: Vec<(String, String)>,
+    /// Entries that are neither files nor folders (named pipes, sockets,
+    /// devices): never opened, which could block the batch, only named.
+    pub special: Vec<(String, &'static str)>,
 }
 
 /// Names that are never submissions.
@@ -101,6 +104,9 @@ pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
         } else if entry.file_type().is_file() {
             entry.metadata().map_err(std::io::Error::other)
         } else {
+            if let Some(kind) = special_kind(entry.file_type()) {
+                scan.special.push((rel, kind));
+            }
             continue;
         };
         let meta = match meta {
@@ -121,6 +127,22 @@ pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
         });
     }
     Ok(scan)
+}
+
+/// What a special file is, in words; `None` for folders.
+fn special_kind(t: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    Some(if t.is_fifo() {
+        "命名管道"
+    } else if t.is_socket() {
+        "套接字"
+    } else if t.is_block_device() || t.is_char_device() {
+        "设备文件"
+    } else if t.is_dir() {
+        return None;
+    } else {
+        "特殊文件"
+    })
 }
 
 fn rel_of(root: &Path, path: &Path) -> (String, bool) {
@@ -177,5 +199,21 @@ mod tests {
         let rels: Vec<&str> = scan.files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, vec!["inside.docx", "县林业局/总结.docx"]);
         assert_eq!(scan.outside_links, vec!["link.docx"]);
+    }
+
+    #[test]
+    fn a_named_pipe_is_named_and_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("县林业局照片.jpg");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        std::fs::write(dir.path().join("总结.docx"), "x").unwrap();
+        // Opening the pipe for reading would block this test forever.
+        let scan = scan(dir.path()).unwrap();
+        assert_eq!(scan.files.len(), 1);
+        assert_eq!(
+            scan.special,
+            vec![("县林业局照片.jpg".to_string(), "命名管道")]
+        );
     }
 }

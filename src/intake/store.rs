@@ -6,20 +6,26 @@
 //! re-decodes a photo it has seen.
 //!
 //! Writes go to a temporary file in the same folder and are renamed into
-//! place, so a crash never leaves a half-written blob under a real name.
+//! place, so a crash never leaves a half-written blob under a real name
+//! (the temporary files a crash leaves are removed by the next batch:
+//! [`crate::atomic::remove_leftovers`]). Folders are created 0700 and files
+//! 0600, whatever the umask: the store holds every unit's submissions.
 
-use std::io;
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::atomic::write_atomic;
+use crate::atomic::{private_dir, write_atomic};
 use crate::inspect::Inspection;
 
 /// The store's folders inside the state folder.
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
-    /// A dry run reads the store but writes nothing.
-    read_only: bool,
+    /// A dry run (and `baosong check`) reads the store but writes nothing
+    /// there; entries unpacked from archives go to this temporary folder
+    /// instead, to be read back while they are inspected.
+    scratch: Option<Arc<tempfile::TempDir>>,
 }
 
 /// The hash of some bytes, as the store names them.
@@ -27,19 +33,69 @@ pub fn hash_bytes(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex().to_string()
 }
 
+/// A blob being written: what it is given is hashed and, when kept, copied
+/// into a temporary file of the store, in pieces, never whole in memory.
+pub struct BlobWriter {
+    hasher: blake3::Hasher,
+    len: u64,
+    file: Option<BufWriter<tempfile::NamedTempFile>>,
+}
+
+impl Write for BlobWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(file) = &mut self.file {
+            file.write_all(buf)?;
+        }
+        self.hasher.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.file {
+            Some(file) => file.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A blob written through a [`BlobWriter`].
+#[derive(Debug, Clone)]
+pub struct Blob {
+    pub hash: String,
+    pub size: u64,
+    /// Where its bytes can be read back; `None` when it was only hashed
+    /// (too large, or a dry run reading the inbox file itself).
+    pub path: Option<PathBuf>,
+}
+
 impl Store {
     /// The store under `state_dir`.
     pub fn new(state_dir: &Path) -> Store {
         Store {
             root: state_dir.to_path_buf(),
-            read_only: false,
+            scratch: None,
         }
     }
 
     /// The same store, but writes are skipped (for `--dry-run`).
-    pub fn read_only(mut self) -> Store {
-        self.read_only = true;
-        self
+    pub fn read_only(mut self) -> io::Result<Store> {
+        self.scratch = Some(Arc::new(tempfile::tempdir()?));
+        Ok(self)
+    }
+
+    /// A store that keeps nothing (for `baosong check`).
+    pub fn throwaway() -> io::Result<Store> {
+        let scratch = tempfile::tempdir()?;
+        Ok(Store {
+            root: scratch.path().to_path_buf(),
+            scratch: Some(Arc::new(scratch)),
+        })
+    }
+
+    /// Whether blobs are kept in the state folder (not a dry run).
+    pub fn writes(&self) -> bool {
+        self.scratch.is_none()
     }
 
     fn sharded(&self, folder: &str, hash: &str, ext: &str) -> PathBuf {
@@ -63,13 +119,75 @@ impl Store {
         self.sharded("inspections", hash, &format!(".{engine}.json"))
     }
 
+    /// A writer for a new blob; `keep` copies it into the store (into the
+    /// scratch folder in a dry run), otherwise it is only hashed.
+    pub fn blob_writer(&self, keep: bool) -> io::Result<BlobWriter> {
+        let file = if keep {
+            let dir = match &self.scratch {
+                Some(scratch) => scratch.path().to_path_buf(),
+                None => self.root.join("blobs"),
+            };
+            private_dir(&dir)?;
+            let tmp = tempfile::Builder::new()
+                .prefix(".baosong-")
+                .suffix(".tmp")
+                .tempfile_in(dir)?;
+            Some(BufWriter::with_capacity(1 << 20, tmp))
+        } else {
+            None
+        };
+        Ok(BlobWriter {
+            hasher: blake3::Hasher::new(),
+            len: 0,
+            file,
+        })
+    }
+
+    /// Finishes a blob: named by its hash, flushed to disk before it is
+    /// renamed into place (it may be the only copy of a submission), and
+    /// dropped when the store already holds the same bytes.
+    pub fn finish_blob(&self, writer: BlobWriter) -> io::Result<Blob> {
+        let hash = writer.hasher.finalize().to_hex().to_string();
+        let size = writer.len;
+        let Some(file) = writer.file else {
+            return Ok(Blob {
+                hash,
+                size,
+                path: None,
+            });
+        };
+        let tmp = file.into_inner().map_err(|e| e.into_error())?;
+        let dest = match &self.scratch {
+            Some(scratch) => scratch.path().join(&hash),
+            None => self.blob_path(&hash),
+        };
+        if !dest.exists() {
+            if self.writes() {
+                tmp.as_file().sync_all()?;
+            }
+            private_dir(dest.parent().unwrap_or(&self.root))?;
+            tmp.persist(&dest).map_err(|e| e.error)?;
+        }
+        Ok(Blob {
+            hash,
+            size,
+            path: Some(dest),
+        })
+    }
+
     /// Stores `bytes`, whose [`hash_bytes`] is `hash`, if not already there.
     pub fn put_blob(&self, hash: &str, bytes: &[u8]) -> io::Result<()> {
         let dest = self.blob_path(hash);
-        if !self.read_only && !dest.exists() {
+        if self.writes() && !dest.exists() {
+            self.prepare(&dest)?;
             write_atomic(&dest, bytes, true)?;
         }
         Ok(())
+    }
+
+    /// Creates the private folder `dest` goes in.
+    fn prepare(&self, dest: &Path) -> io::Result<()> {
+        private_dir(dest.parent().unwrap_or(&self.root))
     }
 
     /// Reads a stored blob.
@@ -79,10 +197,12 @@ impl Store {
 
     /// Stores the print-size JPEG derived from a blob.
     pub fn put_derived(&self, hash: &str, jpeg: &[u8]) -> io::Result<()> {
-        if self.read_only {
+        if !self.writes() {
             return Ok(());
         }
-        write_atomic(&self.derived_path(hash), jpeg, false)
+        let dest = self.derived_path(hash);
+        self.prepare(&dest)?;
+        write_atomic(&dest, jpeg, false)
     }
 
     /// The cached inspection of a blob by this inspect engine.
@@ -98,11 +218,13 @@ impl Store {
         engine: &str,
         inspection: &Inspection,
     ) -> io::Result<()> {
-        if self.read_only {
+        if !self.writes() {
             return Ok(());
         }
         let json = serde_json::to_vec(inspection).map_err(io::Error::other)?;
-        write_atomic(&self.inspection_path(hash, engine), &json, false)
+        let dest = self.inspection_path(hash, engine);
+        self.prepare(&dest)?;
+        write_atomic(&dest, &json, false)
     }
 }
 
@@ -126,5 +248,36 @@ mod tests {
         assert_eq!(mtime, old);
         assert_eq!(store.read(&a).unwrap(), b"hello");
         assert!(store.blob_path(&a).starts_with(dir.path().join("blobs")));
+    }
+
+    #[test]
+    fn streamed_blobs_are_hashed_as_they_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path());
+        let mut w = store.blob_writer(true).unwrap();
+        for _ in 0..3 {
+            w.write_all(&[5u8; 1000]).unwrap();
+        }
+        let blob = store.finish_blob(w).unwrap();
+        assert_eq!(blob.hash, hash_bytes(&[5u8; 3000]));
+        assert_eq!(blob.size, 3000);
+        assert_eq!(
+            blob.path.as_deref(),
+            Some(store.blob_path(&blob.hash).as_path())
+        );
+        assert_eq!(store.read(&blob.hash).unwrap(), vec![5u8; 3000]);
+        // Only hashed: nothing is written.
+        let mut w = store.blob_writer(false).unwrap();
+        w.write_all(b"big").unwrap();
+        let blob = store.finish_blob(w).unwrap();
+        assert!(blob.path.is_none());
+        assert!(!store.blob_path(&blob.hash).exists());
+        // A dry run keeps entries in its scratch folder, not the store.
+        let dry = Store::new(dir.path()).read_only().unwrap();
+        let mut w = dry.blob_writer(true).unwrap();
+        w.write_all(b"entry").unwrap();
+        let blob = dry.finish_blob(w).unwrap();
+        assert_eq!(std::fs::read(blob.path.unwrap()).unwrap(), b"entry");
+        assert!(!store.blob_path(&blob.hash).exists());
     }
 }

@@ -45,6 +45,29 @@ pub enum LedgerError {
 
 pub type Result<T, E = LedgerError> = std::result::Result<T, E>;
 
+/// Creates the ledger file readable by its owner only, and makes an
+/// existing one and its journal files so; SQLite gives the `-wal` and
+/// `-shm` files it creates the database file's mode.
+fn private_files(ledger: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::File::options()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(ledger)?;
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = ledger.as_os_str().to_owned();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.permissions().mode() & 0o777 != 0o600
+        {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
 /// An open ledger.
 pub struct Ledger {
     pub conn: Connection,
@@ -78,11 +101,13 @@ pub struct Observed {
 impl Ledger {
     /// Opens (creating and migrating as needed) the ledger in `state_dir`.
     pub fn open(state_dir: &Path) -> Result<Ledger> {
-        std::fs::create_dir_all(state_dir).map_err(|source| LedgerError::Dir {
+        let dir_error = |source| LedgerError::Dir {
             path: state_dir.to_path_buf(),
             source,
-        })?;
+        };
+        crate::atomic::private_dir(state_dir).map_err(dir_error)?;
         let path = state_dir.join(LEDGER_FILE);
+        private_files(&path).map_err(dir_error)?;
         let conn = Connection::open(&path).map_err(|source| LedgerError::Open {
             path: path.clone(),
             source,
@@ -200,15 +225,6 @@ impl Ledger {
         )?)
     }
 
-    /// Clears the gone mark of a file that is back, and of its entries.
-    pub fn revive_entries(&self, path: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE files SET gone_batch = NULL WHERE path = ?1 OR substr(path, 1, length(?1) + 2) = ?1 || '!/'",
-            [path],
-        )?;
-        Ok(())
-    }
-
     /// The latest version of a file: (version id, hash, observed stat).
     pub fn latest_version(&self, path: &str) -> Result<Option<(i64, String, Observed)>> {
         Ok(self
@@ -302,7 +318,12 @@ impl Ledger {
 
     /// Marks the entries of a container that its new version no longer
     /// holds as gone (`keep`: the entries it holds, at any depth).
-    pub fn mark_entries_gone(&self, batch: i64, container: &str, keep: &[String]) -> Result<()> {
+    pub fn mark_entries_gone(
+        &self,
+        batch: i64,
+        container: &str,
+        keep: &std::collections::HashSet<String>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT id, path FROM files WHERE gone_batch IS NULL AND substr(path, 1, length(?1) + 2) = ?1 || '!/'",
         )?;

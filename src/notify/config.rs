@@ -16,7 +16,7 @@
 //! leaders = ["leader@luxi.example.gov.cn"]  # 领导：收报送情况，二次升级时抄送
 //! rate_per_minute = 30                       # 每分钟最多发送几封
 //! max_per_batch = 200                        # 每批最多发送几封，其余留待下批
-//! max_attempts = 5                           # 每封最多尝试几次（每批一次）
+//! max_attempts = 5                           # 每封最多尝试几次（每批一次；服务器无法连接时不计）
 //!
 //! [mail.smtp]                                # 不写此节：邮件存为 .eml 文件
 //! host = "smtp.example.gov.cn"
@@ -25,7 +25,7 @@
 //! user = "gongkai@luxi.example.gov.cn"
 //! password_env = "BAOSONG_SMTP_PASSWORD"     # 或 password_file = "/etc/baosong/smtp.pass"
 //! ca_cert = "/etc/baosong/ca.pem"            # 内网自建 CA 的根证书（可选）
-//! timeout_secs = 30
+//! timeout_secs = 30                         # 连接和每次应答的超时（秒）；整封邮件发出后等待确认为其4倍
 //!
 //! [reminders]
 //! days_before = 2             # 截止前第 2 个工作日提醒（0 = 不提醒）
@@ -93,7 +93,8 @@ pub struct NotifyConfig {
     /// Messages per batch at most; the rest stay queued for the next batch.
     #[serde(default = "default_max_per_batch")]
     pub max_per_batch: u32,
-    /// Delivery attempts (one per batch) before a message is given up.
+    /// Delivery attempts (one per batch) before a message is given up; a
+    /// batch that cannot reach the server charges none.
     #[serde(default = "default_max_attempts")]
     pub max_attempts: u32,
 }
@@ -131,7 +132,8 @@ pub struct SmtpConfig {
     /// An extra trusted root certificate (PEM), e.g. the office's private CA.
     #[serde(default)]
     pub ca_cert: Option<PathBuf>,
-    /// Connect/read timeout in seconds.
+    /// Connect and reply timeout in seconds; the confirmation of a whole
+    /// message may take four times as long.
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
 }

@@ -41,7 +41,7 @@ use message::{Message, Sender};
 use outbox::{OutboxError, Queued};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
-    ReportInput,
+    ReportInput, ReportsQueued,
 };
 use templates::{TemplateError, Templates};
 
@@ -164,20 +164,23 @@ impl Notifier {
         Ok(Ok(queued))
     }
 
-    /// Queues the report mail if one is due today.
+    /// Queues the report mail if one is due today (one a day at most).
     pub fn queue_report_mail(
         &self,
         tx: &Transaction<'_>,
         input: &ReportInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
-        let complete_queued = outbox::event_id(tx, "report:complete")?.is_some();
+        let queued = ReportsQueued {
+            complete: outbox::event_id(tx, "report:complete")?.is_some(),
+            today: outbox::report_queued_on(tx, clock.date_naive())?,
+        };
         policy::plan_report_mail(
             &self.report_mail,
             clock,
             input,
             &self.escalation.leaders,
-            complete_queued,
+            queued,
             &self.letterhead(clock),
         )
         .map(|p| self.queue_planned(tx, p, clock))
@@ -185,7 +188,8 @@ impl Notifier {
     }
 
     /// Queues the office digest of this batch; call it after the other
-    /// messages, it lists what they queued and past delivery problems.
+    /// messages, it lists what they queued, past delivery problems and the
+    /// messages still being retried.
     pub fn queue_digest(
         &self,
         tx: &Transaction<'_>,
@@ -198,15 +202,17 @@ impl Notifier {
             return Ok(None);
         }
         let queued = outbox::queued_summary(tx, clock)?;
-        let problems = outbox::take_unreported_problems(tx)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let lines = |entries: Vec<outbox::OutboxEntry>| -> Vec<String> {
+            entries.iter().map(ToString::to_string).collect()
+        };
+        let problems = lines(outbox::take_unreported_problems(tx)?);
+        let retrying = lines(outbox::retrying(tx)?);
         policy::plan_digest(
             input,
             &self.escalation.office,
             queued,
             problems,
+            retrying,
             &self.letterhead(clock),
         )
         .map(|p| self.queue_planned(tx, p, clock))
@@ -262,7 +268,7 @@ mod tests {
 
     fn notifier() -> Notifier {
         let cfg: NotifyConfig = toml::from_str(
-            "from = \"gongkai@luxi.example.gov.cn\"\nfrom_name = \"泸溪县行政审批服务局\"\noffice = [\"office@luxi.example.gov.cn\"]\n",
+            "from = \"gongkai@luxi.example.gov.cn\"\nfrom_name = \"泸溪县行政审批服务局\"\noffice = [\"office@luxi.example.gov.cn\"]\nleaders = [\"leader@luxi.example.gov.cn\"]\n",
         )
         .unwrap();
         Notifier::new(
@@ -348,6 +354,53 @@ mod tests {
             parsed.to().unwrap().first().unwrap().address(),
             Some("office@luxi.example.gov.cn")
         );
+    }
+
+    #[test]
+    fn leaders_get_one_report_mail_a_day() {
+        let n = notifier();
+        let dir = tempfile::tempdir().unwrap();
+        let pdf = dir.path().join("报送情况汇总.pdf");
+        std::fs::write(&pdf, b"%PDF-1.7 test").unwrap();
+        let input = |all_complete: bool| ReportInput {
+            counts: vec![],
+            units: 2,
+            activities: 2,
+            as_of: "截至2025年5月12日20时".into(),
+            deadline_dates: vec![],
+            all_complete,
+            pdf: policy::ReportFile {
+                path: pdf.clone(),
+                bytes: 13,
+            },
+            docx: None,
+        };
+        let night = |conn: &mut Connection, now: &str, complete: bool| {
+            let tx = conn.transaction().unwrap();
+            let q = n.queue_report_mail(&tx, &input(complete), at(now)).unwrap();
+            tx.commit().unwrap();
+            q
+        };
+        let outbox = || {
+            let conn = Connection::open_in_memory().unwrap();
+            outbox::ensure_schema(&conn).unwrap();
+            conn
+        };
+        // Monday 12 May: everyone complete, the "complete" mail goes out; a
+        // re-run that evening sends no weekly one on top.
+        let mut conn = outbox();
+        let complete = night(&mut conn, "2025-05-12T20:00:00+08:00", true);
+        assert_eq!(complete, Some(Queued::New(1)));
+        assert_eq!(night(&mut conn, "2025-05-12T22:00:00+08:00", true), None);
+        // Monday 19 May: the weekly one in the morning; the last unit
+        // completes by the evening: its mail waits for Tuesday.
+        let mut conn = outbox();
+        let weekly = night(&mut conn, "2025-05-19T08:00:00+08:00", false);
+        assert_eq!(weekly, Some(Queued::New(1)));
+        assert_eq!(night(&mut conn, "2025-05-19T20:00:00+08:00", true), None);
+        let tuesday = night(&mut conn, "2025-05-20T20:00:00+08:00", true);
+        assert_eq!(tuesday, Some(Queued::New(2)));
+        assert_eq!(outbox::event_id(&conn, "report:complete").unwrap(), Some(2));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The durable outbox, two tables in the ledger.
 //!
 //! - `notify_outbox`: one row per message, `event_key` UNIQUE, holding the
-//!   rendered bytes, the envelope, the status (`queued` → `sent`, or
-//!   `failed` after the last attempt, or `dropped` by the office or by
-//!   expiry), attempts, the last error, and timestamps.
+//!   rendered bytes, the envelope, the status (`queued` → `sent`; `failed`
+//!   when refused for good or out of attempts; `uncertain` when it may have
+//!   been delivered and waits for the office; `dropped` by the office or by
+//!   expiry), attempts, unconfirmed attempts, the last error, timestamps.
 //! - `notify_reminder_item`: which unit/activity/deliverable/stage each
 //!   reminder covered, so the reminder policy can count past reminders.
 //!
@@ -13,7 +14,10 @@
 //! [`deliver_pending`] commits each `sent` mark on its own right after the
 //! server accepted the message, so a crash can only cause a duplicate in
 //! the window between acceptance and that commit, and the duplicate carries
-//! the same Message-ID. Call it outside any open transaction.
+//! the same Message-ID. A connection lost after the whole message was sent
+//! leaves it "maybe delivered": it is tried once more at most, then held as
+//! `uncertain` for the office, so no message reaches a server more than
+//! twice. Call it outside any open transaction.
 
 use std::fmt;
 use std::io::Write;
@@ -27,31 +31,51 @@ use super::config::DeliveryLimits;
 use super::message::{Kind, Message, MessageError, Sender};
 use super::transport::{Outgoing, SendError, Transport};
 
-/// Creates the outbox tables if needed. Idempotent; the ledger's migration
-/// code calls it.
+/// The outbox table as this build writes it.
+const OUTBOX_TABLE: &str = "CREATE TABLE notify_outbox (
+    id            INTEGER PRIMARY KEY,
+    event_key     TEXT NOT NULL UNIQUE,
+    message_id    TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    unit          TEXT,
+    subject       TEXT NOT NULL,
+    envelope_from TEXT NOT NULL,
+    recipients    TEXT NOT NULL,            -- JSON array (To + Cc)
+    message       BLOB NOT NULL,            -- RFC 5322 bytes
+    status        TEXT NOT NULL DEFAULT 'queued'
+                  CHECK (status IN ('queued', 'sent', 'failed', 'uncertain', 'dropped')),
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    unconfirmed   INTEGER NOT NULL DEFAULT 0, -- attempts that may have delivered it
+    last_error    TEXT,
+    created_at    TEXT NOT NULL,            -- batch clock, RFC 3339
+    expires_at    INTEGER,                  -- unix seconds; queued past it → dropped
+    sent_at       TEXT,                     -- wall clock, RFC 3339
+    delivered_via TEXT,
+    reported      INTEGER NOT NULL DEFAULT 0 -- failure/expiry shown in a digest
+)";
+
+/// The columns an outbox written before `uncertain` existed has.
+const FIRST_COLUMNS: &str = "id, event_key, message_id, kind, unit, subject, envelope_from, \
+    recipients, message, status, attempts, last_error, created_at, expires_at, sent_at, \
+    delivered_via, reported";
+
+/// Creates the outbox tables if needed, or brings an older outbox up to
+/// date. Idempotent; call it outside any transaction.
 pub fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
+    let table: Option<String> = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notify_outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match table {
+        None => conn.execute_batch(OUTBOX_TABLE)?,
+        Some(sql) if !sql.contains("'uncertain'") => upgrade(conn)?,
+        Some(_) => {}
+    }
     conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS notify_outbox (
-            id            INTEGER PRIMARY KEY,
-            event_key     TEXT NOT NULL UNIQUE,
-            message_id    TEXT NOT NULL,
-            kind          TEXT NOT NULL,
-            unit          TEXT,
-            subject       TEXT NOT NULL,
-            envelope_from TEXT NOT NULL,
-            recipients    TEXT NOT NULL,            -- JSON array (To + Cc)
-            message       BLOB NOT NULL,            -- RFC 5322 bytes
-            status        TEXT NOT NULL DEFAULT 'queued'
-                          CHECK (status IN ('queued', 'sent', 'failed', 'dropped')),
-            attempts      INTEGER NOT NULL DEFAULT 0,
-            last_error    TEXT,
-            created_at    TEXT NOT NULL,            -- batch clock, RFC 3339
-            expires_at    INTEGER,                  -- unix seconds; queued past it → dropped
-            sent_at       TEXT,                     -- wall clock, RFC 3339
-            delivered_via TEXT,
-            reported      INTEGER NOT NULL DEFAULT 0 -- failure/expiry shown in a digest
-        );
-        CREATE INDEX IF NOT EXISTS notify_outbox_status ON notify_outbox (status, id);
+        "CREATE INDEX IF NOT EXISTS notify_outbox_status ON notify_outbox (status, id);
         CREATE TABLE IF NOT EXISTS notify_reminder_item (
             event_key   TEXT NOT NULL REFERENCES notify_outbox (event_key),
             unit        TEXT NOT NULL,
@@ -63,6 +87,31 @@ pub fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
         CREATE INDEX IF NOT EXISTS notify_reminder_item_unit
             ON notify_reminder_item (unit, activity_id, deliverable);",
     )
+}
+
+/// Rebuilds an outbox from before the `uncertain` status (SQLite cannot
+/// change a CHECK constraint in place): new table, copy, swap, in one
+/// transaction, as SQLite's documentation prescribes for such changes.
+fn upgrade(conn: &Connection) -> rusqlite::Result<()> {
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    // The reminder items refer to the outbox; they must not be checked
+    // while the table they refer to is being swapped.
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let swapped = (|| {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(&format!(
+            "{new};
+            INSERT INTO notify_outbox_new ({FIRST_COLUMNS}) SELECT {FIRST_COLUMNS} FROM notify_outbox;
+            DROP TABLE notify_outbox;
+            ALTER TABLE notify_outbox_new RENAME TO notify_outbox;",
+            new = OUTBOX_TABLE.replacen("notify_outbox", "notify_outbox_new", 1)
+        ))?;
+        tx.commit()
+    })();
+    if foreign_keys {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    }
+    swapped
 }
 
 /// An outbox failure.
@@ -181,26 +230,82 @@ pub fn expire(
         &[&clock.timestamp()],
     )?;
     conn.execute(
-        "UPDATE notify_outbox SET status = 'dropped', last_error = '已过期：当日未能发出，下一批重新判断'
+        "UPDATE notify_outbox SET status = 'dropped', last_error = CASE WHEN unconfirmed > 0
+             THEN '已过期：发出后未得到服务器确认，可能已送达；下一批重新判断'
+             ELSE '已过期：当日未能发出，下一批重新判断' END
          WHERE status = 'queued' AND expires_at IS NOT NULL AND expires_at <= ?1",
         [clock.timestamp()],
     )?;
     Ok(expired)
 }
 
-/// Failed and expired messages not yet shown in a digest; marks them shown.
-/// Call it inside the transaction that queues the digest.
+/// Failed, expired and maybe-delivered messages not yet shown in a digest;
+/// marks them shown. Call it inside the transaction that queues the digest.
 pub fn take_unreported_problems(tx: &Transaction<'_>) -> Result<Vec<OutboxEntry>, OutboxError> {
-    let problems = entries(
-        tx,
-        "WHERE status IN ('failed', 'dropped') AND reported = 0",
-        &[],
-    )?;
+    const PROBLEM: &str = "status IN ('failed', 'uncertain', 'dropped') AND reported = 0";
+    let problems = entries(tx, &format!("WHERE {PROBLEM}"), &[])?;
     tx.execute(
-        "UPDATE notify_outbox SET reported = 1 WHERE status IN ('failed', 'dropped') AND reported = 0",
+        &format!("UPDATE notify_outbox SET reported = 1 WHERE {PROBLEM}"),
         [],
     )?;
     Ok(problems)
+}
+
+/// Messages still queued after trouble (tried and not delivered, or not
+/// tried because the server was unavailable), oldest first.
+pub fn retrying(conn: &Connection) -> Result<Vec<OutboxEntry>, OutboxError> {
+    Ok(entries(
+        conn,
+        "WHERE status = 'queued' AND last_error IS NOT NULL",
+        &[],
+    )?)
+}
+
+/// Whether a report mail was queued on the batch clock's day `day`
+/// (leaders get one a day at most).
+pub fn report_queued_on(conn: &Connection, day: chrono::NaiveDate) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM notify_outbox WHERE kind = 'report' AND substr(created_at, 1, 10) = ?1)",
+        [day.format("%Y-%m-%d").to_string()],
+        |r| r.get(0),
+    )
+}
+
+/// What the outbox holds that the office should know about: the `delivery`
+/// section of `status --json`, and what makes `run` exit with the mail
+/// exit code.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DeliveryState {
+    /// Given up: refused for good, or out of attempts.
+    pub failed: Vec<OutboxEntry>,
+    /// Maybe delivered (the connection was lost after the whole message was
+    /// sent, twice): held until the office retries or drops it.
+    pub uncertain: Vec<OutboxEntry>,
+    /// Still queued after trouble; the next batch tries again.
+    pub retrying: Vec<OutboxEntry>,
+    /// Queued and not tried yet (`--no-send`, the per-batch cap).
+    pub waiting: usize,
+}
+
+impl DeliveryState {
+    /// Messages that wait for the office: failed or maybe delivered.
+    pub fn needs_office(&self) -> bool {
+        !self.failed.is_empty() || !self.uncertain.is_empty()
+    }
+}
+
+/// The outbox's [`DeliveryState`] now.
+pub fn delivery_state(conn: &Connection) -> Result<DeliveryState, OutboxError> {
+    Ok(DeliveryState {
+        failed: entries(conn, "WHERE status = 'failed'", &[])?,
+        uncertain: entries(conn, "WHERE status = 'uncertain'", &[])?,
+        retrying: retrying(conn)?,
+        waiting: conn.query_row(
+            "SELECT count(*) FROM notify_outbox WHERE status = 'queued' AND last_error IS NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize,
+    })
 }
 
 /// What was queued at `clock` (this batch), by kind: "回执 3 封".
@@ -221,7 +326,7 @@ pub fn queued_summary(
 }
 
 /// One outbox row without its bytes, for listings and reports.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OutboxEntry {
     pub id: i64,
     pub kind: Kind,
@@ -298,47 +403,91 @@ pub struct DeliveryReport {
     /// The transport's description.
     pub transport: String,
     pub sent: Vec<OutboxEntry>,
-    /// Not delivered this time, still queued for the next batch.
+    /// Tried and not delivered this time, still queued for the next batch.
     pub retrying: Vec<OutboxEntry>,
     /// Given up (permanent refusal or last attempt): reported to the office.
     pub failed: Vec<OutboxEntry>,
+    /// Maybe delivered, now held for the office to decide.
+    pub uncertain: Vec<OutboxEntry>,
     /// Expired before they could be sent.
     pub expired: Vec<OutboxEntry>,
+    /// Not tried because the server was unavailable (no attempt charged).
+    pub untried: usize,
     /// Still queued because the per-batch cap was reached.
     pub held_over: usize,
-    /// Why nothing could be sent, when the server was unavailable.
+    /// Why delivery stopped, when the server was unavailable.
     pub unavailable: Option<String>,
+}
+
+impl DeliveryReport {
+    /// Whether some mail due in this run did not certainly go out.
+    pub fn trouble(&self) -> bool {
+        !self.retrying.is_empty()
+            || !self.failed.is_empty()
+            || !self.uncertain.is_empty()
+            || self.unavailable.is_some()
+    }
 }
 
 impl fmt::Display for DeliveryReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "发送（{}）：已发送 {} 封，待重试 {} 封，失败 {} 封，过期 {} 封，超出本批上限留待下批 {} 封",
+            "发送（{}）：已发送 {} 封，待重试 {} 封，失败 {} 封，",
             self.transport,
             self.sent.len(),
-            self.retrying.len(),
+            self.retrying.len() + self.untried,
             self.failed.len(),
+        )?;
+        if !self.uncertain.is_empty() {
+            write!(f, "待确认 {} 封，", self.uncertain.len())?;
+        }
+        write!(
+            f,
+            "过期 {} 封，超出本批上限留待下批 {} 封",
             self.expired.len(),
             self.held_over
         )?;
         if let Some(why) = &self.unavailable {
-            write!(f, "\n  无法发送：{why}")?;
+            write!(
+                f,
+                "\n  无法发送：{why}（{} 封未尝试，留待下一批，不计尝试次数）",
+                self.untried
+            )?;
         }
-        for e in self.retrying.iter().chain(&self.failed) {
+        for e in self
+            .retrying
+            .iter()
+            .chain(&self.failed)
+            .chain(&self.uncertain)
+        {
             write!(f, "\n  {e}")?;
         }
         Ok(())
     }
 }
 
+/// A server that times out on this many messages in a row is treated as
+/// unavailable for the rest of the batch, so a stalled server costs the
+/// night minutes, not one timeout per queued message.
+const TIMEOUTS_IN_A_ROW: usize = 3;
+
+/// Attempts that may have delivered a message before it is held for the
+/// office: the first, and one retry.
+const MAX_UNCONFIRMED: u32 = 2;
+
 /// Delivers queued messages: expired ones are dropped first; then at most
 /// `max_per_batch` (digest and report first, then oldest first), paced to
-/// `rate_per_minute`. Each success is committed on its own at once. A
-/// server that is down or refuses the login costs every due message one
-/// attempt and nothing is sent; a refused message costs one attempt (a
-/// permanent refusal fails it at once). After `max_attempts` a message is
-/// `failed`.
+/// `rate_per_minute`. Each success is committed on its own at once.
+///
+/// A refusal concerns its message only: a permanent one (5xx) fails it at
+/// once, a temporary one (4xx) or a connection lost during it costs one
+/// attempt and the next batch retries, and the batch goes on with the next
+/// message; after `max_attempts` a message is `failed`. A connection lost
+/// after the whole message was sent may have delivered it: it is retried
+/// once more at most, then held as `uncertain`. Only a server that cannot
+/// be reached or refuses the login stops the batch, and then the messages
+/// not tried keep their attempts (the reason is noted on them).
 pub fn deliver_pending(
     conn: &Connection,
     transport: &mut dyn Transport,
@@ -365,10 +514,7 @@ pub fn deliver_pending(
         return Ok(report);
     }
     if let Err(e) = transport.check() {
-        for &id in due {
-            note_failure(conn, id, &e, limits, &mut report)?;
-        }
-        report.unavailable = Some(e.to_string());
+        note_untried(conn, due, &e.to_string(), &mut report)?;
         return Ok(report);
     }
     let interval = if transport.paced() {
@@ -377,6 +523,7 @@ pub fn deliver_pending(
         Duration::ZERO
     };
     let mut last_send: Option<Instant> = None;
+    let mut timeouts = 0;
     for (i, &id) in due.iter().enumerate() {
         if let Some(last) = last_send {
             std::thread::sleep(interval.saturating_sub(last.elapsed()));
@@ -400,49 +547,95 @@ pub fn deliver_pending(
                     params![id, chrono::Local::now().fixed_offset().to_rfc3339(), via],
                 )?;
                 report.sent.extend(entries(conn, "WHERE id = ?1", &[&id])?);
+                timeouts = 0;
             }
-            Err(e @ SendError::Rejected { .. }) => note_failure(conn, id, &e, limits, &mut report)?,
-            Err(e @ SendError::Unavailable(_)) => {
-                for &rest in &due[i..] {
-                    note_failure(conn, rest, &e, limits, &mut report)?;
-                }
-                report.unavailable = Some(e.to_string());
+            Err(SendError::Unavailable(why)) => {
+                note_untried(conn, &due[i..], &why, &mut report)?;
                 break;
+            }
+            Err(e) => {
+                let timed_out = matches!(
+                    e,
+                    SendError::Broken {
+                        timed_out: true,
+                        ..
+                    }
+                );
+                note_attempt(conn, id, &e, limits, &mut report)?;
+                timeouts = if timed_out { timeouts + 1 } else { 0 };
+                if timeouts == TIMEOUTS_IN_A_ROW {
+                    let why =
+                        format!("服务器连续{TIMEOUTS_IN_A_ROW}封邮件超时未响应，本批停止发送");
+                    note_untried(conn, &due[i + 1..], &why, &mut report)?;
+                    break;
+                }
             }
         }
     }
     Ok(report)
 }
 
-/// Records a failed attempt; the message stays queued unless this was the
-/// last attempt or the refusal was permanent.
-fn note_failure(
+/// Records one attempt at `id` that did not certainly deliver it, and
+/// decides what happens next: retry, `failed`, or `uncertain`.
+fn note_attempt(
     conn: &Connection,
     id: i64,
     error: &SendError,
     limits: &DeliveryLimits,
     report: &mut DeliveryReport,
 ) -> Result<(), OutboxError> {
-    let permanent = matches!(
-        error,
-        SendError::Rejected {
-            permanent: true,
-            ..
-        }
-    );
+    let (permanent, maybe_delivered) = match error {
+        SendError::Rejected { permanent, .. } => (*permanent, false),
+        SendError::Broken {
+            maybe_delivered, ..
+        } => (false, *maybe_delivered),
+        SendError::Unavailable(_) => (false, false),
+    };
+    let (attempts, unconfirmed): (u32, u32) = conn.query_row(
+        "SELECT attempts + 1, unconfirmed + ?2 FROM notify_outbox WHERE id = ?1",
+        params![id, u32::from(maybe_delivered)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let give_up = permanent || attempts >= limits.max_attempts || unconfirmed >= MAX_UNCONFIRMED;
+    // A message that may have arrived is never called failed: the office
+    // decides whether to send it again.
+    let status = match (give_up, unconfirmed > 0) {
+        (false, _) => "queued",
+        (true, true) => "uncertain",
+        (true, false) => "failed",
+    };
     conn.execute(
-        "UPDATE notify_outbox SET attempts = attempts + 1, last_error = ?2,
-             status = CASE WHEN ?3 OR attempts + 1 >= ?4 THEN 'failed' ELSE 'queued' END
+        "UPDATE notify_outbox SET attempts = ?2, unconfirmed = ?3, status = ?4, last_error = ?5
          WHERE id = ?1",
-        params![id, error.to_string(), permanent, limits.max_attempts],
+        params![id, attempts, unconfirmed, status, error.to_string()],
     )?;
     for entry in entries(conn, "WHERE id = ?1", &[&id])? {
-        if entry.status == "failed" {
-            report.failed.push(entry);
-        } else {
-            report.retrying.push(entry);
+        match status {
+            "failed" => report.failed.push(entry),
+            "uncertain" => report.uncertain.push(entry),
+            _ => report.retrying.push(entry),
         }
     }
+    Ok(())
+}
+
+/// Notes on messages not tried why (the server was unavailable), without
+/// charging them an attempt.
+fn note_untried(
+    conn: &Connection,
+    ids: &[i64],
+    why: &str,
+    report: &mut DeliveryReport,
+) -> Result<(), OutboxError> {
+    let note = format!("未能发送：{why}");
+    for &id in ids {
+        conn.execute(
+            "UPDATE notify_outbox SET last_error = ?2 WHERE id = ?1",
+            params![id, note],
+        )?;
+    }
+    report.untried += ids.len();
+    report.unavailable = Some(why.to_string());
     Ok(())
 }
 
@@ -482,12 +675,13 @@ fn load(conn: &Connection, id: i64) -> rusqlite::Result<Row> {
 /// The `baosong outbox` subcommand's actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxAction {
-    /// Queued and failed messages; with `all`, every message.
+    /// Queued, failed and maybe-delivered messages; with `all`, every
+    /// message.
     List { all: bool },
-    /// Queue a failed, dropped or queued message again with fresh attempts
-    /// (and no expiry: the office has decided).
+    /// Queue a failed, maybe-delivered, dropped or queued message again
+    /// with fresh attempts (and no expiry: the office has decided).
     Retry { id: i64 },
-    /// Withdraw a queued or failed message.
+    /// Withdraw a queued, failed or maybe-delivered message.
     Drop { id: i64 },
 }
 
@@ -501,11 +695,23 @@ pub fn outbox_command(
         OutboxAction::List { all } => {
             let entries = list(conn, all)?;
             if entries.is_empty() {
-                let what = if all { "" } else { "待发送或失败的" };
+                let what = if all {
+                    ""
+                } else {
+                    "待发送、失败或待确认的"
+                };
                 writeln!(out, "发件箱中没有{what}邮件。")?;
             }
+            let uncertain = entries.iter().any(|e| e.status == "uncertain");
             for e in entries {
                 writeln!(out, "{e}")?;
+            }
+            if uncertain {
+                writeln!(
+                    out,
+                    "“待确认”的邮件发出后连接中断，可能已经送达：请向收件人核实，\
+                     未收到的用 baosong outbox retry 编号 重发，已收到的用 baosong outbox drop 编号 结束。"
+                )?;
             }
         }
         OutboxAction::Retry { id } => {
@@ -520,31 +726,38 @@ pub fn outbox_command(
     Ok(())
 }
 
-/// Queued and failed messages, or with `all` every message, oldest first.
+/// Queued, failed and maybe-delivered messages, or with `all` every
+/// message, oldest first.
 pub fn list(conn: &Connection, all: bool) -> Result<Vec<OutboxEntry>, OutboxError> {
     let filter = if all {
         ""
     } else {
-        "WHERE status IN ('queued', 'failed')"
+        "WHERE status IN ('queued', 'failed', 'uncertain')"
     };
     Ok(entries(conn, filter, &[])?)
 }
 
-/// Queues a failed, dropped or queued message again, with fresh attempts
-/// and no expiry.
+/// Queues a failed, maybe-delivered, dropped or queued message again, with
+/// fresh attempts and no expiry.
 pub fn retry(conn: &Connection, id: i64) -> Result<(), OutboxError> {
-    require_status(conn, id, &["queued", "failed", "dropped"], "重发")?;
+    require_status(
+        conn,
+        id,
+        &["queued", "failed", "uncertain", "dropped"],
+        "重发",
+    )?;
     conn.execute(
-        "UPDATE notify_outbox SET status = 'queued', attempts = 0, expires_at = NULL, reported = 0
+        "UPDATE notify_outbox SET status = 'queued', attempts = 0, unconfirmed = 0,
+             last_error = NULL, expires_at = NULL, reported = 0
          WHERE id = ?1",
         [id],
     )?;
     Ok(())
 }
 
-/// Withdraws a queued or failed message.
+/// Withdraws a queued, failed or maybe-delivered message.
 pub fn drop_message(conn: &Connection, id: i64) -> Result<(), OutboxError> {
-    require_status(conn, id, &["queued", "failed"], "撤销")?;
+    require_status(conn, id, &["queued", "failed", "uncertain"], "撤销")?;
     conn.execute(
         "UPDATE notify_outbox SET status = 'dropped', last_error = '已由办公室撤销', reported = 1
          WHERE id = ?1",
@@ -584,6 +797,7 @@ fn status_label(status: &str) -> &'static str {
         "queued" => "待发送",
         "sent" => "已发送",
         "failed" => "发送失败",
+        "uncertain" => "待确认（可能已送达）",
         _ => "已撤销",
     }
 }
@@ -713,53 +927,52 @@ mod tests {
         assert!(list(&conn, true).unwrap().is_empty());
     }
 
+    fn broken(maybe_delivered: bool, timed_out: bool) -> SendError {
+        SendError::Broken {
+            maybe_delivered,
+            timed_out,
+            reason: "服务器断开了连接".into(),
+        }
+    }
+
     #[test]
-    fn unavailable_server_keeps_all_queued_then_gives_up_after_max_attempts() {
+    fn an_unavailable_server_charges_no_attempt() {
         let mut conn = db();
         queue_all(
             &mut conn,
             &[msg(Kind::Receipt, "a"), msg(Kind::Reminder, "b")],
         );
         let down = || fake(Err(SendError::Unavailable("连接被拒绝".into())), vec![]);
-        for attempt in 1..=2 {
+        for night in 1..=LIMITS.max_attempts + 2 {
             let r = deliver_pending(&conn, &mut down(), &LIMITS, now()).unwrap();
-            assert_eq!(r.retrying.len(), 2, "attempt {attempt}");
+            assert_eq!((r.untried, r.retrying.len()), (2, 0), "night {night}");
             assert!(r.unavailable.as_deref().unwrap().contains("连接被拒绝"));
+            assert!(r.trouble());
         }
         let pending = list(&conn, false).unwrap();
         assert!(
             pending
                 .iter()
-                .all(|e| e.status == "queued" && e.attempts == 2)
+                .all(|e| e.status == "queued" && e.attempts == 0)
         );
-        assert_eq!(pending[0].last_error.as_deref(), Some("连接被拒绝"));
-        let r = deliver_pending(&conn, &mut down(), &LIMITS, now()).unwrap();
-        assert_eq!(r.failed.len(), 2);
-        // The digest picks the failures up once.
-        let tx = conn.transaction().unwrap();
-        assert_eq!(take_unreported_problems(&tx).unwrap().len(), 2);
-        assert!(take_unreported_problems(&tx).unwrap().is_empty());
-        tx.commit().unwrap();
-        // The office retries one by hand; it goes out next time.
-        retry(&conn, 1).unwrap();
+        assert_eq!(
+            pending[0].last_error.as_deref(),
+            Some("未能发送：连接被拒绝")
+        );
+        assert_eq!(delivery_state(&conn).unwrap().retrying.len(), 2);
         let mut up = fake(Ok(()), vec![]);
         let r = deliver_pending(&conn, &mut up, &LIMITS, now()).unwrap();
-        assert_eq!(r.sent.len(), 1);
-        assert!(matches!(retry(&conn, 1), Err(OutboxError::Status { .. })));
+        assert_eq!(r.sent.len(), 2);
+        assert!(!r.trouble());
+        assert_eq!(delivery_state(&conn).unwrap(), DeliveryState::default());
     }
 
     #[test]
-    fn refusals_mid_batch() {
+    fn refusals_mid_batch_concern_their_message_only() {
         let mut conn = db();
-        queue_all(
-            &mut conn,
-            &[
-                msg(Kind::Receipt, "a"),
-                msg(Kind::Receipt, "b"),
-                msg(Kind::Receipt, "c"),
-                msg(Kind::Receipt, "d"),
-            ],
-        );
+        let keys = ["a", "b", "c", "d", "e", "f"];
+        let msgs: Vec<Message> = keys.iter().map(|k| msg(Kind::Receipt, k)).collect();
+        queue_all(&mut conn, &msgs);
         let mut t = fake(
             Ok(()),
             vec![
@@ -772,14 +985,213 @@ mod tests {
                     permanent: false,
                     reason: "451 try later".into(),
                 }),
-                Err(SendError::Unavailable("connection reset".into())),
+                Err(broken(false, false)),
+                Err(SendError::Unavailable("登录失败".into())),
             ],
         );
         let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
         assert_eq!(r.sent.len(), 1);
         assert_eq!(r.failed.len(), 1, "550 fails at once");
-        assert_eq!(r.retrying.len(), 2, "451 and the connection drop retry");
-        assert!(r.to_string().contains("已发送 1 封"), "{r}");
+        assert_eq!(r.failed[0].last_error.as_deref(), Some("550 no such user"));
+        assert_eq!(r.retrying.len(), 2, "451 and the dropped connection retry");
+        assert_eq!(r.untried, 2, "the server went away: e and f not tried");
+        assert!(
+            r.to_string()
+                .contains("已发送 1 封，待重试 4 封，失败 1 封"),
+            "{r}"
+        );
+        let attempts: Vec<u32> = list(&conn, true)
+            .unwrap()
+            .iter()
+            .map(|e| e.attempts)
+            .collect();
+        assert_eq!(attempts, vec![1, 1, 1, 1, 0, 0]);
+        // The failure is in the next digest once; the retries in every one
+        // until they go out.
+        let tx = conn.transaction().unwrap();
+        assert_eq!(take_unreported_problems(&tx).unwrap().len(), 1);
+        assert!(take_unreported_problems(&tx).unwrap().is_empty());
+        assert_eq!(retrying(&tx).unwrap().len(), 4);
+        tx.commit().unwrap();
+        // The next night: the four go out, the failed one is not tried.
+        let mut t = fake(Ok(()), vec![]);
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(r.sent.len(), 4);
+        let state = delivery_state(&conn).unwrap();
+        assert_eq!((state.failed.len(), state.retrying.len()), (1, 0));
+        assert!(state.needs_office());
+        // The office fixes the address and retries it by hand.
+        retry(&conn, 2).unwrap();
+        assert_eq!(
+            deliver_pending(&conn, &mut t, &LIMITS, now())
+                .unwrap()
+                .sent
+                .len(),
+            1
+        );
+        assert!(matches!(retry(&conn, 2), Err(OutboxError::Status { .. })));
+        assert!(!delivery_state(&conn).unwrap().needs_office());
+    }
+
+    #[test]
+    fn transient_refusals_fail_after_max_attempts() {
+        let mut conn = db();
+        queue_all(&mut conn, &[msg(Kind::Receipt, "a")]);
+        let deferred = || {
+            fake(
+                Ok(()),
+                vec![Err(SendError::Rejected {
+                    permanent: false,
+                    reason: "451 4.3.0 try later".into(),
+                })],
+            )
+        };
+        for _ in 1..LIMITS.max_attempts {
+            let r = deliver_pending(&conn, &mut deferred(), &LIMITS, now()).unwrap();
+            assert_eq!(r.retrying.len(), 1);
+        }
+        let r = deliver_pending(&conn, &mut deferred(), &LIMITS, now()).unwrap();
+        assert_eq!(r.failed.len(), 1);
+        assert_eq!(r.failed[0].attempts, LIMITS.max_attempts);
+        assert_eq!(
+            r.failed[0].last_error.as_deref(),
+            Some("451 4.3.0 try later")
+        );
+    }
+
+    #[test]
+    fn maybe_delivered_is_tried_once_more_then_held_for_the_office() {
+        let mut conn = db();
+        queue_all(
+            &mut conn,
+            &[msg(Kind::Receipt, "a"), msg(Kind::Receipt, "b")],
+        );
+        // Night 1: both went out, the connection dropped before the answer.
+        let mut t = fake(
+            Ok(()),
+            vec![Err(broken(true, false)), Err(broken(true, true))],
+        );
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(r.retrying.len(), 2);
+        // Night 2: a is confirmed, b drops again and is held.
+        let mut t = fake(Ok(()), vec![Ok("x".into()), Err(broken(true, false))]);
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!((r.sent.len(), r.uncertain.len()), (1, 1));
+        assert!(r.to_string().contains("待确认 1 封"), "{r}");
+        assert_eq!(r.uncertain[0].status_label(), "待确认（可能已送达）");
+        // Night 3: nothing is sent again.
+        let mut t = fake(Ok(()), vec![]);
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert!(t.sent.is_empty() && !r.trouble());
+        let state = delivery_state(&conn).unwrap();
+        assert_eq!(state.uncertain.len(), 1);
+        let mut out = Vec::new();
+        outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("#2 回执 县民政局 待确认（可能已送达）"),
+            "{text}"
+        );
+        assert!(text.contains("outbox retry"), "{text}");
+        // The recipient says it never arrived: the office sends it again.
+        outbox_command(&conn, OutboxAction::Retry { id: 2 }, &mut Vec::new()).unwrap();
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(r.sent.len(), 1);
+    }
+
+    #[test]
+    fn maybe_delivered_out_of_attempts_is_held_not_failed() {
+        let mut conn = db();
+        queue_all(&mut conn, &[msg(Kind::Receipt, "a")]);
+        let limits = DeliveryLimits {
+            max_attempts: 2,
+            ..LIMITS
+        };
+        let deferred = Err(SendError::Rejected {
+            permanent: false,
+            reason: "451".into(),
+        });
+        let mut t = fake(Ok(()), vec![Err(broken(true, false)), deferred]);
+        deliver_pending(&conn, &mut t, &limits, now()).unwrap();
+        let r = deliver_pending(&conn, &mut t, &limits, now()).unwrap();
+        assert_eq!((r.failed.len(), r.uncertain.len()), (0, 1));
+        // The office was told: it is in the next digest, and can drop it.
+        let tx = conn.transaction().unwrap();
+        assert_eq!(take_unreported_problems(&tx).unwrap().len(), 1);
+        tx.commit().unwrap();
+        drop_message(&conn, 1).unwrap();
+        assert_eq!(delivery_state(&conn).unwrap(), DeliveryState::default());
+    }
+
+    #[test]
+    fn a_server_that_keeps_timing_out_stops_the_batch() {
+        let mut conn = db();
+        let msgs: Vec<Message> = (0..5)
+            .map(|i| msg(Kind::Receipt, &format!("r{i}")))
+            .collect();
+        queue_all(&mut conn, &msgs);
+        let mut t = fake(
+            Ok(()),
+            vec![
+                Err(broken(false, true)),
+                Err(broken(false, true)),
+                Err(broken(false, true)),
+            ],
+        );
+        let r = deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!((r.retrying.len(), r.untried), (3, 2));
+        assert!(r.unavailable.unwrap().contains("连续3封邮件超时"));
+    }
+
+    #[test]
+    fn an_outbox_from_before_uncertain_is_upgraded_in_place() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+            CREATE TABLE notify_outbox (
+            id INTEGER PRIMARY KEY, event_key TEXT NOT NULL UNIQUE, message_id TEXT NOT NULL,
+            kind TEXT NOT NULL, unit TEXT, subject TEXT NOT NULL, envelope_from TEXT NOT NULL,
+            recipients TEXT NOT NULL, message BLOB NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'sent', 'failed', 'dropped')),
+            attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at TEXT NOT NULL,
+            expires_at INTEGER, sent_at TEXT, delivered_via TEXT,
+            reported INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE notify_reminder_item (
+            event_key TEXT NOT NULL REFERENCES notify_outbox (event_key),
+            unit TEXT NOT NULL, activity_id TEXT NOT NULL, deliverable TEXT NOT NULL,
+            stage TEXT NOT NULL, PRIMARY KEY (event_key, activity_id, deliverable));",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        queue(&tx, &sender(), &msg(Kind::Reminder, "r1"), now()).unwrap();
+        let items = [(
+            "7".to_string(),
+            "活动总结".to_string(),
+            "after1@2025-05-06".to_string(),
+        )];
+        record_reminder_items(&tx, "r1", "县民政局", &items).unwrap();
+        tx.commit().unwrap();
+        ensure_schema(&conn).unwrap();
+        ensure_schema(&conn).unwrap();
+        let mut t = fake(
+            Ok(()),
+            vec![Err(broken(true, false)), Err(broken(true, false))],
+        );
+        deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        deliver_pending(&conn, &mut t, &LIMITS, now()).unwrap();
+        assert_eq!(list(&conn, true).unwrap()[0].status, "uncertain");
+        assert_eq!(reminder_items(&conn, "县民政局").unwrap().len(), 1);
+        let fk: bool = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert!(fk);
+        let dangling: i64 = conn
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(dangling, 0);
     }
 
     #[test]

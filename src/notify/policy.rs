@@ -588,22 +588,32 @@ pub struct CountView {
     pub count: usize,
 }
 
-/// The report mail due today, if any. `complete_mail_queued`: whether
-/// `report:complete` is already in the outbox.
+/// Which report mails the outbox already holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportsQueued {
+    /// `report:complete` (all units complete) was queued.
+    pub complete: bool,
+    /// A report mail was queued on the batch clock's day.
+    pub today: bool,
+}
+
+/// The report mail due today, if any: at most one a day, so a day that
+/// already had one (the weekly one, or the one when all became complete)
+/// gets no other; a "complete" mail then goes out the next day.
 pub fn plan_report_mail(
     policy: &ReportMailPolicy,
     now: DateTime<FixedOffset>,
     input: &ReportInput,
     leaders: &[Mailbox],
-    complete_mail_queued: bool,
+    queued: ReportsQueued,
     letterhead: &Letterhead,
 ) -> Option<Planned<ReportContext>> {
-    if leaders.is_empty() {
+    if leaders.is_empty() || queued.today {
         return None;
     }
     let today = now.date_naive();
     let (event_key, occasion) =
-        if policy.when_all_complete && input.all_complete && !complete_mail_queued {
+        if policy.when_all_complete && input.all_complete && !queued.complete {
             ("report:complete".to_string(), "全部报齐")
         } else if policy.on_deadline_days && input.deadline_dates.contains(&today) {
             (format!("report:{today}"), "截止日")
@@ -721,6 +731,9 @@ pub struct DigestInput {
     /// Anything else worth a human look (calendar coverage, units without
     /// contacts, …).
     pub notes: Vec<String>,
+    /// Inbox entries that are not files (named pipes, sockets, devices),
+    /// skipped, as "path（kind）".
+    pub skipped: Vec<String>,
 }
 
 /// A deliverable whose state changed in this batch.
@@ -757,10 +770,14 @@ pub struct DigestContext {
     pub unassigned: Vec<UnassignedFile>,
     pub ambiguous: Vec<AmbiguousName>,
     pub notes: Vec<String>,
+    pub skipped: Vec<String>,
     /// Messages queued by this batch, e.g. "回执 3 封".
     pub queued: Vec<String>,
-    /// Messages that failed or expired since the last digest.
+    /// Messages that failed, expired or may have been delivered (held for
+    /// the office) since the last digest.
     pub delivery_problems: Vec<String>,
+    /// Messages still being retried, with why they have not gone out.
+    pub retrying: Vec<String>,
 }
 
 /// The office digest of a batch; `None` without office addresses.
@@ -769,6 +786,7 @@ pub fn plan_digest(
     office: &[Mailbox],
     queued: Vec<String>,
     delivery_problems: Vec<String>,
+    retrying: Vec<String>,
     letterhead: &Letterhead,
 ) -> Option<Planned<DigestContext>> {
     if office.is_empty() {
@@ -788,8 +806,10 @@ pub fn plan_digest(
             unassigned: input.unassigned.clone(),
             ambiguous: input.ambiguous.clone(),
             notes: input.notes.clone(),
+            skipped: input.skipped.clone(),
             queued,
             delivery_problems,
+            retrying,
         },
         attachments: vec![],
         expires_at: None,
@@ -818,8 +838,10 @@ impl DigestContext {
                 candidates: vec!["县民政局".into(), "州民政局泸溪分局".into()],
             }],
             notes: vec!["县气象局无联系邮箱，回执未发送".into()],
+            skipped: vec!["县林业局/管道（命名管道）".into()],
             queued: vec!["回执 3 封".into()],
             delivery_problems: vec!["#12 催报 县公安局：550 no such user".into()],
+            retrying: vec!["#13 回执 县民政局 待发送 尝试1次 —— 451 try again later".into()],
         }
     }
 }
@@ -1101,7 +1123,7 @@ mod tests {
                 at("2025-05-12T20:00:00+08:00"),
                 input,
                 &[mb("leader@luxi.example.gov.cn")],
-                false,
+                ReportsQueued::default(),
                 &Letterhead::sample(),
             )
             .unwrap()
@@ -1131,7 +1153,7 @@ mod tests {
         };
         let leaders = [mb("leader@luxi.example.gov.cn")];
         let lh = Letterhead::sample();
-        let key = |now: &str, complete: bool, queued: bool| {
+        let key_after = |now: &str, complete: bool, queued: ReportsQueued| {
             plan_report_mail(
                 &policy,
                 at(now),
@@ -1142,13 +1164,20 @@ mod tests {
             )
             .map(|p| (p.event_key, p.context.occasion))
         };
+        let key = |now: &str, complete: bool, complete_queued: bool| {
+            let queued = ReportsQueued {
+                complete: complete_queued,
+                today: false,
+            };
+            key_after(now, complete, queued)
+        };
         // Monday 12 May: weekly.
         let p = plan_report_mail(
             &policy,
             at("2025-05-12T20:00:00+08:00"),
             &report_input(false),
             &leaders,
-            false,
+            ReportsQueued::default(),
             &lh,
         )
         .unwrap();
@@ -1167,13 +1196,33 @@ mod tests {
             Some(("report:complete".into(), "全部报齐".into()))
         );
         assert_eq!(key("2025-05-16T20:00:00+08:00", true, true), None);
+        // One a day: a Monday re-run after "complete" went out that day sends
+        // no weekly one, and a day whose weekly one went out gets no
+        // "complete" mail until the next day.
+        let today = ReportsQueued {
+            complete: true,
+            today: true,
+        };
+        assert_eq!(key_after("2025-05-19T21:00:00+08:00", true, today), None);
+        let weekly_only = ReportsQueued {
+            complete: false,
+            today: true,
+        };
+        assert_eq!(
+            key_after("2025-05-19T21:00:00+08:00", true, weekly_only),
+            None
+        );
+        assert_eq!(
+            key("2025-05-20T20:00:00+08:00", true, false),
+            Some(("report:complete".into(), "全部报齐".into()))
+        );
         assert_eq!(
             plan_report_mail(
                 &policy,
                 at("2025-05-12T20:00:00+08:00"),
                 &report_input(false),
                 &[],
-                false,
+                ReportsQueued::default(),
                 &lh
             ),
             None

@@ -117,6 +117,19 @@ impl Templates {
         Self::from_sources(sources)
     }
 
+    /// Writes the built-in defaults into `dir` for the office to edit
+    /// (`baosong init`), leaving files already there alone.
+    pub fn write_defaults(dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for (kind, text) in DEFAULTS {
+            let path = dir.join(file_name(kind));
+            if !path.exists() {
+                std::fs::write(path, text)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The built-in defaults only.
     pub fn builtin() -> Result<Templates, TemplateError> {
         Self::from_sources(

@@ -86,7 +86,7 @@ pub enum Pattern {
 }
 
 /// The look of a state: overdue red, late orange, incomplete and invalid
-/// amber, on time green, not yet due neutral.
+/// amber, on time green, not yet due neutral, exempt blue-grey.
 pub fn look(state: State) -> Look {
     match state {
         State::Overdue => Look {
@@ -122,6 +122,13 @@ pub fn look(state: State) -> Look {
         State::Pending => Look {
             fill: "D9D9D9",
             tint: "FFFFFF",
+            light_ink: false,
+            pattern: Pattern::None,
+        },
+        // Not owed: a quiet blue-grey, darker than 待报送 in grey print.
+        State::Exempt => Look {
+            fill: "90A4AE",
+            tint: "ECEFF1",
             light_ink: false,
             pattern: Pattern::None,
         },

@@ -24,8 +24,22 @@ pub fn zone_label(campaign: &Campaign) -> String {
     }
 }
 
-/// The short text of a status cell, for the status and the messages.
+/// The short text of a status cell, for the status and the messages: the
+/// state, how late, what is missing; 免报 / 已取消 for an exempt item;
+/// （联合报送） for a joint entry's.
 pub fn cell_text(item: &ItemStatus) -> String {
+    let text = state_text(item);
+    if item.joint_with.is_empty() || item.state == State::Exempt {
+        text
+    } else {
+        format!("{text}（联合报送）")
+    }
+}
+
+fn state_text(item: &ItemStatus) -> String {
+    if let Some((label, _)) = &item.exemption {
+        return label.clone();
+    }
     match (item.state, item.late_workdays) {
         (State::Late, Some(0)) => "逾期报送（当日）".to_string(),
         (State::Late, Some(n)) => format!("逾期{n}个工作日报送"),
@@ -45,7 +59,7 @@ pub fn attention(state: State) -> Option<u8> {
         State::Invalid => Some(1),
         State::Incomplete => Some(2),
         State::Late => Some(3),
-        State::OnTime | State::Pending => None,
+        State::OnTime | State::Pending | State::Exempt => None,
     }
 }
 
@@ -106,6 +120,7 @@ pub fn build(
         .map(|st| status_row(campaign, a, st, &clock))
         .collect();
 
+    let summaries = summary_deliverables(campaign);
     let mut units: Vec<UnitSection> = Vec::new();
     let mut awaiting = Vec::new();
     for st in &a.activities {
@@ -116,7 +131,7 @@ pub fn build(
             .iter()
             .filter(|f| f.activity == Some(st.activity))
             .collect();
-        let section = activity_section(campaign, a, store, st, &files, &clock);
+        let section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
         if !section.has_material() {
             awaiting.push(AwaitingRow {
                 seq: act.seq.clone(),
@@ -180,6 +195,8 @@ fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
         }
         State::ALL
             .iter()
+            // 免报 is shown only in campaigns that have exemptions.
+            .filter(|s| **s != State::Exempt || counts.contains_key(s))
             .map(|s| StateCount {
                 state: *s,
                 label: s.label().to_string(),
@@ -215,7 +232,7 @@ fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
 /// or not yet due.
 fn item_reason(a: &Assessment, d: &Deliverable, item: &ItemStatus) -> Option<String> {
     match item.state {
-        State::OnTime | State::Pending => None,
+        State::OnTime | State::Pending | State::Exempt => None,
         State::Late => Some(match item.late_workdays {
             Some(n) if n > 0 => format!("逾期{n}个工作日报送"),
             _ => "逾期报送".to_string(),
@@ -478,7 +495,13 @@ fn status_row(
                 },
                 Some(item) => StatusCell {
                     state: Some(item.state),
-                    text: item.state.label().to_string(),
+                    text: match &item.exemption {
+                        Some((label, _)) => label.clone(),
+                        None if !item.joint_with.is_empty() => {
+                            format!("{}（联合报送）", item.state.label())
+                        }
+                        None => item.state.label().to_string(),
+                    },
                     when: cell_line(a, d, item, clock),
                     due: item.due.map(|t| clock.long(t)),
                     due_at: item.due.map(|t| clock.local(t)),
@@ -516,6 +539,7 @@ fn cell_line(a: &Assessment, d: &Deliverable, item: &ItemStatus, clock: &Clock) 
             .map(|n| format!("已逾期{n}个工作日")),
         State::Incomplete | State::Invalid => item_reason(a, d, item),
         State::Pending => item.due.map(|t| format!("{}截止", clock.deadline(t))),
+        State::Exempt => item.exemption.as_ref().map(|(_, reason)| reason.clone()),
     }
 }
 
@@ -529,12 +553,27 @@ impl ActivitySection {
     }
 }
 
+/// The deliverables whose documents the report prints as the activity's
+/// summary: those named 总结 when the campaign asks for other documents
+/// too (建昌's 访谈稿件 is not a summary), else every one.
+fn summary_deliverables(campaign: &Campaign) -> Vec<usize> {
+    let named: Vec<usize> = (0..campaign.deliverables.len())
+        .filter(|&d| campaign.deliverables[d].name.contains("总结"))
+        .collect();
+    if named.is_empty() {
+        (0..campaign.deliverables.len()).collect()
+    } else {
+        named
+    }
+}
+
 fn activity_section(
     campaign: &Campaign,
     a: &Assessment,
     store: &Store,
     st: &ActivityStatus,
     files: &[&FileStatus],
+    summaries: &[usize],
     clock: &Clock,
 ) -> ActivitySection {
     let act = &campaign.activities[st.activity];
@@ -542,11 +581,14 @@ fn activity_section(
         files
             .iter()
             .filter(|f| f.counted && f.inspection.kind.category() == cat)
+            .filter(|f| {
+                cat != Category::Document || f.deliverable.is_some_and(|d| summaries.contains(&d))
+            })
             .max_by_key(|f| f.arrived)
     };
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
         Content::Document(d) => Some(Summary {
-            file_name: f.name().to_string(),
+            file_name: f.name(),
             title: d.title.clone(),
             blocks: d.blocks.clone(),
         }),
@@ -606,8 +648,13 @@ fn activity_section(
     let shown = files.iter().filter(|f| !f.embedded && !f.gone);
     let mut notes: Vec<String> = shown
         .clone()
-        .flat_map(|f| f.flags.iter().map(move |fl| format!("{}：{fl}", f.name())))
+        .flat_map(|f| {
+            f.flags
+                .iter()
+                .map(move |fl| format!("{}：{}", f.name(), super::printable(fl)))
+        })
         .collect();
+    notes.extend(item_notes(campaign, a, st));
     for f in shown.filter(|f| f.versions > 1) {
         notes.push(format!(
             "{}：已重新报送，以{}送达的版本为准",
@@ -642,7 +689,7 @@ fn photo_name(a: &Assessment, f: &FileStatus) -> String {
         })
         .filter(|_| f.embedded);
     let Some((doc, entry)) = parent else {
-        return f.name().to_string();
+        return f.name();
     };
     let place = match &doc.inspection.content {
         Content::Document(d) => d.images.iter().position(|i| i.name == entry),
@@ -654,6 +701,54 @@ fn photo_name(a: &Assessment, f: &FileStatus) -> String {
     }
 }
 
+/// What the report says of an activity's items beyond their state: who
+/// filed a joint entry's files, and why an item is exempt.
+fn item_notes(campaign: &Campaign, a: &Assessment, st: &ActivityStatus) -> Vec<String> {
+    let mut notes = Vec::new();
+    for item in &st.items {
+        let d = &campaign.deliverables[item.deliverable];
+        if let Some((label, reason)) = &item.exemption {
+            notes.push(format!("{}：{label}（{reason}）", d.name));
+            continue;
+        }
+        if item.joint_with.is_empty() {
+            continue;
+        }
+        let partners: Vec<&str> = item
+            .joint_with
+            .iter()
+            .map(|&u| campaign.roster.units[u].name.as_str())
+            .collect();
+        let by: Vec<String> = item
+            .files
+            .iter()
+            .map(|&i| &a.files[i])
+            .filter(|f| f.counted)
+            .map(|f| {
+                let unit = f
+                    .unit
+                    .map_or("", |u| campaign.roster.units[u].name.as_str());
+                format!("{unit}报送的{}", f.name())
+            })
+            .collect();
+        notes.push(if by.is_empty() {
+            format!(
+                "{}：与{}联合报送，任一单位报送即可",
+                d.name,
+                partners.join("、")
+            )
+        } else {
+            format!(
+                "{}：与{}联合报送（{}）",
+                d.name,
+                partners.join("、"),
+                by.join("、")
+            )
+        });
+    }
+    notes
+}
+
 /// The files the office must look at, for its digest and the status: those
 /// of no unit (and why), those of a unit that fit no deliverable, and
 /// rejected ones with the reason.
@@ -662,9 +757,9 @@ pub fn file_lines(
     a: &Assessment,
 ) -> (Vec<FileLine>, Vec<FileLine>, Vec<FileLine>) {
     let line = |f: &FileStatus, reason: String| FileLine {
-        path: f.path.clone(),
+        path: super::printable(&f.path),
         unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
-        reason,
+        reason: super::printable(&reason),
     };
     let unassigned = a
         .files

@@ -1,0 +1,319 @@
+//! What offices change and get wrong mid-campaign, through the real
+//! `baosong` binary: exemptions (免报) and cancelled activities (已取消)
+//! never chased; a unit with no usable address reported every night it
+//! owes something; a unit added to the schedule joining from the next
+//! batch; and campaign.toml mistakes stopping with the file, the line and
+//! the right form while schedule mistakes never stop anything.
+
+mod campaign;
+
+use std::path::Path;
+
+use campaign::*;
+use rust_xlsxwriter::Workbook;
+
+const TOML: &str = r#"
+[campaign]
+id = "t"
+title = "测试活动"
+office = "县政府办公室"
+year = 2025
+
+[paths]
+schedule = "活动安排表.xlsx"
+
+[[deliverables]]
+id = "summary"
+name = "活动总结"
+accept = ["document"]
+keywords = ["总结"]
+deadline = { workdays_after_activity = 5, time = "24:00" }
+
+[[deliverables]]
+id = "photos"
+name = "活动照片"
+accept = ["photo"]
+min_count = 3
+deadline = { workdays_after_activity = 5, time = "24:00" }
+
+[mail]
+from = "office@example.gov.cn"
+office = ["office@example.gov.cn"]
+
+[reminders]
+days_before = 0
+every_after = 1
+"#;
+
+/// A schedule with an 邮箱 column: (unit, theme, time, e-mail cell).
+fn schedule(dir: &Path, rows: &[(&str, &str, &str, &str)]) {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, h) in ["序号", "单位", "活动主题", "开展时间", "邮箱"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, (unit, theme, time, email)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_number(r, 0, f64::from(r)).unwrap();
+        for (c, v) in [unit, theme, time, email].iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16 + 1, **v).unwrap();
+            }
+        }
+    }
+    std::fs::write(
+        dir.join("活动安排表.xlsx"),
+        baosong::generate::files::save_workbook(&mut book),
+    )
+    .unwrap();
+}
+
+fn new_campaign(toml: &str, rows: &[(&str, &str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("campaign.toml"), toml).unwrap();
+    std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
+    schedule(dir.path(), rows);
+    dir
+}
+
+fn put(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join("inbox").join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// The texts of the messages of a kind (receipt, reminder, digest) sent so far.
+fn sent(dir: &Path, kind: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("out/t/outbox")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(&format!("-{kind}-")))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            format!(
+                "{}\n{}",
+                msg.subject().unwrap_or_default(),
+                msg.body_text(0).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+fn item<'a>(s: &'a serde_json::Value, unit: &str, seq: &str, d: &str) -> &'a serde_json::Value {
+    s["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == unit)
+        .and_then(|u| {
+            u["activities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["seq"] == seq)
+        })
+        .and_then(|a| {
+            a["deliverables"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["id"] == d)
+        })
+        .unwrap_or_else(|| panic!("{unit} {seq} {d}"))
+}
+
+#[test]
+fn an_exempt_unit_and_a_cancelled_activity_are_never_chased() {
+    let toml = format!(
+        r#"{TOML}
+[[exemptions]]
+unit = "县林业局"
+deliverable = "photos"
+reason = "山区无法拍摄，经批准免报照片"
+
+[[exemptions]]
+unit = "县公安局"
+activity = "反诈宣传"
+reason = "活动并入禁毒宣传"
+"#
+    );
+    let dir = new_campaign(
+        &toml,
+        &[
+            ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+            ("县公安局", "反诈宣传", "5月8日", "gaj@example.gov.cn"),
+            ("县林业局", "毒菇宣传", "4月25日", "lyj@example.gov.cn"),
+        ],
+    );
+    let d = dir.path();
+    // Tuesday 20 May: every deadline has passed.
+    run_ok(d, &["--now", "2025-05-20T20:00"]);
+    let s = status(d);
+    let photos = item(&s, "县林业局", "3", "photos");
+    assert_eq!(photos["state"], "exempt");
+    assert_eq!(photos["label"], "免报");
+    assert!(photos["detail"].as_str().unwrap().contains("山区无法拍摄"));
+    assert_eq!(item(&s, "县林业局", "3", "summary")["state"], "overdue");
+    for d_id in ["summary", "photos"] {
+        let cancelled = item(&s, "县公安局", "2", d_id);
+        assert_eq!(cancelled["state"], "exempt");
+        assert_eq!(cancelled["label"], "已取消");
+        assert!(
+            cancelled["detail"]
+                .as_str()
+                .unwrap()
+                .contains("并入禁毒宣传")
+        );
+        assert_eq!(item(&s, "县公安局", "1", d_id)["state"], "overdue");
+    }
+    let activity = s["units"][0]["activities"][1].clone();
+    assert_eq!(activity["state"], "exempt", "{activity}");
+    // Reminders name what is owed, never what is exempt.
+    let reminders = sent(d, "reminder").join("\n====\n");
+    assert!(reminders.contains("禁毒宣传"), "{reminders}");
+    assert!(reminders.contains("毒菇宣传——活动总结"), "{reminders}");
+    assert!(!reminders.contains("毒菇宣传——活动照片"), "{reminders}");
+    assert!(!reminders.contains("反诈宣传"), "{reminders}");
+}
+
+#[test]
+fn a_unit_without_a_usable_address_is_reported_every_night_it_owes() {
+    let dir = new_campaign(
+        TOML,
+        &[
+            ("县林业局", "毒菇宣传", "5月6日", "lyj@@example.gov.cn；"),
+            ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+        ],
+    );
+    let d = dir.path();
+    let text = "无法发送催报：县林业局没有有效邮箱";
+    // Two nights while it owes: status, the run's summary, the digest.
+    for (night, now) in ["2025-05-08T20:00", "2025-05-14T20:00"].iter().enumerate() {
+        let out = baosong(d, &["run", "--settle", "0", "--quiet", "--now", now]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "bad contact data never stops a batch"
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(text), "night {night}: {stdout}");
+        let s = status(d);
+        assert!(s["warnings"].to_string().contains(text));
+        assert!(
+            s["questions"].to_string().contains("第2行（E2单元格）"),
+            "the bad address, by sheet, row and cell: {}",
+            s["questions"]
+        );
+        let digests = sent(d, "digest");
+        assert_eq!(digests.len(), night + 1);
+        assert!(digests.iter().all(|m| m.contains(text)), "{digests:?}");
+    }
+    // Once it has handed everything in, it owes nothing: no more warning.
+    put(d, "县林业局/活动总结.docx", &summary("县林业局活动总结"));
+    for i in 0..3 {
+        put(
+            d,
+            &format!("县林业局/照片{i}.jpg"),
+            &photo(30 + i, "2025:05:06 10:00:00", 800, 600),
+        );
+    }
+    let stdout = run_ok(d, &["--now", "2025-05-15T20:00"]);
+    assert!(!stdout.contains(text), "{stdout}");
+    assert!(!status(d)["warnings"].to_string().contains(text));
+}
+
+#[test]
+fn a_unit_added_to_the_schedule_joins_from_the_next_batch() {
+    let dir = new_campaign(
+        TOML,
+        &[("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn")],
+    );
+    let d = dir.path();
+    run_ok(d, &["--now", "2025-05-09T20:00"]);
+    assert_eq!(status(d)["units"].as_array().unwrap().len(), 1);
+    // The office adds a row for 县民政局, whose activity is on 12 May.
+    schedule(
+        d,
+        &[
+            ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+            ("县民政局", "婚姻登记宣传", "5月12日", "mzj@example.gov.cn"),
+        ],
+    );
+    run_ok(d, &["--now", "2025-05-13T20:00"]);
+    let s = status(d);
+    let added = item(&s, "县民政局", "2", "summary");
+    assert_eq!(added["state"], "pending");
+    // Five working days after its own activity: 13–16 and 19 May.
+    assert_eq!(added["due"], "2025年5月19日 24:00");
+    run_ok(d, &["--now", "2025-05-20T20:00"]);
+    assert_eq!(
+        item(&status(d), "县民政局", "2", "summary")["state"],
+        "overdue"
+    );
+}
+
+#[test]
+fn campaign_toml_mistakes_stop_with_the_file_the_line_and_the_right_form() {
+    let rows = [("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn")];
+    let stop = |toml: &str| -> String {
+        let dir = new_campaign(toml, &rows);
+        let out = baosong(dir.path(), &["run", "--quiet"]);
+        assert_eq!(out.status.code(), Some(3), "{toml}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let line_of =
+        |toml: &str, needle: &str| toml.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    // A bare date where a deadline rule belongs: both forms are shown.
+    let toml = TOML.replacen(
+        "deadline = { workdays_after_activity = 5, time = \"24:00\" }",
+        "deadline = \"2025-06-20\"",
+        1,
+    );
+    let err = stop(&toml);
+    assert!(err.contains("campaign.toml"), "{err}");
+    assert!(
+        err.contains(&format!("line {}", line_of(&toml, "2025-06-20"))),
+        "{err}"
+    );
+    assert!(err.contains("{ at = \"2025-06-20T16:00\" }"), "{err}");
+    assert!(err.contains("workdays_after_activity = 5"), "{err}");
+    // A group the schedule does not have: the groups it has.
+    let toml = TOML.replacen(
+        "keywords = [\"总结\"]",
+        "keywords = [\"总结\"]\nunits = { group = \"附件3\" }",
+        1,
+    );
+    let err = stop(&toml);
+    assert!(
+        err.contains(&format!("campaign.toml 第{}行", line_of(&toml, "附件3"))),
+        "{err}"
+    );
+    assert!(
+        err.contains("“附件3”不存在") && err.contains("可用的分组"),
+        "{err}"
+    );
+    // An exemption of an activity the unit does not have: the ones it has.
+    let toml = format!(
+        "{TOML}\n[[exemptions]]\nunit = \"县公安局\"\nactivity = \"反诈宣传\"\nreason = \"取消\"\n"
+    );
+    let err = stop(&toml);
+    assert!(
+        err.contains(&format!("第{}行", line_of(&toml, "反诈宣传"))),
+        "{err}"
+    );
+    assert!(err.contains("禁毒宣传（序号1）"), "{err}");
+    // A malformed address in campaign.toml is the office's own mistake.
+    let err = stop(&format!(
+        "{TOML}\n[[units]]\nname = \"县公安局\"\nemail = [\"gaj@@example.gov.cn\"]\n"
+    ));
+    assert!(
+        err.contains("gaj@@example.gov.cn") && err.contains("email = ["),
+        "{err}"
+    );
+}
