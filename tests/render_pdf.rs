@@ -33,7 +33,9 @@ fn visual_lines(pdf: &str) -> Vec<String> {
     let xml = run("pdftotext", &["-bbox", pdf, "-"]);
     let attr = |word: &str, name: &str| -> f64 {
         let at = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        word[at..at + word[at..].find('"').unwrap()].parse().unwrap()
+        word[at..at + word[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
     };
     let mut lines = Vec::new();
     for page in xml.split("<page ").skip(1) {
@@ -255,7 +257,11 @@ fn reading(pages: &[String]) -> String {
         .iter()
         .flat_map(|p| p.lines())
         .map(str::trim)
-        .filter(|l| !l.ends_with("（续）") && !(l.starts_with('—') && l.ends_with('—')))
+        .filter(|l| {
+            let running_head = l.ends_with("（续）");
+            let page_number = l.starts_with('—') && l.ends_with('—');
+            !running_head && !page_number
+        })
         .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
         .collect()
 }

@@ -141,14 +141,15 @@ pub const HEADER_FILL: &str = "E7E6E6";
 /// 1 → 一, 12 → 十二, 23 → 二十三: the numbers of （一） headings.
 pub fn chinese_number(n: usize) -> String {
     const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let ones = if n.is_multiple_of(10) {
+        ""
+    } else {
+        DIGITS[n % 10]
+    };
     match n {
         0..10 => DIGITS[n].to_owned(),
-        10..20 => format!("十{}", if n % 10 > 0 { DIGITS[n % 10] } else { "" }),
-        20..100 => format!(
-            "{}十{}",
-            DIGITS[n / 10],
-            if n % 10 > 0 { DIGITS[n % 10] } else { "" }
-        ),
+        10..20 => format!("十{ones}"),
+        20..100 => format!("{}十{ones}", DIGITS[n / 10]),
         _ => n.to_string(),
     }
 }

@@ -254,7 +254,7 @@ fn sheet(
         .set_paper_size(A4)
         .set_print_fit_to_pages(1, 0)
         .set_print_center_horizontally(true)
-        .set_header(&format!("&C{}", report.title.replace('&', "&&")))
+        .set_header(format!("&C{}", report.title.replace('&', "&&")))
         .set_footer("&C第 &P 页，共 &N 页");
     ws.set_repeat_rows(0, 0)?;
     Ok(())
