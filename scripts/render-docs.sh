@@ -21,7 +21,7 @@ done
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cp -r "$ROOT/campaign.toml" "$ROOT/活动安排表.xlsx" "$ROOT/templates" "$ROOT/inbox" "$WORK/"
-(cd "$WORK" && "$BAOSONG" run --no-send --quiet --timings 2> "$WORK/timings.txt")
+(cd "$WORK" && "$BAOSONG" run --no-send --quiet)
 REPORT="$WORK/out/luxi-2025/latest"
 PDF="$REPORT/报送情况汇总.pdf"
 
@@ -45,14 +45,13 @@ size() { # bytes → "2.7 MB" / "15 KB"
   awk -v b="$(stat -c %s "$1")" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b/1048576; else printf "%.0f KB", b/1024 }'
 }
 SIZES="PDF $(size "$PDF"), DOCX $(size "$REPORT/报送情况汇总.docx"), XLSX $(size "$REPORT/报送情况统计表.xlsx")"
-RENDER=$(awk '$1=="pdf"||$1=="docx"||$1=="xlsx"{s+=$2} END{printf "%.2f", s}' "$WORK/timings.txt")
 
 # block PREFIX: the figures and the renders, image paths prefixed.
 block() {
   cat <<EOF
 <!-- report-figures: written by scripts/render-docs.sh from the demo; do not edit by hand -->
 The demo's report as \`baosong run\` writes it (clock 2025-06-13 20:00): **$PAGES A4 pages**;
-$SIZES; rendered in $RENDER s on the machine that ran the script. Pages rendered with
+$SIZES (how long it takes: benches/README.md). Pages rendered with
 \`pdftoppm -r 60\`:
 
 | 第1页：总体情况 | 第2页 | 报送情况一览表 | 各单位报送材料 | 尚未收到材料的活动 |
