@@ -30,7 +30,8 @@ PAGES=$(pdfinfo "$PDF" | sed -n 's/^Pages: *//p')
 OUTLINE=$(pdftohtml -xml -stdout -i -q "$PDF")
 page_of() { printf '%s\n' "$OUTLINE" | grep -o "<item page=\"[0-9]*\">$1" | head -1 | sed 's/<item page="\([0-9]*\)">.*/\1/'; }
 STATUS=$(page_of "二、报送情况一览表")
-UNIT=$(page_of "（一）")
+# The first unit: the first （一） under 三、 (page 1 has its own （一）).
+UNIT=$(printf '%s\n' "$OUTLINE" | sed -n '/<outline>/,$p' | sed -n '/三、各单位报送材料/,$p' | grep -o '<item page="[0-9]*">（一）' | head -1 | sed 's/<item page="\([0-9]*\)">.*/\1/')
 AWAITING=$(page_of "四、尚未收到材料的活动")
 
 rm -f "$ROOT"/docs/report-*.png
