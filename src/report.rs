@@ -56,6 +56,8 @@ pub struct Report {
     pub overview: Overview,
     /// 报送情况一览表, one row per scheduled activity, in schedule order.
     pub rows: Vec<StatusRow>,
+    /// The note under the status table: what its colours and words mean.
+    pub status_note: String,
     /// The units that sent material, in schedule order of first appearance,
     /// each with only its activities that have material.
     pub units: Vec<UnitSection>,

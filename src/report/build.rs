@@ -175,6 +175,7 @@ pub fn build(
         date: local.format("%Y年%-m月%-d日").to_string(),
         deliverables,
         overview,
+        status_note: status_note(a),
         rows,
         units,
         awaiting,
@@ -187,16 +188,39 @@ pub fn build(
     }
 }
 
+/// The note under the status table, naming the 免报 colour only when the
+/// campaign has exempt items.
+fn status_note(a: &Assessment) -> String {
+    let exempt = a
+        .activities
+        .iter()
+        .flat_map(|st| &st.items)
+        .any(|i| i.state == State::Exempt);
+    format!(
+        "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限{}；黑白打印时以格内文字为准。“不适用”表示该单位无需报送此项材料。",
+        if exempt {
+            "，灰蓝色为按通知免报或活动已取消"
+        } else {
+            ""
+        }
+    )
+}
+
 fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
+    // 免报 is shown only in campaigns that have exempt activities, and then
+    // in every count (each month's row has the same columns).
+    let exempt = a.activities.iter().any(|st| st.overall == State::Exempt);
+    let shown: Vec<State> = State::ALL
+        .into_iter()
+        .filter(|s| *s != State::Exempt || exempt)
+        .collect();
     let count_states = |states: &mut dyn Iterator<Item = State>| -> Vec<StateCount> {
         let mut counts: BTreeMap<State, usize> = BTreeMap::new();
         for s in states {
             *counts.entry(s).or_default() += 1;
         }
-        State::ALL
+        shown
             .iter()
-            // 免报 is shown only in campaigns that have exemptions.
-            .filter(|s| **s != State::Exempt || counts.contains_key(s))
             .map(|s| StateCount {
                 state: *s,
                 label: s.label().to_string(),

@@ -296,13 +296,11 @@ impl Document {
                     .collect()
             })
             .collect();
-        let mut widths = vec![0.6, 1.5, 3.0, 1.0];
+        let seq = seq_width(report.rows.iter().map(|r| r.seq.as_str()));
+        let mut widths = vec![seq, 1.5, 3.0, 1.0];
         widths.extend(report.deliverables.iter().map(|_| 1.8));
         self.grid_table(&widths, &header, &rows);
-        self.push(&text_para(
-            "Note",
-            "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限；黑白打印时以格内文字为准。“不适用”表示该单位无需报送此项材料。",
-        ));
+        self.push(&text_para("Note", &report.status_note));
     }
 
     fn units_title(&mut self, report: &Report) {
@@ -455,8 +453,23 @@ impl Document {
                 ]
             })
             .collect();
-        self.grid_table(&[0.6, 1.6, 3.0, 1.0, 1.2, 1.5], &header, &rows);
+        let seq = seq_width(report.awaiting.iter().map(|w| w.seq.as_str()));
+        self.grid_table(&[seq, 1.6, 3.0, 1.0, 1.2, 1.5], &header, &rows);
     }
+}
+
+/// The width of a 序号 column (in the tables' width units, about 4.3 em of
+/// table text each) that holds its longest number on one line: "12" and
+/// 建昌's "附件1-10" alike.
+fn seq_width<'a>(seqs: impl Iterator<Item = &'a str>) -> f64 {
+    let ems = seqs
+        .map(|s| {
+            s.chars()
+                .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+                .sum()
+        })
+        .fold(2.0_f64, f64::max);
+    (ems + 0.8) / 4.3
 }
 
 /// A status cell as text: the state, then its date line.
