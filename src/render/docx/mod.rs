@@ -469,7 +469,8 @@ fn seq_width<'a>(seqs: impl Iterator<Item = &'a str>) -> f64 {
                 .sum()
         })
         .fold(2.0_f64, f64::max);
-    (ems + 0.8) / 4.3
+    // Plus the cell margins and some air: Word and LibreOffice break after "-".
+    (ems + 1.8) / 4.3
 }
 
 /// A status cell as text: the state, then its date line.
