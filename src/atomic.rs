@@ -23,12 +23,13 @@ pub fn write_atomic(dest: &Path, bytes: &[u8], durable: bool) -> io::Result<()> 
 /// to disk before the rename: for the only copy of something (a submission,
 /// a message, a report), not for caches a later batch can make again. The
 /// destination's folder is created when missing; on failure the temporary
-/// file is removed and `dest` is untouched.
-pub fn write_atomic_with(
+/// file is removed and `dest` is untouched. `write` may fail with an error
+/// of its own.
+pub fn write_atomic_with<E: From<io::Error>>(
     dest: &Path,
     durable: bool,
-    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
-) -> io::Result<()> {
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
+) -> Result<(), E> {
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -102,7 +103,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("报告.pdf");
         write_atomic(&dest, b"old", true).unwrap();
-        let err = write_atomic_with(&dest, true, |f| {
+        let err = write_atomic_with(&dest, true, |f| -> io::Result<()> {
             f.write_all(b"half")?;
             Err(io::Error::other("disk full"))
         });

@@ -4,10 +4,10 @@
 //! One pipeline, one module per stage, plain data flowing one way:
 //!
 //! ```text
-//! campaign ─► intake ─► inspect ─► assess ─► report ─► compile ─► notify
-//! (config,    (scan,     (open,     (state    (one      (PDF,      (receipts,
-//!  schedule,   unpack,    validate,  per       report    DOCX,      reminders,
-//!  calendar)   identify,  extract)   unit and  model)    XLSX)      report mail)
+//! campaign ─► intake ─► inspect ─► assess ─► report ─► render ─► notify
+//! (config,    (scan,     (open,     (state    (one      (PDF,     (receipts,
+//!  schedule,   unpack,    validate,  per       report    DOCX,     reminders,
+//!  calendar)   identify,  extract)   unit and  model)    XLSX)     report mail)
 //!              ledger)               deliverable)
 //! ```
 //!
@@ -20,7 +20,6 @@ pub mod assess;
 pub mod atomic;
 pub mod campaign;
 pub mod cli;
-pub mod compile;
 pub mod fmt;
 pub mod generate;
 pub mod inspect;
@@ -29,6 +28,7 @@ pub mod ledger;
 pub mod model;
 pub mod notify;
 pub mod pipeline;
+pub mod render;
 pub mod report;
 pub mod timings;
 pub mod whole_file;

@@ -1,7 +1,7 @@
 //! One batch, end to end: `baosong run`.
 //!
 //! ```text
-//! lock → begin batch → intake (commit) → assess → compile (atomic files)
+//! lock → begin batch → intake (commit) → assess → render (atomic files)
 //!      → one transaction: assessments + queued mail + batch done
 //!      → deliver queued mail (each message commits on its own)
 //! ```
@@ -25,12 +25,12 @@ use serde::Serialize;
 
 use crate::assess::{self, Assessment};
 use crate::campaign::Campaign;
-use crate::compile::{self, Fonts, Outputs};
 use crate::inspect::Verdict;
 use crate::intake::{self, store::Store};
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::State;
 use crate::notify::{self, Notifier, outbox};
+use crate::render::{self, FontSet, Outputs};
 use crate::report::{self, FileLine, printable};
 use crate::timings::{self, Timings};
 
@@ -49,7 +49,7 @@ pub enum RunError {
     #[error(transparent)]
     Intake(#[from] intake::IntakeError),
     #[error(transparent)]
-    Compile(#[from] compile::CompileError),
+    Render(#[from] render::RenderError),
     #[error(transparent)]
     Notify(#[from] notify::NotifyError),
     #[error(transparent)]
@@ -60,8 +60,6 @@ pub enum RunError {
     Templates(#[from] notify::templates::TemplateError),
     #[error("数据库操作失败: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("报告字体 {path} 无法使用: {message}")]
-    Font { path: PathBuf, message: String },
 }
 
 /// Stages after which a test may crash the batch (`--fail-after`): the
@@ -70,7 +68,7 @@ pub enum RunError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Stage {
     Intake,
-    Compile,
+    Render,
     Queue,
 }
 
@@ -78,7 +76,7 @@ impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Stage::Intake => "intake",
-            Stage::Compile => "compile",
+            Stage::Render => "render",
             Stage::Queue => "queue",
         })
     }
@@ -225,20 +223,20 @@ fn progress_bar(show: bool) -> ProgressBar {
     bar
 }
 
-/// The fonts the campaign asks for.
-fn fonts(campaign: &Campaign) -> Result<Fonts, RunError> {
-    match &campaign.file.report.font {
-        None => Ok(Fonts::default()),
-        Some(p) => {
-            let path = campaign.path(p);
-            Fonts::from_file(&path, campaign.file.report.font_index.unwrap_or(0)).map_err(|e| {
-                RunError::Font {
-                    path,
-                    message: e.to_string(),
-                }
-            })
-        }
-    }
+/// How the campaign wants its report rendered: its typography and faces
+/// (`[report]`, `[report.fonts]`, else the 公文 fonts installed here, else
+/// the shipped ones).
+fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> {
+    let report = &campaign.file.report;
+    let legacy = report
+        .font
+        .as_deref()
+        .map(|p| (p, report.font_index.unwrap_or(0)));
+    let fonts = FontSet::find(&report.fonts, legacy, &campaign.root)?;
+    Ok(render::Options {
+        typography: report.typography,
+        ..render::Options::new(fonts)
+    })
 }
 
 /// Runs one batch.
@@ -264,7 +262,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     };
     outbox::ensure_schema(&ledger.conn)?;
     let notifier = notifier(campaign)?;
-    let fonts = fonts(campaign)?;
+    let render_options = render_options(campaign)?;
 
     let tz = campaign.tz;
     let real_now = Utc::now();
@@ -292,7 +290,15 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         Store::new(&state_dir)
     };
     let mut outcome = batch(
-        campaign, opts, &ledger, &store, &notifier, &fonts, clock, started, real_now,
+        campaign,
+        opts,
+        &ledger,
+        &store,
+        &notifier,
+        &render_options,
+        clock,
+        started,
+        real_now,
     )?;
     let delivering = Instant::now();
     if !opts.dry_run
@@ -344,7 +350,7 @@ fn batch(
     ledger: &Ledger,
     store: &Store,
     notifier: &Option<Notifier>,
-    fonts: &Fonts,
+    render_options: &render::Options,
     clock: DateTime<FixedOffset>,
     started: DateTime<FixedOffset>,
     real_now: DateTime<Utc>,
@@ -393,11 +399,11 @@ fn batch(
     } else {
         let stamp = clock.format("%Y%m%d-%H%M").to_string();
         let root = campaign.output_dir().join(&campaign.file.campaign.id);
-        Some(compile::write_all(
+        Some(render::write_all(
             &report,
+            render_options,
             &root,
             &stamp,
-            fonts,
             opts.rebuild_report,
         )?)
     };
@@ -405,7 +411,7 @@ fn batch(
         times.extend(&o.timings);
     }
     let queueing = Instant::now();
-    crash_point(opts, Stage::Compile);
+    crash_point(opts, Stage::Render);
 
     let tx = ledger.conn.unchecked_transaction()?;
     save_assessment(&tx, batch, campaign, &assessment)?;

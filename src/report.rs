@@ -1,9 +1,17 @@
 //! The report model: one plain value that every renderer (PDF, DOCX, XLSX)
 //! draws from. Built once per batch from the assessment and the inspected
 //! content; renderers never re-read the inbox or re-decide a state.
+//!
+//! Everything in it but [`Report::office_tasks`] is for leadership, in the
+//! order they read it: the situation in a paragraph, who must act and what
+//! falls due soon ([`Situation`]), the counts ([`Overview`]), every
+//! activity's row ([`StatusRow`]), the material of the units that sent some
+//! ([`UnitSection`]) and the activities still without any ([`AwaitingRow`]).
+//! The same words serve other views (the report mail, a status board).
 
 use std::path::PathBuf;
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::inspect::{Block, Sheet};
@@ -27,25 +35,38 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
-/// Everything leadership sees, in the order they see it.
+/// Everything leadership sees, in the order they see it, and the office's
+/// own to-do list beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Campaign title, e.g. 2025年泸溪县"政务公开主题日"活动.
     pub title: String,
     /// The organising office, e.g. 泸溪县行政审批服务局.
     pub office: String,
-    /// When the batch ran, already formatted: "2025年6月13日 20:00 (北京时间)".
+    /// When the batch ran, already formatted: "2025年6月13日 20:00（北京时间）".
     pub generated_at: String,
-    /// The clock line of the cover: "截至2025年6月13日20时".
+    /// The clock line: "截至2025年6月13日20时".
     pub as_of: String,
+    /// The clock's date as a signature writes it: "2025年6月13日".
+    pub date: String,
     /// The deliverables, in campaign order; status cells follow this order.
     pub deliverables: Vec<DeliverableHead>,
+    /// Page 1: the situation in words.
+    pub situation: Situation,
     pub overview: Overview,
     /// 报送情况一览表, one row per scheduled activity, in schedule order.
     pub rows: Vec<StatusRow>,
-    /// One section per unit, in schedule order of first appearance.
+    /// The note under the status table: what its colours and words mean.
+    pub status_note: String,
+    /// The units that sent material, in schedule order of first appearance,
+    /// each with only its activities that have material.
     pub units: Vec<UnitSection>,
-    pub appendix: Appendix,
+    /// Activities for which nothing usable arrived yet, in schedule order.
+    pub awaiting: Vec<AwaitingRow>,
+    /// What the office itself must look at (files of no unit, rejected
+    /// files, questions). Not part of the leaders' documents: the office
+    /// digest and the status board show it.
+    pub office_tasks: OfficeTasks,
 }
 
 impl Report {
@@ -67,13 +88,53 @@ pub struct DeliverableHead {
     pub name: String,
 }
 
+/// The first page: where things stand, in office prose and two lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Situation {
+    /// One paragraph: as of when, how many activities, how many complete
+    /// (on time / late), how many need action and which units, how many
+    /// not yet due.
+    pub paragraph: String,
+    /// Every activity that is overdue, invalid, incomplete or late, worst
+    /// first, each with a one-line reason.
+    pub needs_action: Vec<ActionItem>,
+    /// The days [`Situation::upcoming`] looks ahead.
+    pub upcoming_days: u32,
+    /// "6月14日至6月20日", the window of [`Situation::upcoming`].
+    pub upcoming_window: String,
+    /// What is still owed and falls due within the window, soonest first.
+    pub upcoming: Vec<UpcomingItem>,
+}
+
+/// A unit that must act (or acted late), and why, in one line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionItem {
+    pub unit: String,
+    pub theme: String,
+    /// The activity's overall state.
+    pub state: State,
+    /// "活动照片2张，需3张", "活动总结为.doc格式", "活动总结未报送，已逾期4个工作日".
+    pub reason: String,
+}
+
+/// Something still owed that falls due soon.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpcomingItem {
+    /// "6月20日 17:00".
+    pub due: String,
+    pub unit: String,
+    pub theme: String,
+    /// "活动总结、活动照片".
+    pub owed: String,
+}
+
 /// The numbers at a glance.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Overview {
     pub units: usize,
     pub activities: usize,
     /// Activities counted by their overall state (an activity's overall state
-    /// is the worst state among its deliverables).
+    /// is the worst state among its deliverables), in [`State::ALL`] order.
     pub by_state: Vec<StateCount>,
     /// The same counts per month of the activity (for the chart), in month order.
     pub by_month: Vec<MonthCounts>,
@@ -87,7 +148,7 @@ pub struct StateCount {
     pub count: usize,
 }
 
-/// One bar group of the chart: a month and its state counts.
+/// One bar of the chart: a month and its state counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MonthCounts {
     /// "5月", "6月", … (a 6-8月 activity counts in its last month).
@@ -115,38 +176,48 @@ pub struct StatusRow {
 pub struct StatusCell {
     /// None when the deliverable does not apply to this unit.
     pub state: Option<State>,
-    /// Short text for the cell: "按时报送", "逾期2个工作日", "照片2张，需至少3张", "不适用".
+    /// Short text for the cell: "按时报送", "逾期2个工作日报送", "照片2张，需3张", "不适用".
     pub text: String,
-    /// Deadline, formatted ("6月9日 24:00").
+    /// The date line under it: "6月4日送达", "7月7日截止".
+    pub when: Option<String>,
+    /// Deadline, formatted ("2025年6月9日 24:00").
     pub due: Option<String>,
+    /// The deadline as a local time, for spreadsheets.
+    pub due_at: Option<NaiveDateTime>,
     /// Arrival of the file that completed it, formatted.
     pub arrived: Option<String>,
+    /// The arrival as a local time, for spreadsheets.
+    pub arrived_at: Option<NaiveDateTime>,
     /// Working days late, when late.
     pub late_workdays: Option<i64>,
 }
 
-/// Everything one unit handed in, activity by activity.
+/// The material of one unit, activity by activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitSection {
     pub unit: String,
     pub activities: Vec<ActivitySection>,
 }
 
-/// One activity of a unit with the content it submitted.
+/// One activity of a unit with the material it sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivitySection {
+    pub seq: String,
     pub theme: String,
     pub time: String,
     pub place: Option<String>,
     pub overall: State,
+    /// What is still wrong or late, in one line (as in
+    /// [`Situation::needs_action`]); None when all is in order.
+    pub remark: Option<String>,
     /// The summary document's title and blocks (headings, paragraphs, tables).
     pub summary: Option<Summary>,
     /// The unit's own activity schedule, if it sent one.
     pub schedule: Option<Sheet>,
     pub photos: Vec<PhotoItem>,
-    /// Videos by file name, size and duration ("宣传片.mp4, 35.2 MB, 1分12秒").
+    /// Videos by file name, size and duration ("宣传片.mp4（35.2 MB，1分12秒）").
     pub videos: Vec<String>,
-    /// Short remarks: flagged photos, a summary naming another unit, …
+    /// Remarks for leadership: a photo not counted and why, a resubmission.
     pub notes: Vec<String>,
 }
 
@@ -165,13 +236,29 @@ pub struct PhotoItem {
     pub jpeg: PathBuf,
     pub width: u32,
     pub height: u32,
-    /// "现场照片1.jpg · 2025-05-15 09:30".
-    pub caption: String,
+    /// What the unit calls it: the file name, or "《活动总结.docx》内插图2"
+    /// for a photo pasted into a Word summary.
+    pub name: String,
+    /// When it was taken, from its EXIF data: "5月15日 09:30".
+    pub taken: Option<String>,
 }
 
-/// What needs a human, at the back.
+/// An activity for which nothing usable has arrived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AwaitingRow {
+    pub seq: String,
+    pub unit: String,
+    pub theme: String,
+    pub time: String,
+    /// Pending or overdue.
+    pub state: State,
+    /// The earliest deadline of what is owed: "7月7日 24:00".
+    pub due: Option<String>,
+}
+
+/// What needs the office, not leadership.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct Appendix {
+pub struct OfficeTasks {
     /// Files no unit could be found for.
     pub unassigned: Vec<FileLine>,
     /// Files of a unit that fit no deliverable.
@@ -197,13 +284,34 @@ pub fn format_time<Tz: chrono::TimeZone>(t: chrono::DateTime<Tz>) -> String
 where
     Tz::Offset: std::fmt::Display,
 {
+    format_local(t.naive_local(), "%Y年%-m月%-d日")
+}
+
+/// [`format_time`] without the year, for tables within one campaign year:
+/// "6月9日 24:00".
+pub fn format_short(t: NaiveDateTime) -> String {
+    format_local(t, "%-m月%-d日")
+}
+
+fn format_local(t: NaiveDateTime, date: &str) -> String {
     use chrono::Timelike;
-    let naive = t.naive_local();
-    if naive.hour() == 0 && naive.minute() == 0 && naive.second() == 0 {
-        let day = naive.date() - chrono::Days::new(1);
-        return format!("{} 24:00", day.format("%Y年%-m月%-d日"));
+    if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
+        let day = t.date() - chrono::Days::new(1);
+        return format!("{} 24:00", day.format(date));
     }
-    naive.format("%Y年%-m月%-d日 %H:%M").to_string()
+    t.format(&format!("{date} %H:%M")).to_string()
+}
+
+/// The date a time falls on as people count deadlines: midnight belongs to
+/// the day before ("6月9日 24:00" is 6月9日).
+pub fn format_day(t: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    let day = if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
+        t.date() - chrono::Days::new(1)
+    } else {
+        t.date()
+    };
+    day.format("%-m月%-d日").to_string()
 }
 
 #[cfg(test)]

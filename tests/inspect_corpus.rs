@@ -1,6 +1,8 @@
 //! Runs `check` over every row of `../shared/corpus/MANIFEST.tsv` and
 //! asserts each verdict (`ok-with-warning` means `warning`).
 
+mod common;
+
 use baosong::inspect::{Limits, check};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -35,7 +37,7 @@ const EXCEPTIONS: [(&str, &str, &str); 4] = [
 fn every_manifest_row_gets_its_verdict() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) else {
-        println!("skipped: ../shared/corpus not found");
+        common::unavailable("未找到共享语料 ../shared/corpus/MANIFEST.tsv");
         return;
     };
     let rows: Vec<(String, String)> = manifest

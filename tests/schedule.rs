@@ -3,6 +3,8 @@
 //! every way of writing a time, and rows that cannot be understood (each
 //! reported with its sheet, row and reason).
 
+mod common;
+
 use baosong::campaign::schedule;
 use baosong::inspect::Limits;
 use chrono::NaiveDate;
@@ -126,7 +128,7 @@ fn a_messy_schedule_is_read_and_its_problems_reported() {
 fn schedules_from_the_corpus() {
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     if !corpus.exists() {
-        eprintln!("skipped: ../shared/corpus not found");
+        common::unavailable("未找到共享语料 ../shared/corpus");
         return;
     }
     let s = schedule::read(

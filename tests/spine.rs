@@ -283,7 +283,7 @@ fn a_crash_between_stages_leaves_a_consistent_ledger() {
         .unwrap()
         .count();
 
-    for stage in ["intake", "compile", "queue"] {
+    for stage in ["intake", "render", "queue"] {
         let dir = demo_copy();
         let d = dir.path();
         let out = baosong(

@@ -140,6 +140,41 @@ pub struct ReportSection {
     /// Face index inside a .ttc collection.
     #[serde(default)]
     pub font_index: Option<u32>,
+    /// `[report.fonts]`: the 公文 faces, each a family name installed on
+    /// the machine or a font file.
+    #[serde(default)]
+    pub fonts: ReportFonts,
+    /// `公文` (the default) or `紧凑`.
+    #[serde(default)]
+    pub typography: Typography,
+}
+
+/// `[report.fonts]`: which installed family or font file plays each part of
+/// a 公文; one left out is looked for by its usual names, else the open
+/// font baosong ships is used.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportFonts {
+    /// The title (方正小标宋简体).
+    pub title: Option<String>,
+    /// Body text (仿宋_GB2312, 仿宋).
+    pub body: Option<String>,
+    /// 一、 headings (黑体).
+    pub heading: Option<String>,
+    /// （一） headings (楷体_GB2312, 楷体).
+    pub subheading: Option<String>,
+}
+
+/// How the report is set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+pub enum Typography {
+    /// After GB/T 9704-2012: 2号 title, 3号 body on A4 with 37/35/28/26 mm margins.
+    #[default]
+    #[serde(rename = "公文")]
+    Gongwen,
+    /// Smaller type and margins: fewer pages.
+    #[serde(rename = "紧凑")]
+    Compact,
 }
 
 /// `[[units]]`: aliases and contacts of a unit named in the schedule.

@@ -7,3 +7,4 @@ pub mod bench;
 pub mod demo;
 pub mod files;
 pub mod jianchang;
+mod jpeg_docx;

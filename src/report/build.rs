@@ -3,13 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, FixedOffset, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
 
 use super::*;
 use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
-use crate::campaign::Campaign;
-use crate::inspect::{Category, Content, Verdict};
+use crate::campaign::{Campaign, Deliverable};
+use crate::inspect::{Category, Content, FileKind, Verdict};
+use crate::intake::identify::ENTRY_SEP;
 use crate::intake::store::Store;
+
+/// How far ahead the first page looks for deadlines.
+pub const UPCOMING_DAYS: u32 = 7;
 
 /// The zone label shown next to times: 北京时间 for China, else the offset.
 pub fn zone_label(campaign: &Campaign) -> String {
@@ -20,8 +24,9 @@ pub fn zone_label(campaign: &Campaign) -> String {
     }
 }
 
-/// The short text of a status cell: the state, how late, what is missing;
-/// 免报 / 已取消 for an exempt item; （联合报送） for a joint entry's.
+/// The short text of a status cell, for the status and the messages: the
+/// state, how late, what is missing; 免报 / 已取消 for an exempt item;
+/// （联合报送） for a joint entry's.
 pub fn cell_text(item: &ItemStatus) -> String {
     let text = state_text(item);
     if item.joint_with.is_empty() || item.state == State::Exempt {
@@ -46,6 +51,49 @@ fn state_text(item: &ItemStatus) -> String {
     }
 }
 
+/// Where an activity's state puts it on the first page's list of units that
+/// must act: worst first; None for activities in order or not yet due.
+pub fn attention(state: State) -> Option<u8> {
+    match state {
+        State::Overdue => Some(0),
+        State::Invalid => Some(1),
+        State::Incomplete => Some(2),
+        State::Late => Some(3),
+        State::OnTime | State::Pending | State::Exempt => None,
+    }
+}
+
+/// The times of a batch in its zone.
+struct Clock {
+    tz: FixedOffset,
+}
+
+impl Clock {
+    fn local(&self, t: DateTime<FixedOffset>) -> NaiveDateTime {
+        t.with_timezone(&self.tz).naive_local()
+    }
+    fn long(&self, t: DateTime<FixedOffset>) -> String {
+        format_time(t.with_timezone(&self.tz))
+    }
+    fn short(&self, t: DateTime<FixedOffset>) -> String {
+        format_short(self.local(t))
+    }
+    /// A deadline in a table: its day, and its time unless it is the end
+    /// of the day ("7月7日", "6月20日 17:00").
+    fn deadline(&self, t: DateTime<FixedOffset>) -> String {
+        let local = self.local(t);
+        if local.time() == chrono::NaiveTime::MIN {
+            format_day(local)
+        } else {
+            format_short(local)
+        }
+    }
+    /// A day as tables show it: "6月4日".
+    fn day(&self, t: DateTime<FixedOffset>) -> String {
+        self.local(t).format("%-m月%-d日").to_string()
+    }
+}
+
 /// Builds the report of a batch run at `generated` with the assessment's clock.
 pub fn build(
     campaign: &Campaign,
@@ -53,10 +101,10 @@ pub fn build(
     store: &Store,
     generated: DateTime<FixedOffset>,
 ) -> Report {
-    let tz = a.clock.timezone();
+    let clock = Clock {
+        tz: a.clock.timezone(),
+    };
     let zone = zone_label(campaign);
-    let fmt = |t: DateTime<FixedOffset>| format_time(t.with_timezone(&tz));
-    let clock = a.clock;
     let deliverables: Vec<DeliverableHead> = campaign
         .deliverables
         .iter()
@@ -65,16 +113,114 @@ pub fn build(
             name: d.name.clone(),
         })
         .collect();
+    let overview = overview(campaign, a);
+    let rows = a
+        .activities
+        .iter()
+        .map(|st| status_row(campaign, a, st, &clock))
+        .collect();
 
+    let summaries = summary_deliverables(campaign);
+    let mut units: Vec<UnitSection> = Vec::new();
+    let mut awaiting = Vec::new();
+    for st in &a.activities {
+        let act = &campaign.activities[st.activity];
+        let unit_name = &campaign.roster.units[act.unit].name;
+        let files: Vec<&FileStatus> = a
+            .files
+            .iter()
+            .filter(|f| f.activity == Some(st.activity))
+            .collect();
+        let section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
+        if !section.has_material() {
+            awaiting.push(AwaitingRow {
+                seq: act.seq.clone(),
+                unit: unit_name.clone(),
+                theme: act.theme.clone(),
+                time: act.time_text.clone(),
+                state: st.overall,
+                due: st
+                    .items
+                    .iter()
+                    .filter_map(|i| i.due)
+                    .min()
+                    .map(|d| clock.deadline(d)),
+            });
+            continue;
+        }
+        match units.iter_mut().find(|u| &u.unit == unit_name) {
+            Some(u) => u.activities.push(section),
+            None => units.push(UnitSection {
+                unit: unit_name.clone(),
+                activities: vec![section],
+            }),
+        }
+    }
+
+    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
+    let local = clock.local(a.clock);
+    let as_of = format!(
+        "截至{}年{}月{}日{}时",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour()
+    );
+    Report {
+        title: campaign.file.campaign.title.clone(),
+        office: campaign.file.campaign.office.clone(),
+        generated_at: format!("{}（{zone}）", clock.long(generated)),
+        situation: situation(campaign, a, &overview, &as_of, &clock),
+        as_of,
+        date: local.format("%Y年%-m月%-d日").to_string(),
+        deliverables,
+        overview,
+        status_note: status_note(a),
+        rows,
+        units,
+        awaiting,
+        office_tasks: OfficeTasks {
+            unassigned,
+            unclassified,
+            invalid,
+            questions: a.questions.iter().chain(&a.warnings).cloned().collect(),
+        },
+    }
+}
+
+/// The note under the status table, naming the 免报 colour only when the
+/// campaign has exempt items.
+fn status_note(a: &Assessment) -> String {
+    let exempt = a
+        .activities
+        .iter()
+        .flat_map(|st| &st.items)
+        .any(|i| i.state == State::Exempt);
+    format!(
+        "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限{}；黑白打印时以格内文字为准。“不适用”表示该单位无需报送此项材料。",
+        if exempt {
+            "，灰蓝色为按通知免报或活动已取消"
+        } else {
+            ""
+        }
+    )
+}
+
+fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
+    // 免报 is shown only in campaigns that have exempt activities, and then
+    // in every count (each month's row has the same columns).
+    let exempt = a.activities.iter().any(|st| st.overall == State::Exempt);
+    let shown: Vec<State> = State::ALL
+        .into_iter()
+        .filter(|s| *s != State::Exempt || exempt)
+        .collect();
     let count_states = |states: &mut dyn Iterator<Item = State>| -> Vec<StateCount> {
         let mut counts: BTreeMap<State, usize> = BTreeMap::new();
         for s in states {
             *counts.entry(s).or_default() += 1;
         }
-        State::ALL
+        shown
             .iter()
-            // 免报 is shown only in campaigns that have exemptions.
-            .filter(|s| **s != State::Exempt || counts.contains_key(s))
             .map(|s| StateCount {
                 state: *s,
                 label: s.label().to_string(),
@@ -91,7 +237,7 @@ pub fn build(
                 .push(st.overall);
         }
     }
-    let overview = Overview {
+    Overview {
         units: campaign.roster.units.len(),
         activities: a.activities.len(),
         by_state: count_states(&mut a.activities.iter().map(|s| s.overall)),
@@ -102,93 +248,332 @@ pub fn build(
                 counts: count_states(&mut states.into_iter()),
             })
             .collect(),
-    };
+    }
+}
 
-    let rows = a
-        .activities
-        .iter()
-        .map(|st| {
-            let act = &campaign.activities[st.activity];
-            let cells = campaign
-                .deliverables
+/// What one item lacks or did wrong, in a few words after the
+/// deliverable's name ("2张，需3张", "为.doc格式"); None when it is in order
+/// or not yet due.
+fn item_reason(a: &Assessment, d: &Deliverable, item: &ItemStatus) -> Option<String> {
+    match item.state {
+        State::OnTime | State::Pending | State::Exempt => None,
+        State::Late => Some(match item.late_workdays {
+            Some(n) if n > 0 => format!("逾期{n}个工作日报送"),
+            _ => "逾期报送".to_string(),
+        }),
+        State::Overdue => Some(match item.late_workdays {
+            Some(n) if n > 0 => format!("未报送，已逾期{n}个工作日"),
+            _ => "未报送，已过报送时限".to_string(),
+        }),
+        State::Incomplete => {
+            let unit = measure(d);
+            Some(format!("{}{unit}，需{}{unit}", item.counted, item.needed))
+        }
+        State::Invalid => Some(
+            item.files
                 .iter()
-                .enumerate()
-                .map(
-                    |(di, _)| match st.items.iter().find(|i| i.deliverable == di) {
-                        None => StatusCell {
-                            state: None,
-                            text: "不适用".to_string(),
-                            due: None,
-                            arrived: None,
-                            late_workdays: None,
-                        },
-                        Some(item) => StatusCell {
-                            state: Some(item.state),
-                            text: cell_text(item),
-                            due: item.due.map(fmt),
-                            arrived: item.completed.map(fmt),
-                            late_workdays: item.late_workdays.filter(|_| item.state == State::Late),
-                        },
-                    },
-                )
-                .collect();
-            StatusRow {
-                seq: act.seq.clone(),
-                unit: campaign.roster.units[act.unit].name.clone(),
-                theme: act.theme.clone(),
-                time: act.time_text.clone(),
-                cells,
-                overall: st.overall,
-            }
-        })
-        .collect();
+                .map(|&i| &a.files[i])
+                .rfind(|f| f.inspection.verdict == Verdict::Reject)
+                .map_or_else(|| "不符合要求".to_string(), rejected_reason),
+        ),
+    }
+}
 
-    let summaries = summary_deliverables(campaign);
-    let mut units: Vec<UnitSection> = Vec::new();
-    for st in &a.activities {
-        let act = &campaign.activities[st.activity];
-        let unit_name = &campaign.roster.units[act.unit].name;
-        let files: Vec<&FileStatus> = a
-            .files
-            .iter()
-            .filter(|f| f.activity == Some(st.activity))
-            .collect();
-        let mut section = activity_section(store, act, st.overall, &files, &summaries, &fmt);
-        section.notes.extend(item_notes(campaign, a, st));
-        match units.iter_mut().find(|u| &u.unit == unit_name) {
-            Some(u) => u.activities.push(section),
-            None => units.push(UnitSection {
-                unit: unit_name.clone(),
-                activities: vec![section],
-            }),
+/// The measure word of a deliverable's files: 张 for photos, else 份.
+fn measure(d: &Deliverable) -> &'static str {
+    if d.accept.contains(&Category::Photo) {
+        "张"
+    } else {
+        "份"
+    }
+}
+
+/// Why a rejected file cannot be used, in a few words: its real format when
+/// that is the problem, else the first clause of the inspection's reason.
+fn rejected_reason(f: &FileStatus) -> String {
+    match f.inspection.kind {
+        FileKind::Doc => "为.doc格式（应为.docx）".to_string(),
+        FileKind::Wps => "为.wps格式（应为.docx）".to_string(),
+        FileKind::Xls | FileKind::Et => "为旧版表格格式（应为.xlsx）".to_string(),
+        FileKind::EncryptedOffice => "文件已加密，无法打开".to_string(),
+        FileKind::Empty => "为空文件".to_string(),
+        _ => {
+            let reason = f.inspection.reason.as_deref().unwrap_or("不符合要求");
+            let first = reason.split(['；', '。']).next().unwrap_or(reason);
+            format!("不合格（{first}）")
         }
     }
+}
 
-    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
-    let appendix = Appendix {
-        unassigned,
-        unclassified,
-        invalid,
-        questions: a.questions.iter().chain(&a.warnings).cloned().collect(),
+/// The items of an activity that are not in order, as one line:
+/// "活动总结为.doc格式（应为.docx）；活动照片逾期4个工作日报送". Items with the
+/// same reason share it: "活动总结、活动照片均未报送，已逾期4个工作日".
+fn activity_reason(campaign: &Campaign, a: &Assessment, st: &ActivityStatus) -> Option<String> {
+    let mut groups: Vec<(Vec<&str>, String)> = Vec::new();
+    for item in &st.items {
+        let d = &campaign.deliverables[item.deliverable];
+        let Some(reason) = item_reason(a, d, item) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(_, r)| *r == reason) {
+            Some((names, _)) => names.push(&d.name),
+            None => groups.push((vec![&d.name], reason)),
+        }
+    }
+    let parts: Vec<String> = groups
+        .into_iter()
+        .map(|(names, reason)| {
+            let both = if names.len() > 1 { "均" } else { "" };
+            format!("{}{both}{reason}", names.join("、"))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("；"))
+}
+
+/// The first page: the paragraph, who must act, what falls due soon.
+fn situation(
+    campaign: &Campaign,
+    a: &Assessment,
+    overview: &Overview,
+    as_of: &str,
+    clock: &Clock,
+) -> Situation {
+    let unit_of = |st: &ActivityStatus| campaign.roster.units[st.unit].name.clone();
+    let mut needs_action: Vec<(u8, ActionItem)> = a
+        .activities
+        .iter()
+        .filter_map(|st| {
+            let rank = attention(st.overall)?;
+            Some((
+                rank,
+                ActionItem {
+                    unit: unit_of(st),
+                    theme: campaign.activities[st.activity].theme.clone(),
+                    state: st.overall,
+                    reason: activity_reason(campaign, a, st).unwrap_or_default(),
+                },
+            ))
+        })
+        .collect();
+    // Stable: within a state, schedule order.
+    needs_action.sort_by_key(|(rank, _)| *rank);
+    let needs_action: Vec<ActionItem> = needs_action.into_iter().map(|(_, i)| i).collect();
+
+    let count = |state: State| {
+        overview
+            .by_state
+            .iter()
+            .find(|c| c.state == state)
+            .map_or(0, |c| c.count)
     };
+    // The units of the activities in a state, each once, in schedule order.
+    let named = |state: State| {
+        let mut names: Vec<&str> = Vec::new();
+        for item in needs_action.iter().filter(|i| i.state == state) {
+            if !names.contains(&item.unit.as_str()) {
+                names.push(&item.unit);
+            }
+        }
+        names.join("、")
+    };
+    let with_units = |state: State| {
+        let n = count(state);
+        format!("{}{n}项（{}）", state.label(), named(state))
+    };
+    let mut text = format!(
+        "{as_of}，{}个单位共安排活动{}项。",
+        overview.units, overview.activities
+    );
+    let (on_time, late) = (count(State::OnTime), count(State::Late));
+    let complete = on_time + late;
+    if complete > 0 {
+        text.push_str(&format!("已报齐{complete}项，其中按时报送{on_time}项"));
+        if late > 0 {
+            text.push_str(&format!("，{}", with_units(State::Late)));
+        }
+        text.push('；');
+    }
+    let failing: Vec<State> = [State::Overdue, State::Invalid, State::Incomplete]
+        .into_iter()
+        .filter(|s| count(*s) > 0)
+        .collect();
+    let failing_total: usize = failing.iter().map(|s| count(*s)).sum();
+    if failing_total > 0 {
+        let parts: Vec<String> = failing.iter().map(|s| with_units(*s)).collect();
+        text.push_str(&format!(
+            "未按要求报送{failing_total}项，其中{}",
+            parts.join("，")
+        ));
+        let owed = owed_by_deliverable(campaign, a);
+        if !owed.is_empty() {
+            text.push_str(&format!("，共缺{}", owed.join("、")));
+        }
+        text.push('；');
+    }
+    let pending = count(State::Pending);
+    if pending > 0 {
+        text.push_str(&format!("尚未到报送时限{pending}项；"));
+    }
+    if text.ends_with('；') {
+        text.pop();
+        text.push('。');
+    }
+    if failing_total == 0 && late == 0 {
+        text.push_str("目前没有需要督促的单位。");
+    }
 
-    let local = clock.with_timezone(&tz);
-    Report {
-        title: campaign.file.campaign.title.clone(),
-        office: campaign.file.campaign.office.clone(),
-        generated_at: format!("{}（{zone}）", fmt(generated)),
-        as_of: format!(
-            "截至{}年{}月{}日{}时",
-            local.year(),
-            local.month(),
-            local.day(),
-            local.hour()
+    let window_start = clock.local(a.clock);
+    let window_end = window_start + chrono::Duration::days(i64::from(UPCOMING_DAYS));
+    let mut upcoming: Vec<(NaiveDateTime, UpcomingItem)> = a
+        .activities
+        .iter()
+        .filter_map(|st| {
+            let open: Vec<&ItemStatus> = st
+                .items
+                .iter()
+                .filter(|i| i.state == State::Pending)
+                .filter(|i| {
+                    i.due.is_some_and(|d| {
+                        clock.local(d) > window_start && clock.local(d) <= window_end
+                    })
+                })
+                .collect();
+            let due = open.iter().filter_map(|i| i.due).min()?;
+            Some((
+                clock.local(due),
+                UpcomingItem {
+                    due: clock.short(due),
+                    unit: unit_of(st),
+                    theme: campaign.activities[st.activity].theme.clone(),
+                    owed: open
+                        .iter()
+                        .map(|i| campaign.deliverables[i.deliverable].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                },
+            ))
+        })
+        .collect();
+    upcoming.sort_by_key(|(due, _)| *due);
+    Situation {
+        paragraph: text,
+        needs_action,
+        upcoming_days: UPCOMING_DAYS,
+        upcoming_window: format!(
+            "{}至{}",
+            window_start.format("%-m月%-d日"),
+            window_end.format("%-m月%-d日")
         ),
-        deliverables,
-        overview,
-        rows,
-        units,
-        appendix,
+        upcoming: upcoming.into_iter().map(|(_, i)| i).collect(),
+    }
+}
+
+/// Per deliverable, how many of the activities that are past due still lack
+/// it: "活动总结4项".
+fn owed_by_deliverable(campaign: &Campaign, a: &Assessment) -> Vec<String> {
+    campaign
+        .deliverables
+        .iter()
+        .enumerate()
+        .filter_map(|(di, d)| {
+            let n = a
+                .activities
+                .iter()
+                .filter(|st| {
+                    st.items.iter().any(|i| {
+                        i.deliverable == di
+                            && matches!(
+                                i.state,
+                                State::Overdue | State::Invalid | State::Incomplete
+                            )
+                    })
+                })
+                .count();
+            (n > 0).then(|| format!("{}{n}项", d.name))
+        })
+        .collect()
+}
+
+fn status_row(
+    campaign: &Campaign,
+    a: &Assessment,
+    st: &ActivityStatus,
+    clock: &Clock,
+) -> StatusRow {
+    let act = &campaign.activities[st.activity];
+    let cells = campaign
+        .deliverables
+        .iter()
+        .enumerate()
+        .map(
+            |(di, d)| match st.items.iter().find(|i| i.deliverable == di) {
+                None => StatusCell {
+                    state: None,
+                    text: "不适用".to_string(),
+                    when: None,
+                    due: None,
+                    due_at: None,
+                    arrived: None,
+                    arrived_at: None,
+                    late_workdays: None,
+                },
+                Some(item) => StatusCell {
+                    state: Some(item.state),
+                    text: match &item.exemption {
+                        Some((label, _)) => label.clone(),
+                        None if !item.joint_with.is_empty() => {
+                            format!("{}（联合报送）", item.state.label())
+                        }
+                        None => item.state.label().to_string(),
+                    },
+                    when: cell_line(a, d, item, clock),
+                    due: item.due.map(|t| clock.long(t)),
+                    due_at: item.due.map(|t| clock.local(t)),
+                    arrived: item.completed.map(|t| clock.long(t)),
+                    arrived_at: item.completed.map(|t| clock.local(t)),
+                    late_workdays: item.late_workdays.filter(|_| item.state == State::Late),
+                },
+            },
+        )
+        .collect();
+    StatusRow {
+        seq: act.seq.clone(),
+        unit: campaign.roster.units[act.unit].name.clone(),
+        theme: act.theme.clone(),
+        time: act.time_text.clone(),
+        cells,
+        overall: st.overall,
+    }
+}
+
+/// The line under a cell's state: when it arrived, how late, what is wrong
+/// or when it is due.
+fn cell_line(a: &Assessment, d: &Deliverable, item: &ItemStatus, clock: &Clock) -> Option<String> {
+    let arrived = item.completed.map(|t| format!("{}送达", clock.day(t)));
+    match item.state {
+        State::OnTime => arrived,
+        State::Late => Some(match (arrived, item.late_workdays.filter(|n| *n > 0)) {
+            (Some(arrived), Some(n)) => format!("{arrived}，逾期{n}个工作日"),
+            (Some(arrived), None) => arrived,
+            (None, _) => item_reason(a, d, item).unwrap_or_default(),
+        }),
+        State::Overdue => item
+            .late_workdays
+            .filter(|n| *n > 0)
+            .map(|n| format!("已逾期{n}个工作日")),
+        State::Incomplete | State::Invalid => item_reason(a, d, item),
+        State::Pending => item.due.map(|t| format!("{}截止", clock.deadline(t))),
+        State::Exempt => item.exemption.as_ref().map(|(_, reason)| reason.clone()),
+    }
+}
+
+impl ActivitySection {
+    /// Whether the unit sent anything the report can show.
+    pub fn has_material(&self) -> bool {
+        self.summary.is_some()
+            || self.schedule.is_some()
+            || !self.photos.is_empty()
+            || !self.videos.is_empty()
     }
 }
 
@@ -207,13 +592,15 @@ fn summary_deliverables(campaign: &Campaign) -> Vec<usize> {
 }
 
 fn activity_section(
+    campaign: &Campaign,
+    a: &Assessment,
     store: &Store,
-    act: &crate::campaign::Activity,
-    overall: State,
+    st: &ActivityStatus,
     files: &[&FileStatus],
     summaries: &[usize],
-    fmt: &dyn Fn(DateTime<FixedOffset>) -> String,
+    clock: &Clock,
 ) -> ActivitySection {
+    let act = &campaign.activities[st.activity];
     let latest = |cat: Category| {
         files
             .iter()
@@ -240,6 +627,7 @@ fn activity_section(
         .filter(|f| f.counted && matches!(f.inspection.content, Content::Photo(_)))
         .collect();
     photos.sort_by_key(|f| (f.embedded, f.path.clone()));
+    let year = clock.local(a.clock).year();
     let photos = photos
         .into_iter()
         .filter_map(|f| {
@@ -247,20 +635,19 @@ fn activity_section(
                 return None;
             };
             let jpeg = store.derived_path(&f.hash);
-            // A photo pasted into the summary is named as such.
-            let name = if f.embedded {
-                format!("总结内插图 {}", f.name())
-            } else {
-                f.name()
-            };
             jpeg.exists().then(|| PhotoItem {
                 jpeg,
                 width: p.width,
                 height: p.height,
-                caption: match p.taken {
-                    Some(t) => format!("{name} · {}", t.format("%Y-%m-%d %H:%M")),
-                    None => name,
-                },
+                name: photo_name(a, f),
+                taken: p.taken.map(|t| {
+                    let date = if t.year() == year {
+                        "%-m月%-d日 %H:%M"
+                    } else {
+                        "%Y年%-m月%-d日 %H:%M"
+                    };
+                    t.format(date).to_string()
+                }),
             })
         })
         .collect();
@@ -278,35 +665,63 @@ fn activity_section(
             format!("{}（{:.1} MB{dur}）", f.name(), f.size as f64 / 1_048_576.0)
         })
         .collect();
-    let mut notes: Vec<String> = files
-        .iter()
+    // What leadership should know about the files shown: why a photo was
+    // not counted, a resubmission. A photo pasted into the summary is part
+    // of the summary and gets no remarks of its own; a file that left the
+    // inbox is the office's business.
+    let shown = files.iter().filter(|f| !f.embedded && !f.gone);
+    let mut notes: Vec<String> = shown
+        .clone()
         .flat_map(|f| {
             f.flags
                 .iter()
                 .map(move |fl| format!("{}：{}", f.name(), super::printable(fl)))
         })
         .collect();
-    for f in files.iter().filter(|f| f.versions > 1) {
+    notes.extend(item_notes(campaign, a, st));
+    for f in shown.filter(|f| f.versions > 1) {
         notes.push(format!(
-            "{}：已重新报送（共{}版，以{}送达的最新版为准）",
+            "{}：已重新报送，以{}送达的版本为准",
             f.name(),
-            f.versions,
-            fmt(f.arrived)
+            clock.short(f.arrived)
         ));
     }
-    for f in files.iter().filter(|f| f.gone) {
-        notes.push(format!("{}：已从收件箱删除，不再计入", f.name()));
-    }
     ActivitySection {
+        seq: act.seq.clone(),
         theme: act.theme.clone(),
         time: act.time_text.clone(),
         place: act.place.clone(),
-        overall,
+        overall: st.overall,
+        remark: activity_reason(campaign, a, st),
         summary,
         schedule,
         photos,
         videos,
         notes,
+    }
+}
+
+/// A photo as the unit knows it: its file name, or, pasted into a Word
+/// summary, "《总结.docx》内插图2" (its place among the document's pictures).
+fn photo_name(a: &Assessment, f: &FileStatus) -> String {
+    let parent = f
+        .path
+        .rsplit_once(ENTRY_SEP)
+        .and_then(|(container, entry)| {
+            let doc = a.files.iter().find(|p| p.path == container)?;
+            Some((doc, entry))
+        })
+        .filter(|_| f.embedded);
+    let Some((doc, entry)) = parent else {
+        return f.name();
+    };
+    let place = match &doc.inspection.content {
+        Content::Document(d) => d.images.iter().position(|i| i.name == entry),
+        _ => None,
+    };
+    match place {
+        Some(n) => format!("《{}》内插图{}", doc.name(), n + 1),
+        None => format!("《{}》内插图", doc.name()),
     }
 }
 
@@ -358,9 +773,9 @@ fn item_notes(campaign: &Campaign, a: &Assessment, st: &ActivityStatus) -> Vec<S
     notes
 }
 
-/// The files the office must look at, for the report's appendix and the
-/// status: those of no unit (and why), those of a unit that fit no
-/// deliverable, and rejected ones with the reason.
+/// The files the office must look at, for its digest and the status: those
+/// of no unit (and why), those of a unit that fit no deliverable, and
+/// rejected ones with the reason.
 pub fn file_lines(
     campaign: &Campaign,
     a: &Assessment,

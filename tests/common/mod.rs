@@ -1,7 +1,7 @@
-//! A realistic report for the compile-stage tests: four units (one with two
-//! activities, one with nothing yet), long Chinese summaries that wrap with
-//! punctuation at line ends, a table, print-size photos made from the shared
-//! corpus, and appendix entries.
+//! A realistic report for the render-stage tests: three units (one with two
+//! activities), an activity with nothing yet, long Chinese summaries that
+//! wrap with punctuation at line ends, a table, print-size photos made from
+//! the shared corpus, and the office's own tasks.
 
 #![allow(dead_code)] // each test binary uses a different part of the helper
 
@@ -15,24 +15,34 @@ use baosong::report::*;
 use image::ImageReader;
 use image::codecs::jpeg::JpegEncoder;
 
-/// The shared corpus, or None (with a message) when it is absent.
+/// Whether tests run in CI (`CI` set and not "false"), where a missing
+/// tool or corpus fails a test instead of skipping it.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// A test cannot run here: fails under CI, else says why it is skipped.
+/// Returns false, for `if !…{ return }`.
+pub fn unavailable(what: &str) -> bool {
+    assert!(!in_ci(), "CI：{what}（.ci/run 应当安装或准备好它）");
+    eprintln!("skipped: {what}");
+    false
+}
+
+/// The shared corpus, or None (skipped, failing under CI) when it is absent.
 pub fn corpus_images() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/images");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("跳过：未找到共享语料 {}", dir.display());
+        unavailable(&format!("未找到共享语料 {}", dir.display()));
         None
     }
 }
 
-/// Whether a poppler tool is installed; prints why a test is skipped if not.
+/// Whether a tool is installed (skipped, failing under CI, if not).
 pub fn have_tool(tool: &str) -> bool {
-    let found = Command::new(tool).arg("--version").output().is_ok();
-    if !found {
-        eprintln!("跳过：未安装 {tool}（poppler-utils）");
-    }
-    found
+    Command::new(tool).arg("--version").output().is_ok() || unavailable(&format!("未安装 {tool}"))
 }
 
 /// Runs a tool and returns its stdout as text; panics with stderr on failure.
@@ -88,18 +98,28 @@ pub fn print_jpegs(corpus: &Path, dir: &Path) -> Vec<PhotoItem> {
                 jpeg: path,
                 width: img.width(),
                 height: img.height(),
-                caption: format!("{name} · 2025-05-1{i} 09:3{i}"),
+                name: (*name).to_owned(),
+                taken: Some(format!("5月1{i}日 09:3{i}")),
             }
         })
         .collect()
 }
 
-fn cell(state: Option<State>, text: &str, arrived: Option<&str>, late: Option<i64>) -> StatusCell {
+fn cell(state: Option<State>, when: Option<&str>, late: Option<i64>) -> StatusCell {
+    let at = |d: u32, h: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 6, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+    };
     StatusCell {
         state,
-        text: text.into(),
-        due: Some("6月9日 24:00".into()),
-        arrived: arrived.map(Into::into),
+        text: state.map_or("不适用", State::label).into(),
+        when: when.map(Into::into),
+        due: state.map(|_| "2025年6月9日 24:00".into()),
+        due_at: state.map(|_| at(10, 0)),
+        arrived: when.filter(|w| w.ends_with("送达")).map(Into::into),
+        arrived_at: when.filter(|w| w.ends_with("送达")).map(|_| at(5, 9)),
         late_workdays: late,
     }
 }
@@ -112,7 +132,7 @@ fn count(state: State, count: usize) -> StateCount {
     }
 }
 
-pub const KINSOKU_PARAGRAPH: &str = "为切实做好本次政务公开日活动的各项组织保障工作我局活动前专门召开党组会议进行研究部署，明确一名副局长牵头负责，办公室具体承办，各股室按照职责分工密切配合，确保活动有序开展、取得实效。";
+pub const KINSOKU_PARAGRAPH: &str = "本次活动前我局专门召开党组会议对各项工作进行研究部署，明确一名副局长牵头负责，办公室具体承办，各股室按照职责分工密切配合，确保活动有序开展、取得实效。";
 
 pub const SUMMARY_SENTENCE: &str = "县林业局以“政务公开进林区”为主题";
 
@@ -129,7 +149,8 @@ fn summary_blocks() -> Vec<Block> {
         para(
             "活动中，局领导班子成员带队深入林区，与护林员、林农面对面交流，认真听取群众对林业政策执行、补偿资金发放、林区道路建设等方面的意见；对群众反映较集中的补偿标准问题，现场逐条解释政策依据，并承诺在十个工作日内书面答复。",
         ),
-        // 42 characters fill the indented first line exactly, so the comma
+        // 26 characters fill the indented first line (3号 on a 156 mm line,
+        // 28 a line) exactly, so the comma
         // falls where a naive break would start the next line with it.
         para(KINSOKU_PARAGRAPH),
         Block::Heading {
@@ -154,12 +175,14 @@ fn summary_blocks() -> Vec<Block> {
     ]
 }
 
-fn activity(theme: &str, time: &str, overall: State) -> ActivitySection {
+fn activity(seq: &str, theme: &str, time: &str, overall: State) -> ActivitySection {
     ActivitySection {
+        seq: seq.into(),
         theme: theme.into(),
         time: time.into(),
         place: None,
         overall,
+        remark: None,
         summary: None,
         schedule: None,
         photos: vec![],
@@ -198,9 +221,9 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             ],
         }),
         photos: first.to_vec(),
-        videos: vec!["林区宣讲.mp4, 35.2 MB, 1分12秒".into()],
-        notes: vec!["照片“活动现场.jpg”与去年照片相似，请核实。".into()],
-        ..activity("政务公开进林区", "5月15日", State::OnTime)
+        videos: vec!["林区宣讲.mp4（35.2 MB，1分12秒）".into()],
+        notes: vec!["活动现场.jpg：与去年的照片相似，未计入".into()],
+        ..activity("1", "政务公开进林区", "5月15日", State::OnTime)
     };
     let traffic = ActivitySection {
         place: Some("县政务服务中心".into()),
@@ -212,7 +235,8 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             }],
         }),
         photos: rest.to_vec(),
-        ..activity("阳光交通", "6月3日", State::Late)
+        remark: Some("活动总结逾期2个工作日报送".into()),
+        ..activity("2", "阳光交通", "6月3日", State::Late)
     };
     let units = vec![
         UnitSection {
@@ -221,17 +245,21 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         },
         UnitSection {
             unit: "县交通运输局".into(),
-            activities: vec![
-                traffic,
-                ActivitySection {
-                    notes: vec!["尚缺活动照片。".into()],
-                    ..activity("公路养护开放日", "6月20日至21日", State::Pending)
-                },
-            ],
+            activities: vec![traffic],
         },
         UnitSection {
             unit: "县人力资源和社会保障局".into(),
-            activities: vec![activity("就业政策进社区", "5月", State::Overdue)],
+            activities: vec![ActivitySection {
+                summary: Some(Summary {
+                    file_name: "人社局活动总结.docx".into(),
+                    title: None,
+                    blocks: vec![Block::Paragraph {
+                        text: "县人社局在城东社区开展就业政策宣讲，现场解答群众咨询。".into(),
+                    }],
+                }),
+                remark: Some("活动总结未报送，已逾期4个工作日；活动照片2张，需3张".into()),
+                ..activity("4", "就业政策进社区", "5月", State::Overdue)
+            }],
         },
     ];
     let delivs = ["活动总结", "活动照片", "活动安排表"];
@@ -245,12 +273,38 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             overall,
         }
     };
-    let on_time = || cell(Some(State::OnTime), "按时报送", Some("5月16日 10:20"), None);
+    let on_time = || cell(Some(State::OnTime), Some("5月16日 10:20送达"), None);
     Report {
         title: "2025年泸溪县“政务公开主题日”活动".into(),
         office: "泸溪县行政审批服务局".into(),
         generated_at: "2025年6月13日 20:00（北京时间）".into(),
         as_of: "截至2025年6月13日20时".into(),
+        date: "2025年6月13日".into(),
+        situation: Situation {
+            paragraph: "截至2025年6月13日20时，3个单位共安排活动4项。已报齐2项，其中按时报送1项，逾期报送1项（县交通运输局）；未按要求报送1项，其中逾期未报1项（县人力资源和社会保障局）；尚未到报送时限1项。".into(),
+            needs_action: vec![
+                ActionItem {
+                    unit: "县人力资源和社会保障局".into(),
+                    theme: "就业政策进社区".into(),
+                    state: State::Overdue,
+                    reason: "活动总结未报送，已逾期4个工作日；活动照片2张，需3张".into(),
+                },
+                ActionItem {
+                    unit: "县交通运输局".into(),
+                    theme: "阳光交通".into(),
+                    state: State::Late,
+                    reason: "活动总结逾期2个工作日报送".into(),
+                },
+            ],
+            upcoming_days: 7,
+            upcoming_window: "6月14日至6月20日".into(),
+            upcoming: vec![UpcomingItem {
+                due: "6月20日 17:00".into(),
+                unit: "县交通运输局".into(),
+                theme: "公路养护开放日".into(),
+                owed: "活动总结、活动照片".into(),
+            }],
+        },
         deliverables: delivs
             .iter()
             .enumerate()
@@ -279,6 +333,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 },
             ],
         },
+        status_note: "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限；黑白打印时以格内文字为准。“不适用”表示该单位无需报送此项材料。".into(),
         rows: vec![
             row(
                 "1",
@@ -296,12 +351,11 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 vec![
                     cell(
                         Some(State::Late),
-                        "逾期报送",
-                        Some("6月12日 16:05"),
+                        Some("逾期2个工作日报送，6月12日 16:05送达"),
                         Some(2),
                     ),
-                    cell(Some(State::OnTime), "按时报送", Some("6月5日 09:00"), None),
-                    cell(None, "不适用", None, None),
+                    cell(Some(State::OnTime), Some("6月5日 09:00送达"), None),
+                    cell(None, None, None),
                 ],
                 State::Late,
             ),
@@ -311,9 +365,9 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "公路养护开放日",
                 "6月20日至21日",
                 vec![
-                    cell(Some(State::Pending), "待报送", None, None),
-                    cell(Some(State::Pending), "待报送", None, None),
-                    cell(None, "不适用", None, None),
+                    cell(Some(State::Pending), Some("6月27日截止"), None),
+                    cell(Some(State::Pending), Some("6月27日截止"), None),
+                    cell(None, None, None),
                 ],
                 State::Pending,
             ),
@@ -323,20 +377,23 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "就业政策进社区",
                 "5月",
                 vec![
-                    cell(Some(State::Overdue), "逾期未报", None, None),
-                    cell(
-                        Some(State::Incomplete),
-                        "照片2张，需至少3张",
-                        Some("6月2日 11:00"),
-                        None,
-                    ),
-                    cell(Some(State::Overdue), "逾期未报", None, None),
+                    cell(Some(State::Overdue), Some("已逾期4个工作日"), None),
+                    cell(Some(State::Incomplete), Some("2张，需3张"), None),
+                    cell(Some(State::Overdue), Some("已逾期4个工作日"), None),
                 ],
                 State::Overdue,
             ),
         ],
         units,
-        appendix: Appendix {
+        awaiting: vec![AwaitingRow {
+            seq: "3".into(),
+            unit: "县交通运输局".into(),
+            theme: "公路养护开放日".into(),
+            time: "6月20日至21日".into(),
+            state: State::Pending,
+            due: Some("6月27日 24:00".into()),
+        }],
+        office_tasks: OfficeTasks {
             unassigned: vec![FileLine {
                 path: "收件箱/新建文件夹/照片(3).jpg".into(),
                 unit: None,
@@ -372,4 +429,37 @@ pub fn fixture() -> Option<Report> {
             Some(report(print_jpegs(&corpus, &dir)))
         })
         .clone()
+}
+
+/// The fontconfig file that maps the 公文 families the DOCX names to the
+/// shipped open fonts (`assets/fonts/fonts.conf`).
+pub fn fontconfig_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/fonts.conf")
+}
+
+/// Converts a DOCX to PDF with LibreOffice (a profile of its own in `dir`,
+/// the 公文 families mapped by [`fontconfig_file`]); returns the PDF.
+pub fn libreoffice_pdf(docx: &Path, dir: &Path) -> PathBuf {
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    let out = Command::new("soffice")
+        .env("FONTCONFIG_FILE", fontconfig_file())
+        .args([
+            profile.as_str(),
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ])
+        .output()
+        .expect("soffice");
+    assert!(
+        out.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = dir.join(docx.with_extension("pdf").file_name().unwrap());
+    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&out.stdout));
+    pdf
 }

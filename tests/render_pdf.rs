@@ -1,13 +1,18 @@
-//! The PDF read back with poppler: text, bookmarks, fonts, images, and
-//! Chinese line breaking.
+//! The PDF read back with poppler: text, bookmarks, fonts, images,
+//! Chinese line breaking, and a long report laid out in parts.
 
 mod common;
 
 use std::path::Path;
 use std::time::Instant;
 
-use baosong::compile::{Fonts, pdf};
+use baosong::render::{self, Options, Template, pdf};
+use baosong::report::Report;
 use common::{MAX_PHOTO_BYTES, fixture, have_tool, run};
+
+fn render(report: &Report, options: &Options) -> Vec<u8> {
+    render::to_vec(pdf::pdf, report, options).unwrap()
+}
 
 /// Punctuation no line may start with (禁则).
 const NO_LINE_START: &[char] = &[
@@ -19,6 +24,35 @@ fn bad_line_start(text: &str) -> Option<&str> {
     text.lines()
         .map(str::trim_start)
         .find(|l| l.starts_with(NO_LINE_START))
+}
+
+/// The lines as printed: pdftotext's words grouped by page and baseline,
+/// left to right. (Its plain text splits a line where compressed
+/// punctuation overlaps the glyph before it, as in "）；".)
+fn visual_lines(pdf: &str) -> Vec<String> {
+    let xml = run("pdftotext", &["-bbox", pdf, "-"]);
+    let attr = |word: &str, name: &str| -> f64 {
+        let at = word.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        word[at..at + word[at..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut lines = Vec::new();
+    for page in xml.split("<page ").skip(1) {
+        let mut words: Vec<(i64, f64, &str)> = page
+            .split("<word ")
+            .skip(1)
+            .map(|w| {
+                let text = &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()];
+                (attr(w, "yMax").round() as i64, attr(w, "xMin"), text)
+            })
+            .collect();
+        words.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for group in words.chunk_by(|a, b| a.0 == b.0) {
+            lines.push(group.iter().map(|w| w.2).collect());
+        }
+    }
+    lines
 }
 
 #[test]
@@ -37,32 +71,48 @@ fn pdf_reads_back_with_poppler() {
         return;
     }
     let start = Instant::now();
-    let bytes = pdf::render(&report, &Fonts::default()).unwrap();
+    let bytes = render(&report, &Options::default());
     eprintln!("PDF：{} 字节，排版用时 {:?}", bytes.len(), start.elapsed());
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, &bytes).unwrap();
     let path = path.to_str().unwrap();
 
-    // Text: unit names, a summary sentence, the running header, page numbers.
+    // Text: the situation first, unit names, a summary sentence, page numbers.
     let text = run("pdftotext", &[path, "-"]);
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let first_page: String = run("pdftotext", &["-f", "1", "-l", "1", path, "-"])
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(first_page.contains("一、总体情况"));
+    for item in &report.situation.needs_action {
+        assert!(first_page.contains(&item.unit), "{} on page 1", item.unit);
+    }
     for unit in &report.units {
         assert!(flat.contains(&unit.unit), "unit {} missing", unit.unit);
     }
     assert!(flat.contains(common::SUMMARY_SENTENCE));
     assert!(flat.contains("其余七条已转交相关股室限期办理。"));
     assert!(flat.contains("报送情况一览表"));
-    assert!(flat.contains("照片2张，需至少3张"));
-    assert!(flat.contains("第1页"), "page numbers");
-    assert!(flat.matches(&report.title).count() > 3, "running header");
-    assert!(flat.contains("文件已损坏，无法打开"), "appendix");
+    assert!(flat.contains("2张，需3张"));
+    assert!(
+        flat.contains("公路养护开放日"),
+        "the activity still without material"
+    );
+    assert!(flat.contains("—1—") && flat.contains("—2—"), "page numbers");
+    assert!(flat.contains("拍摄于5月10日09:30"), "photo captions");
+    // The office's own tasks are not the leaders' business.
+    for office in ["文件已损坏", "会议签到表", "待确认", "附录"] {
+        assert!(!flat.contains(office), "{office} in the leaders' PDF");
+    }
 
     // Chinese line breaking: the long summary wraps, never before ，。 etc.
-    assert!(text.lines().count() > 60);
-    assert_eq!(bad_line_start(&text), None);
+    let lines = visual_lines(path);
+    assert!(lines.len() > 60);
+    assert_eq!(bad_line_start(&lines.join("\n")), None);
     // The fixture's comma falls exactly at a wrap point: it must stay on the
     // line (compressed) or take the character before it along.
-    let line = text.lines().find(|l| l.contains("研究部")).unwrap();
+    let line = lines.iter().find(|l| l.contains("研究部")).unwrap();
     assert!(
         line.ends_with("研究部署，") || line.ends_with("研究部"),
         "{line}"
@@ -71,19 +121,19 @@ fn pdf_reads_back_with_poppler() {
     // One bookmark per unit, nested under the unit chapter.
     let xml = run("pdftohtml", &["-xml", "-stdout", "-i", "-q", path]);
     let outline = &xml[xml.find("<outline>").expect("PDF has an outline")..];
+    let chapter = outline.find(">三、各单位报送材料</item>").unwrap();
     for unit in &report.units {
-        assert!(
-            outline.contains(&format!(">{}</item>", unit.unit)),
-            "bookmark {}",
-            unit.unit
-        );
+        let at = outline
+            .find(&format!("{}</item>", unit.unit))
+            .unwrap_or_else(|| panic!("bookmark {}", unit.unit));
+        assert!(at > chapter, "{} under the unit chapter", unit.unit);
     }
 
-    // The CJK font is embedded as a subset.
+    // The faces are embedded as subsets, the body in a serif face.
     let fonts = run("pdffonts", &[path]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert!(!rows.is_empty());
-    for row in rows {
+    for row in &rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
         assert_eq!(
@@ -94,8 +144,12 @@ fn pdf_reads_back_with_poppler() {
         assert!(cols[0].contains('+'), "subset tag: {row}");
     }
     assert!(
+        rows.iter().any(|r| r.contains("Serif")),
+        "a serif body face: {fonts}"
+    );
+    assert!(
         bytes.len() < 2_000_000,
-        "the font must be subset, not whole"
+        "the fonts must be subset, not whole"
     );
 }
 
@@ -108,7 +162,7 @@ fn photos_are_the_print_jpegs_passed_through() {
     if !have_tool("pdfimages") {
         return;
     }
-    let bytes = pdf::render(&report, &Fonts::default()).unwrap();
+    let bytes = render(&report, &Options::default());
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, &bytes).unwrap();
 
@@ -152,8 +206,11 @@ fn a_broken_template_is_an_error_not_a_panic() {
     };
     let path = dir.path().join("bad.typ");
     std::fs::write(&path, "#let x = (\n").unwrap();
-    let template = pdf::Template::from_file(&path).unwrap();
-    let err = pdf::render_with(&report, &Fonts::default(), &template).unwrap_err();
+    let options = Options {
+        template: Template::from_file(&path).unwrap(),
+        ..Options::default()
+    };
+    let err = render::to_vec(pdf::pdf, &report, &options).unwrap_err();
     assert!(err.to_string().starts_with("PDF 排版失败"), "{err}");
 }
 
@@ -167,10 +224,10 @@ fn a_long_status_table_repeats_its_header_on_every_page() {
     report.rows = (0..30).flat_map(|_| rows.clone()).collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("long.pdf");
-    std::fs::write(&path, pdf::render(&report, &Fonts::default()).unwrap()).unwrap();
+    std::fs::write(&path, render(&report, &Options::default())).unwrap();
     let text = run("pdftotext", &[path.to_str().unwrap(), "-"]);
     // Pages (form feeds) before the unit chapter that hold table rows.
-    let before_units = &text[..text.find("三、各单位报送情况").unwrap()];
+    let before_units = &text[..text.find("三、各单位报送材料").unwrap()];
     let table_pages: Vec<&str> = before_units
         .split('\u{c}')
         .filter(|p| p.contains("政务公开进林区"))
@@ -193,6 +250,22 @@ fn pages(pdf: &Path) -> Vec<String> {
     pages
 }
 
+/// The text of pages without page numbers, running unit names or white
+/// space: what a reader reads, wherever the pages break.
+fn reading(pages: &[String]) -> String {
+    pages
+        .iter()
+        .flat_map(|p| p.lines())
+        .map(str::trim)
+        .filter(|l| {
+            let running_head = l.ends_with("（续）");
+            let page_number = l.starts_with('—') && l.ends_with('—');
+            !running_head && !page_number
+        })
+        .flat_map(|l| l.chars().filter(|c| !c.is_whitespace()))
+        .collect()
+}
+
 #[test]
 fn a_report_laid_out_in_parts_reads_as_one_document() {
     let Some(mut report) = fixture() else {
@@ -203,24 +276,21 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
     let original_rows = report.rows.clone();
     report.rows = (0..3).flat_map(|_| original_rows.clone()).collect();
     if !have_tool("pdftotext") || !have_tool("qpdf") {
-        eprintln!("跳过：需要 pdftotext 和 qpdf");
         return;
     }
     assert!(report.units.len() >= 3);
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, units_per_part: usize| {
         let path = dir.path().join(name);
-        let bytes = pdf::render_in_parts(
-            &report,
-            &Fonts::default(),
-            &pdf::Template::default(),
+        let options = Options {
             units_per_part,
-        )
-        .unwrap();
-        std::fs::write(&path, bytes).unwrap();
+            ..Options::default()
+        };
+        std::fs::write(&path, render(&report, &options)).unwrap();
         path
     };
-    // One unit per part: cover to status table, three units, appendix.
+    // One unit per part: the front, the status table in three parts, three
+    // units, the activities without material.
     let whole = write("whole.pdf", usize::MAX);
     let parted = write("parted.pdf", 1);
     for pdf in [&whole, &parted] {
@@ -238,34 +308,38 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
 
     // Page numbers run on across parts.
     let (one, many) = (pages(&whole), pages(&parted));
-    for (i, page) in many.iter().enumerate().skip(1) {
+    for (i, page) in many.iter().enumerate() {
         let flat: String = page.chars().filter(|c| !c.is_whitespace()).collect();
         assert!(
-            flat.ends_with(&format!("第{i}页")),
+            flat.ends_with(&format!("—{}—", i + 1)),
             "page {}: {flat}",
             i + 1
         );
     }
-    // From the unit chapter on, page for page the same text (but for the
-    // page number): every unit starts a page, so parts join seamlessly.
-    let body = |pages: &[String]| -> Vec<String> {
+    // From the unit chapter on, the same words in the same order: each
+    // part starts a page, nothing else differs.
+    let units_chapter = |pages: &[String]| {
         let from = pages
             .iter()
-            .position(|p| p.contains("三、各单位报送情况"))
+            .position(|p| p.contains("三、各单位报送材料"))
             .unwrap();
-        pages[from..]
-            .iter()
-            .map(|p| p.trim_end().rsplit_once('\n').unwrap().0.to_owned())
-            .collect()
+        reading(&pages[from..])
     };
-    assert_eq!(body(&one), body(&many));
+    assert_eq!(units_chapter(&one), units_chapter(&many));
     // The status table goes on over parts with its header repeated, its
     // title once at the start and its note at the end.
-    let status: Vec<&String> = many.iter().filter(|p| p.contains("序号")).collect();
+    let units_from = many
+        .iter()
+        .position(|p| p.contains("三、各单位报送材料"))
+        .unwrap();
+    let status: Vec<&String> = many[..units_from]
+        .iter()
+        .filter(|p| p.contains("序号"))
+        .collect();
     assert!(status.len() >= 2, "the status table is in parts");
     let table: String = status.iter().map(|p| p.as_str()).collect();
     assert_eq!(table.matches("报送情况一览表").count(), 1);
-    assert!(status.last().unwrap().contains("状态以文字标注"));
+    assert!(status.last().unwrap().contains("单元格底色表示状态"));
     for row in &original_rows {
         let times = original_rows
             .iter()
@@ -298,9 +372,9 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
             .collect()
     };
     assert_eq!(titles(&outline(&whole)), titles(&bookmarks));
-    let chapter = bookmarks.find(">三、各单位报送情况</item>").unwrap();
+    let chapter = bookmarks.find(">三、各单位报送材料</item>").unwrap();
     for unit in &report.units {
-        let at = bookmarks.find(&format!(">{}</item>", unit.unit)).unwrap();
+        let at = bookmarks.find(&format!("{}</item>", unit.unit)).unwrap();
         assert!(at > chapter, "{} under the unit chapter", unit.unit);
         let page = &many[bookmark_page(&bookmarks, at) - 1];
         assert!(
@@ -309,7 +383,7 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
             unit.unit
         );
     }
-    assert!(bookmarks.contains(">四、附录：需要办公室处理的事项</item>"));
+    assert!(bookmarks.contains(">四、尚未收到材料的活动</item>"));
 
     // Every photo in, passed through.
     let images = |pdf: &Path| {

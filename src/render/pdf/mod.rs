@@ -1,49 +1,37 @@
 //! PDF renderer: the report laid out by the typst engine, used as a library.
 //!
-//! # Why typst (decided with a prototype)
+//! # Why typst
 //! The PDF needs Chinese line breaking with 禁则 (no line may start with
 //! ，。、；：？！）》」…), tables that break across pages with repeated headers,
-//! photo grids, running headers, page numbers and a bookmark per unit. krilla
-//! and printpdf only draw glyph runs; all of that layout would be ours to
-//! write and test. typst 0.15 does it (UAX #14 line breaking plus CJK rules,
-//! `table.header` repeats, headings become PDF bookmarks) and writes the PDF
-//! through krilla, so fonts are subset and JPEGs are passed through: typst-pdf
-//! (`image.rs`, `convert_raster`) hands a JPEG's original bytes to
+//! photo grids, page numbers and a bookmark per unit. krilla and printpdf
+//! only draw glyph runs; all of that layout would be ours to write and test.
+//! typst 0.15 does it (UAX #14 line breaking plus CJK rules, `table.header`
+//! repeats, headings become PDF bookmarks) and writes the PDF through krilla,
+//! so fonts are subset and JPEGs are passed through: typst-pdf (`image.rs`,
+//! `convert_raster`) hands a JPEG's original bytes to
 //! `krilla::image::Image::from_jpeg_with_icc`, which stores them as a
 //! DCTDecode stream without re-encoding. typst does decode every image it
 //! lays out and keeps the pixels until export, so it lays out tiny stand-ins
-//! and the photos are put in while the PDF is written ([`super::photos`]).
-//!
-//! Prototype figures (test fixture: 3 units, 4 activities, 4 photos of
-//! 117–146 KB, 6 A4 pages; 2 shared cores):
-//! - build: typst + typst-pdf cost 692 s of CPU in a clean debug build
-//!   (5 m 49 s wall), against 181 s for krilla and its dependencies alone,
-//!   so the engine adds about 8.5 CPU-minutes to a cold build and nothing
-//!   to an incremental one;
-//! - render (debug build, shared cores): 1.9–2.3 s for the fixture, most
-//!   of it typst decoding the photos with unoptimised code; 0.26 s for the
-//!   same report without photos. DOCX takes about 25 ms and XLSX 10–17 ms
-//!   (`cargo test --test compile_output timings -- --nocapture`). A release
-//!   measurement was not taken: a release build of the crate took longer
-//!   than the 2 shared cores allowed;
-//! - size: 635 KB, of which 525 KB are the four photos, passed through byte
-//!   for byte (`pdfimages -list`: 4 × jpeg); without photos 102 KB (subset
-//!   font, tagged text, outline).
+//! and the photos are put in while the PDF is written ([`photos`]). What it
+//! costs to build and run is in `benches/README.md`.
 //!
 //! # Parts
-//! A report of more than [`UNITS_PER_PART`] units is laid out in parts
-//! (cover and overview; the status table, 32 rows at a time; the units, 8 at
-//! a time; the appendix), each exported and dropped before the next, and
-//! the parts are joined into one PDF ([`super::pdf_join`]): typst's memory
-//! is then what one part needs, not what the whole report needs (heap peak
-//! at 200 units 355 → ~40 MB). Every unit starts on a new page, so the
-//! joins do not show; the status table continues on a new page with its
-//! header repeated. Page numbers run on across parts; the footer gives no
-//! page total, which no part knows.
+//! typst holds a whole document's frames and memoised layout in memory until
+//! it is exported, growing with every unit. A report of more than
+//! [`Options::units_per_part`] units is therefore laid out in parts (title
+//! and overview; the status table, a few dozen rows at a time; the units, a
+//! few at a time; the activities still without material),
+//! each exported and written into the output ([`join`]) before the next is
+//! laid out, so memory is what one part needs. Each part starts on a new
+//! page; the status table goes on with its header repeated, unit sections
+//! flow within a part. Page numbers run on across parts.
 //!
-//! The layout lives in `templates/report.typ`, built in with `include_str!`; an office
-//! may edit a copy and point [`Template::from_file`] at it without
+//! The layout lives in `templates/report.typ`, built in with `include_str!`;
+//! an office may edit a copy and point [`Template::from_file`] at it without
 //! recompiling. The template reads the report as JSON from `/report.json`.
+
+mod join;
+mod photos;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -58,18 +46,30 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use super::pdf_join::{Heading, JoinedPdf, Part};
-use super::photos::Photos;
-use super::{CompileError, Fonts, UNITS_PER_PART};
-
-/// Status-table rows per part, per unit of [`UNITS_PER_PART`]: a row is
-/// far lighter to lay out than a unit's section.
-const ROWS_PER_UNIT: usize = 4;
+use self::join::{Heading, PdfWriter};
+use self::photos::Photos;
+use super::fonts::{FontSet, Role};
+use super::{LayoutMessage, Options, RenderError, Sink, style};
 use crate::model::State;
 use crate::report::Report;
 
+/// Status-table rows per part, per unit of a part: a row is far lighter to
+/// lay out than a unit's section.
+const ROWS_PER_UNIT: usize = 4;
+
 /// The built-in layout.
-const BUILTIN_TEMPLATE: &str = include_str!("../../templates/report.typ");
+const BUILTIN_TEMPLATE: &str = include_str!("../../../templates/report.typ");
+
+/// Every section of the template, in order (see `templates/report.typ`).
+const SECTIONS: [&str; 7] = [
+    "front",
+    "status-title",
+    "status",
+    "status-note",
+    "units-title",
+    "units",
+    "awaiting",
+];
 
 /// A typst layout for the report.
 #[derive(Debug, Clone)]
@@ -87,15 +87,15 @@ impl Default for Template {
 
 impl Template {
     /// A layout the office edited, e.g. a copy of `templates/report.typ`.
-    pub fn from_file(path: &Path) -> Result<Self, CompileError> {
-        let source = std::fs::read_to_string(path).map_err(|source| CompileError::Read {
+    pub fn from_file(path: &Path) -> Result<Self, RenderError> {
+        let source = std::fs::read_to_string(path).map_err(|source| RenderError::Read {
             path: path.to_owned(),
             source,
         })?;
         Ok(Self { source })
     }
 
-    /// The template text (its characters also need glyphs in the font).
+    /// The template text (its characters also need glyphs in the fonts).
     pub fn source(&self) -> &str {
         &self.source
     }
@@ -107,56 +107,14 @@ impl Template {
     }
 }
 
-/// Renders the report with the built-in layout.
-pub fn render(report: &Report, fonts: &Fonts) -> Result<Vec<u8>, CompileError> {
-    render_with(report, fonts, &Template::default())
-}
-
-/// Renders the report with the given layout, in memory.
-pub fn render_with(
-    report: &Report,
-    fonts: &Fonts,
-    template: &Template,
-) -> Result<Vec<u8>, CompileError> {
-    render_in_parts(report, fonts, template, UNITS_PER_PART)
-}
-
-/// [`render_with`], laying out `units_per_part` units at a time.
-pub fn render_in_parts(
-    report: &Report,
-    fonts: &Fonts,
-    template: &Template,
-    units_per_part: usize,
-) -> Result<Vec<u8>, CompileError> {
+/// Renders the report as a PDF into `out`: laid out part by part, each
+/// part written before the next is laid out, the photos copied in from the
+/// store one at a time.
+pub fn pdf(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<(), RenderError> {
+    // Every photo's header is read first: a missing or damaged photo fails
+    // the render before anything is laid out.
     let photos = Photos::of(report)?;
-    layout_in_parts(report, fonts, template, &photos, units_per_part)?
-        .into_bytes(&photos)
-        .map_err(|source| CompileError::Read {
-            path: "照片".into(),
-            source,
-        })
-}
-
-/// Lays the report out with the photos' stand-ins; the photos go in when
-/// the result is written ([`JoinedPdf::write_to`]).
-pub fn layout(
-    report: &Report,
-    fonts: &Fonts,
-    template: &Template,
-    photos: &Photos,
-) -> Result<JoinedPdf, CompileError> {
-    layout_in_parts(report, fonts, template, photos, UNITS_PER_PART)
-}
-
-/// [`layout`], `units_per_part` units at a time.
-pub fn layout_in_parts(
-    report: &Report,
-    fonts: &Fonts,
-    template: &Template,
-    photos: &Photos,
-    units_per_part: usize,
-) -> Result<JoinedPdf, CompileError> {
-    let common = common_data(report, fonts)?;
+    let common = common_data(report, options)?;
     // Where each unit's photos start in report order, and the end.
     let first_photo: Vec<usize> = std::iter::once(0)
         .chain(report.units.iter().scan(0, |n, u| {
@@ -164,40 +122,44 @@ pub fn layout_in_parts(
             Some(*n)
         }))
         .collect();
-    let options = typst_pdf::PdfOptions {
+    let pdf_options = typst_pdf::PdfOptions {
         creator: typst::foundations::Smart::Custom(Some("baosong".into())),
         ..Default::default()
     };
-    let mut joined = JoinedPdf::default();
+    let mut writer = PdfWriter::new(out, &photos);
     let mut first_page = 0;
     let plans = plan(
         report.units.len(),
         report.rows.len(),
-        units_per_part,
-        template.lays_out_in_parts(),
+        options.units_per_part,
+        options.template.lays_out_in_parts(),
     );
     for plan in plans {
         let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
+        let data = part_data(
+            report,
+            &common,
+            &plan,
+            first_photo[plan.units.start],
+            first_page,
+        )?;
         let world = ReportWorld::new(
-            part_data(
-                report,
-                &common,
-                &plan,
-                first_photo[plan.units.start],
-                first_page,
-            )?,
-            fonts,
-            template,
-            photos,
+            data,
+            &options.fonts,
+            &options.template,
+            &photos,
             photo_range,
         )?;
         let compiled = typst::compile(&world);
         for warning in &compiled.warnings {
             tracing::warn!("PDF 排版提示：{}", warning.message);
         }
-        let document = compiled.output.map_err(|errors| diagnostics(&errors))?;
+        let document = compiled
+            .output
+            .map_err(|errors| layout_error(&errors, Some(&world)))?;
         drop(world);
-        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| diagnostics(&errors))?;
+        let bytes = typst_pdf::pdf(&document, &pdf_options)
+            .map_err(|errors| layout_error(&errors, None))?;
         let headings = headings(&document);
         first_page += document.pages().len();
         drop(document);
@@ -205,15 +167,15 @@ pub fn layout_in_parts(
         // never emptied by itself; the next part shares nothing with this one.
         typst::comemo::evict(0);
         crate::allocator::release_freed_memory();
-        joined.push(Part { pdf, headings })?;
+        writer.push(&bytes, &headings)?;
     }
-    Ok(joined)
+    writer.finish()
 }
 
 /// What one part of the report holds.
 #[derive(Debug, Clone, PartialEq)]
 struct PartPlan {
-    /// The template's section names (see `templates/report.typ`).
+    /// The template's section names.
     sections: Vec<&'static str>,
     units: Range<usize>,
     /// Rows of the status table.
@@ -222,22 +184,13 @@ struct PartPlan {
 
 /// Cuts the report into parts: all of it in one when it has at most
 /// `units_per_part` units (or the template cannot lay out parts), otherwise
-/// cover and overview; the status table, [`ROWS_PER_UNIT`] × `units_per_part`
-/// rows at a time; the units, `units_per_part` at a time; the appendix.
+/// the front; the status table, [`ROWS_PER_UNIT`] × `units_per_part` rows
+/// at a time; the units, `units_per_part` at a time; the rest.
 fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
     let step = units_per_part.max(1);
     if units <= step || !parts_allowed {
         return vec![PartPlan {
-            sections: vec![
-                "cover",
-                "overview",
-                "status-title",
-                "status",
-                "status-note",
-                "units-title",
-                "units",
-                "appendix",
-            ],
+            sections: SECTIONS.to_vec(),
             units: 0..units,
             rows: 0..rows,
         }];
@@ -247,7 +200,7 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
         units,
         rows,
     };
-    let mut parts = vec![part(vec!["cover", "overview"], 0..0, 0..0)];
+    let mut parts = vec![part(vec!["front"], 0..0, 0..0)];
     let row_step = step * ROWS_PER_UNIT;
     let starts: Vec<usize> = (0..rows.max(1)).step_by(row_step).collect();
     for (i, &start) in starts.iter().enumerate() {
@@ -267,29 +220,31 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
         };
         part(sections, start..(start + step).min(units), 0..0)
     }));
-    parts.push(part(vec!["appendix"], units..units, 0..0));
+    parts.push(part(vec!["awaiting"], units..units, 0..0));
     parts
 }
 
 /// The template's data for one part (see `templates/report.typ`): the
 /// report with only the part's units and status rows, every photo with a
 /// virtual `src` path (`/photos/N.jpg`, N in [`Report::photos`] order, the
-/// part's first photo being `first_photo`), the font family, each state's
-/// Chinese label and whether it is still open ([`common_data`]), the part's
-/// sections and the number of its first page.
+/// part's first photo being `first_photo`) and every unit with its heading
+/// number (一, 二, …), the part's sections, first unit and the number of
+/// pages before it, and what all parts share ([`common_data`]).
 fn part_data(
     report: &Report,
     common: &Value,
     plan: &PartPlan,
     first_photo: usize,
     first_page: usize,
-) -> Result<Value, CompileError> {
+) -> Result<Value, RenderError> {
     let mut data = common.clone();
     let units = &report.units[plan.units.clone()];
     data["report"]["units"] = serde_json::to_value(units)?;
     data["report"]["rows"] = serde_json::to_value(&report.rows[plan.rows.clone()])?;
     let mut n = first_photo;
     for (unit, section) in units.iter().enumerate() {
+        data["report"]["units"][unit]["number"] =
+            json!(style::chinese_number(plan.units.start + unit + 1));
         for (activity, item) in section.activities.iter().enumerate() {
             for photo in 0..item.photos.len() {
                 data["report"]["units"][unit]["activities"][activity]["photos"][photo]["src"] =
@@ -298,7 +253,11 @@ fn part_data(
             }
         }
     }
-    data["part"] = json!({ "sections": plan.sections, "first_page": first_page });
+    data["part"] = json!({
+        "sections": plan.sections,
+        "first_page": first_page,
+        "first_unit": plan.units.start,
+    });
     Ok(data)
 }
 
@@ -329,35 +288,63 @@ fn headings(document: &typst_layout::PagedDocument) -> Vec<Heading> {
         .collect()
 }
 
-fn diagnostics(errors: &[SourceDiagnostic]) -> CompileError {
-    let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-    CompileError::Layout(messages.join("; "))
+/// The engine's errors, each with the template line it points at.
+fn layout_error(errors: &[SourceDiagnostic], world: Option<&ReportWorld>) -> RenderError {
+    RenderError::Layout(
+        errors
+            .iter()
+            .map(|e| LayoutMessage {
+                message: e.message.to_string(),
+                hints: e.hints.iter().map(|h| h.v.to_string()).collect(),
+                line: world.and_then(|w| {
+                    let range = typst::WorldExt::range(w, e.span)?;
+                    Some(w.main.lines().byte_to_line(range.start)? + 1)
+                }),
+            })
+            .collect(),
+    )
 }
 
 /// What every part's data shares: the report without units and status
-/// rows, the font family and the states' labels.
-fn common_data(report: &Report, fonts: &Fonts) -> Result<Value, CompileError> {
+/// rows, the sizes, the faces and the states' labels and looks.
+fn common_data(report: &Report, options: &Options) -> Result<Value, RenderError> {
     let report = serde_json::to_value(Report {
-        title: report.title.clone(),
-        office: report.office.clone(),
-        generated_at: report.generated_at.clone(),
-        as_of: report.as_of.clone(),
-        deliverables: report.deliverables.clone(),
-        overview: report.overview.clone(),
         rows: Vec::new(),
         units: Vec::new(),
-        appendix: report.appendix.clone(),
+        ..report.clone()
     })?;
     let states: serde_json::Map<String, Value> = State::ALL
         .iter()
         .map(|s| {
+            let look = style::look(*s);
             Ok((
                 state_key(*s)?,
-                json!({ "label": s.label(), "open": s.is_open() }),
+                json!({
+                    "label": s.label(),
+                    "fill": look.fill,
+                    "tint": look.tint,
+                    "light_ink": look.light_ink,
+                    "pattern": look.pattern,
+                }),
             ))
         })
-        .collect::<Result<_, CompileError>>()?;
-    Ok(json!({ "report": report, "font": fonts.family(), "states": states }))
+        .collect::<Result<_, RenderError>>()?;
+    let face = |role: Role| {
+        let face = options.fonts.face(role);
+        json!({ "family": face.family(), "heavy": face.is_heavy() })
+    };
+    Ok(json!({
+        "report": report,
+        "style": style::metrics(options.typography),
+        "fonts": {
+            "title": face(Role::Title),
+            "body": face(Role::Body),
+            "heading": face(Role::Heading),
+            "subheading": face(Role::Subheading),
+        },
+        "states": states,
+        "description": options.fonts.describe().join("；"),
+    }))
 }
 
 fn photo_src(n: usize) -> String {
@@ -365,7 +352,7 @@ fn photo_src(n: usize) -> String {
 }
 
 /// The JSON name of a state, as the report's `overall`/`state` fields hold it.
-fn state_key(state: State) -> Result<String, CompileError> {
+fn state_key(state: State) -> Result<String, RenderError> {
     Ok(serde_json::to_value(state)?
         .as_str()
         .unwrap_or_default()
@@ -373,11 +360,11 @@ fn state_key(state: State) -> Result<String, CompileError> {
 }
 
 /// An in-memory typst world: the template, `/report.json`, the part's
-/// photos, one font.
+/// photos' stand-ins, the report's faces.
 struct ReportWorld {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
-    font: Font,
+    fonts: Vec<Font>,
     main: Source,
     files: HashMap<FileId, Bytes>,
 }
@@ -390,13 +377,22 @@ fn file_id(path: &str) -> FileId {
 impl ReportWorld {
     fn new(
         data: Value,
-        fonts: &Fonts,
+        fonts: &FontSet,
         template: &Template,
         photos: &Photos,
         photo_range: Range<usize>,
-    ) -> Result<Self, CompileError> {
-        let font = Font::new(fonts.data().clone(), fonts.index())
-            .ok_or(CompileError::Layout("字体文件无法用于排版".into()))?;
+    ) -> Result<Self, RenderError> {
+        let fonts = fonts
+            .distinct()
+            .into_iter()
+            .map(|face| {
+                let (data, index) = face.data();
+                Font::new(data.clone(), index).ok_or_else(|| RenderError::BadFont {
+                    path: face.family().into(),
+                    index,
+                })
+            })
+            .collect::<Result<Vec<Font>, _>>()?;
         let mut files = HashMap::new();
         files.insert(
             file_id("/report.json"),
@@ -409,8 +405,8 @@ impl ReportWorld {
         }
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),
-            book: LazyHash::new(FontBook::from_fonts([&font])),
-            font,
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
             main: Source::new(file_id("/report.typ"), template.source.clone()),
             files,
         })
@@ -446,7 +442,7 @@ impl World for ReportWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        (index == 0).then(|| self.font.clone())
+        self.fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
@@ -466,7 +462,7 @@ mod tests {
             (parts[0].units.clone(), parts[0].rows.clone()),
             (0..16, 0..40)
         );
-        assert_eq!(parts[0].sections.len(), 8);
+        assert_eq!(parts[0].sections.len(), SECTIONS.len());
         assert_eq!(plan(200, 200, 16, false).len(), 1, "template without parts");
     }
 
@@ -480,14 +476,14 @@ mod tests {
         assert_eq!(
             summary,
             [
-                (vec!["cover", "overview"], 0..0, 0..0),
+                (vec!["front"], 0..0, 0..0),
                 (vec!["status-title", "status"], 0..0, 0..64),
                 (vec!["status"], 0..0, 64..128),
                 (vec!["status", "status-note"], 0..0, 128..150),
                 (vec!["units-title", "units"], 0..16, 0..0),
                 (vec!["units"], 16..32, 0..0),
                 (vec!["units"], 32..40, 0..0),
-                (vec!["appendix"], 40..40, 0..0),
+                (vec!["awaiting"], 40..40, 0..0),
             ]
         );
         let no_rows = plan(40, 0, 16, true);

@@ -7,23 +7,23 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::CompileError;
+use super::RenderError;
 
 /// The name of the pointer to the newest report folder.
 pub const LATEST: &str = "latest";
 /// The fallback pointer when symlinks are not allowed (e.g. Windows shares).
 pub const LATEST_TXT: &str = "latest.txt";
 
-fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> CompileError + '_ {
-    move |source| CompileError::Write {
+fn write_error(path: &Path) -> impl FnOnce(std::io::Error) -> RenderError + '_ {
+    move |source| RenderError::Write {
         path: path.to_owned(),
         source,
     }
 }
 
 /// Writes `bytes` to `dir/name` atomically and durably ([`crate::atomic`]).
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, CompileError> {
-    write_atomic_with(dir, name, |file| file.write_all(bytes))
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, RenderError> {
+    write_atomic_with(dir, name, |file| Ok(file.write_all(bytes)?))
 }
 
 /// Like [`write_atomic`], with the content written by `write` (streamed:
@@ -31,17 +31,35 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Com
 pub fn write_atomic_with(
     dir: &Path,
     name: &str,
-    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
-) -> Result<PathBuf, CompileError> {
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<(), RenderError>,
+) -> Result<PathBuf, RenderError> {
     let path = dir.join(name);
-    crate::atomic::write_atomic_with(&path, true, write).map_err(write_error(&path))?;
+    crate::atomic::write_atomic_with(&path, true, write).map_err(|e| match e {
+        RenderError::Output(source) => write_error(&path)(source),
+        other => other,
+    })?;
     Ok(path)
+}
+
+/// Runs `write` to fill the folder `dir`; if `dir` did not exist and
+/// `write` fails, the folder goes again, so a failed render leaves nothing
+/// where the next good report will go.
+pub fn in_new_folder(
+    dir: &Path,
+    write: impl FnOnce() -> Result<(), RenderError>,
+) -> Result<(), RenderError> {
+    let existed = dir.exists();
+    let result = write();
+    if result.is_err() && !existed {
+        let _ = fs::remove_dir_all(dir);
+    }
+    result
 }
 
 /// Points `out_root/latest` at the folder `stamp`: a relative symlink made
 /// under a temporary name and renamed over the old one; where symlinks
 /// cannot be made, `latest.txt` holds the folder name instead.
-pub fn point_latest(out_root: &Path, stamp: &str) -> Result<(), CompileError> {
+pub fn point_latest(out_root: &Path, stamp: &str) -> Result<(), RenderError> {
     let link = out_root.join(LATEST);
     let tmp = out_root.join(format!(".{LATEST}.tmp"));
     let _ = fs::remove_file(&tmp);
@@ -74,7 +92,7 @@ pub fn record_fingerprint(
     out_root: &Path,
     stamp: &str,
     fingerprint: &str,
-) -> Result<(), CompileError> {
+) -> Result<(), RenderError> {
     write_atomic(
         out_root,
         FINGERPRINT,
@@ -107,7 +125,7 @@ fn symlink_dir(target: &Path, link: &Path) -> std::io::Result<()> {
 
 /// A batch stamp is a folder name: `YYYYMMDD-HHMM`, digits only, so it is
 /// valid on Windows shares and sorts by time.
-pub fn check_stamp(stamp: &str) -> Result<(), CompileError> {
+pub fn check_stamp(stamp: &str) -> Result<(), RenderError> {
     let b = stamp.as_bytes();
     let ok = b.len() == 13
         && b.iter().enumerate().all(|(i, c)| {
@@ -120,7 +138,7 @@ pub fn check_stamp(stamp: &str) -> Result<(), CompileError> {
     if ok {
         Ok(())
     } else {
-        Err(CompileError::BadStamp(stamp.to_owned()))
+        Err(RenderError::BadStamp(stamp.to_owned()))
     }
 }
 

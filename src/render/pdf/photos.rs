@@ -1,6 +1,6 @@
-//! Photos go into the PDF and DOCX while the files are written, not while
-//! they are laid out, so a report of thousands of photos is rendered in
-//! bounded memory and time.
+//! Photos go into the PDF while it is written, not while it is laid out,
+//! so a report of thousands of photos is rendered in bounded memory and
+//! time.
 //!
 //! # Why
 //! typst decodes every image it lays out and keeps the decoded pixels until
@@ -13,29 +13,25 @@
 //! # How
 //! Each photo of the report gets a *stand-in*: a tiny JPEG (at most 48 px
 //! on the long edge, the photo's aspect ratio, the photo's colour type)
-//! carrying a unique comment `baosong-photo:NNNNNNNN`. The renderers lay out
-//! the stand-ins. While the output is written, each stand-in's bytes are
-//! replaced by the photo's derived JPEG, streamed from the store:
-//! - PDF: typst-pdf/krilla pass JPEGs through as DCTDecode streams, so the
-//!   stand-in sits byte for byte in an image XObject. When the parts of the
-//!   report are joined ([`super::pdf_join`]) that object is written with the
-//!   photo's data and its `/Length`, `/Width` and `/Height`. The layout drew
-//!   the stand-in into a box of the photo's aspect ratio; for aspect ratios
-//!   no 48-px stand-in matches exactly (common camera ratios all do) the
-//!   photo is stretched by under 2 %.
-//! - DOCX: the package is rewritten anyway ([`super::docx_jpeg`]); media
-//!   parts holding a stand-in are written from the photo's file.
+//! carrying a unique comment `baosong-photo:NNNNNNNN`. typst lays out the
+//! stand-ins, and typst-pdf/krilla pass JPEGs through as DCTDecode streams,
+//! so each stand-in sits byte for byte in an image XObject of a part's PDF.
+//! When the part is copied into the report ([`super::join`]) that object is
+//! written with the photo's data and its `/Length`, `/Width` and
+//! `/Height`. The layout drew the stand-in into a box of the photo's aspect
+//! ratio; for aspect ratios no 48-px stand-in matches exactly (common
+//! camera ratios all do) the photo is stretched by under 2 %.
 //!
 //! Only the JPEG headers are read before writing ([`Photos::of`]), so a
 //! missing or damaged photo fails the render before any file is touched.
 
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::BufReader;
 use std::path::PathBuf;
 
 use image::{GrayImage, ImageEncoder, RgbImage};
 
-use super::CompileError;
+use crate::render::RenderError;
 use crate::report::Report;
 
 /// The comment that names a stand-in.
@@ -65,26 +61,29 @@ pub struct Photos(Vec<Photo>);
 
 impl Photos {
     /// Reads every photo's JPEG header and makes its stand-in.
-    pub fn of(report: &Report) -> Result<Photos, CompileError> {
+    pub fn of(report: &Report) -> Result<Photos, RenderError> {
         report
             .photos()
             .enumerate()
             .map(|(i, p)| {
-                let read_error = |source| CompileError::Read {
+                let bad = |reason| RenderError::Photo {
+                    path: p.jpeg.clone(),
+                    reason,
+                };
+                let file = File::open(&p.jpeg).map_err(|source| RenderError::Read {
                     path: p.jpeg.clone(),
                     source,
-                };
-                let file = File::open(&p.jpeg).map_err(read_error)?;
+                })?;
                 let mut d = rusty_jpeg::Decoder::new(BufReader::new(file));
                 let info = d
                     .read_info()
                     .ok()
                     .and_then(|()| d.info())
-                    .ok_or_else(|| read_error(io::Error::other("不是有效的JPEG照片")))?;
+                    .ok_or_else(|| bad("不是有效的JPEG照片"))?;
                 let gray = match info.pixel_format {
                     rusty_jpeg::PixelFormat::L8 => true,
                     rusty_jpeg::PixelFormat::RGB24 => false,
-                    _ => return Err(read_error(io::Error::other("照片颜色格式无法放入报告"))),
+                    _ => return Err(bad("颜色格式不是灰度或RGB")),
                 };
                 let (width, height) = (u32::from(info.width), u32::from(info.height));
                 Ok(Photo {
@@ -100,10 +99,6 @@ impl Photos {
 
     pub fn get(&self, i: usize) -> Option<&Photo> {
         self.0.get(i)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &Photo> {
-        self.0.iter()
     }
 
     /// The photo whose stand-in `bytes` are, if they are one.
@@ -157,11 +152,6 @@ fn stand_in(i: usize, width: u32, height: u32, gray: bool) -> Vec<u8> {
     out.extend_from_slice(text.as_bytes());
     out.extend_from_slice(&jpeg[2..]);
     out
-}
-
-/// Copies a photo's file into `out` (the DOCX writer's splice).
-pub fn copy_photo(photo: &Photo, out: &mut impl Write) -> io::Result<u64> {
-    io::copy(&mut File::open(&photo.path)?, out)
 }
 
 #[cfg(test)]

@@ -3,17 +3,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use baosong::compile::{
-    CompileError, DOCX_NAME, Fonts, LATEST, Outputs, PDF_NAME, XLSX_NAME, write_all,
+use baosong::render::{
+    DOCX_NAME, LATEST, Options, Outputs, PDF_NAME, RenderError, XLSX_NAME, write_all,
 };
 use baosong::report::Report;
 
-/// `write_all` as the nightly batch calls it: the bundled font, and an
+/// `write_all` as the nightly batch calls it: the shipped fonts, and an
 /// unchanged report kept rather than rendered again.
-fn publish(report: &Report, out_root: &Path, stamp: &str) -> Result<Outputs, CompileError> {
-    write_all(report, out_root, stamp, &Fonts::default(), false)
+fn publish(report: &Report, out_root: &Path, stamp: &str) -> Result<Outputs, RenderError> {
+    write_all(report, &Options::default(), out_root, stamp, false)
 }
 
 fn latest_target(out_root: &Path) -> String {
@@ -23,22 +23,13 @@ fn latest_target(out_root: &Path) -> String {
         .into_owned()
 }
 
-/// Left in the target's temp dir so `docs/README.md` can render the fixture.
-fn fixture_out_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compile-report");
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).unwrap();
-    root
-}
-
 #[test]
 fn write_all_publishes_three_files_and_moves_latest() {
     let Some(report) = common::fixture() else {
         return;
     };
-    let out = fixture_out_root();
-    let out = out.as_path();
-    let fonts = Fonts::default();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path();
 
     let first = publish(&report, out, "20250613-2000").unwrap();
     assert_eq!(first.dir, out.join("20250613-2000"));
@@ -46,6 +37,11 @@ fn write_all_publishes_three_files_and_moves_latest() {
     assert_eq!(first.docx, first.dir.join(DOCX_NAME));
     assert_eq!(first.xlsx, first.dir.join(XLSX_NAME));
     assert!(first.missing_chars.is_empty(), "{:?}", first.missing_chars);
+    assert!(
+        first.fonts.iter().any(|f| f.starts_with("正文：")),
+        "which faces were used: {:?}",
+        first.fonts
+    );
     let mut names: Vec<String> = std::fs::read_dir(&first.dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -75,9 +71,17 @@ fn write_all_publishes_three_files_and_moves_latest() {
     assert!(!out.join("20250613-2100").exists());
     assert_eq!(latest_target(out), "20250613-2000");
     // Asked to, it renders anyway.
-    let forced = write_all(&report, out, "20250613-2130", &fonts, true).unwrap();
+    let forced = write_all(&report, &Options::default(), out, "20250613-2130", true).unwrap();
     assert!(!forced.reused);
     assert_eq!(latest_target(out), "20250613-2130");
+
+    // Another typography is another report.
+    let compact = Options {
+        typography: baosong::render::Typography::Compact,
+        ..Options::default()
+    };
+    let other = write_all(&report, &compact, out, "20250613-2140", false).unwrap();
+    assert!(!other.reused);
 
     // A report as of another hour is a new report.
     let mut next = report.clone();
@@ -121,7 +125,7 @@ fn a_failed_render_leaves_the_last_good_report_and_latest_alone() {
 #[test]
 fn characters_missing_from_the_font_are_reported() {
     let mut report = common::report(Vec::new());
-    // U+2A6A5 (CJK Extension B) is outside GBK and outside WenQuanYi Micro Hei.
+    // U+2A6A5 (CJK Extension B) is in none of the shipped fonts.
     report.units[2].unit = "县𪚥务局".into();
     let out = tempfile::tempdir().unwrap();
     let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
@@ -133,36 +137,11 @@ fn an_empty_campaign_still_renders() {
     let mut report = common::report(Vec::new());
     report.rows.clear();
     report.units.clear();
+    report.awaiting.clear();
     report.overview = Default::default();
-    report.appendix = Default::default();
+    report.situation = Default::default();
+    report.office_tasks = Default::default();
     let out = tempfile::tempdir().unwrap();
     let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
     assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
-}
-
-/// Prints size and time of each renderer (`cargo test --release --test
-/// compile_output timings -- --nocapture` for figures worth quoting).
-#[test]
-fn timings() {
-    let Some(report) = common::fixture() else {
-        return;
-    };
-    let fonts = Fonts::default();
-    let time = |name: &str, render: &dyn Fn() -> Vec<u8>| {
-        let start = std::time::Instant::now();
-        let bytes = render();
-        eprintln!("{name}：{} 字节，{:?}", bytes.len(), start.elapsed());
-        assert!(!bytes.is_empty());
-    };
-    time("PDF", &|| {
-        baosong::compile::pdf::render(&report, &fonts).unwrap()
-    });
-    let text_only = common::report(Vec::new());
-    time("PDF（无照片）", &|| {
-        baosong::compile::pdf::render(&text_only, &fonts).unwrap()
-    });
-    time("DOCX", &|| {
-        baosong::compile::docx::render(&report, &fonts).unwrap()
-    });
-    time("XLSX", &|| baosong::compile::xlsx::render(&report).unwrap());
 }

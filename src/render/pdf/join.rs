@@ -1,29 +1,23 @@
-//! Joins the parts a long report was laid out in ([`super::pdf`]) into one
-//! PDF, putting the photos in while it is written.
+//! Writes the parts a report is laid out in ([`super`]) as one PDF, one part
+//! at a time, putting the photos in as it goes.
 //!
-//! # Why parts
-//! typst holds a whole document's frames and memoised layout in memory until
-//! it is exported: ~300 MB for a 200-unit report, growing with every unit.
-//! Laid out a few units at a time, each part is exported and dropped before
-//! the next one starts, so memory stays what one part needs.
-//!
-//! # How
 //! Each part is a complete typst-pdf file, laid out with the photos'
-//! stand-ins ([`super::photos`]). The joined file is written object by
-//! object, one part at a time:
+//! stand-ins ([`super::photos`]). As each part arrives it is written object
+//! by object:
 //! - from each part only what its pages use is kept (contents, fonts,
 //!   images, …), renumbered after the previous parts; each part's own
 //!   catalogue, page tree, outline and structure tree are left out;
 //! - an image whose data is a stand-in is written with the photo's JPEG
 //!   from the store instead (its `/Width`, `/Height`, `/Length` set to the
 //!   photo's), so only one photo is in memory at a time;
-//! - one page tree, one outline (the bookmarks, from the headings each part
-//!   reported, at their real levels), one catalogue and the document
-//!   information of the first part are written at the end, then the
-//!   cross-reference table.
+//! - at the end, one page tree, one outline (the bookmarks, from the
+//!   headings each part reported, at their real levels), one catalogue and
+//!   the document information of the first part, then the cross-reference
+//!   table.
 //!
-//! Each part embeds its own subset of the report font, a few hundred KB per
-//! part. The joined PDF is not tagged (typst's structure tree is per part).
+//! Nothing of a part is kept once it is written but its page numbers and
+//! bookmarks. Each part embeds its own subset of the report fonts. The
+//! joined PDF is not tagged (typst's structure tree is per part).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -31,9 +25,8 @@ use std::io::{self, Write};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, Writer};
 
-use super::CompileError;
-use super::photos::Photos;
-use super::spill::Spill;
+use super::photos::{Photo, Photos};
+use crate::render::RenderError;
 
 /// A heading of a part, for the joined outline.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,22 +41,6 @@ pub struct Heading {
     pub y: f64,
 }
 
-/// One part as typst-pdf wrote it, and its headings.
-#[derive(Debug)]
-pub struct Part {
-    pub pdf: Vec<u8>,
-    pub headings: Vec<Heading>,
-}
-
-/// The parts of a report, ready to be written as one PDF. The
-/// parts wait in a [`Spill`] file, not in memory.
-#[derive(Debug, Default)]
-pub struct JoinedPdf {
-    parts: Spill,
-    /// Each part's headings.
-    headings: Vec<Vec<Heading>>,
-}
-
 /// Object numbers of what is written last.
 const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
@@ -71,85 +48,105 @@ const OUTLINES: u32 = 3;
 const INFO: u32 = 4;
 const FIRST_FREE: u32 = 5;
 
-impl JoinedPdf {
-    /// Adds the next part. It is read back only when the PDF is written,
-    /// into a temporary file, so a part that does not parse still leaves
-    /// the last good report alone.
-    pub fn push(&mut self, part: Part) -> Result<(), CompileError> {
-        self.parts.push(&part.pdf)?;
-        self.headings.push(part.headings);
+/// The report's PDF being written, part by part.
+pub struct PdfWriter<'a, W: Write> {
+    w: Counting<W>,
+    photos: &'a Photos,
+    /// Where each object starts, by number − 1 (the fixed ones filled last).
+    offsets: Vec<u64>,
+    /// The pages, in order.
+    kids: Vec<u32>,
+    marks: Vec<Mark>,
+    /// The first part's document information and language.
+    info: Option<(Dictionary, Option<Object>)>,
+    /// Parts written so far.
+    parts: usize,
+}
+
+impl<'a, W: Write> PdfWriter<'a, W> {
+    pub fn new(out: W, photos: &'a Photos) -> Self {
+        PdfWriter {
+            w: Counting { out, at: 0 },
+            photos,
+            offsets: vec![0; (FIRST_FREE - 1) as usize],
+            kids: Vec::new(),
+            marks: Vec::new(),
+            info: None,
+            parts: 0,
+        }
+    }
+
+    /// Writes the next part, laid out with its `headings`.
+    pub fn push(&mut self, part: &[u8], headings: &[Heading]) -> Result<(), RenderError> {
+        self.parts += 1;
+        let mut doc = Document::load_mem(part).map_err(|source| RenderError::Join {
+            part: self.parts,
+            source,
+        })?;
+        let w = &mut self.w;
+        if self.info.is_none() {
+            writeln!(w, "%PDF-{}", doc.version)?;
+            w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
+            let lang = doc
+                .catalog()
+                .ok()
+                .and_then(|c| c.get(b"Lang").ok())
+                .cloned();
+            self.info = Some((document_info(&doc), lang));
+        }
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        let order = reachable(&doc, &pages);
+        let next = self.offsets.len() as u32 + 1;
+        let ids: HashMap<ObjectId, u32> = order
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, next + i as u32))
+            .collect();
+        let page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
+        for heading in headings {
+            let Some(&page) = page_ids.get(heading.page) else {
+                continue;
+            };
+            let height = page_height(&doc, pages[heading.page]);
+            self.marks.push(Mark {
+                level: heading.level,
+                title: heading.title.clone(),
+                page,
+                x: heading.x,
+                y: height - heading.y,
+            });
+        }
+        for old in order {
+            let mut object = doc.objects.remove(&old).unwrap_or(Object::Null);
+            renumber(&mut object, &ids);
+            if let Object::Dictionary(dict) = &mut object
+                && pages.contains(&old)
+            {
+                dict.set("Parent", Object::Reference((PAGES, 0)));
+                dict.remove(b"StructParents");
+            }
+            let photos = self.photos;
+            self.offsets.push(indirect(w, ids[&old], |w| match &object {
+                Object::Stream(stream) if let Some(photo) = stand_in(stream, photos) => {
+                    write_photo(w, stream, photo)
+                }
+                _ => Writer::write_object(w, &object),
+            })?);
+        }
+        self.kids.extend(page_ids);
         Ok(())
     }
 
-    /// Writes the joined PDF, reading one photo at a time from the store.
-    pub fn write_to(&self, photos: &Photos, out: &mut impl Write) -> io::Result<()> {
-        if self.parts.is_empty() {
-            return Err(io::Error::other("PDF 没有内容"));
-        }
-        let mut w = Counting { out, at: 0 };
-        let mut offsets: Vec<u64> = vec![0; (FIRST_FREE - 1) as usize];
-        let mut kids: Vec<u32> = Vec::new();
-        let mut marks: Vec<Mark> = Vec::new();
-        let mut info = Dictionary::new();
-        let mut lang = None;
-        for (n, (part, headings)) in self.parts.iter().zip(&self.headings).enumerate() {
-            let mut doc = Document::load_mem(&part?)
-                .map_err(|e| io::Error::other(format!("PDF 第 {} 段无法读回：{e}", n + 1)))?;
-            if n == 0 {
-                writeln!(w, "%PDF-{}", doc.version)?;
-                w.write_all(b"%\xE2\xE3\xCF\xD3\n")?;
-                info = document_info(&doc);
-                lang = doc
-                    .catalog()
-                    .ok()
-                    .and_then(|c| c.get(b"Lang").ok())
-                    .cloned();
-            }
-            let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
-            let order = reachable(&doc, &pages);
-            let next = offsets.len() as u32 + 1;
-            let ids: HashMap<ObjectId, u32> = order
-                .iter()
-                .enumerate()
-                .map(|(i, id)| (*id, next + i as u32))
-                .collect();
-            let page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
-            for heading in headings {
-                let Some(&page) = page_ids.get(heading.page) else {
-                    continue;
-                };
-                let height = page_height(&doc, pages[heading.page]);
-                marks.push(Mark {
-                    level: heading.level,
-                    title: heading.title.clone(),
-                    page,
-                    x: heading.x,
-                    y: height - heading.y,
-                });
-            }
-            for old in order {
-                let mut object = doc.objects.remove(&old).unwrap_or(Object::Null);
-                renumber(&mut object, &ids);
-                if let Object::Dictionary(dict) = &mut object
-                    && pages.contains(&old)
-                {
-                    dict.set("Parent", Object::Reference((PAGES, 0)));
-                    dict.remove(b"StructParents");
-                }
-                offsets.push(indirect(&mut w, ids[&old], |w| match &object {
-                    Object::Stream(stream) if let Some(photo) = stand_in(stream, photos) => {
-                        write_photo(w, stream, photo)
-                    }
-                    _ => Writer::write_object(w, &object),
-                })?);
-            }
-            kids.extend(page_ids);
-        }
-
+    /// Writes the page tree, outline, catalogue and cross-references.
+    pub fn finish(mut self) -> Result<(), RenderError> {
+        let Some((info, lang)) = self.info.take() else {
+            return Err(RenderError::Output(io::Error::other("PDF 没有内容")));
+        };
+        let w = &mut self.w;
+        let offsets = &mut self.offsets;
         let first_mark = offsets.len() as u32 + 1;
-        let (outline_count, outline_range) =
-            write_outline(&mut w, &mut offsets, &marks, first_mark)?;
-        let mut write_fixed = |w: &mut Counting<_>, id: u32, dict: Dictionary| -> io::Result<()> {
+        let (outline_count, outline_range) = write_outline(w, offsets, &self.marks, first_mark)?;
+        let mut write_fixed = |w: &mut Counting<W>, id: u32, dict: Dictionary| -> io::Result<()> {
             offsets[(id - 1) as usize] = indirect(w, id, |w| {
                 Writer::write_object(w, &Object::Dictionary(dict))
             })?;
@@ -163,15 +160,20 @@ impl JoinedPdf {
         if let Some(lang) = lang {
             catalog.set("Lang", lang);
         }
-        write_fixed(&mut w, CATALOG, catalog)?;
+        write_fixed(w, CATALOG, catalog)?;
         let mut tree = Dictionary::new();
         tree.set("Type", Object::Name(b"Pages".to_vec()));
-        tree.set("Count", Object::Integer(kids.len() as i64));
+        tree.set("Count", Object::Integer(self.kids.len() as i64));
         tree.set(
             "Kids",
-            Object::Array(kids.iter().map(|k| Object::Reference((*k, 0))).collect()),
+            Object::Array(
+                self.kids
+                    .iter()
+                    .map(|k| Object::Reference((*k, 0)))
+                    .collect(),
+            ),
         );
-        write_fixed(&mut w, PAGES, tree)?;
+        write_fixed(w, PAGES, tree)?;
         let mut outlines = Dictionary::new();
         outlines.set("Type", Object::Name(b"Outlines".to_vec()));
         if let Some((first, last)) = outline_range {
@@ -179,26 +181,20 @@ impl JoinedPdf {
             outlines.set("Last", Object::Reference((last, 0)));
             outlines.set("Count", Object::Integer(outline_count));
         }
-        write_fixed(&mut w, OUTLINES, outlines)?;
-        write_fixed(&mut w, INFO, info)?;
+        write_fixed(w, OUTLINES, outlines)?;
+        write_fixed(w, INFO, info)?;
 
         let xref = w.at;
         write!(w, "xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1)?;
-        for offset in &offsets {
+        for offset in offsets.iter() {
             writeln!(w, "{offset:010} 00000 n ")?;
         }
         write!(
             w,
             "trailer\n<</Size {}/Root {CATALOG} 0 R/Info {INFO} 0 R>>\nstartxref\n{xref}\n%%EOF\n",
             offsets.len() + 1
-        )
-    }
-
-    /// The joined PDF in memory (tests, small reports).
-    pub fn into_bytes(self, photos: &Photos) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        self.write_to(photos, &mut out)?;
-        Ok(out)
+        )?;
+        Ok(())
     }
 }
 
@@ -324,7 +320,7 @@ fn renumber(object: &mut Object, ids: &HashMap<ObjectId, u32>) {
 }
 
 /// The photo an image stream stands in for, if it is a stand-in.
-fn stand_in<'p>(stream: &Stream, photos: &'p Photos) -> Option<&'p super::photos::Photo> {
+fn stand_in<'p>(stream: &Stream, photos: &'p Photos) -> Option<&'p Photo> {
     let is = |key: &[u8], name: &[u8]| {
         stream
             .dict
@@ -338,11 +334,7 @@ fn stand_in<'p>(stream: &Stream, photos: &'p Photos) -> Option<&'p super::photos
 }
 
 /// An image object with the photo's JPEG as its data, copied from the store.
-fn write_photo(
-    w: &mut impl Write,
-    stream: &Stream,
-    photo: &super::photos::Photo,
-) -> io::Result<()> {
+fn write_photo(w: &mut impl Write, stream: &Stream, photo: &Photo) -> io::Result<()> {
     let mut file = File::open(&photo.path)?;
     let len = file.metadata()?.len();
     let mut dict = stream.dict.clone();

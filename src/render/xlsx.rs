@@ -1,0 +1,261 @@
+//! XLSX renderer (rust_xlsxwriter): 报送情况统计表.
+//!
+//! One sheet 汇总 with every activity on one row (for each deliverable its
+//! state, arrival time and working days late), then one sheet per
+//! deliverable with a separate 状态 column. The per-deliverable sheets
+//! answer the office's daily question ("who still owes photos?") with a
+//! single filter, which one sheet per state could not do for activities
+//! that are complete on one deliverable and missing on another.
+//!
+//! 序号 and working days are numbers, times are date cells in a Chinese
+//! format (a 24:00 deadline shows as its day's 24:00), state cells carry
+//! the state's colour as well as its name. Every sheet has an autofilter
+//! over its header, a frozen header row, and prints landscape on A4, one
+//! page wide, the header row repeated on every page.
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use super::{Options, RenderError, Sink, style};
+use crate::model::State;
+use crate::report::{Report, StatusCell, StatusRow};
+
+/// Sheet name of the overall table.
+const SUMMARY_SHEET: &str = "汇总";
+/// Characters Excel forbids in sheet names.
+const SHEET_NAME_FORBIDDEN: &[char] = &['[', ']', ':', '*', '?', '/', '\\'];
+/// Excel's paper size number for A4.
+const A4: u8 = 9;
+
+/// One column: header, width and the value for a row.
+type Column<'a> = (String, f64, Box<dyn Fn(&StatusRow) -> Value + 'a>);
+
+/// What a cell holds.
+enum Value {
+    Text(String),
+    /// A state's name on its colour.
+    State(Option<State>, String),
+    Number(f64),
+    /// An arrival time.
+    Time(NaiveDateTime),
+    /// A deadline: midnight shows as the day before's 24:00.
+    Deadline(NaiveDateTime),
+    Empty,
+}
+
+/// Renders the status spreadsheet.
+pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(), RenderError> {
+    let mut workbook = Workbook::new();
+    let mut summary: Vec<Column> = vec![column("总体状态", 11.0, |r| {
+        Value::State(Some(r.overall), r.overall.label().into())
+    })];
+    for (i, d) in report.deliverables.iter().enumerate() {
+        summary.push(column(&d.name, 20.0, move |r| match r.cells.get(i) {
+            Some(c) => Value::State(c.state, cell_text(c)),
+            None => Value::Empty,
+        }));
+        summary.push(column(&format!("{}到达时间", d.name), 19.0, move |r| {
+            time(cell(r, i).and_then(|c| c.arrived_at))
+        }));
+        summary.push(column(
+            &format!("{}逾期工作日", d.name),
+            10.0,
+            move |r| late(cell(r, i)),
+        ));
+    }
+    sheet(workbook.add_worksheet(), SUMMARY_SHEET, report, summary)?;
+
+    for (i, d) in report.deliverables.iter().enumerate() {
+        let columns: Vec<Column> = vec![
+            column("状态", 11.0, move |r| {
+                let state = cell(r, i).and_then(|c| c.state);
+                Value::State(state, state.map_or("不适用", State::label).to_owned())
+            }),
+            column("情况说明", 22.0, move |r| {
+                r.cells
+                    .get(i)
+                    .and_then(|c| c.when.clone())
+                    .map_or(Value::Empty, Value::Text)
+            }),
+            column("截止时间", 19.0, move |r| {
+                cell(r, i)
+                    .and_then(|c| c.due_at)
+                    .map_or(Value::Empty, Value::Deadline)
+            }),
+            column("到达时间", 19.0, move |r| {
+                time(cell(r, i).and_then(|c| c.arrived_at))
+            }),
+            column("逾期工作日", 10.0, move |r| late(cell(r, i))),
+        ];
+        sheet(
+            workbook.add_worksheet(),
+            &sheet_name(&d.name, i),
+            report,
+            columns,
+        )?;
+    }
+    out.write_all(&workbook.save_to_buffer()?)?;
+    Ok(())
+}
+
+fn column<'a>(header: &str, width: f64, value: impl Fn(&StatusRow) -> Value + 'a) -> Column<'a> {
+    (header.to_owned(), width, Box::new(value))
+}
+
+/// A deliverable's cell of a row, when the deliverable applies.
+fn cell(row: &StatusRow, i: usize) -> Option<&StatusCell> {
+    row.cells.get(i).filter(|c| c.state.is_some())
+}
+
+/// A status cell as one line: "逾期报送（逾期4个工作日，6月13日送达）".
+fn cell_text(c: &StatusCell) -> String {
+    match &c.when {
+        Some(when) => format!("{}（{when}）", c.text),
+        None => c.text.clone(),
+    }
+}
+
+fn time(t: Option<NaiveDateTime>) -> Value {
+    t.map_or(Value::Empty, Value::Time)
+}
+
+fn late(cell: Option<&StatusCell>) -> Value {
+    cell.and_then(|c| c.late_workdays)
+        .map_or(Value::Empty, |d| Value::Number(d as f64))
+}
+
+/// Excel sheet names: at most 31 characters, none of `[]:*?/\`, unique
+/// (the deliverable's position is added when cleaning made it collide).
+fn sheet_name(name: &str, i: usize) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| {
+            if SHEET_NAME_FORBIDDEN.contains(&c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(28)
+        .collect();
+    if clean.is_empty() || clean == SUMMARY_SHEET || clean != name {
+        format!("{}{}", clean, i + 1)
+    } else {
+        clean
+    }
+}
+
+fn excel_time(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    // The calendar's years fit Excel's (1900–9999); others are refused by it.
+    ExcelDateTime::from_ymd(
+        t.year().clamp(1900, 9999) as u16,
+        t.month() as u8,
+        t.day() as u8,
+    )?
+    .and_hms(t.hour() as u16, t.minute() as u8, t.second())
+}
+
+/// The formats of a sheet's cells.
+struct Formats {
+    header: Format,
+    text: Format,
+    centered: Format,
+    time: Format,
+    /// A deadline at midnight, written as the day before with "24:00".
+    end_of_day: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let text = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        Formats {
+            header: text
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color(rgb(style::HEADER_FILL)),
+            centered: text.clone().set_align(FormatAlign::Center),
+            time: text
+                .clone()
+                .set_num_format("yyyy\"年\"m\"月\"d\"日\" hh:mm"),
+            end_of_day: text
+                .clone()
+                .set_num_format("yyyy\"年\"m\"月\"d\"日\" \"24:00\""),
+            text,
+        }
+    }
+
+    fn state(&self, state: Option<State>) -> Format {
+        match state {
+            Some(s) => self
+                .text
+                .clone()
+                .set_background_color(rgb(style::look(s).tint)),
+            None => self.text.clone(),
+        }
+    }
+}
+
+fn rgb(hex: &str) -> Color {
+    Color::RGB(u32::from_str_radix(hex, 16).unwrap_or(0xFFFFFF))
+}
+
+fn sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    report: &Report,
+    columns: Vec<Column>,
+) -> Result<(), XlsxError> {
+    let f = Formats::new();
+    ws.set_name(name)?;
+    let lead: [Column; 4] = [
+        column("序号", 6.0, |r| match r.seq.trim().parse::<f64>() {
+            Ok(n) => Value::Number(n),
+            Err(_) => Value::Text(r.seq.clone()),
+        }),
+        column("单位", 22.0, |r| Value::Text(r.unit.clone())),
+        column("活动主题", 28.0, |r| Value::Text(r.theme.clone())),
+        column("开展时间", 12.0, |r| Value::Text(r.time.clone())),
+    ];
+    let all: Vec<Column> = lead.into_iter().chain(columns).collect();
+    for (c, (title, width, _)) in all.iter().enumerate() {
+        let c = c as u16;
+        ws.set_column_width(c, *width)?;
+        ws.write_string_with_format(0, c, title, &f.header)?;
+    }
+    for (r, row) in report.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, (_, _, value)) in all.iter().enumerate() {
+            let c = c as u16;
+            match value(row) {
+                Value::Text(t) => ws.write_string_with_format(r, c, t, &f.text)?,
+                Value::State(state, t) => ws.write_string_with_format(r, c, t, &f.state(state))?,
+                Value::Number(n) => ws.write_number_with_format(r, c, n, &f.centered)?,
+                Value::Time(t) => ws.write_datetime_with_format(r, c, excel_time(t)?, &f.time)?,
+                Value::Deadline(t) if t.time() == chrono::NaiveTime::MIN => {
+                    let day = t - chrono::Duration::days(1);
+                    ws.write_datetime_with_format(r, c, excel_time(day)?, &f.end_of_day)?
+                }
+                Value::Deadline(t) => {
+                    ws.write_datetime_with_format(r, c, excel_time(t)?, &f.time)?
+                }
+                Value::Empty => ws.write_blank(r, c, &f.text)?,
+            };
+        }
+    }
+    ws.autofilter(0, 0, report.rows.len() as u32, all.len() as u16 - 1)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape()
+        .set_paper_size(A4)
+        .set_print_fit_to_pages(1, 0)
+        .set_print_center_horizontally(true)
+        .set_header(format!("&C{}", report.title.replace('&', "&&")))
+        .set_footer("&C第 &P 页，共 &N 页");
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Both demos' reports as leadership gets them, read back from the files
+//! `baosong run` writes: every unit needing action named on the first two
+//! pages, no internal part names, about 20 pages, a serif CJK face, 仿宋
+//! as the DOCX body, and LibreOffice rendering the DOCX in the shipped
+//! fonts (`assets/fonts/fonts.conf`), not in a substitute.
+
+mod campaign;
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use campaign::{copy_tree, demo_copy, repo, run_ok, status};
+
+/// The 泸溪 demo, run once for this test binary: its folder and report folder.
+fn demo() -> &'static (tempfile::TempDir, PathBuf) {
+    static DEMO: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = demo_copy();
+        run_ok(dir.path(), &["--no-send"]);
+        let report = dir.path().join("out/luxi-2025/latest");
+        (dir, report)
+    })
+}
+
+/// The 建昌 demo (`examples/jianchang-2023`), run once at its clock.
+fn jianchang() -> &'static (tempfile::TempDir, PathBuf) {
+    static DEMO: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&repo().join("examples/jianchang-2023"), dir.path());
+        run_ok(dir.path(), &["--no-send"]);
+        let report = dir.path().join("out/jianchang-2023/latest");
+        (dir, report)
+    })
+}
+
+fn pdf() -> PathBuf {
+    demo().1.join("报送情况汇总.pdf")
+}
+
+fn flat(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The units whose activities are overdue, late, incomplete or invalid.
+fn units_needing_action(dir: &Path) -> Vec<String> {
+    let s = status(dir);
+    let mut units = Vec::new();
+    for unit in s["units"].as_array().unwrap() {
+        let name = unit["unit"].as_str().unwrap();
+        let acting = unit["activities"].as_array().unwrap().iter().any(|a| {
+            matches!(
+                a["state"].as_str(),
+                Some("overdue" | "late" | "incomplete" | "invalid")
+            )
+        });
+        if acting {
+            units.push(name.to_owned());
+        }
+    }
+    units
+}
+
+fn docx_part(report: &Path, name: &str) -> String {
+    let file = std::fs::File::open(report.join("报送情况汇总.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
+    xml
+}
+
+/// The text of every `<w:t>`.
+fn words(xml: &str) -> String {
+    xml.split("<w:t")
+        .skip(1)
+        .filter_map(|t| {
+            let start = t.find('>')? + 1;
+            Some(&t[start..start + t[start..].find("</w:t>")?])
+        })
+        .collect()
+}
+
+/// The text of a report's first two pages, and the units that must act.
+fn front_and_units(demo: &(tempfile::TempDir, PathBuf)) -> (String, Vec<String>) {
+    let pdf = demo.1.join("报送情况汇总.pdf");
+    let front = flat(&common::run(
+        "pdftotext",
+        &["-f", "1", "-l", "2", pdf.to_str().unwrap(), "-"],
+    ));
+    let units = units_needing_action(demo.0.path());
+    for unit in &units {
+        assert!(front.contains(unit.as_str()), "{unit} not on pages 1–2");
+    }
+    (front, units)
+}
+
+#[test]
+fn the_first_two_pages_name_every_unit_needing_action() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let (front, units) = front_and_units(demo());
+    assert!(units.len() >= 8, "{units:?}");
+    // With what each owes, in words.
+    assert!(front.contains("活动照片2张，需3张"), "{front}");
+    assert!(front.contains("活动总结为.doc格式"), "{front}");
+    assert!(
+        front.starts_with("2025年泸溪县"),
+        "the title first: {front}"
+    );
+}
+
+/// The other notice's campaign: three deliverables, a joint entry, a
+/// cancelled activity; its report is as compact and names who must act.
+#[test]
+fn the_jianchang_report_names_who_must_act_and_stays_compact() {
+    if !common::have_tool("pdftotext") || !common::have_tool("pdfinfo") {
+        return;
+    }
+    let demo = jianchang();
+    let (front, units) = front_and_units(demo);
+    assert!(!units.is_empty());
+    assert!(front.contains("一、总体情况"), "{front}");
+    assert!(front.contains("县工信局"), "overdue interview: {front}");
+    let pdf = demo.1.join("报送情况汇总.pdf");
+    let text = flat(&common::run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    // Compact: the front pages, then no more than a page and a half for
+    // each activity with material; those without are rows of one table.
+    let sections = text.matches("报送情况：").count();
+    let pages = page_count(&pdf);
+    assert!(sections >= 10, "{sections} activity sections");
+    assert!(pages <= 4 + sections * 3 / 2, "{pages} pages");
+    let docx = words(&docx_part(&demo.1, "word/document.xml"));
+    for (name, text) in [("PDF", &text), ("DOCX", &docx)] {
+        for internal in ["rId", "word/media", "附录", "需要办公室处理"] {
+            assert!(!text.contains(internal), "{internal} in the {name}");
+        }
+    }
+}
+
+fn page_count(pdf: &Path) -> usize {
+    let info = common::run("pdfinfo", &[pdf.to_str().unwrap()]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn no_internal_names_or_office_tasks_reach_the_leaders() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let text = flat(&common::run("pdftotext", &[pdf().to_str().unwrap(), "-"]));
+    let docx = words(&docx_part(&demo().1, "word/document.xml"));
+    for (name, text) in [("PDF", &text), ("DOCX", &docx)] {
+        for internal in [
+            "rId",
+            "word/media",
+            "已从收件箱删除",
+            "附录",
+            "需要办公室处理",
+        ] {
+            assert!(!text.contains(internal), "{internal} in the {name}");
+        }
+        // A photo pasted into a summary is named after the summary.
+        assert!(
+            text.contains("《饮用水安全宣传活动总结.docx》内插图1"),
+            "{name}: the pasted photo's caption"
+        );
+    }
+}
+
+#[test]
+fn about_twenty_pages_with_a_serif_body_face() {
+    if !common::have_tool("pdfinfo") || !common::have_tool("pdffonts") {
+        return;
+    }
+    let pdf = pdf();
+    let pages = page_count(&pdf);
+    assert!((15..=24).contains(&pages), "{pages} pages");
+    let fonts = common::run("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(
+        fonts.lines().skip(2).any(|l| {
+            ["Serif", "Song", "FangSong", "Fangsong", "Kai", "仿宋", "楷"]
+                .iter()
+                .any(|f| l.contains(f))
+        }),
+        "a serif CJK face: {fonts}"
+    );
+}
+
+#[test]
+fn the_docx_body_is_fangsong() {
+    let styles = docx_part(&demo().1, "word/styles.xml");
+    let normal = &styles[styles.find("w:styleId=\"Normal\"").unwrap()..];
+    let normal = &normal[..normal.find("</w:style>").unwrap()];
+    assert!(normal.contains("w:eastAsia=\"仿宋"), "{normal}");
+}
+
+/// LibreOffice sets the DOCX in the faces it names (through
+/// `assets/fonts/fonts.conf`, in the shipped fonts), never in a fallback.
+#[test]
+fn libreoffice_sets_the_docx_in_the_named_faces() {
+    if !common::have_tool("soffice") || !common::have_tool("pdffonts") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("report.docx");
+    std::fs::copy(demo().1.join("报送情况汇总.docx"), &docx).unwrap();
+    let pdf = common::libreoffice_pdf(&docx, dir.path());
+    let fonts = common::run("pdffonts", &[pdf.to_str().unwrap()]);
+    let names: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(!names.is_empty(), "{fonts}");
+    for name in &names {
+        let face = name.split_once('+').map_or(*name, |(_, f)| f);
+        assert!(
+            ["NotoSerifCJK", "NotoSansCJK", "WenKaiGBSubset"]
+                .iter()
+                .any(|f| face.starts_with(f)),
+            "LibreOffice substituted {face}:\n{fonts}"
+        );
+    }
+    assert!(names.iter().any(|n| n.contains("NotoSerifCJK")), "{fonts}");
+    assert!(
+        names.iter().any(|n| n.contains("WenKaiGBSubset")),
+        "{fonts}"
+    );
+    let text = flat(&common::run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(text.contains("一、总体情况"));
+}
