@@ -111,6 +111,7 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
             detail: "照片0张，需至少3张".into(),
             due: "2025年5月23日16时前（北京时间）".into(),
         }],
+        thread: None,
     }
 }
 

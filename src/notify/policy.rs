@@ -93,6 +93,8 @@ pub struct ReceiptInput {
     pub files: Vec<ReceivedFile>,
     /// What the unit still owes after this batch.
     pub still_missing: Vec<MissingItem>,
+    /// The e-mail the files came in, which the receipt answers.
+    pub thread: Option<super::message::Thread>,
 }
 
 /// A received file and the verdict on it.
@@ -230,6 +232,7 @@ impl ReceiptContext {
                 detail: "照片0张，需至少3张".into(),
                 due: "2025年5月23日16时前（北京时间）".into(),
             }],
+            thread: None,
         };
         plan_receipt(&input, &Letterhead::sample())
             .expect("sample has files and contacts")
@@ -1237,6 +1240,7 @@ mod tests {
             batch_id: "20250520-2000".into(),
             files: vec![],
             still_missing: vec![],
+            thread: None,
         };
         assert!(plan_receipt(&input, &Letterhead::sample()).is_none());
         input.files = ReceiptContext::sample()
