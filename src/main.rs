@@ -275,9 +275,16 @@ fn check_imap(campaign: &std::path::Path) -> anyhow::Result<u8> {
         .filter(|name| !folders.iter().any(|f| &f.name == *name))
         .collect();
     for name in &missing {
-        writeln!(out, "注意: [intake.imap] folders 中的“{name}”在邮箱里不存在")?;
+        writeln!(
+            out,
+            "注意: [intake.imap] folders 中的“{name}”在邮箱里不存在"
+        )?;
     }
-    Ok(if missing.is_empty() { 0 } else { exit::REJECTED })
+    Ok(if missing.is_empty() {
+        0
+    } else {
+        exit::REJECTED
+    })
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {

@@ -73,7 +73,10 @@ fn mail_from(unit: &str, addr: &str, date: &str, title: &str) -> Vec<u8> {
         &format!("{unit}{title}"),
         date,
         "请查收。",
-        &[(format!("{unit}{title}.docx"), summary(&format!("{unit}{title}")))],
+        &[(
+            format!("{unit}{title}.docx"),
+            summary(&format!("{unit}{title}")),
+        )],
     )
 }
 
@@ -108,7 +111,10 @@ fn outbox_mails(dir: &Path) -> Vec<mail_parser::Message<'static>> {
 }
 
 fn taken(dir: &Path) -> i64 {
-    count(dir, "SELECT COUNT(*) FROM mail_messages WHERE outcome = 'taken'")
+    count(
+        dir,
+        "SELECT COUNT(*) FROM mail_messages WHERE outcome = 'taken'",
+    )
 }
 
 fn warnings(dir: &Path) -> String {
@@ -254,7 +260,9 @@ fn each_message_is_taken_once_read_only_and_read_like_a_saved_e_mail() {
 
 #[test]
 fn a_mailbox_fault_never_stops_the_batch_and_the_next_batch_catches_up() {
-    let Some(mut d) = Dovecot::start() else { return };
+    let Some(mut d) = Dovecot::start() else {
+        return;
+    };
     d.deliver("INBOX", &justice_mail(), JUNE_5);
     let dir = demo_copy();
     let c = dir.path();
@@ -296,7 +304,9 @@ fn a_mailbox_fault_never_stops_the_batch_and_the_next_batch_catches_up() {
 
 #[test]
 fn a_uidvalidity_reset_counts_nothing_twice() {
-    let Some(mut d) = Dovecot::start() else { return };
+    let Some(mut d) = Dovecot::start() else {
+        return;
+    };
     d.deliver("INBOX", &justice_mail(), JUNE_5);
     // A message without a Message-ID: only its content can tell it again.
     let bare: Vec<u8> = String::from_utf8(mail_from(
@@ -449,7 +459,11 @@ fn check_imap_lists_folders_and_fetches_nothing() {
     use_mailbox(c, &d, &["INBOX", "已处理"], "s3cret");
     let out = baosong(c, &["check", "--imap"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("INBOX  2封（读取）"), "{text}");
     assert!(text.contains("已处理  1封（读取）"), "{text}");
     assert!(!c.join("state/ledger.sqlite").exists());
@@ -460,7 +474,10 @@ fn check_imap_lists_folders_and_fetches_nothing() {
     let out = baosong(c, &["check", "--imap"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(5), "{err}");
-    assert!(err.contains("登录被拒绝") && err.contains("password_file"), "{err}");
+    assert!(
+        err.contains("登录被拒绝") && err.contains("password_file"),
+        "{err}"
+    );
 }
 
 /// Every unit × deliverable state of a status.
@@ -513,7 +530,10 @@ fn the_demo_read_from_a_mailbox_matches_the_demo_read_from_saved_files() {
     let text = std::fs::read_to_string(&toml)
         .unwrap()
         .replace("security = \"starttls\"", "security = \"tls\"")
-        .replace(&format!("port = {}", d.port()), &format!("port = {}", d.imaps_port()));
+        .replace(
+            &format!("port = {}", d.port()),
+            &format!("port = {}", d.imaps_port()),
+        );
     std::fs::write(&toml, text).unwrap();
     run_ok(c, &[]);
 
@@ -522,13 +542,17 @@ fn the_demo_read_from_a_mailbox_matches_the_demo_read_from_saved_files() {
     assert_eq!(states(&a), states(&b));
     // 县公安局's files came from the mailbox, and its receipt lists them.
     let police = counted(&b, "县公安局", "summary");
-    assert!(police.iter().all(|f| f.starts_with("邮箱/INBOX/")), "{police:?}");
+    assert!(
+        police.iter().all(|f| f.starts_with("邮箱/INBOX/")),
+        "{police:?}"
+    );
     assert!(!police.is_empty());
-    let receipt = outbox_mails(c)
-        .into_iter()
-        .find(|m| {
-            m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some("gaj@example.gov.cn")
-                && m.body_text(0).is_some_and(|t| t.contains("邮箱/INBOX/"))
-        });
-    assert!(receipt.is_some(), "no receipt to 县公安局 lists its mailed files");
+    let receipt = outbox_mails(c).into_iter().find(|m| {
+        m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some("gaj@example.gov.cn")
+            && m.body_text(0).is_some_and(|t| t.contains("邮箱/INBOX/"))
+    });
+    assert!(
+        receipt.is_some(),
+        "no receipt to 县公安局 lists its mailed files"
+    );
 }

@@ -293,7 +293,10 @@ fn take_message(
             children: Vec::new(),
         },
     };
-    let (arrived, basis) = match (m.internal_date, node.email.as_ref().and_then(|e| e.received)) {
+    let (arrived, basis) = match (
+        m.internal_date,
+        node.email.as_ref().and_then(|e| e.received),
+    ) {
         (Some(t), _) if t <= clock => (t, arrival::Basis::Internaldate),
         (None, Some(t)) if t <= clock => (t, arrival::Basis::Email),
         _ => (clock, arrival::Basis::Clock),

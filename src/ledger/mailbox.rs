@@ -59,7 +59,11 @@ impl Ledger {
 
     /// The file a message with this Message-ID or content hash became, if
     /// one was taken.
-    pub fn mail_taken(&self, message_id: Option<&str>, hash: Option<&str>) -> Result<Option<String>> {
+    pub fn mail_taken(
+        &self,
+        message_id: Option<&str>,
+        hash: Option<&str>,
+    ) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row(
@@ -104,7 +108,6 @@ impl Ledger {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }
-
 }
 
 /// The Message-ID and subject of the latest e-mail taken from the mailbox

@@ -117,9 +117,10 @@ impl Dovecot {
         if folder == "INBOX" {
             return self.maildir();
         }
-        let dir = self
-            .maildir()
-            .join(format!(".{}", baosong::intake::mailbox::utf7::encode(folder)));
+        let dir = self.maildir().join(format!(
+            ".{}",
+            baosong::intake::mailbox::utf7::encode(folder)
+        ));
         if !dir.exists() {
             for sub in ["", "cur", "new", "tmp"] {
                 std::fs::create_dir_all(dir.join(sub)).unwrap();

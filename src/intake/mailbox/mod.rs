@@ -368,8 +368,7 @@ pub fn check(account: &Account) -> Result<Vec<FolderCount>, String> {
         .await?;
         let mut out = Vec::new();
         for n in &names {
-            if n
-                .attributes()
+            if n.attributes()
                 .iter()
                 .any(|a| matches!(a, async_imap::types::NameAttribute::NoSelect))
             {

@@ -206,7 +206,12 @@ pub async fn open(cfg: &ImapSection, base: &Path) -> Result<Session, Fault> {
             let config = tls_config(cfg, base)?;
             let mut plain = Client::new(Box::new(tcp) as Box<dyn Io>);
             greeting(host, &mut plain).await?;
-            step(host, "STARTTLS", plain.run_command_and_check_ok("STARTTLS", None)).await?;
+            step(
+                host,
+                "STARTTLS",
+                plain.run_command_and_check_ok("STARTTLS", None),
+            )
+            .await?;
             // No greeting after STARTTLS: the session goes on over TLS.
             Client::new(tls(cfg, config, plain.into_inner()).await?)
         }

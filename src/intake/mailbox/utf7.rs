@@ -78,7 +78,10 @@ mod tests {
         assert_eq!(decode("&XfJT0ZAB-"), "已发送");
         assert_eq!(encode("已发送"), "&XfJT0ZAB-");
         assert_eq!(decode("&dcVr0mWHTvZZOQ-"), "病毒文件夹");
-        assert_eq!(decode("~peter/mail/&U,BTFw-/&ZeVnLIqe-"), "~peter/mail/台北/日本語");
+        assert_eq!(
+            decode("~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+            "~peter/mail/台北/日本語"
+        );
         for name in ["INBOX", "已处理", "报送 & 归档", "2025年/民政局"] {
             assert_eq!(decode(&encode(name)), name);
         }
