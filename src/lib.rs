@@ -19,6 +19,7 @@ pub mod allocator;
 pub mod assess;
 pub mod atomic;
 pub mod campaign;
+pub mod cli;
 pub mod compile;
 pub mod generate;
 pub mod inspect;

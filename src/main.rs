@@ -330,7 +330,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             };
             let outcome = pipeline::run(&campaign, &opts)?;
             let mut out = std::io::stdout().lock();
-            print_status(&mut out, &outcome.status)?;
+            baosong::cli::status::write(&mut out, &outcome.status)?;
             if let Some(o) = &outcome.outputs {
                 if o.reused {
                     write!(out, "\n报告内容与上次相同，沿用已生成的报告文件。")?;
@@ -384,7 +384,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 serde_json::to_writer_pretty(&mut out, &status)?;
                 writeln!(out)?;
             } else {
-                print_status(&mut out, &status)?;
+                baosong::cli::status::write(&mut out, &status)?;
                 print_mail_trouble(&mut out, &status.delivery, None)?;
             }
             Ok(0)
@@ -484,103 +484,6 @@ fn print_mail_trouble(
         }
     }
     Ok(true)
-}
-
-/// `text` padded with spaces to `columns` terminal columns (a Chinese
-/// character takes two), so the table lines up.
-fn pad(text: &str, columns: usize) -> String {
-    let width = unicode_width::UnicodeWidthStr::width(text);
-    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
-}
-
-/// The terminal table of `run` and `status`.
-fn print_status(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{}  （第{}批，评估时刻 {}，{}）",
-        s.title, s.batch, s.clock, s.time_zone
-    )?;
-    // 序号 may be "附件1-10" in a workbook of several sheets.
-    let seq_width = s
-        .units
-        .iter()
-        .flat_map(|u| &u.activities)
-        .map(|a| unicode_width::UnicodeWidthStr::width(a.seq.as_str()))
-        .max()
-        .unwrap_or(0)
-        .max(3);
-    let unit_width = s
-        .units
-        .iter()
-        .map(|u| unicode_width::UnicodeWidthStr::width(u.unit.as_str()) + 1)
-        .max()
-        .unwrap_or(0)
-        .max(26);
-    for unit in &s.units {
-        for a in &unit.activities {
-            let items: Vec<String> = a
-                .deliverables
-                .iter()
-                .map(|d| format!("{}: {}", d.name, d.label))
-                .collect();
-            let seq_pad =
-                seq_width.saturating_sub(unicode_width::UnicodeWidthStr::width(a.seq.as_str()));
-            writeln!(
-                out,
-                "{}{} {} {} {} {}",
-                " ".repeat(seq_pad),
-                a.seq,
-                pad(&unit.unit, unit_width),
-                pad(&a.time, 8),
-                pad(&a.label, 10),
-                items.join("；")
-            )?;
-        }
-    }
-    let counts: Vec<String> = s.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-    writeln!(out, "合计: {}", counts.join("，"))?;
-    let lists: [(&str, Vec<String>); 3] = [
-        (
-            "未识别单位的文件",
-            s.unassigned
-                .iter()
-                .map(|f| format!("{}（{}）", f.path, f.reason))
-                .collect(),
-        ),
-        (
-            "不合格的文件",
-            s.invalid
-                .iter()
-                .map(|f| format!("{}：{}", f.path, f.reason))
-                .collect(),
-        ),
-        (
-            "未归类的文件",
-            s.unclassified
-                .iter()
-                .map(|f| format!("{}：{}", f.path, f.reason))
-                .collect(),
-        ),
-    ];
-    for (title, items) in lists {
-        if !items.is_empty() {
-            writeln!(out, "{title}:")?;
-            for i in items {
-                writeln!(out, "  - {i}")?;
-            }
-        }
-    }
-    if !s.receiving.is_empty() {
-        writeln!(
-            out,
-            "接收中（下次批处理再读取）: {}",
-            s.receiving.join("、")
-        )?;
-    }
-    for q in s.questions.iter().chain(&s.warnings) {
-        writeln!(out, "请注意: {q}")?;
-    }
-    Ok(())
 }
 
 /// `baosong init`: a commented campaign.toml from an office schedule, the

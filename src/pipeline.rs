@@ -171,6 +171,9 @@ pub struct ItemJson {
     pub label: String,
     pub detail: String,
     pub due: Option<String>,
+    /// The deadline, RFC 3339, for sorting.
+    #[serde(default)]
+    pub due_at: Option<String>,
     pub completed: Option<String>,
     pub late_workdays: Option<i64>,
     pub counted: usize,
@@ -330,6 +333,7 @@ fn notifier(campaign: &Campaign) -> Result<Option<Notifier>, RunError> {
     n.reminders = f.reminders.clone();
     n.report_mail = f.report_mail.clone();
     n.office_phone = f.office.phone.clone().unwrap_or_default();
+    n.office_contact = f.office.contact.clone().unwrap_or_default();
     Ok(Some(n))
 }
 
@@ -528,6 +532,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
                     label: report::build::cell_text(i),
                     detail: i.detail.clone(),
                     due: i.due.map(fmt),
+                    due_at: i.due.map(|t| t.to_rfc3339()),
                     completed: i.completed.map(fmt),
                     late_workdays: i.late_workdays,
                     counted: i.counted,
@@ -571,7 +576,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
         campaign: campaign.file.campaign.id.clone(),
         title: campaign.file.campaign.title.clone(),
         batch,
-        clock: a.clock.to_rfc3339(),
+        clock: a.clock.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
         time_zone: campaign.file.campaign.timezone.clone(),
         units,
         counts,
@@ -652,9 +657,14 @@ fn queue_mail(
         }
     };
     for (ui, unit) in campaign.roster.units.iter().enumerate() {
+        // Addressed by the unit's name, as the office would write it.
         let contacts: Vec<_> = unit
             .emails()
             .filter_map(|e| notify::message::parse_mailbox(e).ok())
+            .map(|mut m| {
+                m.name.get_or_insert_with(|| unit.name.clone());
+                m
+            })
             .collect();
         let mut obligations = Vec::new();
         let mut missing = Vec::new();
@@ -663,12 +673,28 @@ fn queue_mail(
             for item in &st.items {
                 let d = &campaign.deliverables[item.deliverable];
                 let due_display = item.due.map(shown).unwrap_or_else(|| "（未能计算）".into());
-                let short = report::build::cell_text(item);
+                // What is missing, in a unit's message; the deadline and
+                // how late are said after it, once.
+                let short = match item.state {
+                    State::Incomplete | State::Invalid => item.detail.clone(),
+                    _ => "尚未报送".to_string(),
+                };
                 if item.state.is_open() {
+                    let passed = item.due.filter(|&due| clock >= due);
                     missing.push(MissingItem {
                         deliverable: format!("{}（{}）", d.name, act.theme),
                         detail: short.clone(),
                         due: due_display.clone(),
+                        overdue: passed.is_some(),
+                        overdue_days: passed.map_or(0, |due| {
+                            campaign
+                                .calendar
+                                .workdays_between(
+                                    crate::campaign::deadline::last_day(&due),
+                                    clock.date_naive(),
+                                )
+                                .0
+                        }),
                     });
                 }
                 if let Some(due) = item.due {
@@ -699,7 +725,7 @@ fn queue_mail(
         let new_files: Vec<ReceivedFile> = sent
             .iter()
             .map(|f| ReceivedFile {
-                name: f.display_path(),
+                name: f.as_the_unit_knows_it(&tz),
                 size: f.size,
                 arrived: shown(f.arrived),
                 verdict_label: f.inspection.verdict.label().to_string(),
@@ -762,6 +788,7 @@ fn queue_mail(
                     all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
                     pdf: report_file(&out.pdf),
                     docx: Some(report_file(&out.docx)),
+                    xlsx: Some(report_file(&out.xlsx)),
                 },
                 clock,
             )?,

@@ -475,7 +475,7 @@ fn init_on_the_jianchang_schedule_then_the_notice_gives_a_campaign_that_runs() {
         "年份：2023",
         "共23个单位",
         "“生态环境局建昌分局”与工作表“附件2”第11行的“葫芦岛市生态环境局建昌分局”视为同一单位",
-        "第15行（E15单元格）: 邮箱“rsj@@jc.example.gov.cn”格式不正确",
+        "第15行（E15单元格）：邮箱“rsj@@jc.example.gov.cn”格式不正确",
         "下一步",
     ] {
         assert!(stdout.contains(expected), "{expected}\n{stdout}");

@@ -110,6 +110,8 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
             deliverable: "活动照片".into(),
             detail: "照片0张，需至少3张".into(),
             due: "2025年5月23日16时前（北京时间）".into(),
+            overdue: false,
+            overdue_days: 0,
         }],
         thread: None,
     }
@@ -165,6 +167,7 @@ fn starttls_auth_report_mail_arrives_intact() {
             path: docx.clone(),
             bytes: std::fs::metadata(&docx).unwrap().len(),
         }),
+        xlsx: None,
     };
     // Monday 12 May 2025: the weekly report.
     assert!(
@@ -208,18 +211,17 @@ fn starttls_auth_report_mail_arrives_intact() {
             )
         })
         .collect();
+    // Named with the moment they reflect; the bytes are the files'.
+    let dated = |p: &std::path::Path| {
+        format!(
+            "{}（截至2025年5月12日20时）.{}",
+            p.file_stem().unwrap().to_string_lossy(),
+            p.extension().unwrap().to_string_lossy()
+        )
+    };
     assert_eq!(
         atts,
-        vec![
-            (
-                pdf.file_name().unwrap().to_string_lossy().into_owned(),
-                pdf_bytes
-            ),
-            (
-                docx.file_name().unwrap().to_string_lossy().into_owned(),
-                docx_bytes
-            ),
-        ]
+        vec![(dated(&pdf), pdf_bytes), (dated(&docx), docx_bytes)]
     );
     // The raw message carries the RFC 2047 names Chinese clients read.
     let raw = String::from_utf8_lossy(&got[0]);

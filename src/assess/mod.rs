@@ -129,6 +129,38 @@ impl FileStatus {
         printable(&self.path.replace(ENTRY_SEP, " › "))
     }
 
+    /// The file as its unit knows it, for the unit's receipt: "您6月6日16:40
+    /// 发来的邮件中的附件《活动总结.docx》", "收件箱中的《潭溪镇/材料.zip》内的
+    /// 《照片1.jpg》". `tz` is the campaign's zone, in which the unit's own
+    /// clock reads.
+    pub fn as_the_unit_knows_it(&self, tz: &FixedOffset) -> String {
+        let mut parts = self.path.split(ENTRY_SEP);
+        let outer = parts.next().unwrap_or_default();
+        let is_mail = |p: &str| p.to_ascii_lowercase().ends_with(".eml");
+        let mut text = String::new();
+        let mut previous = outer;
+        let mut inner = parts.peekable();
+        if is_mail(outer) && inner.peek().is_some() {
+            text.push_str(&format!(
+                "您{}发来的邮件",
+                self.arrived.with_timezone(tz).format("%-m月%-d日%H:%M")
+            ));
+        } else {
+            text.push_str(&format!("收件箱中的《{outer}》"));
+        }
+        for part in inner {
+            let name = part.rsplit('/').next().unwrap_or(part);
+            text.push_str(if is_mail(previous) {
+                "中的附件"
+            } else {
+                "内的"
+            });
+            text.push_str(&format!("《{name}》"));
+            previous = part;
+        }
+        printable(&text)
+    }
+
     /// Assigned to no unit.
     pub fn unassigned(&self) -> bool {
         self.unit.is_none()
@@ -561,7 +593,7 @@ fn item_status(
                 .clone()
                 .unwrap_or_else(|| "文件无法使用".into());
             let reason = printable(&reason);
-            (State::Invalid, None, format!("{}: {reason}", f.name()))
+            (State::Invalid, None, format!("{}：{reason}", f.name()))
         }
         (None, Some(due)) if clock >= due => {
             let n = cal.workdays_between(last_day(due), clock.date_naive()).0;

@@ -105,7 +105,7 @@ impl std::fmt::Display for RowProblem {
         if let Some(c) = &self.cell {
             write!(f, "（{c}单元格）")?;
         }
-        write!(f, ": {}", self.reason)
+        write!(f, "：{}", self.reason)
     }
 }
 

@@ -70,9 +70,9 @@ pub fn xls_encrypted(bytes: &[u8]) -> bool {
 pub fn refuse(kind: FileKind, name: &str, bytes: &[u8]) -> Refused {
     use FileKind::*;
     let reason = match kind {
-        Doc => "文件为Word 97-2003格式(.doc)，请另存为.docx后重新报送".to_string(),
-        Wps => "文件为WPS文字格式(.wps)，请另存为.docx后重新报送".to_string(),
-        Et => "文件为WPS表格格式(.et)，请另存为.xlsx后重新报送".to_string(),
+        Doc => "文件为Word 97-2003格式（.doc），请另存为.docx后重新报送".to_string(),
+        Wps => "文件为WPS文字格式（.wps），请另存为.docx后重新报送".to_string(),
+        Et => "文件为WPS表格格式（.et），请另存为.xlsx后重新报送".to_string(),
         EncryptedOffice => encrypted_reason(super::sniff::claimed_kind(name)).to_string(),
         SevenZip | Rar => format!(
             "文件为{}，暂不支持，请改用ZIP格式压缩后重新报送",

@@ -439,9 +439,15 @@ fn finish(kind: FileKind, claimed: Option<FileKind>, name: &str, outcome: Outcom
             }
         }
         Err(refused) => {
-            let reason = match mismatch {
-                Some(m) => format!("{m}；{}", refused.reason),
-                None => refused.reason,
+            // A refusal that already names the real format says it once:
+            // "扩展名为.docx，实际为Word 97-2003格式（.doc），请另存为…".
+            let reason = match (mismatch, refused.reason.strip_prefix("文件为")) {
+                (Some(_), Some(real)) => format!(
+                    "扩展名为.{}，实际为{real}",
+                    sniff::extension(name).unwrap_or_default()
+                ),
+                (Some(m), None) => format!("{m}；{}", refused.reason),
+                (None, _) => refused.reason,
             };
             Inspected {
                 inspection: Inspection {

@@ -72,6 +72,8 @@ pub struct Notifier {
     pub office: String,
     /// The office's phone for the signature ("" if none).
     pub office_phone: String,
+    /// The `[office] contact` who signs the messages.
+    pub office_contact: String,
     pub escalation: Escalation,
     pub reminders: ReminderPolicy,
     pub report_mail: ReportMailPolicy,
@@ -101,6 +103,7 @@ impl Notifier {
             campaign: campaign.to_string(),
             office: office.to_string(),
             office_phone: String::new(),
+            office_contact: String::new(),
             escalation: Escalation {
                 office: cfg.office.iter().map(|a| a.0.clone()).collect(),
                 leaders: cfg.leaders.iter().map(|a| a.0.clone()).collect(),
@@ -116,6 +119,7 @@ impl Notifier {
         Letterhead {
             campaign: self.campaign.clone(),
             office: self.office.clone(),
+            office_contact: self.office_contact.clone(),
             office_phone: self.office_phone.clone(),
             generated_at: display_time(clock),
         }
@@ -150,7 +154,9 @@ impl Notifier {
             clock,
             input,
             &history,
-            &self.escalation,
+            // The sender already holds what it sends: an escalation
+            // copies only other addresses.
+            &self.escalation.without(&self.sender.from),
             &self.letterhead(clock),
         ) {
             Ok(plan) => plan,
@@ -376,6 +382,7 @@ mod tests {
                 bytes: 13,
             },
             docx: None,
+            xlsx: None,
         };
         let night = |conn: &mut Connection, now: &str, complete: bool| {
             let tx = conn.transaction().unwrap();

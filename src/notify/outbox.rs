@@ -402,6 +402,9 @@ fn entries(
 pub struct DeliveryReport {
     /// The transport's description.
     pub transport: String,
+    /// Whether messages left the machine (SMTP) or were written as .eml
+    /// files, which the summary must not call sent.
+    pub leaves_machine: bool,
     pub sent: Vec<OutboxEntry>,
     /// Tried and not delivered this time, still queued for the next batch.
     pub retrying: Vec<OutboxEntry>,
@@ -431,9 +434,14 @@ impl DeliveryReport {
 
 impl fmt::Display for DeliveryReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (verb, what) = if self.leaves_machine {
+            ("发送", "")
+        } else {
+            ("写入", " .eml")
+        };
         write!(
             f,
-            "发送（{}）：已发送 {} 封，待重试 {} 封，失败 {} 封，",
+            "{verb}（{}）：已{verb} {} 封{what}，待重试 {} 封，失败 {} 封，",
             self.transport,
             self.sent.len(),
             self.retrying.len() + self.untried,
@@ -496,6 +504,7 @@ pub fn deliver_pending(
 ) -> Result<DeliveryReport, OutboxError> {
     let mut report = DeliveryReport {
         transport: transport.describe(),
+        leaves_machine: transport.paced(),
         expired: expire(conn, clock)?,
         ..DeliveryReport::default()
     };

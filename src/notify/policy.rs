@@ -49,6 +49,8 @@ pub struct Letterhead {
     pub campaign: String,
     /// The organising office, e.g. 泸溪县行政审批服务局.
     pub office: String,
+    /// The office's contact person, signing every message ("" if none).
+    pub office_contact: String,
     /// The office's phone for questions, e.g. 0743-4262xxx ("" if none).
     pub office_phone: String,
     /// When the batch ran, e.g. 2025年5月6日 20:00（北京时间）.
@@ -60,6 +62,7 @@ impl Letterhead {
         Letterhead {
             campaign: "2025年泸溪县“政务公开主题日”活动".into(),
             office: "泸溪县行政审批服务局".into(),
+            office_contact: "彭新月".into(),
             office_phone: "0743-0000000".into(),
             generated_at: "2025年5月6日 20:00（北京时间）".into(),
         }
@@ -123,6 +126,11 @@ pub struct MissingItem {
     pub detail: String,
     /// The deadline as displayed, e.g. 2025年5月12日16时前（北京时间）.
     pub due: String,
+    /// Whether the deadline has passed: the message asks for the file as
+    /// soon as possible instead of naming a date already gone.
+    pub overdue: bool,
+    /// Working days past the deadline (0 on the deadline's own day).
+    pub overdue_days: i64,
 }
 
 /// The receipt template's context.
@@ -231,6 +239,8 @@ impl ReceiptContext {
                 deliverable: "活动照片".into(),
                 detail: "照片0张，需至少3张".into(),
                 due: "2025年5月23日16时前（北京时间）".into(),
+                overdue: true,
+                overdue_days: 2,
             }],
             thread: None,
         };
@@ -275,6 +285,22 @@ pub struct Obligation {
 pub struct Escalation {
     pub office: Vec<Mailbox>,
     pub leaders: Vec<Mailbox>,
+}
+
+impl Escalation {
+    /// The escalation without `sender`, who needs no copy of its own mail.
+    pub fn without(&self, sender: &Mailbox) -> Escalation {
+        let others = |list: &[Mailbox]| {
+            list.iter()
+                .filter(|m| m.email != sender.email)
+                .cloned()
+                .collect()
+        };
+        Escalation {
+            office: others(&self.office),
+            leaders: others(&self.leaders),
+        }
+    }
 }
 
 /// The reminder stage an obligation is in at the clock.
@@ -470,16 +496,24 @@ pub fn plan_reminders(
         return Err(NoReminder::NothingDue);
     }
     let reached = |days: u32| days > 0 && max_overdue >= i64::from(days);
-    let escalated = reached(policy.escalate_after);
-    let escalated_to_leaders = reached(policy.escalate_leader_after);
-    let mut cc = Vec::new();
-    if escalated {
-        cc.extend(escalation.office.iter().cloned());
+    let not_addressed = |c: &&Mailbox| !input.contacts.iter().any(|t| t.email == c.email);
+    let mut cc: Vec<Mailbox> = Vec::new();
+    if reached(policy.escalate_after) {
+        cc.extend(escalation.office.iter().filter(not_addressed).cloned());
     }
-    if escalated_to_leaders {
-        cc.extend(escalation.leaders.iter().cloned());
+    // The message says it was copied only to whom it was.
+    let escalated = !cc.is_empty();
+    let mut escalated_to_leaders = false;
+    if reached(policy.escalate_leader_after) {
+        let leaders: Vec<Mailbox> = escalation
+            .leaders
+            .iter()
+            .filter(not_addressed)
+            .cloned()
+            .collect();
+        escalated_to_leaders = !leaders.is_empty();
+        cc.extend(leaders);
     }
-    cc.retain(|c| !input.contacts.iter().any(|t| t.email == c.email));
     cc.dedup_by(|a, b| a.email == b.email);
     let midnight = today
         .checked_add_days(Days::new(1))
@@ -547,6 +581,9 @@ pub struct ReportInput {
     pub all_complete: bool,
     pub pdf: ReportFile,
     pub docx: Option<ReportFile>,
+    /// The statistics workbook: attached when it fits under the limit
+    /// with the rest.
+    pub xlsx: Option<ReportFile>,
 }
 
 /// A compiled report file and its size.
@@ -644,20 +681,22 @@ pub fn plan_report_mail(
     });
     if not_attached.is_some() {
         files.clear();
+    } else if let Some(x) = &input.xlsx
+        && total + x.bytes <= policy.attach_max_mb * 1024 * 1024
+    {
+        files.push(x);
     }
     let attachments: Vec<Attachment> = files
         .into_iter()
         .map(|f| &f.path)
         .map(|p| Attachment {
-            file_name: p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "报送情况".into()),
+            file_name: dated_name(p, &input.as_of),
             content_type: match p.extension().and_then(|e| e.to_str()) {
                 Some("pdf") => "application/pdf",
                 Some("docx") => {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
                 }
+                Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 _ => "application/octet-stream",
             }
             .to_string(),
@@ -691,6 +730,20 @@ pub fn plan_report_mail(
         attachments,
         expires_at: None,
     })
+}
+
+/// A report file's name in the mail, with the time it reflects, so that a
+/// leader's downloads folder tells the weeks apart:
+/// "报送情况汇总（截至2025年6月13日20时）.pdf".
+fn dated_name(path: &std::path::Path, as_of: &str) -> String {
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "报送情况".into());
+    match path.extension() {
+        Some(ext) => format!("{stem}（{as_of}）.{}", ext.to_string_lossy()),
+        None => format!("{stem}（{as_of}）"),
+    }
 }
 
 impl ReportContext {
@@ -1110,6 +1163,10 @@ mod tests {
                 path: "out/报送情况.docx".into(),
                 bytes: 3 << 20,
             }),
+            xlsx: Some(ReportFile {
+                path: "out/报送情况统计表.xlsx".into(),
+                bytes: 40 << 10,
+            }),
         }
     }
 
@@ -1139,12 +1196,16 @@ mod tests {
             (left.size_mb.as_str(), left.folder.as_str()),
             ("6.0", "out")
         );
-        // The PDF alone fits.
+        // The PDF alone fits, and the small workbook with it.
         let mut input = report_input(false);
         input.docx = None;
         let p = plan(&input);
-        assert_eq!(p.attachments.len(), 1);
+        assert_eq!(p.attachments.len(), 2);
         assert!(p.context.not_attached.is_none());
+        // A workbook that would cross the limit stays home; the PDF goes.
+        input.xlsx.as_mut().unwrap().bytes = 3 << 20;
+        let p = plan(&input);
+        assert_eq!(p.attachments.len(), 1);
     }
 
     #[test]
@@ -1185,8 +1246,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.event_key, "report:2025-05-12");
-        assert_eq!(p.attachments.len(), 2);
-        assert_eq!(p.context.attachments, vec!["报送情况.pdf", "报送情况.docx"]);
+        assert_eq!(p.attachments.len(), 3);
+        // Named with the moment they reflect, so weeks are told apart.
+        assert_eq!(
+            p.context.attachments,
+            vec![
+                "报送情况（截至2025年5月12日20时）.pdf",
+                "报送情况（截至2025年5月12日20时）.docx",
+                "报送情况统计表（截至2025年5月12日20时）.xlsx"
+            ]
+        );
         // Tuesday: nothing; Wednesday 14 May: a deadline day.
         assert_eq!(key("2025-05-13T20:00:00+08:00", false, false), None);
         assert_eq!(

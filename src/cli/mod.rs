@@ -1,0 +1,5 @@
+//! What the command line prints for people: the status table at the end of
+//! `run` and under `status`. The binary (`main.rs`) parses arguments and
+//! calls the pipeline; the text the office reads is made here.
+
+pub mod status;

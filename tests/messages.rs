@@ -1,0 +1,147 @@
+//! What the demo's units, leaders and office read: every message of the
+//! demo's batch parsed back from the .eml files the folder transport wrote,
+//! and the terminal summary. The wording rules checked here are the
+//! office's: no past date given as a date to meet, each reason once, files
+//! named as the unit knows them, signed, never copied to the sender,
+//! attachments dated, written files not called sent.
+
+mod campaign;
+
+use std::path::Path;
+
+use campaign::*;
+use mail_parser::{Message, MessageParser, MimeHeaders};
+
+/// The demo's outbox, as (file name, raw bytes).
+fn outbox(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir.join("out/luxi-2025/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn parse(raw: &[u8]) -> Message<'_> {
+    MessageParser::default().parse(raw).unwrap()
+}
+
+fn body(m: &Message<'_>) -> String {
+    m.body_text(0).unwrap().into_owned()
+}
+
+fn find<'a>(mail: &'a [(String, Vec<u8>)], kind: &str, unit: &str) -> &'a [u8] {
+    &mail
+        .iter()
+        .find(|(name, _)| name.contains(&format!("-{kind}-{unit}-")))
+        .unwrap_or_else(|| panic!("no {kind} for {unit}"))
+        .1
+}
+
+#[test]
+fn what_the_demo_sends_reads_as_the_office_wrote_it() {
+    let dir = demo_copy();
+    let d = dir.path();
+    let stdout = run_ok(d, &[]);
+    let mail = outbox(d);
+
+    // The terminal: written files are not "sent"; what needs attention first.
+    assert!(stdout.contains("已写入 17 封 .eml"), "{stdout}");
+    assert!(!stdout.contains("已发送"), "{stdout}");
+    let attention = stdout.find("需要关注").unwrap();
+    let done = stdout.find("已报齐或免报").unwrap();
+    for unit in [
+        "县司法局",
+        "县交通运输局",
+        "县信访局",
+        "县卫生健康局",
+        "县残疾人联合协会",
+    ] {
+        let at = stdout.find(unit).unwrap();
+        assert!(
+            attention < at && at < done,
+            "{unit} not in 需要关注:\n{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains("截至2025年6月13日 20:00（北京时间）"),
+        "{stdout}"
+    );
+
+    for (name, raw) in &mail {
+        let m = parse(raw);
+        let text = body(&m);
+        // Signed by the office's contact, with its phone (the digest is
+        // the office's own).
+        if !name.contains("-digest-") {
+            assert!(text.contains("联系人：彭新月"), "{name}:\n{text}");
+        }
+        // Never copied to the sender itself.
+        let from = m
+            .from()
+            .unwrap()
+            .first()
+            .unwrap()
+            .address()
+            .unwrap()
+            .to_string();
+        let cc: Vec<String> = m
+            .cc()
+            .into_iter()
+            .flat_map(|a| a.iter())
+            .filter_map(|a| a.address().map(String::from))
+            .collect();
+        assert!(!cc.contains(&from), "{name} copies its sender");
+        // No internal part names, no ASCII colon after a Chinese word.
+        assert!(!text.contains("rId"), "{name}:\n{text}");
+        assert!(
+            !text.contains(" › ") && !text.contains("!/"),
+            "{name}:\n{text}"
+        );
+    }
+
+    // A receipt: addressed by name, files as the unit knows them, a passed
+    // deadline asked for at once rather than given as a date to meet.
+    let m = parse(find(&mail, "receipt", "县信访局"));
+    assert_eq!(m.to().unwrap().first().unwrap().name(), Some("县信访局"));
+    let text = body(&m);
+    assert!(
+        text.contains("您6月6日16:40发来的邮件中的附件《县信访局活动总结.docx》"),
+        "{text}"
+    );
+    assert!(text.contains("已逾期4个工作日，请尽快报送"), "{text}");
+    assert!(!text.contains("请于2025年6月9日"), "{text}");
+    // One still to come keeps its date.
+    let text = body(&parse(find(&mail, "receipt", "县财政局")));
+    assert!(
+        text.contains("请于2025年7月7日 24:00（北京时间）前报送"),
+        "{text}"
+    );
+
+    // A reason given once, in Chinese punctuation.
+    let text = body(&parse(find(&mail, "reminder", "县交通运输局")));
+    assert_eq!(text.matches("Word 97-2003").count(), 1, "{text}");
+    assert!(!text.contains(".docx: "), "{text}");
+
+    // The leaders' mail: dated attachments, the workbook among them.
+    let m = parse(find(&mail, "report", "办公室"));
+    let names: Vec<String> = m
+        .attachments()
+        .map(|a| a.attachment_name().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "报送情况汇总（截至2025年6月13日20时）.pdf",
+            "报送情况汇总（截至2025年6月13日20时）.docx",
+            "报送情况统计表（截至2025年6月13日20时）.xlsx"
+        ]
+    );
+}
