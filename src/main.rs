@@ -112,7 +112,10 @@ enum Command {
         /// 每个文件输出一行 JSON。
         #[arg(long)]
         json: bool,
-        #[arg(required = true, value_name = "FILE")]
+        /// 测试 campaign.toml 中 [intake.imap] 的收信邮箱设置：登录，列出文件夹和邮件数，不收取任何邮件。
+        #[arg(long, conflicts_with = "files")]
+        imap: bool,
+        #[arg(required_unless_present = "imap", value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// 根据办公室的活动安排表生成带注释的 campaign.toml。
@@ -252,9 +255,64 @@ fn describe(e: &anyhow::Error) -> String {
     line
 }
 
+/// `baosong check --imap`: logs in to the mailbox of `[intake.imap]` and
+/// lists its folders, fetching nothing.
+fn check_imap(campaign: &std::path::Path) -> anyhow::Result<u8> {
+    let campaign = Campaign::load(campaign)?;
+    let Some(config) = campaign.file.intake.imap.clone() else {
+        anyhow::bail!("campaign.toml 中没有 [intake.imap]（收信邮箱）设置");
+    };
+    let account = baosong::intake::mailbox::Account {
+        config,
+        base: campaign.root.clone(),
+    };
+    let folders = match baosong::intake::mailbox::check(&account) {
+        Ok(f) => f,
+        Err(why) => {
+            eprintln!("收信邮箱测试失败: {why}");
+            return Ok(exit::MAIL);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "已登录收信邮箱 {}（{}:{}），共{}个文件夹（未收取任何邮件）：",
+        account.config.user,
+        account.config.host,
+        account.config.port(),
+        folders.len()
+    )?;
+    for f in &folders {
+        let read = if account.config.folders.contains(&f.name) {
+            "（读取）"
+        } else {
+            ""
+        };
+        writeln!(out, "  {}  {}封{read}", f.name, f.messages)?;
+    }
+    let missing: Vec<&String> = account
+        .config
+        .folders
+        .iter()
+        .filter(|name| !folders.iter().any(|f| &f.name == *name))
+        .collect();
+    for name in &missing {
+        writeln!(
+            out,
+            "注意: [intake.imap] folders 中的“{name}”在邮箱里不存在"
+        )?;
+    }
+    Ok(if missing.is_empty() {
+        0
+    } else {
+        exit::REJECTED
+    })
+}
+
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Check { json, files } => {
+        Command::Check { imap: true, .. } => check_imap(&cli.campaign),
+        Command::Check { json, files, .. } => {
             let mut out = std::io::stdout().lock();
             let rejected = check::run(&files, json, &Limits::default(), &mut out)?;
             Ok(if rejected > 0 { exit::REJECTED } else { 0 })

@@ -368,6 +368,15 @@ fn batch(
         real_now,
         clock,
         limits: campaign.file.limits.clone(),
+        mailbox: campaign
+            .file
+            .intake
+            .imap
+            .clone()
+            .map(|config| intake::mailbox::Account {
+                config,
+                base: campaign.root.clone(),
+            }),
     };
     let intake = intake::run(
         &campaign.inbox(),
@@ -552,6 +561,7 @@ pub fn status(campaign: &Campaign, a: &Assessment, intake: &intake::Report, batc
     }
     let mut warnings = a.warnings.clone();
     warnings.extend(unreachable(campaign, a));
+    warnings.extend(intake.mailbox.faults.iter().cloned());
     for (path, why) in &intake.unreadable {
         warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
     }
@@ -706,12 +716,20 @@ fn queue_mail(
                 }
             }
         }
-        let new_files: Vec<ReceivedFile> = a
+        let sent: Vec<_> = a
             .files
             .iter()
             // A photo pasted into a Word file is part of that file, not a
             // file the unit sent.
             .filter(|f| f.unit == Some(ui) && f.batch_id > previous_done && !f.embedded)
+            .collect();
+        let thread = crate::ledger::mail_thread(tx, sent.iter().map(|f| (f.arrived, &*f.path)))?
+            .map(|(message_id, subject)| notify::message::Thread {
+                message_id,
+                subject,
+            });
+        let new_files: Vec<ReceivedFile> = sent
+            .iter()
             .map(|f| ReceivedFile {
                 name: f.as_the_unit_knows_it(&tz),
                 size: f.size,
@@ -735,6 +753,7 @@ fn queue_mail(
                 batch_id: batch.to_string(),
                 files: new_files,
                 still_missing: missing,
+                thread,
             },
             clock,
         )?);
@@ -847,6 +866,7 @@ fn queue_mail(
                     .iter()
                     .cloned()
                     .chain(unreachable(campaign, a))
+                    .chain(intake.mailbox.faults.iter().cloned())
                     .chain(a.questions.iter().cloned())
                     .collect(),
                 skipped: skipped(intake),

@@ -126,6 +126,7 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
         real_now: now + chrono::Duration::seconds(5),
         clock,
         limits: limits.clone(),
+        mailbox: None,
     };
 
     let before = LIVE.load(Ordering::Relaxed);

@@ -113,6 +113,7 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
             overdue: false,
             overdue_days: 0,
         }],
+        thread: None,
     }
 }
 

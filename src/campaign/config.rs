@@ -122,11 +122,94 @@ pub struct IntakeSection {
     /// A file changed less than this many seconds ago is still being copied:
     /// it is left for the next batch and shown as 接收中.
     pub settle_seconds: u64,
+    /// `[intake.imap]`: the unified mailbox (统一收信邮箱) read over IMAP.
+    pub imap: Option<ImapSection>,
 }
 
 impl Default for IntakeSection {
     fn default() -> Self {
-        IntakeSection { settle_seconds: 60 }
+        IntakeSection {
+            settle_seconds: 60,
+            imap: None,
+        }
+    }
+}
+
+/// `[intake.imap]`: the mailbox units send their materials to. Read only:
+/// nothing in it is ever flagged, moved or deleted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapSection {
+    pub host: String,
+    /// Default: 993 for `tls`, 143 otherwise.
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: ImapSecurity,
+    pub user: String,
+    /// The environment variable holding the password (授权码).
+    pub password_env: Option<String>,
+    /// A file holding the password (授权码), relative to campaign.toml.
+    pub password_file: Option<PathBuf>,
+    /// Folders read, as the mail program shows them (Chinese names allowed).
+    #[serde(default = "inbox_only")]
+    pub folders: Vec<String>,
+    /// An extra CA certificate (PEM) the server's certificate may chain to.
+    pub ca_file: Option<PathBuf>,
+    /// Mail the server received before this day is ignored.
+    pub since: Option<chrono::NaiveDate>,
+}
+
+fn inbox_only() -> Vec<String> {
+    vec!["INBOX".to_string()]
+}
+
+/// How the IMAP connection is protected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImapSecurity {
+    /// TLS from the first byte (IMAPS, port 993).
+    #[default]
+    Tls,
+    /// Plain connection upgraded by STARTTLS (port 143).
+    Starttls,
+    /// No encryption: only to this computer (127.0.0.1).
+    Plain,
+}
+
+impl ImapSection {
+    /// The port connected to.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            ImapSecurity::Tls => 993,
+            _ => 143,
+        })
+    }
+
+    /// The office's mistake in this section, if any, as (key, message).
+    pub fn problem(&self) -> Option<(&'static str, String)> {
+        let loopback = matches!(self.host.as_str(), "127.0.0.1" | "::1" | "localhost");
+        if self.security == ImapSecurity::Plain && !loopback {
+            return Some((
+                "security",
+                format!(
+                    "[intake.imap] security = \"plain\" 只能用于本机（127.0.0.1），不能用于 {}：密码会明文传输，请改为 \"tls\" 或 \"starttls\"",
+                    self.host
+                ),
+            ));
+        }
+        if self.password_env.is_some() == self.password_file.is_some() {
+            return Some((
+                "password",
+                "[intake.imap] 需要 password_env（存放授权码的环境变量名）或 password_file（存放授权码的文件）二者之一；授权码不要写在 campaign.toml 里".to_string(),
+            ));
+        }
+        if self.folders.is_empty() {
+            return Some((
+                "folders",
+                "[intake.imap] folders 不能为空（通常为 [\"INBOX\"]）".to_string(),
+            ));
+        }
+        None
     }
 }
 

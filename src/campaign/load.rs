@@ -238,6 +238,9 @@ impl Campaign {
                 ),
             )
         })?;
+        if let Some((key, message)) = file.intake.imap.as_ref().and_then(|m| m.problem()) {
+            return Err(err.at(key, message));
+        }
         let calendar = match &file.paths.calendar {
             Some(p) => Calendar::with_override(&root.join(p))?,
             None => Calendar::builtin(),

@@ -26,6 +26,8 @@ pub enum Basis {
     Birth,
     Ctime,
     Email,
+    /// A message taken from the mailbox: the server's INTERNALDATE.
+    Internaldate,
     /// The file system's time was later than the batch clock.
     Clock,
     /// The file system's time was before the previous batch, which did not see it.
@@ -40,6 +42,7 @@ impl Basis {
             Basis::Birth => "birth",
             Basis::Ctime => "ctime",
             Basis::Email => "email",
+            Basis::Internaldate => "internaldate",
             Basis::Clock => "clock",
             Basis::PreviousBatch => "previous_batch",
             Basis::Container => "container",

@@ -5,6 +5,10 @@
 //! its arrival time in the ledger; entries of containers at every depth
 //! arrive with their outermost container.
 //!
+//! Messages in the office's mailbox (`[intake.imap]`, [`mailbox`]) are
+//! taken into the store and read by the same walker as a saved e-mail;
+//! each arrived when the server received it (INTERNALDATE).
+//!
 //! A file still being copied (changed within the settle window, or changed
 //! since the last look) is left for the next batch and reported as
 //! receiving. An unchanged file (same size, mtime and ctime as last time) is
@@ -12,6 +16,7 @@
 
 pub mod arrival;
 pub mod identify;
+pub mod mailbox;
 pub mod scan;
 pub mod store;
 pub mod walk;
@@ -39,6 +44,8 @@ pub enum IntakeError {
     },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error("无法写入状态目录中的文件库: {0}")]
+    Store(std::io::Error),
 }
 
 /// How intake behaves in this batch.
@@ -51,6 +58,8 @@ pub struct Options {
     /// The evaluation clock.
     pub clock: DateTime<FixedOffset>,
     pub limits: Limits,
+    /// The office's mailbox, when `[intake.imap]` is set.
+    pub mailbox: Option<mailbox::Account>,
 }
 
 /// What intake did.
@@ -77,6 +86,8 @@ pub struct Report {
     pub photos_decoded: usize,
     /// Wall time of the parallel read-and-inspect step.
     pub inspect_time: Duration,
+    /// What reading the mailbox did (nothing without `[intake.imap]`).
+    pub mailbox: mailbox::Taken,
 }
 
 /// The inspect engine's identity: cached inspections made under other
@@ -183,8 +194,6 @@ pub fn run(
         .collect();
     crate::whole_file::release_kept_buffers();
     report.inspect_time = started.elapsed();
-    report.inspected = counters.inspected.into_inner();
-    report.photos_decoded = counters.photos.into_inner();
 
     for ((f, observed, latest, was_receiving), result) in to_read.iter().zip(processed) {
         let node = match result {
@@ -239,9 +248,70 @@ pub fn run(
             &mut report,
         )?;
     }
+    if let Some(account) = &opts.mailbox {
+        let taken = mailbox::take(
+            account,
+            ledger,
+            store,
+            batch,
+            opts.limits.max_file_bytes,
+            &mut |m| take_message(&walker, ledger, batch, m, opts.clock, &mut report),
+        )?;
+        report.mailbox = taken;
+    }
+    report.inspected = counters.inspected.into_inner();
+    report.photos_decoded = counters.photos.into_inner();
+    // The mailbox is not rescanned: what was taken from it stays.
+    seen_ids.extend(ledger.mail_file_ids()?);
     report.gone = ledger.mark_gone(batch, &seen_ids)?;
     progress.finish_and_clear();
     Ok(report)
+}
+
+/// Reads a message taken from the mailbox as a saved e-mail file and
+/// records it, arriving when the server received it; gives its subject.
+fn take_message(
+    walker: &Walker,
+    ledger: &Ledger,
+    batch: i64,
+    m: &mailbox::Message,
+    clock: DateTime<FixedOffset>,
+    report: &mut Report,
+) -> Result<Option<String>, IntakeError> {
+    let node = match &m.blob {
+        Some(blob) => walker.file(&m.path, blob).map_err(IntakeError::Store)?,
+        None => Node {
+            hash: m.hash.clone(),
+            size: m.size,
+            inspection: crate::inspect::too_large(
+                &m.path,
+                crate::inspect::FileKind::Eml,
+                m.size,
+                walker.limits.max_file_bytes,
+            ),
+            email: None,
+            children: Vec::new(),
+        },
+    };
+    let (arrived, basis) = match (
+        m.internal_date,
+        node.email.as_ref().and_then(|e| e.received),
+    ) {
+        (Some(t), _) if t <= clock => (t, arrival::Basis::Internaldate),
+        (None, Some(t)) if t <= clock => (t, arrival::Basis::Email),
+        _ => (clock, arrival::Basis::Clock),
+    };
+    let stamp = rfc3339(arrived.with_timezone(&Utc));
+    let observed = Observed {
+        size: m.size,
+        mtime: stamp.clone(),
+        ctime: stamp,
+    };
+    let file_id = ledger.file_id(&m.path, None, batch)?;
+    record(
+        ledger, batch, &m.path, file_id, &node, &observed, arrived, basis, report,
+    )?;
+    Ok(node.email.and_then(|e| e.subject))
 }
 
 /// Records a new version of a file and, for containers, the entries it

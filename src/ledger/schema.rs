@@ -58,6 +58,26 @@ const MIGRATIONS: &[&str] = &[
         late_workdays INTEGER,
         PRIMARY KEY (batch_id, activity, deliverable)
     );",
+    // 2: messages taken from the IMAP mailbox, so each is taken once: by
+    // (folder, UIDVALIDITY, UID), and across a UIDVALIDITY change or a
+    // second folder by Message-ID and content hash.
+    "CREATE TABLE mail_messages (
+        id INTEGER PRIMARY KEY,
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        uid INTEGER NOT NULL,
+        message_id TEXT,
+        subject TEXT,
+        hash TEXT,
+        size INTEGER NOT NULL,
+        internal_date TEXT,
+        path TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'duplicate', 'too_large')),
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        UNIQUE (folder, uidvalidity, uid)
+    );
+    CREATE INDEX mail_by_message_id ON mail_messages (message_id);
+    CREATE INDEX mail_by_hash ON mail_messages (hash);",
 ];
 
 /// The schema version this build writes.

@@ -96,6 +96,17 @@ pub struct Message {
     /// (reminders: the next batch re-decides with fresh data, so a unit that
     /// has since handed in is never chased).
     pub expires_at: Option<DateTime<FixedOffset>>,
+    /// The e-mail this message answers (a receipt for files that came by
+    /// e-mail), so it lands in the sender's thread.
+    pub in_reply_to: Option<Thread>,
+}
+
+/// An e-mail a message replies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thread {
+    /// With angle brackets, as in its header.
+    pub message_id: String,
+    pub subject: String,
 }
 
 /// A file attached to a message.
@@ -223,16 +234,24 @@ impl Sender {
             });
         }
         let message_id = self.message_id(&msg.event_key);
+        let subject = match &msg.in_reply_to {
+            Some(t) => format!("Re: {}", one_line(&t.subject)),
+            None => one_line(&msg.subject),
+        };
         let mut builder = lettre::Message::builder()
             .from(clean_mailbox(&self.from))
             .reply_to(clean_mailbox(&self.reply_to))
-            .subject(one_line(&msg.subject))
+            .subject(subject)
             .date(SystemTime::from(date.with_timezone(&Utc)))
             .message_id(Some(message_id.clone()))
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("Auto-Submitted"),
                 "auto-generated".to_string(),
             ));
+        if let Some(t) = &msg.in_reply_to {
+            let id = one_line(&t.message_id);
+            builder = builder.in_reply_to(id.clone()).references(id);
+        }
         for mb in &msg.to {
             builder = builder.to(clean_mailbox(mb));
         }
@@ -551,6 +570,7 @@ mod tests {
                 content: Content::Bytes((0..=255u8).cycle().take(10_000).collect()),
             }],
             expires_at: None,
+            in_reply_to: None,
         }
     }
 

@@ -134,7 +134,7 @@ impl Notifier {
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
         policy::plan_receipt(input, &self.letterhead(clock))
-            .map(|p| self.queue_planned(tx, p, clock))
+            .map(|p| self.queue_planned(tx, p, clock, input.thread.clone()))
             .transpose()
     }
 
@@ -163,7 +163,7 @@ impl Notifier {
             Err(why) => return Ok(Err(why)),
         };
         let event_key = plan.planned.event_key.clone();
-        let queued = self.queue_planned(tx, plan.planned, clock)?;
+        let queued = self.queue_planned(tx, plan.planned, clock, None)?;
         if let Queued::New(_) = queued {
             outbox::record_reminder_items(tx, &event_key, &input.unit, &plan.triggers)?;
         }
@@ -189,7 +189,7 @@ impl Notifier {
             queued,
             &self.letterhead(clock),
         )
-        .map(|p| self.queue_planned(tx, p, clock))
+        .map(|p| self.queue_planned(tx, p, clock, None))
         .transpose()
     }
 
@@ -221,7 +221,7 @@ impl Notifier {
             retrying,
             &self.letterhead(clock),
         )
-        .map(|p| self.queue_planned(tx, p, clock))
+        .map(|p| self.queue_planned(tx, p, clock, None))
         .transpose()
     }
 
@@ -230,6 +230,7 @@ impl Notifier {
         tx: &Transaction<'_>,
         planned: Planned<C>,
         clock: DateTime<FixedOffset>,
+        in_reply_to: Option<message::Thread>,
     ) -> Result<Queued, NotifyError> {
         if let Some(id) = outbox::event_id(tx, &planned.event_key)? {
             return Ok(Queued::AlreadyQueued(id));
@@ -246,6 +247,7 @@ impl Notifier {
             html_body: None,
             attachments: planned.attachments,
             expires_at: planned.expires_at,
+            in_reply_to,
         };
         Ok(outbox::queue(tx, &self.sender, &msg, clock)?)
     }

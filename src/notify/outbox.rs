@@ -952,6 +952,7 @@ mod tests {
             html_body: None,
             attachments: vec![],
             expires_at: None,
+            in_reply_to: None,
         }
     }
 

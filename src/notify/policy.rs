@@ -96,6 +96,8 @@ pub struct ReceiptInput {
     pub files: Vec<ReceivedFile>,
     /// What the unit still owes after this batch.
     pub still_missing: Vec<MissingItem>,
+    /// The e-mail the files came in, which the receipt answers.
+    pub thread: Option<super::message::Thread>,
 }
 
 /// A received file and the verdict on it.
@@ -224,6 +226,7 @@ impl ReceiptContext {
                 overdue: true,
                 overdue_days: 2,
             }],
+            thread: None,
         };
         plan_receipt(&input, &Letterhead::sample())
             .expect("sample has files and contacts")
@@ -1290,6 +1293,7 @@ mod tests {
             batch_id: "20250520-2000".into(),
             files: vec![],
             still_missing: vec![],
+            thread: None,
         };
         assert!(plan_receipt(&input, &Letterhead::sample()).is_none());
         input.files = ReceiptContext::sample()
