@@ -278,7 +278,7 @@ fn campaign_toml_mistakes_stop_with_the_file_the_line_and_the_right_form() {
     let err = stop(&toml);
     assert!(err.contains("campaign.toml"), "{err}");
     assert!(
-        err.contains(&format!("line {}", line_of(&toml, "2025-06-20"))),
+        err.contains(&format!("第{}行", line_of(&toml, "2025-06-20"))),
         "{err}"
     );
     assert!(err.contains("{ at = \"2025-06-20T16:00\" }"), "{err}");

@@ -555,7 +555,9 @@ fn the_demo_read_from_a_mailbox_matches_the_demo_read_from_saved_files() {
     assert!(!police.is_empty());
     let receipt = outbox_mails(c).into_iter().find(|m| {
         m.to().and_then(|t| t.first()).and_then(|a| a.address()) == Some("gaj@example.gov.cn")
-            && m.body_text(0).is_some_and(|t| t.contains("邮箱/INBOX/"))
+            // Named as the unit knows them: the e-mail it sent, not a path.
+            && m.body_text(0)
+                .is_some_and(|t| t.contains("发来的邮件中的附件《") && !t.contains("邮箱/INBOX/"))
     });
     assert!(
         receipt.is_some(),
