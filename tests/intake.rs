@@ -9,22 +9,6 @@ use std::path::Path;
 use baosong::generate::files;
 use campaign::*;
 
-/// 县司法局's summary and three photos of its 5 May activity (seq 3 of the
-/// demo, due 9 June).
-fn justice_files() -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![(
-        "县司法局活动总结.docx".to_string(),
-        summary("县司法局活动总结"),
-    )];
-    for i in 0..3 {
-        out.push((
-            format!("活动照片{i}.jpg"),
-            photo(70 + i, "2025:05:05 10:00:00", 800, 600),
-        ));
-    }
-    out
-}
-
 /// An e-mail from 县司法局 received on 5 June, before the deadline.
 fn justice_mail(attachments: &[(String, Vec<u8>)]) -> Vec<u8> {
     files::eml(
@@ -72,7 +56,7 @@ fn justice_state(name: &str, bytes: &[u8]) -> (String, String, Vec<String>) {
 
 #[test]
 fn entries_of_nested_containers_count_like_direct_files() {
-    let direct = justice_state("县司法局报送.eml", &justice_mail(&justice_files()));
+    let direct = justice_state("县司法局报送.eml", &justice_mail(&justice_materials(70)));
     assert_eq!(
         (direct.0.as_str(), direct.1.as_str()),
         ("on_time", "on_time")
@@ -80,7 +64,7 @@ fn entries_of_nested_containers_count_like_direct_files() {
     assert_eq!(direct.2.len(), 4, "{:?}", direct.2);
 
     // E-mail → zip → files: the e-mail's Received time still counts.
-    let zipped = files::zip(&justice_files());
+    let zipped = files::zip(&justice_materials(70));
     let mail_zip = justice_state(
         "县司法局报送.eml",
         &justice_mail(&[("县司法局材料.zip".to_string(), zipped.clone())]),
@@ -129,7 +113,7 @@ fn live_and_gone(dir: &Path) -> (Vec<String>, Vec<String>) {
 fn a_resubmitted_container_retires_only_what_it_no_longer_holds() {
     let dir = demo_copy();
     let d = dir.path();
-    let mut all = justice_files();
+    let mut all = justice_materials(70);
     let inner = files::zip(&[(
         "照片9.jpg".to_string(),
         photo(79, "2025:05:05 11:00:00", 800, 600),
@@ -142,7 +126,7 @@ fn a_resubmitted_container_retires_only_what_it_no_longer_holds() {
     assert!(gone.is_empty(), "{gone:?}");
 
     // The second version drops one photo and the inner zip's photo.
-    let mut fewer = justice_files();
+    let mut fewer = justice_materials(70);
     fewer.remove(3);
     fewer.push(("内层.zip".to_string(), files::zip(&[])));
     put(d, "县司法局材料.zip", &files::zip(&fewer));

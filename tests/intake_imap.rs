@@ -17,20 +17,6 @@ use imap::*;
 const JUNE_5: i64 = 1_749_088_800;
 const HOUR: i64 = 3600;
 
-fn justice_attachments() -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![(
-        "县司法局活动总结.docx".to_string(),
-        summary("县司法局活动总结"),
-    )];
-    for i in 0..3 {
-        out.push((
-            format!("活动照片{i}.jpg"),
-            photo(90 + i, "2025:05:05 10:00:00", 800, 600),
-        ));
-    }
-    out
-}
-
 /// 县司法局's materials as Foxmail sends them: GBK subject and file names.
 fn justice_mail() -> Vec<u8> {
     files::eml_gbk(
@@ -39,7 +25,7 @@ fn justice_mail() -> Vec<u8> {
         "县司法局报送政务公开日活动材料",
         "Thu, 05 Jun 2025 10:00:00 +0800",
         "请查收。",
-        &justice_attachments(),
+        &justice_materials(90),
     )
 }
 

@@ -116,11 +116,8 @@ pub fn write(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
         for (r, _, due) in upcoming.iter().take(UPCOMING_LINES) {
             writeln!(
                 out,
-                "  {}{} {} {}  截止 {}",
-                " ".repeat(widths.seq.saturating_sub(r.a.seq.width())),
-                r.a.seq,
-                pad(r.unit, widths.unit),
-                pad(&r.a.time, 8),
+                "{}  截止 {}",
+                widths.lead(r),
                 due.unwrap_or("（未能计算）")
             )?;
         }
@@ -199,6 +196,17 @@ impl Widths {
         }
     }
 
+    /// The columns every row starts with: 序号 (right-aligned), unit, time.
+    fn lead(&self, r: &Row<'_>) -> String {
+        format!(
+            "  {}{} {} {}",
+            " ".repeat(self.seq.saturating_sub(r.a.seq.width())),
+            r.a.seq,
+            pad(r.unit, self.unit),
+            pad(&r.a.time, 8)
+        )
+    }
+
     fn write_row(&self, out: &mut impl Write, r: &Row<'_>) -> std::io::Result<()> {
         let items: Vec<String> =
             r.a.deliverables
@@ -207,11 +215,8 @@ impl Widths {
                 .collect();
         writeln!(
             out,
-            "  {}{} {} {} {} {}",
-            " ".repeat(self.seq.saturating_sub(r.a.seq.width())),
-            r.a.seq,
-            pad(r.unit, self.unit),
-            pad(&r.a.time, 8),
+            "{} {} {}",
+            self.lead(r),
             pad(&r.a.label, 10),
             items.join("；")
         )

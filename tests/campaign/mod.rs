@@ -157,3 +157,19 @@ pub fn summary(title: &str) -> Vec<u8> {
         &[],
     )
 }
+
+/// 县司法局's summary and three photos of its 5 May activity (seq 3 of the
+/// demo, due 9 June); `seed` tells the photos of one test from another's.
+pub fn justice_materials(seed: u64) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![(
+        "县司法局活动总结.docx".to_string(),
+        summary("县司法局活动总结"),
+    )];
+    for i in 0..3 {
+        out.push((
+            format!("活动照片{i}.jpg"),
+            photo(seed + i, "2025:05:05 10:00:00", 800, 600),
+        ));
+    }
+    out
+}
