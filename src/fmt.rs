@@ -1,5 +1,8 @@
-//! How sizes are written for people, in every message, reason and table:
-//! "12 字节", "47 KB", "2.2 MB".
+//! How sizes, times and file names are written for people, in every
+//! message, reason and table: "47 KB", "2025年6月9日 24:00", a name with
+//! its control characters made harmless.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 
 /// A size as people read it.
 pub fn size(bytes: u64) -> String {
@@ -17,6 +20,68 @@ pub fn size(bytes: u64) -> String {
     }
 }
 
+/// A file name, or a text carrying one, as people read it: control
+/// characters (CR, LF, ESC, …) and bidirectional overrides become '�', so
+/// a name cannot start a forged line in a mail, recolour a terminal or
+/// reverse what a report shows. Every text made from a file name for a
+/// unit or a leader goes through here.
+pub fn printable(text: &str) -> String {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// A time as reports show it, with its zone: "2025年6月9日 16:00".
+/// Midnight deadlines read as the end of the previous day ("6月9日 24:00").
+pub fn format_time<Tz: chrono::TimeZone>(t: chrono::DateTime<Tz>) -> String
+where
+    Tz::Offset: std::fmt::Display,
+{
+    format_local(t.naive_local(), "%Y年%-m月%-d日")
+}
+
+/// [`format_time`] without the year, for tables within one campaign year:
+/// "6月9日 24:00".
+pub fn format_short(t: NaiveDateTime) -> String {
+    format_local(t, "%-m月%-d日")
+}
+
+fn format_local(t: NaiveDateTime, date: &str) -> String {
+    use chrono::Timelike;
+    if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
+        let day = t.date() - chrono::Days::new(1);
+        return format!("{} 24:00", day.format(date));
+    }
+    t.format(&format!("{date} %H:%M")).to_string()
+}
+
+/// The date a time falls on as people count deadlines: midnight belongs to
+/// the day before ("6月9日 24:00" is 6月9日).
+pub fn format_day(t: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    let day = if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
+        t.date() - chrono::Days::new(1)
+    } else {
+        t.date()
+    };
+    day.format("%-m月%-d日").to_string()
+}
+
+/// `2025年5月6日 20:00（北京时间）`; other offsets are written out (mail).
+pub fn display_time(t: DateTime<FixedOffset>) -> String {
+    let zone = if t.offset().local_minus_utc() == 8 * 3600 {
+        "北京时间".to_string()
+    } else {
+        format!("UTC{}", t.format("%:z"))
+    };
+    format!("{}（{zone}）", t.format("%Y年%-m月%-d日 %H:%M"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -27,5 +92,15 @@ mod tests {
         assert_eq!(size(48_213), "47 KB");
         assert_eq!(size(2_310_000), "2.2 MB");
         assert_eq!(size(3 << 30), "3.0 GB");
+    }
+
+    #[test]
+    fn control_characters_in_names_are_replaced() {
+        assert_eq!(printable("活动照片1.jpg"), "活动照片1.jpg");
+        assert_eq!(
+            printable("照片\r\n收件人：全体\u{1b}[31m.jpg"),
+            "照片\u{FFFD}\u{FFFD}收件人：全体\u{FFFD}[31m.jpg"
+        );
+        assert_eq!(printable("gpj\u{202E}.exe"), "gpj\u{FFFD}.exe");
     }
 }

@@ -30,5 +30,6 @@ pub mod notify;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod status;
 pub mod timings;
 pub mod whole_file;

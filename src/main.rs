@@ -10,7 +10,8 @@ use anyhow::Context;
 use baosong::campaign::{CAMPAIGN_FILE, Campaign, deadline};
 use baosong::inspect::{Limits, check};
 use baosong::ledger::Ledger;
-use baosong::notify::outbox::{self, OutboxAction};
+use baosong::cli::outbox::OutboxAction;
+use baosong::notify::outbox;
 use baosong::pipeline::{self, RunError, Stage, Status};
 use clap::{Parser, Subcommand};
 
@@ -399,8 +400,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             };
             let mut status: Status =
                 serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
-            outbox::ensure_schema(&ledger.conn)?;
-            status.delivery = outbox::delivery_state(&ledger.conn)?;
+            status.delivery = ledger.delivery_state()?;
             let mut out = std::io::stdout().lock();
             if json {
                 serde_json::to_writer_pretty(&mut out, &status)?;
@@ -453,7 +453,6 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Outbox { action } => {
             let campaign = Campaign::load(&cli.campaign)?;
             let ledger = Ledger::open(&campaign.state_dir())?;
-            outbox::ensure_schema(&ledger.conn)?;
             let action = match action.unwrap_or(OutboxCmd::List { all: false }) {
                 OutboxCmd::List { all } => OutboxAction::List { all },
                 OutboxCmd::Retry { id } => OutboxAction::Retry { id },
@@ -465,7 +464,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                         .fixed_offset(),
                 },
             };
-            outbox::outbox_command(&ledger.conn, action, &mut std::io::stdout().lock())?;
+            baosong::cli::outbox::run(&ledger, action, &mut std::io::stdout().lock())?;
             Ok(0)
         }
     }

@@ -1,4 +1,5 @@
-//! Plain data shared by several stages: the states a deliverable can be in.
+//! Plain data shared by several stages: the states a deliverable can be in,
+//! what a message is for, and how an entry inside a container is named.
 //!
 //! The order of the variants is the order of badness: an activity's overall
 //! state is the worst (greatest) of its deliverables' states, so an exempt
@@ -41,6 +42,25 @@ impl State {
         }
     }
 
+    /// The stable name the ledger stores (`on_time`, `overdue`, …): the
+    /// same text the JSON status uses, so ledgers written either way read.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Exempt => "exempt",
+            State::OnTime => "on_time",
+            State::Late => "late",
+            State::Pending => "pending",
+            State::Incomplete => "incomplete",
+            State::Invalid => "invalid",
+            State::Overdue => "overdue",
+        }
+    }
+
+    /// The inverse of [`State::as_str`].
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
     /// Whether the unit still owes something for this deliverable.
     pub fn is_open(self) -> bool {
         !matches!(self, State::OnTime | State::Late | State::Exempt)
@@ -56,4 +76,67 @@ impl State {
         State::Overdue,
         State::Exempt,
     ];
+}
+
+/// Between a container's path and an entry inside it, in every path the
+/// ledger records (`报送/县民政局.zip!/活动照片/1.jpg`).
+pub const ENTRY_SEP: &str = "!/";
+
+/// What a message is for; also its column value in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// 回执: what arrived from a unit in one batch and the verdict on it.
+    Receipt,
+    /// 催报: what a unit still owes.
+    Reminder,
+    /// 报送情况: the compiled report to leadership.
+    Report,
+    /// 工作摘要: the office's digest after each batch.
+    Digest,
+}
+
+impl MailKind {
+    /// The outbox column value and the file-name part of an .eml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Receipt => "receipt",
+            MailKind::Reminder => "reminder",
+            MailKind::Report => "report",
+            MailKind::Digest => "digest",
+        }
+    }
+
+    /// The Chinese name shown to the office (`baosong outbox`).
+    pub fn label(self) -> &'static str {
+        match self {
+            MailKind::Receipt => "回执",
+            MailKind::Reminder => "催报",
+            MailKind::Report => "报送情况",
+            MailKind::Digest => "工作摘要",
+        }
+    }
+
+    /// The inverse of [`MailKind::as_str`].
+    pub fn parse(s: &str) -> Option<MailKind> {
+        [MailKind::Receipt, MailKind::Reminder, MailKind::Report, MailKind::Digest]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ledger's text for a state is what serde writes, so assessments
+    /// stored before [`State::as_str`] existed read back unchanged.
+    #[test]
+    fn stored_text_matches_the_json_names_and_round_trips() {
+        for st in State::ALL {
+            assert_eq!(serde_json::to_value(st).unwrap(), st.as_str());
+            assert_eq!(State::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(State::parse("done"), None);
+    }
 }

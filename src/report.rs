@@ -14,26 +14,11 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+pub use crate::fmt::{format_day, format_short, format_time, printable};
 use crate::inspect::{Block, Sheet};
 use crate::model::State;
 
 pub mod build;
-
-/// A file name, or a text carrying one, as people read it: control
-/// characters (CR, LF, ESC, …) and bidirectional overrides become '�', so
-/// a name cannot start a forged line in a mail, recolour a terminal or
-/// reverse what a report shows. Every text made from a file name for a
-/// unit or a leader goes through here.
-pub fn printable(text: &str) -> String {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(unsafe_char) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| if unsafe_char(c) { '\u{FFFD}' } else { c })
-        .collect()
-}
 
 /// Everything leadership sees, in the order they see it, and the office's
 /// own to-do list beside it.
@@ -276,55 +261,4 @@ pub struct FileLine {
     pub path: String,
     pub unit: Option<String>,
     pub reason: String,
-}
-
-/// A time as reports show it, with its zone: "2025年6月9日 16:00".
-/// Midnight deadlines read as the end of the previous day ("6月9日 24:00").
-pub fn format_time<Tz: chrono::TimeZone>(t: chrono::DateTime<Tz>) -> String
-where
-    Tz::Offset: std::fmt::Display,
-{
-    format_local(t.naive_local(), "%Y年%-m月%-d日")
-}
-
-/// [`format_time`] without the year, for tables within one campaign year:
-/// "6月9日 24:00".
-pub fn format_short(t: NaiveDateTime) -> String {
-    format_local(t, "%-m月%-d日")
-}
-
-fn format_local(t: NaiveDateTime, date: &str) -> String {
-    use chrono::Timelike;
-    if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
-        let day = t.date() - chrono::Days::new(1);
-        return format!("{} 24:00", day.format(date));
-    }
-    t.format(&format!("{date} %H:%M")).to_string()
-}
-
-/// The date a time falls on as people count deadlines: midnight belongs to
-/// the day before ("6月9日 24:00" is 6月9日).
-pub fn format_day(t: NaiveDateTime) -> String {
-    use chrono::Timelike;
-    let day = if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
-        t.date() - chrono::Days::new(1)
-    } else {
-        t.date()
-    };
-    day.format("%-m月%-d日").to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn control_characters_in_names_are_replaced() {
-        assert_eq!(printable("活动照片1.jpg"), "活动照片1.jpg");
-        assert_eq!(
-            printable("照片\r\n收件人：全体\u{1b}[31m.jpg"),
-            "照片\u{FFFD}\u{FFFD}收件人：全体\u{FFFD}[31m.jpg"
-        );
-        assert_eq!(printable("gpj\u{202E}.exe"), "gpj\u{FFFD}.exe");
-    }
 }

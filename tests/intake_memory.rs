@@ -148,7 +148,8 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
         peak >> 20
     );
 
-    let versions = ledger.all_versions().unwrap();
+    let (versions, unreadable) = ledger.all_versions().unwrap();
+    assert!(unreadable.is_empty(), "{unreadable:?}");
     let of = |name: &str| {
         versions
             .iter()

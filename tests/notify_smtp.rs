@@ -13,7 +13,9 @@ use baosong::campaign::calendar::Calendar;
 use baosong::model::State;
 use baosong::notify::Notifier;
 use baosong::notify::config::{DeliveryLimits, NotifyConfig, Security, SmtpConfig};
-use baosong::notify::outbox::{self, DeliveryReport, OutboxAction};
+use baosong::cli::outbox::OutboxAction;
+use baosong::ledger::Ledger;
+use baosong::notify::outbox::{self, DeliveryReport};
 use baosong::notify::policy::{
     MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput, ReportFile, ReportInput,
 };
@@ -22,7 +24,6 @@ use baosong::notify::transport::{EmlDir, SmtpMailer, Transport};
 use chrono::{DateTime, FixedOffset};
 use mail::{Servers, servers, unique_id};
 use mail_parser::{MessageParser, MimeHeaders};
-use rusqlite::Connection;
 
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
@@ -53,10 +54,8 @@ fn notifier(campaign_id: &str) -> Notifier {
     )
 }
 
-fn ledger() -> Connection {
-    let conn = Connection::open_in_memory().unwrap();
-    outbox::ensure_schema(&conn).unwrap();
-    conn
+fn ledger() -> Ledger {
+    Ledger::in_memory().unwrap()
 }
 
 /// The bytes of the messages of `campaign_id` the server stored.
@@ -117,15 +116,15 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
     }
 }
 
-fn queue_receipts(conn: &mut Connection, n: &Notifier, inputs: &[ReceiptInput], clock: &str) {
-    let tx = conn.transaction().unwrap();
+fn queue_receipts(conn: &Ledger, n: &Notifier, inputs: &[ReceiptInput], clock: &str) {
+    let tx = conn.begin().unwrap();
     for input in inputs {
-        n.queue_receipt(&tx, input, at(clock)).unwrap();
+        n.queue_receipt(conn, input, at(clock)).unwrap();
     }
     tx.commit().unwrap();
 }
 
-fn deliver(conn: &Connection, t: &mut dyn Transport) -> DeliveryReport {
+fn deliver(conn: &Ledger, t: &mut dyn Transport) -> DeliveryReport {
     outbox::deliver_pending(conn, t, &LIMITS, at("2025-05-20T20:05:00+08:00")).unwrap()
 }
 
@@ -147,8 +146,8 @@ fn starttls_auth_report_mail_arrives_intact() {
     let id = unique_id("starttls");
     let mut n = notifier(&id);
     n.report_mail.attach_docx = true;
-    let mut conn = ledger();
-    let tx = conn.transaction().unwrap();
+    let conn = ledger();
+    let tx = conn.begin().unwrap();
     let input = ReportInput {
         counts: State::ALL
             .iter()
@@ -171,7 +170,7 @@ fn starttls_auth_report_mail_arrives_intact() {
     };
     // Monday 12 May 2025: the weekly report.
     assert!(
-        n.queue_report_mail(&tx, &input, at("2025-05-12T20:00:00+08:00"))
+        n.queue_report_mail(&conn, &input, at("2025-05-12T20:00:00+08:00"))
             .unwrap()
             .is_some()
     );
@@ -237,9 +236,9 @@ fn implicit_tls_auth_delivers() {
     let dir = tempfile::tempdir().unwrap();
     let id = unique_id("implicit-tls");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     queue_receipts(
-        &mut conn,
+        &conn,
         &n,
         &[receipt(
             "县民政局",
@@ -270,23 +269,23 @@ fn one_receipt_per_unit_per_batch_and_no_duplicate_after_rerun() {
     let Some(s) = servers() else { return };
     let id = unique_id("rerun");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     let batch1 = [
         receipt("县民政局", "20250520-2000", "a@minzheng.example.gov.cn"),
         receipt("县公安局", "20250520-2000", "b@gongan.example.gov.cn"),
     ];
     let mut t = smtp(&s, "PLAIN", "", Path::new("/nonexistent"));
-    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T20:00:00+08:00");
+    queue_receipts(&conn, &n, &batch1, "2025-05-20T20:00:00+08:00");
     // The batch crashes after queueing and is run again: queued again, then
     // delivered twice.
-    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T20:30:00+08:00");
+    queue_receipts(&conn, &n, &batch1, "2025-05-20T20:30:00+08:00");
     assert_eq!(deliver(&conn, &mut t).sent.len(), 2);
-    queue_receipts(&mut conn, &n, &batch1, "2025-05-20T21:00:00+08:00");
+    queue_receipts(&conn, &n, &batch1, "2025-05-20T21:00:00+08:00");
     assert!(deliver(&conn, &mut t).sent.is_empty());
     assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
     // The next batch with new files of one unit: one more receipt.
     queue_receipts(
-        &mut conn,
+        &conn,
         &n,
         &[receipt(
             "县民政局",
@@ -326,9 +325,9 @@ fn server_down_then_up() {
     let Some(s) = servers() else { return };
     let id = unique_id("down-up");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     queue_receipts(
-        &mut conn,
+        &conn,
         &n,
         &[
             receipt("县民政局", "b1", "a@minzheng.example.gov.cn"),
@@ -353,7 +352,7 @@ fn server_down_then_up() {
     let why = report.unavailable.clone().unwrap();
     assert!(why.contains("服务器拒绝连接"), "{why}");
     // Not tried, so not charged: the reason is noted on each.
-    for e in outbox::list(&conn, false).unwrap() {
+    for e in conn.outbox_list(false).unwrap() {
         assert_eq!((e.status.as_str(), e.attempts), ("queued", 0));
         assert!(e.last_error.unwrap().contains("服务器拒绝连接"));
     }
@@ -362,7 +361,7 @@ fn server_down_then_up() {
     let mut up = smtp(&s, "PLAIN", "", Path::new("/nonexistent"));
     assert_eq!(deliver(&conn, &mut up).sent.len(), 2);
     assert_eq!(received(&s.maildir("PLAIN"), &id).len(), 2);
-    assert!(outbox::list(&conn, false).unwrap().is_empty());
+    assert!(conn.outbox_list(false).unwrap().is_empty());
 }
 
 /// A wrong password (535) leaves everything queued; after the fix the next
@@ -373,9 +372,9 @@ fn wrong_password_then_right() {
     let dir = tempfile::tempdir().unwrap();
     let id = unique_id("password");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     queue_receipts(
-        &mut conn,
+        &conn,
         &n,
         &[receipt("县民政局", "b1", "a@minzheng.example.gov.cn")],
         "2025-05-20T20:00:00+08:00",
@@ -389,9 +388,9 @@ fn wrong_password_then_right() {
         "{why}"
     );
     // The login was refused, not the message: no attempt is charged.
-    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
+    assert_eq!(conn.outbox_list(false).unwrap()[0].attempts, 0);
     let mut out = Vec::new();
-    outbox::outbox_command(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
+    baosong::cli::outbox::run(&conn, OutboxAction::List { all: false }, &mut out).unwrap();
     let listing = String::from_utf8(out).unwrap();
     assert!(listing.contains("待发送"), "{listing}");
 
@@ -408,9 +407,9 @@ fn eml_outbox_without_smtp() {
     let dir = tempfile::tempdir().unwrap();
     let id = unique_id("eml");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     let clock = at("2025-05-07T20:00:00+08:00");
-    let tx = conn.transaction().unwrap();
+    let tx = conn.begin().unwrap();
     let reminder = ReminderInput {
         unit: "县民政局".into(),
         contacts: vec!["a@minzheng.example.gov.cn".parse().unwrap()],
@@ -424,9 +423,9 @@ fn eml_outbox_without_smtp() {
             detail: "尚未报送".into(),
         }],
     };
-    assert!(n.queue_reminder(&tx, &reminder, clock).unwrap().is_ok());
+    assert!(n.queue_reminder(&conn, &reminder, clock).unwrap().is_ok());
     n.queue_receipt(
-        &tx,
+        &conn,
         &receipt("县公安局", "b1", "b@gongan.example.gov.cn"),
         clock,
     )
@@ -462,9 +461,9 @@ fn untrusted_certificate_stops_delivery_without_charging() {
     let dir = tempfile::tempdir().unwrap();
     let id = unique_id("untrusted");
     let n = notifier(&id);
-    let mut conn = ledger();
+    let conn = ledger();
     queue_receipts(
-        &mut conn,
+        &conn,
         &n,
         &[receipt("县民政局", "b1", "a@minzheng.example.gov.cn")],
         "2025-05-20T20:00:00+08:00",
@@ -489,6 +488,6 @@ fn untrusted_certificate_stops_delivery_without_charging() {
         "{why}"
     );
     assert_eq!(report.untried, 1);
-    assert_eq!(outbox::list(&conn, false).unwrap()[0].attempts, 0);
+    assert_eq!(conn.outbox_list(false).unwrap()[0].attempts, 0);
     assert!(received(&s.maildir("STARTTLS"), &id).is_empty());
 }

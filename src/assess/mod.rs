@@ -30,10 +30,11 @@ use crate::campaign::{Campaign, roster::Roster};
 use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
-use crate::intake::identify::{self, ENTRY_SEP, Identity, MailContext};
+use crate::intake::identify::{self, Identity, MailContext};
+use crate::model::ENTRY_SEP;
 use crate::ledger::VersionRow;
 use crate::model::State;
-use crate::report::printable;
+use crate::fmt::printable;
 
 pub use classify::ActivityBasis;
 
@@ -554,7 +555,7 @@ fn item_status(
     let completed = (counted >= d.min_count).then(|| files[usable_files[d.min_count - 1]].arrived);
     let cal = &campaign.calendar;
     let tz = clock.timezone();
-    let fmt = |t: DateTime<FixedOffset>| crate::report::format_time(t.with_timezone(&tz));
+    let fmt = |t: DateTime<FixedOffset>| crate::fmt::format_time(t.with_timezone(&tz));
     // The last day on which a file was still on time.
     let last_day =
         |due: DateTime<FixedOffset>| (due - chrono::Duration::nanoseconds(1)).date_naive();

@@ -9,8 +9,8 @@ use chrono::DateTime;
 use unicode_width::UnicodeWidthStr;
 
 use crate::model::State;
-use crate::pipeline::{ActivityStatusJson, Status};
-use crate::report::format_time;
+use crate::status::{ActivityStatusJson, Status};
+use crate::fmt::format_time;
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -256,7 +256,7 @@ fn pad(text: &str, columns: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{ItemJson, UnitStatus};
+    use crate::status::{ItemJson, UnitStatus};
     use crate::report::FileLine;
 
     fn activity(seq: &str, state: State, due_at: &str) -> ActivityStatusJson {

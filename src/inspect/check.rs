@@ -10,7 +10,7 @@
 //! seeking, anything else whole into a buffer the worker thread reuses.
 
 use super::{FileKind, Inspection, Limits, Verdict};
-use crate::intake::identify::ENTRY_SEP;
+use crate::model::ENTRY_SEP;
 use crate::intake::store::Store;
 use crate::intake::walk::{Counters, Node, Walker};
 use rayon::prelude::*;

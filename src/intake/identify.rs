@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::campaign::roster::{Found, Roster};
 
-/// Separates a container's path from the path of an entry inside it.
-pub const ENTRY_SEP: &str = "!/";
+pub use crate::model::ENTRY_SEP;
 
 /// How a file's unit was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

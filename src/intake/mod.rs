@@ -90,6 +90,16 @@ pub struct Report {
     pub mailbox: mailbox::Taken,
 }
 
+impl Report {
+    /// The special files skipped, as "path（kind）".
+    pub fn skipped(&self) -> Vec<String> {
+        self.special
+            .iter()
+            .map(|(path, kind)| format!("{}（{kind}）", crate::fmt::printable(path)))
+            .collect()
+    }
+}
+
 /// The inspect engine's identity: cached inspections made under other
 /// limits or by another version are not reused.
 pub fn engine_id(limits: &Limits) -> String {

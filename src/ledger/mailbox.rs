@@ -2,10 +2,9 @@
 //! (folder, UIDVALIDITY, UID) became which file, so a message is fetched
 //! once and counted once, whatever the server renumbers or files twice.
 
-use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashMap;
 
-use crate::intake::identify::ENTRY_SEP;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Ledger, Result};
 
@@ -110,26 +109,19 @@ impl Ledger {
     }
 }
 
-/// The Message-ID and subject of the latest e-mail taken from the mailbox
-/// that one of `files` (arrival, path) came in: what a receipt answers.
-pub fn mail_thread<'a>(
-    conn: &Connection,
-    files: impl Iterator<Item = (DateTime<FixedOffset>, &'a str)>,
-) -> Result<Option<(String, String)>> {
-    let mut files: Vec<_> = files.collect();
-    files.sort_by_key(|(arrived, _)| std::cmp::Reverse(*arrived));
-    let mut stmt = conn.prepare(
-        "SELECT message_id, COALESCE(subject, '') FROM mail_messages
-         WHERE path = ?1 AND outcome = 'taken' AND message_id IS NOT NULL",
-    )?;
-    for (_, path) in files {
-        let top = path.split(ENTRY_SEP).next().unwrap_or(path);
-        if let Some(found) = stmt
-            .query_row([top], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?
-        {
-            return Ok(Some(found));
-        }
+impl Ledger {
+    /// Every file taken from the mailbox with the Message-ID and subject of
+    /// the e-mail it came in (the first one, if taken twice): what a
+    /// receipt for that file answers.
+    pub fn mail_threads(&self) -> Result<HashMap<String, (String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT path, message_id, COALESCE(subject, '') FROM mail_messages
+             WHERE outcome = 'taken' AND message_id IS NOT NULL AND path IS NOT NULL
+             ORDER BY id DESC",
+        )?;
+        // Oldest last, so it is the one kept.
+        Ok(stmt
+            .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+            .collect::<rusqlite::Result<_>>()?)
     }
-    Ok(None)
 }

@@ -1,7 +1,8 @@
 //! The ledger: an embedded SQLite database in the campaign's state folder
 //! that remembers every batch, every file and version with its hash, size,
-//! arrival time and inspection, every assessment, and (through the notify
-//! stage's tables) every message queued and sent.
+//! arrival time and inspection, every assessment, and every message queued
+//! and sent. It owns every table and query: the stages call its typed
+//! methods, nobody else holds the connection.
 //!
 //! Arrival times are written once, when a batch first sees a version, and
 //! never re-derived. Each stage of a batch writes in its own transaction, and
@@ -9,16 +10,20 @@
 //! the ledger as it was before the stage or as it should be after it.
 
 mod mailbox;
+mod outbox;
 mod schema;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::inspect::Inspection;
+use crate::model::State;
 
-pub use mailbox::{MailOutcome, MailRow, mail_thread};
+pub use mailbox::{MailOutcome, MailRow};
+pub use outbox::{DeliveryState, NewMessage, OutboxEntry, OutboxError, OutgoingRow, Queued};
 pub use schema::SCHEMA_VERSION;
 
 /// The ledger's file name inside the state folder.
@@ -72,7 +77,38 @@ fn private_files(ledger: &Path) -> std::io::Result<()> {
 
 /// An open ledger.
 pub struct Ledger {
-    pub conn: Connection,
+    conn: Connection,
+}
+
+/// A transaction on the ledger: every method called while it is open
+/// writes inside it; dropped without [`Tx::commit`], it rolls back.
+pub struct Tx<'a>(rusqlite::Transaction<'a>);
+
+impl Tx<'_> {
+    pub fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
+    }
+}
+
+/// One deliverable's assessment as the ledger keeps it.
+#[derive(Debug, Clone)]
+pub struct AssessmentRow<'a> {
+    pub activity: &'a str,
+    pub unit: &'a str,
+    pub deliverable: &'a str,
+    pub state: State,
+    pub detail: &'a str,
+    pub due: Option<DateTime<FixedOffset>>,
+    pub completed: Option<DateTime<FixedOffset>>,
+    pub late_workdays: Option<i64>,
+}
+
+/// What the last completed batch before this one decided: its id (0: none)
+/// and each (activity, deliverable)'s state.
+#[derive(Debug, Clone, Default)]
+pub struct PreviousStates {
+    pub batch: i64,
+    pub states: BTreeMap<(String, String), State>,
 }
 
 /// One version of one file, as recorded.
@@ -120,6 +156,93 @@ impl Ledger {
         )?;
         schema::migrate(&conn)?;
         Ok(Ledger { conn })
+    }
+
+    /// An empty ledger in memory, gone when dropped (tests, `check`).
+    pub fn in_memory() -> Result<Ledger> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys=ON;")?;
+        schema::migrate(&conn)?;
+        Ok(Ledger { conn })
+    }
+
+    /// Opens a transaction; see [`Tx`].
+    pub fn begin(&self) -> Result<Tx<'_>> {
+        Ok(Tx(self.conn.unchecked_transaction()?))
+    }
+
+    /// Ends a batch in one transaction: its assessments, whatever `queue`
+    /// writes (the mail it causes), and the batch marked done with its
+    /// status snapshot. A crash or an error anywhere before the commit
+    /// leaves none of it.
+    pub fn commit_batch<T, E: From<LedgerError>>(
+        &self,
+        batch: i64,
+        assessments: &[AssessmentRow],
+        queue: impl FnOnce(&Ledger) -> Result<T, E>,
+        finished: DateTime<FixedOffset>,
+        snapshot: &str,
+    ) -> Result<T, E> {
+        let tx = self.begin()?;
+        self.save_assessment(batch, assessments)?;
+        let queued = queue(self)?;
+        self.finish_batch(batch, finished, snapshot)?;
+        tx.commit()?;
+        Ok(queued)
+    }
+
+    fn save_assessment(&self, batch: i64, rows: &[AssessmentRow]) -> Result<()> {
+        let mut stmt = self.conn.prepare(
+            "INSERT INTO assessments (batch_id, activity, unit, deliverable, state, detail, due, completed_at, late_workdays)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for row in rows {
+            stmt.execute(params![
+                batch,
+                row.activity,
+                row.unit,
+                row.deliverable,
+                row.state.as_str(),
+                row.detail,
+                row.due.map(|d| d.to_rfc3339()),
+                row.completed.map(|d| d.to_rfc3339()),
+                row.late_workdays,
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// What the last completed batch before `batch` decided. A state this
+    /// build does not know is named in a warning and left out (that
+    /// deliverable then shows no change in the digest).
+    pub fn previous_states(&self, batch: i64) -> Result<PreviousStates> {
+        let previous: i64 = self.conn.query_row(
+            "SELECT COALESCE(MAX(id), 0) FROM batches WHERE status = 'done' AND id < ?1",
+            [batch],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1",
+        )?;
+        let rows = stmt.query_map([previous], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?;
+        let mut states = BTreeMap::new();
+        for row in rows {
+            let (activity, deliverable, state) = row?;
+            match State::parse(&state) {
+                Some(st) => {
+                    states.insert((activity, deliverable), st);
+                }
+                None => tracing::warn!(
+                    "台账第{previous}批中活动{activity}“{deliverable}”的状态“{state}”无法识别，已跳过"
+                ),
+            }
+        }
+        Ok(PreviousStates {
+            batch: previous,
+            states,
+        })
     }
 
     /// A private copy of the ledger in `state_dir` (an empty ledger if there
@@ -343,60 +466,56 @@ impl Ledger {
         Ok(())
     }
 
-    /// Every version of every file, oldest first.
-    pub fn all_versions(&self) -> Result<Vec<VersionRow>> {
+    /// Every version of every file, oldest first, and a warning naming
+    /// each version whose row cannot be read (left out: one damaged row
+    /// must not stop the batch).
+    pub fn all_versions(&self) -> Result<(Vec<VersionRow>, Vec<String>)> {
         let mut stmt = self.conn.prepare(
             "SELECT v.id, f.id, f.path, p.path, v.batch_id, v.hash, v.size, v.arrived_at, v.arrival_basis, v.inspection, f.gone_batch IS NOT NULL
              FROM versions v JOIN files f ON f.id = v.file_id LEFT JOIN files p ON p.id = f.parent_id
              ORDER BY v.id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-                r.get::<_, String>(9)?,
-                r.get::<_, bool>(10)?,
-            ))
+            let path: String = r.get(2)?;
+            let arrived: String = r.get(7)?;
+            let inspection: String = r.get(9)?;
+            let arrived_at = DateTime::parse_from_rfc3339(&arrived)
+                .map_err(|e| format!("到达时间“{arrived}”无法解析（{e}）"));
+            let inspection = serde_json::from_str::<Inspection>(&inspection)
+                .map_err(|e| format!("检查结果无法解析（{e}）"));
+            let row = match (arrived_at, inspection) {
+                (Ok(arrived_at), Ok(inspection)) => Ok(VersionRow {
+                    version_id: r.get(0)?,
+                    file_id: r.get(1)?,
+                    path: path.clone(),
+                    parent_path: r.get(3)?,
+                    batch_id: r.get(4)?,
+                    hash: r.get(5)?,
+                    size: r.get::<_, i64>(6)? as u64,
+                    arrived_at,
+                    arrival_basis: r.get(8)?,
+                    inspection,
+                    gone: r.get(10)?,
+                }),
+                (Err(why), _) | (_, Err(why)) => Err(format!(
+                    "{}: 台账中这一版本的记录无法读取（{why}），本批未计入；请让该单位重新报送",
+                    crate::fmt::printable(&path)
+                )),
+            };
+            Ok(row)
         })?;
-        let mut out = Vec::new();
+        let mut versions = Vec::new();
+        let mut unreadable = Vec::new();
         for row in rows {
-            let (
-                version_id,
-                file_id,
-                path,
-                parent_path,
-                batch_id,
-                hash,
-                size,
-                arrived,
-                basis,
-                insp,
-                gone,
-            ) = row?;
-            out.push(VersionRow {
-                version_id,
-                file_id,
-                path,
-                parent_path,
-                batch_id,
-                hash,
-                size: size as u64,
-                arrived_at: DateTime::parse_from_rfc3339(&arrived).map_err(|e| {
-                    LedgerError::Sql(rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
-                })?,
-                arrival_basis: basis,
-                inspection: serde_json::from_str(&insp)?,
-                gone,
-            });
+            match row? {
+                Ok(v) => versions.push(v),
+                Err(why) => {
+                    tracing::warn!("{why}");
+                    unreadable.push(why);
+                }
+            }
         }
-        Ok(out)
+        Ok((versions, unreadable))
     }
 
     /// Files seen still being copied: path → (size, mtime) of the last look.

@@ -6,10 +6,18 @@ use rusqlite::Connection;
 
 use super::{LedgerError, Result};
 
+/// One step of the schema.
+enum Migration {
+    Sql(&'static str),
+    /// A step that must look at what is there first.
+    Code(fn(&Connection) -> rusqlite::Result<()>),
+}
+
 /// Migrations, in order; `MIGRATIONS[i]` takes the schema to version i+1.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: batches, files and versions, files being copied, assessments.
-    "CREATE TABLE batches (
+    Migration::Sql(
+        "CREATE TABLE batches (
         id INTEGER PRIMARY KEY,
         started_at TEXT NOT NULL,
         clock TEXT NOT NULL,
@@ -58,10 +66,12 @@ const MIGRATIONS: &[&str] = &[
         late_workdays INTEGER,
         PRIMARY KEY (batch_id, activity, deliverable)
     );",
+    ),
     // 2: messages taken from the IMAP mailbox, so each is taken once: by
     // (folder, UIDVALIDITY, UID), and across a UIDVALIDITY change or a
     // second folder by Message-ID and content hash.
-    "CREATE TABLE mail_messages (
+    Migration::Sql(
+        "CREATE TABLE mail_messages (
         id INTEGER PRIMARY KEY,
         folder TEXT NOT NULL,
         uidvalidity INTEGER NOT NULL,
@@ -78,6 +88,10 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mail_by_message_id ON mail_messages (message_id);
     CREATE INDEX mail_by_hash ON mail_messages (hash);",
+    ),
+    // 3: the outbox and the reminders it covered (created on first use by
+    // earlier builds, so this step adopts whatever shape it finds).
+    Migration::Code(super::outbox::migrate),
 ];
 
 /// The schema version this build writes.
@@ -92,11 +106,27 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
+    if found == SCHEMA_VERSION {
+        return Ok(());
     }
-    Ok(())
+    // A step may rebuild a table others refer to; SQLite's documented way
+    // is with foreign keys off (a no-op inside a transaction).
+    let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let steps = (|| {
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let tx = conn.unchecked_transaction()?;
+            match step {
+                Migration::Sql(sql) => tx.execute_batch(sql)?,
+                Migration::Code(f) => f(&tx)?,
+            }
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok::<_, rusqlite::Error>(())
+    })();
+    if foreign_keys {
+        conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    }
+    Ok(steps?)
 }

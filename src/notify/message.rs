@@ -30,51 +30,10 @@ use base64::Engine as _;
 use chrono::{DateTime, FixedOffset, Utc};
 use lettre::message::header::{ContentTransferEncoding, Header, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
-use serde::{Deserialize, Serialize};
+
 use thiserror::Error;
 
-/// What a message is for; also its column value in the outbox.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// 回执: what arrived from a unit in one batch and the verdict on it.
-    Receipt,
-    /// 催报: what a unit still owes.
-    Reminder,
-    /// 报送情况: the compiled report to leadership.
-    Report,
-    /// 工作摘要: the office's digest after each batch.
-    Digest,
-}
-
-impl Kind {
-    /// The outbox column value and the file-name part of an .eml.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Receipt => "receipt",
-            Kind::Reminder => "reminder",
-            Kind::Report => "report",
-            Kind::Digest => "digest",
-        }
-    }
-
-    /// The Chinese name shown to the office (`baosong outbox`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Receipt => "回执",
-            Kind::Reminder => "催报",
-            Kind::Report => "报送情况",
-            Kind::Digest => "工作摘要",
-        }
-    }
-
-    /// The inverse of [`Kind::as_str`].
-    pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Receipt, Kind::Reminder, Kind::Report, Kind::Digest]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+pub use crate::model::MailKind as Kind;
 
 /// One message to queue.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,33 +12,30 @@
 //!
 //! ```text
 //! startup:  Templates::load(campaign/templates)?      // a missing variable fails here
-//!           outbox::ensure_schema(&conn)?             // from the ledger's migrations
 //!           let notifier = Notifier { .. };
-//! batch tx: notifier.queue_receipt(&tx, &input, clock)?      per unit with new files
-//!           notifier.queue_reminder(&tx, &input, clock)?     per unit
-//!           notifier.queue_report_mail(&tx, &input, clock)?
-//!           notifier.queue_digest(&tx, &input, clock)?       last
-//!           tx.commit()?
+//! plan:     let inputs = plan::plan(&campaign, &assessment, &report, ..);   // pure
+//! batch tx: ledger.commit_batch(.., |l| notifier.queue(l, &inputs, clock), ..)?
+//!           (receipts and reminders per unit, the report mail, the digest last)
 //! deliver:  (unless --no-send) let mut t = transport::from_config(&cfg, &outbox_dir, Some(dir))?;
-//!           let report = outbox::deliver_pending(&conn, t.as_mut(), &cfg.limits(), clock)?;
+//!           let report = outbox::deliver_pending(&ledger, t.as_mut(), &cfg.limits(), clock)?;
 //! ```
 
 pub mod config;
 pub mod message;
 pub mod outbox;
+pub mod plan;
 pub mod policy;
 pub mod templates;
 pub mod transport;
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::Transaction;
 use serde::Serialize;
 use thiserror::Error;
 
 use crate::campaign::calendar::Calendar;
 use config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
-use message::{Message, Sender};
-use outbox::{OutboxError, Queued};
+use crate::ledger::{Ledger, LedgerError, Queued};
+use message::{Message, MessageError, Sender};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
     ReportInput, ReportsQueued,
@@ -52,13 +49,9 @@ pub enum NotifyError {
     #[error(transparent)]
     Template(#[from] TemplateError),
     #[error(transparent)]
-    Outbox(#[from] OutboxError),
-}
-
-impl From<rusqlite::Error> for NotifyError {
-    fn from(e: rusqlite::Error) -> Self {
-        NotifyError::Outbox(OutboxError::Sql(e))
-    }
+    Message(#[from] MessageError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
 }
 
 /// Everything the notify stage needs from the campaign, built once.
@@ -125,16 +118,42 @@ impl Notifier {
         }
     }
 
+    /// Queues every message of a batch's [`plan::Inputs`], inside the
+    /// batch's transaction: per unit its receipt and reminder, then the
+    /// report mail, then the digest listing them. Returns how many are new.
+    pub fn queue(
+        &self,
+        ledger: &Ledger,
+        inputs: &plan::Inputs,
+        clock: DateTime<FixedOffset>,
+    ) -> Result<usize, NotifyError> {
+        let mut queued = 0;
+        let mut count = |q: Option<Queued>| {
+            if matches!(q, Some(Queued::New(_))) {
+                queued += 1;
+            }
+        };
+        for (receipt, reminder) in &inputs.units {
+            count(self.queue_receipt(ledger, receipt, clock)?);
+            count(self.queue_reminder(ledger, reminder, clock)?.ok());
+        }
+        if let Some(report) = &inputs.report {
+            count(self.queue_report_mail(ledger, report, clock)?);
+        }
+        count(self.queue_digest(ledger, &inputs.digest, clock)?);
+        Ok(queued)
+    }
+
     /// Queues the unit's receipt for this batch (none without files or
     /// contacts).
     pub fn queue_receipt(
         &self,
-        tx: &Transaction<'_>,
+        ledger: &Ledger,
         input: &ReceiptInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
         policy::plan_receipt(input, &self.letterhead(clock))
-            .map(|p| self.queue_planned(tx, p, clock, input.thread.clone()))
+            .map(|p| self.queue_planned(ledger, p, clock, input.thread.clone()))
             .transpose()
     }
 
@@ -142,12 +161,12 @@ impl Notifier {
     /// Past reminders are read from the outbox (expired ones first dropped).
     pub fn queue_reminder(
         &self,
-        tx: &Transaction<'_>,
+        ledger: &Ledger,
         input: &ReminderInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Result<Queued, NoReminder>, NotifyError> {
-        outbox::expire(tx, clock)?;
-        let history = outbox::reminder_items(tx, &input.unit)?;
+        ledger.expire_messages(clock)?;
+        let history = ledger.reminder_items(&input.unit)?;
         let plan = match policy::plan_reminders(
             &self.reminders,
             &self.calendar,
@@ -163,9 +182,9 @@ impl Notifier {
             Err(why) => return Ok(Err(why)),
         };
         let event_key = plan.planned.event_key.clone();
-        let queued = self.queue_planned(tx, plan.planned, clock, None)?;
+        let queued = self.queue_planned(ledger, plan.planned, clock, None)?;
         if let Queued::New(_) = queued {
-            outbox::record_reminder_items(tx, &event_key, &input.unit, &plan.triggers)?;
+            ledger.record_reminder_items(&event_key, &input.unit, &plan.triggers)?;
         }
         Ok(Ok(queued))
     }
@@ -173,13 +192,13 @@ impl Notifier {
     /// Queues the report mail if one is due today (one a day at most).
     pub fn queue_report_mail(
         &self,
-        tx: &Transaction<'_>,
+        ledger: &Ledger,
         input: &ReportInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
         let queued = ReportsQueued {
-            complete: outbox::event_id(tx, "report:complete")?.is_some(),
-            today: outbox::report_queued_on(tx, clock.date_naive())?,
+            complete: ledger.event_id("report:complete")?.is_some(),
+            today: ledger.report_queued_on(clock.date_naive())?,
         };
         policy::plan_report_mail(
             &self.report_mail,
@@ -189,7 +208,7 @@ impl Notifier {
             queued,
             &self.letterhead(clock),
         )
-        .map(|p| self.queue_planned(tx, p, clock, None))
+        .map(|p| self.queue_planned(ledger, p, clock, None))
         .transpose()
     }
 
@@ -198,21 +217,21 @@ impl Notifier {
     /// messages still being retried.
     pub fn queue_digest(
         &self,
-        tx: &Transaction<'_>,
+        ledger: &Ledger,
         input: &DigestInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
-        if outbox::event_id(tx, &format!("digest:{}", input.batch_id))?.is_some()
+        if ledger.event_id(&format!("digest:{}", input.batch_id))?.is_some()
             || self.escalation.office.is_empty()
         {
             return Ok(None);
         }
-        let queued = outbox::queued_summary(tx, clock)?;
-        let lines = |entries: Vec<outbox::OutboxEntry>| -> Vec<String> {
+        let queued = ledger.queued_summary(clock)?;
+        let lines = |entries: Vec<crate::ledger::OutboxEntry>| -> Vec<String> {
             entries.iter().map(ToString::to_string).collect()
         };
-        let problems = lines(outbox::take_unreported_problems(tx)?);
-        let retrying = lines(outbox::retrying(tx)?);
+        let problems = lines(ledger.take_unreported_problems()?);
+        let retrying = lines(ledger.retrying()?);
         policy::plan_digest(
             input,
             &self.escalation.office,
@@ -221,18 +240,18 @@ impl Notifier {
             retrying,
             &self.letterhead(clock),
         )
-        .map(|p| self.queue_planned(tx, p, clock, None))
+        .map(|p| self.queue_planned(ledger, p, clock, None))
         .transpose()
     }
 
     fn queue_planned<C: Serialize>(
         &self,
-        tx: &Transaction<'_>,
+        ledger: &Ledger,
         planned: Planned<C>,
         clock: DateTime<FixedOffset>,
         in_reply_to: Option<message::Thread>,
     ) -> Result<Queued, NotifyError> {
-        if let Some(id) = outbox::event_id(tx, &planned.event_key)? {
+        if let Some(id) = ledger.event_id(&planned.event_key)? {
             return Ok(Queued::AlreadyQueued(id));
         }
         let text = self.templates.render(planned.kind, &planned.context)?;
@@ -249,26 +268,17 @@ impl Notifier {
             expires_at: planned.expires_at,
             in_reply_to,
         };
-        Ok(outbox::queue(tx, &self.sender, &msg, clock)?)
+        outbox::queue(ledger, &self.sender, &msg, clock)
     }
 }
 
-/// `2025年5月6日 20:00（北京时间）`; other offsets are written out.
-pub fn display_time(t: DateTime<FixedOffset>) -> String {
-    let zone = if t.offset().local_minus_utc() == 8 * 3600 {
-        "北京时间".to_string()
-    } else {
-        format!("UTC{}", t.format("%:z"))
-    };
-    format!("{}（{zone}）", t.format("%Y年%-m月%-d日 %H:%M"))
-}
+pub use crate::fmt::display_time;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::State;
     use policy::Obligation;
-    use rusqlite::Connection;
 
     fn at(s: &str) -> DateTime<FixedOffset> {
         DateTime::parse_from_rfc3339(s).unwrap()
@@ -308,50 +318,45 @@ mod tests {
     #[test]
     fn reminders_are_idempotent_and_an_expired_one_is_decided_again() {
         let n = notifier();
-        let mut conn = Connection::open_in_memory().unwrap();
-        outbox::ensure_schema(&conn).unwrap();
-        let night = |conn: &mut Connection, now: &str| {
-            let tx = conn.transaction().unwrap();
-            let r = n.queue_reminder(&tx, &overdue_unit(), at(now)).unwrap();
+        let conn = Ledger::in_memory().unwrap();
+        let night = |conn: &Ledger, now: &str| {
+            let tx = conn.begin().unwrap();
+            let r = n.queue_reminder(conn, &overdue_unit(), at(now)).unwrap();
             tx.commit().unwrap();
             r
         };
         assert!(matches!(
-            night(&mut conn, "2025-05-07T20:00:00+08:00"),
+            night(&conn, "2025-05-07T20:00:00+08:00"),
             Ok(Queued::New(1))
         ));
         // Re-run the same night: the stage is recorded, nothing new.
         assert_eq!(
-            night(&mut conn, "2025-05-07T21:00:00+08:00"),
+            night(&conn, "2025-05-07T21:00:00+08:00"),
             Err(NoReminder::NothingDue)
         );
         // Never delivered (server down); next night it has expired and the
         // stage is due again, in a fresh mail.
         assert!(matches!(
-            night(&mut conn, "2025-05-08T20:00:00+08:00"),
+            night(&conn, "2025-05-08T20:00:00+08:00"),
             Ok(Queued::New(2))
         ));
-        let all = outbox::list(&conn, true).unwrap();
+        let all = conn.outbox_list(true).unwrap();
         assert_eq!(all[0].status, "dropped");
         assert_eq!(all[1].status, "queued");
         // The digest reports the expired one and what this batch queued.
-        let tx = conn.transaction().unwrap();
+        let tx = conn.begin().unwrap();
         let input = DigestInput {
             batch_id: "20250508-2000".into(),
             ..DigestInput::default()
         };
         let clock = at("2025-05-08T20:00:00+08:00");
         assert!(matches!(
-            n.queue_digest(&tx, &input, clock).unwrap(),
+            n.queue_digest(&conn, &input, clock).unwrap(),
             Some(Queued::New(3))
         ));
-        assert_eq!(n.queue_digest(&tx, &input, clock).unwrap(), None);
+        assert_eq!(n.queue_digest(&conn, &input, clock).unwrap(), None);
         tx.commit().unwrap();
-        let digest: Vec<u8> = conn
-            .query_row("SELECT message FROM notify_outbox WHERE id = 3", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let digest = conn.message_bytes(3).unwrap().unwrap();
         let parsed = mail_parser::MessageParser::default()
             .parse(&digest)
             .unwrap();
@@ -384,32 +389,30 @@ mod tests {
             docx: None,
             xlsx: None,
         };
-        let night = |conn: &mut Connection, now: &str, complete: bool| {
-            let tx = conn.transaction().unwrap();
-            let q = n.queue_report_mail(&tx, &input(complete), at(now)).unwrap();
+        let night = |conn: &Ledger, now: &str, complete: bool| {
+            let tx = conn.begin().unwrap();
+            let q = n.queue_report_mail(conn, &input(complete), at(now)).unwrap();
             tx.commit().unwrap();
             q
         };
         let outbox = || {
-            let conn = Connection::open_in_memory().unwrap();
-            outbox::ensure_schema(&conn).unwrap();
-            conn
+            Ledger::in_memory().unwrap()
         };
         // Monday 12 May: everyone complete, the "complete" mail goes out; a
         // re-run that evening sends no weekly one on top.
-        let mut conn = outbox();
-        let complete = night(&mut conn, "2025-05-12T20:00:00+08:00", true);
+        let conn = outbox();
+        let complete = night(&conn, "2025-05-12T20:00:00+08:00", true);
         assert_eq!(complete, Some(Queued::New(1)));
-        assert_eq!(night(&mut conn, "2025-05-12T22:00:00+08:00", true), None);
+        assert_eq!(night(&conn, "2025-05-12T22:00:00+08:00", true), None);
         // Monday 19 May: the weekly one in the morning; the last unit
         // completes by the evening: its mail waits for Tuesday.
-        let mut conn = outbox();
-        let weekly = night(&mut conn, "2025-05-19T08:00:00+08:00", false);
+        let conn = outbox();
+        let weekly = night(&conn, "2025-05-19T08:00:00+08:00", false);
         assert_eq!(weekly, Some(Queued::New(1)));
-        assert_eq!(night(&mut conn, "2025-05-19T20:00:00+08:00", true), None);
-        let tuesday = night(&mut conn, "2025-05-20T20:00:00+08:00", true);
+        assert_eq!(night(&conn, "2025-05-19T20:00:00+08:00", true), None);
+        let tuesday = night(&conn, "2025-05-20T20:00:00+08:00", true);
         assert_eq!(tuesday, Some(Queued::New(2)));
-        assert_eq!(outbox::event_id(&conn, "report:complete").unwrap(), Some(2));
+        assert_eq!(conn.event_id("report:complete").unwrap(), Some(2));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::*;
 use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
 use crate::campaign::{Campaign, Deliverable};
 use crate::inspect::{Category, Content, FileKind, Verdict};
-use crate::intake::identify::ENTRY_SEP;
+use crate::model::ENTRY_SEP;
 use crate::intake::store::Store;
 
 /// How far ahead the first page looks for deadlines.
