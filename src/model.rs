@@ -119,9 +119,14 @@ impl MailKind {
 
     /// The inverse of [`MailKind::as_str`].
     pub fn parse(s: &str) -> Option<MailKind> {
-        [MailKind::Receipt, MailKind::Reminder, MailKind::Report, MailKind::Digest]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            MailKind::Receipt,
+            MailKind::Reminder,
+            MailKind::Report,
+            MailKind::Digest,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 

@@ -204,7 +204,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let intake_started = Instant::now();
     let intake = intake(campaign, opts, &ledger, &store, batch, clock, real_now)?;
     let intake_time = intake_started.elapsed();
-    times.add(timings::INTAKE, intake_time.saturating_sub(intake.inspect_time));
+    times.add(
+        timings::INTAKE,
+        intake_time.saturating_sub(intake.inspect_time),
+    );
     times.add(timings::INSPECT, intake.inspect_time);
     times.photos = intake.photos_decoded;
     crash_point(opts, Stage::Intake);
@@ -214,7 +217,14 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         let assessment = assess::assess(campaign, &versions, clock);
         let report = report::build::build(campaign, &assessment, &store, started);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
-        let status = status::build(campaign, &assessment, &intake, batch, &unreadable, unreachable);
+        let status = status::build(
+            campaign,
+            &assessment,
+            &intake,
+            batch,
+            &unreadable,
+            unreachable,
+        );
         Ok::<_, RunError>((assessment, report, status))
     })?;
     let outputs = match opts.dry_run {
@@ -319,13 +329,24 @@ fn intake(
         real_now,
         clock,
         limits: file.limits.clone(),
-        mailbox: file.intake.imap.clone().map(|config| intake::mailbox::Account {
-            config,
-            base: campaign.root.clone(),
-        }),
+        mailbox: file
+            .intake
+            .imap
+            .clone()
+            .map(|config| intake::mailbox::Account {
+                config,
+                base: campaign.root.clone(),
+            }),
     };
     let progress = progress_bar(opts.progress);
-    let report = intake::run(&campaign.inbox(), ledger, store, batch, &intake_opts, &progress)?;
+    let report = intake::run(
+        &campaign.inbox(),
+        ledger,
+        store,
+        batch,
+        &intake_opts,
+        &progress,
+    )?;
     tx.commit()?;
     Ok(report)
 }
@@ -358,7 +379,12 @@ fn deliver(
     ledger: &Ledger,
     clock: DateTime<FixedOffset>,
 ) -> Result<Option<outbox::DeliveryReport>, RunError> {
-    let Some(cfg) = campaign.file.mail.as_ref().filter(|_| !opts.dry_run && !opts.no_send) else {
+    let Some(cfg) = campaign
+        .file
+        .mail
+        .as_ref()
+        .filter(|_| !opts.dry_run && !opts.no_send)
+    else {
         return Ok(None);
     };
     let outbox_dir = campaign

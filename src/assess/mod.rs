@@ -27,14 +27,14 @@ use serde::Serialize;
 use crate::campaign::calendar::Coverage;
 use crate::campaign::config::Per;
 use crate::campaign::{Campaign, roster::Roster};
+use crate::fmt::printable;
 use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, Identity, MailContext};
-use crate::model::ENTRY_SEP;
 use crate::ledger::VersionRow;
+use crate::model::ENTRY_SEP;
 use crate::model::State;
-use crate::fmt::printable;
 
 pub use classify::ActivityBasis;
 

@@ -8,9 +8,9 @@ use std::io::Write;
 use chrono::DateTime;
 use unicode_width::UnicodeWidthStr;
 
+use crate::fmt::format_time;
 use crate::model::State;
 use crate::status::{ActivityStatusJson, Status};
-use crate::fmt::format_time;
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -256,8 +256,8 @@ fn pad(text: &str, columns: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::status::{ItemJson, UnitStatus};
     use crate::report::FileLine;
+    use crate::status::{ItemJson, UnitStatus};
 
     fn activity(seq: &str, state: State, due_at: &str) -> ActivityStatusJson {
         ActivityStatusJson {

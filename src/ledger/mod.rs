@@ -221,11 +221,15 @@ impl Ledger {
             [batch],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn.prepare(
-            "SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1")?;
         let rows = stmt.query_map([previous], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })?;
         let mut states = BTreeMap::new();
         for row in rows {

@@ -544,11 +544,7 @@ impl Ledger {
     /// Queues a failed, maybe-delivered, dropped or queued message again,
     /// with fresh attempts and no expiry.
     pub fn outbox_retry(&self, id: i64) -> Result<(), OutboxError> {
-        self.require_status(
-            id,
-            &["queued", "failed", "uncertain", "dropped"],
-            "重发",
-        )?;
+        self.require_status(id, &["queued", "failed", "uncertain", "dropped"], "重发")?;
         self.conn.execute(
             "UPDATE notify_outbox SET status = 'queued', attempts = 0, unconfirmed = 0,
                  last_error = NULL, expires_at = NULL, reported = 0

@@ -33,8 +33,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::campaign::calendar::Calendar;
-use config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
 use crate::ledger::{Ledger, LedgerError, Queued};
+use config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
 use message::{Message, MessageError, Sender};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
@@ -221,7 +221,9 @@ impl Notifier {
         input: &DigestInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
-        if ledger.event_id(&format!("digest:{}", input.batch_id))?.is_some()
+        if ledger
+            .event_id(&format!("digest:{}", input.batch_id))?
+            .is_some()
             || self.escalation.office.is_empty()
         {
             return Ok(None);
@@ -391,13 +393,13 @@ mod tests {
         };
         let night = |conn: &Ledger, now: &str, complete: bool| {
             let tx = conn.begin().unwrap();
-            let q = n.queue_report_mail(conn, &input(complete), at(now)).unwrap();
+            let q = n
+                .queue_report_mail(conn, &input(complete), at(now))
+                .unwrap();
             tx.commit().unwrap();
             q
         };
-        let outbox = || {
-            Ledger::in_memory().unwrap()
-        };
+        let outbox = || Ledger::in_memory().unwrap();
         // Monday 12 May: everyone complete, the "complete" mail goes out; a
         // re-run that evening sends no weekly one on top.
         let conn = outbox();

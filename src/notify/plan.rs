@@ -22,8 +22,8 @@ use crate::report::Report;
 
 use super::message::{Thread, parse_mailbox};
 use super::policy::{
-    AmbiguousName, DigestInput, MissingItem, Obligation, ReceiptInput, ReceivedFile,
-    ReminderInput, ReportFile, ReportInput, StateChange, UnassignedFile,
+    AmbiguousName, DigestInput, MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput,
+    ReportFile, ReportInput, StateChange, UnassignedFile,
 };
 
 /// Everything one batch asks the notify stage to send, in the order it is
@@ -55,7 +55,8 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
     let clock = a.clock;
     let tz = clock.timezone();
     let zone = crate::report::build::zone_label(campaign);
-    let shown = |t: DateTime<FixedOffset>| format!("{}（{zone}）", format_time(t.with_timezone(&tz)));
+    let shown =
+        |t: DateTime<FixedOffset>| format!("{}（{zone}）", format_time(t.with_timezone(&tz)));
     let mut units = Vec::new();
     for (ui, unit) in campaign.roster.units.iter().enumerate() {
         // Addressed by the unit's name, as the office would write it.
@@ -121,13 +122,10 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
             latest.sort_by_key(|f| std::cmp::Reverse(f.arrived));
             latest.iter().find_map(|f| {
                 let top = f.path.split(ENTRY_SEP).next().unwrap_or(&f.path);
-                batch
-                    .threads
-                    .get(top)
-                    .map(|(message_id, subject)| Thread {
-                        message_id: message_id.clone(),
-                        subject: subject.clone(),
-                    })
+                batch.threads.get(top).map(|(message_id, subject)| Thread {
+                    message_id: message_id.clone(),
+                    subject: subject.clone(),
+                })
             })
         };
         let files: Vec<ReceivedFile> = sent

@@ -9,8 +9,8 @@ use super::*;
 use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
 use crate::campaign::{Campaign, Deliverable};
 use crate::inspect::{Category, Content, FileKind, Verdict};
-use crate::model::ENTRY_SEP;
 use crate::intake::store::Store;
+use crate::model::ENTRY_SEP;
 
 /// How far ahead the first page looks for deadlines.
 pub const UPCOMING_DAYS: u32 = 7;

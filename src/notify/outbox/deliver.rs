@@ -451,7 +451,8 @@ mod tests {
                 .contains("已发送 1 封，待重试 4 封，失败 1 封"),
             "{r}"
         );
-        let attempts: Vec<u32> = ledger.outbox_list(true)
+        let attempts: Vec<u32> = ledger
+            .outbox_list(true)
             .unwrap()
             .iter()
             .map(|e| e.attempts)
@@ -480,7 +481,10 @@ mod tests {
                 .len(),
             1
         );
-        assert!(matches!(ledger.outbox_retry(2), Err(OutboxError::Status { .. })));
+        assert!(matches!(
+            ledger.outbox_retry(2),
+            Err(OutboxError::Status { .. })
+        ));
         assert!(!ledger.delivery_state().unwrap().needs_office());
     }
 
@@ -513,10 +517,7 @@ mod tests {
     #[test]
     fn maybe_delivered_is_tried_once_more_then_held_for_the_office() {
         let ledger = db();
-        queue_all(
-            &ledger,
-            &[msg(Kind::Receipt, "a"), msg(Kind::Receipt, "b")],
-        );
+        queue_all(&ledger, &[msg(Kind::Receipt, "a"), msg(Kind::Receipt, "b")]);
         // Night 1: both went out, the connection dropped before the answer.
         let mut t = fake(
             Ok(()),

@@ -1,0 +1,191 @@
+//! Receipts (回执): one per unit and batch in which its files arrived,
+//! saying what arrived, the verdict on each and what is still missing.
+
+use lettre::message::Mailbox;
+use serde::Serialize;
+
+use super::{Letterhead, Planned};
+use crate::notify::message::Kind;
+
+/// One unit's files in one batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReceiptInput {
+    pub unit: String,
+    pub contacts: Vec<Mailbox>,
+    /// The batch's id, e.g. `20250520-2000`.
+    pub batch_id: String,
+    /// The new or changed files of this batch; no files → no receipt.
+    pub files: Vec<ReceivedFile>,
+    /// What the unit still owes after this batch.
+    pub still_missing: Vec<MissingItem>,
+    /// The e-mail the files came in, which the receipt answers.
+    pub thread: Option<crate::notify::message::Thread>,
+}
+
+/// A received file and the verdict on it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceivedFile {
+    pub name: String,
+    /// Bytes; shown as `size_display` in templates.
+    pub size: u64,
+    /// Arrival time as displayed, e.g. 2025年5月20日 09:14（北京时间）.
+    pub arrived: String,
+    /// 合格 / 不合格 / 无法识别 …
+    pub verdict_label: String,
+    pub accepted: bool,
+    /// Why it was rejected, in plain Chinese.
+    pub reason: Option<String>,
+    /// What to send instead, e.g. "请提交 Word 或 PDF 格式的活动总结".
+    pub instead: Option<String>,
+}
+
+/// Something still owed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingItem {
+    /// 活动总结, 活动照片 …
+    pub deliverable: String,
+    /// e.g. "照片2张，需至少3张".
+    pub detail: String,
+    /// The deadline as displayed, e.g. 2025年5月12日16时前（北京时间）.
+    pub due: String,
+    /// Whether the deadline has passed: the message asks for the file as
+    /// soon as possible instead of naming a date already gone.
+    pub overdue: bool,
+    /// Working days past the deadline (0 on the deadline's own day).
+    pub overdue_days: i64,
+}
+
+/// The receipt template's context.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceiptContext {
+    #[serde(flatten)]
+    pub letterhead: Letterhead,
+    pub unit: String,
+    pub batch_id: String,
+    pub files: Vec<ReceivedFileView>,
+    pub accepted_count: usize,
+    pub rejected_count: usize,
+    pub still_missing: Vec<MissingItem>,
+}
+
+/// A received file as templates see it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReceivedFileView {
+    #[serde(flatten)]
+    pub file: ReceivedFile,
+    /// e.g. 1.2 MB.
+    pub size_display: String,
+}
+
+/// One receipt for the unit's files of this batch; `None` without files or
+/// contacts (the digest lists units without contacts).
+pub fn plan_receipt(
+    input: &ReceiptInput,
+    letterhead: &Letterhead,
+) -> Option<Planned<ReceiptContext>> {
+    if input.files.is_empty() || input.contacts.is_empty() {
+        return None;
+    }
+    let accepted_count = input.files.iter().filter(|f| f.accepted).count();
+    Some(Planned {
+        kind: Kind::Receipt,
+        event_key: format!("receipt:{}:{}", input.unit, input.batch_id),
+        unit: Some(input.unit.clone()),
+        to: input.contacts.clone(),
+        cc: vec![],
+        context: ReceiptContext {
+            letterhead: letterhead.clone(),
+            unit: input.unit.clone(),
+            batch_id: input.batch_id.clone(),
+            files: input
+                .files
+                .iter()
+                .map(|f| ReceivedFileView {
+                    file: f.clone(),
+                    size_display: crate::fmt::size(f.size),
+                })
+                .collect(),
+            accepted_count,
+            rejected_count: input.files.len() - accepted_count,
+            still_missing: input.still_missing.clone(),
+        },
+        attachments: vec![],
+        expires_at: None,
+    })
+}
+
+impl ReceiptContext {
+    /// A context with every field and list filled, for template checks.
+    pub fn sample() -> ReceiptContext {
+        let input = ReceiptInput {
+            unit: "县民政局".into(),
+            contacts: vec![sample_mailbox()],
+            batch_id: "20250520-2000".into(),
+            files: vec![
+                ReceivedFile {
+                    name: "县民政局活动总结.docx".into(),
+                    size: 48_213,
+                    arrived: "2025年5月20日 09:14（北京时间）".into(),
+                    verdict_label: "合格".into(),
+                    accepted: true,
+                    reason: None,
+                    instead: None,
+                },
+                ReceivedFile {
+                    name: "活动照片.heic".into(),
+                    size: 2_310_000,
+                    arrived: "2025年5月20日 09:15（北京时间）".into(),
+                    verdict_label: "不合格".into(),
+                    accepted: false,
+                    reason: Some("照片格式无法打开".into()),
+                    instead: Some("请提交 JPG 格式的照片".into()),
+                },
+            ],
+            still_missing: vec![MissingItem {
+                deliverable: "活动照片".into(),
+                detail: "照片0张，需至少3张".into(),
+                due: "2025年5月23日16时前（北京时间）".into(),
+                overdue: true,
+                overdue_days: 2,
+            }],
+            thread: None,
+        };
+        plan_receipt(&input, &Letterhead::sample())
+            .expect("sample has files and contacts")
+            .context
+    }
+}
+
+fn sample_mailbox() -> Mailbox {
+    Mailbox::new(None, "lianluo@example.gov.cn".parse().expect("valid"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mb(s: &str) -> Mailbox {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn one_receipt_per_unit_and_batch() {
+        let mut input = ReceiptInput {
+            unit: "县民政局".into(),
+            contacts: vec![mb("a@minzheng.example.gov.cn")],
+            batch_id: "20250520-2000".into(),
+            files: vec![],
+            still_missing: vec![],
+            thread: None,
+        };
+        assert!(plan_receipt(&input, &Letterhead::sample()).is_none());
+        input.files = ReceiptContext::sample()
+            .files
+            .into_iter()
+            .map(|f| f.file)
+            .collect();
+        let p = plan_receipt(&input, &Letterhead::sample()).unwrap();
+        assert_eq!(p.event_key, "receipt:县民政局:20250520-2000");
+        assert_eq!((p.context.accepted_count, p.context.rejected_count), (1, 1));
+    }
+}
