@@ -1,0 +1,89 @@
+//! What a batch is asked to do, what it did, and what stopped it.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::intake;
+use crate::ledger::LedgerError;
+use crate::notify::{self, outbox};
+use crate::render::{self, Outputs};
+use crate::status::Status;
+use crate::timings::Timings;
+
+/// What stopped a batch.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("另一个批处理正在运行（锁文件 {0}）；请等它结束后再试")]
+    Locked(PathBuf),
+    #[error("无法创建锁文件 {path}: {source}")]
+    Lock {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Intake(#[from] intake::IntakeError),
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Notify(#[from] notify::NotifyError),
+    #[error("邮件发送配置错误: {0}")]
+    Transport(#[from] notify::transport::TransportError),
+    #[error("邮件模板错误: {0}")]
+    Templates(#[from] notify::templates::TemplateError),
+}
+
+/// Stages after which a test may crash the batch (`--fail-after`): the
+/// process aborts there, as a power cut would, without unwinding or
+/// rolling anything back by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Stage {
+    Intake,
+    Render,
+    Queue,
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Stage::Intake => "intake",
+            Stage::Render => "render",
+            Stage::Queue => "queue",
+        })
+    }
+}
+
+/// How to run a batch.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The evaluation clock; default: campaign.toml's `clock`, else now.
+    pub now: Option<DateTime<FixedOffset>>,
+    pub dry_run: bool,
+    /// Queue mail but do not deliver it.
+    pub no_send: bool,
+    /// Override the settle window (seconds).
+    pub settle: Option<u64>,
+    /// Stop right after a stage (for crash tests).
+    pub fail_after: Option<Stage>,
+    /// Show progress bars (when stderr is a terminal).
+    pub progress: bool,
+    /// Render the report even when it is the same as the last one.
+    pub rebuild_report: bool,
+}
+
+/// What a batch did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub batch: i64,
+    pub status: Status,
+    pub outputs: Option<Outputs>,
+    /// Messages queued in this batch (or that would be, in a dry run).
+    pub queued: usize,
+    pub delivery: Option<outbox::DeliveryReport>,
+    /// Wall time per stage, and the photos decoded.
+    pub timings: Timings,
+    /// Blobs inspected in this batch (0 when nothing changed).
+    pub inspected: usize,
+}
