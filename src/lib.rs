@@ -5,15 +5,19 @@
 //!
 //! ```text
 //! campaign ─► intake ─► inspect ─► assess ─► report ─► render ─► notify
-//! (config,    (scan,     (open,     (state    (one      (PDF,     (receipts,
-//!  schedule,   unpack,    validate,  per       report    DOCX,     reminders,
-//!  calendar)   identify,  extract)   unit and  model)    XLSX)     report mail)
-//!              ledger)               deliverable)
+//! (config,    (scan,     (open,     (state    (one      (PDF,     (plan,
+//!  schedule,   unpack,    validate,  per       report    DOCX,     receipts,
+//!  calendar)   identify)  extract)   unit and  model)    XLSX)     reminders,
+//!                                    deliverable)                  report mail)
 //! ```
 //!
-//! [`pipeline`] strings the stages together for `baosong run`; every stage
-//! can be used and tested on its own; [`timings`] records the wall time of
-//! each (`baosong run --timings`).
+//! [`pipeline`] strings the stages together for `baosong run`, one call per
+//! step; every stage can be used and tested on its own. [`ledger`] owns the
+//! SQLite state and every query on it; only intake, notify's outbox,
+//! [`status`], the pipeline and [`cli`] reach it. [`model`] and [`fmt`] are
+//! the vocabulary all stages share; [`timings`] records the wall time of
+//! each stage (`baosong run --timings`). `tests/architecture.rs` keeps the
+//! imports to this shape.
 
 pub mod allocator;
 pub mod assess;
