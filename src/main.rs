@@ -8,8 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use baosong::campaign::{CAMPAIGN_FILE, Campaign, deadline};
+use baosong::cli::check;
 use baosong::cli::outbox::OutboxAction;
-use baosong::inspect::{Limits, check};
+use baosong::inspect::Limits;
 use baosong::ledger::Ledger;
 use baosong::notify::outbox;
 use baosong::pipeline::{self, RunError, Stage, Status};

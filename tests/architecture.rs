@@ -60,9 +60,6 @@ const KNOWN: &[(&str, &str)] = &[
     // types; campaign.toml's check builds the SMTP transport to try it.
     ("campaign/config.rs", "notify"),
     ("campaign/load.rs", "notify"),
-    // `baosong check` walks a file as intake would, into a store that
-    // keeps nothing.
-    ("inspect/check.rs", "intake"),
     // assess reads the ledger's version rows as they are.
     ("assess/mod.rs", "ledger"),
 ];

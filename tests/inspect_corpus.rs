@@ -3,7 +3,8 @@
 
 mod common;
 
-use baosong::inspect::{Limits, check};
+use baosong::cli::check;
+use baosong::inspect::Limits;
 use std::collections::HashMap;
 use std::path::PathBuf;
 

@@ -193,7 +193,7 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
     // `baosong check` reads the same way.
     PEAK.store(LIVE.load(Ordering::Relaxed), Ordering::Relaxed);
     let before = LIVE.load(Ordering::Relaxed);
-    let lines = baosong::inspect::check::check_file(&video, &limits);
+    let lines = baosong::cli::check::check_file(&video, &limits);
     let peak = PEAK.load(Ordering::Relaxed) - before;
     assert_eq!(lines[0].verdict, Verdict::Ok);
     assert!(peak < 24 * MB as usize, "check grew by {} MB", peak >> 20);

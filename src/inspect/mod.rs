@@ -22,7 +22,6 @@
 
 mod archive;
 mod biff;
-pub mod check;
 pub mod compare;
 mod dates;
 mod docx;

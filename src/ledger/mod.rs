@@ -158,7 +158,7 @@ impl Ledger {
         Ok(Ledger { conn })
     }
 
-    /// An empty ledger in memory, gone when dropped (tests, `check`).
+    /// An empty ledger in memory, gone when dropped (tests).
     pub fn in_memory() -> Result<Ledger> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch("PRAGMA foreign_keys=ON;")?;

@@ -9,7 +9,7 @@
 //! file over its size limit is only hashed, a video or zip is read by
 //! seeking, anything else whole into a buffer the worker thread reuses.
 
-use super::{FileKind, Inspection, Limits, Verdict};
+use crate::inspect::{FileKind, Inspection, Limits, Verdict};
 use crate::intake::store::Store;
 use crate::intake::walk::{Counters, Node, Walker};
 use crate::model::ENTRY_SEP;
