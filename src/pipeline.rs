@@ -398,8 +398,15 @@ fn batch(
     let (assessment, report, status) = times.time(timings::ASSESS, || {
         let versions = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
-        let report = report::build::build(campaign, &assessment, store, started);
         let status = status(campaign, &assessment, &intake, batch);
+        let seen = report::build::Batch {
+            versions: &versions,
+            outbox: &outbox::list(&ledger.conn, true)?,
+            receiving: &status.receiving,
+            ignored: status.ignored,
+            warnings: &status.warnings,
+        };
+        let report = report::build::build(campaign, &assessment, store, started, &seen);
         Ok::<_, RunError>((assessment, report, status))
     })?;
 
@@ -446,6 +453,11 @@ fn batch(
         &snapshot,
     )?;
     tx.commit()?;
+    if let Some(o) = &outputs {
+        // The board lists the receipts and reminders this batch queued too.
+        let messages = report::build::messages(&outbox::list(&ledger.conn, true)?, clock.timezone());
+        render::html::publish(&report::Report { messages, ..report }, &o.dir)?;
+    }
     times.add(timings::NOTIFY, queueing.elapsed());
     Ok(Outcome {
         batch,

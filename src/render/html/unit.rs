@@ -1,0 +1,181 @@
+//! A unit's page: what the clerk answering its phone call needs — each
+//! activity and deliverable with its state, deadline, lateness and
+//! extension; the photos and videos it sent; every file it sent with the
+//! verdict and each version's arrival and way in; the mail sent to it.
+
+use std::fmt::Write as _;
+
+use super::{Links, badge, esc, page};
+use crate::report::{ActivitySection, Report, SentFile};
+
+/// The page of the unit `name`.
+pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
+    let mut b = format!("<h2>{}</h2>\n", esc(name));
+    let sections = report.units.iter().find(|u| u.unit == name);
+    let rows: Vec<_> = report.rows.iter().filter(|r| r.unit == name).collect();
+    if rows.is_empty() {
+        b.push_str("<p>活动安排表中没有本单位的活动。</p>\n");
+    }
+    for row in rows {
+        let _ = writeln!(
+            b,
+            "<div class=\"card\"><h3>{} {}（{}） {}</h3>",
+            esc(&row.seq),
+            esc(&row.theme),
+            esc(&row.time),
+            badge(row.overall, row.overall.label())
+        );
+        b.push_str("<div class=\"scroll\"><table><tr><th>材料</th><th>状态</th><th>截止时间</th><th>送达时间</th><th>逾期</th><th>延期</th></tr>\n");
+        for (d, cell) in report.deliverables.iter().zip(&row.cells) {
+            let state = match cell.state {
+                Some(s) => badge(s, &cell.text),
+                None => esc(&cell.text).into_owned(),
+            };
+            let when = cell
+                .when
+                .as_deref()
+                .map(|w| format!("<small>{}</small>", esc(w)))
+                .unwrap_or_default();
+            let late = cell
+                .late_workdays
+                .map(|n| format!("{n}个工作日"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td>{state}{when}</td><td>{}</td><td>{}</td><td>{late}</td><td>{}</td></tr>",
+                esc(&d.name),
+                esc(cell.due.as_deref().unwrap_or("")),
+                esc(cell.arrived.as_deref().unwrap_or("")),
+                esc(cell.extension.as_deref().unwrap_or(""))
+            );
+        }
+        b.push_str("</table></div>\n");
+        if let Some(section) = sections.and_then(|u| u.activities.iter().find(|a| a.seq == row.seq))
+        {
+            material(&mut b, section, links);
+        }
+        b.push_str("</div>\n");
+    }
+
+    let files: Vec<&SentFile> = report.files.iter().filter(|f| f.unit == name).collect();
+    let _ = writeln!(b, "<h2>收到的文件（{}个）</h2>", files.len());
+    if files.is_empty() {
+        b.push_str("<p>尚未收到本单位的文件。</p>\n");
+    } else {
+        files_table(&mut b, &files, links);
+    }
+
+    let messages: Vec<_> = report
+        .messages
+        .iter()
+        .filter(|m| m.unit.as_deref() == Some(name))
+        .collect();
+    let _ = writeln!(b, "<h2>发给本单位的回执和催报（{}封）</h2>", messages.len());
+    if messages.is_empty() {
+        b.push_str("<p>尚未给本单位发过邮件。</p>\n");
+    } else {
+        super::office::messages_table(&mut b, &messages);
+    }
+    page(report, name, &b, None)
+}
+
+/// What the report shows of an activity: the summary's title, the photos
+/// (print JPEGs linking to the originals), the videos, the remarks.
+fn material(b: &mut String, a: &ActivitySection, links: &mut Links) {
+    if let Some(s) = &a.summary {
+        let _ = writeln!(
+            b,
+            "<p>活动总结：{}{}</p>",
+            esc(&s.file_name),
+            s.title
+                .as_deref()
+                .map(|t| format!("《{}》", esc(t)))
+                .unwrap_or_default()
+        );
+    }
+    if !a.photos.is_empty() {
+        let _ = writeln!(b, "<p>活动照片{}张：</p><ul class=\"photos\">", a.photos.len());
+        for p in &a.photos {
+            let thumb = links.print(&p.jpeg);
+            let full = match &p.original {
+                Some(o) => links.original(o, &p.name),
+                None => thumb.clone(),
+            };
+            let taken = p
+                .taken
+                .as_deref()
+                .map(|t| format!("<small>拍摄于{}</small>", esc(t)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                b,
+                "<li><a href=\"{full}\"><img src=\"{thumb}\" alt=\"{name}\" loading=\"lazy\" width=\"{w}\" height=\"{h}\"></a>{name}{taken}</li>",
+                name = esc(&p.name),
+                w = p.width,
+                h = p.height,
+            );
+        }
+        b.push_str("</ul>\n");
+    }
+    if !a.videos.is_empty() {
+        b.push_str("<p>视频：</p><ul>");
+        for v in &a.videos {
+            video(b, v);
+        }
+        b.push_str("</ul>\n");
+    }
+    if !a.notes.is_empty() {
+        b.push_str("<ul>");
+        for n in &a.notes {
+            let _ = write!(b, "<li><small>{}</small></li>", esc(n));
+        }
+        b.push_str("</ul>\n");
+    }
+}
+
+/// One video of an activity.
+fn video(b: &mut String, v: &str) {
+    let _ = write!(b, "<li>{}</li>", esc(v));
+}
+
+/// Every file of the unit with its verdict, and each version with its
+/// arrival and how it came.
+fn files_table(b: &mut String, files: &[&SentFile], links: &mut Links) {
+    b.push_str("<div class=\"scroll\"><table><tr><th>文件</th><th>用于</th><th>结论</th><th>各版本（送达时间 · 方式 · 大小）</th></tr>\n");
+    for f in files {
+        let name = match &f.original {
+            Some(o) => format!("<a href=\"{}\">{}</a>", links.original(o, &f.path), esc(&f.path)),
+            None => esc(&f.path).into_owned(),
+        };
+        let reason = f
+            .reason
+            .as_deref()
+            .map(|r| format!("<small>{}</small>", esc(r)))
+            .unwrap_or_default();
+        let verdict = if f.counted {
+            esc(&f.verdict).into_owned()
+        } else {
+            format!("<span class=\"trouble\">{}</span>", esc(&f.verdict))
+        };
+        let versions: Vec<String> = f
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                format!(
+                    "第{}版：{} · {} · {}",
+                    i + 1,
+                    esc(&v.arrived),
+                    esc(&v.how),
+                    esc(&v.size)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            b,
+            "<tr><td>{name}</td><td>{}</td><td>{verdict}{reason}</td><td>{}</td></tr>",
+            esc(f.counts_for.as_deref().unwrap_or("（未对应任何材料）")),
+            versions.join("<br>")
+        );
+    }
+    b.push_str("</table></div>\n");
+}
