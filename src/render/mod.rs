@@ -193,9 +193,12 @@ pub fn write_all(
 ) -> Result<Outputs, RenderError> {
     publish::check_stamp(stamp)?;
     // One serialisation serves the font check and the fingerprint: the
-    // report without the minute it was generated, plus that minute.
+    // report without the minute it was generated, plus that minute. The
+    // messages are left out: they are the board's alone, and the batch
+    // publishes the board again once it has queued its own.
     let timeless = serde_json::to_string(&Report {
         generated_at: String::new(),
+        messages: Vec::new(),
         ..report.clone()
     })?;
     let missing_chars = options.fonts.missing_chars(&format!(

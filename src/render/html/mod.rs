@@ -235,6 +235,8 @@ td small,li small{display:block;color:#555;font-size:.85em}\
 .photos img{width:100%;height:120px;object-fit:cover;display:block;border:1px solid #ccc}\
 .photos li{font-size:.85em}\
 .trouble{color:#c62828;font-weight:bold}\
+.files{list-style:none;padding:0}.files li{background:#fff;border:1px solid #ccc;border-radius:4px;padding:.3em .6em;margin:.4em 0;word-break:break-all}\
+.verdict{margin-left:.5em;font-size:.9em}\
 #filter{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.5em}\
 #filter input,#filter select{font:inherit;padding:.25em .4em}\
 a{color:#0b57a4}\

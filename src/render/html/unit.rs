@@ -62,7 +62,7 @@ pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
     if files.is_empty() {
         b.push_str("<p>尚未收到本单位的文件。</p>\n");
     } else {
-        files_table(&mut b, &files, links);
+        files_list(&mut b, &files, links);
     }
 
     let messages: Vec<_> = report
@@ -138,44 +138,38 @@ fn video(b: &mut String, v: &str) {
 }
 
 /// Every file of the unit with its verdict, and each version with its
-/// arrival and how it came.
-fn files_table(b: &mut String, files: &[&SentFile], links: &mut Links) {
-    b.push_str("<div class=\"scroll\"><table><tr><th>文件</th><th>用于</th><th>结论</th><th>各版本（送达时间 · 方式 · 大小）</th></tr>\n");
+/// arrival and how it came: a list, not a table, so it reads on a phone.
+fn files_list(b: &mut String, files: &[&SentFile], links: &mut Links) {
+    b.push_str("<ul class=\"files\">\n");
     for f in files {
         let name = match &f.original {
             Some(o) => format!("<a href=\"{}\">{}</a>", links.original(o, &f.path), esc(&f.path)),
             None => esc(&f.path).into_owned(),
         };
-        let reason = f
-            .reason
-            .as_deref()
-            .map(|r| format!("<small>{}</small>", esc(r)))
-            .unwrap_or_default();
         let verdict = if f.counted {
-            esc(&f.verdict).into_owned()
+            format!("<span class=\"verdict\">{}</span>", esc(&f.verdict))
         } else {
-            format!("<span class=\"trouble\">{}</span>", esc(&f.verdict))
+            format!("<span class=\"verdict trouble\">{}</span>", esc(&f.verdict))
         };
-        let versions: Vec<String> = f
-            .versions
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                format!(
-                    "第{}版：{} · {} · {}",
-                    i + 1,
-                    esc(&v.arrived),
-                    esc(&v.how),
-                    esc(&v.size)
-                )
-            })
-            .collect();
-        let _ = writeln!(
+        let _ = write!(
             b,
-            "<tr><td>{name}</td><td>{}</td><td>{verdict}{reason}</td><td>{}</td></tr>",
-            esc(f.counts_for.as_deref().unwrap_or("（未对应任何材料）")),
-            versions.join("<br>")
+            "<li>{name} {verdict}<small>用于：{}</small>",
+            esc(f.counts_for.as_deref().unwrap_or("（未对应任何材料）"))
         );
+        if let Some(r) = &f.reason {
+            let _ = write!(b, "<small>{}</small>", esc(r));
+        }
+        for (i, v) in f.versions.iter().enumerate() {
+            let _ = write!(
+                b,
+                "<small>第{}版：{}送达 · {} · {}</small>",
+                i + 1,
+                esc(&v.arrived),
+                esc(&v.how),
+                esc(&v.size)
+            );
+        }
+        b.push_str("</li>\n");
     }
-    b.push_str("</table></div>\n");
+    b.push_str("</ul>\n");
 }
