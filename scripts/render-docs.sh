@@ -56,7 +56,7 @@ rm -f "$ROOT"/docs/board-*.png
 shot "$REPORT/index.html" 1280 1600 "$ROOT/docs/board-overview.png"
 shot "$REPORT/$(first_acting "$REPORT")" 390 1400 "$ROOT/docs/board-unit.png"
 cp -r "$ROOT/examples/jianchang-2023" "$WORK/jianchang"
-(cd "$WORK/jianchang" && "$BAOSONG" run --no-send --quiet)
+(cd "$WORK/jianchang" && "$BAOSONG" run --no-send --quiet >/dev/null)
 JBOARD="$WORK/jianchang/out/jianchang-2023/latest"
 shot "$JBOARD/index.html" 1280 1600 "$ROOT/docs/board-jianchang-overview.png"
 shot "$JBOARD/$(first_acting "$JBOARD")" 390 1400 "$ROOT/docs/board-jianchang-unit.png"

@@ -113,6 +113,8 @@ pub struct Outcome {
     pub timings: Timings,
     /// Blobs inspected in this batch (0 when nothing changed).
     pub inspected: usize,
+    /// The report the batch built.
+    pub report: report::Report,
 }
 
 /// The machine-readable state of a campaign after a batch (`status --json`).
@@ -318,6 +320,16 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         )?);
     }
     outcome.status.delivery = outbox::delivery_state(&ledger.conn)?;
+    if let Some(o) = &outcome.outputs {
+        // The board lists the mail this batch queued, and how it went, too.
+        outcome.report.messages =
+            report::build::messages(&outbox::list(&ledger.conn, true)?, clock.timezone());
+        // The batch is done and the board of its report stands: a failure
+        // here only leaves that board's older list of mail.
+        if let Err(e) = render::html::publish(&outcome.report, &o.dir) {
+            tracing::warn!("状态板的邮件列表未能更新：{e}");
+        }
+    }
     outcome.timings.add(timings::NOTIFY, delivering.elapsed());
     Ok(outcome)
 }
@@ -453,11 +465,6 @@ fn batch(
         &snapshot,
     )?;
     tx.commit()?;
-    if let Some(o) = &outputs {
-        // The board lists the receipts and reminders this batch queued too.
-        let messages = report::build::messages(&outbox::list(&ledger.conn, true)?, clock.timezone());
-        render::html::publish(&report::Report { messages, ..report }, &o.dir)?;
-    }
     times.add(timings::NOTIFY, queueing.elapsed());
     Ok(Outcome {
         batch,
@@ -467,6 +474,7 @@ fn batch(
         delivery: None,
         timings: times,
         inspected: intake.inspected,
+        report,
     })
 }
 

@@ -77,7 +77,11 @@ fn load(chromium: &str, page: &Path) -> (String, Vec<String>) {
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium");
-    assert!(out.status.success(), "chromium failed on {}", page.display());
+    assert!(
+        out.status.success(),
+        "chromium failed on {}",
+        page.display()
+    );
     let console = String::from_utf8_lossy(&out.stderr)
         .lines()
         .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
@@ -135,7 +139,9 @@ fn check_links(board: &Path) -> usize {
             );
             let target = root.join(&r).canonicalize();
             assert!(
-                target.as_ref().is_ok_and(|t| t.starts_with(&root) && t.is_file()),
+                target
+                    .as_ref()
+                    .is_ok_and(|t| t.starts_with(&root) && t.is_file()),
                 "{}: {r} does not resolve to a file of the board",
                 page.display()
             );
@@ -176,7 +182,9 @@ fn console_errors_are_caught() {
     std::fs::write(&page, "<!DOCTYPE html><p>x</p><script>nope();</script>").unwrap();
     let (_, console) = load(chromium, &page);
     assert!(
-        console.iter().any(|l| l.contains("Uncaught ReferenceError")),
+        console
+            .iter()
+            .any(|l| l.contains("Uncaught ReferenceError")),
         "{console:?}"
     );
 }
@@ -197,7 +205,10 @@ fn the_luxi_board_names_who_must_act_and_links_only_its_own_files() {
     assert!(unit.contains("<img src=\"files/print/"), "photo thumbnails");
     assert!(unit.contains("回执"), "the receipt sent to it");
     let office = std::fs::read_to_string(board.join("office.html")).unwrap();
-    assert!(office.contains("县气象局活动照片.jpg"), "the file of no unit");
+    assert!(
+        office.contains("县气象局活动照片.jpg"),
+        "the file of no unit"
+    );
     if let Some(chromium) = chromium() {
         check_in_chromium(chromium, &board, &acting);
     }
@@ -214,7 +225,10 @@ fn the_jianchang_board_names_who_must_act_and_links_only_its_own_files() {
         .into_iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
-    assert!(all.contains("邮件（发件人："), "e-mail arrivals name the sender");
+    assert!(
+        all.contains("邮件（发件人："),
+        "e-mail arrivals name the sender"
+    );
     if let Some(chromium) = chromium() {
         check_in_chromium(chromium, &board, &acting);
     }
@@ -236,9 +250,17 @@ fn a_later_batch_links_the_files_it_already_published() {
     let files: BTreeSet<PathBuf> = walk(&first.join("files"));
     assert!(files.len() > 20, "{}", files.len());
     for rel in &files {
-        let (a, b) = (first.join("files").join(rel), second.join("files").join(rel));
+        let (a, b) = (
+            first.join("files").join(rel),
+            second.join("files").join(rel),
+        );
         let (a, b) = (a.metadata().unwrap(), b.metadata().unwrap());
-        assert_eq!((a.dev(), a.ino()), (b.dev(), b.ino()), "{} copied", rel.display());
+        assert_eq!(
+            (a.dev(), a.ino()),
+            (b.dev(), b.ino()),
+            "{} copied",
+            rel.display()
+        );
     }
 }
 

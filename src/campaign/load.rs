@@ -524,9 +524,10 @@ impl Campaign {
     /// The extension the office granted `unit` for a deliverable (the last
     /// one written in campaign.toml wins).
     pub fn extension(&self, deliverable: &Deliverable, unit: usize) -> Option<&Extension> {
-        self.extensions.iter().rev().find(|e| {
-            e.unit == unit && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id)
-        })
+        self.extensions
+            .iter()
+            .rev()
+            .find(|e| e.unit == unit && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id))
     }
 
     /// The deadline of a deliverable for an activity, extensions applied.

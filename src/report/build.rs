@@ -216,7 +216,11 @@ pub fn build(
             ambiguous,
             unclassified,
             invalid,
-            receiving: batch.receiving.iter().map(|p| super::printable(p)).collect(),
+            receiving: batch
+                .receiving
+                .iter()
+                .map(|p| super::printable(p))
+                .collect(),
             ignored: batch.ignored,
             questions: a.questions.iter().chain(batch.warnings).cloned().collect(),
         },
@@ -299,13 +303,14 @@ fn how_it_came(path: &str, versions: &BTreeMap<&str, Vec<&VersionRow>>) -> Strin
             None => "收件箱".to_string(),
         };
     };
-    let email = versions
-        .get(outer)
-        .and_then(|vs| vs.last())
-        .and_then(|v| match &v.inspection.content {
-            Content::Container(c) => c.email.as_ref(),
-            _ => None,
-        });
+    let email =
+        versions
+            .get(outer)
+            .and_then(|vs| vs.last())
+            .and_then(|v| match &v.inspection.content {
+                Content::Container(c) => c.email.as_ref(),
+                _ => None,
+            });
     match email {
         Some(m) => {
             let from = match (&m.from_name, &m.from_addr) {

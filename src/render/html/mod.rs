@@ -51,10 +51,7 @@ pub fn board(report: &Report) -> Board {
     let units = Units::of(report);
     let mut pages = Vec::new();
     for (i, name) in units.names.iter().enumerate() {
-        pages.push((
-            units.page(i),
-            unit::render(report, name, &mut links),
-        ));
+        pages.push((units.page(i), unit::render(report, name, &mut links)));
     }
     pages.push((OFFICE.to_string(), office::render(report, &units)));
     pages.push((INDEX.to_string(), overview::render(report, &units)));
@@ -135,7 +132,10 @@ impl Links {
     }
 
     fn add(&mut self, src: &Path, sub: &str, ext: &str) -> String {
-        let stem = src.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+        let stem = src
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         let dest = format!("{FILES}/{sub}{stem}{ext}");
         self.files.insert(dest.clone(), src.to_owned());
         dest
@@ -271,7 +271,7 @@ fn page(report: &Report, title: &str, body: &str, script: Option<&str>) -> Strin
         generated = esc(&report.generated_at),
     );
     if let Some(js) = script {
-        let _ = write!(html, "<script>{js}</script>\n");
+        let _ = writeln!(html, "<script>{js}</script>");
     }
     html.push_str("</body>\n</html>\n");
     html

@@ -19,9 +19,24 @@ pub fn render(report: &Report, units: &Units) -> String {
         .filter(|f| !ambiguous.contains(&f.path.as_str()))
         .collect();
     file_list(&mut b, "未能识别所属单位的文件", &unassigned, units);
-    file_list(&mut b, "名称可能指多个单位的文件", &t.ambiguous.iter().collect::<Vec<_>>(), units);
-    file_list(&mut b, "未对应任何材料的文件", &t.unclassified.iter().collect::<Vec<_>>(), units);
-    file_list(&mut b, "不合格的文件", &t.invalid.iter().collect::<Vec<_>>(), units);
+    file_list(
+        &mut b,
+        "名称可能指多个单位的文件",
+        &t.ambiguous.iter().collect::<Vec<_>>(),
+        units,
+    );
+    file_list(
+        &mut b,
+        "未对应任何材料的文件",
+        &t.unclassified.iter().collect::<Vec<_>>(),
+        units,
+    );
+    file_list(
+        &mut b,
+        "不合格的文件",
+        &t.invalid.iter().collect::<Vec<_>>(),
+        units,
+    );
 
     let _ = writeln!(b, "<h2>仍在接收中的文件（{}个）</h2>", t.receiving.len());
     if t.receiving.is_empty() {
@@ -45,10 +60,14 @@ pub fn render(report: &Report, units: &Units) -> String {
         b.push_str("<p>无。</p>\n");
     } else {
         b.push_str("<p>请用 <code>baosong outbox</code> 查看并重试或撤销：</p>\n");
-        messages_table(&mut b, &trouble);
+        messages_list(&mut b, &trouble);
     }
 
-    let _ = writeln!(b, "<h2>需要办公室确认的问题（{}项）</h2>", t.questions.len());
+    let _ = writeln!(
+        b,
+        "<h2>需要办公室确认的问题（{}项）</h2>",
+        t.questions.len()
+    );
     if t.questions.is_empty() {
         b.push_str("<p>无。</p>\n");
     } else {
@@ -64,7 +83,7 @@ pub fn render(report: &Report, units: &Units) -> String {
         b.push_str("<p>尚未发出邮件。</p>\n");
     } else {
         let all: Vec<&MessageLine> = report.messages.iter().collect();
-        messages_table(&mut b, &all);
+        messages_list(&mut b, &all);
     }
     page(report, "办公室待办", &b, None)
 }
@@ -89,33 +108,31 @@ fn file_list(b: &mut String, title: &str, files: &[&FileLine], units: &Units) {
     b.push_str("</table></div>\n");
 }
 
-/// Messages as a table: when queued and sent, what, to whom, how it went.
-pub(super) fn messages_table(b: &mut String, messages: &[&MessageLine]) {
-    b.push_str("<div class=\"scroll\"><table><tr><th>时间</th><th>类型</th><th>主题</th><th>收件人</th><th>状态</th></tr>\n");
+/// Messages as a list (it reads on a phone): when, what, how it went,
+/// then the subject and the recipients.
+pub(super) fn messages_list(b: &mut String, messages: &[&MessageLine]) {
+    b.push_str("<ul class=\"files\">\n");
     for m in messages {
-        let sent = m
-            .sent
-            .as_deref()
-            .map(|s| format!("<small>发出：{}</small>", esc(s)))
-            .unwrap_or_default();
-        let error = m
-            .error
-            .as_deref()
-            .map(|e| format!("<small>{}</small>", esc(e)))
-            .unwrap_or_default();
         let status = if m.trouble {
             format!("<span class=\"trouble\">{}</span>", esc(&m.status))
         } else {
             esc(&m.status).into_owned()
         };
-        let _ = writeln!(
+        let _ = write!(
             b,
-            "<tr><td>{}{sent}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}{error}</td></tr>",
+            "<li>{} {} · {status}<small>{}</small><small>收件人：{}</small>",
             esc(&m.queued),
             esc(&m.kind),
             esc(&m.subject),
             esc(&m.recipients)
         );
+        if let Some(sent) = &m.sent {
+            let _ = write!(b, "<small>发出：{}</small>", esc(sent));
+        }
+        if let Some(e) = &m.error {
+            let _ = write!(b, "<small class=\"trouble\">{}</small>", esc(e));
+        }
+        b.push_str("</li>\n");
     }
-    b.push_str("</table></div>\n");
+    b.push_str("</ul>\n");
 }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Links, badge, esc, page};
-use crate::report::{ActivitySection, Report, SentFile};
+use crate::report::{ActivitySection, Report, SentFile, format_short};
 
 /// The page of the unit `name`.
 pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
@@ -25,28 +25,26 @@ pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
             esc(&row.time),
             badge(row.overall, row.overall.label())
         );
-        b.push_str("<div class=\"scroll\"><table><tr><th>材料</th><th>状态</th><th>截止时间</th><th>送达时间</th><th>逾期</th><th>延期</th></tr>\n");
+        // Lateness in working days is in the line under the state
+        // ("6月13日送达，逾期4个工作日", "已逾期4个工作日"), and so is an extension.
+        b.push_str("<div class=\"scroll\"><table><tr><th>材料</th><th>状态</th><th>截止</th><th>送达</th></tr>\n");
         for (d, cell) in report.deliverables.iter().zip(&row.cells) {
             let state = match cell.state {
                 Some(s) => badge(s, &cell.text),
                 None => esc(&cell.text).into_owned(),
             };
-            let when = cell
-                .when
-                .as_deref()
-                .map(|w| format!("<small>{}</small>", esc(w)))
-                .unwrap_or_default();
-            let late = cell
-                .late_workdays
-                .map(|n| format!("{n}个工作日"))
-                .unwrap_or_default();
+            let small = |text: Option<&str>| {
+                text.map(|t| format!("<small>{}</small>", esc(t)))
+                    .unwrap_or_default()
+            };
             let _ = writeln!(
                 b,
-                "<tr><td>{}</td><td>{state}{when}</td><td>{}</td><td>{}</td><td>{late}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{state}{}{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&d.name),
-                esc(cell.due.as_deref().unwrap_or("")),
-                esc(cell.arrived.as_deref().unwrap_or("")),
-                esc(cell.extension.as_deref().unwrap_or(""))
+                small(cell.when.as_deref()),
+                small(cell.extension.as_deref()),
+                cell.due_at.map(format_short).unwrap_or_default(),
+                cell.arrived_at.map(format_short).unwrap_or_default(),
             );
         }
         b.push_str("</table></div>\n");
@@ -74,7 +72,7 @@ pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
     if messages.is_empty() {
         b.push_str("<p>尚未给本单位发过邮件。</p>\n");
     } else {
-        super::office::messages_table(&mut b, &messages);
+        super::office::messages_list(&mut b, &messages);
     }
     page(report, name, &b, None)
 }
@@ -85,7 +83,7 @@ fn material(b: &mut String, a: &ActivitySection, links: &mut Links) {
     if let Some(s) = &a.summary {
         let _ = writeln!(
             b,
-            "<p>活动总结：{}{}</p>",
+            "<p>总结材料：{}{}</p>",
             esc(&s.file_name),
             s.title
                 .as_deref()
@@ -94,7 +92,7 @@ fn material(b: &mut String, a: &ActivitySection, links: &mut Links) {
         );
     }
     if !a.photos.is_empty() {
-        let _ = writeln!(b, "<p>活动照片{}张：</p><ul class=\"photos\">", a.photos.len());
+        let _ = writeln!(b, "<p>照片{}张：</p><ul class=\"photos\">", a.photos.len());
         for p in &a.photos {
             let thumb = links.print(&p.jpeg);
             let full = match &p.original {
@@ -143,7 +141,11 @@ fn files_list(b: &mut String, files: &[&SentFile], links: &mut Links) {
     b.push_str("<ul class=\"files\">\n");
     for f in files {
         let name = match &f.original {
-            Some(o) => format!("<a href=\"{}\">{}</a>", links.original(o, &f.path), esc(&f.path)),
+            Some(o) => format!(
+                "<a href=\"{}\">{}</a>",
+                links.original(o, &f.path),
+                esc(&f.path)
+            ),
             None => esc(&f.path).into_owned(),
         };
         let verdict = if f.counted {
