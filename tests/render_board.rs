@@ -15,13 +15,24 @@ use std::process::Command;
 
 use campaign::{copy_tree, demo_copy, repo, run_ok, status};
 
-/// The 泸溪 demo at its clock.
+/// The 泸溪 demo at its clock, with one more photo whose name is markup
+/// (it must stay text on every page).
 fn luxi() -> (tempfile::TempDir, PathBuf) {
     let dir = demo_copy();
+    let forestry = dir.path().join("inbox/县林业局");
+    let photo = std::fs::read_dir(&forestry)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .unwrap();
+    std::fs::copy(&photo, forestry.join(HOSTILE)).unwrap();
     run_ok(dir.path(), &["--no-send"]);
     let board = dir.path().join("out/luxi-2025/latest");
     (dir, board)
 }
+
+/// A file name that would open a tag and run a script if not escaped.
+const HOSTILE: &str = "活动照片\"><img src=x onerror=alert(1)>&amp;.jpg";
 
 /// The 建昌 demo (`examples/jianchang-2023`) at its clock.
 fn jianchang() -> (tempfile::TempDir, PathBuf) {
@@ -204,6 +215,15 @@ fn the_luxi_board_names_who_must_act_and_links_only_its_own_files() {
     assert!(unit.contains("第1版："), "versions listed");
     assert!(unit.contains("<img src=\"files/print/"), "photo thumbnails");
     assert!(unit.contains("回执"), "the receipt sent to it");
+    let all: String = pages(&board)
+        .into_iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        all.contains("活动照片&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&amp;amp;.jpg"),
+        "the markup in a file name is shown as text"
+    );
+    assert!(!all.contains("<img src=x"));
     let office = std::fs::read_to_string(board.join("office.html")).unwrap();
     assert!(
         office.contains("县气象局活动照片.jpg"),
