@@ -226,7 +226,7 @@ h3{font-size:1em;margin:1.2em 0 .4em}\
 table{border-collapse:collapse;background:#fff;width:100%}\
 th,td{border:1px solid #ccc;padding:.3em .45em;text-align:left;vertical-align:top}\
 th{background:#e7e6e6;white-space:nowrap}\
-td:first-child{white-space:nowrap}\
+.status td:first-child{white-space:nowrap}\
 td small,li small{display:block;color:#555;font-size:.85em}\
 .badge{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;white-space:nowrap}\
 .counts{display:flex;flex-wrap:wrap;gap:.4em;padding:0;list-style:none}\

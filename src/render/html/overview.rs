@@ -92,7 +92,7 @@ fn status_table(b: &mut String, report: &Report, units: &Units) {
             state.label()
         );
     }
-    b.push_str("</select></div>\n<div class=\"scroll\"><table>\n<tr><th>序号</th><th>单位</th><th>活动</th><th>开展时间</th>");
+    b.push_str("</select></div>\n<div class=\"scroll\"><table class=\"status\">\n<tr><th>序号</th><th>单位</th><th>活动</th><th>开展时间</th>");
     for d in &report.deliverables {
         let _ = write!(b, "<th>{}</th>", esc(&d.name));
     }
