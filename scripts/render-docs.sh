@@ -49,8 +49,10 @@ shot() { # page width height out
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2,$3" \
     --screenshot="$4" "file://$1" 2>/dev/null >/dev/null
 }
-first_acting() { # board → the page of the first unit named under 需要督促
-  grep -o 'href="unit-[0-9]*\.html"' "$1/index.html" | head -1 | sed 's/href="\(.*\)"/\1/'
+first_acting() { # board → the page of the first unit named under 需要督促 that sent photos
+  for page in $(grep -o 'href="unit-[0-9]*\.html"' "$1/index.html" | sed 's/href="\(.*\)"/\1/'); do
+    grep -q 'files/print/' "$1/$page" && { echo "$page"; return; }
+  done
 }
 rm -f "$ROOT"/docs/board-*.png
 shot "$REPORT/index.html" 1280 1600 "$ROOT/docs/board-overview.png"
