@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the renders of the demo's report in docs/ and the report's
-# figures (pages, sizes) in README.md and docs/README.md, from one run of
-# `baosong run` on a fresh copy of the demo campaign, so they never go stale.
+# Regenerates the renders of the demo's report and status board in docs/ and
+# the report's figures (pages, sizes) in README.md and docs/README.md, from one
+# run of `baosong run` on a fresh copy of the demo campaign, so they never go
+# stale. The board is also rendered for the second demo (examples/jianchang-2023).
 #
 #   scripts/render-docs.sh
 #
-# Needs poppler-utils (pdftoppm, pdfinfo, pdftohtml). BAOSONG=path/to/baosong
-# uses that binary instead of building the release one.
+# Needs poppler-utils (pdftoppm, pdfinfo, pdftohtml) and chromium.
+# BAOSONG=path/to/baosong uses that binary instead of building the release one.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ if [ -z "${BAOSONG:-}" ]; then
   (cd "$ROOT" && cargo build --release --quiet --bin baosong)
   BAOSONG="${CARGO_TARGET_DIR:-$ROOT/target}/release/baosong"
 fi
-for tool in pdftoppm pdfinfo pdftohtml; do
+for tool in pdftoppm pdfinfo pdftohtml chromium; do
   command -v "$tool" >/dev/null || { echo "需要 $tool（apt-get install -y poppler-utils）" >&2; exit 1; }
 done
 
@@ -41,6 +42,26 @@ render page2 2
 render status "$STATUS"
 render unit "$UNIT"
 render awaiting "$AWAITING"
+
+# The status board: the overview at desktop width, a unit's page (the first
+# unit that must act) at phone width, for both demos.
+shot() { # page width height out
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2,$3" \
+    --screenshot="$4" "file://$1" 2>/dev/null >/dev/null
+}
+first_acting() { # board → the page of the first unit named under 需要督促 that sent photos
+  for page in $(grep -o 'href="unit-[0-9]*\.html"' "$1/index.html" | sed 's/href="\(.*\)"/\1/'); do
+    grep -q 'files/print/' "$1/$page" && { echo "$page"; return; }
+  done
+}
+rm -f "$ROOT"/docs/board-*.png
+shot "$REPORT/index.html" 1280 1600 "$ROOT/docs/board-overview.png"
+shot "$REPORT/$(first_acting "$REPORT")" 390 1400 "$ROOT/docs/board-unit.png"
+cp -r "$ROOT/examples/jianchang-2023" "$WORK/jianchang"
+(cd "$WORK/jianchang" && "$BAOSONG" run --no-send --quiet >/dev/null)
+JBOARD="$WORK/jianchang/out/jianchang-2023/latest"
+shot "$JBOARD/index.html" 1280 1600 "$ROOT/docs/board-jianchang-overview.png"
+shot "$JBOARD/$(first_acting "$JBOARD")" 390 1400 "$ROOT/docs/board-jianchang-unit.png"
 
 size() { # bytes → "2.7 MB" / "15 KB"
   awk -v b="$(stat -c %s "$1")" 'BEGIN { if (b >= 1048576) printf "%.1f MB", b/1048576; else printf "%.0f KB", b/1024 }'

@@ -361,10 +361,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 }
                 writeln!(
                     out,
-                    "\n报告: {}\n      {}\n      {}",
+                    "\n报告: {}\n      {}\n      {}\n状态板: {}",
                     o.pdf.display(),
                     o.docx.display(),
-                    o.xlsx.display()
+                    o.xlsx.display(),
+                    o.dir.join(baosong::render::html::INDEX).display()
                 )?;
                 if !o.missing_chars.is_empty() {
                     let chars: String = o.missing_chars.iter().collect();

@@ -78,7 +78,6 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let (assessment, report, status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
-        let report = report::build::build(campaign, &assessment, &store, started);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
         let status = status::build(
             campaign,
@@ -88,6 +87,14 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             &unreadable,
             unreachable,
         );
+        let seen = report::build::Batch {
+            versions: &versions,
+            messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
+            receiving: &status.receiving,
+            ignored: status.ignored,
+            warnings: &status.warnings,
+        };
+        let report = report::build::build(campaign, &assessment, &store, started, &seen);
         Ok::<_, RunError>((assessment, report, status))
     })?;
     let outputs = match opts.dry_run {
@@ -140,6 +147,16 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, &ledger, clock)?;
     let mut status = status;
     status.delivery = ledger.delivery_state()?;
+    let mut report = report;
+    if let Some(o) = &outputs {
+        // The board lists the mail this batch queued, and how it went, too.
+        // The batch is done and the board of its report stands: a failure
+        // here only leaves that board's older list of mail.
+        report.messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+        if let Err(e) = render::html::publish(&report, &o.dir) {
+            tracing::warn!("状态板的邮件列表未能更新：{e}");
+        }
+    }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {
         batch,
@@ -149,5 +166,6 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         delivery,
         timings: times,
         inspected: intake.inspected,
+        report,
     })
 }

@@ -2,7 +2,8 @@
 //! draws from. Built once per batch from the assessment and the inspected
 //! content; renderers never re-read the inbox or re-decide a state.
 //!
-//! Everything in it but [`Report::office_tasks`] is for leadership, in the
+//! Everything in it but [`Report::office_tasks`], [`Report::files`] and
+//! [`Report::messages`] is for leadership, in the
 //! order they read it: the situation in a paragraph, who must act and what
 //! falls due soon ([`Situation`]), the counts ([`Overview`]), every
 //! activity's row ([`StatusRow`]), the material of the units that sent some
@@ -52,6 +53,13 @@ pub struct Report {
     /// files, questions). Not part of the leaders' documents: the office
     /// digest and the status board show it.
     pub office_tasks: OfficeTasks,
+    /// Every file units sent (the files inside an e-mail or a zip, not the
+    /// container), in path order, each with all its versions: what the
+    /// status board's unit pages list.
+    pub files: Vec<SentFile>,
+    /// The messages queued so far (receipts, reminders, the report mail,
+    /// the digest), oldest first, for the status board.
+    pub messages: Vec<MessageLine>,
 }
 
 impl Report {
@@ -175,6 +183,9 @@ pub struct StatusCell {
     pub arrived_at: Option<NaiveDateTime>,
     /// Working days late, when late.
     pub late_workdays: Option<i64>,
+    /// An extension the office granted: "延期至6月20日 17:00（经批准延期报送）".
+    #[serde(default)]
+    pub extension: Option<String>,
 }
 
 /// The material of one unit, activity by activity.
@@ -226,6 +237,8 @@ pub struct PhotoItem {
     pub name: String,
     /// When it was taken, from its EXIF data: "5月15日 09:30".
     pub taken: Option<String>,
+    /// The original file in the state store, when it was kept there.
+    pub original: Option<PathBuf>,
 }
 
 /// An activity for which nothing usable has arrived.
@@ -244,14 +257,74 @@ pub struct AwaitingRow {
 /// What needs the office, not leadership.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OfficeTasks {
-    /// Files no unit could be found for.
+    /// Files no unit could be found for (ambiguous names included).
     pub unassigned: Vec<FileLine>,
+    /// Files whose name could mean more than one unit; the reason names them.
+    #[serde(default)]
+    pub ambiguous: Vec<FileLine>,
+    /// Files still being copied, left for the next batch.
+    #[serde(default)]
+    pub receiving: Vec<String>,
+    /// Hidden, temporary and lock files skipped.
+    #[serde(default)]
+    pub ignored: usize,
     /// Files of a unit that fit no deliverable.
     pub unclassified: Vec<FileLine>,
     /// Rejected files and why.
     pub invalid: Vec<FileLine>,
     /// Ambiguous names and other questions for the office.
     pub questions: Vec<String>,
+}
+
+/// A file a unit sent, as its unit page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentFile {
+    pub unit: String,
+    /// The path as people read it ("报送.zip › 照片/1.jpg").
+    pub path: String,
+    /// "活动总结（5月 法治宣传）", or None when it fits no deliverable.
+    pub counts_for: Option<String>,
+    /// The verdict of the latest version: "合格", "不合格", …, or "未计入".
+    pub verdict: String,
+    /// Whether it counts toward its deliverable.
+    pub counted: bool,
+    /// Why it was rejected or not counted, or what to know about it.
+    pub reason: Option<String>,
+    /// Its versions, oldest first; the last one is the one assessed.
+    pub versions: Vec<FileVersion>,
+    /// The latest version's original in the state store, when kept there.
+    pub original: Option<PathBuf>,
+}
+
+/// One version of a file: when and how it came.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileVersion {
+    /// "6月5日 10:12".
+    pub arrived: String,
+    /// "邮件（发件人：张三 <a@b.cn>，主题：活动总结）", "压缩包《材料.zip》",
+    /// "收件箱文件夹“县林业局”".
+    pub how: String,
+    /// "1.2 MB".
+    pub size: String,
+}
+
+/// One message of the outbox as the board lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageLine {
+    /// The unit it went to; None for the report mail and the digest.
+    pub unit: Option<String>,
+    /// 回执, 催报, 报送情况, 工作摘要.
+    pub kind: String,
+    pub subject: String,
+    pub recipients: String,
+    /// 已发送, 待发送, 发送失败, …
+    pub status: String,
+    /// Failed or maybe not delivered: the office must look.
+    pub trouble: bool,
+    /// When it was queued: "6月13日 20:00".
+    pub queued: String,
+    pub sent: Option<String>,
+    pub error: Option<String>,
 }
 
 /// A file and what is to be said about it.

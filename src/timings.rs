@@ -83,6 +83,7 @@ pub const ASSESS: &str = "assess";
 pub const PDF: &str = "pdf";
 pub const DOCX: &str = "docx";
 pub const XLSX: &str = "xlsx";
+pub const HTML: &str = "html";
 pub const NOTIFY: &str = "notify";
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ fn latest_target(out_root: &Path) -> String {
 }
 
 #[test]
-fn write_all_publishes_three_files_and_moves_latest() {
+fn write_all_publishes_three_files_and_the_board_and_moves_latest() {
     let Some(report) = common::fixture() else {
         return;
     };
@@ -47,11 +47,18 @@ fn write_all_publishes_three_files_and_moves_latest() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    // The three files and the status board beside them, no temp files.
+    let (board, files): (Vec<&String>, Vec<&String>) = names
+        .iter()
+        .partition(|n| n.ends_with(".html") || *n == "files");
     assert_eq!(
-        names,
+        files,
         [DOCX_NAME, PDF_NAME, XLSX_NAME],
         "no temp files left"
     );
+    for page in ["index.html", "office.html", "unit-1.html", "files"] {
+        assert!(board.iter().any(|n| *n == page), "{page}: {board:?}");
+    }
     for name in &names {
         assert!(
             !name.contains([':', '?', '*', '"', '<', '>', '|', '\\']),

@@ -32,7 +32,7 @@ use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, Identity, MailContext};
-use crate::ledger::VersionRow;
+pub use crate::ledger::VersionRow;
 use crate::model::ENTRY_SEP;
 use crate::model::State;
 

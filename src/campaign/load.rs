@@ -521,6 +521,15 @@ impl Campaign {
         })
     }
 
+    /// The extension the office granted `unit` for a deliverable (the last
+    /// one written in campaign.toml wins).
+    pub fn extension(&self, deliverable: &Deliverable, unit: usize) -> Option<&Extension> {
+        self.extensions
+            .iter()
+            .rev()
+            .find(|e| e.unit == unit && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id))
+    }
+
     /// The deadline of a deliverable for an activity, extensions applied.
     /// `activity_end` overrides the schedule's end (from the unit's own
     /// submitted schedule). None when it cannot be computed.
@@ -532,10 +541,7 @@ impl Campaign {
     ) -> Option<Due> {
         let end = activity_end.or(activity.time.as_ref().map(|t| t.end));
         let due = deliverable.rule.due(end, &self.calendar, self.tz)?;
-        let ext = self.extensions.iter().rev().find(|e| {
-            e.unit == activity.unit && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id)
-        });
-        Some(match ext {
+        Some(match self.extension(deliverable, activity.unit) {
             Some(e) => deadline::extend(&due, e.until, e.extra_workdays, &self.calendar),
             None => due,
         })

@@ -86,4 +86,6 @@ pub struct Outcome {
     pub timings: Timings,
     /// Blobs inspected in this batch (0 when nothing changed).
     pub inspected: usize,
+    /// The report the batch built.
+    pub report: crate::report::Report,
 }

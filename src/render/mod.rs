@@ -1,6 +1,7 @@
 //! The render stage: draws one [`Report`] as the PDF for leadership
-//! ([`pdf`]), the editable DOCX ([`docx`]) and the status spreadsheet
-//! ([`xlsx`]), and publishes the three together ([`write_all`]).
+//! ([`pdf`]), the editable DOCX ([`docx`]), the status spreadsheet
+//! ([`xlsx`]) and the office's status board in the browser ([`html`]), and
+//! publishes the four together ([`write_all`]).
 //!
 //! Every renderer has one shape, like typst-pdf's `pdf(&document, &options)`:
 //! the report and the [`Options`] in, the file's bytes out into a writer
@@ -11,6 +12,7 @@
 
 pub mod docx;
 pub mod fonts;
+pub mod html;
 pub mod pdf;
 mod publish;
 pub mod style;
@@ -174,8 +176,8 @@ pub struct Outputs {
     pub reused: bool,
 }
 
-/// Writes PDF, DOCX and XLSX into `<out_root>/<YYYYMMDD-HHMM>/`, each to a
-/// temp name then renamed, then points `<out_root>/latest` at that folder
+/// Writes PDF, DOCX, XLSX and the status board into
+/// `<out_root>/<YYYYMMDD-HHMM>/`, each file to a temp name then renamed, then points `<out_root>/latest` at that folder
 /// (a symlink replaced atomically by rename, or on failure a `latest.txt`).
 /// A failure leaves no new folder and `latest` where it was.
 ///
@@ -191,9 +193,12 @@ pub fn write_all(
 ) -> Result<Outputs, RenderError> {
     publish::check_stamp(stamp)?;
     // One serialisation serves the font check and the fingerprint: the
-    // report without the minute it was generated, plus that minute.
+    // report without the minute it was generated, plus that minute. The
+    // messages are left out: they are the board's alone, and the batch
+    // publishes the board again once it has queued its own.
     let timeless = serde_json::to_string(&Report {
         generated_at: String::new(),
+        messages: Vec::new(),
         ..report.clone()
     })?;
     let missing_chars = options.fonts.missing_chars(&format!(
@@ -208,7 +213,8 @@ pub fn write_all(
     let fingerprint = fingerprint(&timeless, options);
     drop(timeless); // the whole report as text: not kept through the render
     let fonts = options.fonts.describe();
-    let names = RENDERERS.map(|(name, _, _)| name);
+    let mut names = RENDERERS.map(|(name, _, _)| name).to_vec();
+    names.push(html::INDEX);
     let outputs = |dir: PathBuf, timings, reused| Outputs {
         pdf: dir.join(PDF_NAME),
         docx: dir.join(DOCX_NAME),
@@ -232,7 +238,7 @@ pub fn write_all(
                 publish::write_atomic_with(&dir, name, |f| render(report, options, f))
             })?;
         }
-        Ok(())
+        t.time(timings::HTML, || html::publish(report, &dir))
     })?;
     for line in &fonts {
         tracing::info!("报告字体 {line}");

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
 
 use super::*;
+use crate::assess::VersionRow;
 use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
 use crate::campaign::{Campaign, Deliverable};
 use crate::inspect::{Category, Content, FileKind, Verdict};
@@ -94,12 +95,25 @@ impl Clock {
     }
 }
 
+/// What a batch knows beside the assessment that the status board shows:
+/// every version recorded, the outbox, what intake left for later and the
+/// batch's warnings (the assessment's and intake's).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Batch<'a> {
+    pub versions: &'a [VersionRow],
+    pub messages: &'a [MessageLine],
+    pub receiving: &'a [String],
+    pub ignored: usize,
+    pub warnings: &'a [String],
+}
+
 /// Builds the report of a batch run at `generated` with the assessment's clock.
 pub fn build(
     campaign: &Campaign,
     a: &Assessment,
     store: &Store,
     generated: DateTime<FixedOffset>,
+    batch: &Batch,
 ) -> Report {
     let clock = Clock {
         tz: a.clock.timezone(),
@@ -158,6 +172,23 @@ pub fn build(
     }
 
     let (unassigned, unclassified, invalid) = file_lines(campaign, a);
+    let ambiguous = a
+        .files
+        .iter()
+        .filter(|f| f.unassigned() && !f.candidates.is_empty())
+        .map(|f| FileLine {
+            path: super::printable(&f.path),
+            unit: None,
+            reason: format!(
+                "可能是{}，请确认后改名或在campaign.toml的[[units]]中补充别名",
+                f.candidates
+                    .iter()
+                    .map(|&u| campaign.roster.units[u].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+        })
+        .collect();
     let local = clock.local(a.clock);
     let as_of = format!(
         "截至{}年{}月{}日{}时",
@@ -181,10 +212,129 @@ pub fn build(
         awaiting,
         office_tasks: OfficeTasks {
             unassigned,
+            ambiguous,
             unclassified,
             invalid,
-            questions: a.questions.iter().chain(&a.warnings).cloned().collect(),
+            receiving: batch
+                .receiving
+                .iter()
+                .map(|p| super::printable(p))
+                .collect(),
+            ignored: batch.ignored,
+            questions: a.questions.iter().chain(batch.warnings).cloned().collect(),
         },
+        files: sent_files(campaign, a, store, batch.versions, &clock),
+        messages: batch.messages.to_vec(),
+    }
+}
+
+/// Every file of a unit but the containers (their entries are listed,
+/// saying how they came) and the pictures inside Word files, with every
+/// version of it.
+fn sent_files(
+    campaign: &Campaign,
+    a: &Assessment,
+    store: &Store,
+    versions: &[VersionRow],
+    clock: &Clock,
+) -> Vec<SentFile> {
+    let mut by_path: BTreeMap<&str, Vec<&VersionRow>> = BTreeMap::new();
+    for v in versions {
+        by_path.entry(v.path.as_str()).or_default().push(v);
+    }
+    a.files
+        .iter()
+        .filter(|f| !f.embedded && !matches!(f.inspection.content, Content::Container(_)))
+        .filter_map(|f| {
+            let unit = campaign.roster.units[f.unit?].name.clone();
+            let counts_for = f.deliverable.map(|d| {
+                let name = &campaign.deliverables[d].name;
+                match f.activity.map(|i| &campaign.activities[i]) {
+                    Some(act) => format!("{name}（{} {}）", act.time_text, act.theme),
+                    None => name.clone(),
+                }
+            });
+            let verdict = if f.inspection.verdict != Verdict::Reject && !f.counted {
+                "未计入".to_string()
+            } else {
+                f.inspection.verdict.label().to_string()
+            };
+            let reason = f
+                .inspection
+                .reason
+                .iter()
+                .chain(&f.flags)
+                .map(|r| super::printable(r))
+                .collect::<Vec<_>>();
+            let versions = by_path
+                .get(f.path.as_str())
+                .map(|vs| {
+                    vs.iter()
+                        .map(|v| FileVersion {
+                            arrived: clock.short(v.arrived_at),
+                            how: how_it_came(&v.path, &by_path),
+                            size: size_text(v.size),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let original = store.blob_path(&f.hash);
+            Some(SentFile {
+                unit,
+                path: f.display_path(),
+                counts_for,
+                verdict,
+                counted: f.counted,
+                reason: (!reason.is_empty()).then(|| reason.join("；")),
+                versions,
+                original: original.is_file().then_some(original),
+            })
+        })
+        .collect()
+}
+
+/// How a file came, from its path: in an e-mail (with its sender and
+/// subject), in a zip, or copied into the inbox (with its folder).
+fn how_it_came(path: &str, versions: &BTreeMap<&str, Vec<&VersionRow>>) -> String {
+    let Some((outer, _)) = path.split_once(ENTRY_SEP) else {
+        return match path.rsplit_once('/') {
+            Some((folder, _)) => format!("收件箱文件夹“{}”", super::printable(folder)),
+            None => "收件箱".to_string(),
+        };
+    };
+    let email =
+        versions
+            .get(outer)
+            .and_then(|vs| vs.last())
+            .and_then(|v| match &v.inspection.content {
+                Content::Container(c) => c.email.as_ref(),
+                _ => None,
+            });
+    match email {
+        Some(m) => {
+            let from = match (&m.from_name, &m.from_addr) {
+                (Some(name), Some(addr)) => format!("{name} <{addr}>"),
+                (Some(one), None) | (None, Some(one)) => one.clone(),
+                (None, None) => "（未知）".to_string(),
+            };
+            super::printable(&format!(
+                "邮件（发件人：{from}；主题：{}）",
+                m.subject.as_deref().unwrap_or("（无主题）")
+            ))
+        }
+        None => {
+            let name = outer.rsplit('/').next().unwrap_or(outer);
+            super::printable(&format!("压缩包《{name}》"))
+        }
+    }
+}
+
+/// A size as people read it: "820 KB", "35.2 MB".
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1_048_576 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
     }
 }
 
@@ -516,8 +666,20 @@ fn status_row(
                     arrived: None,
                     arrived_at: None,
                     late_workdays: None,
+                    extension: None,
                 },
                 Some(item) => StatusCell {
+                    extension: campaign.extension(d, act.unit).map(|e| {
+                        let until = match (e.until, e.extra_workdays) {
+                            (Some(t), _) => format!("延期至{}", format_short(t.naive_local())),
+                            (None, Some(n)) => format!("延期{n}个工作日"),
+                            (None, None) => "已延期".to_string(),
+                        };
+                        match &e.reason {
+                            Some(r) => format!("{until}（{r}）"),
+                            None => until,
+                        }
+                    }),
                     state: Some(item.state),
                     text: match &item.exemption {
                         Some((label, _)) => label.clone(),
@@ -635,7 +797,9 @@ fn activity_section(
                 return None;
             };
             let jpeg = store.derived_path(&f.hash);
+            let original = store.blob_path(&f.hash);
             jpeg.exists().then(|| PhotoItem {
+                original: original.is_file().then_some(original),
                 jpeg,
                 width: p.width,
                 height: p.height,

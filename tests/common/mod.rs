@@ -100,6 +100,7 @@ pub fn print_jpegs(corpus: &Path, dir: &Path) -> Vec<PhotoItem> {
                 height: img.height(),
                 name: (*name).to_owned(),
                 taken: Some(format!("5月1{i}日 09:3{i}")),
+                original: None,
             }
         })
         .collect()
@@ -121,6 +122,7 @@ fn cell(state: Option<State>, when: Option<&str>, late: Option<i64>) -> StatusCe
         arrived: when.filter(|w| w.ends_with("送达")).map(Into::into),
         arrived_at: when.filter(|w| w.ends_with("送达")).map(|_| at(5, 9)),
         late_workdays: late,
+        extension: None,
     }
 }
 
@@ -410,7 +412,10 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 reason: "文件已损坏，无法打开，请重新报送 docx 格式".into(),
             }],
             questions: vec!["“县人社局”可能指“县人力资源和社会保障局”，请确认。".into()],
+            ..OfficeTasks::default()
         },
+        files: vec![],
+        messages: vec![],
     }
 }
 

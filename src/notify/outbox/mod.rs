@@ -9,3 +9,35 @@ pub mod store;
 pub use crate::ledger::{DeliveryState, OutboxEntry, OutboxError, Queued};
 pub use deliver::{DeliveryReport, deliver_pending};
 pub use store::queue;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::fmt::{format_short, format_time};
+use crate::report::{MessageLine, printable};
+
+/// The outbox as the board lists it, times in `tz`.
+pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> {
+    let time = |t: &str| DateTime::parse_from_rfc3339(t).ok();
+    outbox
+        .iter()
+        .map(|m| MessageLine {
+            unit: m.unit.clone(),
+            kind: m.kind.label().to_string(),
+            subject: printable(&m.subject),
+            recipients: printable(&m.recipients.join("，")),
+            status: m.status_label().to_string(),
+            trouble: matches!(m.status.as_str(), "failed" | "uncertain")
+                || (m.status == "queued" && m.last_error.is_some()),
+            queued: time(&m.created_at).map_or_else(
+                || m.created_at.clone(),
+                |t| format_short(t.with_timezone(&tz).naive_local()),
+            ),
+            sent: m
+                .sent_at
+                .as_deref()
+                .and_then(time)
+                .map(|t| format_time(t.with_timezone(&tz))),
+            error: m.last_error.as_deref().map(printable),
+        })
+        .collect()
+}
