@@ -28,6 +28,7 @@ mod dates;
 mod docx;
 mod email;
 mod exif;
+mod frame;
 mod jpeg;
 mod legacy;
 mod ole;
@@ -43,6 +44,7 @@ mod zipsafe;
 pub use archive::Entries;
 pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
+pub use video::codec_label;
 
 use serde::{Deserialize, Serialize};
 use std::io::{Cursor, Read, Seek};
@@ -102,6 +104,10 @@ pub struct Limits {
     /// Most seconds spent unpacking and inspecting what one submitted file
     /// holds (default 600).
     pub max_seconds_per_file: u64,
+    /// Most pixels of the video frame decoded for a video's poster (coded
+    /// width × height, checked before decoding; default 8,912,896, i.e.
+    /// 4096×2176, a 4K phone video). A larger video gets no poster.
+    pub max_video_frame_pixels: u64,
 }
 
 impl Default for Limits {
@@ -125,6 +131,7 @@ impl Default for Limits {
             max_entries_per_file: 5000,
             max_expanded_bytes_per_file: 1024 * MIB,
             max_seconds_per_file: 600,
+            max_video_frame_pixels: 4096 * 2176,
         }
     }
 }
@@ -227,7 +234,7 @@ pub fn inspect_input<E: Entries>(
         let mut file =
             std::fs::File::open(path).map_err(|e| Refused::new(format!("无法读取文件：{e}")))?;
         match kind {
-            FileKind::Video => video::inspect(&mut file, size),
+            FileKind::Video => video::inspect(&mut file, size, limits),
             _ => unpack(file, limits, depth, entries),
         }
     };
@@ -308,7 +315,9 @@ fn inspect_bytes<E: Entries>(
     let run = || {
         check_size(kind, bytes.len() as u64, limits)?;
         match kind {
-            FileKind::Video => video::inspect(&mut Cursor::new(bytes), bytes.len() as u64),
+            FileKind::Video => {
+                video::inspect(&mut Cursor::new(bytes), bytes.len() as u64, limits)
+            }
             FileKind::Zip => unpack(Cursor::new(bytes), limits, depth, entries),
             _ => read(kind, name, bytes, limits, depth),
         }
