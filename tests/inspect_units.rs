@@ -580,7 +580,7 @@ fn rotated_video_poster_is_upright() {
 /// in the media data, then in `avcC`) never panic, never refuse the video
 /// (its index is intact) and give either a poster or the note.
 #[test]
-fn garbled_h264_gives_no_poster_not_a_crash() {
+fn video_garbled_h264_gives_no_poster_not_a_crash() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/video");
     let Ok(clean) = std::fs::read(dir.join("座谈会.3gp")) else {
         assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "corpus missing");
