@@ -10,7 +10,9 @@ use baosong::inspect::{Child, Input, Limits, inspect_input};
 use std::time::{Duration, Instant};
 
 fn main() {
-    let path = std::env::args().nth(1).expect("usage: video_poster VIDEO [runs]");
+    let path = std::env::args()
+        .nth(1)
+        .expect("usage: video_poster VIDEO [runs]");
     let runs: u32 = std::env::args()
         .nth(2)
         .and_then(|a| a.parse().ok())

@@ -553,7 +553,10 @@ fn video_posters_from_the_first_key_frame() {
     assert_eq!(got.inspection.verdict, Verdict::Ok);
     assert!(got.derived_jpeg.is_none());
     let note = video_note(&got).unwrap();
-    assert!(note.contains("1920×1088") && note.contains("预览上限"), "{note}");
+    assert!(
+        note.contains("1920×1088") && note.contains("预览上限"),
+        "{note}"
+    );
 }
 
 /// A phone filming upright stores a landscape picture and a 90° matrix:
@@ -562,7 +565,8 @@ fn video_posters_from_the_first_key_frame() {
 /// 320×176 x264 video whose tkhd matrix was set to (0, 1, −1, 0).
 #[test]
 fn rotated_video_poster_is_upright() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/竖拍视频.mp4");
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/竖拍视频.mp4");
     let got = inspect_video(&path, &Limits::default());
     let Content::Video(v) = &got.inspection.content else {
         panic!("{:?}", got.inspection)
@@ -571,7 +575,11 @@ fn rotated_video_poster_is_upright() {
     let poster = poster_of(&got);
     assert_eq!(poster.dimensions(), (176, 320));
     let red = |p: &image::Rgb<u8>| p[0] > 180 && p[2] < 80;
-    assert!(red(poster.get_pixel(170, 5)), "{:?}", poster.get_pixel(170, 5));
+    assert!(
+        red(poster.get_pixel(170, 5)),
+        "{:?}",
+        poster.get_pixel(170, 5)
+    );
     assert!(!red(poster.get_pixel(5, 5)));
     assert!(!red(poster.get_pixel(170, 314)));
 }

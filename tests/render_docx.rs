@@ -242,9 +242,5 @@ fn libreoffice_opens_the_docx() {
     }
     assert!(text.contains(common::SUMMARY_SENTENCE));
     let images = common::run("pdfimages", &["-list", pdf.to_str().unwrap()]);
-    assert_eq!(
-        images.lines().skip(2).count(),
-        common::PICTURES,
-        "{images}"
-    );
+    assert_eq!(images.lines().skip(2).count(), common::PICTURES, "{images}");
 }

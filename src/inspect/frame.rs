@@ -261,7 +261,11 @@ impl<'a> Bits<'a> {
                 return None;
             }
         }
-        Some(((1u64 << zeros) - 1 + u64::from(self.bits(zeros)?)).try_into().ok()?)
+        Some(
+            ((1u64 << zeros) - 1 + u64::from(self.bits(zeros)?))
+                .try_into()
+                .ok()?,
+        )
     }
 
     fn se(&mut self) -> Option<i32> {
@@ -324,11 +328,16 @@ mod tests {
         let out = annex_b(&config, &sample).unwrap();
         assert_eq!(
             out,
-            [0, 0, 0, 1, 0x67, 1, 0, 0, 0, 1, 0x68, 2, 0, 0, 0, 1, 0x65, 9, 0, 0, 0, 1, 0x06]
+            [
+                0, 0, 0, 1, 0x67, 1, 0, 0, 0, 1, 0x68, 2, 0, 0, 0, 1, 0x65, 9, 0, 0, 0, 1, 0x06
+            ]
         );
         let units: Vec<&[u8]> = nal_units(&out).collect();
         // Each unit keeps the zero of the next 4-byte start code.
-        assert_eq!(units, [&[0x67, 1, 0][..], &[0x68, 2, 0], &[0x65, 9, 0], &[0x06]]);
+        assert_eq!(
+            units,
+            [&[0x67, 1, 0][..], &[0x68, 2, 0], &[0x65, 9, 0], &[0x06]]
+        );
         // A length running past the sample is no frame.
         assert_eq!(annex_b(&config, &[0, 0, 0, 9, 0x65]), None);
     }

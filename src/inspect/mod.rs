@@ -315,9 +315,7 @@ fn inspect_bytes<E: Entries>(
     let run = || {
         check_size(kind, bytes.len() as u64, limits)?;
         match kind {
-            FileKind::Video => {
-                video::inspect(&mut Cursor::new(bytes), bytes.len() as u64, limits)
-            }
+            FileKind::Video => video::inspect(&mut Cursor::new(bytes), bytes.len() as u64, limits),
             FileKind::Zip => unpack(Cursor::new(bytes), limits, depth, entries),
             _ => read(kind, name, bytes, limits, depth),
         }

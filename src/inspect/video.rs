@@ -403,7 +403,9 @@ impl Track {
             .and_then(|children| find(children, &[b"avcC"]))
             .and_then(frame::avc_config);
         let first_sync = find(stbl, &[b"stss"])
-            .map_or(Some(1), |stss| table(stss, 4).next().and_then(|at| be32(stss, at)))
+            .map_or(Some(1), |stss| {
+                table(stss, 4).next().and_then(|at| be32(stss, at))
+            })
             .unwrap_or(0);
         // tkhd: version(1) flags(3), v0 20 / v1 32 bytes of times and ids,
         // reserved(8) layer(2) group(2) volume(2) reserved(2), matrix(36),

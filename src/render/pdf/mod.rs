@@ -118,7 +118,11 @@ pub fn pdf(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<(),
     // Where each unit's photos start in report order, and the end.
     let first_photo: Vec<usize> = std::iter::once(0)
         .chain(report.units.iter().scan(0, |n, u| {
-            *n += u.activities.iter().map(|a| a.pictures().count()).sum::<usize>();
+            *n += u
+                .activities
+                .iter()
+                .map(|a| a.pictures().count())
+                .sum::<usize>();
             Some(*n)
         }))
         .collect();
