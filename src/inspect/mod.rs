@@ -143,7 +143,8 @@ pub struct Inspected {
     pub inspection: Inspection,
     pub children: Vec<Child>,
     /// For photos: an upright, print-size JPEG made from the same decode, so a
-    /// photo is decoded once per version, ever (the store caches it).
+    /// photo is decoded once per version, ever (the store caches it). For
+    /// H.264 videos: the poster, made the same way from the first key frame.
     pub derived_jpeg: Option<Vec<u8>>,
 }
 

@@ -1,5 +1,6 @@
-//! Video files: recognised by container, never decoded, read by seeking so a
-//! 4 GB video costs a few reads of its index, never its media data.
+//! Video files: recognised by container and read by seeking, so a 4 GB
+//! video costs a few reads of its index and of one key frame, never its
+//! media data.
 //!
 //! MP4, MOV and 3GP (ISO base media files): the top-level boxes are walked
 //! by their headers alone; `moov` (the index, a few MB even for an hour of
@@ -9,9 +10,10 @@
 //! `tkhd` matrix) and its sample tables (`stco`/`co64`, `stsc`, `stsz`),
 //! from which the end of the last sample is computed. A file whose boxes
 //! or samples run past its end was cut off (an upload that did not finish)
-//! and is refused. [`Track::samples`] locates every sample's bytes, which
-//! is what a later reader needs to take the first key frame (`stss` gives
-//! its number, the sample entry's `avcC` the decoder configuration).
+//! and is refused. For an H.264 track, the first sync sample (`stss`) is
+//! located through [`Track::samples`], read (under [`MAX_KEY_FRAME_BYTES`])
+//! and handed with the sample entry's `avcC` to [`super::frame`] for the
+//! video's poster; any other codec gets a note saying why there is none.
 //!
 //! AVI: `avih`, `strh` and `strf` near the front give size, frame count and
 //! codec; a RIFF size larger than the file means it was cut off. Other
