@@ -4,7 +4,7 @@
 //! default limits (index, key frame read, decoded, shrunk, encoded) and
 //! once with `max_video_frame_pixels = 0` (index only: the frame is refused
 //! before decoding); the difference is what the poster costs. Writes the
-//! poster to `VIDEO.poster.jpg` for a visual check.
+//! poster to the temp folder (`/tmp/NAME.poster.jpg`) for a visual check.
 
 use baosong::inspect::{Child, Input, Limits, inspect_input};
 use std::time::{Duration, Instant};
@@ -33,9 +33,10 @@ fn main() {
     );
     match poster {
         Some(jpeg) => {
-            let out = format!("{path}.poster.jpg");
+            let name = std::path::Path::new(&path).file_name().expect("a file");
+            let out = std::env::temp_dir().join(format!("{}.poster.jpg", name.to_string_lossy()));
             std::fs::write(&out, &jpeg).expect("write poster");
-            println!("poster: {} KB, {out}", jpeg.len() / 1024);
+            println!("poster: {} KB, {}", jpeg.len() / 1024, out.display());
         }
         None => println!("no poster"),
     }
