@@ -63,13 +63,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// Every photo of the report, unit by unit, activity by activity: the
-    /// order the PDF and DOCX show them in.
+    /// Every picture of the report, unit by unit, activity by activity,
+    /// each activity's photos before its videos' posters: the order the
+    /// PDF and DOCX show them in.
     pub fn photos(&self) -> impl Iterator<Item = &PhotoItem> {
         self.units
             .iter()
             .flat_map(|u| &u.activities)
-            .flat_map(|a| &a.photos)
+            .flat_map(ActivitySection::pictures)
     }
 }
 
@@ -211,10 +212,19 @@ pub struct ActivitySection {
     /// The unit's own activity schedule, if it sent one.
     pub schedule: Option<Sheet>,
     pub photos: Vec<PhotoItem>,
-    /// Videos by file name, size and duration ("宣传片.mp4（35.2 MB，1分12秒）").
-    pub videos: Vec<String>,
+    pub videos: Vec<VideoItem>,
     /// Remarks for leadership: a photo not counted and why, a resubmission.
     pub notes: Vec<String>,
+}
+
+impl ActivitySection {
+    /// The activity's pictures in the order they are laid out: its photos,
+    /// then its videos' posters.
+    pub fn pictures(&self) -> impl Iterator<Item = &PhotoItem> {
+        self.photos
+            .iter()
+            .chain(self.videos.iter().filter_map(|v| v.poster.as_ref()))
+    }
 }
 
 /// A summary as the report shows it.
@@ -239,6 +249,54 @@ pub struct PhotoItem {
     pub taken: Option<String>,
     /// The original file in the state store, when it was kept there.
     pub original: Option<PathBuf>,
+}
+
+/// One video: what it is and, for H.264, the picture it opens with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VideoItem {
+    /// File name, size and duration: "宣传片.mp4（35.2 MB，1分12秒）".
+    pub label: String,
+    /// As a player shows it (rotation applied): "1920×1080".
+    pub resolution: Option<String>,
+    /// As a clerk knows it: "H.264", "H.265/HEVC".
+    pub codec: Option<String>,
+    /// The first key frame, upright, as a print-size JPEG in the state
+    /// store (named by [`VideoItem::label`]); laid out like a photo.
+    pub poster: Option<PhotoItem>,
+    /// Why there is no poster: "H.265/HEVC编码，部分办公电脑可能无法播放，未生成预览画面".
+    pub note: Option<String>,
+}
+
+impl VideoItem {
+    /// A poster's caption: the video's label, then what the picture is
+    /// ("视频首帧画面（1920×1080，H.264）"); `templates/report.typ` words it
+    /// the same way.
+    pub fn poster_caption(&self) -> String {
+        let facts: Vec<&str> = [&self.resolution, &self.codec]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        if facts.is_empty() {
+            format!("{}\n视频首帧画面", self.label)
+        } else {
+            format!("{}\n视频首帧画面（{}）", self.label, facts.join("，"))
+        }
+    }
+
+    /// A video without a poster, in one line: its label, size on screen
+    /// and why there is no picture.
+    pub fn line(&self) -> String {
+        let mut line = self.label.clone();
+        if let Some(r) = &self.resolution {
+            line.push_str(&format!("，{r}"));
+        }
+        line.push('。');
+        if let Some(note) = &self.note {
+            line.push_str(&format!("{note}。"));
+        }
+        line
+    }
 }
 
 /// An activity for which nothing usable has arrived.

@@ -469,3 +469,166 @@ fn videos_are_read_from_their_index() {
         got.inspection.reason
     );
 }
+
+/// Inspects a video file from disk, as the batch does.
+fn inspect_video(path: &std::path::Path, limits: &Limits) -> Inspected {
+    let len = std::fs::metadata(path).unwrap().len();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut entries = Vec::new();
+    baosong::inspect::inspect_input(
+        &name,
+        baosong::inspect::Input::File(path, len),
+        limits,
+        0,
+        &mut entries,
+    )
+}
+
+fn poster_of(got: &Inspected) -> image::RgbImage {
+    let jpeg = got
+        .derived_jpeg
+        .as_ref()
+        .unwrap_or_else(|| panic!("no poster: {:?}", got.inspection));
+    image::load_from_memory(jpeg).unwrap().into_rgb8()
+}
+
+fn video_note(got: &Inspected) -> Option<String> {
+    match &got.inspection.content {
+        Content::Video(v) => v.note.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// H.264 videos get a poster from their first key frame, the size a photo
+/// gets for print (long edge 1000, never enlarged), turned as a player
+/// turns it; HEVC, MPEG-4 and AVI get none and a note that says why.
+#[test]
+fn video_posters_from_the_first_key_frame() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/video");
+    if !dir.is_dir() {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "corpus missing");
+        println!("skipped: {} not found", dir.display());
+        return;
+    }
+    let limits = Limits::default();
+    // SMPTE bars: landscape, and the bars differ across the width.
+    let got = inspect_video(&dir.join("宣传活动现场.mp4"), &limits);
+    assert_eq!(got.inspection.verdict, Verdict::Ok);
+    let poster = poster_of(&got);
+    assert_eq!(poster.dimensions(), (1000, 563));
+    let (left, middle) = (poster.get_pixel(60, 100), poster.get_pixel(500, 100));
+    let diff: i32 = (0..3)
+        .map(|c| (i32::from(left[c]) - i32::from(middle[c])).abs())
+        .sum();
+    assert!(diff > 100, "bars look alike: {left:?} {middle:?}");
+    assert_eq!(video_note(&got), None);
+    // The manifest calls it a portrait phone video, but its tkhd matrix is
+    // the identity (ffprobe shows no rotation): landscape as it plays.
+    let got = inspect_video(&dir.join("VID_20250515_093000.mp4"), &limits);
+    assert_eq!(poster_of(&got).dimensions(), (1000, 563));
+    // CIF in 3GP: smaller than print size, kept as it is.
+    let got = inspect_video(&dir.join("座谈会.3gp"), &limits);
+    assert_eq!(poster_of(&got).dimensions(), (352, 288));
+
+    let got = inspect_video(&dir.join("IMG_1234.MOV"), &limits);
+    assert_eq!(got.inspection.verdict, Verdict::Ok, "{:?}", got.inspection);
+    assert!(got.derived_jpeg.is_none());
+    let note = video_note(&got).unwrap();
+    assert!(
+        note.contains("HEVC") && note.contains("未生成预览画面"),
+        "{note}"
+    );
+    assert!(got.inspection.notes.contains(&note));
+    let got = inspect_video(&dir.join("讲座录像.avi"), &limits);
+    assert_eq!(got.inspection.verdict, Verdict::Ok);
+    assert!(got.derived_jpeg.is_none());
+    assert!(video_note(&got).unwrap().contains("未生成预览画面"));
+
+    // Over the pixel limit: accepted, no frame decoded, and said why.
+    let small = Limits {
+        max_video_frame_pixels: 1280 * 720,
+        ..Limits::default()
+    };
+    let got = inspect_video(&dir.join("宣传活动现场.mp4"), &small);
+    assert_eq!(got.inspection.verdict, Verdict::Ok);
+    assert!(got.derived_jpeg.is_none());
+    let note = video_note(&got).unwrap();
+    assert!(
+        note.contains("1920×1088") && note.contains("预览上限"),
+        "{note}"
+    );
+}
+
+/// A phone filming upright stores a landscape picture and a 90° matrix:
+/// the poster is portrait and turned the way ffmpeg turns it (the red
+/// corner, top left as coded, is top right as played). The fixture is a
+/// 320×176 x264 video whose tkhd matrix was set to (0, 1, −1, 0).
+#[test]
+fn rotated_video_poster_is_upright() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inspect/竖拍视频.mp4");
+    let got = inspect_video(&path, &Limits::default());
+    let Content::Video(v) = &got.inspection.content else {
+        panic!("{:?}", got.inspection)
+    };
+    assert_eq!((v.width, v.height, v.rotation), (176, 320, 90));
+    let poster = poster_of(&got);
+    assert_eq!(poster.dimensions(), (176, 320));
+    let red = |p: &image::Rgb<u8>| p[0] > 180 && p[2] < 80;
+    assert!(
+        red(poster.get_pixel(170, 5)),
+        "{:?}",
+        poster.get_pixel(170, 5)
+    );
+    assert!(!red(poster.get_pixel(5, 5)));
+    assert!(!red(poster.get_pixel(170, 314)));
+}
+
+/// Garbled key frames and decoder configurations (bytes flipped at random
+/// in the media data, then in `avcC`) never panic, never refuse the video
+/// (its index is intact) and give either a poster or the note.
+#[test]
+fn video_garbled_h264_gives_no_poster_not_a_crash() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/video");
+    let Ok(clean) = std::fs::read(dir.join("座谈会.3gp")) else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "corpus missing");
+        println!("skipped: {} not found", dir.display());
+        return;
+    };
+    let at = |tag: &[u8]| clean.windows(4).position(|w| w == tag).unwrap() + 4;
+    let (mdat, avcc) = (at(b"mdat"), at(b"avcC"));
+    let limits = Limits::default();
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut posters, mut notes) = (0, 0);
+    for round in 0..300 {
+        let mut bytes = clean.clone();
+        // Most rounds hit the key frame (the start of the media data),
+        // every fifth the parameter sets.
+        let (start, span) = if round % 5 == 4 {
+            (avcc, 40)
+        } else {
+            (mdat, 4000)
+        };
+        for _ in 0..1 + next() % 8 {
+            let i = start + (next() % span) as usize;
+            bytes[i] = next() as u8;
+        }
+        let got = inspect("座谈会.3gp", &bytes, &limits);
+        let i = &got.inspection;
+        assert_ne!(i.reason.as_deref(), Some(baosong::inspect::PANIC_REASON));
+        assert_ne!(i.verdict, Verdict::Reject, "round {round}: {i:?}");
+        match (&got.derived_jpeg, video_note(&got)) {
+            (Some(_), None) => posters += 1,
+            (None, Some(note)) if note.contains("未生成预览画面") => notes += 1,
+            other => panic!("round {round}: {other:?}"),
+        }
+    }
+    // Both outcomes happen: the test reaches the decoder's error paths.
+    assert!(posters > 0 && notes > 0, "{posters} posters, {notes} notes");
+}

@@ -90,8 +90,8 @@ fn docx_has_headings_tables_and_the_gongwen_faces() {
     }
     assert!(headings.contains(&("Heading1".to_owned(), "二、报送情况一览表".to_owned())));
     // counts, months, status, the summary's table, the schedule, two photo
-    // grids, the activities without material
-    assert_eq!(tables, 8, "{tables} tables");
+    // grids, one video poster grid, the activities without material
+    assert_eq!(tables, 9, "{tables} tables");
 
     let parts = parts(&bytes);
     let styles = text_of(&parts, "word/styles.xml");
@@ -151,7 +151,7 @@ fn docx_photos_are_jpeg_parts_with_the_original_bytes() {
         .iter()
         .filter(|(n, _)| n.starts_with("word/media/"))
         .collect();
-    assert_eq!(media.len(), common::PHOTOS.len());
+    assert_eq!(media.len(), common::PICTURES);
     let mut embedded: Vec<&Vec<u8>> = media.iter().map(|(_, d)| d).collect();
     let mut originals: Vec<Vec<u8>> = report
         .photos()
@@ -172,7 +172,7 @@ fn docx_photos_are_jpeg_parts_with_the_original_bytes() {
         .skip(1)
         .map(|s| &s[..s.find('"').unwrap()])
         .collect();
-    assert_eq!(embeds.len(), common::PHOTOS.len());
+    assert_eq!(embeds.len(), common::PICTURES);
     for id in embeds {
         let rel = rels
             .split("<Relationship ")
@@ -242,9 +242,5 @@ fn libreoffice_opens_the_docx() {
     }
     assert!(text.contains(common::SUMMARY_SENTENCE));
     let images = common::run("pdfimages", &["-list", pdf.to_str().unwrap()]);
-    assert_eq!(
-        images.lines().skip(2).count(),
-        common::PHOTOS.len(),
-        "{images}"
-    );
+    assert_eq!(images.lines().skip(2).count(), common::PICTURES, "{images}");
 }

@@ -172,7 +172,7 @@ fn photos_are_the_print_jpegs_passed_through() {
         .skip(2)
         .map(|l| l.split_whitespace().nth(8).unwrap())
         .collect();
-    assert_eq!(encodings, ["jpeg"; common::PHOTOS.len()], "{list}");
+    assert_eq!(encodings, ["jpeg"; common::PICTURES], "{list}");
 
     // `pdfimages -j` writes DCT streams out as they are stored.
     let prefix = dir.path().join("img");
@@ -180,7 +180,7 @@ fn photos_are_the_print_jpegs_passed_through() {
         "pdfimages",
         &["-j", path.to_str().unwrap(), prefix.to_str().unwrap()],
     );
-    let mut embedded: Vec<Vec<u8>> = (0..common::PHOTOS.len())
+    let mut embedded: Vec<Vec<u8>> = (0..common::PICTURES)
         .map(|i| std::fs::read(dir.path().join(format!("img-{i:03}.jpg"))).unwrap())
         .collect();
     let mut originals: Vec<Vec<u8>> = report
@@ -392,7 +392,7 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
             .count()
     };
     assert_eq!(images(&whole), images(&parted));
-    assert_eq!(images(&parted), 2 + common::PHOTOS.len());
+    assert_eq!(images(&parted), 2 + common::PICTURES);
 }
 
 /// The page number of the bookmark `<item page="N">` whose title ends at `at`.

@@ -15,6 +15,7 @@ pub fn limits() -> Limits {
         max_total_expanded_bytes: 16 * 1024 * 1024,
         max_xml_part_bytes: 4 * 1024 * 1024,
         max_sheet_cells: 200_000,
+        max_video_frame_pixels: 1_000_000,
         ..Limits::default()
     }
 }

@@ -27,6 +27,7 @@ mod dates;
 mod docx;
 mod email;
 mod exif;
+mod frame;
 mod jpeg;
 mod legacy;
 mod ole;
@@ -42,6 +43,7 @@ mod zipsafe;
 pub use archive::Entries;
 pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
+pub use video::codec_label;
 
 use serde::{Deserialize, Serialize};
 use std::io::{Cursor, Read, Seek};
@@ -101,6 +103,10 @@ pub struct Limits {
     /// Most seconds spent unpacking and inspecting what one submitted file
     /// holds (default 600).
     pub max_seconds_per_file: u64,
+    /// Most pixels of the video frame decoded for a video's poster (coded
+    /// width × height, checked before decoding; default 8,912,896, i.e.
+    /// 4096×2176, a 4K phone video). A larger video gets no poster.
+    pub max_video_frame_pixels: u64,
 }
 
 impl Default for Limits {
@@ -124,6 +130,7 @@ impl Default for Limits {
             max_entries_per_file: 5000,
             max_expanded_bytes_per_file: 1024 * MIB,
             max_seconds_per_file: 600,
+            max_video_frame_pixels: 4096 * 2176,
         }
     }
 }
@@ -135,7 +142,8 @@ pub struct Inspected {
     pub inspection: Inspection,
     pub children: Vec<Child>,
     /// For photos: an upright, print-size JPEG made from the same decode, so a
-    /// photo is decoded once per version, ever (the store caches it).
+    /// photo is decoded once per version, ever (the store caches it). For
+    /// H.264 videos: the poster, made the same way from the first key frame.
     pub derived_jpeg: Option<Vec<u8>>,
 }
 
@@ -226,7 +234,7 @@ pub fn inspect_input<E: Entries>(
         let mut file =
             std::fs::File::open(path).map_err(|e| Refused::new(format!("无法读取文件：{e}")))?;
         match kind {
-            FileKind::Video => video::inspect(&mut file, size),
+            FileKind::Video => video::inspect(&mut file, size, limits),
             _ => unpack(file, limits, depth, entries),
         }
     };
@@ -307,7 +315,7 @@ fn inspect_bytes<E: Entries>(
     let run = || {
         check_size(kind, bytes.len() as u64, limits)?;
         match kind {
-            FileKind::Video => video::inspect(&mut Cursor::new(bytes), bytes.len() as u64),
+            FileKind::Video => video::inspect(&mut Cursor::new(bytes), bytes.len() as u64, limits),
             FileKind::Zip => unpack(Cursor::new(bytes), limits, depth, entries),
             _ => read(kind, name, bytes, limits, depth),
         }

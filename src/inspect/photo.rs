@@ -240,7 +240,7 @@ fn fit(w: u32, h: u32, long: u32) -> (u32, u32) {
 }
 
 /// Lanczos3 downscale so the long edge is at most `long`.
-fn shrink(img: RgbImage, long: u32) -> RgbImage {
+pub(super) fn shrink(img: RgbImage, long: u32) -> RgbImage {
     let (w, h) = img.dimensions();
     let (tw, th) = fit(w, h, long);
     if (tw, th) == (w, h) {

@@ -241,6 +241,10 @@ pub struct Video {
     /// The video track's codec fourcc (avc1, hvc1, mp4v, FMP4, …).
     #[serde(default)]
     pub codec: Option<String>,
+    /// Why the video has no poster (HEVC, frame not decodable…), in the
+    /// clerk's words; None when the poster was made.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// A PDF accepted as is.

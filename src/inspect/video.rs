@@ -1,5 +1,6 @@
-//! Video files: recognised by container, never decoded, read by seeking so a
-//! 4 GB video costs a few reads of its index, never its media data.
+//! Video files: recognised by container and read by seeking, so a 4 GB
+//! video costs a few reads of its index and of one key frame, never its
+//! media data.
 //!
 //! MP4, MOV and 3GP (ISO base media files): the top-level boxes are walked
 //! by their headers alone; `moov` (the index, a few MB even for an hour of
@@ -9,9 +10,10 @@
 //! `tkhd` matrix) and its sample tables (`stco`/`co64`, `stsc`, `stsz`),
 //! from which the end of the last sample is computed. A file whose boxes
 //! or samples run past its end was cut off (an upload that did not finish)
-//! and is refused. [`Track::samples`] locates every sample's bytes, which
-//! is what a later reader needs to take the first key frame (`stss` gives
-//! its number, the sample entry's `avcC` the decoder configuration).
+//! and is refused. For an H.264 track, the first sync sample (`stss`) is
+//! located through [`Track::samples`], read (under [`MAX_KEY_FRAME_BYTES`])
+//! and handed with the sample entry's `avcC` to [`super::frame`] for the
+//! video's poster; any other codec gets a note saying why there is none.
 //!
 //! AVI: `avih`, `strh` and `strf` near the front give size, frame count and
 //! codec; a RIFF size larger than the file means it was cut off. Other
@@ -24,20 +26,28 @@
 //! and is fuzzed with the other readers (`fuzz_any`).
 
 use std::io::{Read, Seek, SeekFrom};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
-use super::{Content, Found, Outcome, Refused, Video};
+use super::frame::{self, AvcConfig, DAMAGED, NoPoster};
+use super::{Content, Found, Limits, Outcome, Refused, Video};
 
 /// Largest `moov` read into memory (64 MiB: an hour of 60 fps video with
 /// audio needs ~5 MB).
 const MAX_INDEX_BYTES: u64 = 64 << 20;
 /// Most top-level boxes walked (real files have fewer than ten).
 const MAX_TOP_BOXES: usize = 10_000;
+/// Largest key frame read for a poster (16 MiB: a 4K phone video's key
+/// frame is 1–3 MB even at high bit rates).
+const MAX_KEY_FRAME_BYTES: u32 = 16 << 20;
 
 /// The refusal for a video cut off before its end.
 const INCOMPLETE: &str = "视频文件不完整，可能未上传完毕，请重新报送完整的视频文件";
 
-/// Reads what a video's container says about it, from `reader` of `size` bytes.
-pub fn inspect<R: Read + Seek>(reader: &mut R, size: u64) -> Outcome {
+/// Reads what a video's container says about it, from `reader` of `size`
+/// bytes, and makes its poster from the first key frame when it can.
+pub fn inspect<R: Read + Seek>(reader: &mut R, size: u64, limits: &Limits) -> Outcome {
+    let started = Instant::now();
     let mut head = [0u8; 16];
     let n = read_up_to(reader, 0, &mut head);
     let container = container(&head[..n]);
@@ -50,6 +60,7 @@ pub fn inspect<R: Read + Seek>(reader: &mut R, size: u64) -> Outcome {
         90 | 270 => (facts.height, facts.width),
         _ => (facts.width, facts.height),
     };
+    let poster = poster(reader, container, &facts, limits, started);
     let mut found = Found::new(Content::Video(Video {
         container: container.to_string(),
         duration_secs: facts.duration,
@@ -57,6 +68,7 @@ pub fn inspect<R: Read + Seek>(reader: &mut R, size: u64) -> Outcome {
         height,
         rotation: facts.rotation,
         codec: facts.codec.clone(),
+        note: poster.as_ref().err().cloned(),
     }));
     let mut parts = Vec::new();
     if width > 0 && height > 0 {
@@ -71,7 +83,53 @@ pub fn inspect<R: Read + Seek>(reader: &mut R, size: u64) -> Outcome {
     if !parts.is_empty() {
         found.notes.push(format!("视频{}", parts.join("，")));
     }
+    match poster {
+        Ok(jpeg) => found.derived_jpeg = Some(jpeg),
+        Err(note) => found.notes.push(note),
+    }
     Ok(found)
+}
+
+/// The poster JPEG from the first key frame of an H.264 track in an ISO
+/// base media file, or why there is none. A decoder panic is caught here:
+/// a poster that cannot be made never refuses the video.
+fn poster<R: Read + Seek>(
+    reader: &mut R,
+    container: &str,
+    facts: &Facts,
+    limits: &Limits,
+    started: Instant,
+) -> Result<Vec<u8>, NoPoster> {
+    let Some(key) = &facts.key_frame else {
+        return Err(match facts.codec.as_deref() {
+            _ if !matches!(container, "mp4" | "mov" | "3gp") => {
+                format!("{}格式的视频，未生成预览画面", container.to_uppercase())
+            }
+            Some("hvc1" | "hev1") => {
+                "H.265/HEVC编码，部分办公电脑可能无法播放，未生成预览画面".into()
+            }
+            Some("avc1" | "avc3") => DAMAGED.into(),
+            Some(codec) => format!("{}编码，未生成预览画面", codec_label(codec)),
+            None => "未能识别视频编码，未生成预览画面".into(),
+        });
+    };
+    if key.size > MAX_KEY_FRAME_BYTES {
+        return Err("视频首帧数据过大，未生成预览画面".into());
+    }
+    let mut sample = vec![0u8; key.size as usize];
+    if read_up_to(reader, key.at, &mut sample) < sample.len() {
+        return Err(DAMAGED.into());
+    }
+    if started.elapsed() > Duration::from_secs(limits.max_seconds_per_file) {
+        return Err(format!(
+            "视频检查超过{}秒，未生成预览画面",
+            limits.max_seconds_per_file
+        ));
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        frame::poster(&key.config, &sample, facts.rotation, limits)
+    }))
+    .unwrap_or_else(|_| Err(DAMAGED.into()))
 }
 
 /// What a container's index says.
@@ -84,10 +142,20 @@ struct Facts {
     /// Clockwise degrees the player turns the picture: 0, 90, 180 or 270.
     rotation: u16,
     codec: Option<String>,
+    /// Where the first key frame of an H.264 track is, with its decoder
+    /// configuration.
+    key_frame: Option<KeyFrame>,
+}
+
+#[derive(Debug)]
+struct KeyFrame {
+    at: u64,
+    size: u32,
+    config: AvcConfig,
 }
 
 /// A codec fourcc as an office clerk would know it.
-fn codec_label(fourcc: &str) -> String {
+pub fn codec_label(fourcc: &str) -> String {
     match fourcc {
         "avc1" | "avc3" | "H264" | "h264" | "X264" | "x264" => "H.264".into(),
         "hvc1" | "hev1" => "H.265/HEVC".into(),
@@ -222,6 +290,11 @@ fn mp4_facts<R: Read + Seek>(reader: &mut R, size: u64) -> Result<Facts, Refused
         facts.height = video.height;
         facts.rotation = video.rotation;
         facts.codec = video.codec.clone();
+        facts.key_frame = video.avc.clone().and_then(|config| {
+            let index = video.first_sync.checked_sub(1)? as usize;
+            let (at, size) = video.samples().nth(index)?;
+            Some(KeyFrame { at, size, config })
+        });
     }
     Ok(facts)
 }
@@ -286,6 +359,11 @@ struct Track {
     chunk_runs: Vec<(u32, u32)>,
     /// Every sample's size, or one size for all (`stsz`).
     sample_sizes: SampleSizes,
+    /// The H.264 decoder configuration (`avcC` in an avc1/avc3 entry).
+    avc: Option<AvcConfig>,
+    /// The number (from 1) of the first sample a decoder can start at
+    /// (`stss`; without it every sample is one).
+    first_sync: u32,
 }
 
 #[derive(Debug)]
@@ -319,6 +397,18 @@ impl Track {
             .filter(|f| f.iter().all(|c| c.is_ascii_graphic() || *c == b' '))
             .map(|f| String::from_utf8_lossy(f).trim().to_string());
         let coded = entry.and_then(|e| Some((be16(e, 32)?, be16(e, 34)?)));
+        // A visual sample entry's boxes (avcC, pasp, …) follow its 78
+        // bytes of fields.
+        let avc = entry
+            .filter(|e| matches!(e.get(4..8), Some(b"avc1" | b"avc3")))
+            .and_then(|e| e.get(86..(be32(e, 0)? as usize).min(e.len())))
+            .and_then(|children| find(children, &[b"avcC"]))
+            .and_then(frame::avc_config);
+        let first_sync = find(stbl, &[b"stss"])
+            .map_or(Some(1), |stss| {
+                table(stss, 4).next().and_then(|at| be32(stss, at))
+            })
+            .unwrap_or(0);
         // tkhd: version(1) flags(3), v0 20 / v1 32 bytes of times and ids,
         // reserved(8) layer(2) group(2) volume(2) reserved(2), matrix(36),
         // width(4) height(4) in 16.16.
@@ -370,6 +460,8 @@ impl Track {
             chunk_offsets,
             chunk_runs,
             sample_sizes,
+            avc,
+            first_sync,
         })
     }
 
@@ -520,6 +612,8 @@ mod tests {
             chunk_offsets: vec![100, 1000],
             chunk_runs: vec![(1, 2), (2, 1)],
             sample_sizes: SampleSizes::Each(vec![10, 20, 30]),
+            avc: None,
+            first_sync: 1,
         };
         let samples: Vec<_> = track.samples().collect();
         assert_eq!(samples, vec![(100, 10), (110, 20), (1000, 30)]);

@@ -121,7 +121,10 @@ impl Walker<'_> {
         let blobs = unpacked.blobs;
         self.counters.inspected.fetch_add(1, Ordering::Relaxed);
         if let Some(jpeg) = &inspected.derived_jpeg {
-            self.counters.photos.fetch_add(1, Ordering::Relaxed);
+            // A video's poster is stored the same way but is no photo.
+            if inspected.inspection.kind != FileKind::Video {
+                self.counters.photos.fetch_add(1, Ordering::Relaxed);
+            }
             if let Err(e) = self.store.put_derived(&hash, jpeg) {
                 tracing::warn!("无法保存{name}的缩略照片: {e}");
             }

@@ -818,16 +818,7 @@ fn activity_section(
     let videos = files
         .iter()
         .filter(|f| f.inspection.kind.category() == Category::Video)
-        .map(|f| {
-            let dur = match &f.inspection.content {
-                Content::Video(v) => v
-                    .duration_secs
-                    .map(|s| format!("，{}分{}秒", (s as u64) / 60, (s as u64) % 60))
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
-            format!("{}（{:.1} MB{dur}）", f.name(), f.size as f64 / 1_048_576.0)
-        })
+        .map(|f| video_item(store, f))
         .collect();
     // What leadership should know about the files shown: why a photo was
     // not counted, a resubmission. A photo pasted into the summary is part
@@ -862,6 +853,43 @@ fn activity_section(
         photos,
         videos,
         notes,
+    }
+}
+
+/// A video by name, size and duration, with its poster when the inspect
+/// stage made one.
+fn video_item(store: &Store, f: &FileStatus) -> VideoItem {
+    let video = match &f.inspection.content {
+        Content::Video(v) => Some(v),
+        _ => None,
+    };
+    let duration = video
+        .and_then(|v| v.duration_secs)
+        .map(|s| format!("，{}分{}秒", (s as u64) / 60, (s as u64) % 60))
+        .unwrap_or_default();
+    let label = format!(
+        "{}（{:.1} MB{duration}）",
+        f.name(),
+        f.size as f64 / 1_048_576.0
+    );
+    let jpeg = store.derived_path(&f.hash);
+    let poster = video.filter(|_| jpeg.exists()).map(|v| PhotoItem {
+        jpeg,
+        width: v.width,
+        height: v.height,
+        name: label.clone(),
+        taken: None,
+    });
+    VideoItem {
+        resolution: video
+            .filter(|v| v.width > 0 && v.height > 0)
+            .map(|v| format!("{}×{}", v.width, v.height)),
+        codec: video
+            .and_then(|v| v.codec.as_deref())
+            .map(crate::inspect::codec_label),
+        note: video.and_then(|v| v.note.clone()),
+        poster,
+        label,
     }
 }
 

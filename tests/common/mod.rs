@@ -64,6 +64,35 @@ pub const PHOTOS: [&str; 4] = [
     "活动现场_exif_orientation6.jpg",
 ];
 
+/// Pictures in the fixture's documents: the photos and one video poster.
+pub const PICTURES: usize = PHOTOS.len() + 1;
+
+/// The corpus video whose poster the fixture shows.
+pub const POSTER_VIDEO: &str = "宣传活动现场.mp4";
+
+/// The poster the inspect stage makes of [`POSTER_VIDEO`], written to
+/// `dir`, named like the fixture's video.
+pub fn video_poster(corpus: &Path, dir: &Path, name: &str) -> PhotoItem {
+    let path = corpus.join("../video").join(POSTER_VIDEO);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let got = baosong::inspect::inspect_input(
+        POSTER_VIDEO,
+        baosong::inspect::Input::File(&path, size),
+        &baosong::inspect::Limits::default(),
+        0,
+        &mut Vec::new(),
+    );
+    let jpeg = dir.join("poster.jpg");
+    std::fs::write(&jpeg, got.derived_jpeg.expect("an H.264 poster")).unwrap();
+    PhotoItem {
+        jpeg,
+        width: 1920,
+        height: 1080,
+        name: name.into(),
+        taken: None,
+    }
+}
+
 /// The print JPEG budget of the inspect stage.
 pub const MAX_PHOTO_BYTES: usize = 150 * 1024;
 
@@ -223,7 +252,22 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             ],
         }),
         photos: first.to_vec(),
-        videos: vec!["林区宣讲.mp4（35.2 MB，1分12秒）".into()],
+        videos: vec![
+            VideoItem {
+                label: "林区宣讲.mp4（35.2 MB，1分12秒）".into(),
+                resolution: Some("1920×1080".into()),
+                codec: Some("H.264".into()),
+                poster: None,
+                note: None,
+            },
+            VideoItem {
+                label: "IMG_1234.MOV（12.6 MB，0分48秒）".into(),
+                resolution: Some("1920×1080".into()),
+                codec: Some("H.265/HEVC".into()),
+                poster: None,
+                note: Some("H.265/HEVC编码，部分办公电脑可能无法播放，未生成预览画面".into()),
+            },
+        ],
         notes: vec!["活动现场.jpg：与去年的照片相似，未计入".into()],
         ..activity("1", "政务公开进林区", "5月15日", State::OnTime)
     };
@@ -431,7 +475,10 @@ pub fn fixture() -> Option<Report> {
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fixture-{name}"));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
-            Some(report(print_jpegs(&corpus, &dir)))
+            let mut report = report(print_jpegs(&corpus, &dir));
+            let video = &mut report.units[0].activities[0].videos[0];
+            video.poster = Some(video_poster(&corpus, &dir, &video.label));
+            Some(report)
         })
         .clone()
 }

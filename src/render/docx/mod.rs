@@ -360,10 +360,29 @@ impl Document {
         }
         if !a.photos.is_empty() {
             self.lead(&format!("活动照片（{}张）：", a.photos.len()));
-            self.photo_grid(&a.photos);
+            let captioned: Vec<_> = a
+                .photos
+                .iter()
+                .map(|p| match &p.taken {
+                    Some(t) => (p, format!("{}\n拍摄于{t}", p.name)),
+                    None => (p, p.name.clone()),
+                })
+                .collect();
+            self.photo_grid(&captioned);
         }
         if !a.videos.is_empty() {
-            self.body(&format!("视频资料：{}。", a.videos.join("；")));
+            self.lead(&format!("视频资料（{}个）：", a.videos.len()));
+            let posters: Vec<_> = a
+                .videos
+                .iter()
+                .filter_map(|v| Some((v.poster.as_ref()?, v.poster_caption())))
+                .collect();
+            if !posters.is_empty() {
+                self.photo_grid(&posters);
+            }
+            for v in a.videos.iter().filter(|v| v.poster.is_none()) {
+                self.body(&v.line());
+            }
         }
         if !a.notes.is_empty() {
             self.body("说明：");
@@ -386,8 +405,8 @@ impl Document {
         self.grid_table(&vec![1.0; columns], &header, &body);
     }
 
-    /// Photos in a borderless grid, each with its name and when it was taken.
-    fn photo_grid(&mut self, photos: &[PhotoItem]) {
+    /// Pictures in a borderless grid, each with its caption.
+    fn photo_grid(&mut self, photos: &[(&PhotoItem, String)]) {
         let columns = self.m.photo_columns.max(1);
         let width = self.text_width() / columns as u32;
         let max_w = u64::from(width - 2 * CELL_MARGIN) * EMU_PER_TWIP;
@@ -395,7 +414,7 @@ impl Document {
         let mut rows = String::new();
         for chunk in photos.chunks(columns) {
             let mut cells = String::new();
-            for p in chunk {
+            for (p, caption) in chunk {
                 self.photos += 1;
                 let (cx, cy) = fit(p.width, p.height, max_w, max_h);
                 let pic = para(
@@ -409,11 +428,7 @@ impl Document {
                         cy,
                     ),
                 );
-                let caption = match &p.taken {
-                    Some(t) => format!("{}\n拍摄于{t}", p.name),
-                    None => p.name.clone(),
-                };
-                cells.push_str(&cell(width, None, &(pic + &text_para("Caption", &caption))));
+                cells.push_str(&cell(width, None, &(pic + &text_para("Caption", caption))));
             }
             for _ in chunk.len()..columns {
                 cells.push_str(&cell(width, None, ""));

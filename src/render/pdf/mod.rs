@@ -118,7 +118,11 @@ pub fn pdf(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<(),
     // Where each unit's photos start in report order, and the end.
     let first_photo: Vec<usize> = std::iter::once(0)
         .chain(report.units.iter().scan(0, |n, u| {
-            *n += u.activities.iter().map(|a| a.photos.len()).sum::<usize>();
+            *n += u
+                .activities
+                .iter()
+                .map(|a| a.pictures().count())
+                .sum::<usize>();
             Some(*n)
         }))
         .collect();
@@ -225,9 +229,10 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
 }
 
 /// The template's data for one part (see `templates/report.typ`): the
-/// report with only the part's units and status rows, every photo with a
-/// virtual `src` path (`/photos/N.jpg`, N in [`Report::photos`] order, the
-/// part's first photo being `first_photo`) and every unit with its heading
+/// report with only the part's units and status rows, every photo and
+/// video poster with a virtual `src` path (`/photos/N.jpg`, N in
+/// [`Report::photos`] order, the part's first picture being `first_photo`)
+/// and every unit with its heading
 /// number (一, 二, …), the part's sections, first unit and the number of
 /// pages before it, and what all parts share ([`common_data`]).
 fn part_data(
@@ -246,10 +251,16 @@ fn part_data(
         data["report"]["units"][unit]["number"] =
             json!(style::chinese_number(plan.units.start + unit + 1));
         for (activity, item) in section.activities.iter().enumerate() {
+            let at = &mut data["report"]["units"][unit]["activities"][activity];
             for photo in 0..item.photos.len() {
-                data["report"]["units"][unit]["activities"][activity]["photos"][photo]["src"] =
-                    json!(photo_src(n));
+                at["photos"][photo]["src"] = json!(photo_src(n));
                 n += 1;
+            }
+            for (video, v) in item.videos.iter().enumerate() {
+                if v.poster.is_some() {
+                    at["videos"][video]["poster"]["src"] = json!(photo_src(n));
+                    n += 1;
+                }
             }
         }
     }
