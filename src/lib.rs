@@ -16,6 +16,7 @@
 //! each (`baosong run --timings`).
 
 pub mod allocator;
+pub mod archive;
 pub mod assess;
 pub mod atomic;
 pub mod campaign;

@@ -60,6 +60,8 @@ pub enum RunError {
     Templates(#[from] notify::templates::TemplateError),
     #[error("数据库操作失败: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
 }
 
 /// Stages after which a test may crash the batch (`--fail-after`): the
@@ -226,7 +228,7 @@ fn progress_bar(show: bool) -> ProgressBar {
 /// How the campaign wants its report rendered: its typography and faces
 /// (`[report]`, `[report.fonts]`, else the 公文 fonts installed here, else
 /// the shipped ones).
-fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> {
+pub fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> {
     let report = &campaign.file.report;
     let legacy = report
         .font
@@ -418,6 +420,7 @@ fn batch(
     };
     if let Some(o) = &outputs {
         times.extend(&o.timings);
+        crate::archive::after_deadlines(campaign, ledger, store, render_options, &assessment)?;
     }
     let queueing = Instant::now();
     crash_point(opts, Stage::Render);

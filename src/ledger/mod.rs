@@ -8,6 +8,7 @@
 //! a batch is marked `done` only at the end, so a crash at any point leaves
 //! the ledger as it was before the stage or as it should be after it.
 
+mod archives;
 mod mailbox;
 mod schema;
 
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::inspect::Inspection;
 
+pub use archives::ArchiveRow;
 pub use mailbox::{MailOutcome, MailRow, mail_thread};
 pub use schema::SCHEMA_VERSION;
 

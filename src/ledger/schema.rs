@@ -78,6 +78,15 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX mail_by_message_id ON mail_messages (message_id);
     CREATE INDEX mail_by_hash ON mail_messages (hash);",
+    // 3: the 归档 bundles made, one per cut-off: the one after a deadline
+    // is made once.
+    "CREATE TABLE archives (
+        cutoff TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        made_by TEXT NOT NULL CHECK (made_by IN ('deadline', 'command')),
+        made_at TEXT NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.
