@@ -29,6 +29,7 @@ pub mod ledger;
 pub mod model;
 pub mod notify;
 pub mod pipeline;
+pub mod portal;
 pub mod render;
 pub mod report;
 pub mod timings;

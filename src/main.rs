@@ -498,7 +498,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 b.checksum.display()
             );
             if b.not_kept > 0 {
-                println!("注意：{}个文件超过存档大小上限，未保存原件，清单中已注明", b.not_kept);
+                println!(
+                    "注意：{}个文件超过存档大小上限，未保存原件，清单中已注明",
+                    b.not_kept
+                );
             }
             Ok(0)
         }

@@ -62,6 +62,8 @@ pub enum RunError {
     Sql(#[from] rusqlite::Error),
     #[error(transparent)]
     Archive(#[from] crate::archive::ArchiveError),
+    #[error(transparent)]
+    Portal(#[from] crate::portal::PortalError),
 }
 
 /// Stages after which a test may crash the batch (`--fail-after`): the
@@ -421,6 +423,7 @@ fn batch(
     if let Some(o) = &outputs {
         times.extend(&o.timings);
         crate::archive::after_deadlines(campaign, ledger, store, render_options, &assessment)?;
+        crate::portal::write_drafts(campaign, store, &assessment)?;
     }
     let queueing = Instant::now();
     crash_point(opts, Stage::Render);

@@ -78,7 +78,9 @@ fn entries(zip: &Path) -> Vec<(String, Vec<u8>)> {
 /// The manifest's rows as header → cell maps.
 fn manifest(bytes: &[u8]) -> Vec<BTreeMap<String, String>> {
     let text = std::str::from_utf8(bytes).unwrap();
-    let text = text.strip_prefix('\u{feff}').expect("UTF-8 BOM for Excel/WPS");
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 BOM for Excel/WPS");
     let mut lines = text.split("\r\n").filter(|l| !l.is_empty());
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
     lines
@@ -121,7 +123,11 @@ fn one_bundle_per_deadline_reproducible_and_without_late_files() {
     assert_eq!(archives_recorded(d), 0, "no deadline has passed yet");
 
     // 7 May: a corrected summary (a second version), before its deadline.
-    put(d, "县卫健局/活动总结.docx", &summary("县卫健局活动总结（修改稿）"));
+    put(
+        d,
+        "县卫健局/活动总结.docx",
+        &summary("县卫健局活动总结（修改稿）"),
+    );
     run_ok(d, &["--now", "2025-05-07T20:00"]);
     // 县林业局's deadline (end of 6 May) has passed: its bundle is made.
     assert!(bundle(d, "归档-20250506-2400.zip").is_file());
@@ -154,14 +160,27 @@ fn one_bundle_per_deadline_reproducible_and_without_late_files() {
             "{name} is not a valid Windows path"
         );
     }
-    assert!(names.contains(&"县卫生健康局/活动总结/活动总结.docx"), "{names:?}");
+    assert!(
+        names.contains(&"县卫生健康局/活动总结/活动总结.docx"),
+        "{names:?}"
+    );
     assert!(
         names.contains(&"县卫生健康局/活动总结/活动总结（第1版）.docx"),
         "{names:?}"
     );
-    assert!(names.contains(&"县卫生健康局/活动照片/照片0.jpg"), "{names:?}");
-    for report in ["报送情况汇总.pdf", "报送情况汇总.docx", "报送情况统计表.xlsx"] {
-        assert!(names.contains(&format!("报告/{report}").as_str()), "{names:?}");
+    assert!(
+        names.contains(&"县卫生健康局/活动照片/照片0.jpg"),
+        "{names:?}"
+    );
+    for report in [
+        "报送情况汇总.pdf",
+        "报送情况汇总.docx",
+        "报送情况统计表.xlsx",
+    ] {
+        assert!(
+            names.contains(&format!("报告/{report}").as_str()),
+            "{names:?}"
+        );
     }
 
     // The manifest: every file's row, each hash that of the file in the zip.
@@ -182,7 +201,10 @@ fn one_bundle_per_deadline_reproducible_and_without_late_files() {
         .map(|r| r["版本"].as_str())
         .collect();
     assert_eq!(versions, ["1/2", "2/2"]);
-    assert!(rows.iter().all(|r| r["到达时间"].as_str() <= "2025-05-08 24:00"));
+    assert!(
+        rows.iter()
+            .all(|r| r["到达时间"].as_str() <= "2025-05-08 24:00")
+    );
     // The manifest's own hash, beside the zip, as sha256sum writes it.
     let sidecar = std::fs::read_to_string(bundle(d, "归档-20250508-2400.zip.sha256")).unwrap();
     assert_eq!(sidecar, format!("{}  manifest.csv\n", sha256(bytes)));

@@ -11,7 +11,7 @@
 //! cut-off is not in it.
 
 mod manifest;
-mod names;
+pub mod names;
 mod zipfile;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -160,7 +160,13 @@ pub fn make(
         source,
     })?;
     let report = crate::report::build::build(campaign, &a, store, cutoff);
-    let outputs = render::write_all(&report, render_options, scratch.path(), &stamp(cutoff), true)?;
+    let outputs = render::write_all(
+        &report,
+        render_options,
+        scratch.path(),
+        &stamp(cutoff),
+        true,
+    )?;
     for path in [&outputs.pdf, &outputs.docx, &outputs.xlsx] {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         entries.push(zipfile::Entry {

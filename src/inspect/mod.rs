@@ -26,6 +26,7 @@ pub mod check;
 pub mod compare;
 mod dates;
 mod docx;
+pub use docx::PLACEHOLDERS;
 mod email;
 mod exif;
 mod jpeg;

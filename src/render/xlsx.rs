@@ -15,7 +15,8 @@
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use super::{Options, RenderError, Sink, style};
