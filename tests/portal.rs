@@ -39,11 +39,7 @@ fn parse(html: &str) -> (Vec<String>, Vec<String>) {
                 let name = e.name().as_ref().to_string();
                 if name == "img" {
                     let src = e.try_get_attribute("src").unwrap().unwrap();
-                    images.push(
-                        src.decode_and_unescape_value(reader.decoder())
-                            .unwrap()
-                            .into_owned(),
-                    );
+                    images.push(src.value.into_owned());
                 }
                 tags.push(name);
             }
