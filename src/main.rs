@@ -241,12 +241,12 @@ fn main() -> ExitCode {
                 .is_some()
             {
                 exit::CAMPAIGN
-            } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_))) {
-                exit::LOCKED
-            } else if matches!(
-                e.downcast_ref::<CommandError>(),
-                Some(CommandError::Run(RunError::Locked(_)))
-            ) {
+            } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_)))
+                || matches!(
+                    e.downcast_ref::<CommandError>(),
+                    Some(CommandError::Run(RunError::Locked(_)))
+                )
+            {
                 exit::LOCKED
             } else if matches!(
                 e.downcast_ref::<CommandError>(),

@@ -26,7 +26,7 @@ use crate::model::State;
 pub use photos::{MAX_PHOTOS, MIN_PHOTOS, WEB_WIDTH};
 
 /// Bumped when the drafts' layout changes, so every draft is made again.
-const FORMAT: &str = "portal-1";
+const FORMAT: &str = "portal-2";
 /// The file in a draft's folder holding the hash of its inputs.
 const INPUTS_FILE: &str = ".inputs";
 
@@ -88,9 +88,17 @@ pub fn write_drafts(
     let root = dir(campaign);
     let limits = &campaign.file.limits;
     let mut drafts = Vec::new();
+    let named_summary = campaign
+        .deliverables
+        .iter()
+        .any(|d| d.name.contains("总结"));
     for st in &a.activities {
-        let accepted =
-            |i: &&crate::assess::ItemStatus| matches!(i.state, State::OnTime | State::Late);
+        // The summary: an accepted document of a deliverable named 总结 (of
+        // any document deliverable when the campaign names none so).
+        let accepted = |i: &&crate::assess::ItemStatus| {
+            matches!(i.state, State::OnTime | State::Late)
+                && (!named_summary || campaign.deliverables[i.deliverable].name.contains("总结"))
+        };
         let files = || {
             st.items
                 .iter()
@@ -120,7 +128,8 @@ pub fn write_drafts(
             .chain(a.files.iter().filter(|f| f.path.starts_with(&inside)))
             .filter(|f| usable_photo(f))
             .collect();
-        photo_files.sort_by(|x, y| x.path.cmp(&y.path));
+        // A photo pasted in the summary may also count as a photo sent.
+        photo_files.sort_by(|x, y| x.hash.cmp(&y.hash));
         photo_files.dedup_by(|x, y| x.hash == y.hash);
 
         let folder = names::component(&format!("{}-{unit}", act.seq));
@@ -137,8 +146,6 @@ pub fn write_drafts(
                     &title,
                     &paragraphs,
                     &photo_files,
-                    unit,
-                    &act.theme,
                     &inputs,
                 )?;
                 (
@@ -222,7 +229,6 @@ fn inputs_hash(title: &str, paragraphs: &[String], photos: &[&FileStatus]) -> St
     h.finalize().to_hex().to_string()
 }
 
-#[allow(clippy::too_many_arguments)]
 fn write_draft(
     out: &Path,
     store: &Store,
@@ -230,8 +236,6 @@ fn write_draft(
     title: &str,
     paragraphs: &[String],
     photo_files: &[&FileStatus],
-    unit: &str,
-    theme: &str,
     inputs: &str,
 ) -> Result<usize, PortalError> {
     let candidates = photo_files
@@ -251,13 +255,13 @@ fn write_draft(
         })
         .collect();
     let chosen = photos::choose(candidates, limits);
-    let what = if theme.ends_with("活动") {
-        theme.to_string()
+    let scene = if title.ends_with("活动") {
+        format!("{title}现场")
     } else {
-        format!("{theme}活动")
+        title.to_string()
     };
     let captions: Vec<String> = (1..=chosen.len())
-        .map(|n| format!("{unit}开展{what}（图{n}）"))
+        .map(|n| format!("{scene}（图{n}）"))
         .collect();
     let names: Vec<String> = (1..=chosen.len()).map(photo_name).collect();
     for (photo, name) in chosen.iter().zip(&names) {
