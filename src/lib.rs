@@ -20,6 +20,7 @@
 //! imports to this shape.
 
 pub mod allocator;
+pub mod archive;
 pub mod assess;
 pub mod atomic;
 pub mod campaign;
@@ -32,6 +33,7 @@ pub mod ledger;
 pub mod model;
 pub mod notify;
 pub mod pipeline;
+pub mod portal;
 pub mod render;
 pub mod report;
 pub mod status;

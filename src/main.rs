@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use baosong::archive::{self, CommandError};
 use baosong::campaign::{CAMPAIGN_FILE, Campaign, deadline};
 use baosong::cli::check;
 use baosong::cli::outbox::OutboxAction;
@@ -37,6 +38,9 @@ mod exit {
     /// `outbox retry/drop/resend`: no message has that number, or its
     /// status does not allow it.
     pub const OUTBOX: u8 = 7;
+    /// `archive`: `--at` names no moment, no deadline has passed yet, or
+    /// nothing has been received.
+    pub const ARCHIVE: u8 = 8;
 
     /// The exit codes in `--help`.
     pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
@@ -44,7 +48,8 @@ mod exit {
         5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
           （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
         6 check 发现不合格文件；\n\
-        7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）。\n\
+        7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）；\n\
+        8 archive 命令：--at 的时刻无法识别、还没有已过的截止时间，或还没有收到任何文件。\n\
         日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 }
 
@@ -137,6 +142,22 @@ enum Command {
         #[command(subcommand)]
         what: GenerateCmd,
     },
+    /// 归档：把截至某一时刻收到的全部材料打包为一个 zip，交档案室保存。
+    ///
+    /// 包内按“单位/材料”分文件夹存放各单位报送的原始文件（取自存档，每个版本都在，旧版本文件名后注明“第N版”）。
+    ///
+    /// “报告/”中是截至该时刻的汇总报告（PDF、Word、Excel）。
+    ///
+    /// manifest.csv 逐个列出单位、活动序号、材料、文件、版本、到达时间、审核结果、原因和SHA-256（UTF-8 带 BOM，Excel、WPS 可直接打开）。
+    ///
+    /// 写到 out/<活动编号>/archive/归档-<截止时间>.zip；旁边的 .sha256 文件是 manifest.csv 的 SHA-256（解压后可用 sha256sum -c 核对清单）。
+    ///
+    /// 截止时间之后收到的文件不在包内；同一时刻生成两次，得到的 zip 逐字节相同。每个报送截止时间过后，下一次批处理会自动生成一次该截止时间的归档。
+    Archive {
+        /// 归档时刻：deadline 表示最近一个已过的截止时间，或一个时刻（如 2025-06-13T20:00，按活动时区）；默认为当前时间或 campaign.toml 中的 clock。
+        #[arg(long, value_name = "deadline|TIME")]
+        at: Option<String>,
+    },
     /// 发件箱：查看、重发、撤销待发邮件，或另发一封已发出的邮件（resend）。
     Outbox {
         #[command(subcommand)]
@@ -222,8 +243,18 @@ fn main() -> ExitCode {
                 .is_some()
             {
                 exit::CAMPAIGN
-            } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_))) {
+            } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_)))
+                || matches!(
+                    e.downcast_ref::<CommandError>(),
+                    Some(CommandError::Run(RunError::Locked(_)))
+                )
+            {
                 exit::LOCKED
+            } else if matches!(
+                e.downcast_ref::<CommandError>(),
+                Some(CommandError::BadTime(_) | CommandError::NoDeadline(_) | CommandError::Empty)
+            ) {
+                exit::ARCHIVE
             } else if matches!(
                 e.downcast_ref::<outbox::OutboxError>(),
                 Some(
@@ -452,6 +483,30 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
         },
+        Command::Archive { at } => {
+            let campaign = Campaign::load(&cli.campaign)?;
+            let at = match at.as_deref() {
+                None => archive::At::Now,
+                Some("deadline") => archive::At::LastDeadline,
+                Some(t) => archive::At::Time(t.to_string()),
+            };
+            let b = archive::command(&campaign, &at)?;
+            println!(
+                "已生成归档（截至{}）：{}\n  共{}个文件版本；清单 manifest.csv 的 SHA-256：{}（另存于 {}）",
+                baosong::report::format_time(b.cutoff),
+                b.zip.display(),
+                b.versions,
+                b.manifest_sha256,
+                b.checksum.display()
+            );
+            if b.not_kept > 0 {
+                println!(
+                    "注意：{}个文件超过存档大小上限，未保存原件，清单中已注明",
+                    b.not_kept
+                );
+            }
+            Ok(0)
+        }
         Command::Outbox { action } => {
             let campaign = Campaign::load(&cli.campaign)?;
             let ledger = Ledger::open(&campaign.state_dir())?;

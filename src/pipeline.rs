@@ -31,8 +31,8 @@ mod steps;
 mod types;
 
 pub use crate::status::{ActivityStatusJson, ItemJson, Status, UnitStatus};
-pub use steps::BatchLock;
 use steps::*;
+pub use steps::{BatchLock, render_options};
 pub use types::{Options, Outcome, RunError, Stage};
 
 /// Runs one batch.
@@ -109,6 +109,8 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     };
     if let Some(o) = &outputs {
         times.extend(&o.timings);
+        crate::archive::after_deadlines(campaign, &ledger, &store, &render_options, &assessment)?;
+        crate::portal::write_drafts(campaign, &store, &assessment)?;
     }
     crash_point(opts, Stage::Render);
 

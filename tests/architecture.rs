@@ -38,17 +38,17 @@ fn layer(top: &str) -> Option<usize> {
         "intake" => 3,
         "assess" => 4,
         "report" => 5,
-        "render" => 6,
+        "render" | "portal" => 6,
         "notify" => 7,
         "status" => 8,
         "pipeline" => 9,
-        "cli" | "generate" => 10,
+        "cli" | "generate" | "archive" => 10,
         _ => return None,
     })
 }
 
 /// Who may import the ledger.
-const LEDGER_USERS: &[&str] = &["intake", "notify", "status", "pipeline", "cli"];
+const LEDGER_USERS: &[&str] = &["intake", "notify", "status", "pipeline", "cli", "archive"];
 
 /// What the ledger may import besides layer 0.
 const LEDGER_IMPORTS: &[&str] = &["inspect"];

@@ -24,7 +24,7 @@ use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 
 /// Phrases that only appear in an unfilled template.
-const PLACEHOLDERS: [&str; 7] = [
+pub const PLACEHOLDERS: [&str; 7] = [
     "此处填写",
     "在此处填写",
     "请在此填写",

@@ -25,6 +25,7 @@ mod biff;
 pub mod compare;
 mod dates;
 mod docx;
+pub use docx::PLACEHOLDERS;
 mod email;
 mod exif;
 mod frame;

@@ -9,6 +9,7 @@
 //! a batch is marked `done` only at the end, so a crash at any point leaves
 //! the ledger as it was before the stage or as it should be after it.
 
+mod archives;
 mod mailbox;
 mod outbox;
 mod schema;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::inspect::Inspection;
 use crate::model::State;
 
+pub use archives::ArchiveRow;
 pub use mailbox::{MailOutcome, MailRow};
 pub use outbox::{DeliveryState, NewMessage, OutboxEntry, OutboxError, OutgoingRow, Queued};
 pub use schema::SCHEMA_VERSION;

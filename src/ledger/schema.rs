@@ -92,6 +92,17 @@ const MIGRATIONS: &[Migration] = &[
     // 3: the outbox and the reminders it covered (created on first use by
     // earlier builds, so this step adopts whatever shape it finds).
     Migration::Code(super::outbox::migrate),
+    // 4: the 归档 bundles made, one per cut-off: the one after a deadline
+    // is made once.
+    Migration::Sql(
+        "CREATE TABLE archives (
+        cutoff TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        made_by TEXT NOT NULL CHECK (made_by IN ('deadline', 'command')),
+        made_at TEXT NOT NULL
+    );",
+    ),
 ];
 
 /// The schema version this build writes.

@@ -65,7 +65,7 @@ pub(super) fn progress_bar(show: bool) -> ProgressBar {
 /// How the campaign wants its report rendered: its typography and faces
 /// (`[report]`, `[report.fonts]`, else the 公文 fonts installed here, else
 /// the shipped ones).
-pub(super) fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> {
+pub fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> {
     let report = &campaign.file.report;
     let legacy = report
         .font

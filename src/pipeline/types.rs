@@ -33,6 +33,10 @@ pub enum RunError {
     Transport(#[from] notify::transport::TransportError),
     #[error("邮件模板错误: {0}")]
     Templates(#[from] notify::templates::TemplateError),
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    #[error(transparent)]
+    Portal(#[from] crate::portal::PortalError),
 }
 
 /// Stages after which a test may crash the batch (`--fail-after`): the

@@ -15,7 +15,8 @@
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use super::{Options, RenderError, Sink, style};
@@ -48,6 +49,13 @@ enum Value {
 /// Renders the status spreadsheet.
 pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(), RenderError> {
     let mut workbook = Workbook::new();
+    // Dated by the report, not by the clock it was written at, so the same
+    // report gives the same bytes (the 归档 bundle is reproducible).
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(&report.date, "%Y年%m月%d日")
+        && let Ok(day) = excel_time(day.and_time(chrono::NaiveTime::MIN))
+    {
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&day));
+    }
     let mut summary: Vec<Column> = vec![column("总体状态", 11.0, |r| {
         Value::State(Some(r.overall), r.overall.label().into())
     })];

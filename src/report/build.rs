@@ -96,7 +96,7 @@ impl Clock {
 }
 
 /// What a batch knows beside the assessment that the status board shows:
-/// every version recorded, the outbox, what intake left for later and the
+/// every version recorded, the outbox (as `notify` lists it), what intake left for later and the
 /// batch's warnings (the assessment's and intake's).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Batch<'a> {
@@ -873,12 +873,14 @@ fn video_item(store: &Store, f: &FileStatus) -> VideoItem {
         f.size as f64 / 1_048_576.0
     );
     let jpeg = store.derived_path(&f.hash);
+    let original = store.blob_path(&f.hash);
     let poster = video.filter(|_| jpeg.exists()).map(|v| PhotoItem {
         jpeg,
         width: v.width,
         height: v.height,
         name: label.clone(),
         taken: None,
+        original: original.is_file().then_some(original),
     });
     VideoItem {
         resolution: video

@@ -90,6 +90,7 @@ pub fn video_poster(corpus: &Path, dir: &Path, name: &str) -> PhotoItem {
         height: 1080,
         name: name.into(),
         taken: None,
+        original: None,
     }
 }
 

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::{Links, badge, esc, page};
-use crate::report::{ActivitySection, Report, SentFile, format_short};
+use crate::report::{ActivitySection, Report, SentFile, VideoItem, format_short};
 
 /// The page of the unit `name`.
 pub fn render(report: &Report, name: &str, links: &mut Links) -> String {
@@ -117,7 +117,7 @@ fn material(b: &mut String, a: &ActivitySection, links: &mut Links) {
     if !a.videos.is_empty() {
         b.push_str("<p>视频：</p><ul>");
         for v in &a.videos {
-            video(b, v);
+            video(b, v, links);
         }
         b.push_str("</ul>\n");
     }
@@ -130,9 +130,38 @@ fn material(b: &mut String, a: &ActivitySection, links: &mut Links) {
     }
 }
 
-/// One video of an activity.
-fn video(b: &mut String, v: &str) {
-    let _ = write!(b, "<li>{}</li>", esc(v));
+/// One video of an activity: its poster (the first key frame) linking to
+/// the video itself when there is one, its name, size and duration, and
+/// why there is no picture when there is none.
+fn video(b: &mut String, v: &VideoItem, links: &mut Links) {
+    b.push_str("<li>");
+    if let Some(p) = &v.poster {
+        let thumb = links.print(&p.jpeg);
+        let full = match &p.original {
+            // The label starts with the file name, whose extension the copy keeps.
+            Some(o) => links.original(o, v.label.split('（').next().unwrap_or(&v.label)),
+            None => thumb.clone(),
+        };
+        let _ = write!(
+            b,
+            "<a href=\"{full}\"><img src=\"{thumb}\" alt=\"{name}\" loading=\"lazy\" width=\"{w}\" height=\"{h}\"></a>",
+            name = esc(&v.label),
+            w = p.width,
+            h = p.height,
+        );
+    }
+    let _ = write!(b, "{}", esc(&v.label));
+    let what: Vec<&str> = [v.resolution.as_deref(), v.codec.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !what.is_empty() {
+        let _ = write!(b, "<small>{}</small>", esc(&what.join("，")));
+    }
+    if let Some(n) = &v.note {
+        let _ = write!(b, "<small>{}</small>", esc(n));
+    }
+    b.push_str("</li>");
 }
 
 /// Every file of the unit with its verdict, and each version with its

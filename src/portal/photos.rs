@@ -1,0 +1,123 @@
+//! The photos of a web draft: from the activity's photos, none that looks
+//! like a screenshot, none a near-duplicate of one already chosen (by the
+//! perceptual hash the inspection keeps), sharpest first with landscape
+//! preferred, 2 to 4 of them, re-encoded upright at most 1080 px wide.
+
+use crate::inspect::{FileKind, Limits, compare, print_jpeg};
+
+/// The widest photo a draft carries, in pixels (portals show 1080).
+pub const WEB_WIDTH: u32 = 1080;
+/// How many photos a draft shows at most.
+pub const MAX_PHOTOS: usize = 4;
+/// Fewer photos than this and the index says the draft needs more.
+pub const MIN_PHOTOS: usize = 2;
+
+/// A photo that may go into a draft.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Its bytes as the unit sent them.
+    pub bytes: Vec<u8>,
+    pub kind: FileKind,
+    /// Upright size.
+    pub width: u32,
+    pub height: u32,
+    pub phash: Option<u64>,
+    /// The store's print JPEG of it, if there is one (to judge sharpness
+    /// without decoding the original again).
+    pub print: Option<Vec<u8>>,
+}
+
+/// A photo chosen and re-encoded for the web.
+#[derive(Debug, Clone)]
+pub struct WebPhoto {
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Chooses and re-encodes up to [`MAX_PHOTOS`] photos.
+pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
+    let mut scored: Vec<(bool, f64, Candidate)> = candidates
+        .into_iter()
+        .map(|c| {
+            let sharp = c
+                .print
+                .as_deref()
+                .or(Some(c.bytes.as_slice()).filter(|_| c.kind == FileKind::Jpeg))
+                .map_or(0.0, sharpness);
+            (c.width >= c.height, sharp, c)
+        })
+        .collect();
+    // Landscape first, then the sharpest.
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    let mut hashes: Vec<u64> = Vec::new();
+    let mut out = Vec::new();
+    for (_, _, c) in scored {
+        if out.len() == MAX_PHOTOS {
+            break;
+        }
+        if let Some(h) = c.phash {
+            if hashes.iter().any(|&k| compare::near_duplicate(h, k)) {
+                continue;
+            }
+            hashes.push(h);
+        }
+        // The long edge that makes the width at most WEB_WIDTH.
+        let long_edge = if c.width >= c.height {
+            WEB_WIDTH
+        } else {
+            (u64::from(WEB_WIDTH) * u64::from(c.height) / u64::from(c.width.max(1))) as u32
+        };
+        if let Some(jpeg) = print_jpeg(c.kind, &c.bytes, long_edge, limits)
+            && let Ok((width, height)) = dimensions(&jpeg)
+        {
+            out.push(WebPhoto {
+                jpeg,
+                width,
+                height,
+            });
+        }
+    }
+    out
+}
+
+fn dimensions(jpeg: &[u8]) -> Result<(u32, u32), image::ImageError> {
+    image::ImageReader::with_format(std::io::Cursor::new(jpeg), image::ImageFormat::Jpeg)
+        .into_dimensions()
+}
+
+/// The long edge photos are compared for sharpness at: the same scale for
+/// all, or a small photo would look sharper than a large one of the same
+/// scene.
+const SHARPNESS_EDGE: u32 = 512;
+
+/// How sharp a JPEG looks: the variance of the Laplacian of its grey
+/// image at [`SHARPNESS_EDGE`] (a blurred or shaken photo has little fine
+/// detail, so little variance).
+fn sharpness(jpeg: &[u8]) -> f64 {
+    let Ok(img) = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg) else {
+        return 0.0;
+    };
+    let grey = img
+        .resize(
+            SHARPNESS_EDGE,
+            SHARPNESS_EDGE,
+            image::imageops::FilterType::Triangle,
+        )
+        .to_luma8();
+    let (w, h) = grey.dimensions();
+    if w < 3 || h < 3 {
+        return 0.0;
+    }
+    let px = |x: u32, y: u32| f64::from(grey.get_pixel(x, y)[0]);
+    let (mut sum, mut sq, mut n) = (0.0, 0.0, 0.0);
+    for y in 1..h - 1 {
+        for x in 1..w - 1 {
+            let l = px(x - 1, y) + px(x + 1, y) + px(x, y - 1) + px(x, y + 1) - 4.0 * px(x, y);
+            sum += l;
+            sq += l * l;
+            n += 1.0;
+        }
+    }
+    sq / n - (sum / n).powi(2)
+}
