@@ -31,6 +31,7 @@ pub mod inspect;
 pub mod intake;
 pub mod ledger;
 pub mod model;
+pub mod names;
 pub mod notify;
 pub mod pipeline;
 pub mod portal;

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use baosong::archive::{self, CommandError};
 use baosong::campaign::{CAMPAIGN_FILE, Campaign, deadline};
+use baosong::cli::archive::{self, CommandError};
 use baosong::cli::check;
 use baosong::cli::outbox::OutboxAction;
 use baosong::inspect::Limits;

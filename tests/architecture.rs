@@ -32,17 +32,17 @@ use std::path::{Path, PathBuf};
 
 fn layer(top: &str) -> Option<usize> {
     Some(match top {
-        "model" | "fmt" | "atomic" | "timings" | "allocator" | "whole_file" => 0,
+        "model" | "fmt" | "names" | "atomic" | "timings" | "allocator" | "whole_file" => 0,
         "inspect" => 1,
         "campaign" => 2,
         "intake" => 3,
         "assess" => 4,
         "report" => 5,
-        "render" | "portal" => 6,
-        "notify" => 7,
-        "status" => 8,
+        "render" => 6,
+        "notify" | "portal" => 7,
+        "status" | "archive" => 8,
         "pipeline" => 9,
-        "cli" | "generate" | "archive" => 10,
+        "cli" | "generate" => 10,
         _ => return None,
     })
 }

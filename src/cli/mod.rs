@@ -3,6 +3,7 @@
 //! listings. The binary (`main.rs`) parses arguments and
 //! calls the pipeline; the text the office reads is made here.
 
+pub mod archive;
 pub mod check;
 pub mod outbox;
 pub mod status;

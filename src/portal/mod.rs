@@ -15,13 +15,13 @@ mod photos;
 
 use std::path::{Path, PathBuf};
 
-use crate::archive::names;
 use crate::assess::{Assessment, FileStatus};
 use crate::campaign::Campaign;
 use crate::inspect::{Block, Content, Document, Limits, PLACEHOLDERS, Verdict};
-use crate::intake::identify::ENTRY_SEP;
 use crate::intake::store::Store;
+use crate::model::ENTRY_SEP;
 use crate::model::State;
+use crate::names;
 
 pub use photos::{MAX_PHOTOS, MIN_PHOTOS, WEB_WIDTH};
 

@@ -4,10 +4,12 @@
 
 use std::borrow::Cow;
 
-/// `text` with `& < > " '` replaced by their entities; usable both between
-/// tags and inside a quoted attribute.
+/// `text` with `& < > " '` replaced by their entities and control
+/// characters dropped; usable both between tags and inside a quoted
+/// attribute.
 pub fn esc(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
+    let plain = |c: char| !matches!(c, '&' | '<' | '>' | '"' | '\'') && !unwritable(c);
+    if text.chars().all(plain) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -18,10 +20,17 @@ pub fn esc(text: &str) -> Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if unwritable(c) => {}
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// A control character other than tab and line feed: XML 1.0 (and so an
+/// XML parser reading a page or a portal draft) does not allow it.
+fn unwritable(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 #[cfg(test)]

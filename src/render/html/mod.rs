@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use escape::esc;
+pub use escape::esc;
 
 use super::RenderError;
 use super::style::look;
