@@ -398,6 +398,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                     o.xlsx.display(),
                     o.dir.join(baosong::render::html::INDEX).display()
                 )?;
+                if outcome.drafts > 0 {
+                    writeln!(
+                        out,
+                        "专栏稿: {}（{}篇）",
+                        baosong::portal::dir(&campaign).join("index.html").display(),
+                        outcome.drafts
+                    )?;
+                }
+                for zip in &outcome.archived {
+                    writeln!(out, "归档包: {}", zip.display())?;
+                }
                 if !o.missing_chars.is_empty() {
                     let chars: String = o.missing_chars.iter().collect();
                     writeln!(out, "注意: 报告字体缺少这些字符，显示可能不正确：{chars}")?;

@@ -18,10 +18,12 @@ use std::time::Instant;
 
 use chrono::Utc;
 
+use crate::archive;
 use crate::assess;
 use crate::campaign::Campaign;
 use crate::ledger::{Ledger, LedgerError};
 use crate::notify;
+use crate::portal;
 use crate::render;
 use crate::report;
 use crate::status;
@@ -75,7 +77,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, Stage::Intake);
 
-    let (assessment, report, status) = times.time(timings::ASSESS, || {
+    let (assessment, report, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
@@ -107,10 +109,19 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             opts.rebuild_report,
         )?),
     };
+    let (mut archived, mut drafts) = (Vec::new(), 0);
     if let Some(o) = &outputs {
         times.extend(&o.timings);
-        crate::archive::after_deadlines(campaign, &ledger, &store, &render_options, &assessment)?;
-        crate::portal::write_drafts(campaign, &store, &assessment)?;
+        // The 归档 bundle and the portal drafts are by-products: a failure
+        // is reported with the batch's warnings and the mail still goes.
+        match archive::after_deadlines(campaign, &ledger, &store, &render_options, &assessment) {
+            Ok(made) => archived = made.into_iter().map(|b| b.zip).collect(),
+            Err(e) => status.warnings.push(format!("归档包未能生成：{e}")),
+        }
+        match portal::write_drafts(campaign, &store, &assessment) {
+            Ok(made) => drafts = made.len(),
+            Err(e) => status.warnings.push(format!("专栏稿未能生成：{e}")),
+        }
     }
     crash_point(opts, Stage::Render);
 
@@ -147,7 +158,6 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
 
     let delivering = Instant::now();
     let delivery = deliver(campaign, opts, &ledger, clock)?;
-    let mut status = status;
     status.delivery = ledger.delivery_state()?;
     let mut report = report;
     if let Some(o) = &outputs {
@@ -169,5 +179,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         timings: times,
         inspected: intake.inspected,
         report,
+        archived,
+        drafts,
     })
 }

@@ -33,10 +33,6 @@ pub enum RunError {
     Transport(#[from] notify::transport::TransportError),
     #[error("邮件模板错误: {0}")]
     Templates(#[from] notify::templates::TemplateError),
-    #[error(transparent)]
-    Archive(#[from] crate::archive::ArchiveError),
-    #[error(transparent)]
-    Portal(#[from] crate::portal::PortalError),
 }
 
 /// Stages after which a test may crash the batch (`--fail-after`): the
@@ -92,4 +88,8 @@ pub struct Outcome {
     pub inspected: usize,
     /// The report the batch built.
     pub report: crate::report::Report,
+    /// The 归档 bundles this batch made (one per deadline newly passed).
+    pub archived: Vec<std::path::PathBuf>,
+    /// The portal drafts there are (see [`crate::portal`]).
+    pub drafts: usize,
 }
