@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::render::html::esc as escape;
+use crate::render::escape::esc as escape;
 
 /// A figure of an article.
 pub struct Figure<'a> {

@@ -11,6 +11,7 @@
 //! boxes.
 
 pub mod docx;
+pub mod escape;
 pub mod fonts;
 pub mod html;
 pub mod pdf;

@@ -9,7 +9,8 @@ use zip::ZipWriter;
 use zip::write::SimpleFileOptions;
 
 use super::TWIPS_PER_MM;
-use super::xml::{esc, size};
+use super::xml::size;
+use crate::render::escape::esc;
 use crate::render::fonts::Role;
 use crate::render::style::{self, Metrics};
 use crate::render::{Options, RenderError};

@@ -3,22 +3,7 @@
 
 use std::fmt::Write as _;
 
-/// Escapes text for an XML element or attribute.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            // Control characters other than tab and line feed are not XML.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::render::escape::esc;
 
 /// A run of text with optional run properties (`<w:b/>`, `<w:sz …/>`, …).
 pub fn run(props: &str, text: &str) -> String {

@@ -12,7 +12,6 @@
 //! it, so the folder can be moved or served as it is and a nightly batch
 //! costs no disk for files it has already published.
 
-mod escape;
 mod office;
 mod overview;
 mod unit;
@@ -21,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use escape::esc;
+use super::escape::esc;
 
 use super::RenderError;
 use super::style::look;

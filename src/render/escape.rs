@@ -1,6 +1,7 @@
-//! Text into HTML: every text of the report goes through [`esc`] before it
-//! is written into a page, so a file name or a mail subject can never open
-//! a tag, close an attribute or run a script.
+//! Text into markup: every text the board, the DOCX's XML and the portal
+//! drafts carry goes through [`esc`] before it is written, so a file name
+//! or a mail subject can never open a tag, close an attribute or run a
+//! script, and the XML stays well-formed.
 
 use std::borrow::Cow;
 
