@@ -39,13 +39,13 @@ pub struct CampaignFile {
     /// `[mail]`: sender, office and leadership addresses, SMTP. Without it
     /// no mail is prepared at all.
     #[serde(default)]
-    pub mail: Option<crate::notify::config::NotifyConfig>,
+    pub mail: Option<super::mail_config::NotifyConfig>,
     /// `[reminders]`: when units are reminded and escalated.
     #[serde(default)]
-    pub reminders: crate::notify::config::ReminderPolicy,
+    pub reminders: super::mail_config::ReminderPolicy,
     /// `[report_mail]`: when leadership gets the report.
     #[serde(default)]
-    pub report_mail: crate::notify::config::ReportMailPolicy,
+    pub report_mail: super::mail_config::ReportMailPolicy,
     #[serde(default)]
     pub report: ReportSection,
 }

@@ -201,7 +201,7 @@ fn check_mail(file: &CampaignFile, root: &Path, err: &Errors) -> Result<(), Camp
         ));
     }
     if let Some(smtp) = file.mail.as_ref().and_then(|m| m.smtp.as_ref()) {
-        crate::notify::transport::SmtpMailer::from_config(smtp, Some(root))
+        smtp.settings(Some(root))
             .map_err(|e| err.key_in("mail.smtp", e.key, e.to_string()))?;
     }
     Ok(())

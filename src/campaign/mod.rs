@@ -7,8 +7,10 @@ pub mod config;
 pub mod deadline;
 pub mod init;
 mod load;
+pub mod mail_config;
 pub mod roster;
 pub mod schedule;
+pub mod smtp;
 pub mod timetext;
 
 use std::path::PathBuf;

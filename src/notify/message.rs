@@ -33,6 +33,8 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 use thiserror::Error;
 
+pub use crate::campaign::mail_config::{AddressError, parse_mailbox};
+
 pub use crate::model::MailKind as Kind;
 
 /// One message to queue.
@@ -87,14 +89,6 @@ pub enum Content {
     Path(PathBuf),
 }
 
-/// A malformed e-mail address (roster row, `[mail]` key).
-#[derive(Debug, Clone, Error, PartialEq)]
-#[error("邮箱地址“{value}”无效：{reason}")]
-pub struct AddressError {
-    pub value: String,
-    pub reason: String,
-}
-
 /// A message that cannot be rendered.
 #[derive(Debug, Error)]
 pub enum MessageError {
@@ -111,27 +105,6 @@ pub enum MessageError {
         event_key: String,
         source: lettre::error::Error,
     },
-}
-
-/// Parses `addr@example.gov.cn` or `名称 <addr@example.gov.cn>`. Line breaks
-/// and other control characters are refused outright, so a roster cell can
-/// never smuggle a header in. Call it at campaign load for every roster
-/// contact and report the row on error.
-pub fn parse_mailbox(value: &str) -> Result<Mailbox, AddressError> {
-    let err = |reason: &str| AddressError {
-        value: value.escape_debug().to_string(),
-        reason: reason.to_string(),
-    };
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return Err(err("为空"));
-    }
-    if trimmed.chars().any(char::is_control) {
-        return Err(err("含有换行或控制字符"));
-    }
-    trimmed
-        .parse::<Mailbox>()
-        .map_err(|e| err(&format!("格式不正确（{e}）")))
 }
 
 /// Reduces `s` to one line: every control character (CR, LF, TAB, …) and

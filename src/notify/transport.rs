@@ -16,7 +16,7 @@ use chrono::{DateTime, FixedOffset};
 use lettre::address::Envelope;
 use lettre::transport::smtp;
 use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
-use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use thiserror::Error;
@@ -60,20 +60,9 @@ pub enum SendError {
     },
 }
 
-/// A `[mail.smtp]` that cannot even be set up: `key` is the key of
-/// campaign.toml that is wrong, `message` says what to write instead.
-/// Campaign loading builds the transport once to find these before a batch
-/// starts (see [`crate::campaign::Campaign::load`]).
-#[derive(Debug, Error)]
-#[error("[mail.smtp] {key}: {message}")]
-pub struct TransportError {
-    pub key: &'static str,
-    pub message: String,
-}
-
-fn config_error(key: &'static str, message: String) -> TransportError {
-    TransportError { key, message }
-}
+/// A `[mail.smtp]` that cannot even be set up, found when campaign.toml
+/// is loaded (the same check builds the transport).
+pub use crate::campaign::smtp::SmtpConfigError as TransportError;
 
 /// Something that delivers rendered messages.
 pub trait Transport {
@@ -204,96 +193,28 @@ pub struct SmtpMailer {
 const DATA_TIMEOUT_FACTOR: u32 = 4;
 
 impl SmtpMailer {
-    /// Builds the transport. The password is read now, from the environment
-    /// variable or the file named in the config; `campaign_dir`, when given,
-    /// must not contain the password file.
+    /// Builds the transport from the checked settings (see
+    /// [`SmtpConfig::settings`]: the password is read now; `campaign_dir`,
+    /// when given, must not contain the password file).
     pub fn from_config(
         cfg: &SmtpConfig,
         campaign_dir: Option<&Path>,
     ) -> Result<SmtpMailer, TransportError> {
-        let port = cfg.port();
-        if cfg.host.trim().is_empty() {
-            return Err(config_error(
-                "host",
-                "不能为空，应写邮件服务器的地址，如 host = \"smtp.example.gov.cn\"".into(),
-            ));
-        }
-        if port == 0 {
-            return Err(config_error(
-                "port",
-                "不能为 0：tls 一般为 465，starttls 一般为 587（不写则按 security 取默认值）"
-                    .into(),
-            ));
-        }
-        let loopback = matches!(cfg.host.as_str(), "localhost" | "127.0.0.1" | "::1");
-        if cfg.security == Security::Plain && !loopback {
-            return Err(config_error(
-                "security",
-                format!(
-                    "\"plain\"（不加密）只允许用于本机（127.0.0.1）；{} 请改为 security = \"tls\"（端口465）或 \"starttls\"（端口587）",
-                    cfg.host
-                ),
-            ));
-        }
-        let tls = if cfg.security == Security::Plain {
-            None
-        } else {
-            let mut tls = TlsParameters::builder(cfg.host.clone());
-            if let Some(path) = &cfg.ca_cert {
-                let pem = std::fs::read(path).map_err(|e| {
-                    config_error(
-                        "ca_cert",
-                        format!(
-                            "无法读取 CA 证书 {}（{e}）；请写证书文件的完整路径，或删去 ca_cert",
-                            path.display()
-                        ),
-                    )
-                })?;
-                let cert = Certificate::from_pem(&pem).map_err(|e| {
-                    config_error(
-                        "ca_cert",
-                        format!(
-                            "{} 不是 PEM 证书（{e}）；应为以 -----BEGIN CERTIFICATE----- 开头的文件",
-                            path.display()
-                        ),
-                    )
-                })?;
-                tls = tls.add_root_certificate(cert);
-            }
-            Some(
-                tls.build()
-                    .map_err(|e| config_error("host", format!("TLS 参数无效（{e}）")))?,
-            )
-        };
-        let credentials = match &cfg.user {
-            Some(user) => Some(Credentials::new(user.clone(), password(cfg, campaign_dir)?)),
-            None if cfg.password_env.is_some() || cfg.password_file.is_some() => {
-                let key = if cfg.password_env.is_some() {
-                    "password_env"
-                } else {
-                    "password_file"
-                };
-                return Err(config_error(
-                    key,
-                    "写了密码来源，但没有登录名：请加 user = \"登录名\"（一般是发件邮箱），或删去此行".into(),
-                ));
-            }
-            None => None,
-        };
-        let mode = match cfg.security {
+        let s = cfg.settings(campaign_dir)?;
+        let mode = match s.security {
             Security::Tls => "TLS",
             Security::Starttls => "STARTTLS",
             Security::Plain => "明文",
         };
         Ok(SmtpMailer {
-            host: cfg.host.clone(),
-            port,
-            security: cfg.security,
-            tls,
-            credentials,
-            timeout: Duration::from_secs(cfg.timeout_secs.max(1)),
+            label: format!("SMTP {}:{}（{mode}）", s.host, s.port),
+            host: s.host,
+            port: s.port,
+            security: s.security,
+            tls: s.tls,
+            credentials: s.credentials,
+            timeout: s.timeout,
             hello: ClientId::default(),
-            label: format!("SMTP {}:{port}（{mode}）", cfg.host),
             delivered: None,
         })
     }
@@ -524,63 +445,6 @@ fn tls_failure(text: &str) -> String {
     format!("TLS 加密失败（{text}）{hint}")
 }
 
-/// The SMTP password from `password_env` or `password_file` (exactly one).
-fn password(cfg: &SmtpConfig, campaign_dir: Option<&Path>) -> Result<String, TransportError> {
-    match (&cfg.password_env, &cfg.password_file) {
-        (Some(var), None) => match std::env::var(var) {
-            Ok(p) if !p.is_empty() => Ok(p),
-            Ok(_) => Err(config_error(
-                "password_env",
-                format!("环境变量 {var} 是空的（SMTP 密码）；请在运行 baosong 的环境中给它设置密码"),
-            )),
-            Err(_) => Err(config_error(
-                "password_env",
-                format!(
-                    "环境变量 {var} 未设置（SMTP 密码）；请在运行 baosong 的环境中设置它\
-                     （如 export {var}=…，或 systemd 服务的 EnvironmentFile=），或改用 password_file = \"/etc/baosong/smtp.pass\""
-                ),
-            )),
-        },
-        (None, Some(path)) => {
-            if let Some(dir) = campaign_dir {
-                let inside = match (path.canonicalize(), dir.canonicalize()) {
-                    (Ok(p), Ok(d)) => p.starts_with(d),
-                    _ => path.is_relative(),
-                };
-                if inside {
-                    return Err(config_error(
-                        "password_file",
-                        format!(
-                            "密码文件 {} 在活动文件夹内（会随文件夹被复制、备份）；请放到活动文件夹之外，如 /etc/baosong/smtp.pass",
-                            path.display()
-                        ),
-                    ));
-                }
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                config_error(
-                    "password_file",
-                    format!(
-                        "无法读取密码文件 {}（{e}）；请检查路径和读取权限，或改用 password_env",
-                        path.display()
-                    ),
-                )
-            })?;
-            Ok(text.lines().next().unwrap_or_default().to_string())
-        }
-        (None, None) => Err(config_error(
-            "user",
-            "设置了 user，但没有密码来源：请加 password_env = \"BAOSONG_SMTP_PASSWORD\"（环境变量名）\
-             或 password_file = \"/etc/baosong/smtp.pass\"（密码文件）"
-                .into(),
-        )),
-        (Some(_), Some(_)) => Err(config_error(
-            "password_file",
-            "password_env 与 password_file 只能写一个，请删去其中一个".into(),
-        )),
-    }
-}
-
 impl Transport for SmtpMailer {
     fn describe(&self) -> String {
         self.label.clone()
@@ -670,33 +534,5 @@ mod tests {
             std::fs::read(dir.path().join("outbox").join(&name)).unwrap(),
             b"second"
         );
-    }
-
-    #[test]
-    fn config_mistakes_are_refused_before_sending() {
-        let cfg = |extra: &str| -> SmtpConfig {
-            toml::from_str(&format!("host = \"smtp.example.gov.cn\"\n{extra}")).unwrap()
-        };
-        let err = |c: &SmtpConfig, dir: Option<&Path>| {
-            SmtpMailer::from_config(c, dir).err().unwrap().to_string()
-        };
-        assert!(err(&cfg("security = \"plain\""), None).contains("只允许用于本机"));
-        assert!(err(&cfg("user = \"u\""), None).contains("password_env"));
-        assert!(
-            err(
-                &cfg("user = \"u\"\npassword_env = \"BAOSONG_TEST_UNSET_VAR\""),
-                None
-            )
-            .contains("BAOSONG_TEST_UNSET_VAR")
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let pass = dir.path().join("smtp.pass");
-        std::fs::write(&pass, "s3cret\n").unwrap();
-        let inside = cfg(&format!("user = \"u\"\npassword_file = {:?}", pass));
-        assert!(err(&inside, Some(dir.path())).contains("活动文件夹之外"));
-        assert!(SmtpMailer::from_config(&inside, None).is_ok());
-        assert!(err(&cfg("ca_cert = \"/nonexistent/ca.pem\""), None).contains("CA 证书"));
-        assert!(err(&cfg("password_env = \"X\""), None).contains("user"));
-        assert!(err(&cfg("port = 0"), None).contains("port"));
     }
 }
