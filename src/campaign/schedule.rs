@@ -1,7 +1,7 @@
 //! The office's own schedule workbook (活动安排表), every sheet of it. Read
-//! with calamine (xlsx, xls, ods), after the file has passed the same
-//! guarded, bounded reading as any submitted file ([`crate::inspect`]), and
-//! itself inside `catch_unwind`.
+//! after the file has passed the same guarded, bounded reading as any
+//! submitted file ([`crate::inspect`]), by the same grid reader
+//! ([`crate::inspect::grid`]).
 //!
 //! Each sheet is one of:
 //! - a list of **activities**: a unit column and a time column (泸溪: 序号 /
@@ -20,16 +20,14 @@
 //! and none stops the batch.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use calamine::Data;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::timetext::{self, ActivityTime};
-use crate::inspect::{self, Content, FileKind, Limits, Verdict};
+use crate::inspect::{self, Content, Limits, Verdict};
 
 /// One activity row of the schedule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -326,7 +324,7 @@ struct Cell {
 }
 
 /// A sheet as sparse rows, 0-based as calamine counts: row → column → cell.
-type Grid = BTreeMap<u32, BTreeMap<u32, Cell>>;
+type Grid = inspect::grid::Grid<Cell>;
 
 /// Reads the schedule. `year` is the campaign's year for times written
 /// without one; `None` (for `init`) takes the year the workbook states,
@@ -359,11 +357,8 @@ pub fn read(path: &Path, year: Option<i32>, limits: &Limits) -> Result<Schedule,
             format!("文件实际是{}，不是表格", checked.kind.label())
         })));
     }
-    let sheets = catch_unwind(AssertUnwindSafe(|| {
-        read_grids(checked.kind, &bytes, limits)
-    }))
-    .map_err(|_| open_err(inspect::PANIC_REASON.to_string()))?
-    .map_err(open_err)?;
+    let sheets = inspect::grid::read(checked.kind, &bytes, limits, cell_of)
+        .map_err(|e| open_err(e.reason(checked.kind)))?;
     let stated_year = stated_year(&sheets);
     let year = year
         .or(stated_year.as_ref().map(|s| s.year))
@@ -397,101 +392,6 @@ pub fn read(path: &Path, year: Option<i32>, limits: &Limits) -> Result<Schedule,
         });
     }
     Ok(schedule)
-}
-
-/// Every sheet's cells. Only called on a workbook the guarded reader
-/// accepted, so its sizes are within `limits`.
-fn read_grids(
-    kind: FileKind,
-    bytes: &[u8],
-    limits: &Limits,
-) -> Result<Vec<(String, Grid)>, String> {
-    let mut out = Vec::new();
-    match kind {
-        FileKind::Xlsx => {
-            let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsxError| e.to_string())?;
-            for name in wb.sheet_names() {
-                let mut grid = Grid::new();
-                {
-                    let mut reader = wb
-                        .worksheet_cells_reader(&name)
-                        .map_err(|e| e.to_string())?;
-                    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-                        let (r, c) = cell.get_position();
-                        put(&mut grid, r, c, &Data::from(cell.get_value().clone()));
-                    }
-                }
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                fill_merges(&mut grid, &merges, limits);
-                out.push((name, grid));
-            }
-        }
-        FileKind::Xls => {
-            let mut wb: Xls<_> = open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::XlsError| e.to_string())?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
-                let mut grid = range_grid(&range);
-                let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-                fill_merges(&mut grid, &merges, limits);
-                out.push((name, grid));
-            }
-        }
-        FileKind::Ods => {
-            // calamine exposes no merge regions for ods: merged cells stay
-            // empty below their first row, and such rows are reported.
-            let mut wb: Ods<_> = open_workbook_from_rs(Cursor::new(bytes))
-                .map_err(|e: calamine::OdsError| e.to_string())?;
-            for name in wb.sheet_names() {
-                let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
-                out.push((name, range_grid(&range)));
-            }
-        }
-        other => return Err(format!("不支持的表格格式（{}）", other.label())),
-    }
-    Ok(out)
-}
-
-fn range_grid(range: &calamine::Range<Data>) -> Grid {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut grid = Grid::new();
-    for (r, c, data) in range.used_cells() {
-        put(&mut grid, r0 + r as u32, c0 + c as u32, data);
-    }
-    grid
-}
-
-fn put(grid: &mut Grid, row: u32, col: u32, data: &Data) {
-    if let Some(cell) = cell_of(data) {
-        grid.entry(row).or_default().insert(col, cell);
-    }
-}
-
-/// Copies each merged region's top-left cell into the region: at most
-/// 10,000 cells a region (a merge over a whole column says nothing more)
-/// and `max_sheet_cells` in all, however many regions a file declares.
-fn fill_merges(grid: &mut Grid, merges: &[Dimensions], limits: &Limits) {
-    let mut budget = limits.max_sheet_cells;
-    for m in merges {
-        let (r0, c0) = m.start;
-        let r1 = m.end.0.min(limits.max_sheet_rows.saturating_sub(1));
-        let c1 = m.end.1.min(limits.max_sheet_cols.saturating_sub(1));
-        let area = u64::from(r1.saturating_sub(r0) + 1) * u64::from(c1.saturating_sub(c0) + 1);
-        if area > 10_000 || area > budget {
-            continue;
-        }
-        budget -= area;
-        let Some(top_left) = grid.get(&r0).and_then(|r| r.get(&c0)).cloned() else {
-            continue;
-        };
-        for r in r0..=r1 {
-            let row = grid.entry(r).or_default();
-            for c in c0..=c1 {
-                row.insert(c, top_left.clone());
-            }
-        }
-    }
 }
 
 fn cell_of(data: &Data) -> Option<Cell> {
@@ -1163,25 +1063,6 @@ mod tests {
         assert_eq!(out.sheets[2].header_row, Some(2));
         assert_eq!(out.listed[0].name, "县教育局");
         assert_eq!(out.listed[0].duty.as_deref(), Some("现场宣传活动"));
-    }
-
-    #[test]
-    fn merged_regions_fill_no_more_than_the_cell_limit() {
-        let mut g = grid(&[&["单位"]]);
-        // A file declaring a thousand 100-cell regions from one cell.
-        let merges: Vec<Dimensions> = (0..1000)
-            .map(|i| Dimensions {
-                start: (0, 0),
-                end: (99, i),
-            })
-            .collect();
-        let limits = Limits {
-            max_sheet_cells: 500,
-            ..Limits::default()
-        };
-        fill_merges(&mut g, &merges, &limits);
-        let cells: usize = g.values().map(BTreeMap::len).sum();
-        assert!(cells <= 501, "{cells} cells");
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub use docx::PLACEHOLDERS;
 mod email;
 mod exif;
 mod frame;
+pub mod grid;
 mod jpeg;
 mod legacy;
 mod ole;

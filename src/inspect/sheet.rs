@@ -4,23 +4,18 @@
 //! dates — Excel serials, ODS ISO dates and text dates (see [`super::dates`]).
 //! `activity_dates` is the earliest and latest date in the date columns.
 //!
-//! Bounds: xlsx/ods packages are verified first ([`super::ooxml`]); xlsx
-//! sheets are streamed cell by cell and refused as soon as a row, column or
-//! cell count passes [`Limits`]; xls sheets are pre-scanned ([`super::biff`])
-//! so the dense grid calamine allocates stays under `max_sheet_cells`; ods relies on calamine's own caps on repeated
-//! rows/cells plus the checks here. ODS merged cells are not filled
-//! (calamine exposes no merge regions for ODS).
+//! Bounds: xlsx/ods packages are verified first ([`super::ooxml`]); the
+//! cells are read within [`Limits`] by [`super::grid`].
 //!
 //! A workbook without data is accepted with a note, not refused: whether
 //! an empty schedule satisfies a deliverable is the assess stage's call
 //! (it sees no rows and no `activity_dates`).
 
 use super::dates::{from_excel_serial, parse_dates};
-use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, legacy, ooxml};
-use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
+use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, grid, ooxml};
+use calamine::Data;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Cursor;
 
 /// One cell's typed value.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +27,7 @@ enum Value {
 }
 
 /// A sheet as sparse rows: row → (column → value).
-type Grid = BTreeMap<u32, BTreeMap<u32, Value>>;
+type Grid = grid::Grid<Value>;
 
 /// Header cells that name a date column.
 const DATE_HEADERS: [&str; 4] = ["日期", "时间", "date", "Date"];
@@ -73,12 +68,8 @@ pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
             );
         }
     }
-    let sheets = match kind {
-        FileKind::Xlsx => read_xlsx(bytes, limits),
-        FileKind::Xls => read_xls(bytes, limits),
-        _ => read_ods(bytes, limits),
-    }
-    .map_err(|e| e.refusal(kind))?;
+    let sheets =
+        grid::read(kind, bytes, limits, from_data).map_err(|e| Refused::new(e.reason(kind)))?;
     let workbook = build_workbook(sheets);
     let mut found = Found::new(Content::None);
     found.warnings = warnings;
@@ -93,159 +84,6 @@ pub fn inspect(kind: FileKind, bytes: &[u8], limits: &Limits) -> Outcome {
     });
     found.content = Content::Spreadsheet(workbook);
     Ok(found)
-}
-
-/// Why a workbook could not be read.
-#[derive(Debug, thiserror::Error)]
-enum SheetError {
-    #[error("password")]
-    Password,
-    #[error("表格规模超过上限({0})，请精简后重新报送")]
-    TooLarge(String),
-    #[error("{0}")]
-    Corrupt(String),
-}
-
-impl SheetError {
-    fn refusal(self, kind: FileKind) -> Refused {
-        Refused::new(match self {
-            SheetError::Password => legacy::encrypted_reason(Some(kind)).to_string(),
-            SheetError::TooLarge(_) => self.to_string(),
-            SheetError::Corrupt(detail) => format!(
-                "表格文件已损坏或格式异常，无法读取({detail})，请用Excel打开检查后另存为.xlsx重新报送"
-            ),
-        })
-    }
-}
-
-fn classify(e: calamine::Error) -> SheetError {
-    use calamine::{Error, OdsError, XlsError, XlsxError};
-    match e {
-        Error::Xlsx(XlsxError::Password)
-        | Error::Xls(XlsError::Password)
-        | Error::Ods(OdsError::Password) => SheetError::Password,
-        other => SheetError::Corrupt(short(&other.to_string())),
-    }
-}
-
-/// An English library message, shortened for a one-line reason.
-fn short(s: &str) -> String {
-    s.chars().take(80).collect()
-}
-
-/// Counts cells against the limits while a workbook is read.
-struct Budget<'a> {
-    limits: &'a Limits,
-    cells: u64,
-}
-
-impl Budget<'_> {
-    fn take(&mut self, row: u32, col: u32) -> Result<(), SheetError> {
-        let l = self.limits;
-        if row >= l.max_sheet_rows {
-            return Err(SheetError::TooLarge(format!("超过{}行", l.max_sheet_rows)));
-        }
-        if col >= l.max_sheet_cols {
-            return Err(SheetError::TooLarge(format!("超过{}列", l.max_sheet_cols)));
-        }
-        self.cells += 1;
-        if self.cells > l.max_sheet_cells {
-            return Err(SheetError::TooLarge(format!(
-                "超过{}个单元格",
-                l.max_sheet_cells
-            )));
-        }
-        Ok(())
-    }
-}
-
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| classify(calamine::Error::Xlsx(e)))?;
-    let mut budget = Budget { limits, cells: 0 };
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let mut grid = Grid::new();
-        {
-            let mut reader = match wb.worksheet_cells_reader(&name) {
-                Ok(r) => r,
-                Err(calamine::XlsxError::WorksheetNotFound(_)) => continue,
-                Err(e) => return Err(classify(calamine::Error::Xlsx(e))),
-            };
-            while let Some(cell) = reader
-                .next_cell()
-                .map_err(|e| classify(calamine::Error::Xlsx(e)))?
-            {
-                let (row, col) = cell.get_position();
-                if let Some(v) = from_data(&Data::from(cell.get_value().clone())) {
-                    budget.take(row, col)?;
-                    grid.entry(row).or_default().insert(col, v);
-                }
-            }
-        }
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        fill_merges(&mut grid, &merges, limits);
-        out.push((name, grid));
-    }
-    Ok(out)
-}
-
-fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    // calamine reports some encryption schemes (XOR) as a codepage error.
-    if legacy::xls_encrypted(bytes) {
-        return Err(SheetError::Password);
-    }
-    // Our bounded reader goes first: a file it cannot read is damaged, and
-    // calamine, which follows sector chains without bound, never sees it.
-    let area = super::biff::largest_sheet_area(bytes, limits.max_file_bytes)
-        .ok_or_else(|| SheetError::Corrupt("复合文档结构损坏".into()))?;
-    if area > limits.max_sheet_cells {
-        return Err(SheetError::TooLarge(format!(
-            "工作表单元格范围{area}个，超过{}个",
-            limits.max_sheet_cells
-        )));
-    }
-    let mut wb: Xls<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Xls(e)))?;
-    let mut out = Vec::new();
-    let mut budget = Budget { limits, cells: 0 };
-    for name in wb.sheet_names() {
-        let Ok(range) = wb.worksheet_range(&name) else {
-            continue;
-        };
-        let mut grid = range_grid(&range, &mut budget)?;
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        fill_merges(&mut grid, &merges, limits);
-        out.push((name, grid));
-    }
-    Ok(out)
-}
-
-fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut wb: Ods<_> =
-        open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| classify(calamine::Error::Ods(e)))?;
-    let mut out = Vec::new();
-    let mut budget = Budget { limits, cells: 0 };
-    for name in wb.sheet_names() {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| classify(calamine::Error::Ods(e)))?;
-        out.push((name, range_grid(&range, &mut budget)?));
-    }
-    Ok(out)
-}
-
-fn range_grid(range: &calamine::Range<Data>, budget: &mut Budget) -> Result<Grid, SheetError> {
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut grid = Grid::new();
-    for (r, c, data) in range.used_cells() {
-        let (row, col) = (r0 + r as u32, c0 + c as u32);
-        if let Some(v) = from_data(data) {
-            budget.take(row, col)?;
-            grid.entry(row).or_default().insert(col, v);
-        }
-    }
-    Ok(grid)
 }
 
 fn from_data(d: &Data) -> Option<Value> {
@@ -292,31 +130,6 @@ fn iso_value(s: &str) -> Value {
         return Value::Time(t);
     }
     Value::Text(s.to_string())
-}
-
-/// Copies each merged region's top-left value into its empty cells.
-fn fill_merges(grid: &mut Grid, merges: &[Dimensions], limits: &Limits) {
-    for m in merges {
-        let (r0, c0) = m.start;
-        let (r1, c1) = (
-            m.end.0.min(limits.max_sheet_rows.saturating_sub(1)),
-            m.end.1.min(limits.max_sheet_cols.saturating_sub(1)),
-        );
-        let Some(value) = grid.get(&r0).and_then(|r| r.get(&c0)).cloned() else {
-            continue;
-        };
-        // A merge over a whole column or row would only copy one value many
-        // times; cap the fill at 10,000 cells.
-        if u64::from(r1.saturating_sub(r0) + 1) * u64::from(c1.saturating_sub(c0) + 1) > 10_000 {
-            continue;
-        }
-        for r in r0..=r1 {
-            let row = grid.entry(r).or_default();
-            for c in c0..=c1 {
-                row.entry(c).or_insert_with(|| value.clone());
-            }
-        }
-    }
 }
 
 /// Finds headers, date columns and activity dates across all sheets.
@@ -497,20 +310,6 @@ mod tests {
         assert_eq!(s.date_columns, vec![2]);
         let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
         assert_eq!(wb.activity_dates, Some((d(5, 15), d(5, 20))));
-    }
-
-    #[test]
-    fn merges_filled() {
-        let mut g = grid(&[&["单位", "活动"], &["县教育局", "宣讲"], &["", "展板"]]);
-        fill_merges(
-            &mut g,
-            &[Dimensions {
-                start: (1, 0),
-                end: (2, 0),
-            }],
-            &Limits::default(),
-        );
-        assert_eq!(g[&2][&0], Value::Text("县教育局".into()));
     }
 
     #[test]
