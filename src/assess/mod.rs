@@ -32,9 +32,9 @@ use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, Identity, MailContext};
-pub use crate::ledger::VersionRow;
 use crate::model::ENTRY_SEP;
 use crate::model::State;
+use crate::store::StoredVersion;
 
 pub use classify::ActivityBasis;
 
@@ -169,8 +169,8 @@ impl FileStatus {
 }
 
 /// The latest version of every path, with its version count.
-fn current_versions(versions: &[VersionRow]) -> Vec<(&VersionRow, usize)> {
-    let mut latest: BTreeMap<&str, (&VersionRow, usize)> = BTreeMap::new();
+fn current_versions(versions: &[StoredVersion]) -> Vec<(&StoredVersion, usize)> {
+    let mut latest: BTreeMap<&str, (&StoredVersion, usize)> = BTreeMap::new();
     for v in versions {
         let entry = latest.entry(v.path.as_str()).or_insert((v, 0));
         entry.1 += 1;
@@ -189,12 +189,12 @@ fn container_of(path: &str) -> Option<&str> {
 /// Assesses the campaign at `clock` from the recorded versions.
 pub fn assess(
     campaign: &Campaign,
-    versions: &[VersionRow],
+    versions: &[StoredVersion],
     clock: DateTime<FixedOffset>,
 ) -> Assessment {
     let roster: &Roster = &campaign.roster;
     let current = current_versions(versions);
-    let by_path: HashMap<&str, &VersionRow> =
+    let by_path: HashMap<&str, &StoredVersion> =
         current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
     let mut questions: Vec<String> = campaign
         .schedule_problems
@@ -421,7 +421,7 @@ pub fn assess(
 /// The e-mail a file came in, if it did.
 fn mail_context<'a>(
     path: &str,
-    by_path: &HashMap<&str, &'a VersionRow>,
+    by_path: &HashMap<&str, &'a StoredVersion>,
 ) -> Option<&'a crate::inspect::EmailMeta> {
     let mut p = path;
     while let Some(c) = container_of(p) {

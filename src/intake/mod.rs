@@ -18,7 +18,6 @@ pub mod arrival;
 pub mod identify;
 pub mod mailbox;
 pub mod scan;
-pub mod store;
 pub mod walk;
 
 use std::collections::HashSet;
@@ -30,8 +29,8 @@ use rayon::prelude::*;
 
 use crate::inspect::Limits;
 use crate::ledger::{Ledger, LedgerError, Observed};
+use crate::store::{self, Store};
 use identify::ENTRY_SEP;
-use store::Store;
 use walk::{Counters, Node, Walker};
 
 /// Something that stopped the intake as a whole (a single bad file never does).

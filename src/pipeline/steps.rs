@@ -11,10 +11,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::assess::Assessment;
 use crate::campaign::Campaign;
-use crate::intake::{self, store::Store};
+use crate::intake;
 use crate::ledger::{AssessmentRow, Ledger};
 use crate::notify::{self, Notifier, outbox};
 use crate::render::{self, FontSet};
+use crate::store::Store;
 
 use super::{Options, RunError, Stage};
 

@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use crate::assess::{Assessment, FileStatus};
 use crate::campaign::Campaign;
 use crate::inspect::{Block, Content, Document, Limits, PLACEHOLDERS, Verdict};
-use crate::intake::store::Store;
 use crate::model::ENTRY_SEP;
 use crate::model::State;
 use crate::names;
+use crate::store::Store;
 
 pub use photos::{MAX_PHOTOS, MIN_PHOTOS, WEB_WIDTH};
 

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
 
 use super::*;
-use crate::assess::VersionRow;
 use crate::assess::{ActivityStatus, Assessment, FileStatus, ItemStatus};
 use crate::campaign::{Campaign, Deliverable};
 use crate::inspect::{Category, Content, FileKind, Verdict};
-use crate::intake::store::Store;
 use crate::model::ENTRY_SEP;
+use crate::store::Store;
+use crate::store::StoredVersion;
 
 /// How far ahead the first page looks for deadlines.
 pub const UPCOMING_DAYS: u32 = 7;
@@ -100,7 +100,7 @@ impl Clock {
 /// batch's warnings (the assessment's and intake's).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Batch<'a> {
-    pub versions: &'a [VersionRow],
+    pub versions: &'a [StoredVersion],
     pub messages: &'a [MessageLine],
     pub receiving: &'a [String],
     pub ignored: usize,
@@ -235,10 +235,10 @@ fn sent_files(
     campaign: &Campaign,
     a: &Assessment,
     store: &Store,
-    versions: &[VersionRow],
+    versions: &[StoredVersion],
     clock: &Clock,
 ) -> Vec<SentFile> {
-    let mut by_path: BTreeMap<&str, Vec<&VersionRow>> = BTreeMap::new();
+    let mut by_path: BTreeMap<&str, Vec<&StoredVersion>> = BTreeMap::new();
     for v in versions {
         by_path.entry(v.path.as_str()).or_default().push(v);
     }
@@ -295,7 +295,7 @@ fn sent_files(
 
 /// How a file came, from its path: in an e-mail (with its sender and
 /// subject), in a zip, or copied into the inbox (with its folder).
-fn how_it_came(path: &str, versions: &BTreeMap<&str, Vec<&VersionRow>>) -> String {
+fn how_it_came(path: &str, versions: &BTreeMap<&str, Vec<&StoredVersion>>) -> String {
     let Some((outer, _)) = path.split_once(ENTRY_SEP) else {
         return match path.rsplit_once('/') {
             Some((folder, _)) => format!("收件箱文件夹“{}”", super::printable(folder)),
