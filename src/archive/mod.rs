@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike};
 
-use crate::assess::{self, Assessment, FileStatus};
+use crate::assess::{self, Assessment, FileAssessment};
 use crate::campaign::Campaign;
 use crate::ledger::{ArchiveRow, Ledger, LedgerError};
 use crate::names;
@@ -235,7 +235,7 @@ fn originals(
     versions: &[StoredVersion],
 ) -> Result<(Vec<zipfile::Entry>, Vec<manifest::Row>, usize)> {
     let tz = a.clock.timezone();
-    let by_path: HashMap<&str, &FileStatus> = a
+    let by_path: HashMap<&str, &FileAssessment> = a
         .files
         .iter()
         .filter(|f| !f.embedded)

@@ -10,7 +10,7 @@ mod units;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
 
 use super::*;
-use crate::assess::{Assessment, FileStatus};
+use crate::assess::{Assessment, FileAssessment};
 use crate::campaign::Campaign;
 use crate::store::{Store, StoredVersion};
 
@@ -111,7 +111,7 @@ pub fn build(
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let unit_name = &campaign.roster.units[act.unit].name;
-        let files: Vec<&FileStatus> = a
+        let files: Vec<&FileAssessment> = a
             .files
             .iter()
             .filter(|f| f.activity == Some(st.activity))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::table::activity_reason;
 use super::*;
-use crate::assess::{ActivityStatus, ItemStatus};
+use crate::assess::{ActivityAssessment, ItemAssessment};
 
 /// Where an activity's state puts it on the first page's list of units that
 /// must act: worst first; None for activities in order or not yet due.
@@ -72,7 +72,7 @@ pub(super) fn situation(
     as_of: &str,
     clock: &Clock,
 ) -> Situation {
-    let unit_of = |st: &ActivityStatus| campaign.roster.units[st.unit].name.clone();
+    let unit_of = |st: &ActivityAssessment| campaign.roster.units[st.unit].name.clone();
     let mut needs_action: Vec<(u8, ActionItem)> = a
         .activities
         .iter()
@@ -162,7 +162,7 @@ pub(super) fn situation(
         .activities
         .iter()
         .filter_map(|st| {
-            let open: Vec<&ItemStatus> = st
+            let open: Vec<&ItemAssessment> = st
                 .items
                 .iter()
                 .filter(|i| i.state == State::Pending)

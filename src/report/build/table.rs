@@ -2,14 +2,14 @@
 //! the few words that say what an item lacks or did wrong.
 
 use super::*;
-use crate::assess::{ActivityStatus, ItemStatus};
+use crate::assess::{ActivityAssessment, ItemAssessment};
 use crate::campaign::Deliverable;
 use crate::inspect::{Category, FileKind, Verdict};
 
 /// The short text of a status cell, for the status and the messages: the
 /// state, how late, what is missing; 免报 / 已取消 for an exempt item;
 /// （联合报送） for a joint entry's.
-pub fn cell_text(item: &ItemStatus) -> String {
+pub fn cell_text(item: &ItemAssessment) -> String {
     let text = state_text(item);
     if item.joint_with.is_empty() || item.state == State::Exempt {
         text
@@ -18,7 +18,7 @@ pub fn cell_text(item: &ItemStatus) -> String {
     }
 }
 
-pub(super) fn state_text(item: &ItemStatus) -> String {
+pub(super) fn state_text(item: &ItemAssessment) -> String {
     if let Some((label, _)) = &item.exemption {
         return label.clone();
     }
@@ -54,7 +54,7 @@ pub(super) fn status_note(a: &Assessment) -> String {
 pub(super) fn status_row(
     campaign: &Campaign,
     a: &Assessment,
-    st: &ActivityStatus,
+    st: &ActivityAssessment,
     clock: &Clock,
 ) -> StatusRow {
     let act = &campaign.activities[st.activity];
@@ -120,7 +120,7 @@ pub(super) fn status_row(
 pub(super) fn cell_line(
     a: &Assessment,
     d: &Deliverable,
-    item: &ItemStatus,
+    item: &ItemAssessment,
     clock: &Clock,
 ) -> Option<String> {
     let arrived = item.completed.map(|t| format!("{}送达", clock.day(t)));
@@ -144,7 +144,11 @@ pub(super) fn cell_line(
 /// What one item lacks or did wrong, in a few words after the
 /// deliverable's name ("2张，需3张", "为.doc格式"); None when it is in order
 /// or not yet due.
-pub(super) fn item_reason(a: &Assessment, d: &Deliverable, item: &ItemStatus) -> Option<String> {
+pub(super) fn item_reason(
+    a: &Assessment,
+    d: &Deliverable,
+    item: &ItemAssessment,
+) -> Option<String> {
     match item.state {
         State::OnTime | State::Pending | State::Exempt => None,
         State::Late => Some(match item.late_workdays {
@@ -180,7 +184,7 @@ pub(super) fn measure(d: &Deliverable) -> &'static str {
 
 /// Why a rejected file cannot be used, in a few words: its real format when
 /// that is the problem, else the first clause of the inspection's reason.
-pub(super) fn rejected_reason(f: &FileStatus) -> String {
+pub(super) fn rejected_reason(f: &FileAssessment) -> String {
     match f.inspection.kind {
         FileKind::Doc => "为.doc格式（应为.docx）".to_string(),
         FileKind::Wps => "为.wps格式（应为.docx）".to_string(),
@@ -201,7 +205,7 @@ pub(super) fn rejected_reason(f: &FileStatus) -> String {
 pub(super) fn activity_reason(
     campaign: &Campaign,
     a: &Assessment,
-    st: &ActivityStatus,
+    st: &ActivityAssessment,
 ) -> Option<String> {
     let mut groups: Vec<(Vec<&str>, String)> = Vec::new();
     for item in &st.items {

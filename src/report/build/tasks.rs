@@ -11,7 +11,7 @@ pub fn file_lines(
     campaign: &Campaign,
     a: &Assessment,
 ) -> (Vec<FileLine>, Vec<FileLine>, Vec<FileLine>) {
-    let line = |f: &FileStatus, reason: String| FileLine {
+    let line = |f: &FileAssessment, reason: String| FileLine {
         path: printable(&f.path),
         unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
         reason: printable(&reason),

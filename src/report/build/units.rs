@@ -3,7 +3,7 @@
 
 use super::table::activity_reason;
 use super::*;
-use crate::assess::ActivityStatus;
+use crate::assess::ActivityAssessment;
 use crate::inspect::{Category, Content};
 use crate::model::ENTRY_SEP;
 
@@ -35,8 +35,8 @@ pub(super) fn activity_section(
     campaign: &Campaign,
     a: &Assessment,
     store: &Store,
-    st: &ActivityStatus,
-    files: &[&FileStatus],
+    st: &ActivityAssessment,
+    files: &[&FileAssessment],
     summaries: &[usize],
     clock: &Clock,
 ) -> ActivitySection {
@@ -62,7 +62,7 @@ pub(super) fn activity_section(
         Content::Spreadsheet(w) => w.sheets.first().cloned(),
         _ => None,
     });
-    let mut photos: Vec<&&FileStatus> = files
+    let mut photos: Vec<&&FileAssessment> = files
         .iter()
         .filter(|f| f.counted && matches!(f.inspection.content, Content::Photo(_)))
         .collect();
@@ -136,7 +136,7 @@ pub(super) fn activity_section(
 
 /// A video by name, size and duration, with its poster when the inspect
 /// stage made one.
-pub(super) fn video_item(store: &Store, f: &FileStatus) -> VideoItem {
+pub(super) fn video_item(store: &Store, f: &FileAssessment) -> VideoItem {
     let video = match &f.inspection.content {
         Content::Video(v) => Some(v),
         _ => None,
@@ -175,7 +175,7 @@ pub(super) fn video_item(store: &Store, f: &FileStatus) -> VideoItem {
 
 /// A photo as the unit knows it: its file name, or, pasted into a Word
 /// summary, "《总结.docx》内插图2" (its place among the document's pictures).
-pub(super) fn photo_name(a: &Assessment, f: &FileStatus) -> String {
+pub(super) fn photo_name(a: &Assessment, f: &FileAssessment) -> String {
     let parent = f
         .path
         .rsplit_once(ENTRY_SEP)
@@ -199,7 +199,11 @@ pub(super) fn photo_name(a: &Assessment, f: &FileStatus) -> String {
 
 /// What the report says of an activity's items beyond their state: who
 /// filed a joint entry's files, and why an item is exempt.
-pub(super) fn item_notes(campaign: &Campaign, a: &Assessment, st: &ActivityStatus) -> Vec<String> {
+pub(super) fn item_notes(
+    campaign: &Campaign,
+    a: &Assessment,
+    st: &ActivityAssessment,
+) -> Vec<String> {
     let mut notes = Vec::new();
     for item in &st.items {
         let d = &campaign.deliverables[item.deliverable];
