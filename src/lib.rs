@@ -14,7 +14,10 @@
 //! [`pipeline`] strings the stages together for `baosong run`, one call per
 //! step; every stage can be used and tested on its own. [`ledger`] owns the
 //! SQLite state and every query on it; only intake, notify's outbox,
-//! [`status`], the pipeline and [`cli`] reach it. [`model`] and [`fmt`] are
+//! [`status`], the pipeline and [`cli`] reach it. [`store`] is the
+//! content-addressed store of every version's bytes and derived files, and
+//! defines the one recorded version of a file the ledger returns and the
+//! stages read. [`model`] and [`fmt`] are
 //! the vocabulary all stages share; [`timings`] records the wall time of
 //! each stage (`baosong run --timings`). `tests/architecture.rs` keeps the
 //! imports to this shape.
@@ -38,5 +41,6 @@ pub mod portal;
 pub mod render;
 pub mod report;
 pub mod status;
+pub mod store;
 pub mod timings;
 pub mod whole_file;

@@ -14,7 +14,7 @@ use baosong::cli::outbox::OutboxAction;
 use baosong::inspect::Limits;
 use baosong::ledger::Ledger;
 use baosong::notify::outbox;
-use baosong::pipeline::{self, RunError, Stage, Status};
+use baosong::pipeline::{self, CrashPoint, RunError, StatusDocument};
 use clap::{Parser, Subcommand};
 
 /// Exit codes, documented in `--help` (`HELP`, next to them) and the README.
@@ -106,7 +106,7 @@ enum Command {
         rebuild_report: bool,
         /// (testing) stop right after a stage, as a crash would.
         #[arg(long, hide = true, value_enum)]
-        fail_after: Option<Stage>,
+        fail_after: Option<CrashPoint>,
     },
     /// 显示最近一次批处理的结果：各单位各项材料的状态。
     Status {
@@ -442,7 +442,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let Some((_, _, snapshot)) = ledger.last_snapshot()? else {
                 anyhow::bail!("还没有完成过批处理，请先运行 baosong run");
             };
-            let mut status: Status =
+            let mut status: StatusDocument =
                 serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
             status.delivery = ledger.delivery_state()?;
             let mut out = std::io::stdout().lock();

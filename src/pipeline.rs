@@ -32,10 +32,10 @@ use crate::timings::{self, Timings};
 mod steps;
 mod types;
 
-pub use crate::status::{ActivityStatusJson, ItemJson, Status, UnitStatus};
+pub use crate::status::{ActivityEntry, DeliverableEntry, StatusDocument, UnitEntry};
 use steps::*;
 pub use steps::{BatchLock, render_options};
-pub use types::{Options, Outcome, RunError, Stage};
+pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
@@ -75,7 +75,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     );
     times.add(timings::INSPECT, intake.inspect_time);
     times.photos = intake.photos_decoded;
-    crash_point(opts, Stage::Intake);
+    crash_point(opts, CrashPoint::Intake);
 
     let (assessment, report, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
@@ -123,7 +123,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             Err(e) => status.warnings.push(format!("专栏稿未能生成：{e}")),
         }
     }
-    crash_point(opts, Stage::Render);
+    crash_point(opts, CrashPoint::Render);
 
     let queueing = Instant::now();
     let previous = ledger.previous_states(batch)?;
@@ -148,7 +148,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
                 Some(n) => n.queue(ledger, &inputs, clock)?,
                 None => 0,
             };
-            crash_point(opts, Stage::Queue);
+            crash_point(opts, CrashPoint::Queue);
             Ok::<_, RunError>(queued)
         },
         Utc::now().with_timezone(&campaign.tz).fixed_offset(),

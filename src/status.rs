@@ -20,14 +20,14 @@ use crate::report::build::{cell_text, file_lines};
 
 /// The machine-readable state of a campaign after a batch (`status --json`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Status {
+pub struct StatusDocument {
     pub campaign: String,
     pub title: String,
     pub batch: i64,
     /// The evaluation clock, RFC 3339.
     pub clock: String,
     pub time_zone: String,
-    pub units: Vec<UnitStatus>,
+    pub units: Vec<UnitEntry>,
     /// Activities counted by overall state.
     pub counts: BTreeMap<String, usize>,
     pub unassigned: Vec<FileLine>,
@@ -47,25 +47,25 @@ pub struct Status {
 
 /// One unit in the status.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct UnitStatus {
+pub struct UnitEntry {
     pub unit: String,
-    pub activities: Vec<ActivityStatusJson>,
+    pub activities: Vec<ActivityEntry>,
 }
 
 /// One activity in the status.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct ActivityStatusJson {
+pub struct ActivityEntry {
     pub seq: String,
     pub theme: String,
     pub time: String,
     pub state: State,
     pub label: String,
-    pub deliverables: Vec<ItemJson>,
+    pub deliverables: Vec<DeliverableEntry>,
 }
 
 /// One deliverable in the status.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct ItemJson {
+pub struct DeliverableEntry {
     pub id: String,
     pub name: String,
     pub state: State,
@@ -89,20 +89,20 @@ pub struct ItemJson {
 pub fn build(
     campaign: &Campaign,
     a: &Assessment,
-    intake: &intake::Report,
+    intake: &intake::IntakeSummary,
     batch: i64,
     unreadable: &[String],
     unreachable: Option<String>,
-) -> Status {
+) -> StatusDocument {
     let tz = a.clock.timezone();
     let fmt = |t: DateTime<FixedOffset>| format_time(t.with_timezone(&tz));
-    let mut units: Vec<UnitStatus> = Vec::new();
+    let mut units: Vec<UnitEntry> = Vec::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let name = &campaign.roster.units[act.unit].name;
         *counts.entry(st.overall.label().to_string()).or_default() += 1;
-        let entry = ActivityStatusJson {
+        let entry = ActivityEntry {
             seq: act.seq.clone(),
             theme: act.theme.clone(),
             time: act.time_text.clone(),
@@ -111,7 +111,7 @@ pub fn build(
             deliverables: st
                 .items
                 .iter()
-                .map(|i| ItemJson {
+                .map(|i| DeliverableEntry {
                     id: campaign.deliverables[i.deliverable].id.clone(),
                     name: campaign.deliverables[i.deliverable].name.clone(),
                     state: i.state,
@@ -133,7 +133,7 @@ pub fn build(
         };
         match units.iter_mut().find(|u| &u.unit == name) {
             Some(u) => u.activities.push(entry),
-            None => units.push(UnitStatus {
+            None => units.push(UnitEntry {
                 unit: name.clone(),
                 activities: vec![entry],
             }),
@@ -159,7 +159,7 @@ pub fn build(
         warnings.push(format!("{line}: 不是普通文件，已跳过"));
     }
     let (unassigned, unclassified, invalid) = file_lines(campaign, a);
-    Status {
+    StatusDocument {
         campaign: campaign.file.campaign.id.clone(),
         title: campaign.file.campaign.title.clone(),
         batch,

@@ -12,8 +12,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use baosong::inspect::{Limits, Verdict};
-use baosong::intake::{self, store::Store};
+use baosong::intake;
 use baosong::ledger::Ledger;
+use baosong::store::Store;
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;

@@ -18,13 +18,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike};
 
-use crate::assess::{self, Assessment, FileStatus};
+use crate::assess::{self, Assessment, FileAssessment};
 use crate::campaign::Campaign;
-use crate::intake::store::Store;
-use crate::ledger::{ArchiveRow, Ledger, LedgerError, VersionRow};
+use crate::ledger::{ArchiveRow, Ledger, LedgerError};
 use crate::names;
 use crate::render;
 use crate::report::printable;
+use crate::store::Store;
+use crate::store::StoredVersion;
 
 /// A bundle that could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -144,13 +145,13 @@ pub fn make(
     now: DateTime<FixedOffset>,
 ) -> Result<Bundle> {
     let cutoff = cutoff.with_timezone(&now.timezone());
-    let versions: Vec<VersionRow> = ledger
+    let versions: Vec<StoredVersion> = ledger
         .all_versions()?
         .0
         .into_iter()
         .filter(|v| v.arrived_at <= cutoff)
         // What was received stays received, whatever the inbox holds now.
-        .map(|v| VersionRow { gone: false, ..v })
+        .map(|v| StoredVersion { gone: false, ..v })
         .collect();
     let a = assess::assess(campaign, &versions, cutoff);
     let (mut entries, rows, not_kept) = originals(campaign, store, &a, &versions)?;
@@ -231,16 +232,16 @@ fn originals(
     campaign: &Campaign,
     store: &Store,
     a: &Assessment,
-    versions: &[VersionRow],
+    versions: &[StoredVersion],
 ) -> Result<(Vec<zipfile::Entry>, Vec<manifest::Row>, usize)> {
     let tz = a.clock.timezone();
-    let by_path: HashMap<&str, &FileStatus> = a
+    let by_path: HashMap<&str, &FileAssessment> = a
         .files
         .iter()
         .filter(|f| !f.embedded)
         .map(|f| (f.path.as_str(), f))
         .collect();
-    let mut history: BTreeMap<&str, Vec<&VersionRow>> = BTreeMap::new();
+    let mut history: BTreeMap<&str, Vec<&StoredVersion>> = BTreeMap::new();
     for v in versions {
         if by_path.contains_key(v.path.as_str()) {
             history.entry(v.path.as_str()).or_default().push(v);

@@ -32,9 +32,9 @@ use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
 use crate::intake::identify::{self, Identity, MailContext};
-pub use crate::ledger::VersionRow;
 use crate::model::ENTRY_SEP;
 use crate::model::State;
+use crate::store::StoredVersion;
 
 pub use classify::ActivityBasis;
 
@@ -43,9 +43,9 @@ pub use classify::ActivityBasis;
 pub struct Assessment {
     pub clock: DateTime<FixedOffset>,
     /// One per scheduled activity, in schedule order.
-    pub activities: Vec<ActivityStatus>,
+    pub activities: Vec<ActivityAssessment>,
     /// Every current file (latest version of each path), in path order.
-    pub files: Vec<FileStatus>,
+    pub files: Vec<FileAssessment>,
     /// Questions for the office: ambiguous names, rows not understood, …
     pub questions: Vec<String>,
     /// Warnings about the assessment itself (calendar coverage, …).
@@ -54,18 +54,18 @@ pub struct Assessment {
 
 /// One activity of one unit.
 #[derive(Debug, Clone, Serialize)]
-pub struct ActivityStatus {
+pub struct ActivityAssessment {
     /// Index into `campaign.activities`.
     pub activity: usize,
     pub unit: usize,
-    pub items: Vec<ItemStatus>,
+    pub items: Vec<ItemAssessment>,
     /// The worst state among the items.
     pub overall: State,
 }
 
 /// One deliverable of one activity.
 #[derive(Debug, Clone, Serialize)]
-pub struct ItemStatus {
+pub struct ItemAssessment {
     /// Index into `campaign.deliverables`.
     pub deliverable: usize,
     pub state: State,
@@ -89,7 +89,7 @@ pub struct ItemStatus {
 
 /// A file and what the assessment made of it.
 #[derive(Debug, Clone, Serialize)]
-pub struct FileStatus {
+pub struct FileAssessment {
     pub path: String,
     pub version_id: i64,
     pub batch_id: i64,
@@ -111,14 +111,15 @@ pub struct FileStatus {
     pub counted: bool,
     /// Why it does not count, or what the office should know.
     pub flags: Vec<String>,
-    /// A photo kept out of its deliverable's count (too small, a
-    /// screenshot, taken far from the activity, a duplicate); `flags` says why.
-    pub uncounted: bool,
+    /// Set aside by the photo checks before counting (too small, a
+    /// screenshot, taken far from the activity, a duplicate), so it can
+    /// never be `counted`; `flags` says why.
+    pub set_aside: bool,
     /// A photo found inside a Word document.
     pub embedded: bool,
 }
 
-impl FileStatus {
+impl FileAssessment {
     /// File name without folders, as people read it ([`printable`]).
     pub fn name(&self) -> String {
         printable(self.path.rsplit(['/', '!']).next().unwrap_or(&self.path))
@@ -169,8 +170,8 @@ impl FileStatus {
 }
 
 /// The latest version of every path, with its version count.
-fn current_versions(versions: &[VersionRow]) -> Vec<(&VersionRow, usize)> {
-    let mut latest: BTreeMap<&str, (&VersionRow, usize)> = BTreeMap::new();
+fn current_versions(versions: &[StoredVersion]) -> Vec<(&StoredVersion, usize)> {
+    let mut latest: BTreeMap<&str, (&StoredVersion, usize)> = BTreeMap::new();
     for v in versions {
         let entry = latest.entry(v.path.as_str()).or_insert((v, 0));
         entry.1 += 1;
@@ -189,12 +190,12 @@ fn container_of(path: &str) -> Option<&str> {
 /// Assesses the campaign at `clock` from the recorded versions.
 pub fn assess(
     campaign: &Campaign,
-    versions: &[VersionRow],
+    versions: &[StoredVersion],
     clock: DateTime<FixedOffset>,
 ) -> Assessment {
     let roster: &Roster = &campaign.roster;
     let current = current_versions(versions);
-    let by_path: HashMap<&str, &VersionRow> =
+    let by_path: HashMap<&str, &StoredVersion> =
         current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
     let mut questions: Vec<String> = campaign
         .schedule_problems
@@ -206,7 +207,7 @@ pub fn assess(
     let mut warnings = Vec::new();
 
     // 1. Every file: unit, deliverable, activity.
-    let mut files: Vec<FileStatus> = Vec::new();
+    let mut files: Vec<FileAssessment> = Vec::new();
     for (v, count) in &current {
         let is_container = matches!(v.inspection.content, Content::Container(_));
         if is_container && v.inspection.verdict != Verdict::Reject {
@@ -244,7 +245,7 @@ pub fn assess(
             }
             Identity::Unknown => (None, "未能识别所属单位".to_string()),
         };
-        files.push(FileStatus {
+        files.push(FileAssessment {
             path: v.path.clone(),
             version_id: v.version_id,
             batch_id: v.batch_id,
@@ -261,7 +262,7 @@ pub fn assess(
             activity: None,
             counted: false,
             flags: Vec::new(),
-            uncounted: false,
+            set_aside: false,
             embedded,
         });
     }
@@ -397,7 +398,7 @@ pub fn assess(
             continue; // a duty that owes nothing of its own (see `owed`)
         }
         let overall = items.iter().map(|i| i.state).max().unwrap_or(State::OnTime);
-        activities.push(ActivityStatus {
+        activities.push(ActivityAssessment {
             activity: ai,
             unit: activity.unit,
             items,
@@ -421,7 +422,7 @@ pub fn assess(
 /// The e-mail a file came in, if it did.
 fn mail_context<'a>(
     path: &str,
-    by_path: &HashMap<&str, &'a VersionRow>,
+    by_path: &HashMap<&str, &'a StoredVersion>,
 ) -> Option<&'a crate::inspect::EmailMeta> {
     let mut p = path;
     while let Some(c) = container_of(p) {
@@ -449,7 +450,7 @@ fn file_dates(inspection: &Inspection) -> Vec<NaiveDate> {
 }
 
 /// Flags photos that should not count toward a minimum.
-fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
+fn flag_photos(campaign: &Campaign, files: &mut [FileAssessment]) {
     let mut seen_hash: HashMap<(usize, String), usize> = HashMap::new();
     let mut hashes: Vec<(usize, u64, usize)> = Vec::new(); // (unit, phash, file)
     for i in 0..files.len() {
@@ -500,13 +501,13 @@ fn flag_photos(campaign: &Campaign, files: &mut [FileStatus]) {
             seen_hash.insert((unit, f.hash.clone()), i);
         } else {
             files[i].flags.extend(flags);
-            files[i].uncounted = true;
+            files[i].set_aside = true;
         }
     }
 }
 
 /// Flags summaries whose title names another unit than the one filed under.
-fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileStatus]) {
+fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileAssessment]) {
     for f in files.iter_mut() {
         let (Some(unit), Some(title)) = (f.unit, classify::title_of(&f.inspection)) else {
             continue;
@@ -524,18 +525,18 @@ fn flag_foreign_summaries(campaign: &Campaign, files: &mut [FileStatus]) {
 }
 
 /// Whether a file counts toward its deliverable.
-fn usable(f: &FileStatus) -> bool {
-    f.inspection.verdict != Verdict::Reject && !f.gone && !f.uncounted
+fn usable(f: &FileAssessment) -> bool {
+    f.inspection.verdict != Verdict::Reject && !f.gone && !f.set_aside
 }
 
 fn item_status(
     campaign: &Campaign,
-    files: &mut [FileStatus],
+    files: &mut [FileAssessment],
     mine: &[usize],
     deliverable: usize,
     due: Option<DateTime<FixedOffset>>,
     clock: DateTime<FixedOffset>,
-) -> ItemStatus {
+) -> ItemAssessment {
     let d = &campaign.deliverables[deliverable];
     let mut usable_files: Vec<usize> = mine
         .iter()
@@ -611,7 +612,7 @@ fn item_status(
             "待报送（截止时间无法计算）".to_string(),
         ),
     };
-    ItemStatus {
+    ItemAssessment {
         deliverable,
         state,
         due,

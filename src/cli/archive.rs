@@ -5,8 +5,8 @@
 use crate::archive::{self, ArchiveError, Bundle, MadeBy, passed_deadlines};
 use crate::assess;
 use crate::campaign::Campaign;
-use crate::intake::store::Store;
 use crate::ledger::Ledger;
+use crate::store::Store;
 
 /// The moment `baosong archive --at` names.
 #[derive(Debug, Clone, PartialEq, Eq)]

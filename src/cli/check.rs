@@ -10,9 +10,9 @@
 //! seeking, anything else whole into a buffer the worker thread reuses.
 
 use crate::inspect::{FileKind, Inspection, Limits, Verdict};
-use crate::intake::store::Store;
 use crate::intake::walk::{Counters, Node, Walker};
 use crate::model::ENTRY_SEP;
+use crate::store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::Write;

@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::fmt::format_time;
 use crate::model::State;
-use crate::status::{ActivityStatusJson, Status};
+use crate::status::{ActivityEntry, StatusDocument};
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -18,7 +18,7 @@ const LIST_LINES: usize = 10;
 const UPCOMING_LINES: usize = 5;
 
 /// Writes the status as the office reads it.
-pub fn write(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
+pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
     let clock = DateTime::parse_from_rfc3339(&s.clock)
         .map(format_time)
         .unwrap_or_else(|_| s.clock.clone());
@@ -168,7 +168,7 @@ pub fn write(out: &mut impl Write, s: &Status) -> std::io::Result<()> {
 /// One activity row with its unit.
 struct Row<'a> {
     unit: &'a str,
-    a: &'a ActivityStatusJson,
+    a: &'a ActivityEntry,
 }
 
 /// Column widths, so every table lines up the same.
@@ -257,16 +257,16 @@ fn pad(text: &str, columns: usize) -> String {
 mod tests {
     use super::*;
     use crate::report::FileLine;
-    use crate::status::{ItemJson, UnitStatus};
+    use crate::status::{DeliverableEntry, UnitEntry};
 
-    fn activity(seq: &str, state: State, due_at: &str) -> ActivityStatusJson {
-        ActivityStatusJson {
+    fn activity(seq: &str, state: State, due_at: &str) -> ActivityEntry {
+        ActivityEntry {
             seq: seq.into(),
             theme: "主题".into(),
             time: "5月".into(),
             state,
             label: state.label().into(),
-            deliverables: vec![ItemJson {
+            deliverables: vec![DeliverableEntry {
                 id: "summary".into(),
                 name: "活动总结".into(),
                 state,
@@ -283,19 +283,19 @@ mod tests {
         }
     }
 
-    fn status() -> Status {
+    fn status() -> StatusDocument {
         let mut units = vec![
-            UnitStatus {
+            UnitEntry {
                 unit: "县林业局".into(),
                 activities: vec![activity("1", State::OnTime, "2025-05-09T24:00")],
             },
-            UnitStatus {
+            UnitEntry {
                 unit: "县司法局".into(),
                 activities: vec![activity("2", State::Overdue, "2025-05-09T24:00")],
             },
         ];
         for i in 0..8 {
-            units.push(UnitStatus {
+            units.push(UnitEntry {
                 unit: format!("单位{i}"),
                 activities: vec![activity(
                     &format!("{}", 10 + i),
@@ -304,7 +304,7 @@ mod tests {
                 )],
             });
         }
-        Status {
+        StatusDocument {
             campaign: "c".into(),
             title: "活动".into(),
             batch: 3,

@@ -18,7 +18,6 @@ pub mod arrival;
 pub mod identify;
 pub mod mailbox;
 pub mod scan;
-pub mod store;
 pub mod walk;
 
 use std::collections::HashSet;
@@ -30,8 +29,8 @@ use rayon::prelude::*;
 
 use crate::inspect::Limits;
 use crate::ledger::{Ledger, LedgerError, Observed};
+use crate::store::{self, Store};
 use identify::ENTRY_SEP;
-use store::Store;
 use walk::{Counters, Node, Walker};
 
 /// Something that stopped the intake as a whole (a single bad file never does).
@@ -64,7 +63,7 @@ pub struct Options {
 
 /// What intake did.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct IntakeSummary {
     /// Paths with a new version in this batch (entries inside containers included).
     pub new_versions: Vec<String>,
     pub unchanged: usize,
@@ -90,7 +89,7 @@ pub struct Report {
     pub mailbox: mailbox::Taken,
 }
 
-impl Report {
+impl IntakeSummary {
     /// The special files skipped, as "path（kind）".
     pub fn skipped(&self) -> Vec<String> {
         self.special
@@ -124,12 +123,12 @@ pub fn run(
     batch: i64,
     opts: &Options,
     progress: &ProgressBar,
-) -> Result<Report, IntakeError> {
+) -> Result<IntakeSummary, IntakeError> {
     let found = scan::scan(inbox).map_err(|source| IntakeError::Inbox {
         path: inbox.display().to_string(),
         source,
     })?;
-    let mut report = Report {
+    let mut report = IntakeSummary {
         ignored: found.ignored,
         outside_links: found.outside_links.clone(),
         unreadable: found.unreadable.clone(),
@@ -140,7 +139,7 @@ pub fn run(
             .filter(|f| f.lossy_name)
             .map(|f| f.rel.clone())
             .collect(),
-        ..Report::default()
+        ..IntakeSummary::default()
     };
     let previous = ledger.previous_clock(batch)?;
     let engine = engine_id(&opts.limits);
@@ -286,7 +285,7 @@ fn take_message(
     batch: i64,
     m: &mailbox::Message,
     clock: DateTime<FixedOffset>,
-    report: &mut Report,
+    report: &mut IntakeSummary,
 ) -> Result<Option<String>, IntakeError> {
     let node = match &m.blob {
         Some(blob) => walker.file(&m.path, blob).map_err(IntakeError::Store)?,
@@ -336,7 +335,7 @@ fn record(
     observed: &Observed,
     arrived: DateTime<FixedOffset>,
     basis: arrival::Basis,
-    report: &mut Report,
+    report: &mut IntakeSummary,
 ) -> Result<(), IntakeError> {
     ledger.add_version(
         file_id,
@@ -374,7 +373,7 @@ fn sync_entries(
     node: &Node,
     observed: &Observed,
     arrived: Option<DateTime<FixedOffset>>,
-    report: &mut Report,
+    report: &mut IntakeSummary,
 ) -> Result<(), IntakeError> {
     let mut keep = HashSet::new();
     record_entries(
@@ -394,7 +393,7 @@ fn record_entries(
     observed: &Observed,
     arrived: Option<DateTime<FixedOffset>>,
     keep: &mut HashSet<String>,
-    report: &mut Report,
+    report: &mut IntakeSummary,
 ) -> Result<(), IntakeError> {
     for (entry, child) in &node.children {
         let child_path = format!("{path}{ENTRY_SEP}{entry}");

@@ -13,7 +13,7 @@ use walkdir::WalkDir;
 
 /// A file found in the inbox, with what the file system says of it.
 #[derive(Debug, Clone)]
-pub struct Found {
+pub struct ScannedFile {
     /// Path relative to the inbox, with '/' separators.
     pub rel: String,
     pub abs: PathBuf,
@@ -29,7 +29,7 @@ pub struct Found {
 /// What a scan found and what it passed over.
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
-    pub files: Vec<Found>,
+    pub files: Vec<ScannedFile>,
     /// Hidden, temporary and lock files skipped.
     pub ignored: usize,
     /// Symlinks leading outside the inbox (or nowhere), by path.
@@ -116,7 +116,7 @@ pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
                 continue;
             }
         };
-        scan.files.push(Found {
+        scan.files.push(ScannedFile {
             rel,
             abs: entry.path().to_path_buf(),
             size: meta.len(),

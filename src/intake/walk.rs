@@ -25,7 +25,7 @@ use crate::inspect::{
     self, Content, EmailMeta, Entries, FileKind, HEAD_BYTES, Input, Inspection, Limits, Verdict,
 };
 
-use super::store::{Blob, BlobWriter, Store, hash_bytes};
+use crate::store::{Blob, BlobWriter, Store, hash_bytes};
 
 /// A file read and inspected, with the entries found inside it.
 #[derive(Debug)]

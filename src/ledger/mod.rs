@@ -22,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::inspect::Inspection;
 use crate::model::State;
+use crate::store::StoredVersion;
 
 pub use archives::ArchiveRow;
 pub use mailbox::{MailOutcome, MailRow};
@@ -111,23 +112,6 @@ pub struct AssessmentRow<'a> {
 pub struct PreviousStates {
     pub batch: i64,
     pub states: BTreeMap<(String, String), State>,
-}
-
-/// One version of one file, as recorded.
-#[derive(Debug, Clone)]
-pub struct VersionRow {
-    pub version_id: i64,
-    pub file_id: i64,
-    pub path: String,
-    pub parent_path: Option<String>,
-    pub batch_id: i64,
-    pub hash: String,
-    pub size: u64,
-    pub arrived_at: DateTime<FixedOffset>,
-    pub arrival_basis: String,
-    pub inspection: Inspection,
-    /// The file is no longer in the inbox (since that batch).
-    pub gone: bool,
 }
 
 /// What was observed of a file the last time, to skip re-hashing.
@@ -475,7 +459,7 @@ impl Ledger {
     /// Every version of every file, oldest first, and a warning naming
     /// each version whose row cannot be read (left out: one damaged row
     /// must not stop the batch).
-    pub fn all_versions(&self) -> Result<(Vec<VersionRow>, Vec<String>)> {
+    pub fn all_versions(&self) -> Result<(Vec<StoredVersion>, Vec<String>)> {
         let mut stmt = self.conn.prepare(
             "SELECT v.id, f.id, f.path, p.path, v.batch_id, v.hash, v.size, v.arrived_at, v.arrival_basis, v.inspection, f.gone_batch IS NOT NULL
              FROM versions v JOIN files f ON f.id = v.file_id LEFT JOIN files p ON p.id = f.parent_id
@@ -490,7 +474,7 @@ impl Ledger {
             let inspection = serde_json::from_str::<Inspection>(&inspection)
                 .map_err(|e| format!("检查结果无法解析（{e}）"));
             let row = match (arrived_at, inspection) {
-                (Ok(arrived_at), Ok(inspection)) => Ok(VersionRow {
+                (Ok(arrived_at), Ok(inspection)) => Ok(StoredVersion {
                     version_id: r.get(0)?,
                     file_id: r.get(1)?,
                     path: path.clone(),

@@ -42,7 +42,7 @@ pub struct Inputs {
 /// assessment and the report.
 pub struct Batch<'a> {
     pub id: i64,
-    pub intake: &'a intake::Report,
+    pub intake: &'a intake::IntakeSummary,
     /// The report's files, when they were written.
     pub outputs: Option<&'a Outputs>,
     pub previous: &'a PreviousStates,

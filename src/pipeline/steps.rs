@@ -11,12 +11,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::assess::Assessment;
 use crate::campaign::Campaign;
-use crate::intake::{self, store::Store};
+use crate::intake;
 use crate::ledger::{AssessmentRow, Ledger};
 use crate::notify::{self, Notifier, outbox};
 use crate::render::{self, FontSet};
+use crate::store::Store;
 
-use super::{Options, RunError, Stage};
+use super::{CrashPoint, Options, RunError};
 
 /// The lock that keeps two batches of one campaign apart.
 pub struct BatchLock {
@@ -110,7 +111,7 @@ pub(super) fn intake(
     batch: i64,
     clock: DateTime<FixedOffset>,
     real_now: DateTime<Utc>,
-) -> Result<intake::Report, RunError> {
+) -> Result<intake::IntakeSummary, RunError> {
     let tx = ledger.begin()?;
     let file = &campaign.file;
     let intake_opts = intake::Options {
@@ -214,7 +215,7 @@ pub(super) fn notifier(campaign: &Campaign) -> Result<Option<Notifier>, RunError
 }
 
 /// Aborts the process after `stage` when a crash test asks for it.
-pub(super) fn crash_point(opts: &Options, stage: Stage) {
+pub(super) fn crash_point(opts: &Options, stage: CrashPoint) {
     if opts.fail_after == Some(stage) {
         eprintln!("（测试）模拟崩溃：在“{stage}”之后中止");
         std::process::abort();

@@ -8,7 +8,7 @@ use crate::intake;
 use crate::ledger::LedgerError;
 use crate::notify::{self, outbox};
 use crate::render::{self, Outputs};
-use crate::status::Status;
+use crate::status::StatusDocument;
 use crate::timings::Timings;
 
 /// What stopped a batch.
@@ -35,22 +35,22 @@ pub enum RunError {
     Templates(#[from] notify::templates::TemplateError),
 }
 
-/// Stages after which a test may crash the batch (`--fail-after`): the
+/// The points after which a test may crash the batch (`--fail-after`): the
 /// process aborts there, as a power cut would, without unwinding or
 /// rolling anything back by hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Stage {
+pub enum CrashPoint {
     Intake,
     Render,
     Queue,
 }
 
-impl std::fmt::Display for Stage {
+impl std::fmt::Display for CrashPoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Stage::Intake => "intake",
-            Stage::Render => "render",
-            Stage::Queue => "queue",
+            CrashPoint::Intake => "intake",
+            CrashPoint::Render => "render",
+            CrashPoint::Queue => "queue",
         })
     }
 }
@@ -66,7 +66,7 @@ pub struct Options {
     /// Override the settle window (seconds).
     pub settle: Option<u64>,
     /// Stop right after a stage (for crash tests).
-    pub fail_after: Option<Stage>,
+    pub fail_after: Option<CrashPoint>,
     /// Show progress bars (when stderr is a terminal).
     pub progress: bool,
     /// Render the report even when it is the same as the last one.
@@ -77,7 +77,7 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Outcome {
     pub batch: i64,
-    pub status: Status,
+    pub status: StatusDocument,
     pub outputs: Option<Outputs>,
     /// Messages queued in this batch (or that would be, in a dry run).
     pub queued: usize,

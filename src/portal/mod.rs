@@ -15,13 +15,13 @@ mod photos;
 
 use std::path::{Path, PathBuf};
 
-use crate::assess::{Assessment, FileStatus};
+use crate::assess::{Assessment, FileAssessment};
 use crate::campaign::Campaign;
 use crate::inspect::{Block, Content, Document, Limits, PLACEHOLDERS, Verdict};
-use crate::intake::store::Store;
 use crate::model::ENTRY_SEP;
 use crate::model::State;
 use crate::names;
+use crate::store::Store;
 
 pub use photos::{MAX_PHOTOS, MIN_PHOTOS, WEB_WIDTH};
 
@@ -95,7 +95,7 @@ pub fn write_drafts(
     for st in &a.activities {
         // The summary: an accepted document of a deliverable named 总结 (of
         // any document deliverable when the campaign names none so).
-        let accepted = |i: &&crate::assess::ItemStatus| {
+        let accepted = |i: &&crate::assess::ItemAssessment| {
             matches!(i.state, State::OnTime | State::Late)
                 && (!named_summary || campaign.deliverables[i.deliverable].name.contains("总结"))
         };
@@ -124,7 +124,7 @@ pub fn write_drafts(
             article_text(doc, unit, &act.theme, &campaign.file.campaign.office);
         // The activity's photos and those pasted into the summary.
         let inside = format!("{}{ENTRY_SEP}", summary_file.path);
-        let mut photo_files: Vec<&FileStatus> = files()
+        let mut photo_files: Vec<&FileAssessment> = files()
             .chain(a.files.iter().filter(|f| f.path.starts_with(&inside)))
             .filter(|f| usable_photo(f))
             .collect();
@@ -199,10 +199,10 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), PortalError> {
 
 /// A photo fit for the web: accepted, counted (not too small, not a
 /// duplicate, not taken elsewhere) and not a screen capture.
-fn usable_photo(f: &FileStatus) -> bool {
+fn usable_photo(f: &FileAssessment) -> bool {
     matches!(&f.inspection.content, Content::Photo(p) if !p.screenshot)
         && f.inspection.verdict != Verdict::Reject
-        && !f.uncounted
+        && !f.set_aside
 }
 
 fn photo_name(n: usize) -> String {
@@ -216,7 +216,7 @@ fn count_photos(dir: &Path) -> usize {
 }
 
 /// What a draft is made from, hashed.
-fn inputs_hash(title: &str, paragraphs: &[String], photos: &[&FileStatus]) -> String {
+fn inputs_hash(title: &str, paragraphs: &[String], photos: &[&FileAssessment]) -> String {
     let mut h = blake3::Hasher::new();
     for part in [FORMAT, title]
         .into_iter()
@@ -235,7 +235,7 @@ fn write_draft(
     limits: &Limits,
     title: &str,
     paragraphs: &[String],
-    photo_files: &[&FileStatus],
+    photo_files: &[&FileAssessment],
     inputs: &str,
 ) -> Result<usize, PortalError> {
     let candidates = photo_files

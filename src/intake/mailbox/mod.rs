@@ -27,9 +27,9 @@ use chrono::{DateTime, FixedOffset};
 use futures_util::TryStreamExt;
 
 use super::IntakeError;
-use super::store::{Store, hash_bytes};
 use crate::campaign::config::ImapSection;
 use crate::ledger::{Ledger, MailOutcome, MailRow};
+use crate::store::{Store, hash_bytes};
 use session::{Fault, Session, step};
 
 /// The piece a message body is fetched in (`BODY.PEEK[]<offset.CHUNK>`).

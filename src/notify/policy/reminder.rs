@@ -63,27 +63,27 @@ impl Escalation {
 
 /// The reminder stage an obligation is in at the clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub enum ReminderStage {
     Before,
     DueDay,
     /// The k-th reminder after the deadline (from 0).
     After(u32),
 }
 
-impl Stage {
+impl ReminderStage {
     fn key(self, due_date: NaiveDate) -> String {
         match self {
-            Stage::Before => format!("before@{due_date}"),
-            Stage::DueDay => format!("due@{due_date}"),
-            Stage::After(k) => format!("after{k}@{due_date}"),
+            ReminderStage::Before => format!("before@{due_date}"),
+            ReminderStage::DueDay => format!("due@{due_date}"),
+            ReminderStage::After(k) => format!("after{k}@{due_date}"),
         }
     }
 
     fn label(self) -> &'static str {
         match self {
-            Stage::Before => "即将截止",
-            Stage::DueDay => "今日截止",
-            Stage::After(_) => "已逾期",
+            ReminderStage::Before => "即将截止",
+            ReminderStage::DueDay => "今日截止",
+            ReminderStage::After(_) => "已逾期",
         }
     }
 }
@@ -160,24 +160,24 @@ fn stage_of(
     cal: &Calendar,
     now: DateTime<FixedOffset>,
     due: DateTime<FixedOffset>,
-) -> Option<(Stage, i64)> {
+) -> Option<(ReminderStage, i64)> {
     let today = now.date_naive();
     let due_date = crate::campaign::deadline::last_day(&due.with_timezone(now.offset()));
     let count = |from, to| cal.workdays_between(from, to).0;
     if now < due {
         if today == due_date {
-            return policy.on_due_day.then_some((Stage::DueDay, 0));
+            return policy.on_due_day.then_some((ReminderStage::DueDay, 0));
         }
         let left = count(today, due_date);
         return (policy.days_before > 0 && left <= i64::from(policy.days_before))
-            .then_some((Stage::Before, 0));
+            .then_some((ReminderStage::Before, 0));
     }
     let overdue = count(due_date, today);
     if policy.every_after == 0 || overdue < 1 {
         return None;
     }
     let k = (overdue - 1) / i64::from(policy.every_after);
-    Some((Stage::After(k as u32), overdue))
+    Some((ReminderStage::After(k as u32), overdue))
 }
 
 /// Decides the unit's reminder for the day of `now`. `history` is what
@@ -311,7 +311,7 @@ impl ReminderContext {
                 state_label: State::Overdue.label().into(),
                 due: "2025年5月12日16时前（北京时间）".into(),
                 detail: "尚未报送".into(),
-                stage_label: Stage::After(0).label().into(),
+                stage_label: ReminderStage::After(0).label().into(),
                 overdue_days: 3,
             }],
             any_overdue: true,

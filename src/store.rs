@@ -15,8 +15,30 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::atomic::{private_dir, write_atomic};
 use crate::inspect::Inspection;
+
+/// One version of one file as a batch recorded it: the ledger's ids, where
+/// it came from and when it arrived, its blob in the store (hash and size)
+/// and what inspection found. The ledger returns these; assess, the report
+/// and the archive read them.
+#[derive(Debug, Clone)]
+pub struct StoredVersion {
+    pub version_id: i64,
+    pub file_id: i64,
+    pub path: String,
+    pub parent_path: Option<String>,
+    pub batch_id: i64,
+    pub hash: String,
+    pub size: u64,
+    pub arrived_at: DateTime<FixedOffset>,
+    pub arrival_basis: String,
+    pub inspection: Inspection,
+    /// The file is no longer in the inbox (since that batch).
+    pub gone: bool,
+}
 
 /// The store's folders inside the state folder.
 #[derive(Debug, Clone)]

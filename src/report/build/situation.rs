@@ -1,0 +1,229 @@
+//! The first page: the counts by state and month, the paragraph in words,
+//! who must act and what falls due in the next days.
+
+use std::collections::BTreeMap;
+
+use super::table::activity_reason;
+use super::*;
+use crate::assess::{ActivityAssessment, ItemAssessment};
+
+/// Where an activity's state puts it on the first page's list of units that
+/// must act: worst first; None for activities in order or not yet due.
+pub fn attention(state: State) -> Option<u8> {
+    match state {
+        State::Overdue => Some(0),
+        State::Invalid => Some(1),
+        State::Incomplete => Some(2),
+        State::Late => Some(3),
+        State::OnTime | State::Pending | State::Exempt => None,
+    }
+}
+
+pub(super) fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
+    // 免报 is shown only in campaigns that have exempt activities, and then
+    // in every count (each month's row has the same columns).
+    let exempt = a.activities.iter().any(|st| st.overall == State::Exempt);
+    let shown: Vec<State> = State::ALL
+        .into_iter()
+        .filter(|s| *s != State::Exempt || exempt)
+        .collect();
+    let count_states = |states: &mut dyn Iterator<Item = State>| -> Vec<StateCount> {
+        let mut counts: BTreeMap<State, usize> = BTreeMap::new();
+        for s in states {
+            *counts.entry(s).or_default() += 1;
+        }
+        shown
+            .iter()
+            .map(|s| StateCount {
+                state: *s,
+                label: s.label().to_string(),
+                count: counts.get(s).copied().unwrap_or(0),
+            })
+            .collect()
+    };
+    let mut months: BTreeMap<(i32, u32), Vec<State>> = BTreeMap::new();
+    for st in &a.activities {
+        if let Some(t) = &campaign.activities[st.activity].time {
+            months
+                .entry((t.end.year(), t.end.month()))
+                .or_default()
+                .push(st.overall);
+        }
+    }
+    Overview {
+        units: campaign.roster.units.len(),
+        activities: a.activities.len(),
+        by_state: count_states(&mut a.activities.iter().map(|s| s.overall)),
+        by_month: months
+            .into_iter()
+            .map(|((_, m), states)| MonthCounts {
+                month: format!("{m}月"),
+                counts: count_states(&mut states.into_iter()),
+            })
+            .collect(),
+    }
+}
+
+/// The first page: the paragraph, who must act, what falls due soon.
+pub(super) fn situation(
+    campaign: &Campaign,
+    a: &Assessment,
+    overview: &Overview,
+    as_of: &str,
+    clock: &Clock,
+) -> Situation {
+    let unit_of = |st: &ActivityAssessment| campaign.roster.units[st.unit].name.clone();
+    let mut needs_action: Vec<(u8, ActionItem)> = a
+        .activities
+        .iter()
+        .filter_map(|st| {
+            let rank = attention(st.overall)?;
+            Some((
+                rank,
+                ActionItem {
+                    unit: unit_of(st),
+                    theme: campaign.activities[st.activity].theme.clone(),
+                    state: st.overall,
+                    reason: activity_reason(campaign, a, st).unwrap_or_default(),
+                },
+            ))
+        })
+        .collect();
+    // Stable: within a state, schedule order.
+    needs_action.sort_by_key(|(rank, _)| *rank);
+    let needs_action: Vec<ActionItem> = needs_action.into_iter().map(|(_, i)| i).collect();
+
+    let count = |state: State| {
+        overview
+            .by_state
+            .iter()
+            .find(|c| c.state == state)
+            .map_or(0, |c| c.count)
+    };
+    // The units of the activities in a state, each once, in schedule order.
+    let named = |state: State| {
+        let mut names: Vec<&str> = Vec::new();
+        for item in needs_action.iter().filter(|i| i.state == state) {
+            if !names.contains(&item.unit.as_str()) {
+                names.push(&item.unit);
+            }
+        }
+        names.join("、")
+    };
+    let with_units = |state: State| {
+        let n = count(state);
+        format!("{}{n}项（{}）", state.label(), named(state))
+    };
+    let mut text = format!(
+        "{as_of}，{}个单位共安排活动{}项。",
+        overview.units, overview.activities
+    );
+    let (on_time, late) = (count(State::OnTime), count(State::Late));
+    let complete = on_time + late;
+    if complete > 0 {
+        text.push_str(&format!("已报齐{complete}项，其中按时报送{on_time}项"));
+        if late > 0 {
+            text.push_str(&format!("，{}", with_units(State::Late)));
+        }
+        text.push('；');
+    }
+    let failing: Vec<State> = [State::Overdue, State::Invalid, State::Incomplete]
+        .into_iter()
+        .filter(|s| count(*s) > 0)
+        .collect();
+    let failing_total: usize = failing.iter().map(|s| count(*s)).sum();
+    if failing_total > 0 {
+        let parts: Vec<String> = failing.iter().map(|s| with_units(*s)).collect();
+        text.push_str(&format!(
+            "未按要求报送{failing_total}项，其中{}",
+            parts.join("，")
+        ));
+        let owed = owed_by_deliverable(campaign, a);
+        if !owed.is_empty() {
+            text.push_str(&format!("，共缺{}", owed.join("、")));
+        }
+        text.push('；');
+    }
+    let pending = count(State::Pending);
+    if pending > 0 {
+        text.push_str(&format!("尚未到报送时限{pending}项；"));
+    }
+    if text.ends_with('；') {
+        text.pop();
+        text.push('。');
+    }
+    if failing_total == 0 && late == 0 {
+        text.push_str("目前没有需要督促的单位。");
+    }
+
+    let window_start = clock.local(a.clock);
+    let window_end = window_start + chrono::Duration::days(i64::from(UPCOMING_DAYS));
+    let mut upcoming: Vec<(NaiveDateTime, UpcomingItem)> = a
+        .activities
+        .iter()
+        .filter_map(|st| {
+            let open: Vec<&ItemAssessment> = st
+                .items
+                .iter()
+                .filter(|i| i.state == State::Pending)
+                .filter(|i| {
+                    i.due.is_some_and(|d| {
+                        clock.local(d) > window_start && clock.local(d) <= window_end
+                    })
+                })
+                .collect();
+            let due = open.iter().filter_map(|i| i.due).min()?;
+            Some((
+                clock.local(due),
+                UpcomingItem {
+                    due: clock.short(due),
+                    unit: unit_of(st),
+                    theme: campaign.activities[st.activity].theme.clone(),
+                    owed: open
+                        .iter()
+                        .map(|i| campaign.deliverables[i.deliverable].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                },
+            ))
+        })
+        .collect();
+    upcoming.sort_by_key(|(due, _)| *due);
+    Situation {
+        paragraph: text,
+        needs_action,
+        upcoming_days: UPCOMING_DAYS,
+        upcoming_window: format!(
+            "{}至{}",
+            window_start.format("%-m月%-d日"),
+            window_end.format("%-m月%-d日")
+        ),
+        upcoming: upcoming.into_iter().map(|(_, i)| i).collect(),
+    }
+}
+
+/// Per deliverable, how many of the activities that are past due still lack
+/// it: "活动总结4项".
+pub(super) fn owed_by_deliverable(campaign: &Campaign, a: &Assessment) -> Vec<String> {
+    campaign
+        .deliverables
+        .iter()
+        .enumerate()
+        .filter_map(|(di, d)| {
+            let n = a
+                .activities
+                .iter()
+                .filter(|st| {
+                    st.items.iter().any(|i| {
+                        i.deliverable == di
+                            && matches!(
+                                i.state,
+                                State::Overdue | State::Invalid | State::Incomplete
+                            )
+                    })
+                })
+                .count();
+            (n > 0).then(|| format!("{}{n}项", d.name))
+        })
+        .collect()
+}
