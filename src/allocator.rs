@@ -1,24 +1,17 @@
 //! glibc's allocator, set up for a batch that works in stages: decode
 //! photos on two threads, then lay out a long report in parts.
 //!
-//! - every thread gets its own malloc arena, and little of it is handed
-//!   back: after typst's layout, spread over rayon's threads, ~50 MB of the
-//!   440 MB peak at 200 units sat in idle arenas. Two arenas measured as
-//!   fast ([`configure`]);
-//! - freed memory is handed back where a stage ends: before the report is
-//!   laid out and after each of its parts ([`release_freed_memory`]), and
-//!   every few dozen files read for the photo stage ([`ReleaseEvery`], in
-//!   [`crate::whole_file`]), so
-//!   peak memory does not grow with the number of units. Without the
-//!   latter, live heap stayed at ~30 MB through the photo stage while
-//!   resident memory grew from ~40 to ~85 MB over 2,400 photos: freed photo
-//!   buffers left in the heaps' middles, which glibc only returns on a trim.
+//! - two malloc arenas, not one per thread ([`configure`]): memory freed in
+//!   an idle thread's arena is never reused by the others;
+//! - freed memory is handed back to the system where a stage ends (before
+//!   the report is laid out and after each of its parts,
+//!   [`release_freed_memory`]) and every few dozen files read in the photo
+//!   stage ([`ReleaseEvery`], counted in [`crate::whole_file`]): glibc
+//!   returns memory from the middle of its heaps only on a trim, so without
+//!   them the resident set grows with the number of photos.
 //!
-//! Keeping photo-sized buffers in the heap instead (mmap threshold 32 MB,
-//! trim threshold 256 MB) was measured and dropped: it saves the page
-//! faults of 2000×1500 decodes at 1600 px, but at the report's 1000 px the
-//! photo stage is no faster and peak memory at 200 units rose by ~9 MB
-//! (benches/README.md).
+//! What each of these saves, and what was tried instead, is measured in
+//! benches/README.md ("Where the time and memory go", "The trims").
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -12,30 +12,9 @@ use std::path::Path;
 use campaign::*;
 use rust_xlsxwriter::Workbook;
 
-const TOML: &str = r#"
-[campaign]
-id = "t"
-title = "测试活动"
-office = "县政府办公室"
-year = 2025
-
-[paths]
-schedule = "活动安排表.xlsx"
-
-[[deliverables]]
-id = "summary"
-name = "活动总结"
-accept = ["document"]
-keywords = ["总结"]
-deadline = { workdays_after_activity = 5, time = "24:00" }
-
-[[deliverables]]
-id = "photos"
-name = "活动照片"
-accept = ["photo"]
-min_count = 3
-deadline = { workdays_after_activity = 5, time = "24:00" }
-
+const TOML: &str = concat!(
+    campaign_toml!(),
+    r#"
 [mail]
 from = "office@example.gov.cn"
 office = ["office@example.gov.cn"]
@@ -43,7 +22,8 @@ office = ["office@example.gov.cn"]
 [reminders]
 days_before = 0
 every_after = 1
-"#;
+"#
+);
 
 /// A schedule with an 邮箱 column: (unit, theme, time, e-mail cell).
 fn schedule(dir: &Path, rows: &[(&str, &str, &str, &str)]) {
@@ -77,12 +57,6 @@ fn new_campaign(toml: &str, rows: &[(&str, &str, &str, &str)]) -> tempfile::Temp
     std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
     schedule(dir.path(), rows);
     dir
-}
-
-fn put(dir: &Path, rel: &str, bytes: &[u8]) {
-    let path = dir.join("inbox").join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
 }
 
 /// The texts of the messages of a kind (receipt, reminder, digest) sent so far.

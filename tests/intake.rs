@@ -21,12 +21,6 @@ fn justice_mail(attachments: &[(String, Vec<u8>)]) -> Vec<u8> {
     )
 }
 
-fn put(dir: &Path, rel: &str, bytes: &[u8]) {
-    let path = dir.join("inbox").join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
-
 /// The demo at 6 June (before 县司法局's deadline) with `name` added to
 /// its inbox; 县司法局's summary and photo states and counted files.
 fn justice_state(name: &str, bytes: &[u8]) -> (String, String, Vec<String>) {

@@ -10,49 +10,6 @@ use std::path::Path;
 
 use campaign::*;
 
-const TOML: &str = r#"
-[campaign]
-id = "t"
-title = "测试活动"
-office = "县行政审批服务局"
-year = 2025
-
-[paths]
-schedule = "活动安排表.xlsx"
-
-[[deliverables]]
-id = "summary"
-name = "活动总结"
-accept = ["document"]
-keywords = ["总结"]
-deadline = { workdays_after_activity = 5, time = "24:00" }
-
-[[deliverables]]
-id = "photos"
-name = "活动照片"
-accept = ["photo"]
-min_count = 3
-deadline = { workdays_after_activity = 5, time = "24:00" }
-
-[[units]]
-name = "县卫生健康局"
-aliases = ["县卫健局"]
-"#;
-
-/// 县卫生健康局 on Monday 28 April (due Thursday 8 May, after the 1–5 May
-/// holiday); 县林业局 on Friday 25 April (due Tuesday 6 May: Sunday 27
-/// April is a make-up workday).
-const SCHEDULE: [(&str, &str, &str); 2] = [
-    ("县卫生健康局", "饮用水安全宣传", "4月28日"),
-    ("县林业局", "珍爱生命远离毒菇", "4月25日"),
-];
-
-fn put(dir: &Path, rel: &str, bytes: &[u8]) {
-    let path = dir.join("inbox").join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
-
 fn put_unit(dir: &Path, folder: &str, seed: u64, photos: usize) {
     put(
         dir,

@@ -76,36 +76,16 @@ pub fn run(ledger: &Ledger, action: OutboxAction, out: &mut dyn Write) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::message::{Kind, Message, Sender, parse_mailbox};
+    use crate::notify::message::Kind;
     use crate::notify::outbox::queue;
-
-    fn msg(kind: Kind, key: &str) -> Message {
-        Message {
-            kind,
-            event_key: key.into(),
-            unit: Some("县民政局".into()),
-            to: vec![parse_mailbox("a@minzheng.example.gov.cn").unwrap()],
-            cc: vec![],
-            subject: format!("主题 {key}"),
-            text_body: "正文".into(),
-            html_body: None,
-            attachments: vec![],
-            expires_at: None,
-            in_reply_to: None,
-        }
-    }
+    use crate::notify::test_support::{at, msg, sender};
 
     #[test]
     fn outbox_command_lists_retries_and_drops() {
         let ledger = Ledger::in_memory().unwrap();
-        let sender = Sender {
-            from: parse_mailbox("办公室 <office@luxi.example.gov.cn>").unwrap(),
-            reply_to: parse_mailbox("office@luxi.example.gov.cn").unwrap(),
-            campaign_id: "t".into(),
-        };
-        let clock = DateTime::parse_from_rfc3339("2025-05-06T20:00:00+08:00").unwrap();
+        let clock = at("2025-05-06T20:00:00+08:00");
         for m in [msg(Kind::Receipt, "a"), msg(Kind::Reminder, "b")] {
-            queue(&ledger, &sender, &m, clock).unwrap();
+            queue(&ledger, &sender(), &m, clock).unwrap();
         }
         let mut out = Vec::new();
         run(&ledger, OutboxAction::Drop { id: 2 }, &mut out).unwrap();

@@ -26,6 +26,8 @@ pub mod outbox;
 pub mod plan;
 pub mod policy;
 pub mod templates;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod transport;
 
 use chrono::{DateTime, FixedOffset};
@@ -280,11 +282,8 @@ pub use crate::fmt::display_time;
 mod tests {
     use super::*;
     use crate::model::State;
+    use crate::notify::test_support::at;
     use policy::Obligation;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
 
     fn notifier() -> Notifier {
         let cfg: NotifyConfig = toml::from_str(

@@ -54,6 +54,65 @@ pub fn campaign(toml: &str, schedule: &[(&str, &str, &str)]) -> tempfile::TempDi
     dir
 }
 
+/// The start of a small test campaign's campaign.toml (id "t", year 2025):
+/// per activity a summary (a document named 总结) and at least three
+/// photos, both due at the end of the fifth working day after it. A macro,
+/// so a test file can `concat!` its own sections onto it.
+#[macro_export]
+macro_rules! campaign_toml {
+    () => {
+        r#"
+[campaign]
+id = "t"
+title = "测试活动"
+office = "县行政审批服务局"
+year = 2025
+
+[paths]
+schedule = "活动安排表.xlsx"
+
+[[deliverables]]
+id = "summary"
+name = "活动总结"
+accept = ["document"]
+keywords = ["总结"]
+deadline = { workdays_after_activity = 5, time = "24:00" }
+
+[[deliverables]]
+id = "photos"
+name = "活动照片"
+accept = ["photo"]
+min_count = 3
+deadline = { workdays_after_activity = 5, time = "24:00" }
+"#
+    };
+}
+
+/// The test campaign of [`SCHEDULE`]: 县卫生健康局 also signs as 县卫健局.
+pub const TOML: &str = concat!(
+    campaign_toml!(),
+    r#"
+[[units]]
+name = "县卫生健康局"
+aliases = ["县卫健局"]
+"#
+);
+
+/// 县卫生健康局 on Monday 28 April (due Thursday 8 May, after the 1–5 May
+/// holiday); 县林业局 on Friday 25 April (due Tuesday 6 May: Sunday 27
+/// April is a make-up workday).
+pub const SCHEDULE: [(&str, &str, &str); 2] = [
+    ("县卫生健康局", "饮用水安全宣传", "4月28日"),
+    ("县林业局", "珍爱生命远离毒菇", "4月25日"),
+];
+
+/// Writes `bytes` to `rel` under the campaign's inbox, folders and all.
+pub fn put(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join("inbox").join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
 /// Runs `baosong` with `args` in campaign `dir`.
 pub fn baosong(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baosong"))

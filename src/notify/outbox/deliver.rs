@@ -257,8 +257,9 @@ mod tests {
     use super::*;
     use crate::cli::outbox::OutboxAction;
     use crate::ledger::{DeliveryState, OutboxError, Queued};
-    use crate::notify::message::{Kind, Message, Sender, parse_mailbox};
+    use crate::notify::message::{Kind, Message};
     use crate::notify::outbox::queue;
+    use crate::notify::test_support::{at, msg, sender};
 
     /// A transport that answers from a script.
     struct Fake {
@@ -295,34 +296,6 @@ mod tests {
         }
     }
 
-    fn clock(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn sender() -> Sender {
-        Sender {
-            from: parse_mailbox("办公室 <office@luxi.example.gov.cn>").unwrap(),
-            reply_to: parse_mailbox("office@luxi.example.gov.cn").unwrap(),
-            campaign_id: "t".into(),
-        }
-    }
-
-    fn msg(kind: Kind, key: &str) -> Message {
-        Message {
-            kind,
-            event_key: key.into(),
-            unit: Some("县民政局".into()),
-            to: vec![parse_mailbox("a@minzheng.example.gov.cn").unwrap()],
-            cc: vec![],
-            subject: format!("主题 {key}"),
-            text_body: "正文".into(),
-            html_body: None,
-            attachments: vec![],
-            expires_at: None,
-            in_reply_to: None,
-        }
-    }
-
     fn db() -> Ledger {
         Ledger::in_memory().unwrap()
     }
@@ -331,7 +304,7 @@ mod tests {
         let tx = ledger.begin().unwrap();
         let out = msgs
             .iter()
-            .map(|m| queue(ledger, &sender(), m, clock("2025-05-06T20:00:00+08:00")).unwrap())
+            .map(|m| queue(ledger, &sender(), m, at("2025-05-06T20:00:00+08:00")).unwrap())
             .collect();
         tx.commit().unwrap();
         out
@@ -344,7 +317,7 @@ mod tests {
     };
 
     fn now() -> DateTime<FixedOffset> {
-        clock("2025-05-06T20:10:00+08:00")
+        at("2025-05-06T20:10:00+08:00")
     }
 
     #[test]
@@ -643,11 +616,10 @@ mod tests {
     fn expired_reminders_are_dropped_not_sent() {
         let ledger = db();
         let mut m = msg(Kind::Reminder, "reminder:县民政局:2025-05-06");
-        m.expires_at = Some(clock("2025-05-07T00:00:00+08:00"));
+        m.expires_at = Some(at("2025-05-07T00:00:00+08:00"));
         queue_all(&ledger, &[m]);
         let mut t = fake(Ok(()), vec![]);
-        let r =
-            deliver_pending(&ledger, &mut t, &LIMITS, clock("2025-05-07T20:00:00+08:00")).unwrap();
+        let r = deliver_pending(&ledger, &mut t, &LIMITS, at("2025-05-07T20:00:00+08:00")).unwrap();
         assert_eq!((r.sent.len(), r.expired.len()), (0, 1));
         assert_eq!(ledger.outbox_list(true).unwrap()[0].status, "dropped");
     }

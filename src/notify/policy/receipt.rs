@@ -163,10 +163,7 @@ fn sample_mailbox() -> Mailbox {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn mb(s: &str) -> Mailbox {
-        s.parse().unwrap()
-    }
+    use crate::notify::test_support::mb;
 
     #[test]
     fn one_receipt_per_unit_and_batch() {

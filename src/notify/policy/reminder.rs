@@ -325,16 +325,9 @@ impl ReminderContext {
 mod tests {
     use super::*;
     use crate::notify::config::OfficeHours;
+    use crate::notify::test_support::{at, mb};
     use chrono::Datelike;
     use chrono::Weekday;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn mb(s: &str) -> Mailbox {
-        s.parse().unwrap()
-    }
 
     fn obligation(activity: &str, deliverable: &str, state: State, due: &str) -> Obligation {
         Obligation {

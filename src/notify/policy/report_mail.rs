@@ -224,15 +224,8 @@ impl ReportContext {
 mod tests {
     use super::*;
     use crate::notify::config::WeekdayName;
+    use crate::notify::test_support::{at, mb};
     use chrono::Weekday;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    fn mb(s: &str) -> Mailbox {
-        s.parse().unwrap()
-    }
 
     fn report_input(all_complete: bool) -> ReportInput {
         ReportInput {
