@@ -10,11 +10,11 @@ mod mail;
 use std::path::{Path, PathBuf};
 
 use baosong::campaign::calendar::Calendar;
+use baosong::campaign::mail_config::{DeliveryLimits, NotifyConfig, Security, SmtpConfig};
 use baosong::cli::outbox::OutboxAction;
 use baosong::ledger::Ledger;
 use baosong::model::State;
 use baosong::notify::Notifier;
-use baosong::notify::config::{DeliveryLimits, NotifyConfig, Security, SmtpConfig};
 use baosong::notify::outbox::{self, DeliveryReport};
 use baosong::notify::policy::{
     MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput, ReportFile, ReportInput,

@@ -33,8 +33,6 @@ use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 
 use thiserror::Error;
 
-pub use crate::campaign::mail_config::{AddressError, parse_mailbox};
-
 pub use crate::model::MailKind as Kind;
 
 /// One message to queue.
@@ -466,6 +464,7 @@ fn rfc2231(key: &str, value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaign::mail_config::parse_mailbox;
     use mail_parser::MimeHeaders;
 
     fn sender() -> Sender {

@@ -20,7 +20,6 @@
 //!           let report = outbox::deliver_pending(&ledger, t.as_mut(), &cfg.limits(), clock)?;
 //! ```
 
-pub mod config;
 pub mod message;
 pub mod outbox;
 pub mod plan;
@@ -35,8 +34,8 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::campaign::calendar::Calendar;
+use crate::campaign::mail_config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
 use crate::ledger::{Ledger, LedgerError, Queued};
-use config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
 use message::{Message, MessageError, Sender};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,

@@ -20,11 +20,12 @@ use crate::model::{ENTRY_SEP, State};
 use crate::render::Outputs;
 use crate::report::Report;
 
-use super::message::{Thread, parse_mailbox};
+use super::message::Thread;
 use super::policy::{
     AmbiguousName, DigestInput, MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput,
     ReportFile, ReportInput, StateChange, UnassignedFile,
 };
+use crate::campaign::mail_config::parse_mailbox;
 
 /// Everything one batch asks the notify stage to send, in the order it is
 /// queued.

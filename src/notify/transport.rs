@@ -21,8 +21,9 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use thiserror::Error;
 
-use super::config::{NotifyConfig, Security, SmtpConfig};
 use super::message::Kind;
+use crate::campaign::mail_config::{NotifyConfig, Security, SmtpConfig};
+use crate::campaign::smtp::SmtpConfigError;
 
 /// One queued message handed to a transport.
 #[derive(Debug, Clone, Copy)]
@@ -60,10 +61,6 @@ pub enum SendError {
     },
 }
 
-/// A `[mail.smtp]` that cannot even be set up, found when campaign.toml
-/// is loaded (the same check builds the transport).
-pub use crate::campaign::smtp::SmtpConfigError as TransportError;
-
 /// Something that delivers rendered messages.
 pub trait Transport {
     /// For logs and the outbox: "SMTP smtp.example.gov.cn:465" or the folder.
@@ -85,7 +82,7 @@ pub fn from_config(
     cfg: &NotifyConfig,
     outbox_dir: &Path,
     campaign_dir: Option<&Path>,
-) -> Result<Box<dyn Transport>, TransportError> {
+) -> Result<Box<dyn Transport>, SmtpConfigError> {
     Ok(match &cfg.smtp {
         Some(smtp) => Box::new(SmtpMailer::from_config(smtp, campaign_dir)?),
         None => Box::new(EmlDir::new(outbox_dir)),
@@ -199,7 +196,7 @@ impl SmtpMailer {
     pub fn from_config(
         cfg: &SmtpConfig,
         campaign_dir: Option<&Path>,
-    ) -> Result<SmtpMailer, TransportError> {
+    ) -> Result<SmtpMailer, SmtpConfigError> {
         let s = cfg.settings(campaign_dir)?;
         let mode = match s.security {
             Security::Tls => "TLS",

@@ -30,7 +30,7 @@ pub enum RunError {
     #[error(transparent)]
     Notify(#[from] notify::NotifyError),
     #[error("邮件发送配置错误: {0}")]
-    Transport(#[from] notify::transport::TransportError),
+    Transport(#[from] crate::campaign::smtp::SmtpConfigError),
     #[error("邮件模板错误: {0}")]
     Templates(#[from] notify::templates::TemplateError),
 }

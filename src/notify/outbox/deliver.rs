@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::campaign::mail_config::DeliveryLimits;
 use crate::ledger::{Ledger, LedgerError, OutboxEntry};
-use crate::notify::config::DeliveryLimits;
 use crate::notify::transport::{Outgoing, SendError, Transport};
 
 /// What one delivery run did.

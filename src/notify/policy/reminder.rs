@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::{Letterhead, Planned};
 use crate::campaign::calendar::Calendar;
+use crate::campaign::mail_config::ReminderPolicy;
 use crate::model::State;
-use crate::notify::config::ReminderPolicy;
 use crate::notify::message::Kind;
 
 /// One unit's obligations at the clock.
@@ -324,7 +324,7 @@ impl ReminderContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::config::OfficeHours;
+    use crate::campaign::mail_config::OfficeHours;
     use crate::notify::test_support::{at, mb};
     use chrono::Datelike;
     use chrono::Weekday;

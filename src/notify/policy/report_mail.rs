@@ -8,8 +8,8 @@ use lettre::message::Mailbox;
 use serde::Serialize;
 
 use super::{Letterhead, Planned};
+use crate::campaign::mail_config::ReportMailPolicy;
 use crate::model::State;
-use crate::notify::config::ReportMailPolicy;
 use crate::notify::message::{Attachment, Content, Kind};
 
 /// The compiled report and its numbers.
@@ -223,7 +223,7 @@ impl ReportContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notify::config::WeekdayName;
+    use crate::campaign::mail_config::WeekdayName;
     use crate::notify::test_support::{at, mb};
     use chrono::Weekday;
 
