@@ -18,12 +18,10 @@ use std::time::Instant;
 
 use chrono::Utc;
 
-use crate::archive;
 use crate::assess;
 use crate::campaign::Campaign;
-use crate::ledger::{Ledger, LedgerError};
+use crate::ledger::LedgerError;
 use crate::notify;
-use crate::portal;
 use crate::render;
 use crate::report;
 use crate::status;
@@ -39,35 +37,19 @@ pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
-    let state_dir = campaign.state_dir();
-    // A dry run works on a snapshot of the ledger in a temporary folder and
-    // writes nothing under the campaign: no lock, no store, no report.
-    let scratch = match opts.dry_run {
-        true => Some(tempfile::tempdir().map_err(temp_error)?),
-        false => None,
-    };
-    let _lock = match &scratch {
-        None => Some(BatchLock::acquire(&state_dir)?),
-        Some(_) => None,
-    };
-    let ledger = match &scratch {
-        None => Ledger::open(&state_dir)?,
-        Some(tmp) => Ledger::snapshot(&state_dir, tmp.path())?,
-    };
+    let opened = open_ledger(campaign, opts)?;
+    let ledger = &opened.ledger;
     let notifier = notifier(campaign)?;
     let render_options = render_options(campaign)?;
     let real_now = Utc::now();
-    let clock = opts
-        .now
-        .or_else(|| campaign.fixed_clock().map(|c| c.fixed_offset()))
-        .unwrap_or_else(|| real_now.with_timezone(&campaign.tz).fixed_offset());
+    let clock = clock(campaign, opts, real_now);
     let started = real_now.with_timezone(&campaign.tz).fixed_offset();
     let store = store(campaign, opts)?;
     let mut times = Timings::default();
 
     let batch = ledger.begin_batch(started, clock)?;
     let intake_started = Instant::now();
-    let intake = intake(campaign, opts, &ledger, &store, batch, clock, real_now)?;
+    let intake = intake(campaign, opts, ledger, &store, batch, clock, real_now)?;
     let intake_time = intake_started.elapsed();
     times.add(
         timings::INTAKE,
@@ -77,7 +59,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (assessment, report, mut status) = times.time(timings::ASSESS, || {
+    let (assessment, mut report, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
@@ -109,20 +91,20 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             opts.rebuild_report,
         )?),
     };
-    let (mut archived, mut drafts) = (Vec::new(), 0);
-    if let Some(o) = &outputs {
-        times.extend(&o.timings);
-        // The 归档 bundle and the portal drafts are by-products: a failure
-        // is reported with the batch's warnings and the mail still goes.
-        match archive::after_deadlines(campaign, &ledger, &store, &render_options, &assessment) {
-            Ok(made) => archived = made.into_iter().map(|b| b.zip).collect(),
-            Err(e) => status.warnings.push(format!("归档包未能生成：{e}")),
+    let (archived, drafts) = match &outputs {
+        Some(o) => {
+            times.extend(&o.timings);
+            by_products(
+                campaign,
+                ledger,
+                &store,
+                &render_options,
+                &assessment,
+                &mut status.warnings,
+            )
         }
-        match portal::write_drafts(campaign, &store, &assessment) {
-            Ok(made) => drafts = made.len(),
-            Err(e) => status.warnings.push(format!("专栏稿未能生成：{e}")),
-        }
-    }
+        None => (Vec::new(), 0),
+    };
     crash_point(opts, CrashPoint::Render);
 
     let queueing = Instant::now();
@@ -157,17 +139,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.add(timings::NOTIFY, queueing.elapsed());
 
     let delivering = Instant::now();
-    let delivery = deliver(campaign, opts, &ledger, clock)?;
+    let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
-    let mut report = report;
     if let Some(o) = &outputs {
-        // The board lists the mail this batch queued, and how it went, too.
-        // The batch is done and the board of its report stands: a failure
-        // here only leaves that board's older list of mail.
-        report.messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
-        if let Err(e) = render::html::publish(&report, &o.dir) {
-            tracing::warn!("状态板的邮件列表未能更新：{e}");
-        }
+        republish_board(ledger, &mut report, o, clock)?;
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

@@ -4,17 +4,21 @@
 use std::fs::File;
 use std::io::IsTerminal;
 use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::archive;
 use crate::assess::Assessment;
 use crate::campaign::Campaign;
 use crate::intake;
 use crate::ledger::{AssessmentRow, Ledger};
 use crate::notify::{self, Notifier, outbox};
-use crate::render::{self, FontSet};
+use crate::portal;
+use crate::render::{self, FontSet, Outputs};
+use crate::report::Report;
 use crate::store::Store;
 
 use super::{CrashPoint, Options, RunError};
@@ -48,6 +52,45 @@ impl BatchLock {
             Err(std::fs::TryLockError::Error(source)) => Err(RunError::Lock { path, source }),
         }
     }
+}
+
+/// The ledger a batch works on: the campaign's, under its lock; in a dry
+/// run a snapshot in a temporary folder, with no lock and nothing written
+/// under the campaign. Fields drop in order: the ledger closes first.
+pub(super) struct OpenLedger {
+    pub ledger: Ledger,
+    _lock: Option<BatchLock>,
+    _scratch: Option<tempfile::TempDir>,
+}
+
+pub(super) fn open_ledger(campaign: &Campaign, opts: &Options) -> Result<OpenLedger, RunError> {
+    let state_dir = campaign.state_dir();
+    if opts.dry_run {
+        let scratch = tempfile::tempdir().map_err(temp_error)?;
+        return Ok(OpenLedger {
+            ledger: Ledger::snapshot(&state_dir, scratch.path())?,
+            _lock: None,
+            _scratch: Some(scratch),
+        });
+    }
+    let lock = BatchLock::acquire(&state_dir)?;
+    Ok(OpenLedger {
+        ledger: Ledger::open(&state_dir)?,
+        _lock: Some(lock),
+        _scratch: None,
+    })
+}
+
+/// The time the batch judges by: `--now`, else campaign.toml's `clock`,
+/// else now in the campaign's zone.
+pub(super) fn clock(
+    campaign: &Campaign,
+    opts: &Options,
+    real_now: DateTime<Utc>,
+) -> DateTime<FixedOffset> {
+    opts.now
+        .or_else(|| campaign.fixed_clock().map(|c| c.fixed_offset()))
+        .unwrap_or_else(|| real_now.with_timezone(&campaign.tz).fixed_offset())
 }
 
 pub(super) fn progress_bar(show: bool) -> ProgressBar {
@@ -162,6 +205,48 @@ pub(super) fn assessment_rows<'a>(
             })
         })
         .collect()
+}
+
+/// The 归档 bundles of newly passed deadlines and the portal drafts. They
+/// are by-products: a failure joins the batch's warnings and the mail
+/// still goes. Returns the new bundles and how many drafts there are.
+pub(super) fn by_products(
+    campaign: &Campaign,
+    ledger: &Ledger,
+    store: &Store,
+    render_options: &render::Options,
+    assessment: &Assessment,
+    warnings: &mut Vec<String>,
+) -> (Vec<PathBuf>, usize) {
+    let archived = archive::after_deadlines(campaign, ledger, store, render_options, assessment)
+        .map(|made| made.into_iter().map(|b| b.zip).collect())
+        .unwrap_or_else(|e| {
+            warnings.push(format!("归档包未能生成：{e}"));
+            Vec::new()
+        });
+    let drafts = portal::write_drafts(campaign, store, assessment)
+        .map(|made| made.len())
+        .unwrap_or_else(|e| {
+            warnings.push(format!("专栏稿未能生成：{e}"));
+            0
+        });
+    (archived, drafts)
+}
+
+/// Publishes the board again with the mail this batch queued, and how it
+/// went. The batch is done and the board of its report stands: a failure
+/// here only leaves that board's older list of mail.
+pub(super) fn republish_board(
+    ledger: &Ledger,
+    report: &mut Report,
+    outputs: &Outputs,
+    clock: DateTime<FixedOffset>,
+) -> Result<(), RunError> {
+    report.messages = outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+    if let Err(e) = render::html::publish(report, &outputs.dir) {
+        tracing::warn!("状态板的邮件列表未能更新：{e}");
+    }
+    Ok(())
 }
 
 /// Delivers the queued mail, unless this is a dry run, `--no-send`, or the
