@@ -1,8 +1,20 @@
 //! How sizes, times and file names are written for people, in every
 //! message, reason and table: "47 KB", "2025年6月9日 24:00", a name with
-//! its control characters made harmless.
+//! its control characters made harmless; and full-width letters and digits
+//! read as the ASCII they stand for.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
+
+/// A full-width letter or digit (as a Chinese input method types them:
+/// `２０２５`, `ＡＢ`) as its ASCII form; any other character as it is.
+pub fn half_width(c: char) -> char {
+    match c {
+        'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
+}
 
 /// A size as people read it.
 pub fn size(bytes: u64) -> String {
@@ -85,6 +97,12 @@ pub fn display_time(t: DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_letters_and_digits_fold_to_ascii() {
+        let folded: String = "２０２５年Ａｂ．".chars().map(half_width).collect();
+        assert_eq!(folded, "2025年Ab．");
+    }
 
     #[test]
     fn sizes_as_people_read_them() {

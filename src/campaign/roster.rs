@@ -207,12 +207,7 @@ fn automatic_aliases(name: &str) -> Vec<String> {
 pub fn normalize(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace() && !is_punct(*c))
-        .map(|c| match c {
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            c => c,
-        })
+        .map(crate::fmt::half_width)
         .flat_map(char::to_lowercase)
         .collect()
 }

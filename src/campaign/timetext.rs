@@ -111,7 +111,7 @@ fn normalize(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         let c = match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '０'..='９' => crate::fmt::half_width(c),
             '至' | '到' | '~' | '～' | '—' | '–' | '－' => '-',
             '．' | '。' | '/' => '.',
             '號' | '号' => '日',

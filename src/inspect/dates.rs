@@ -83,11 +83,7 @@ fn numbers(text: &str) -> Vec<Num> {
 
 /// ASCII and full-width digits.
 fn digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => c.to_digit(10),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
-    }
+    crate::fmt::half_width(c).to_digit(10)
 }
 
 /// An Excel serial day number (1900 system) as a date, for numbers in date
