@@ -67,9 +67,19 @@ pub struct Roster {
     emails: BTreeMap<String, usize>,
 }
 
-/// A name clash the office must resolve in campaign.toml.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RosterError(pub String);
+/// Why the units' names cannot make a roster.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    /// Two units claim one name in campaign.toml: the office must resolve it.
+    #[error("名称“{name}”同时属于“{first}”和“{second}”，请在campaign.toml中修改别名")]
+    NameClash {
+        name: String,
+        first: String,
+        second: String,
+    },
+    #[error("单位名称索引无法建立: {0}")]
+    Index(#[from] aho_corasick::BuildError),
+}
 
 impl Roster {
     /// Builds the roster. Explicit aliases that clash are errors; automatic
@@ -87,10 +97,11 @@ impl Roster {
                 let entry = map.entry(key.clone()).or_insert((Vec::new(), source));
                 if let Some(&other) = entry.0.iter().find(|&&u| u != i) {
                     if entry.1 != NameSource::Automatic {
-                        return Err(RosterError(format!(
-                            "名称“{name}”同时属于“{}”和“{}”，请在campaign.toml中修改别名",
-                            units[other].name, unit.name
-                        )));
+                        return Err(RosterError::NameClash {
+                            name: name.to_string(),
+                            first: units[other].name.clone(),
+                            second: unit.name.clone(),
+                        });
                     }
                     // An explicit name beats another unit's automatic alias.
                     *entry = (vec![i], source);
@@ -121,8 +132,7 @@ impl Roster {
             map.into_iter().map(|(k, (u, s))| (k, u, s)).collect();
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(keys.iter().map(|(k, _, _)| k))
-            .map_err(|e| RosterError(format!("单位名称索引无法建立: {e}")))?;
+            .build(keys.iter().map(|(k, _, _)| k))?;
         let mut emails = BTreeMap::new();
         for (i, unit) in units.iter().enumerate() {
             for email in unit.emails() {
@@ -321,6 +331,9 @@ mod tests {
             unit("县财政局", &["财政"]),
             unit("县税务局", &["财政"]),
         ]);
-        assert!(err.unwrap_err().0.contains("财政"));
+        assert!(matches!(
+            err.unwrap_err(),
+            RosterError::NameClash { name, .. } if name == "财政"
+        ));
     }
 }

@@ -15,7 +15,7 @@ use super::CampaignError;
 use super::calendar::Calendar;
 use super::config::{CampaignFile, Per};
 use super::deadline::{self, DeadlineRule, Due};
-use super::roster::{Roster, Unit};
+use super::roster::{Roster, RosterError, Unit};
 use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
 use super::timetext::ActivityTime;
 use crate::inspect::Category;
@@ -165,6 +165,19 @@ impl Errors<'_> {
             path: self.path.to_path_buf(),
             line,
             message,
+        }
+    }
+
+    /// A roster that cannot be built: at the line where the clashing name
+    /// is written.
+    fn roster(&self, e: RosterError) -> CampaignError {
+        match &e {
+            RosterError::NameClash { name, .. } => self.at(name, e.to_string()),
+            RosterError::Index(_) => CampaignError::Invalid {
+                path: self.path.to_path_buf(),
+                line: None,
+                message: e.to_string(),
+            },
         }
     }
 
@@ -352,7 +365,7 @@ impl Campaign {
         }
 
         // Contacts: contacts sheets, then [[units]] of campaign.toml.
-        let lookup = Roster::new(units.clone()).map_err(|e| err.at(&first_word(&e.0), e.0))?;
+        let lookup = Roster::new(units.clone()).map_err(|e| err.roster(e))?;
         for c in &sched.contacts {
             match lookup.by_name(&c.unit) {
                 Some(u) => {
@@ -403,7 +416,7 @@ impl Campaign {
                 }
             }
         }
-        let roster = Roster::new(units).map_err(|e| err.at(&first_word(&e.0), e.0))?;
+        let roster = Roster::new(units).map_err(|e| err.roster(e))?;
 
         let groups = groups(&file, sched, &activities, &roster, err)?;
         let mut deliverables = Vec::new();
@@ -559,14 +572,6 @@ impl Campaign {
 }
 
 /// The first quoted name in a message, to find its line.
-fn first_word(message: &str) -> String {
-    message
-        .split(['“', '”'])
-        .nth(1)
-        .unwrap_or(message)
-        .to_string()
-}
-
 fn add_contact(unit: &mut Unit, contact: Contact) {
     if !unit.contacts.contains(&contact) {
         unit.contacts.push(contact);
