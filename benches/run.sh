@@ -52,7 +52,7 @@ summary() { # LOG LABEL
   printf '%-26s wall %7ss  cpu %7ss  peak RSS %5d MB\n' "$2" \
     "$(stage "$log" total)" "$(cpu "$log")" $(( $(field "$log" 'Maximum resident set size (kbytes)') / 1024 ))
   printf '    %-8s %8s\n' stage seconds
-  grep -E '^(intake|inspect|assess|pdf|docx|xlsx|notify) ' "$log" | awk '{printf "    %-8s %8s\n", $1, $2}'
+  grep -E '^(intake|inspect|assess|pdf|docx|xlsx|html|archive|portal|notify) ' "$log" | awk '{printf "    %-8s %8s\n", $1, $2}'
   grep '张/秒' "$log" | sed 's/^/    /' || true
 }
 

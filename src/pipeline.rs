@@ -101,6 +101,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
                 &render_options,
                 &assessment,
                 &mut status.warnings,
+                &mut times,
             )
         }
         None => (Vec::new(), 0),

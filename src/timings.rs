@@ -85,6 +85,8 @@ pub const DOCX: &str = "docx";
 pub const XLSX: &str = "xlsx";
 pub const HTML: &str = "html";
 pub const NOTIFY: &str = "notify";
+pub const ARCHIVE: &str = "archive";
+pub const PORTAL: &str = "portal";
 
 #[cfg(test)]
 mod tests {

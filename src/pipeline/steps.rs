@@ -20,6 +20,7 @@ use crate::portal;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
 use crate::store::Store;
+use crate::timings::{self, Timings};
 
 use super::{CrashPoint, Options, RunError};
 
@@ -217,14 +218,21 @@ pub(super) fn by_products(
     render_options: &render::Options,
     assessment: &Assessment,
     warnings: &mut Vec<String>,
+    times: &mut Timings,
 ) -> (Vec<PathBuf>, usize) {
-    let archived = archive::after_deadlines(campaign, ledger, store, render_options, assessment)
+    let archived = times
+        .time(timings::ARCHIVE, || {
+            archive::after_deadlines(campaign, ledger, store, render_options, assessment)
+        })
         .map(|made| made.into_iter().map(|b| b.zip).collect())
         .unwrap_or_else(|e| {
             warnings.push(format!("归档包未能生成：{e}"));
             Vec::new()
         });
-    let drafts = portal::write_drafts(campaign, store, assessment)
+    let drafts = times
+        .time(timings::PORTAL, || {
+            portal::write_drafts(campaign, store, assessment)
+        })
         .map(|made| made.len())
         .unwrap_or_else(|e| {
             warnings.push(format!("专栏稿未能生成：{e}"));

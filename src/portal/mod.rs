@@ -245,7 +245,7 @@ fn write_draft(
                 return None;
             };
             Some(photos::Candidate {
-                bytes: std::fs::read(store.blob_path(&f.hash)).ok()?,
+                original: store.blob_path(&f.hash),
                 kind: f.inspection.kind,
                 width: p.width,
                 height: p.height,

@@ -1,12 +1,21 @@
 //! The photos of a web draft: from the activity's photos, none that looks
 //! like a screenshot, none a near-duplicate of one already chosen (by the
 //! perceptual hash the inspection keeps), sharpest first with landscape
-//! preferred, 2 to 4 of them, re-encoded upright at most 1080 px wide.
+//! preferred, 2 to 4 of them, upright and at most 1080 px wide: the store's
+//! print JPEG (1000 px long edge) where there is one, so a draft decodes
+//! no original; else the original re-encoded.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
 
 use crate::inspect::{FileKind, Limits, compare, print_jpeg};
 
 /// The widest photo a draft carries, in pixels (portals show 1080).
 pub const WEB_WIDTH: u32 = 1080;
+// The print JPEG goes into a draft as it is.
+const _: () = assert!(crate::inspect::PRINT_LONG_EDGE <= WEB_WIDTH);
+
 /// How many photos a draft shows at most.
 pub const MAX_PHOTOS: usize = 4;
 /// Fewer photos than this and the index says the draft needs more.
@@ -15,19 +24,19 @@ pub const MIN_PHOTOS: usize = 2;
 /// A photo that may go into a draft.
 #[derive(Debug, Clone)]
 pub struct Candidate {
-    /// Its bytes as the unit sent them.
-    pub bytes: Vec<u8>,
+    /// The file as the unit sent it, read only if there is no print JPEG.
+    pub original: PathBuf,
     pub kind: FileKind,
     /// Upright size.
     pub width: u32,
     pub height: u32,
     pub phash: Option<u64>,
-    /// The store's print JPEG of it, if there is one (to judge sharpness
-    /// without decoding the original again).
+    /// The store's print JPEG of it, if there is one: judged for sharpness
+    /// and shown, so the original is not decoded again.
     pub print: Option<Vec<u8>>,
 }
 
-/// A photo chosen and re-encoded for the web.
+/// A photo chosen for the web.
 #[derive(Debug, Clone)]
 pub struct WebPhoto {
     pub jpeg: Vec<u8>,
@@ -35,16 +44,12 @@ pub struct WebPhoto {
     pub height: u32,
 }
 
-/// Chooses and re-encodes up to [`MAX_PHOTOS`] photos.
+/// Chooses up to [`MAX_PHOTOS`] photos.
 pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
     let mut scored: Vec<(bool, f64, Candidate)> = candidates
-        .into_iter()
+        .into_par_iter()
         .map(|c| {
-            let sharp = c
-                .print
-                .as_deref()
-                .or(Some(c.bytes.as_slice()).filter(|_| c.kind == FileKind::Jpeg))
-                .map_or(0.0, sharpness);
+            let sharp = c.print.as_deref().map_or(0.0, sharpness);
             (c.width >= c.height, sharp, c)
         })
         .collect();
@@ -62,13 +67,7 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
             }
             hashes.push(h);
         }
-        // The long edge that makes the width at most WEB_WIDTH.
-        let long_edge = if c.width >= c.height {
-            WEB_WIDTH
-        } else {
-            (u64::from(WEB_WIDTH) * u64::from(c.height) / u64::from(c.width.max(1))) as u32
-        };
-        if let Some(jpeg) = print_jpeg(c.kind, &c.bytes, long_edge, limits)
+        if let Some(jpeg) = web_jpeg(&c, limits)
             && let Ok((width, height)) = dimensions(&jpeg)
         {
             out.push(WebPhoto {
@@ -79,6 +78,22 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
         }
     }
     out
+}
+
+/// The print JPEG (never wider than [`WEB_WIDTH`]), else the original
+/// re-encoded upright to at most [`WEB_WIDTH`] wide.
+fn web_jpeg(c: &Candidate, limits: &Limits) -> Option<Vec<u8>> {
+    if let Some(print) = &c.print {
+        return Some(print.clone());
+    }
+    // The long edge that makes the width at most WEB_WIDTH.
+    let long_edge = if c.width >= c.height {
+        WEB_WIDTH
+    } else {
+        (u64::from(WEB_WIDTH) * u64::from(c.height) / u64::from(c.width.max(1))) as u32
+    };
+    let bytes = std::fs::read(&c.original).ok()?;
+    print_jpeg(c.kind, &bytes, long_edge, limits)
 }
 
 fn dimensions(jpeg: &[u8]) -> Result<(u32, u32), image::ImageError> {
