@@ -325,20 +325,18 @@ impl FontSet {
     /// The distinct characters of `text` no face has a glyph for, in order
     /// of first appearance (whitespace and control characters ignored).
     pub fn missing_chars(&self, text: &str) -> Vec<char> {
-        let mut missing: Vec<char> = Vec::new();
-        for c in text.chars() {
-            if !c.is_whitespace()
-                && !c.is_control()
-                && !self
+        // Each distinct character is looked up once: a font's coverage is a
+        // list of runs, and the text is the whole report.
+        let mut seen = std::collections::HashSet::new();
+        text.chars()
+            .filter(|&c| !c.is_whitespace() && !c.is_control() && seen.insert(c))
+            .filter(|&c| {
+                !self
                     .faces
                     .iter()
                     .any(|f| f.info.coverage.contains(c as u32))
-                && !missing.contains(&c)
-            {
-                missing.push(c);
-            }
-        }
-        missing
+            })
+            .collect()
     }
 }
 
