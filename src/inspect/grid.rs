@@ -239,23 +239,30 @@ fn fill_merges<T: Clone>(grid: &mut Grid<T>, merges: &[Dimensions], limits: &Lim
     }
 }
 
+/// A grid typed out in a test: rows of cell texts, each made a value by
+/// `value` (an empty text or `None` leaves the cell out).
+#[cfg(test)]
+pub fn from_rows<T>(rows: &[&[&str]], value: impl Fn(&str) -> Option<T>) -> Grid<T> {
+    rows.iter()
+        .enumerate()
+        .map(|(r, cells)| {
+            let row = cells
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| !t.is_empty())
+                .filter_map(|(c, t)| value(t).map(|v| (c as u32, v)))
+                .collect();
+            (r as u32, row)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid<String> {
-        rows.iter()
-            .enumerate()
-            .map(|(r, cells)| {
-                let row = cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| !t.is_empty())
-                    .map(|(c, t)| (c as u32, t.to_string()))
-                    .collect();
-                (r as u32, row)
-            })
-            .collect()
+        from_rows(rows, |t| Some(t.to_string()))
     }
 
     #[test]

@@ -281,17 +281,7 @@ mod tests {
     use super::*;
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        rows.iter()
-            .enumerate()
-            .map(|(r, cells)| {
-                let row = cells
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(c, t)| text_value(t).map(|v| (c as u32, v)))
-                    .collect();
-                (r as u32, row)
-            })
-            .collect()
+        grid::from_rows(rows, text_value)
     }
 
     #[test]

@@ -402,25 +402,13 @@ mod tests {
     }
 
     fn grid(rows: &[&[&str]]) -> Grid {
-        rows.iter()
-            .enumerate()
-            .map(|(r, cells)| {
-                let row = cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, t)| !t.is_empty())
-                    .map(|(c, t)| {
-                        let cell = Cell {
-                            raw: t.to_string(),
-                            text: join_lines(t),
-                            date: None,
-                        };
-                        (c as u32, cell)
-                    })
-                    .collect();
-                (r as u32, row)
+        inspect::grid::from_rows(rows, |t| {
+            Some(Cell {
+                raw: t.to_string(),
+                text: join_lines(t),
+                date: None,
             })
-            .collect()
+        })
     }
 
     #[test]
