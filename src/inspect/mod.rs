@@ -23,7 +23,6 @@
 mod archive;
 mod biff;
 pub mod compare;
-mod dates;
 mod docx;
 pub use docx::PLACEHOLDERS;
 mod email;
@@ -43,6 +42,7 @@ mod video;
 mod zipsafe;
 
 pub use archive::Entries;
+pub use jpeg::decode_scaled;
 pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
 pub use video::codec_label;

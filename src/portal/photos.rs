@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::inspect::{FileKind, Limits, compare, print_jpeg};
+use crate::inspect::{FileKind, Limits, compare, decode_scaled, print_jpeg};
 
 /// The widest photo a draft carries, in pixels (portals show 1080).
 pub const WEB_WIDTH: u32 = 1080;
@@ -49,7 +49,7 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
     let mut scored: Vec<(bool, f64, Candidate)> = candidates
         .into_par_iter()
         .map(|c| {
-            let sharp = c.print.as_deref().map_or(0.0, sharpness);
+            let sharp = c.print.as_deref().map_or(0.0, |p| sharpness(p, limits));
             (c.width >= c.height, sharp, c)
         })
         .collect();
@@ -103,31 +103,40 @@ fn dimensions(jpeg: &[u8]) -> Result<(u32, u32), image::ImageError> {
 
 /// The long edge photos are compared for sharpness at: the same scale for
 /// all, or a small photo would look sharper than a large one of the same
-/// scene.
-const SHARPNESS_EDGE: u32 = 512;
+/// scene. Half the print JPEG's, which its decoder gives without resizing.
+const SHARPNESS_EDGE: u32 = crate::inspect::PRINT_LONG_EDGE / 2;
 
 /// How sharp a JPEG looks: the variance of the Laplacian of its grey
 /// image at [`SHARPNESS_EDGE`] (a blurred or shaken photo has little fine
-/// detail, so little variance).
-fn sharpness(jpeg: &[u8]) -> f64 {
-    let Ok(img) = image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg) else {
+/// detail, so little variance). Decoded at the JPEG's own DCT scale (a
+/// 1000 px print JPEG at half size), so a candidate costs a fraction of a
+/// full decode and no more than a few hundred kilobytes.
+fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
+    let Ok((w, h)) = dimensions(jpeg) else {
         return 0.0;
     };
-    let grey = img
-        .resize(
-            SHARPNESS_EDGE,
-            SHARPNESS_EDGE,
-            image::imageops::FilterType::Triangle,
-        )
-        .to_luma8();
-    let (w, h) = grey.dimensions();
-    if w < 3 || h < 3 {
+    let long = w.max(h).max(1);
+    let at_edge = |side: u32| {
+        (u64::from(side) * u64::from(SHARPNESS_EDGE))
+            .div_ceil(u64::from(long))
+            .max(1) as u32
+    };
+    let (tw, th) = (at_edge(w), at_edge(h));
+    let Ok(rgb) = decode_scaled(jpeg, (tw, th), limits) else {
+        return 0.0;
+    };
+    let mut grey = image::imageops::grayscale(&rgb);
+    drop(rgb);
+    if grey.dimensions() != (tw, th) {
+        grey = image::imageops::resize(&grey, tw, th, image::imageops::FilterType::Triangle);
+    }
+    if tw < 3 || th < 3 {
         return 0.0;
     }
     let px = |x: u32, y: u32| f64::from(grey.get_pixel(x, y)[0]);
     let (mut sum, mut sq, mut n) = (0.0, 0.0, 0.0);
-    for y in 1..h - 1 {
-        for x in 1..w - 1 {
+    for y in 1..th - 1 {
+        for x in 1..tw - 1 {
             let l = px(x - 1, y) + px(x + 1, y) + px(x, y - 1) + px(x, y + 1) - 4.0 * px(x, y);
             sum += l;
             sq += l * l;

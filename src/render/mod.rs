@@ -39,7 +39,7 @@ pub const XLSX_NAME: &str = "报送情况统计表.xlsx";
 /// Units laid out at a time: a long report's PDF is laid out this many
 /// units at a time, each part's layout dropped before the next starts
 /// ([`pdf`]), so memory does not grow with the number of units.
-pub const UNITS_PER_PART: usize = 16;
+pub const UNITS_PER_PART: usize = 8;
 
 /// How to render.
 #[derive(Debug, Clone)]
