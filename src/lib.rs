@@ -28,6 +28,7 @@ pub mod assess;
 pub mod atomic;
 pub mod campaign;
 pub mod cli;
+pub mod datetext;
 pub mod fmt;
 pub mod generate;
 pub mod inspect;

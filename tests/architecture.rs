@@ -7,7 +7,7 @@
 //! ones):
 //!
 //! ```text
-//! 0  model fmt names atomic timings allocator whole_file   shared vocabulary and plumbing
+//! 0  model fmt datetext names atomic timings allocator whole_file   shared vocabulary and plumbing
 //! 1  inspect     bytes → what a file is and holds
 //!    store       the content-addressed store; one recorded file version
 //! 2  campaign    config, schedule (read with inspect), calendar, roster
@@ -36,7 +36,8 @@ use std::path::{Path, PathBuf};
 
 fn layer(top: &str) -> Option<usize> {
     Some(match top {
-        "model" | "fmt" | "names" | "atomic" | "timings" | "allocator" | "whole_file" => 0,
+        "model" | "fmt" | "datetext" | "names" | "atomic" | "timings" | "allocator"
+        | "whole_file" => 0,
         "inspect" | "store" => 1,
         "campaign" => 2,
         "intake" => 3,

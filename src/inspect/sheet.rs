@@ -11,8 +11,8 @@
 //! an empty schedule satisfies a deliverable is the assess stage's call
 //! (it sees no rows and no `activity_dates`).
 
-use super::dates::{from_excel_serial, parse_dates};
 use super::{Content, FileKind, Found, Limits, Outcome, Refused, Sheet, Workbook, grid, ooxml};
+use crate::datetext::{from_excel_serial, scan};
 use calamine::Data;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::{BTreeMap, HashMap};
@@ -197,7 +197,7 @@ fn common_year<'a>(grids: impl Iterator<Item = &'a Grid>) -> Option<i32> {
     for v in grids.flat_map(|g| g.values()).flat_map(|r| r.values()) {
         let found = match v {
             Value::Date(d) => vec![d.date()],
-            Value::Text(t) => parse_dates(t, None),
+            Value::Text(t) => scan::dates(t, None),
             _ => Vec::new(),
         };
         for d in found {
@@ -259,7 +259,7 @@ fn is_date_column<'a>(
 fn dates_in(v: &Value, year: Option<i32>, serials: bool) -> Vec<NaiveDate> {
     match v {
         Value::Date(d) => vec![d.date()],
-        Value::Text(t) => parse_dates(t, year),
+        Value::Text(t) => scan::dates(t, year),
         Value::Number(n) if serials => from_excel_serial(*n).into_iter().collect(),
         _ => Vec::new(),
     }
