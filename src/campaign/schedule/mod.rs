@@ -14,7 +14,7 @@
 //! Real files are messy, so the reader finds the header row wherever it is,
 //! takes the title from the rows above it, fills merged cells, joins lines
 //! broken inside a cell, splits contact cells holding several addresses and
-//! understands the usual ways of writing times (see [`super::timetext`]).
+//! understands the usual ways of writing times (see [`crate::datetext::range`]).
 //! Every row or cell it cannot understand is reported with its sheet, the
 //! row number Excel shows and the cell (`E7`); none silently disappears,
 //! and none stops the batch.
