@@ -173,6 +173,9 @@ pub fn make(
         &stamp(cutoff),
         true,
     )?;
+    // The zip needs only the entries and the manifest: the second
+    // assessment and report go before it is written.
+    drop((report, a, versions));
     for path in [&outputs.pdf, &outputs.docx, &outputs.xlsx] {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         entries.push(zipfile::Entry {

@@ -106,7 +106,7 @@ fn partial(side: &[Token]) -> Option<Partial> {
                 _ => return None,
             }
         }
-        if side.len() % 2 == 0 {
+        if side.len().is_multiple_of(2) {
             return None; // ends on a separator
         }
         match nums.as_slice() {

@@ -24,7 +24,11 @@ use std::io::Cursor;
 
 /// Decodes a JPEG at the smallest DCT scale whose result is still at least
 /// `target` in both dimensions. `Err` if the data cannot be decoded.
-pub fn decode_scaled(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Result<RgbImage, ()> {
+pub(crate) fn decode_scaled(
+    bytes: &[u8],
+    target: (u32, u32),
+    limits: &Limits,
+) -> Result<RgbImage, ()> {
     #[cfg(feature = "turbojpeg")]
     if let Some(img) = turbo::decode_scaled(bytes, target) {
         return Ok(img);

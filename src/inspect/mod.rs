@@ -42,7 +42,7 @@ mod video;
 mod zipsafe;
 
 pub use archive::Entries;
-pub use jpeg::decode_scaled;
+pub(crate) use jpeg::decode_scaled;
 pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
 pub use video::codec_label;

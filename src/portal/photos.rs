@@ -145,3 +145,40 @@ fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
     }
     sq / n - (sum / n).powi(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageBuffer, Rgb, RgbImage};
+
+    /// A scene with fine detail (a fine checker over a gradient), or that
+    /// scene blurred.
+    fn scene(w: u32, h: u32, blurred: bool) -> Vec<u8> {
+        let img: RgbImage = ImageBuffer::from_fn(w, h, |x, y| {
+            let checker = if (x / 3 + y / 3) % 2 == 0 { 60 } else { 0 };
+            let v = (x * 150 / w) as u8 + checker;
+            Rgb([v, v / 2 + 40, 200 - v / 2])
+        });
+        let img = if blurred {
+            image::imageops::blur(&img, 4.0)
+        } else {
+            img
+        };
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&img)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_sharp_photo_scores_above_its_blurred_copy_at_any_size() {
+        let limits = Limits::default();
+        for (w, h) in [(1000, 750), (750, 1000), (800, 600), (400, 300)] {
+            let sharp = sharpness(&scene(w, h, false), &limits);
+            let blurred = sharpness(&scene(w, h, true), &limits);
+            assert!(sharp > 4.0 * blurred, "{w}×{h}: {sharp} vs {blurred}");
+        }
+        assert_eq!(sharpness(b"not a jpeg", &limits), 0.0);
+    }
+}

@@ -319,9 +319,14 @@ fn layout_error(errors: &[SourceDiagnostic], world: Option<&ReportWorld>) -> Ren
 /// What every part's data shares: the report without units and status
 /// rows, the sizes, the faces and the states' labels and looks.
 fn common_data(report: &Report, options: &Options) -> Result<Value, RenderError> {
+    // Rows and units go to the parts that show them; the file and mail
+    // lists are the status board's: with them every part would carry every
+    // file of the campaign (N=200: ~25 MB of typst values a part).
     let report = serde_json::to_value(Report {
         rows: Vec::new(),
         units: Vec::new(),
+        files: Vec::new(),
+        messages: Vec::new(),
         ..report.clone()
     })?;
     let states: serde_json::Map<String, Value> = State::ALL
