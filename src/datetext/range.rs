@@ -92,38 +92,13 @@ fn split(all: &[Token]) -> (&[Token], Option<&[Token]>) {
 
 /// One side of a range.
 fn partial(side: &[Token]) -> Option<Partial> {
-    let mut p = Partial::default();
-    // Dotted or dashed numeric dates: 2025.5.15, 5.15, 2025-05-15.
     if side
         .iter()
         .all(|t| matches!(t, Token::Num { .. } | Token::Mark('.' | '-')))
     {
-        let mut nums = Vec::new();
-        for (i, t) in side.iter().enumerate() {
-            match (i % 2, t) {
-                (0, Token::Num { value, .. }) => nums.push(*value),
-                (1, Token::Mark(_)) => {}
-                _ => return None,
-            }
-        }
-        if side.len().is_multiple_of(2) {
-            return None; // ends on a separator
-        }
-        match nums.as_slice() {
-            [y, m, d] if *y > 1900 => {
-                p.year = Some(*y as i32);
-                p.month = Some(*m);
-                p.day = Some(*d);
-            }
-            [m, d] if (1..=12).contains(m) => {
-                p.month = Some(*m);
-                p.day = Some(*d);
-            }
-            [d] => p.day = Some(*d),
-            _ => return None,
-        }
-        return Some(p);
+        return numeric(side);
     }
+    let mut p = Partial::default();
     let mut number: Option<u32> = None;
     let mut rest = side.iter();
     while let Some(t) = rest.next() {
@@ -165,6 +140,34 @@ fn partial(side: &[Token]) -> Option<Partial> {
         return None;
     }
     Some(p)
+}
+
+/// Dotted or dashed numeric dates: 2025.5.15, 5.15, 2025-05-15 (numbers
+/// with one separator between each two).
+fn numeric(side: &[Token]) -> Option<Partial> {
+    if side.len().is_multiple_of(2) {
+        return None; // empty, or ends on a separator
+    }
+    let mut nums = Vec::new();
+    for (i, t) in side.iter().enumerate() {
+        match (i % 2, t) {
+            (0, Token::Num { value, .. }) => nums.push(*value),
+            (1, Token::Mark(_)) => {}
+            _ => return None,
+        }
+    }
+    let (year, month, day) = match nums[..] {
+        [y, m, d] if y > 1900 => (Some(y as i32), Some(m), Some(d)),
+        [m, d] if (1..=12).contains(&m) => (None, Some(m), Some(d)),
+        [d] => (None, None, Some(d)),
+        _ => return None,
+    };
+    Some(Partial {
+        year,
+        month,
+        day,
+        part: None,
+    })
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
             }
             hashes.push(h);
         }
-        if let Some(jpeg) = web_jpeg(&c, limits)
+        if let Some(jpeg) = web_jpeg(c, limits)
             && let Ok((width, height)) = dimensions(&jpeg)
         {
             out.push(WebPhoto {
@@ -82,9 +82,9 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
 
 /// The print JPEG (never wider than [`WEB_WIDTH`]), else the original
 /// re-encoded upright to at most [`WEB_WIDTH`] wide.
-fn web_jpeg(c: &Candidate, limits: &Limits) -> Option<Vec<u8>> {
-    if let Some(print) = &c.print {
-        return Some(print.clone());
+fn web_jpeg(c: Candidate, limits: &Limits) -> Option<Vec<u8>> {
+    if let Some(print) = c.print {
+        return Some(print);
     }
     // The long edge that makes the width at most WEB_WIDTH.
     let long_edge = if c.width >= c.height {
@@ -122,6 +122,9 @@ fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
             .max(1) as u32
     };
     let (tw, th) = (at_edge(w), at_edge(h));
+    if tw < 3 || th < 3 {
+        return 0.0;
+    }
     let Ok(rgb) = decode_scaled(jpeg, (tw, th), limits) else {
         return 0.0;
     };
@@ -129,9 +132,6 @@ fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
     drop(rgb);
     if grey.dimensions() != (tw, th) {
         grey = image::imageops::resize(&grey, tw, th, image::imageops::FilterType::Triangle);
-    }
-    if tw < 3 || th < 3 {
-        return 0.0;
     }
     let px = |x: u32, y: u32| f64::from(grey.get_pixel(x, y)[0]);
     let (mut sum, mut sq, mut n) = (0.0, 0.0, 0.0);
