@@ -34,8 +34,11 @@ HAVE_DJPEG=1; command -v djpeg >/dev/null || { HAVE_DJPEG=0; echo "缺少 djpeg�
 HAVE_PILLOW=1; python3 -c "import PIL" 2>/dev/null || { HAVE_PILLOW=0; echo "缺少 Pillow（pip install pillow），跳过 Python 照片阶段对比" >&2; }
 
 echo "== 构建 (release${CARGO_FEATURES:+, features: $CARGO_FEATURES})"
-(cd "$ROOT" && cargo build --release --quiet --bin baosong --example photo_stage ${CARGO_FEATURES:+--features "$CARGO_FEATURES"})
+# One build of both packages, so that they share their dependencies' builds.
+(cd "$ROOT" && cargo build --release --quiet -p baosong -p baosong-generate --bin baosong --bin baosong-generate \
+  --example photo_stage ${CARGO_FEATURES:+--features "baosong/$CARGO_FEATURES"})
 BIN="$TARGET/release/baosong"
+GENERATE="$TARGET/release/baosong-generate"
 STAGE="$TARGET/release/examples/photo_stage"
 
 # time_run LOG CMD...: runs CMD under /usr/bin/time -v, stderr (timings) to LOG.
@@ -61,7 +64,7 @@ for N in "${SIZES[@]}"; do
   if [ ! -f "$DIR/.complete" ]; then
     echo "== 生成 $N 个单位 × $K 张照片 → $DIR"
     rm -rf "$DIR"
-    /usr/bin/time -f "   生成耗时 %e 秒" "$BIN" generate bench --units "$N" --photos "$K" --seed "$SEED" "$DIR" >/dev/null
+    /usr/bin/time -f "   生成耗时 %e 秒" "$GENERATE" bench --units "$N" --photos "$K" --seed "$SEED" "$DIR" >/dev/null
     touch "$DIR/.complete"
   fi
   rm -rf "$DIR/state" "$DIR/out" "$DIR/inbox/$(ls "$DIR/inbox" | sed -n 1p)/新增照片.jpg"
@@ -83,7 +86,7 @@ for N in "${SIZES[@]}"; do
 
   UNIT=$(ls "$DIR/inbox" | sed -n 1p)
   EXTRA="$BENCH_DIR/extra-photo"
-  [ -f "$EXTRA/.complete" ] || { rm -rf "$EXTRA"; "$BIN" generate bench --units 1 --photos 1 --seed 999 "$EXTRA" >/dev/null; touch "$EXTRA/.complete"; }
+  [ -f "$EXTRA/.complete" ] || { rm -rf "$EXTRA"; "$GENERATE" bench --units 1 --photos 1 --seed 999 "$EXTRA" >/dev/null; touch "$EXTRA/.complete"; }
   cp "$(find "$EXTRA/inbox" -name 'IMG_*.jpg' | sort | sed -n 1p)" "$DIR/inbox/$UNIT/新增照片.jpg"
   time_run "$LOGS/one-more" "$BIN" -C "$DIR" run --quiet --timings
   summary "$LOGS/one-more" "一个单位新增一张照片后"

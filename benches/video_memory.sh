@@ -5,7 +5,7 @@
 #
 #   benches/video_memory.sh [MEGABYTES]      default: 3000 (each video)
 #
-# The videos are synthetic (`baosong generate video`): a complete index
+# The videos are synthetic (`baosong-generate video`): a complete index
 # (moov) and media data that is a hole in the file, so generating them
 # takes no disk; the batch then copies them into the store (2 × 3 GB
 # written under $BENCH_DIR).
@@ -22,9 +22,10 @@ command -v /usr/bin/time >/dev/null || { echo "需要 /usr/bin/time（apt-get in
 
 if [ -z "${NO_BUILD:-}" ]; then
   echo "== 构建 (release)"
-  (cd "$ROOT" && cargo build --release --quiet --bin baosong)
+  (cd "$ROOT" && cargo build --release --quiet -p baosong -p baosong-generate --bin baosong --bin baosong-generate)
 fi
 BIN="$TARGET/release/baosong"
+GENERATE="$TARGET/release/baosong-generate"
 
 DIR="$BENCH_DIR/videos-$MEGABYTES"
 rm -rf "$DIR"
@@ -32,8 +33,8 @@ mkdir -p "$DIR"
 cp "$ROOT/campaign.toml" "$ROOT/活动安排表.xlsx" "$DIR/"
 cp -r "$ROOT/templates" "$ROOT/inbox" "$DIR/"
 mkdir -p "$DIR/inbox/县公安局"
-"$BIN" generate video --megabytes "$MEGABYTES" "$DIR/inbox/县公安局/VID_20250604_093000.mp4" >/dev/null
-"$BIN" generate video --megabytes "$((MEGABYTES + 1))" "$DIR/inbox/县林业局/活动现场录像.mp4" >/dev/null
+"$GENERATE" video --megabytes "$MEGABYTES" "$DIR/inbox/县公安局/VID_20250604_093000.mp4" >/dev/null
+"$GENERATE" video --megabytes "$((MEGABYTES + 1))" "$DIR/inbox/县林业局/活动现场录像.mp4" >/dev/null
 echo "=== 演示收件箱 + 两个 ${MEGABYTES} MB 视频（$(du -sh --apparent-size "$DIR/inbox" | cut -f1)，实占磁盘 $(du -sh "$DIR/inbox" | cut -f1)）"
 
 # run LABEL ARGS...: one batch under /usr/bin/time -v.

@@ -30,7 +30,6 @@ pub mod campaign;
 pub mod cli;
 pub mod datetext;
 pub mod fmt;
-pub mod generate;
 pub mod inspect;
 pub mod intake;
 pub mod ledger;

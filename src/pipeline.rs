@@ -2,7 +2,7 @@
 //! stage; the ledger is written at two points only, intake's and the end's.
 //!
 //! ```text
-//! lock → begin batch → intake::run (commit) → assess → report::build
+//! folders checked → lock → begin batch → intake::run (commit) → assess → report::build
 //!      → render::write_all (atomic files) → notify::plan (pure)
 //!      → ledger.commit_batch: assessments + queued mail + batch done
 //!      → deliver queued mail (each message commits on its own)
@@ -11,7 +11,10 @@
 //! A crash before the last transaction leaves the files recorded (their
 //! arrival times are facts) and nothing else: the next batch assesses again
 //! and queues what this one would have. A crash after it loses nothing
-//! either: queued mail is delivered by the next batch. `--dry-run` runs the
+//! either: queued mail is delivered by the next batch. A batch that fails
+//! (an error, not a crash) before its last transaction is abandoned in the
+//! ledger rather than left running ([`steps::Begun`]), and the folders of
+//! `[paths]` are checked before anything begins. `--dry-run` runs the
 //! same code on a copy of the ledger in a temporary folder and writes no file.
 
 use std::time::Instant;
@@ -37,6 +40,9 @@ pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
+    campaign
+        .check_folders(!opts.dry_run)
+        .map_err(RunError::Campaign)?;
     let opened = open_ledger(campaign, opts)?;
     let ledger = &opened.ledger;
     let notifier = notifier(campaign)?;
@@ -47,7 +53,8 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let store = store(campaign, opts)?;
     let mut times = Timings::default();
 
-    let batch = ledger.begin_batch(started, clock)?;
+    let begun = Begun::new(ledger, started, clock)?;
+    let batch = begun.id;
     let intake_started = Instant::now();
     let intake = intake(campaign, opts, ledger, &store, batch, clock, real_now)?;
     let intake_time = intake_started.elapsed();

@@ -46,7 +46,7 @@ fn schedule(dir: &Path, rows: &[(&str, &str, &str, &str)]) {
     }
     std::fs::write(
         dir.join("活动安排表.xlsx"),
-        baosong::generate::files::save_workbook(&mut book),
+        baosong_generate::files::save_workbook(&mut book),
     )
     .unwrap();
 }

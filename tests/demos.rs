@@ -2,7 +2,7 @@
 //! repository root) and 建昌 2023 (`examples/jianchang-2023`), each replayed
 //! night by night with every unit × deliverable state checked each night and
 //! one `baosong run` at the campaign's clock ending in the same states; the
-//! committed 建昌 files being exactly what `baosong generate jianchang`
+//! committed files of every example being exactly what `baosong-generate`
 //! writes; and `baosong init` on each demo's schedule, plus the deliverables
 //! as the notice states them, giving a campaign that runs.
 
@@ -10,7 +10,7 @@ mod campaign;
 
 use std::path::{Path, PathBuf};
 
-use baosong::generate::jianchang::{self, NIGHTS};
+use baosong_generate::jianchang::{self, NIGHTS};
 use campaign::*;
 use serde_json::Value;
 
@@ -387,46 +387,41 @@ fn the_luxi_demo_replayed_night_by_night() {
 }
 
 #[test]
-fn the_committed_demo_is_what_generate_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let generated = dir.path().join("jianchang");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_baosong"))
-        .args(["generate", "jianchang"])
-        .arg(&generated)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+fn the_committed_examples_are_what_generate_writes() {
     let files = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
-        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
+        let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root.join("inbox"))
             .into_iter()
             .map(|e| e.unwrap())
             .filter(|e| e.file_type().is_file())
-            .filter(|e| {
-                let rel = e.path().strip_prefix(root).unwrap();
-                rel.starts_with("inbox") || rel == Path::new("活动安排表.xlsx")
-            })
-            .map(|e| {
-                (
-                    e.path().strip_prefix(root).unwrap().to_path_buf(),
-                    std::fs::read(e.path()).unwrap(),
-                )
+            .map(|e| e.into_path())
+            .chain([root.join("活动安排表.xlsx")])
+            .map(|p| {
+                let bytes = std::fs::read(&p).unwrap();
+                (p.strip_prefix(root).unwrap().to_path_buf(), bytes)
             })
             .collect();
         v.sort();
         v
     };
-    let (committed, fresh) = (files(&demo()), files(&generated));
-    assert_eq!(
-        committed.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-        fresh.iter().map(|(p, _)| p).collect::<Vec<_>>()
-    );
-    for ((p, a), (_, b)) in committed.iter().zip(&fresh) {
-        assert!(a == b, "{} differs from what generate writes", p.display());
+    for example in baosong_generate::EXAMPLES {
+        let dir = tempfile::tempdir().unwrap();
+        (example.write)(dir.path()).unwrap();
+        let (committed, fresh) = (files(&repo().join(example.folder)), files(dir.path()));
+        assert_eq!(
+            committed.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            fresh.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            "{}",
+            example.name
+        );
+        for ((p, a), (_, b)) in committed.iter().zip(&fresh) {
+            assert!(
+                a == b,
+                "{}: {} differs from what `baosong-generate example {}` writes",
+                example.name,
+                p.display(),
+                example.name
+            );
+        }
     }
 }
 

@@ -6,7 +6,7 @@ mod campaign;
 
 use std::path::Path;
 
-use baosong::generate::files;
+use baosong_generate::files;
 use campaign::*;
 
 /// An e-mail from 县司法局 received on 5 June, before the deadline.

@@ -9,7 +9,7 @@ mod imap;
 
 use std::path::Path;
 
-use baosong::generate::files;
+use baosong_generate::files;
 use campaign::*;
 use imap::*;
 

@@ -81,7 +81,7 @@ fn write_zip(path: &Path, len: u64) {
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("活动照片/现场视频片段.bin", opts).unwrap();
-    let mut rng = baosong::generate::files::Rng::new(7);
+    let mut rng = baosong_generate::files::Rng::new(7);
     let mut chunk = vec![0u8; MB as usize];
     for _ in 0..len / MB {
         for line in chunk.chunks_mut(64) {
@@ -103,7 +103,7 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
     let inbox = dir.path().join("inbox/县林业局");
     std::fs::create_dir_all(&inbox).unwrap();
     let video = inbox.join("活动视频.mp4");
-    baosong::generate::files::write_video(&video, 256 * MB).unwrap();
+    baosong_generate::files::write_video(&video, 256 * MB).unwrap();
     let big = inbox.join("活动照片.jpg");
     let mut f = std::fs::File::create(&big).unwrap();
     f.write_all(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap();

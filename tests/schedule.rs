@@ -244,7 +244,7 @@ fn every_sheet_of_the_jianchang_workbook_is_read() {
 fn the_year_comes_from_a_title_when_no_date_states_it() {
     let rows = [("县公安局", "禁毒宣传", "5月15日")];
     let bytes =
-        baosong::generate::files::schedule_xlsx(Some("2023年某县政务公开日活动安排表"), &rows);
+        baosong_generate::files::schedule_xlsx(Some("2023年某县政务公开日活动安排表"), &rows);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("安排表.xlsx");
     std::fs::write(&path, bytes).unwrap();

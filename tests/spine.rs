@@ -140,7 +140,7 @@ fn a_file_still_being_copied_waits_for_the_next_batch() {
 fn a_resubmission_is_a_new_version_and_the_latest_counts() {
     let dir = campaign(TOML, &SCHEDULE);
     let d = dir.path();
-    let blank = baosong::generate::files::summary_docx(
+    let blank = baosong_generate::files::summary_docx(
         "县林业局活动总结",
         &["（此处填写活动情况）".into()],
         &[],
@@ -422,7 +422,7 @@ fn photos_pasted_into_a_summary_count_toward_the_photos() {
         .map(|i| (photo(40 + i, "2025:04:25 10:00:00", 800, 600), 800, 600))
         .collect();
     let paragraphs = ["活动现场照片如下。".to_string()];
-    let docx = baosong::generate::files::summary_docx("县林业局活动总结", &paragraphs, &pasted);
+    let docx = baosong_generate::files::summary_docx("县林业局活动总结", &paragraphs, &pasted);
     put(d, "县林业局/活动总结.docx", &docx);
     put(
         d,

@@ -53,16 +53,21 @@ pub fn parse_due_time(text: &str) -> Option<DueTime> {
 /// Parses a local date-time "2025-05-23T16:00" (or with a space, or a bare
 /// date meaning the end of that day) in `tz`.
 pub fn parse_local(text: &str, tz: Tz) -> Option<DateTime<Tz>> {
+    local(tz, parse_naive(text)?)
+}
+
+/// A local date-time as [`parse_local`] reads it, before a zone is known
+/// (the command line's `--now`, read before the campaign).
+pub fn parse_naive(text: &str) -> Option<NaiveDateTime> {
     let t = text.trim();
-    let naive = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
         .or_else(|| {
             NaiveDate::parse_from_str(t, "%Y-%m-%d")
                 .ok()
                 .map(|d| end_of(d, DueTime::EndOfDay))
-        })?;
-    local(tz, naive)
+        })
 }
 
 /// The instant a naive local time names (the earlier one in a DST fold).

@@ -11,6 +11,7 @@ pub mod mail_config;
 pub mod roster;
 pub mod schedule;
 pub mod smtp;
+pub mod suggest;
 pub mod timetext;
 
 use std::path::PathBuf;
@@ -20,6 +21,12 @@ pub use load::{Activity, CAMPAIGN_FILE, Campaign, Deliverable, Exemption, Extens
 /// A campaign that cannot be used as written.
 #[derive(Debug, thiserror::Error)]
 pub enum CampaignError {
+    #[error(
+        "找不到活动配置 {}。请在活动文件夹中运行，或用 -C 指定活动文件夹（如 baosong run -C /srv/baosong/活动名）；\
+         新活动请先用 baosong init --schedule 活动安排表.xlsx 生成 campaign.toml",
+        .path.display()
+    )]
+    Missing { path: PathBuf },
     #[error("无法读取 {path}: {source}")]
     Read {
         path: PathBuf,

@@ -2,6 +2,8 @@
 //! moment, made under the campaign's lock (a batch may be writing the ledger
 //! and the store). The bundle itself is [`crate::archive`]'s.
 
+use std::io::Write;
+
 use crate::archive::{self, ArchiveError, Bundle, MadeBy, passed_deadlines};
 use crate::assess;
 use crate::campaign::Campaign;
@@ -28,10 +30,48 @@ pub enum CommandError {
     NoDeadline(String),
     #[error("台账中还没有收到任何文件，请先运行 baosong run")]
     Empty,
-    #[error(transparent)]
+    #[error("{0}")]
     Run(#[from] crate::pipeline::RunError),
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+}
+
+impl CommandError {
+    /// Whether it is about the moment asked for (exit 8), not a failure.
+    pub fn is_the_moment(&self) -> bool {
+        matches!(
+            self,
+            CommandError::BadTime(_) | CommandError::NoDeadline(_) | CommandError::Empty
+        )
+    }
+}
+
+/// `baosong archive [--at deadline|TIME]` as the office types it: makes
+/// the bundle and says where it is.
+pub fn run(campaign: &Campaign, at: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let at = match at {
+        None => At::Now,
+        Some("deadline") => At::LastDeadline,
+        Some(t) => At::Time(t.to_string()),
+    };
+    let b = command(campaign, &at)?;
+    writeln!(
+        out,
+        "已生成归档（截至{}）：{}\n  共{}个文件版本；清单 manifest.csv 的 SHA-256：{}（另存于 {}）",
+        crate::fmt::format_time(b.cutoff),
+        b.zip.display(),
+        b.versions,
+        b.manifest_sha256,
+        b.checksum.display()
+    )?;
+    if b.not_kept > 0 {
+        writeln!(
+            out,
+            "注意：{}个文件超过存档大小上限，未保存原件，清单中已注明",
+            b.not_kept
+        )?;
+    }
+    Ok(())
 }
 
 /// `baosong archive [--at …]`: takes the campaign's lock (a batch may be

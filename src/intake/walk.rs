@@ -313,8 +313,8 @@ mod tests {
 
     /// A zip of two small files, one of them a zip of one file.
     fn nested_zip(dir: &Path) -> std::path::PathBuf {
-        let inner = crate::generate::files::zip(&[("c.txt".into(), b"c".to_vec())]);
-        let outer = crate::generate::files::zip(&[
+        let inner = baosong_generate::files::zip(&[("c.txt".into(), b"c".to_vec())]);
+        let outer = baosong_generate::files::zip(&[
             ("a.txt".into(), b"a".to_vec()),
             ("inner.zip".into(), inner),
         ]);

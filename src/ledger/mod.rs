@@ -274,6 +274,28 @@ impl Ledger {
         Ok(id)
     }
 
+    /// Ends a batch that stopped before its commit: removed when nothing
+    /// refers to it (so the next batch takes its number), else (intake had
+    /// recorded files) marked `aborted`. A batch already done is left alone.
+    pub fn abandon_batch(&self, batch: i64) -> Result<()> {
+        match self.conn.execute(
+            "DELETE FROM batches WHERE id = ?1 AND status = 'running'",
+            [batch],
+        ) {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                self.conn.execute(
+                    "UPDATE batches SET status = 'aborted' WHERE id = ?1 AND status = 'running'",
+                    [batch],
+                )?;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Marks a batch done and stores its status snapshot (JSON).
     pub fn finish_batch(
         &self,

@@ -52,11 +52,13 @@ pub enum TemplateError {
         path: String,
         source: std::io::Error,
     },
-    #[error("模板 {name} 有语法错误（第{line}行）: {detail}")]
+    /// The template's own line is quoted: the parser's explanation is
+    /// English and says less to the office than the line does.
+    #[error("模板 {name} 第{line}行有语法错误：“{text}”（检查 {{{{ }}}} 与 {{% %}} 是否成对、变量名是否写对）")]
     Syntax {
         name: String,
         line: usize,
-        detail: String,
+        text: String,
     },
     #[error("模板 {name} 第{line}行使用了未定义的变量“{expr}”")]
     Undefined {
@@ -153,12 +155,23 @@ impl Templates {
         );
         let mut origin = Vec::new();
         for (name, text, from) in sources {
-            env.add_template_owned(name.clone(), text)
-                .map_err(|e| TemplateError::Syntax {
+            let line_text = |line: usize| {
+                text.lines()
+                    .nth(line.saturating_sub(1))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            };
+            let syntax = |e: minijinja::Error| {
+                let line = e.line().unwrap_or(0);
+                TemplateError::Syntax {
                     name: name.clone(),
-                    line: e.line().unwrap_or(0),
-                    detail: e.detail().unwrap_or("").to_string(),
-                })?;
+                    line,
+                    text: line_text(line),
+                }
+            };
+            env.add_template_owned(name.clone(), text.clone())
+                .map_err(syntax)?;
             origin.push((name, from));
         }
         let templates = Templates {

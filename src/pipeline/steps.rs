@@ -55,6 +55,33 @@ impl BatchLock {
     }
 }
 
+/// A batch begun in the ledger. Dropped before it commits (an error, a
+/// panic), it is abandoned instead of left `running`, so the next batch
+/// does not count it; after the commit, dropping it changes nothing.
+pub(super) struct Begun<'a> {
+    ledger: &'a Ledger,
+    pub id: i64,
+}
+
+impl<'a> Begun<'a> {
+    pub fn new(
+        ledger: &'a Ledger,
+        started: DateTime<FixedOffset>,
+        clock: DateTime<FixedOffset>,
+    ) -> Result<Begun<'a>, RunError> {
+        let id = ledger.begin_batch(started, clock)?;
+        Ok(Begun { ledger, id })
+    }
+}
+
+impl Drop for Begun<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.ledger.abandon_batch(self.id) {
+            tracing::warn!("第{}批未完成，也无法在台账中结束它: {e}", self.id);
+        }
+    }
+}
+
 /// The ledger a batch works on: the campaign's, under its lock; in a dry
 /// run a snapshot in a temporary folder, with no lock and nothing written
 /// under the campaign. Fields drop in order: the ledger closes first.

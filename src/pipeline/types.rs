@@ -14,6 +14,9 @@ use crate::timings::Timings;
 /// What stopped a batch.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// The campaign's folders are not as campaign.toml says (exit 3).
+    #[error("{0}")]
+    Campaign(#[source] crate::campaign::CampaignError),
     #[error("另一个批处理正在运行（锁文件 {0}）；请等它结束后再试")]
     Locked(PathBuf),
     #[error("无法创建锁文件 {path}: {source}")]

@@ -47,7 +47,7 @@ pub fn demo_copy() -> tempfile::TempDir {
 /// campaign.toml from `toml`, an empty inbox.
 pub fn campaign(toml: &str, schedule: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let xlsx = baosong::generate::files::schedule_xlsx(None, schedule);
+    let xlsx = baosong_generate::files::schedule_xlsx(None, schedule);
     std::fs::write(dir.path().join("活动安排表.xlsx"), xlsx).unwrap();
     std::fs::write(dir.path().join("campaign.toml"), toml).unwrap();
     std::fs::create_dir_all(dir.path().join("inbox")).unwrap();
@@ -192,9 +192,9 @@ pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)>
 
 /// A JPEG photo of `w`×`h` taken at `taken` ("2025:05:15 09:30:00").
 pub fn photo(seed: u64, taken: &str, w: u32, h: u32) -> Vec<u8> {
-    baosong::generate::files::photo(
+    baosong_generate::files::photo(
         seed,
-        &baosong::generate::files::PhotoSpec {
+        &baosong_generate::files::PhotoSpec {
             width: w,
             height: h,
             orientation: 1,
@@ -207,7 +207,7 @@ pub fn photo(seed: u64, taken: &str, w: u32, h: u32) -> Vec<u8> {
 
 /// A Word summary with a title and two paragraphs.
 pub fn summary(title: &str) -> Vec<u8> {
-    baosong::generate::files::summary_docx(
+    baosong_generate::files::summary_docx(
         title,
         &[
             "为落实活动实施方案要求，本单位组织开展了主题宣传活动，现将情况总结如下。".to_string(),

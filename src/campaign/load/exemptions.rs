@@ -16,12 +16,9 @@ pub(super) fn exemptions(
 ) -> Result<Vec<Exemption>, CampaignError> {
     let mut out = Vec::new();
     for e in &file.exemptions {
-        let unit = roster.by_name(&e.unit).ok_or_else(|| {
-            err.at(
-                &e.unit,
-                format!("[[exemptions]] 中的单位“{}”不在单位名单中", e.unit),
-            )
-        })?;
+        let unit = roster
+            .by_name(&e.unit)
+            .ok_or_else(|| err.unknown_unit("[[exemptions]] 中的单位", &e.unit, roster))?;
         let activity = match &e.activity {
             None => None,
             Some(a) => {

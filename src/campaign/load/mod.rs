@@ -17,11 +17,13 @@ use super::config::{CampaignFile, Per};
 use super::deadline::{self, DeadlineRule, Due};
 use super::roster::{Roster, RosterError, Unit};
 use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
+use super::suggest;
 use super::timetext::ActivityTime;
 use crate::inspect::Category;
 
 mod deliverables;
 mod exemptions;
+mod folders;
 mod groups;
 mod names;
 
@@ -38,6 +40,8 @@ pub const CAMPAIGN_FILE: &str = "campaign.toml";
 pub struct Campaign {
     /// The folder holding campaign.toml; relative paths start here.
     pub root: PathBuf,
+    /// The campaign.toml it was loaded from.
+    pub source: PathBuf,
     pub file: CampaignFile,
     pub tz: Tz,
     pub roster: Roster,
@@ -168,6 +172,20 @@ impl Errors<'_> {
         }
     }
 
+    /// A unit name campaign.toml gives (`whose`: where, as the office reads
+    /// it) that the roster does not have, with the nearest roster names.
+    fn unknown_unit(&self, whose: &str, name: &str, roster: &Roster) -> CampaignError {
+        let near = suggest::nearest(name, roster.units.iter().map(|u| u.name.as_str()));
+        self.at(
+            name,
+            format!(
+                "{whose}“{name}”不在单位名单中{}（请写单位名单中的名称；\
+                 同一单位的其他写法可在 [[units]] 中加为别名）",
+                suggest::did_you_mean(&near)
+            ),
+        )
+    }
+
     /// A roster that cannot be built: at the line where the clashing name
     /// is written.
     fn roster(&self, e: RosterError) -> CampaignError {
@@ -242,9 +260,17 @@ impl Campaign {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let text = std::fs::read_to_string(&file_path).map_err(|source| CampaignError::Read {
-            path: file_path.clone(),
-            source,
+        let text = std::fs::read_to_string(&file_path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                CampaignError::Missing {
+                    path: file_path.clone(),
+                }
+            } else {
+                CampaignError::Read {
+                    path: file_path.clone(),
+                    source,
+                }
+            }
         })?;
         let file = CampaignFile::parse(&text, &file_path)?;
         let err = Errors {
@@ -269,6 +295,19 @@ impl Campaign {
             None => Calendar::builtin(),
         };
         let schedule_path = root.join(&file.paths.schedule);
+        if !schedule_path.is_file() {
+            return Err(err.key_in(
+                "paths",
+                "schedule",
+                format!(
+                    "[paths] schedule = \"{}\"：活动安排表 {} {}。请把办公室的活动安排表（xlsx、xls 或 ods）放到这里，\
+                     或把 [paths] schedule 改为它的位置（相对于 campaign.toml 所在的文件夹）",
+                    file.paths.schedule.display(),
+                    schedule_path.display(),
+                    if schedule_path.exists() { "不是文件" } else { "不存在" }
+                ),
+            ));
+        }
         let sched = schedule::read(&schedule_path, Some(file.campaign.year), &file.limits)
             .map_err(|e| err.at("schedule", e.to_string()))?;
         Campaign::build(file, root, tz, calendar, &sched, &err)
@@ -431,12 +470,9 @@ impl Campaign {
         }
         let mut extensions = Vec::new();
         for e in &file.extensions {
-            let unit = roster.by_name(&e.unit).ok_or_else(|| {
-                err.at(
-                    &e.unit,
-                    format!("[[extensions]] 中的单位“{}”不在单位名单中", e.unit),
-                )
-            })?;
+            let unit = roster
+                .by_name(&e.unit)
+                .ok_or_else(|| err.unknown_unit("[[extensions]] 中的单位", &e.unit, &roster))?;
             if let Some(d) = &e.deliverable
                 && !deliverables.iter().any(|x: &Deliverable| &x.id == d)
             {
@@ -479,6 +515,7 @@ impl Campaign {
         }
         Ok(Campaign {
             root,
+            source: err.path.to_path_buf(),
             file,
             tz,
             roster,

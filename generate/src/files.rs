@@ -200,7 +200,7 @@ pub fn summary_docx(title: &str, paragraphs: &[String], photos: &[(Vec<u8>, u32,
     doc.build()
         .pack(&mut buf)
         .expect("packing an in-memory docx cannot fail");
-    super::jpeg_docx::relabel_jpeg_media(&buf.into_inner()).expect("docx-rs output is a valid zip")
+    crate::jpeg_docx::relabel_jpeg_media(&buf.into_inner()).expect("docx-rs output is a valid zip")
 }
 
 /// An office schedule in the seed's shape (序号 / 单位 / 活动主题 / 开展时间)

@@ -1,5 +1,5 @@
 //! Benchmark campaigns at county and province scale (issue 6):
-//! `baosong generate bench --units N --photos K [--seed S] DIR`.
+//! `baosong-generate bench --units N --photos K [--seed S] DIR`.
 //!
 //! Writes `DIR/campaign.toml` (no fixed clock; a `[mail]` section without
 //! SMTP, so mail is written as .eml files), `DIR/活动安排表.xlsx` with one
@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::files::{self, PhotoSpec, Rng};
+use crate::files::{self, PhotoSpec, Rng};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -169,7 +169,7 @@ fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// The campaign.toml of a benchmark campaign.
 fn campaign_toml(spec: &BenchSpec) -> String {
     format!(
-        r#"# baosong 基准测试活动：{units}个单位，每单位{photos}张照片（baosong generate bench 生成，种子 {seed}）
+        r#"# baosong 基准测试活动：{units}个单位，每单位{photos}张照片（baosong-generate bench 生成，种子 {seed}）
 [campaign]
 id = "bench-{units}x{photos}"
 title = "2026年政务公开主题日活动（基准测试）"

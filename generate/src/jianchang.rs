@@ -14,14 +14,14 @@
 //! clock (the last night) and a replay night by night (`--now`) therefore
 //! end in the same states.
 //!
-//! `baosong generate jianchang DIR` writes the schedule and the inbox;
+//! `baosong-generate example jianchang-2023 DIR` writes the schedule and the inbox;
 //! `examples/jianchang-2023/` holds its output and the campaign.toml.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
 
-use super::files::{self, PhotoSpec};
+use crate::files::{self, PhotoSpec};
 
 /// The three nights the demo is played over (北京时间): before the
 /// interview deadline, a few days before the summary deadline, and the

@@ -5,12 +5,12 @@
 //! invalid file, a resubmission, an extension, a zip, saved e-mails, a file
 //! of an unknown unit and abbreviated unit names.
 //!
-//! `baosong generate demo DIR` writes it; the repository root holds its
+//! `baosong-generate example luxi-2025 DIR` writes it; the repository root holds its
 //! output (with the hand-written, commented campaign.toml).
 
 use std::path::Path;
 
-use super::files::{self, PhotoSpec};
+use crate::files::{self, PhotoSpec};
 
 /// The seed notice's schedule: 序号, 单位, 活动主题, 开展时间.
 pub const SCHEDULE: [(&str, &str, &str); 36] = [
