@@ -42,7 +42,14 @@ fn from_git() -> String {
         (Some(commit), Some(date)) => {
             let dirty = git(&["status", "--porcelain", "--untracked-files=no"])
                 .is_some_and(|s| !s.is_empty());
-            format!("提交 {commit}{}，{date}", if dirty { "（有未提交的修改）" } else { "" })
+            format!(
+                "提交 {commit}{}，{date}",
+                if dirty {
+                    "（有未提交的修改）"
+                } else {
+                    ""
+                }
+            )
         }
         _ => "不在 git 仓库中构建，提交未知".to_string(),
     }

@@ -30,7 +30,11 @@ use syn::visit::Visit;
 /// notify; inspect sits below campaign and intake because both call it.
 const LAYERS: &[(usize, &str, &str)] = &[
     (0, "model", "the vocabulary every stage shares"),
-    (0, "fmt", "numbers, times and names as the office writes them"),
+    (
+        0,
+        "fmt",
+        "numbers, times and names as the office writes them",
+    ),
     (0, "datetext", "Chinese date text"),
     (0, "names", "unit names: folding and abbreviations"),
     (0, "atomic", "files written whole or not at all"),
@@ -38,18 +42,38 @@ const LAYERS: &[(usize, &str, &str)] = &[
     (0, "allocator", "the allocator's settings"),
     (0, "whole_file", "reading a file whole into reused memory"),
     (1, "inspect", "bytes → what a file is and holds"),
-    (1, "store", "the content-addressed store; one recorded file version"),
-    (2, "campaign", "config, schedule (read with inspect), calendar, roster"),
-    (3, "intake", "scan, mailbox; calls inspect; writes the ledger"),
+    (
+        1,
+        "store",
+        "the content-addressed store; one recorded file version",
+    ),
+    (
+        2,
+        "campaign",
+        "config, schedule (read with inspect), calendar, roster",
+    ),
+    (
+        3,
+        "intake",
+        "scan, mailbox; calls inspect; writes the ledger",
+    ),
     (4, "assess", "pure: versions + campaign + clock → states"),
     (5, "report", "the one report value"),
     (6, "render", "report → PDF / DOCX / XLSX / board"),
-    (7, "notify", "plan (pure), policies, outbox (ledger), transport"),
+    (
+        7,
+        "notify",
+        "plan (pure), policies, outbox (ledger), transport",
+    ),
     (7, "portal", "the 专栏 drafts"),
     (8, "status", "what a batch leaves for the command line"),
     (8, "archive", "the 归档 bundle after a deadline (ledger)"),
     (9, "pipeline", "the batch as a script"),
-    (10, "cli", "the edge: each command's body and what it prints"),
+    (
+        10,
+        "cli",
+        "the edge: each command's body and what it prints",
+    ),
 ];
 
 /// Imports within one layer, each with the reason it runs downhill.
@@ -383,7 +407,11 @@ fn read(files: &[SourceFile]) -> Crate {
             file: &f.path,
             module,
         };
-        reader.krate.modules.entry(reader.module.clone()).or_default();
+        reader
+            .krate
+            .modules
+            .entry(reader.module.clone())
+            .or_default();
         for item in &ast.items {
             reader.visit_item(item);
         }
@@ -493,9 +521,7 @@ fn leaf(prefix: &[String], ident: &syn::Ident) -> (Vec<String>, String) {
 
 fn is_test_only(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && a.parse_args::<syn::Ident>()
-                .is_ok_and(|id| id == "test")
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|id| id == "test")
     })
 }
 
@@ -563,7 +589,10 @@ impl<'ast> Visit<'ast> for Reader<'_> {
     fn visit_path(&mut self, p: &'ast syn::Path) {
         if p.leading_colon.is_none() && p.segments.len() > 1 {
             let line = p.segments[0].ident.span().start().line;
-            self.mention(p.segments.iter().map(|s| s.ident.to_string()).collect(), line);
+            self.mention(
+                p.segments.iter().map(|s| s.ident.to_string()).collect(),
+                line,
+            );
         }
         syn::visit::visit_path(self, p);
     }
@@ -639,22 +668,26 @@ impl Crate {
             if module.items.contains(name) || depth > 8 {
                 return Some(here);
             }
-            let through = module.bindings.get(name).map(|b| vec![b.clone()]).unwrap_or_else(|| {
-                module
-                    .globs
-                    .iter()
-                    .map(|g| [g.as_slice(), std::slice::from_ref(name)].concat())
-                    .collect()
-            });
+            let through = module
+                .bindings
+                .get(name)
+                .map(|b| vec![b.clone()])
+                .unwrap_or_else(|| {
+                    module
+                        .globs
+                        .iter()
+                        .map(|g| [g.as_slice(), std::slice::from_ref(name)].concat())
+                        .collect()
+                });
             for written in through {
                 let Some(target) = self.absolute(&here, &written, 0) else {
                     continue;
                 };
-                if let Some(owner) = self.owner(&[target.as_slice(), &path[i + 1..]].concat(), depth + 1)
+                if let Some(owner) =
+                    self.owner(&[target.as_slice(), &path[i + 1..]].concat(), depth + 1)
+                    && self.names(&owner, &target)
                 {
-                    if self.names(&owner, &target) {
-                        return Some(owner);
-                    }
+                    return Some(owner);
                 }
             }
             return Some(here);
@@ -703,7 +736,10 @@ fn probe_a_module_missing_from_the_table() {
     let found = problems(&[
         ("lib.rs", "pub mod model;\npub mod wording;"),
         ("model.rs", "pub struct State;"),
-        ("wording.rs", "use crate::model::State;\npub fn say(_: State) {}"),
+        (
+            "wording.rs",
+            "use crate::model::State;\npub fn say(_: State) {}",
+        ),
     ]);
     assert_fails(&found, "`wording` is not in the layer table");
 }
@@ -713,10 +749,19 @@ fn probe_two_modules_of_one_layer_importing_each_other() {
     let found = problems(&[
         ("notify/mod.rs", "pub mod plan;\npub struct Notifier;"),
         ("notify/plan.rs", "pub fn plan() { crate::portal::dir(); }"),
-        ("portal/mod.rs", "use crate::notify::Notifier;\npub fn dir() {}"),
+        (
+            "portal/mod.rs",
+            "use crate::notify::Notifier;\npub fn dir() {}",
+        ),
     ]);
-    assert_fails(&found, "src/notify/plan.rs:1: notify imports portal::dir (same layer");
-    assert_fails(&found, "src/portal/mod.rs:1: portal imports notify::Notifier (same layer");
+    assert_fails(
+        &found,
+        "src/notify/plan.rs:1: notify imports portal::dir (same layer",
+    );
+    assert_fails(
+        &found,
+        "src/portal/mod.rs:1: portal imports notify::Notifier (same layer",
+    );
     assert_fails(&found, "module cycle: notify ⇄ portal");
 }
 
@@ -736,7 +781,10 @@ fn probe_a_cycle_between_top_level_modules_through_their_mod_rs() {
             ("alpha/mod.rs", "mod inner;\npub use inner::Thing;"),
             ("alpha/inner.rs", "pub struct Thing(crate::beta::Other);"),
             ("beta/mod.rs", "mod deep;\npub use self::deep::Other;"),
-            ("beta/deep.rs", "pub struct Other;\nfn f() -> Option<crate::alpha::Thing> { None }"),
+            (
+                "beta/deep.rs",
+                "pub struct Other;\nfn f() -> Option<crate::alpha::Thing> { None }",
+            ),
         ],
     );
     assert_fails(&found, "module cycle: alpha ⇄ beta");
@@ -745,7 +793,10 @@ fn probe_a_cycle_between_top_level_modules_through_their_mod_rs() {
         ("assess/mod.rs", "mod a;\nmod c;\npub use c::X;"),
         ("assess/a.rs", "pub fn f(_: super::X) {}"),
         ("assess/c/mod.rs", "mod d;\npub use d::X;"),
-        ("assess/c/d.rs", "pub struct X;\nfn g() { super::super::a::f(X) }"),
+        (
+            "assess/c/d.rs",
+            "pub struct X;\nfn g() { super::super::a::f(X) }",
+        ),
     ]);
     assert_fails(&found, "module cycle: assess::a ⇄ assess::c");
 }
@@ -760,7 +811,10 @@ fn probe_an_import_after_a_test_module() {
         ),
         ("render.rs", "pub struct Options;"),
     ]);
-    assert_fails(&found, "src/model.rs:6: model imports render::Options (a higher layer)");
+    assert_fails(
+        &found,
+        "src/model.rs:6: model imports render::Options (a higher layer)",
+    );
     assert!(!found.iter().any(|p| p.contains("Anything")), "{found:?}");
 }
 
@@ -773,7 +827,10 @@ fn probe_an_import_on_a_line_after_a_string_holding_slashes() {
         ),
         ("campaign.rs", "pub struct Campaign;"),
     ]);
-    assert_fails(&found, "src/inspect.rs:2: inspect imports campaign::Campaign");
+    assert_fails(
+        &found,
+        "src/inspect.rs:2: inspect imports campaign::Campaign",
+    );
 }
 
 #[test]
@@ -788,8 +845,14 @@ fn probe_a_plain_backward_import() {
         ("ledger/mod.rs", "pub fn open() {}"),
         ("render.rs", "fn g() { let _ = crate::ledger::open(); }"),
     ]);
-    assert_fails(&found, "src/assess/steps.rs:2: assess imports report::TITLE (a higher layer)");
-    assert_fails(&found, "src/render.rs:1: render imports ledger::open (not one of its users");
+    assert_fails(
+        &found,
+        "src/assess/steps.rs:2: assess imports report::TITLE (a higher layer)",
+    );
+    assert_fails(
+        &found,
+        "src/render.rs:1: render imports ledger::open (not one of its users",
+    );
 }
 
 /// The reader finds imports in every form they take, and nothing in

@@ -10,18 +10,55 @@ use std::process::Command;
 /// The English words of a sentence: clap's own frame ("Usage", "Options",
 /// "Print help", "[default: …]") and anything written in English.
 const ENGLISH: &[&str] = &[
-    "the", "and", "of", "to", "for", "with", "this", "that", "is", "are", "be", "or", "an",
-    "usage", "options", "arguments", "commands", "print", "help", "version", "default", "env",
-    "possible", "values", "see", "more", "summary", "subcommand", "campaign", "file", "folder",
-    "testing", "stop", "right", "after", "stage", "as", "would",
+    "the",
+    "and",
+    "of",
+    "to",
+    "for",
+    "with",
+    "this",
+    "that",
+    "is",
+    "are",
+    "be",
+    "or",
+    "an",
+    "usage",
+    "options",
+    "arguments",
+    "commands",
+    "print",
+    "help",
+    "version",
+    "default",
+    "env",
+    "possible",
+    "values",
+    "see",
+    "more",
+    "summary",
+    "subcommand",
+    "campaign",
+    "file",
+    "folder",
+    "testing",
+    "stop",
+    "right",
+    "after",
+    "stage",
+    "as",
+    "would",
 ];
 
 /// The first English word of `text` outside option names, commands,
 /// variables, paths and file names.
 fn english_word(text: &str) -> Option<String> {
-    const CODE: &[&str] = &["baosong", "outbox", "retry", "list", "drop", "resend", "status"];
+    const CODE: &[&str] = &[
+        "baosong", "outbox", "retry", "list", "drop", "resend", "status",
+    ];
     let mut after_command = false;
-    for token in text.split(|c: char| c.is_whitespace() || "，。；：（）“”、[]<>".contains(c)) {
+    for token in text.split(|c: char| c.is_whitespace() || "，。；：（）“”、[]<>".contains(c))
+    {
         // A command as typed (`baosong run --dry-run`) is not English.
         let is_code = token.starts_with('-')
             || token.contains(['/', '.', '=', '_', '@', '|', '#', '\''])
@@ -145,7 +182,11 @@ fn no_colour_codes_when_the_output_is_not_a_terminal() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!said.contains('\u{1b}'), "{said:?}");
     let out = baosong(&["run", "--frobnicate"]);
-    assert!(!out.stderr.contains(&0x1b), "{:?}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !out.stderr.contains(&0x1b),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The files the Debian package ships for the command line, generated.
@@ -155,7 +196,10 @@ fn generated() -> Vec<(PathBuf, Vec<u8>)> {
     for sub in cmd.get_subcommands() {
         let name = format!("baosong-{}", sub.get_name());
         let leaked: &'static str = name.clone().leak();
-        let page = man(&sub.clone().name(leaked).version(env!("CARGO_PKG_VERSION")), &name);
+        let page = man(
+            &sub.clone().name(leaked).version(env!("CARGO_PKG_VERSION")),
+            &name,
+        );
         files.push((PathBuf::from(format!("deploy/man/{name}.1")), page));
     }
     let mut bash = Vec::new();
@@ -212,7 +256,10 @@ fn the_packaged_man_pages_and_completion_are_current() {
         );
         let text = String::from_utf8_lossy(&bytes);
         if rel.extension().is_some_and(|e| e == "1") {
-            assert!(!text.contains(".SH NAME") && text.contains("报送"), "{text}");
+            assert!(
+                !text.contains(".SH NAME") && text.contains("报送"),
+                "{text}"
+            );
         }
     }
 }
@@ -221,11 +268,14 @@ fn the_packaged_man_pages_and_completion_are_current() {
 /// and the systemd units.
 #[test]
 fn the_package_ships_every_example() {
-    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
-        .unwrap();
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
     for example in baosong_generate::EXAMPLES {
         let target = format!("usr/share/baosong/examples/{}/", example.name);
-        assert!(manifest.contains(&target), "{target} not in [package.metadata.deb]");
+        assert!(
+            manifest.contains(&target),
+            "{target} not in [package.metadata.deb]"
+        );
     }
     for asset in [
         "deploy/man/",
@@ -233,6 +283,9 @@ fn the_package_ships_every_example() {
         "deploy/baosong@.service",
         "deploy/baosong@.timer",
     ] {
-        assert!(manifest.contains(asset), "{asset} not in [package.metadata.deb]");
+        assert!(
+            manifest.contains(asset),
+            "{asset} not in [package.metadata.deb]"
+        );
     }
 }

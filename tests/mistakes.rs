@@ -43,7 +43,12 @@ const TABLE: &[Mistake] = &[
         make: |d| std::fs::remove_file(d.join("活动安排表.xlsx")).unwrap(),
         args: &["run", "--dry-run"],
         code: 3,
-        names: &["campaign.toml", "[paths] schedule", "活动安排表.xlsx", "不存在"],
+        names: &[
+            "campaign.toml",
+            "[paths] schedule",
+            "活动安排表.xlsx",
+            "不存在",
+        ],
     },
     Mistake {
         name: "no inbox",
@@ -99,17 +104,37 @@ const TABLE: &[Mistake] = &[
     },
     Mistake {
         name: "an extension for a unit not on the roster",
-        make: |d| append(d, "\n[[extensions]]\nunit = \"县卫生建康局\"\nextra_workdays = 3\n"),
+        make: |d| {
+            append(
+                d,
+                "\n[[extensions]]\nunit = \"县卫生建康局\"\nextra_workdays = 3\n",
+            )
+        },
         args: &["run", "--dry-run"],
         code: 3,
-        names: &["campaign.toml", "[[extensions]]", "县卫生建康局", "是不是“县卫生健康局”"],
+        names: &[
+            "campaign.toml",
+            "[[extensions]]",
+            "县卫生建康局",
+            "是不是“县卫生健康局”",
+        ],
     },
     Mistake {
         name: "an exemption for a unit not on the roster",
-        make: |d| append(d, "\n[[exemptions]]\nunit = \"县林业\"\nreason = \"撤并\"\n"),
+        make: |d| {
+            append(
+                d,
+                "\n[[exemptions]]\nunit = \"县林业\"\nreason = \"撤并\"\n",
+            )
+        },
         args: &["status"],
         code: 3,
-        names: &["campaign.toml", "[[exemptions]]", "县林业", "是不是“县林业局”"],
+        names: &[
+            "campaign.toml",
+            "[[exemptions]]",
+            "县林业",
+            "是不是“县林业局”",
+        ],
     },
     Mistake {
         name: "a --now that is no time",
@@ -203,12 +228,7 @@ fn a_failed_batch_is_not_counted() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(
-        running,
-        0,
-        "{}",
-        String::from_utf8_lossy(&failed.stderr)
-    );
+    assert_eq!(running, 0, "{}", String::from_utf8_lossy(&failed.stderr));
 }
 
 /// `status --json` before any batch is a status document: batch 0, every
@@ -252,11 +272,44 @@ fn append(dir: &Path, text: &str) {
 /// system's and the argument parser's words, not option names or paths.
 fn english_in(text: &str) -> Option<String> {
     const WORDS: &[&str] = &[
-        "the", "and", "or", "of", "to", "for", "with", "not", "no", "is", "was", "found",
-        "error", "usage", "options", "arguments", "commands", "required", "provided",
-        "unexpected", "argument", "information", "try", "such", "file", "directory",
-        "permission", "denied", "invalid", "value", "print", "help", "see", "more", "tip",
-        "similar", "exists", "os",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "for",
+        "with",
+        "not",
+        "no",
+        "is",
+        "was",
+        "found",
+        "error",
+        "usage",
+        "options",
+        "arguments",
+        "commands",
+        "required",
+        "provided",
+        "unexpected",
+        "argument",
+        "information",
+        "try",
+        "such",
+        "file",
+        "directory",
+        "permission",
+        "denied",
+        "invalid",
+        "value",
+        "print",
+        "help",
+        "see",
+        "more",
+        "tip",
+        "similar",
+        "exists",
+        "os",
     ];
     text.split(|c: char| c.is_whitespace() || "，。；：（）“”‘’、".contains(c))
         .filter(|token| !token.starts_with('-') && !token.contains('/') && !token.contains('.'))

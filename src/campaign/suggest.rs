@@ -22,7 +22,10 @@ pub fn nearest<'a>(name: &str, roster: impl IntoIterator<Item = &'a str>) -> Vec
         .into_iter()
         .filter_map(|candidate| {
             let score = similarity(&wanted, &core(candidate));
-            let whole = edits(&name.chars().collect::<Vec<_>>(), &candidate.chars().collect::<Vec<_>>());
+            let whole = edits(
+                &name.chars().collect::<Vec<_>>(),
+                &candidate.chars().collect::<Vec<_>>(),
+            );
             (score >= 0.5).then_some((score, whole, candidate))
         })
         .collect();
@@ -44,7 +47,18 @@ pub fn did_you_mean(suggestions: &[&str]) -> String {
 const LEVELS: [&str; 7] = ["省", "市", "州", "县", "区", "旗", "盟"];
 /// Kinds at the end of a unit's name, longest first.
 const KINDS: [&str; 12] = [
-    "人民政府", "委员会", "办公室", "服务中心", "中心", "分局", "局", "委", "办", "院", "所", "站",
+    "人民政府",
+    "委员会",
+    "办公室",
+    "服务中心",
+    "中心",
+    "分局",
+    "局",
+    "委",
+    "办",
+    "院",
+    "所",
+    "站",
 ];
 
 /// A name without its level prefix and kind suffix (when something is
@@ -120,7 +134,9 @@ fn edits(a: &[char], b: &[char]) -> usize {
         row[0] = i + 1;
         for (j, &y) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(x != y)).min(above + 1).min(row[j] + 1);
+            row[j + 1] = (diagonal + usize::from(x != y))
+                .min(above + 1)
+                .min(row[j] + 1);
             diagonal = above;
         }
     }
@@ -164,7 +180,11 @@ mod tests {
     #[test]
     fn the_shared_level_and_kind_suggest_nothing() {
         assert!(near("县林业局").is_empty(), "{:?}", near("县林业局"));
-        assert!(near("白沙镇人民政府").is_empty(), "{:?}", near("白沙镇人民政府"));
+        assert!(
+            near("白沙镇人民政府").is_empty(),
+            "{:?}",
+            near("白沙镇人民政府")
+        );
     }
 
     #[test]

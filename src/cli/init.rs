@@ -26,9 +26,7 @@ pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result
     let rel = relative_path(schedule, &root);
     let text = init::campaign_toml(&sched, &rel);
     std::fs::create_dir_all(root.join("inbox"))
-        .and_then(|()| {
-            crate::notify::templates::Templates::write_defaults(&root.join("templates"))
-        })
+        .and_then(|()| crate::notify::templates::Templates::write_defaults(&root.join("templates")))
         .with_context(|| format!("无法在 {} 下创建 inbox/ 和 templates/", root.display()))?;
     std::fs::write(&out, text).with_context(|| format!("无法写入 {}", out.display()))?;
 

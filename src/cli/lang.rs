@@ -10,7 +10,8 @@ use clap::error::{ContextKind, ContextValue, ErrorFormatter, ErrorKind};
 use clap::{Arg, Command};
 
 /// The help layout: clap's default with the usage heading in Chinese.
-const TEMPLATE: &str = "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}\n";
+const TEMPLATE: &str =
+    "{before-help}{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}\n";
 
 /// The command line with its frame in Chinese, ready to parse.
 pub fn localize(cmd: Command) -> Command {
@@ -212,7 +213,11 @@ fn quoted(value: &ContextValue) -> String {
 
 /// A usage mistake clap cannot see (an option a command does not use),
 /// formatted and exiting like clap's own (exit 2).
-pub fn usage_error(cmd: &Command, subcommand: &str, message: String) -> clap::error::Error<Chinese> {
+pub fn usage_error(
+    cmd: &Command,
+    subcommand: &str,
+    message: String,
+) -> clap::error::Error<Chinese> {
     let mut cmd = cmd.clone();
     cmd.build();
     let usage = cmd

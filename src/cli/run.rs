@@ -66,7 +66,11 @@ pub fn run(campaign: &Path, args: RunArgs) -> anyhow::Result<u8> {
 }
 
 /// Where the batch's report, board, drafts and bundles are.
-fn write_outputs(out: &mut impl Write, campaign: &Campaign, outcome: &Outcome) -> std::io::Result<()> {
+fn write_outputs(
+    out: &mut impl Write,
+    campaign: &Campaign,
+    outcome: &Outcome,
+) -> std::io::Result<()> {
     let Some(o) = &outcome.outputs else {
         return Ok(());
     };

@@ -54,7 +54,9 @@ pub enum TemplateError {
     },
     /// The template's own line is quoted: the parser's explanation is
     /// English and says less to the office than the line does.
-    #[error("模板 {name} 第{line}行有语法错误：“{text}”（检查 {{{{ }}}} 与 {{% %}} 是否成对、变量名是否写对）")]
+    #[error(
+        "模板 {name} 第{line}行有语法错误：“{text}”（检查 {{{{ }}}} 与 {{% %}} 是否成对、变量名是否写对）"
+    )]
     Syntax {
         name: String,
         line: usize,

@@ -22,9 +22,9 @@ pub(super) fn resolve_deliverable(
         names
             .iter()
             .map(|n| {
-                roster
-                    .by_name(n)
-                    .ok_or_else(|| err.unknown_unit(&format!("材料“{}”适用的单位", d.name), n, roster))
+                roster.by_name(n).ok_or_else(|| {
+                    err.unknown_unit(&format!("材料“{}”适用的单位", d.name), n, roster)
+                })
             })
             .collect()
     };

@@ -62,8 +62,20 @@ impl Campaign {
             return Ok(());
         }
         for (key, written, dir, what, private) in [
-            ("state", &paths.state, self.state_dir(), "状态文件夹（台账和文件存档）", true),
-            ("output", &paths.output, self.output_dir(), "输出文件夹（报告和状态板）", false),
+            (
+                "state",
+                &paths.state,
+                self.state_dir(),
+                "状态文件夹（台账和文件存档）",
+                true,
+            ),
+            (
+                "output",
+                &paths.output,
+                self.output_dir(),
+                "输出文件夹（报告和状态板）",
+                false,
+            ),
         ] {
             if let Err(e) = writable(&dir, private) {
                 return Err(err.key_in(

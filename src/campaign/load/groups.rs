@@ -45,9 +45,9 @@ pub(super) fn groups(
         let units = members
             .iter()
             .map(|n| {
-                roster
-                    .by_name(n)
-                    .ok_or_else(|| err.unknown_unit(&format!("[groups] “{name}” 中的单位"), n, roster))
+                roster.by_name(n).ok_or_else(|| {
+                    err.unknown_unit(&format!("[groups] “{name}” 中的单位"), n, roster)
+                })
             })
             .collect::<Result<Vec<usize>, _>>()?;
         out.insert(name.clone(), Group { units, sheet: None });
