@@ -13,7 +13,14 @@ use baosong::report::Report;
 /// `write_all` as the nightly batch calls it: the shipped fonts, and an
 /// unchanged report kept rather than rendered again.
 fn publish(report: &Report, out_root: &Path, stamp: &str) -> Result<Outputs, RenderError> {
-    write_all(report, &Options::default(), out_root, stamp, false)
+    write_all(
+        report,
+        &common::board(),
+        &Options::default(),
+        out_root,
+        stamp,
+        false,
+    )
 }
 
 fn latest_target(out_root: &Path) -> String {
@@ -78,7 +85,15 @@ fn write_all_publishes_three_files_and_the_board_and_moves_latest() {
     assert!(!out.join("20250613-2100").exists());
     assert_eq!(latest_target(out), "20250613-2000");
     // Asked to, it renders anyway.
-    let forced = write_all(&report, &Options::default(), out, "20250613-2130", true).unwrap();
+    let forced = write_all(
+        &report,
+        &common::board(),
+        &Options::default(),
+        out,
+        "20250613-2130",
+        true,
+    )
+    .unwrap();
     assert!(!forced.reused);
     assert_eq!(latest_target(out), "20250613-2130");
 
@@ -87,12 +102,20 @@ fn write_all_publishes_three_files_and_the_board_and_moves_latest() {
         typography: baosong::render::Typography::Compact,
         ..Options::default()
     };
-    let other = write_all(&report, &compact, out, "20250613-2140", false).unwrap();
+    let other = write_all(
+        &report,
+        &common::board(),
+        &compact,
+        out,
+        "20250613-2140",
+        false,
+    )
+    .unwrap();
     assert!(!other.reused);
 
     // A report as of another hour is a new report.
     let mut next = report.clone();
-    next.as_of.push_str("（次日）");
+    next.as_of += chrono::Duration::days(1);
     let second = publish(&next, out, "20250614-2000").unwrap();
     assert!(!second.reused);
     assert_eq!(latest_target(out), "20250614-2000");
