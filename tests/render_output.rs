@@ -175,3 +175,53 @@ fn an_empty_campaign_still_renders() {
     let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
     assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
 }
+
+/// An office's own board template (the campaign's `templates/board/`) is
+/// the one drawn; one that names a value no page has stops the render,
+/// naming the template and line, and leaves the last report where it was.
+#[test]
+fn an_office_board_template_is_used_and_a_broken_one_is_named() {
+    let report = common::report(Vec::new());
+    let out = tempfile::tempdir().unwrap();
+    let own = tempfile::tempdir().unwrap();
+    std::fs::write(
+        own.path().join("office.html"),
+        "{% extends \"base.html\" %}{% block body %}<p>本办自定{{ ignored }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let options = Options {
+        board: baosong::render::html::Templates::load(own.path()).unwrap(),
+        ..Options::default()
+    };
+    let board = common::board();
+    let good = write_all(
+        &report,
+        &board,
+        &options,
+        out.path(),
+        "20250613-2000",
+        false,
+    )
+    .unwrap();
+    let office = std::fs::read_to_string(good.dir.join("office.html")).unwrap();
+    assert!(office.contains("<p>本办自定0</p>"), "{office}");
+
+    std::fs::write(
+        own.path().join("office.html"),
+        "{% extends \"base.html\" %}{% block body %}\n<p>{{ no_such_value }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let broken = Options {
+        board: baosong::render::html::Templates::load(own.path()).unwrap(),
+        ..Options::default()
+    };
+    let err = write_all(&report, &board, &broken, out.path(), "20250614-2000", false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("office.html") && err.contains("第2行"),
+        "{err}"
+    );
+    assert_eq!(latest_target(out.path()), "20250613-2000");
+    assert!(!out.path().join("20250614-2000").exists());
+}
