@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-pub use crate::fmt::{format_day, format_short, format_time, printable};
+pub use crate::fmt::{format_short, format_time, printable};
 use crate::inspect::{Block, Sheet};
 use crate::model::State;
 
