@@ -49,8 +49,8 @@ dpkg -x "$deb" "$root"
 bin="$root/usr/bin/baosong"
 share="$root/usr/share/baosong"
 for f in "$bin" "$share/examples/luxi-2025/campaign.toml" "$share/examples/jianchang-2023/campaign.toml" \
-  "$share/templates/report.typ" "$share/templates/board/index.html" "$root/usr/share/man/man1/baosong.1" \
-  "$root/usr/share/man/man1/baosong-run.1" "$root/usr/share/bash-completion/completions/baosong" \
+  "$share/templates/report.typ" "$share/templates/board/index.html" "$root/usr/share/man/man1/baosong.1.gz" \
+  "$root/usr/share/man/man1/baosong-run.1.gz" "$root/usr/share/bash-completion/completions/baosong" \
   "$root/usr/lib/systemd/system/baosong@.service" "$root/usr/lib/systemd/system/baosong@.timer"; do
   test -e "$f" || { echo "安装包中缺少 ${f#"$root"}" >&2; exit 1; }
 done
