@@ -250,6 +250,29 @@ fn status_json_is_always_json() {
     );
 }
 
+/// `init` where a campaign.toml is already: nothing overwritten, exit 2,
+/// and the two ways out named.
+#[test]
+fn init_does_not_overwrite_a_campaign() {
+    let dir = with_mail();
+    let before = std::fs::read(dir.path().join("campaign.toml")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_baosong"))
+        .args(["init", "--schedule", "活动安排表.xlsx"])
+        .current_dir(dir.path())
+        .env_remove("BAOSONG_CAMPAIGN")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    for fix in ["campaign.toml", "已存在", "--force", "--out"] {
+        assert!(said.contains(fix), "{fix}: {said}");
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("campaign.toml")).unwrap(),
+        before
+    );
+}
+
 /// The small test campaign, with mail written as files (so its templates
 /// are read).
 fn with_mail() -> tempfile::TempDir {

@@ -7,6 +7,7 @@ use std::error::Error;
 use std::io::{self, ErrorKind};
 
 use super::archive::CommandError;
+use super::init::Exists;
 use super::lang::Chinese;
 use crate::campaign::CampaignError;
 use crate::ledger::OutboxError;
@@ -63,7 +64,7 @@ fn decides(cause: &(dyn Error + 'static)) -> Option<u8> {
     if cause.is::<CampaignError>() || cause.is::<TemplateError>() {
         return Some(CAMPAIGN);
     }
-    if cause.is::<clap::error::Error<Chinese>>() {
+    if cause.is::<clap::error::Error<Chinese>>() || cause.is::<Exists>() {
         return Some(USAGE);
     }
     if let Some(e) = cause.downcast_ref::<RunError>() {

@@ -10,13 +10,19 @@ use super::exit;
 use crate::campaign::{CAMPAIGN_FILE, Campaign, init};
 use crate::inspect::Limits;
 
+/// The campaign.toml `init` would write is there already: a usage mistake
+/// (exit 2), as the fix is on the command line.
+#[derive(Debug, thiserror::Error)]
+#[error("{} 已存在，未作改动；如需覆盖请加 --force，或用 --out 写到别处", .0.display())]
+pub struct Exists(PathBuf);
+
 /// `baosong init`: a commented campaign.toml from an office schedule, the
 /// folders a run needs, and what was understood of each sheet.
 pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<u8> {
     let dir = schedule.parent().unwrap_or(Path::new("."));
     let out = out.unwrap_or_else(|| dir.join(CAMPAIGN_FILE));
     if out.exists() && !force {
-        anyhow::bail!("{} 已存在；如需覆盖请加 --force", out.display());
+        return Err(Exists(out).into());
     }
     let root = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
