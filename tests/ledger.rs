@@ -114,7 +114,10 @@ fn unreadable_rows_are_named_and_skipped() {
     .unwrap();
     drop(conn);
     let ledger = Ledger::open(dir.path()).unwrap();
-    let (versions, unreadable) = ledger.all_versions().unwrap();
+    let baosong::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions().unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].path, "县民政局/总结.txt");
     assert_eq!(unreadable.len(), 1);
