@@ -577,7 +577,7 @@ fn a_zip_of_many_photos_over_the_time_budget_is_refused_once_naming_the_limit() 
     );
     assert!(!reason.contains('\n'), "one line: {reason}");
     // The batch went on: the other units are judged as ever.
-    assert_eq!(state(&s, "县林业局", "1", "photos"), "on_time");
+    assert_eq!(state(&s, "县林业局", "9", "photos"), "on_time");
     // Refused once: the next batch does not read it again.
     assert_eq!(batch().inspected, 0);
 }
