@@ -17,6 +17,7 @@ fn old_ledger(dir: &std::path::Path) {
         "DROP TABLE notify_reminder_item;
         DROP TABLE notify_outbox;
         DROP TABLE archives;
+        DROP TABLE mail_failures;
         PRAGMA user_version = 2;
         CREATE TABLE notify_outbox (
             id INTEGER PRIMARY KEY, event_key TEXT NOT NULL UNIQUE, message_id TEXT NOT NULL,
