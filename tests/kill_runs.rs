@@ -731,6 +731,14 @@ fn a_state_folder_that_fills_up_mid_inspection_loses_nothing() {
         read("full-df.txt")
     );
     assert_eq!(read("full-2.rc").trim(), "0", "{}", read("full-2.txt"));
+    println!(
+        "state/ on a {small} KiB tmpfs ({needed} bytes needed): first batch exit {}, {}",
+        read("full-1.rc").trim(),
+        first
+            .lines()
+            .find(|l| l.contains("磁盘") || l.contains("错误"))
+            .unwrap_or("")
+    );
     std::fs::remove_dir_all(&state).unwrap();
     std::fs::rename(&saved, &state).unwrap();
     assert!(
