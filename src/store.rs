@@ -14,9 +14,9 @@
 //! Writes go to a temporary file and are renamed into place, so a crash
 //! never leaves a half-written blob or record under a real name. A blob
 //! being written lives in `tmp/`, with every other temporary work of a run
-//! ([`Store::scratch`]); `tmp/` is swept at the start of every batch
-//! ([`Store::sweep_tmp`]), the temporary files of interrupted cache writes
-//! by [`crate::atomic::remove_leftovers`]. Nothing is written to the
+//! ([`Store::scratch`]); `tmp/` is swept at the start of every batch, and
+//! so are the temporary files of interrupted cache writes
+//! ([`Store::sweep`]). Nothing is written to the
 //! system's temporary folder. Folders are created 0700 and files 0600,
 //! whatever the umask: the store holds every unit's submissions.
 
@@ -126,7 +126,7 @@ const SCRATCH_LOCK: &str = ".lock";
 /// A private folder for one run's temporary work under `state/tmp/` (a
 /// dry run's ledger and unpacked entries, the report rendered into a
 /// 归档 bundle). Removed when dropped; one a kill leaves behind is removed
-/// by the next batch ([`Store::sweep_tmp`]), never while its owner lives
+/// by the next batch ([`Store::sweep`]), never while its owner lives
 /// (it holds a lock on the folder's `.lock`).
 #[derive(Debug)]
 pub struct Scratch {
@@ -296,22 +296,23 @@ impl Store {
         Scratch::new(&self.root)
     }
 
-    /// Removes what runs that died left in `state/tmp/` (blobs being
-    /// written, scratch folders whose owner is gone); returns how many.
-    /// Called at the start of a batch, under its lock.
-    pub fn sweep_tmp(&self) -> usize {
-        let Ok(entries) = std::fs::read_dir(self.root.join(TMP)) else {
+    /// Removes what runs that died left in the state folder: in `tmp/`,
+    /// blobs being written and scratch folders whose owner is gone; in
+    /// the store's other folders, the temporary files of interrupted
+    /// atomic writes. Returns how many. Called at the start of a batch,
+    /// under its lock (a running dry run's scratch is spared).
+    pub fn sweep(&self) -> usize {
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
             return 0;
         };
         let mut removed = 0;
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                scratch_abandoned(&path) && std::fs::remove_dir_all(&path).is_ok()
-            } else {
-                std::fs::remove_file(&path).is_ok()
-            };
-            removed += usize::from(gone);
+            if entry.file_name() == TMP {
+                removed += sweep_tmp(&path);
+            } else if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                removed += crate::atomic::remove_leftovers(&path);
+            }
         }
         removed
     }
@@ -455,6 +456,24 @@ impl Store {
     }
 }
 
+/// Empties `tmp` of all but the scratch folders of live runs.
+fn sweep_tmp(tmp: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        let gone = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            scratch_abandoned(&path) && std::fs::remove_dir_all(&path).is_ok()
+        } else {
+            std::fs::remove_file(&path).is_ok()
+        };
+        removed += usize::from(gone);
+    }
+    removed
+}
+
 /// Whether a scratch folder's owner is gone (its lock is free), or it
 /// never got a lock and is older than a minute.
 fn scratch_abandoned(dir: &Path) -> bool {
@@ -539,7 +558,11 @@ mod tests {
         std::fs::create_dir_all(&dead).unwrap();
         std::fs::write(dead.join(".lock"), b"").unwrap();
         std::fs::write(state.join("tmp/.baosong-blob.tmp"), b"half").unwrap();
-        assert_eq!(store.sweep_tmp(), 2);
+        std::fs::create_dir_all(state.join("derived/ab")).unwrap();
+        std::fs::write(state.join("derived/ab/.baosong-x.tmp"), b"half").unwrap();
+        std::fs::write(live.path().join(".baosong-blob.tmp"), b"being written").unwrap();
+        assert_eq!(store.sweep(), 3);
+        assert!(live.path().join(".baosong-blob.tmp").exists());
         assert!(live.path().exists());
         assert!(!dead.exists());
         drop(live);

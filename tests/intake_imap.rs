@@ -551,6 +551,9 @@ fn the_demo_read_from_a_mailbox_matches_the_demo_read_from_saved_files() {
     );
 }
 
+/// What a [`Relay`] does once, mid-fetch.
+type Pause = Box<dyn FnOnce() + Send>;
+
 /// A TCP relay between baosong and Dovecot's plain IMAP port that, on the
 /// first connection, once the server has sent more than `after` bytes,
 /// runs `pause` before passing on the client's next bytes, or with `cut`
@@ -567,8 +570,7 @@ impl Relay {
         use std::sync::{Arc, Mutex};
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let pause: Arc<Mutex<Option<Box<dyn FnOnce() + Send>>>> =
-            Arc::new(Mutex::new(Some(Box::new(pause))));
+        let pause: Arc<Mutex<Option<Pause>>> = Arc::new(Mutex::new(Some(Box::new(pause))));
         std::thread::spawn(move || {
             for (n, client) in listener.incoming().enumerate() {
                 let Ok(client) = client else { return };

@@ -444,8 +444,16 @@ struct Outcome {
     invalid: serde_json::Value,
     /// The report's text.
     report: String,
-    /// Each 归档 bundle: its name, its manifest and its entries (name, CRC).
-    bundles: Vec<(String, Vec<u8>, Vec<(String, u32)>)>,
+    bundles: Vec<Bundle>,
+}
+
+/// A 归档 bundle as compared: its name, its manifest and its entries
+/// (name, CRC).
+#[derive(Debug, PartialEq, PartialOrd, Eq, Ord)]
+struct Bundle {
+    name: String,
+    manifest: Vec<u8>,
+    entries: Vec<(String, u32)>,
 }
 
 fn outcome(dir: &Path) -> Outcome {
@@ -500,7 +508,11 @@ fn outcome(dir: &Path) -> Outcome {
             })
             .collect();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        bundles.push((name, manifest, entries));
+        bundles.push(Bundle {
+            name,
+            manifest,
+            entries,
+        });
     }
     bundles.sort();
     Outcome {

@@ -269,7 +269,10 @@ impl Context<'_> {
             arrived: arrival.at,
         };
         self.entries(holder, node, &mut entries);
-        Seen::New { version, entries }
+        Seen::New {
+            version: Box::new(version),
+            entries,
+        }
     }
 }
 

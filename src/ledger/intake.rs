@@ -106,7 +106,7 @@ pub enum Seen {
     },
     /// A new version, holding these entries (parents before children).
     New {
-        version: NewVersion,
+        version: Box<NewVersion>,
         entries: Vec<HeldEntry>,
     },
 }
@@ -492,7 +492,7 @@ mod tests {
         FileObservation {
             path: path.into(),
             seen: Seen::New {
-                version: v,
+                version: Box::new(v),
                 entries,
             },
         }

@@ -82,9 +82,8 @@ pub(super) fn open_ledger(
     let lock = BatchLock::acquire(&state_dir)?;
     // Under the lock, no other batch writes there: what runs that died
     // left is removed.
-    let left = store.sweep_tmp()
-        + crate::atomic::remove_leftovers(&state_dir)
-        + crate::atomic::remove_leftovers(&campaign.output_dir().join(&campaign.file.campaign.id));
+    let out = campaign.output_dir().join(&campaign.file.campaign.id);
+    let left = store.sweep() + crate::atomic::remove_leftovers(&out);
     if left > 0 {
         tracing::info!("删除上次批处理中断时留下的临时文件{left}个");
     }
