@@ -12,7 +12,6 @@ pub use store::queue;
 
 use chrono::FixedOffset;
 
-use crate::fmt::{format_short, format_time};
 use crate::report::{MessageLine, printable};
 
 /// The outbox as the board lists it, times in `tz`.
@@ -26,8 +25,8 @@ pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> 
             recipients: printable(&m.recipients.join("，")),
             status: m.status.label().to_string(),
             trouble: m.status.needs_office() || m.retrying(),
-            queued: format_short(m.created_at.with_timezone(&tz).naive_local()),
-            sent: m.sent_at.map(|t| format_time(t.with_timezone(&tz))),
+            queued: Some(m.created_at.with_timezone(&tz)),
+            sent: m.sent_at.map(|t| t.with_timezone(&tz)),
             error: m.last_error.as_deref().map(printable),
         })
         .collect()
