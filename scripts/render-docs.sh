@@ -3,6 +3,10 @@
 # the report's figures (pages, sizes) in README.md and docs/README.md, from one
 # run of `baosong run` on a fresh copy of the demo campaign, so they never go
 # stale. The board is also rendered for the second demo (examples/jianchang-2023).
+# Then the program's output shown in README.md and docs/使用手册.md: every block
+# between `<!-- render-docs: NAME -->` and `<!-- /render-docs -->` is replaced
+# by what the command NAME stands for (see `outputs` below) prints, run on
+# fresh copies of the shipped examples; a NAME without a command stops the script.
 #
 #   scripts/render-docs.sh
 #
@@ -22,7 +26,9 @@ done
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cp -r "$ROOT/campaign.toml" "$ROOT/活动安排表.xlsx" "$ROOT/templates" "$ROOT/inbox" "$WORK/"
-(cd "$WORK" && "$BAOSONG" run --no-send --quiet)
+unset RUST_LOG
+# Without [mail.smtp] the messages are written as .eml files: nothing is sent.
+(cd "$WORK" && "$BAOSONG" run >"$WORK/demo-run.txt")
 REPORT="$WORK/out/luxi-2025/latest"
 PDF="$REPORT/报送情况汇总.pdf"
 
@@ -110,4 +116,87 @@ PY
 }
 replace_block "$ROOT/README.md" "docs/"
 replace_block "$ROOT/docs/README.md" ""
+
+# The program's output in the documents. capture NAME DIR [--head N|--ends N] ARGS…:
+# `baosong ARGS…` run in DIR (so paths print as the clerk sees them), its
+# output and error output (--head: the first N lines; --ends: the first line
+# and the last N), and its exit code when not 0.
+BLOCKS="$WORK/blocks"
+mkdir -p "$BLOCKS"
+capture() {
+  local name=$1 dir=$2 head=0 ends=0 shown rc=0
+  shift 2
+  if [ "$1" = --head ]; then head=$2; shift 2; fi
+  if [ "$1" = --ends ]; then ends=$2; shift 2; fi
+  shown="baosong"
+  for arg in "$@"; do
+    case "$arg" in *[[:space:]]*) shown="$shown \"$arg\"" ;; *) shown="$shown $arg" ;; esac
+  done
+  (cd "$dir" && "$BAOSONG" "$@") >"$BLOCKS/$name.raw" 2>&1 || rc=$?
+  {
+    echo "\$ $shown"
+    if [ "$head" -gt 0 ] && [ "$(wc -l <"$BLOCKS/$name.raw")" -gt "$head" ]; then
+      head -n "$head" "$BLOCKS/$name.raw"
+      echo "…（以下从略）"
+    elif [ "$ends" -gt 0 ] && [ "$(wc -l <"$BLOCKS/$name.raw")" -gt $((ends + 1)) ]; then
+      head -n 1 "$BLOCKS/$name.raw"
+      echo "……（与上面演练相同的部分从略）……"
+      tail -n "$ends" "$BLOCKS/$name.raw"
+    else
+      cat "$BLOCKS/$name.raw"
+    fi
+    if [ "$rc" != 0 ]; then echo "（退出码 $rc）"; fi
+  } >"$BLOCKS/$name"
+}
+outputs() {
+  # README: the demo's first run, as `baosong run` in the repository root prints it.
+  { echo "\$ baosong run"; cat "$WORK/demo-run.txt"; } >"$BLOCKS/demo-run"
+
+  # 使用手册: a first campaign from the 建昌 notice's own schedule …
+  local first="$WORK/manual/first" jc="$WORK/manual/jianchang"
+  mkdir -p "$first"
+  cp "$ROOT/examples/jianchang-2023/活动安排表.xlsx" "$first/"
+  capture init "$first" init --schedule 活动安排表.xlsx
+  # … and the shipped example written as the notice says, night one.
+  cp -r "$ROOT/examples/jianchang-2023" "$jc"
+  capture check "$jc" check inbox/县财政局 inbox/邮件/县水利局活动总结.eml
+  capture check-rejected "$WORK/inbox" check 县交通运输局/路政宣传月活动总结.docx
+  capture dry-run "$jc" run --dry-run
+  capture run "$jc" --ends 10 run
+  capture status "$jc" --head 12 status
+  capture outbox "$jc" --head 6 outbox list --all
+  capture resend "$jc" outbox resend 13
+  capture resend-unknown "$jc" outbox resend 99
+  # Mistakes: no campaign.toml here; a misspelt key.
+  mkdir -p "$WORK/manual/empty"
+  capture no-campaign "$WORK/manual/empty" run
+  cp -r "$ROOT/examples/jianchang-2023" "$WORK/manual/typo"
+  sed -i '0,/^keywords = /s//keyword = /' "$WORK/manual/typo/campaign.toml"
+  capture typo "$WORK/manual/typo" run --dry-run
+  # An extension for a unit the roster writes otherwise (县卫健局).
+  cp -r "$ROOT/examples/jianchang-2023" "$WORK/manual/near"
+  printf '\n[[extensions]]\nunit = "县卫建局"\nuntil = "2023-05-26T17:00"\nreason = "经批准延期报送"\n' \
+    >>"$WORK/manual/near/campaign.toml"
+  capture unknown-unit "$WORK/manual/near" run --dry-run
+}
+outputs
+
+# Replaces each marked block in a file by its output, in a text fence.
+BLOCKS="$BLOCKS" python3 - "$ROOT/README.md" "$ROOT/docs/使用手册.md" <<'PY'
+import os, re, sys
+blocks = os.environ["BLOCKS"]
+pattern = re.compile(r"(<!-- render-docs: ([\w-]+) -->\n).*?(<!-- /render-docs -->)", re.S)
+for path in sys.argv[1:]:
+    text = open(path, encoding="utf-8").read()
+    def fill(m):
+        name = m.group(2)
+        try:
+            out = open(os.path.join(blocks, name), encoding="utf-8").read()
+        except FileNotFoundError:
+            sys.exit(f"{path}: <!-- render-docs: {name} --> names no output of scripts/render-docs.sh")
+        return f"{m.group(1)}```text\n{out.rstrip()}\n```\n{m.group(3)}"
+    new = pattern.sub(fill, text)
+    if new != text:
+        open(path, "w", encoding="utf-8").write(new)
+PY
 echo "docs/: $PAGES pages; $SIZES"
