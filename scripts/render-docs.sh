@@ -194,7 +194,7 @@ for path in sys.argv[1:]:
             out = open(os.path.join(blocks, name), encoding="utf-8").read()
         except FileNotFoundError:
             sys.exit(f"{path}: <!-- render-docs: {name} --> names no output of scripts/render-docs.sh")
-        return f"{m.group(1)}```text\n{out.rstrip()}\n```\n{m.group(3)}"
+        return f"{m.group(1)}```text\n{out.rstrip(chr(10))}\n```\n{m.group(3)}"
     new = pattern.sub(fill, text)
     if new != text:
         open(path, "w", encoding="utf-8").write(new)
