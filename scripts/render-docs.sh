@@ -151,6 +151,10 @@ capture() {
 outputs() {
   # README: the demo's first run, as `baosong run` in the repository root prints it.
   { echo "\$ baosong run"; cat "$WORK/demo-run.txt"; } >"$BLOCKS/demo-run"
+  # … and the second demo's, from the repository root.
+  mkdir -p "$WORK/repo/examples"
+  cp -r "$ROOT/examples/jianchang-2023" "$WORK/repo/examples/"
+  capture jianchang-run "$WORK/repo" run -C examples/jianchang-2023
 
   # 使用手册: a first campaign from the 建昌 notice's own schedule …
   local first="$WORK/manual/first" jc="$WORK/manual/jianchang"
