@@ -8,20 +8,25 @@
 # by what the command NAME stands for (see `outputs` below) prints, run on
 # fresh copies of the shipped examples; a NAME without a command stops the script.
 #
-#   scripts/render-docs.sh
+#   scripts/render-docs.sh          everything
+#   scripts/render-docs.sh --text   only the program's output in the documents
 #
-# Needs poppler-utils (pdftoppm, pdfinfo, pdftohtml) and chromium.
+# Needs poppler-utils (pdftoppm, pdfinfo, pdftohtml) and chromium (not for --text).
 # BAOSONG=path/to/baosong uses that binary instead of building the release one.
 set -euo pipefail
+TEXT=0
+if [ "${1:-}" = --text ]; then TEXT=1; fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${BAOSONG:-}" ]; then
   (cd "$ROOT" && cargo build --release --quiet --bin baosong)
   BAOSONG="${CARGO_TARGET_DIR:-$ROOT/target}/release/baosong"
 fi
+if [ "$TEXT" = 0 ]; then
 for tool in pdftoppm pdfinfo pdftohtml chromium; do
   command -v "$tool" >/dev/null || { echo "需要 $tool（apt-get install -y poppler-utils）" >&2; exit 1; }
 done
+fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -32,6 +37,8 @@ unset RUST_LOG
 REPORT="$WORK/out/luxi-2025/latest"
 PDF="$REPORT/报送情况汇总.pdf"
 
+# The pictures and figures (not with --text).
+if [ "$TEXT" = 0 ]; then
 PAGES=$(pdfinfo "$PDF" | sed -n 's/^Pages: *//p')
 # The page a bookmark points at.
 OUTLINE=$(pdftohtml -xml -stdout -i -q "$PDF")
@@ -116,6 +123,8 @@ PY
 }
 replace_block "$ROOT/README.md" "docs/"
 replace_block "$ROOT/docs/README.md" ""
+echo "docs/: $PAGES pages; $SIZES"
+fi
 
 # The program's output in the documents. capture NAME DIR [--head N|--ends N] ARGS…:
 # `baosong ARGS…` run in DIR (so paths print as the clerk sees them), its
@@ -203,4 +212,38 @@ for path in sys.argv[1:]:
     if new != text:
         open(path, "w", encoding="utf-8").write(new)
 PY
-echo "docs/: $PAGES pages; $SIZES"
+
+# Every command the 使用手册 tells the clerk to type exists: each `baosong
+# COMMAND [SUBCOMMAND] --option` it names is checked against the program's
+# own --help.
+BAOSONG="$BAOSONG" python3 - "$ROOT/docs/使用手册.md" <<'PY'
+import os, re, subprocess, sys
+baosong = os.environ["BAOSONG"]
+def help_of(*words):
+    return subprocess.run([baosong, *words, "--help"], capture_output=True, text=True).stdout
+def listed(text, word):
+    return re.search(r"(^|[\s,\[])" + re.escape(word) + r"([\s,=\]]|$)", text, re.M) is not None
+text = open(sys.argv[1], encoding="utf-8").read()
+wrong = set()
+for m in re.finditer(r"\bbaosong((?: +[-\w.\[\]|]+)+)", text):
+    words = m.group(1).split()
+    if words[0] == "baosong":  # sudo -u baosong baosong …
+        words = words[1:]
+    words = [w.strip("[]") for w in words]
+    if not words or not re.fullmatch(r"[a-z]+", words[0]):
+        continue
+    command = words[:1]
+    if not listed(help_of(), command[0]):
+        wrong.add(" ".join(command))
+        continue
+    if len(words) > 1 and re.fullmatch(r"[a-z]+", words[1]) and listed(help_of(*command), words[1]):
+        command.append(words[1])
+    options = help_of(*command)
+    for w in words[len(command):]:
+        option = w.split("=")[0]
+        if option.startswith("-") and not listed(options, option):
+            wrong.add(" ".join(command) + " " + option)
+if wrong:
+    sys.exit("docs/使用手册.md names what baosong does not have: " + "; ".join(sorted(wrong)))
+PY
+echo "README.md, docs/使用手册.md: the program's output regenerated"
