@@ -22,9 +22,9 @@ pub fn run(campaign: &Path, json: bool) -> anyhow::Result<u8> {
     let last = if state.join(LEDGER_FILE).exists() {
         let ledger = Ledger::open(&state)?;
         match ledger.last_snapshot()? {
-            Some((_, _, snapshot)) => {
+            Some(last) => {
                 let mut status: StatusDocument =
-                    serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
+                    serde_json::from_str(&last.snapshot).context("台账中的状态记录无法解析")?;
                 status.delivery = ledger.delivery_state()?;
                 Some(status)
             }
