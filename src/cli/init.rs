@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::exit;
 use crate::campaign::{CAMPAIGN_FILE, Campaign, init};
 use crate::inspect::Limits;
 
@@ -18,7 +17,7 @@ pub struct Exists(PathBuf);
 
 /// `baosong init`: a commented campaign.toml from an office schedule, the
 /// folders a run needs, and what was understood of each sheet.
-pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<u8> {
+pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result<()> {
     let dir = schedule.parent().unwrap_or(Path::new("."));
     let out = out.unwrap_or_else(|| dir.join(CAMPAIGN_FILE));
     if out.exists() && !force {
@@ -94,7 +93,7 @@ pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result
         out.display(),
         root.display()
     );
-    Ok(exit::SUCCESS)
+    Ok(())
 }
 
 /// `path` as seen from the folder `base` (with `..` where needed), so the

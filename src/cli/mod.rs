@@ -107,7 +107,8 @@ fn dispatch(cmd: &clap::Command, matches: &ArgMatches, cli: Cli) -> anyhow::Resu
                 )
                 .into());
             }
-            init::run(&schedule, out, force)
+            init::run(&schedule, out, force)?;
+            Ok(exit::SUCCESS)
         }
         Command::Archive { at } => {
             let campaign = crate::campaign::Campaign::load(campaign)?;
