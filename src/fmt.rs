@@ -84,6 +84,31 @@ pub fn format_day(t: NaiveDateTime) -> String {
     day.format("%-m月%-d日").to_string()
 }
 
+/// The clock line of a report: "截至2025年6月13日20时". Midnight is the end
+/// of the day before ("截至2025年6月9日24时", as deadlines read), and with
+/// `minutes` a time off the hour names its minute ("截至…15时30分"): a
+/// 归档 bundle's report states the instant its name does, while a batch's
+/// says only the hour, so its report is the same all that hour.
+pub fn as_of(t: NaiveDateTime, minutes: bool) -> String {
+    use chrono::{Datelike, Timelike};
+    if t.time() == chrono::NaiveTime::MIN {
+        let day = t.date() - chrono::Days::new(1);
+        return format!("截至{}年{}月{}日24时", day.year(), day.month(), day.day());
+    }
+    let minute = if minutes && t.minute() > 0 {
+        format!("{}分", t.minute())
+    } else {
+        String::new()
+    };
+    format!(
+        "截至{}年{}月{}日{}时{minute}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour()
+    )
+}
+
 /// `2025年5月6日 20:00（北京时间）`; other offsets are written out (mail).
 pub fn display_time(t: DateTime<FixedOffset>) -> String {
     let zone = if t.offset().local_minus_utc() == 8 * 3600 {
@@ -97,6 +122,16 @@ pub fn display_time(t: DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_lines() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(as_of(t("2025-06-13 20:00"), false), "截至2025年6月13日20时");
+        assert_eq!(as_of(t("2025-06-13 20:45"), false), "截至2025年6月13日20时");
+        assert_eq!(as_of(t("2025-06-13 20:45"), true), "截至2025年6月13日20时45分");
+        assert_eq!(as_of(t("2025-06-10 00:00"), true), "截至2025年6月9日24时");
+        assert_eq!(as_of(t("2025-01-01 00:00"), false), "截至2024年12月31日24时");
+    }
 
     #[test]
     fn full_width_letters_and_digits_fold_to_ascii() {

@@ -38,18 +38,18 @@ mod exit {
     /// `outbox retry/drop/resend`: no message has that number, or its
     /// status does not allow it.
     pub const OUTBOX: u8 = 7;
-    /// `archive`: `--at` names no moment, no deadline has passed yet, or
-    /// nothing has been received.
+    /// `archive`: `--at` names no moment, no deadline has passed yet at
+    /// the moment, or there is nothing to bundle.
     pub const ARCHIVE: u8 = 8;
 
     /// The exit codes in `--help`.
     pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
-        3 活动配置（campaign.toml、活动安排表）有误；4 另一个批处理正在运行；\n\
+        3 活动配置（campaign.toml、活动安排表）有误，或系统时间明显不对（见 [system_clock]）；4 另一个批处理正在运行；\n\
         5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
           （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
         6 check 发现不合格文件；\n\
         7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）；\n\
-        8 archive 命令：--at 的时刻无法识别、还没有已过的截止时间，或还没有收到任何文件。\n\
+        8 archive 命令：--at 的时刻无法识别、该时刻还没有已过的截止时间，或没有可归档的文件。\n\
         日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 }
 
@@ -142,21 +142,26 @@ enum Command {
         #[command(subcommand)]
         what: GenerateCmd,
     },
-    /// 归档：把截至某一时刻收到的全部材料打包为一个 zip，交档案室保存。
+    /// 归档：把截至某一时刻收到的材料打包为一个 zip，交档案室保存。
     ///
     /// 包内按“单位/材料”分文件夹存放各单位报送的原始文件（取自存档，每个版本都在，旧版本文件名后注明“第N版”）。
     ///
-    /// “报告/”中是截至该时刻的汇总报告（PDF、Word、Excel）。
+    /// “报告/”中是截至该时刻的汇总报告（PDF、Word、Excel），报告中的“截至…”与文件名是同一时刻。
     ///
     /// manifest.csv 逐个列出单位、活动序号、材料、文件、版本、到达时间、审核结果、原因和SHA-256（UTF-8 带 BOM，Excel、WPS 可直接打开）。
     ///
-    /// 写到 out/<活动编号>/archive/归档-<截止时间>.zip；旁边的 .sha256 文件是 manifest.csv 的 SHA-256（解压后可用 sha256sum -c 核对清单）。
+    /// 写到 out/<活动编号>/archive/归档-<时刻>-全部材料.zip（--at deadline：归档-<截止时间>-到期材料.zip）；旁边的 .sha256 文件是 manifest.csv 的 SHA-256（解压后可用 sha256sum -c 核对清单）。
     ///
-    /// 截止时间之后收到的文件不在包内；同一时刻生成两次，得到的 zip 逐字节相同。每个报送截止时间过后，下一次批处理会自动生成一次该截止时间的归档。
+    /// 该时刻之后收到的文件不在包内；同一时刻生成两次，得到的 zip 逐字节相同。
+    ///
+    /// 批处理自动生成的归档：每个固定截止时间（at）过后一个，只含该截止时间到期的材料；活动结束时（最后截止时间加 [archive] grace_days 天，或 archive --final）一个，含全部材料。按活动日期计算的截止时间只在活动结束时归档（[archive] relative_deadlines = true 时每个截止时间也各归档一次）。办公室事后把文件归到某单位（如补充别名）时，受影响的归档会重新生成。
     Archive {
-        /// 归档时刻：deadline 表示最近一个已过的截止时间，或一个时刻（如 2025-06-13T20:00，按活动时区）；默认为当前时间或 campaign.toml 中的 clock。
-        #[arg(long, value_name = "deadline|TIME")]
+        /// 归档时刻：deadline 表示最近一个已过的截止时间（只含该截止时间到期的材料），或一个时刻（如 2025-06-13T20:00，按活动时区，含截至该时刻收到的全部材料）；默认为当前时间或 campaign.toml 中的 clock。
+        #[arg(long, value_name = "deadline|TIME", conflicts_with = "final_")]
         at: Option<String>,
+        /// 活动收尾归档：现在（或活动已结束时在结束时刻）打包全部材料，此后批处理不再自动生成收尾归档。
+        #[arg(long = "final")]
+        final_: bool,
     },
     /// 发件箱：查看、重发、撤销待发邮件，或另发一封已发出的邮件（resend）。
     Outbox {
@@ -241,6 +246,7 @@ fn main() -> ExitCode {
             let code = if e
                 .downcast_ref::<baosong::campaign::CampaignError>()
                 .is_some()
+                || matches!(e.downcast_ref::<RunError>(), Some(RunError::Clock(_)))
             {
                 exit::CAMPAIGN
             } else if matches!(e.downcast_ref::<RunError>(), Some(RunError::Locked(_)))
@@ -252,7 +258,12 @@ fn main() -> ExitCode {
                 exit::LOCKED
             } else if matches!(
                 e.downcast_ref::<CommandError>(),
-                Some(CommandError::BadTime(_) | CommandError::NoDeadline(_) | CommandError::Empty)
+                Some(
+                    CommandError::BadTime(_)
+                        | CommandError::NoDeadline(..)
+                        | CommandError::Empty
+                        | CommandError::Nothing(_)
+                )
             ) {
                 exit::ARCHIVE
             } else if matches!(
@@ -406,8 +417,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                         outcome.drafts
                     )?;
                 }
-                for zip in &outcome.archived {
-                    writeln!(out, "归档包: {}", zip.display())?;
+                for b in &outcome.archived {
+                    let why = if b.remade {
+                        "（内容有变化，已重新生成）"
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "归档包: {}{why}", b.zip.display())?;
                 }
                 if !o.missing_chars.is_empty() {
                     let chars: String = o.missing_chars.iter().collect();
@@ -494,9 +510,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
                 Ok(0)
             }
         },
-        Command::Archive { at } => {
+        Command::Archive { at, final_ } => {
             let campaign = Campaign::load(&cli.campaign)?;
             let at = match at.as_deref() {
+                _ if final_ => archive::At::Final,
                 None => archive::At::Now,
                 Some("deadline") => archive::At::LastDeadline,
                 Some(t) => archive::At::Time(t.to_string()),

@@ -27,12 +27,14 @@ use crate::report;
 use crate::status;
 use crate::timings::{self, Timings};
 
+mod clock;
 mod steps;
 mod types;
 
 pub use crate::status::{ActivityEntry, DeliverableEntry, StatusDocument, UnitEntry};
 use steps::*;
 pub use steps::{BatchLock, render_options};
+pub use clock::ClockError;
 pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
@@ -42,6 +44,9 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let notifier = notifier(campaign)?;
     let render_options = render_options(campaign)?;
     let real_now = Utc::now();
+    if opts.now.is_none() && campaign.fixed_clock().is_none() {
+        clock::check(campaign, ledger, real_now)?;
+    }
     let clock = clock(campaign, opts, real_now);
     let started = real_now.with_timezone(&campaign.tz).fixed_offset();
     let store = store(campaign, opts)?;
@@ -59,7 +64,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (assessment, mut report, mut status) = times.time(timings::ASSESS, || {
+    let (versions, assessment, mut report, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
@@ -77,9 +82,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             receiving: &status.receiving,
             ignored: status.ignored,
             warnings: &status.warnings,
+            cutoff: false,
         };
         let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((assessment, report, status))
+        Ok::<_, RunError>((versions, assessment, report, status))
     })?;
     let outputs = match opts.dry_run {
         true => None,
@@ -99,13 +105,16 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
                 ledger,
                 &store,
                 &render_options,
+                &versions,
                 &assessment,
+                o,
                 &mut status.warnings,
                 &mut times,
             )
         }
         None => (Vec::new(), 0),
     };
+    drop(versions);
     crash_point(opts, CrashPoint::Render);
 
     let queueing = Instant::now();

@@ -48,6 +48,13 @@ pub struct CampaignFile {
     pub report_mail: super::mail_config::ReportMailPolicy,
     #[serde(default)]
     pub report: ReportSection,
+    /// `[archive]`: when the 归档 bundles are made.
+    #[serde(default)]
+    pub archive: ArchiveSection,
+    /// `[system_clock]`: how far from the campaign's dates the machine's
+    /// clock may be before a batch refuses to believe it.
+    #[serde(default)]
+    pub system_clock: SystemClockSection,
 }
 
 /// `[campaign]`: what the campaign is called and whose it is.
@@ -258,6 +265,68 @@ pub enum Typography {
     /// Smaller type and margins: fewer pages.
     #[serde(rename = "紧凑")]
     Compact,
+}
+
+/// `[archive]`: the 归档 bundles a batch makes by itself: one after each
+/// fixed deadline (`at`) holding that deadline's files, and one at the
+/// campaign's close holding every version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveSection {
+    /// Days after the campaign's last deadline when it closes and the
+    /// closing bundle is made (late files still count until then).
+    #[serde(default = "default_grace_days")]
+    pub grace_days: u32,
+    /// Also one bundle after each deadline counted from an activity
+    /// (`workdays_after_activity`), each holding only that deadline's
+    /// files; by default such a campaign has only its closing bundle.
+    #[serde(default)]
+    pub relative_deadlines: bool,
+}
+
+impl Default for ArchiveSection {
+    fn default() -> Self {
+        ArchiveSection {
+            grace_days: default_grace_days(),
+            relative_deadlines: false,
+        }
+    }
+}
+
+fn default_grace_days() -> u32 {
+    10
+}
+
+/// `[system_clock]`: without `--now` or `clock`, a batch judges by the
+/// machine's clock; one far outside the campaign's dates is taken for a
+/// wrong clock and stops the batch.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemClockSection {
+    /// Days before the first activity (or the first deadline, if earlier)
+    /// the batch may already run.
+    #[serde(default = "default_lead_days")]
+    pub lead_days: u32,
+    /// Days after the last deadline the batch may still run.
+    #[serde(default = "default_margin_days")]
+    pub margin_days: u32,
+}
+
+impl Default for SystemClockSection {
+    fn default() -> Self {
+        SystemClockSection {
+            lead_days: default_lead_days(),
+            margin_days: default_margin_days(),
+        }
+    }
+}
+
+fn default_lead_days() -> u32 {
+    120
+}
+
+fn default_margin_days() -> u32 {
+    365
 }
 
 /// `[[units]]`: aliases and contacts of a unit named in the schedule.

@@ -134,8 +134,9 @@ fn checked_dimensions(
 
 /// Decodes at the DCT scale nearest above `long_edge`, shrinks to it and
 /// turns the result upright. A JPEG whose data ends early or is damaged is
-/// decoded as far as it goes; the share (percent) that decoded comes back
-/// with it, and under [`MIN_DECODED_SHARE`] it is refused.
+/// decoded as libjpeg decodes it; the share (percent) decoded from the
+/// file's own data comes back with it, and under [`MIN_DECODED_SHARE`] it
+/// is refused.
 fn print_image(
     kind: FileKind,
     bytes: &[u8],
@@ -147,16 +148,13 @@ fn print_image(
     let damaged = || Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片");
     let target = fit(w, h, long_edge);
     let (decoded, share) = match kind {
-        FileKind::Jpeg => match jpeg::decode_scaled(bytes, target, limits) {
-            Ok(img) => (img, None),
-            Err(()) => {
-                let partial = jpeg::decode_partial(bytes, target, limits).map_err(|_| damaged())?;
-                if partial.share < MIN_DECODED_SHARE {
-                    return Err(damaged());
-                }
-                (partial.image, Some(partial.share))
+        FileKind::Jpeg => {
+            let decoded = jpeg::decode_scaled(bytes, target, limits).map_err(|_| damaged())?;
+            if decoded.damaged.is_some_and(|share| share < MIN_DECODED_SHARE) {
+                return Err(damaged());
             }
-        },
+            (decoded.image, decoded.damaged)
+        }
         _ => (decode_other(bytes, limits).map_err(|_| damaged())?, None),
     };
     Ok((orient(shrink(decoded, long_edge), orientation), share))

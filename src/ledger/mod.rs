@@ -10,6 +10,7 @@
 //! the ledger as it was before the stage or as it should be after it.
 
 mod archives;
+mod clock;
 mod mailbox;
 mod outbox;
 mod schema;
@@ -24,7 +25,7 @@ use crate::inspect::Inspection;
 use crate::model::State;
 use crate::store::StoredVersion;
 
-pub use archives::ArchiveRow;
+pub use archives::{ArchiveRow, BundleScope, MadeBy};
 pub use mailbox::{MailOutcome, MailRow};
 pub use outbox::{DeliveryState, NewMessage, OutboxEntry, OutboxError, OutgoingRow, Queued};
 pub use schema::SCHEMA_VERSION;

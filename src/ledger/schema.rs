@@ -103,6 +103,10 @@ const MIGRATIONS: &[Migration] = &[
         made_at TEXT NOT NULL
     );",
     ),
+    // 5: bundles keyed by cut-off and scope (a deadline's files, or every
+    // version), with the hash of their inputs, so a bundle is made again
+    // when the office registers a file to a unit later.
+    Migration::Sql(super::archives::MIGRATE_SCOPE),
 ];
 
 /// The schema version this build writes.

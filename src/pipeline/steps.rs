@@ -4,7 +4,6 @@
 use std::fs::File;
 use std::io::IsTerminal;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -19,7 +18,7 @@ use crate::notify::{self, Notifier, outbox};
 use crate::portal;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
-use crate::store::Store;
+use crate::store::{Store, StoredVersion};
 use crate::timings::{self, Timings};
 
 use super::{CrashPoint, Options, RunError};
@@ -208,23 +207,34 @@ pub(super) fn assessment_rows<'a>(
         .collect()
 }
 
-/// The 归档 bundles of newly passed deadlines and the portal drafts. They
-/// are by-products: a failure joins the batch's warnings and the mail
-/// still goes. Returns the new bundles and how many drafts there are.
+/// The 归档 bundles due (see [`archive::after_batch`]) and the portal
+/// drafts. They are by-products: a failure joins the batch's warnings and
+/// the mail still goes. Returns the bundles made and how many drafts there
+/// are.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn by_products(
     campaign: &Campaign,
     ledger: &Ledger,
     store: &Store,
     render_options: &render::Options,
+    versions: &[StoredVersion],
     assessment: &Assessment,
+    outputs: &Outputs,
     warnings: &mut Vec<String>,
     times: &mut Timings,
-) -> (Vec<PathBuf>, usize) {
+) -> (Vec<archive::Bundle>, usize) {
     let archived = times
         .time(timings::ARCHIVE, || {
-            archive::after_deadlines(campaign, ledger, store, render_options, assessment)
+            archive::after_batch(
+                campaign,
+                ledger,
+                store,
+                render_options,
+                versions,
+                assessment,
+                Some(outputs),
+            )
         })
-        .map(|made| made.into_iter().map(|b| b.zip).collect())
         .unwrap_or_else(|e| {
             warnings.push(format!("归档包未能生成：{e}"));
             Vec::new()

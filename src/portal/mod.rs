@@ -9,6 +9,10 @@
 //! letterhead, and 2–4 photos chosen by [`photos`]. A draft is written
 //! again only when what it is made from changes: the hash of its inputs is
 //! kept in the draft's folder (`.inputs`).
+//!
+//! Nothing half-made is ever shown: a draft is made whole in a folder
+//! beside it and swapped in, the index is written after the drafts it
+//! lists, and the portal has an index before its first draft is written.
 
 mod html;
 mod photos;
@@ -29,6 +33,8 @@ pub use photos::{MAX_PHOTOS, MIN_PHOTOS, WEB_WIDTH};
 const FORMAT: &str = "portal-2";
 /// The file in a draft's folder holding the hash of its inputs.
 const INPUTS_FILE: &str = ".inputs";
+/// The portal's index.
+const INDEX_FILE: &str = "index.html";
 
 /// A draft that could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +93,9 @@ pub fn write_drafts(
 ) -> Result<Vec<Draft>, PortalError> {
     let root = dir(campaign);
     let limits = &campaign.file.limits;
+    let as_of = crate::report::format_time(a.clock);
+    recover(&root, &campaign.file.campaign.title, &as_of)?;
+    let mut folders = names::Folder::with_reserved(&[INDEX_FILE]);
     let mut drafts = Vec::new();
     let named_summary = campaign
         .deliverables
@@ -132,7 +141,7 @@ pub fn write_drafts(
         photo_files.sort_by(|x, y| x.hash.cmp(&y.hash));
         photo_files.dedup_by(|x, y| x.hash == y.hash);
 
-        let folder = names::component(&format!("{}-{unit}", act.seq));
+        let folder = folders.claim(&format!("{}-{unit}", act.seq));
         let out = root.join(&folder);
         let inputs = inputs_hash(&title, &paragraphs, &photo_files);
         let before = std::fs::read_to_string(out.join(INPUTS_FILE)).ok();
@@ -173,7 +182,7 @@ pub fn write_drafts(
         .collect();
     let index = html::index(
         &campaign.file.campaign.title,
-        &crate::report::format_time(a.clock),
+        &as_of,
         &listed
             .iter()
             .map(|(href, d)| html::Listed {
@@ -186,8 +195,80 @@ pub fn write_drafts(
             })
             .collect::<Vec<_>>(),
     );
-    write(&root.join("index.html"), index.as_bytes())?;
+    write(&root.join(INDEX_FILE), index.as_bytes())?;
     Ok(drafts)
+}
+
+/// The draft being made of a folder, beside it.
+fn staging(out: &Path) -> PathBuf {
+    sibling(out, "new")
+}
+
+/// A draft being replaced, kept until its successor is in place.
+fn replaced(out: &Path) -> PathBuf {
+    sibling(out, "old")
+}
+
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    out.with_file_name(format!(".baosong-{name}.{what}"))
+}
+
+/// Puts right what a batch killed while it wrote drafts left: a draft
+/// moved aside whose successor never took its place goes back; half-made
+/// drafts and replaced ones go. Then, before any draft is written, the
+/// portal has an index (the last batch's, or an empty one on the first
+/// run), so it is never without one.
+fn recover(root: &Path, title: &str, as_of: &str) -> Result<(), PortalError> {
+    let error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PortalError::Write { path, source }
+    };
+    std::fs::create_dir_all(root).map_err(error(root))?;
+    let entries = std::fs::read_dir(root).map_err(error(root))?;
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(inner) = name.strip_prefix(".baosong-") else {
+            continue;
+        };
+        let path = entry.path();
+        if let Some(folder) = inner.strip_suffix(".old") {
+            let draft = root.join(folder);
+            if draft.exists() {
+                std::fs::remove_dir_all(&path).map_err(error(&path))?;
+            } else {
+                std::fs::rename(&path, &draft).map_err(error(&draft))?;
+            }
+        } else if inner.ends_with(".new") {
+            std::fs::remove_dir_all(&path).map_err(error(&path))?;
+        }
+    }
+    let index = root.join(INDEX_FILE);
+    if !index.exists() {
+        write(&index, html::index(title, as_of, &[]).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Puts the draft made in `staging` at `out`: the old draft is moved aside,
+/// the new one renamed into place, the old one removed. A batch killed
+/// between the two renames leaves the old draft aside, and [`recover`]
+/// puts it back; the index never links a half-written draft.
+fn swap_in(staging: &Path, out: &Path) -> Result<(), PortalError> {
+    let error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| PortalError::Write { path, source }
+    };
+    let old = replaced(out);
+    let had = out.exists();
+    if had {
+        std::fs::rename(out, &old).map_err(error(out))?;
+    }
+    std::fs::rename(staging, out).map_err(error(out))?;
+    if had {
+        std::fs::remove_dir_all(&old).map_err(error(&old))?;
+    }
+    Ok(())
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), PortalError> {
@@ -264,11 +345,17 @@ fn write_draft(
         .map(|n| format!("{scene}（图{n}）"))
         .collect();
     let names: Vec<String> = (1..=chosen.len()).map(photo_name).collect();
+    // Made whole beside the draft it replaces, then swapped in.
+    let draft = out;
+    let out = &staging(draft);
+    if out.exists() {
+        std::fs::remove_dir_all(out).map_err(|source| PortalError::Write {
+            path: out.to_path_buf(),
+            source,
+        })?;
+    }
     for (photo, name) in chosen.iter().zip(&names) {
         write(&out.join(name), &photo.jpeg)?;
-    }
-    for n in chosen.len() + 1..=MAX_PHOTOS {
-        let _ = std::fs::remove_file(out.join(photo_name(n)));
     }
     let figures: Vec<html::Figure> = chosen
         .iter()
@@ -285,8 +372,8 @@ fn write_draft(
         &out.join("article.html"),
         html::article(title, paragraphs, &figures).as_bytes(),
     )?;
-    // Last: a crash before it leaves the draft to be made again.
     write(&out.join(INPUTS_FILE), format!("{inputs}\n").as_bytes())?;
+    swap_in(out, draft)?;
     Ok(chosen.len())
 }
 

@@ -7,7 +7,7 @@ mod table;
 mod tasks;
 mod units;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
@@ -76,6 +76,9 @@ pub struct Batch<'a> {
     pub receiving: &'a [String],
     pub ignored: usize,
     pub warnings: &'a [String],
+    /// The report of a cut-off (a 归档 bundle's): its clock line names the
+    /// minute, as the bundle's name does.
+    pub cutoff: bool,
 }
 
 /// Builds the report of a batch run at `generated` with the assessment's clock.
@@ -161,13 +164,7 @@ pub fn build(
         })
         .collect();
     let local = clock.local(a.clock);
-    let as_of = format!(
-        "截至{}年{}月{}日{}时",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour()
-    );
+    let as_of = crate::fmt::as_of(local, batch.cutoff);
     Report {
         title: campaign.file.campaign.title.clone(),
         office: campaign.file.campaign.office.clone(),
