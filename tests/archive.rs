@@ -403,7 +403,7 @@ fn fifty_nights_leave_bundles_no_larger_than_what_arrived_plus_the_reports() {
             let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
             for i in 0..archive.len() {
                 let f = archive.by_index_raw(i).unwrap();
-                if f.name().starts_with("报告/") {
+                if f.name().is_ok_and(|n| n.starts_with("报告/")) {
                     reports += f.compressed_size();
                 }
             }

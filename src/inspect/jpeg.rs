@@ -320,16 +320,14 @@ mod tests {
     /// Decodes with `djpeg` (libjpeg-turbo) at 1/8 scale, and whether it
     /// warned about the data; `None` if it could not be run.
     fn djpeg_eighth(jpeg: &[u8]) -> Option<(RgbImage, bool)> {
-        use std::io::Write;
-        let mut child = std::process::Command::new("djpeg")
+        let input = tempfile::NamedTempFile::new().ok()?;
+        std::fs::write(input.path(), jpeg).ok()?;
+        let out = std::process::Command::new("djpeg")
             .args(["-scale", "1/8", "-pnm"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
+            .arg(input.path())
             .stderr(std::process::Stdio::null())
-            .spawn()
+            .output()
             .ok()?;
-        child.stdin.take()?.write_all(jpeg).ok()?;
-        let out = child.wait_with_output().ok()?;
         // P6 <w> <h> 255, one whitespace, then the pixels.
         let mut fields = Vec::new();
         let mut at = 0;
@@ -352,15 +350,13 @@ mod tests {
     /// `jpegtran -restart 1`: the same picture, losslessly, with a restart
     /// marker after every row of MCUs, as many cameras write it.
     fn with_restart_markers(jpeg: &[u8]) -> Option<Vec<u8>> {
-        use std::io::Write;
-        let mut child = std::process::Command::new("jpegtran")
+        let input = tempfile::NamedTempFile::new().ok()?;
+        std::fs::write(input.path(), jpeg).ok()?;
+        let out = std::process::Command::new("jpegtran")
             .args(["-restart", "1", "-copy", "all"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
+            .arg(input.path())
+            .output()
             .ok()?;
-        child.stdin.take()?.write_all(jpeg).ok()?;
-        let out = child.wait_with_output().ok()?;
         out.status.success().then_some(out.stdout)
     }
 

@@ -69,7 +69,7 @@ pub(super) fn check(campaign: &Campaign, ledger: &Ledger, now: DateTime<Utc>) ->
     {
         return Err(ClockError::BeforeCampaign {
             now: local(now),
-            first: format_time(first),
+            first: start_text(first),
             lead_days: limits.lead_days,
         }
         .into());
@@ -85,6 +85,16 @@ pub(super) fn check(campaign: &Campaign, ledger: &Ledger, now: DateTime<Utc>) ->
         .into());
     }
     Ok(())
+}
+
+/// The campaign's first moment as people say it: an activity's day
+/// ("2025年4月25日"), or a deadline's time.
+fn start_text(t: DateTime<FixedOffset>) -> String {
+    if t.time() == NaiveTime::MIN {
+        t.format("%Y年%-m月%-d日").to_string()
+    } else {
+        format_time(t)
+    }
 }
 
 /// The campaign's first date (its first activity's start or its first
