@@ -43,7 +43,7 @@ mod zipsafe;
 
 pub use archive::Entries;
 pub(crate) use jpeg::decode_scaled;
-pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, SHARPNESS_EDGE, print_jpeg, sharpness};
+pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
 pub use types::*;
 pub use video::codec_label;
 

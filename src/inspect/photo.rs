@@ -56,7 +56,6 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
         limits,
     )?;
     let phash = dhash(&upright);
-    let sharp = sharpness(&upright) as f32;
     let jpeg = jpeg::encode(&upright, PRINT_QUALITY);
 
     let (width, height) = if meta.orientation >= 5 {
@@ -74,7 +73,6 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
         gps: meta.gps,
         phash: Some(phash),
         screenshot,
-        sharpness: Some(sharp),
     }));
     if width.max(height) < MIN_LONG_EDGE {
         found.warnings.push(format!(
@@ -180,7 +178,6 @@ pub fn inspect_heic(bytes: &[u8]) -> Outcome {
         gps: meta.gps,
         phash: None,
         screenshot: false,
-        sharpness: None,
     }));
     found.warnings.push(
         "照片为HEIC/HEIF格式，无法放入报告，请发送JPG格式照片(手机相机可设为“兼容性最佳”)".into(),
@@ -312,57 +309,6 @@ pub fn dhash(img: &RgbImage) -> u64 {
         }
     }
     hash
-}
-
-/// The long edge photos are compared for sharpness at: the same scale for
-/// all, or a small photo would look sharper than a large one of the same
-/// scene. Half the print JPEG's.
-pub const SHARPNESS_EDGE: u32 = PRINT_LONG_EDGE / 2;
-
-/// How sharp a picture looks: the variance of the Laplacian of its grey
-/// image at [`SHARPNESS_EDGE`] on the long edge (a blurred or shaken photo
-/// has little fine detail, so little variance). 0 for a picture too small
-/// to score.
-pub fn sharpness(img: &RgbImage) -> f64 {
-    let (w, h) = img.dimensions();
-    let long = w.max(h).max(1);
-    let at_edge = |side: u32| {
-        (u64::from(side) * u64::from(SHARPNESS_EDGE))
-            .div_ceil(u64::from(long))
-            .max(1) as u32
-    };
-    let (tw, th) = (at_edge(w), at_edge(h));
-    if tw < 3 || th < 3 {
-        return 0.0;
-    }
-    let grey: Vec<u8> = img
-        .as_raw()
-        .chunks_exact(3)
-        .map(|p| {
-            ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29 + 128) >> 8) as u8
-        })
-        .collect();
-    let grey = if (tw, th) == (w, h) {
-        grey
-    } else {
-        match resize(grey, w, h, tw, th, PixelType::U8, FilterType::Box) {
-            Some(g) => g,
-            None => return 0.0,
-        }
-    };
-    let (tw, th) = (tw as usize, th as usize);
-    let px = |x: usize, y: usize| i32::from(grey[y * tw + x]);
-    let (mut sum, mut sq, mut n) = (0i64, 0i64, 0i64);
-    for y in 1..th - 1 {
-        for x in 1..tw - 1 {
-            let l = px(x - 1, y) + px(x + 1, y) + px(x, y - 1) + px(x, y + 1) - 4 * px(x, y);
-            sum += i64::from(l);
-            sq += i64::from(l * l);
-            n += 1;
-        }
-    }
-    let (sum, sq, n) = (sum as f64, sq as f64, n as f64);
-    sq / n - (sum / n).powi(2)
 }
 
 /// A screen capture: no camera EXIF, and a telling name, a phone-screen

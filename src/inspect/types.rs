@@ -222,11 +222,6 @@ pub struct Photo {
     pub phash: Option<u64>,
     /// Looks like a screen capture (no camera EXIF, screen-like size).
     pub screenshot: bool,
-    /// How sharp it looks ([`crate::inspect::sharpness`]), measured on the
-    /// upright image the photo stage made, for choosing the portal's
-    /// photos without decoding them again.
-    #[serde(default)]
-    pub sharpness: Option<f32>,
 }
 
 /// A video file: recognised, never decoded; width and height are as the

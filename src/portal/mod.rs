@@ -331,7 +331,6 @@ fn write_draft(
                 width: p.width,
                 height: p.height,
                 phash: p.phash,
-                sharpness: p.sharpness,
                 print: std::fs::read(store.derived_path(&f.hash)).ok(),
             })
         })

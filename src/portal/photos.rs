@@ -9,9 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use crate::inspect::{
-    FileKind, Limits, SHARPNESS_EDGE, compare, decode_scaled, print_jpeg, sharpness,
-};
+use crate::inspect::{FileKind, Limits, compare, decode_scaled, print_jpeg};
 
 /// The widest photo a draft carries, in pixels (portals show 1080).
 pub const WEB_WIDTH: u32 = 1080;
@@ -33,12 +31,9 @@ pub struct Candidate {
     pub width: u32,
     pub height: u32,
     pub phash: Option<u64>,
-    /// The store's print JPEG of it, if there is one: shown, so the
-    /// original is not decoded again.
+    /// The store's print JPEG of it, if there is one: judged for sharpness
+    /// and shown, so the original is not decoded again.
     pub print: Option<Vec<u8>>,
-    /// Its sharpness as the inspection measured it; else the print JPEG
-    /// is measured here.
-    pub sharpness: Option<f32>,
 }
 
 /// A photo chosen for the web.
@@ -54,11 +49,7 @@ pub fn choose(candidates: Vec<Candidate>, limits: &Limits) -> Vec<WebPhoto> {
     let mut scored: Vec<(bool, f64, Candidate)> = candidates
         .into_par_iter()
         .map(|c| {
-            let sharp = match (c.sharpness, c.print.as_deref()) {
-                (Some(s), _) => f64::from(s),
-                (None, Some(print)) => sharpness_of(print, limits),
-                (None, None) => 0.0,
-            };
+            let sharp = c.print.as_deref().map_or(0.0, |p| sharpness(p, limits));
             (c.width >= c.height, sharp, c)
         })
         .collect();
@@ -110,17 +101,49 @@ fn dimensions(jpeg: &[u8]) -> Result<(u32, u32), image::ImageError> {
         .into_dimensions()
 }
 
-/// How sharp a print JPEG looks ([`sharpness`]), decoded at the DCT scale
-/// nearest above the scoring size (half size for a print JPEG): for a photo
-/// inspected before its sharpness was kept.
-fn sharpness_of(jpeg: &[u8], limits: &Limits) -> f64 {
+/// The long edge photos are compared for sharpness at: the same scale for
+/// all, or a small photo would look sharper than a large one of the same
+/// scene. Half the print JPEG's, which its decoder gives without resizing.
+const SHARPNESS_EDGE: u32 = crate::inspect::PRINT_LONG_EDGE / 2;
+
+/// How sharp a JPEG looks: the variance of the Laplacian of its grey
+/// image at [`SHARPNESS_EDGE`] (a blurred or shaken photo has little fine
+/// detail, so little variance). Decoded at the JPEG's own DCT scale (a
+/// 1000 px print JPEG at half size), so a candidate costs a fraction of a
+/// full decode and no more than a few hundred kilobytes.
+fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
     let Ok((w, h)) = dimensions(jpeg) else {
         return 0.0;
     };
-    let long = u64::from(w.max(h).max(1));
-    let edge = |side: u32| (u64::from(side) * u64::from(SHARPNESS_EDGE)).div_ceil(long) as u32;
-    decode_scaled(jpeg, (edge(w).max(1), edge(h).max(1)), limits)
-        .map_or(0.0, |d| sharpness(&d.image))
+    let long = w.max(h).max(1);
+    let at_edge = |side: u32| {
+        (u64::from(side) * u64::from(SHARPNESS_EDGE))
+            .div_ceil(u64::from(long))
+            .max(1) as u32
+    };
+    let (tw, th) = (at_edge(w), at_edge(h));
+    if tw < 3 || th < 3 {
+        return 0.0;
+    }
+    let Ok(rgb) = decode_scaled(jpeg, (tw, th), limits).map(|d| d.image) else {
+        return 0.0;
+    };
+    let mut grey = image::imageops::grayscale(&rgb);
+    drop(rgb);
+    if grey.dimensions() != (tw, th) {
+        grey = image::imageops::resize(&grey, tw, th, image::imageops::FilterType::Triangle);
+    }
+    let px = |x: u32, y: u32| f64::from(grey.get_pixel(x, y)[0]);
+    let (mut sum, mut sq, mut n) = (0.0, 0.0, 0.0);
+    for y in 1..th - 1 {
+        for x in 1..tw - 1 {
+            let l = px(x - 1, y) + px(x + 1, y) + px(x, y - 1) + px(x, y + 1) - 4.0 * px(x, y);
+            sum += l;
+            sq += l * l;
+            n += 1.0;
+        }
+    }
+    sq / n - (sum / n).powi(2)
 }
 
 #[cfg(test)]
@@ -152,10 +175,10 @@ mod tests {
     fn a_sharp_photo_scores_above_its_blurred_copy_at_any_size() {
         let limits = Limits::default();
         for (w, h) in [(1000, 750), (750, 1000), (800, 600), (400, 300)] {
-            let sharp = sharpness_of(&scene(w, h, false), &limits);
-            let blurred = sharpness_of(&scene(w, h, true), &limits);
+            let sharp = sharpness(&scene(w, h, false), &limits);
+            let blurred = sharpness(&scene(w, h, true), &limits);
             assert!(sharp > 4.0 * blurred, "{w}×{h}: {sharp} vs {blurred}");
         }
-        assert_eq!(sharpness_of(b"not a jpeg", &limits), 0.0);
+        assert_eq!(sharpness(b"not a jpeg", &limits), 0.0);
     }
 }
