@@ -151,7 +151,13 @@ mod tests {
         assert_eq!(component("Com¹.txt"), "_Com¹.txt");
         assert_eq!(component("CONOUT$.log"), "_CONOUT$.log");
         assert_eq!(component("LPT0"), "_LPT0");
-        for ordinary in ["LPT10.jpg", "NUL1.txt", "auxiliary.jpg", "活动.con.jpg", "COM.jpg"] {
+        for ordinary in [
+            "LPT10.jpg",
+            "NUL1.txt",
+            "auxiliary.jpg",
+            "活动.con.jpg",
+            "COM.jpg",
+        ] {
             assert_eq!(component(ordinary), ordinary);
         }
         // A version marker keeps the guard in front.

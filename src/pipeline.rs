@@ -32,9 +32,9 @@ mod steps;
 mod types;
 
 pub use crate::status::{ActivityEntry, DeliverableEntry, StatusDocument, UnitEntry};
+pub use clock::ClockError;
 use steps::*;
 pub use steps::{BatchLock, render_options};
-pub use clock::ClockError;
 pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
@@ -64,7 +64,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (versions, assessment, mut report, mut status) = times.time(timings::ASSESS, || {
+    let (versions, assessment, report, files, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
@@ -77,20 +77,26 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             unreachable,
         );
         let seen = report::build::Batch {
-            versions: &versions,
-            messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
             receiving: &status.receiving,
             ignored: status.ignored,
             warnings: &status.warnings,
             cutoff: false,
         };
-        let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((versions, assessment, report, status))
+        let report = report::build::build(campaign, &assessment, &store, &seen);
+        let files = report::build::sent_files(campaign, &assessment, &store, &versions);
+        Ok::<_, RunError>((versions, assessment, report, files, status))
     })?;
+    let messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+    let board = render::html::Extras {
+        generated: started,
+        files: &files,
+        messages: &messages,
+    };
     let outputs = match opts.dry_run {
         true => None,
         false => Some(render::write_all(
             &report,
+            &board,
             &render_options,
             &campaign.output_dir().join(&campaign.file.campaign.id),
             &clock.format("%Y%m%d-%H%M").to_string(),
@@ -152,7 +158,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
     if let Some(o) = &outputs {
-        republish_board(ledger, &mut report, o, clock)?;
+        republish_board(ledger, &report, board, o, &render_options)?;
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

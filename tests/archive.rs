@@ -150,7 +150,11 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     put(d, "县卫健局/活动总结.docx", &summary("县卫健局活动总结"));
     for i in 0..3 {
         let taken = "2025:04:28 10:00:00";
-        put(d, &format!("县卫健局/照片{i}.jpg"), &photo(i, taken, 800, 600));
+        put(
+            d,
+            &format!("县卫健局/照片{i}.jpg"),
+            &photo(i, taken, 800, 600),
+        );
     }
     run_ok(d, &["--now", "2025-05-06T20:00"]);
     assert_eq!(archives_recorded(d), 0, "no deadline has passed yet");
@@ -192,7 +196,9 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
         assert!(listed.iter().any(|n| n == name), "{name} not in {listed:?}");
     }
     assert!(
-        !listed.iter().any(|n| n.contains("照片") || n.contains("未识别")),
+        !listed
+            .iter()
+            .any(|n| n.contains("照片") || n.contains("未识别")),
         "only what was due at 16:00: {listed:?}"
     );
     // The name and the report inside state the same instant.
@@ -207,9 +213,12 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
         let (_, content) = all.iter().find(|(n, _)| *n == row["归档中的位置"]).unwrap();
         assert_eq!(row["SHA-256"], sha256(content), "{row:?}");
     }
-    let sidecar = std::fs::read_to_string(bundle(d, "归档-20250509-1600-到期材料.zip.sha256"))
-        .unwrap();
-    assert_eq!(sidecar, format!("{}  manifest.csv\n", sha256(&all.last().unwrap().1)));
+    let sidecar =
+        std::fs::read_to_string(bundle(d, "归档-20250509-1600-到期材料.zip.sha256")).unwrap();
+    assert_eq!(
+        sidecar,
+        format!("{}  manifest.csv\n", sha256(&all.last().unwrap().1))
+    );
 
     // 12 May 20:00: the campaign closed at 16:00 (last deadline + 3 days).
     let out = run_ok(d, &["--now", "2025-05-12T20:00"]);
@@ -225,14 +234,24 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     }
     // The summaries are listed, not held again: their rows name the
     // deadline's bundle.
-    assert!(!listed.iter().any(|n| n.starts_with("县卫生健康局/活动总结")), "{listed:?}");
+    assert!(
+        !listed
+            .iter()
+            .any(|n| n.starts_with("县卫生健康局/活动总结")),
+        "{listed:?}"
+    );
     let rows = manifest(&closing);
-    assert_eq!(rows.len(), 7, "every version: 2 summaries, 4 photos, 1 unknown");
+    assert_eq!(
+        rows.len(),
+        7,
+        "every version: 2 summaries, 4 photos, 1 unknown"
+    );
     let summaries: Vec<_> = rows.iter().filter(|r| r["材料"] == "活动总结").collect();
     assert_eq!(summaries.len(), 2);
     for r in &summaries {
         assert!(
-            r["归档中的位置"].starts_with("归档-20250509-1600-到期材料.zip › 县卫生健康局/活动总结/"),
+            r["归档中的位置"]
+                .starts_with("归档-20250509-1600-到期材料.zip › 县卫生健康局/活动总结/"),
             "{r:?}"
         );
     }
@@ -244,7 +263,10 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     let (made_due, made_closing) = (modified(&due), modified(&closing));
     run_ok(d, &["--now", "2025-05-13T20:00"]);
     assert_eq!(archives_recorded(d), 2);
-    assert_eq!((modified(&due), modified(&closing)), (made_due, made_closing));
+    assert_eq!(
+        (modified(&due), modified(&closing)),
+        (made_due, made_closing)
+    );
 
     // The office registers 县林草局 as 县林业局: its summary was due at
     // 16:00 on 9 May, so both bundles are made again.
@@ -253,9 +275,16 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     std::fs::write(d.join("campaign.toml"), toml).unwrap();
     let out = run_ok(d, &["--now", "2025-05-14T20:00"]);
     assert_eq!(out.matches("已重新生成").count(), 2, "{out}");
-    assert!(names(&due).iter().any(|n| n == "县林业局/活动总结/活动总结.docx"));
+    assert!(
+        names(&due)
+            .iter()
+            .any(|n| n == "县林业局/活动总结/活动总结.docx")
+    );
     let listed = names(&closing);
-    assert!(!listed.iter().any(|n| n.starts_with("未识别单位")), "{listed:?}");
+    assert!(
+        !listed.iter().any(|n| n.starts_with("未识别单位")),
+        "{listed:?}"
+    );
     assert_eq!(archives_recorded(d), 2);
     let remade = std::fs::read(&due).unwrap();
 
@@ -264,11 +293,22 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     let closed = std::fs::read(&closing).unwrap();
     for _ in 0..2 {
         let out = baosong(d, &["archive", "--at", "deadline"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(std::fs::read(&due).unwrap() == remade, "not byte-identical");
         let out = baosong(d, &["archive", "--final"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(std::fs::read(&closing).unwrap() == closed, "not byte-identical");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            std::fs::read(&closing).unwrap() == closed,
+            "not byte-identical"
+        );
     }
     assert_eq!(archives_recorded(d), 2);
 }
@@ -295,7 +335,11 @@ fn nothing_to_bundle_exits_8() {
     // The latest deadline (县卫健局's, the end of 8 May) covered only
     // 县卫健局's summary… which is there; 县林业局's (6 May) nothing.
     let out = baosong(d, &["archive", "--at", "2025-05-07T08:00"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let all = bundle(d, "归档-20250507-0800-全部材料.zip");
     assert_eq!(manifest(&all).len(), 1);
     assert!(report_text(&all).contains("截至2025年5月7日8时"));
@@ -312,11 +356,19 @@ fn names_in_a_bundle_are_valid_on_windows_nfc_and_unique() {
         .into_iter()
         .enumerate()
     {
-        put(d, &format!("县卫健局/{name}"), &photo(20 + i as u64, taken, 800, 600));
+        put(
+            d,
+            &format!("县卫健局/{name}"),
+            &photo(20 + i as u64, taken, 800, 600),
+        );
     }
     run_ok(d, &["--now", "2025-05-06T20:00"]);
     let out = baosong(d, &["archive", "--final"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let zip = bundles(d).pop().unwrap();
     let listed = names(&zip);
     let folder = "县卫生健康局/活动照片/";
@@ -336,7 +388,11 @@ fn names_in_a_bundle_are_valid_on_windows_nfc_and_unique() {
     let mut folded: Vec<String> = listed.iter().map(|n| n.to_lowercase()).collect();
     folded.sort();
     folded.dedup();
-    assert_eq!(folded.len(), listed.len(), "two names Windows takes for one");
+    assert_eq!(
+        folded.len(),
+        listed.len(),
+        "two names Windows takes for one"
+    );
 }
 
 /// A campaign of relative deadlines: eight units, each with its own day
@@ -366,8 +422,9 @@ fn fifty_nights_leave_bundles_no_larger_than_what_arrived_plus_the_reports() {
     for night in 0..50u64 {
         let day = start + chrono::Days::new(night);
         for (i, &(unit, when)) in UNITS.iter().enumerate() {
-            let activity = chrono::NaiveDate::parse_from_str(&format!("2025年{when}"), "%Y年%m月%d日")
-                .unwrap();
+            let activity =
+                chrono::NaiveDate::parse_from_str(&format!("2025年{when}"), "%Y年%m月%d日")
+                    .unwrap();
             let i = i as u64;
             // Photos the day after the activity, the summary two days
             // after, and every other unit a corrected summary a week on.
@@ -378,14 +435,20 @@ fn fifty_nights_leave_bundles_no_larger_than_what_arrived_plus_the_reports() {
             if day == activity + chrono::Days::new(1) {
                 let taken = format!("{}:10:00:00", activity.format("%Y:%m:%d"));
                 for k in 0..4 {
-                    send(format!("照片{k}.jpg"), photo(100 * i + k, &taken, 1200, 900));
+                    send(
+                        format!("照片{k}.jpg"),
+                        photo(100 * i + k, &taken, 1200, 900),
+                    );
                 }
             }
             if day == activity + chrono::Days::new(2) {
                 send("活动总结.docx".into(), summary(&format!("{unit}活动总结")));
             }
             if i % 2 == 0 && day == activity + chrono::Days::new(9) {
-                send("活动总结.docx".into(), summary(&format!("{unit}活动总结（修改）")));
+                send(
+                    "活动总结.docx".into(),
+                    summary(&format!("{unit}活动总结（修改）")),
+                );
             }
         }
         run_ok(d, &["--now", &format!("{}T21:00", day.format("%Y-%m-%d"))]);

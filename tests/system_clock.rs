@@ -66,7 +66,12 @@ fn a_system_clock_far_from_the_campaign_stops_the_batch() {
     };
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
-    for said in ["2099年1月1日 08:00", "2025年5月8日 24:00", "margin_days", "--now"] {
+    for said in [
+        "2099年1月1日 08:00",
+        "2025年5月8日 24:00",
+        "margin_days",
+        "--now",
+    ] {
         assert!(err.contains(said), "{said} not in: {err}");
     }
     assert!(!d.join("out").exists(), "nothing judged, nothing written");
@@ -80,8 +85,12 @@ fn a_system_clock_far_from_the_campaign_stops_the_batch() {
     }
 
     // The office says when to judge: --now, or a wider margin.
-    let out = at_time(d, "2099-01-01 00:00:00", &[&run[..], &["--now", "2025-05-07T20:00"]].concat())
-        .unwrap();
+    let out = at_time(
+        d,
+        "2099-01-01 00:00:00",
+        &[&run[..], &["--now", "2025-05-07T20:00"]].concat(),
+    )
+    .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let toml = format!("{}\n[system_clock]\nmargin_days = 40000\n", plain_toml());
     std::fs::write(d.join("campaign.toml"), toml).unwrap();
@@ -107,8 +116,12 @@ fn a_clock_that_went_back_past_the_last_batch_stops_the_batch() {
         assert!(err.contains(said), "{said} not in: {err}");
     }
     // A batch at a given moment (a back-fill) is not a clock gone wrong.
-    let out = at_time(d, "2025-05-06 12:00:00", &[&run[..], &["--now", "2025-05-06T20:00"]].concat())
-        .unwrap();
+    let out = at_time(
+        d,
+        "2025-05-06 12:00:00",
+        &[&run[..], &["--now", "2025-05-06T20:00"]].concat(),
+    )
+    .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     // The clock put right: on it goes.
     let out = at_time(d, "2025-05-08 12:00:00", &run).unwrap();

@@ -308,8 +308,6 @@ pub fn make(
 /// cut-off, the files it holds and their manifest rows.
 struct Prepared {
     plan: Plan,
-    /// Every version received by the cut-off (for the report).
-    versions: Vec<StoredVersion>,
     assessment: Assessment,
     /// Originals: (place in the zip, blob in the store).
     originals: Vec<(String, PathBuf)>,
@@ -356,7 +354,6 @@ fn prepare(
     }
     Prepared {
         plan,
-        versions,
         assessment,
         originals,
         placed,
@@ -380,7 +377,6 @@ fn write(
 ) -> Result<Bundle> {
     let Prepared {
         plan,
-        versions,
         assessment,
         originals,
         referenced,
@@ -424,14 +420,20 @@ fn write(
             })?;
             let store = Store::new(&campaign.state_dir());
             let seen = crate::report::build::Batch {
-                versions: &versions,
                 cutoff: true,
                 ..Default::default()
             };
-            let report =
-                crate::report::build::build(campaign, &assessment, &store, plan.cutoff, &seen);
+            let report = crate::report::build::build(campaign, &assessment, &store, &seen);
+            // Only the report's three files go into the bundle: its board
+            // lists nothing.
+            let board = render::html::Extras {
+                generated: plan.cutoff,
+                files: &[],
+                messages: &[],
+            };
             render::write_all(
                 &report,
+                &board,
                 render_options,
                 scratch.path(),
                 &stamp(plan.cutoff),
@@ -440,7 +442,7 @@ fn write(
         }
     };
     // The zip needs only its entries and the rows from here on.
-    drop((assessment, versions));
+    drop(assessment);
     for path in [&outputs.pdf, &outputs.docx, &outputs.xlsx] {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         entries.push(zipfile::Entry {
@@ -577,9 +579,12 @@ fn originals(
             .activity
             .map(|i| campaign.activities[i].seq.clone())
             .unwrap_or_default();
-        let (unit_dir, unit_folder) = unit_dirs
-            .entry(f.unit)
-            .or_insert_with(|| (root.claim(unit.as_deref().unwrap_or("未识别单位")), Default::default()));
+        let (unit_dir, unit_folder) = unit_dirs.entry(f.unit).or_insert_with(|| {
+            (
+                root.claim(unit.as_deref().unwrap_or("未识别单位")),
+                Default::default(),
+            )
+        });
         let item = match (&deliverable, f.unit, f.activity) {
             (Some(d), Some(u), Some(_)) if activities_of.get(&u).copied().unwrap_or(0) > 1 => {
                 format!("{seq}-{d}")

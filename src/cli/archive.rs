@@ -67,17 +67,31 @@ pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
     let first = deadlines.first().copied();
     let until = |t: DateTime<FixedOffset>| format!("截至{}", format_time(t));
     let no_deadline = |t: DateTime<FixedOffset>| {
-        let first = first.map_or(String::new(), |f| format!("（最早的截止时间为{}）", format_time(f)));
+        let first = first.map_or(String::new(), |f| {
+            format!("（最早的截止时间为{}）", format_time(f))
+        });
         CommandError::NoDeadline(until(t), first)
     };
     let all = BundleScope::All;
     let (plan, made_by) = match at {
-        At::Now => (Plan { cutoff: clock, scope: all }, MadeBy::Command),
+        At::Now => (
+            Plan {
+                cutoff: clock,
+                scope: all,
+            },
+            MadeBy::Command,
+        ),
         At::Time(text) => {
             let cutoff = crate::campaign::deadline::parse_local(text, campaign.tz)
                 .ok_or_else(|| CommandError::BadTime(text.clone()))?
                 .fixed_offset();
-            (Plan { cutoff: to_minute(cutoff), scope: all }, MadeBy::Command)
+            (
+                Plan {
+                    cutoff: to_minute(cutoff),
+                    scope: all,
+                },
+                MadeBy::Command,
+            )
         }
         At::LastDeadline => {
             let cutoff = deadlines

@@ -36,7 +36,11 @@ pub struct Decoded {
 /// interval grey and decoding resumes at the next restart marker; without
 /// restart markers (or at the end of a file cut short) the rest of the
 /// picture is grey. `Err` if there is no picture to decode.
-pub(crate) fn decode_scaled(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Result<Decoded, ()> {
+pub(crate) fn decode_scaled(
+    bytes: &[u8],
+    target: (u32, u32),
+    limits: &Limits,
+) -> Result<Decoded, ()> {
     #[cfg(feature = "turbojpeg")]
     if let Some(image) = turbo::decode_scaled(bytes, target) {
         return Ok(Decoded {
@@ -176,7 +180,7 @@ mod turbo {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A smooth 1600×1200 test picture, JPEG-encoded.
@@ -339,7 +343,11 @@ mod tests {
             while !out.stdout.get(at)?.is_ascii_whitespace() {
                 at += 1;
             }
-            fields.push(std::str::from_utf8(&out.stdout[start..at]).ok()?.to_string());
+            fields.push(
+                std::str::from_utf8(&out.stdout[start..at])
+                    .ok()?
+                    .to_string(),
+            );
         }
         let (w, h) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
         let image = RgbImage::from_raw(w, h, out.stdout[at + 1..].to_vec())?;
@@ -349,7 +357,7 @@ mod tests {
 
     /// `jpegtran -restart 1`: the same picture, losslessly, with a restart
     /// marker after every row of MCUs, as many cameras write it.
-    fn with_restart_markers(jpeg: &[u8]) -> Option<Vec<u8>> {
+    pub(in crate::inspect) fn with_restart_markers(jpeg: &[u8]) -> Option<Vec<u8>> {
         let input = tempfile::NamedTempFile::new().ok()?;
         std::fs::write(input.path(), jpeg).ok()?;
         let out = std::process::Command::new("jpegtran")
@@ -363,7 +371,7 @@ mod tests {
     /// Overwrites 8 bytes in the middle of the first scan's data (never
     /// with 0xFF, so no marker appears or goes), as a bad sector or a
     /// damaged transfer does.
-    fn damaged_mid_scan(jpeg: &[u8]) -> Vec<u8> {
+    pub(in crate::inspect) fn damaged_mid_scan(jpeg: &[u8]) -> Vec<u8> {
         let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
         let header = usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]));
         let (start, end) = (sos + 2 + header, jpeg.len() - 2);
@@ -413,11 +421,17 @@ mod tests {
                 return;
             };
             let Some(restart) = with_restart_markers(&plain) else {
-                assert!(!ci, "jpegtran missing (apt-get install libjpeg-turbo-progs)");
+                assert!(
+                    !ci,
+                    "jpegtran missing (apt-get install libjpeg-turbo-progs)"
+                );
                 println!("skipped: no jpegtran");
                 return;
             };
-            for (layout, clean) in [("without restart markers", plain), ("restart markers", restart)] {
+            for (layout, clean) in [
+                ("without restart markers", plain),
+                ("restart markers", restart),
+            ] {
                 let damaged = damaged_mid_scan(&clean);
                 let Some((theirs_clean, _)) = djpeg_eighth(&clean) else {
                     assert!(!ci, "djpeg missing (apt-get install libjpeg-turbo-progs)");
@@ -437,7 +451,10 @@ mod tests {
                 println!(
                     "{name}, {layout}: djpeg shows {libjpeg}/{h} rows, we show {shown} and say {share}%"
                 );
-                assert!(shown + 2 >= libjpeg, "{name}, {layout}: {shown} < {libjpeg}");
+                assert!(
+                    shown + 2 >= libjpeg,
+                    "{name}, {layout}: {shown} < {libjpeg}"
+                );
                 if warned {
                     assert!(said.abs_diff(shown) <= h / 10 + 2, "{name}, {layout}");
                 }

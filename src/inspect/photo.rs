@@ -150,7 +150,10 @@ fn print_image(
     let (decoded, share) = match kind {
         FileKind::Jpeg => {
             let decoded = jpeg::decode_scaled(bytes, target, limits).map_err(|_| damaged())?;
-            if decoded.damaged.is_some_and(|share| share < MIN_DECODED_SHARE) {
+            if decoded
+                .damaged
+                .is_some_and(|share| share < MIN_DECODED_SHARE)
+            {
                 return Err(damaged());
             }
             (decoded.image, decoded.damaged)
@@ -353,6 +356,54 @@ fn looks_like_screenshot(name: &str, kind: FileKind, meta: &ExifInfo, w: u32, h:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inspect::jpeg::tests::{damaged_mid_scan, with_restart_markers};
+
+    /// A real camera photo (the shared corpus's) with corrupt data in the
+    /// middle of its scan: with restart markers all but one interval
+    /// decodes, so it is accepted with a warning naming the share and the
+    /// report still gets its picture; without them only the rows before
+    /// the damage decode, too few, so it is refused.
+    #[test]
+    fn a_photo_damaged_mid_scan_is_accepted_when_most_rows_decode() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/images/ianare_DSCN0010_gps.jpg");
+        let Ok(plain) = std::fs::read(&path) else {
+            assert!(!ci, "{} missing", path.display());
+            println!("skipped: {} not found", path.display());
+            return;
+        };
+        let Some(restart) = with_restart_markers(&plain) else {
+            assert!(
+                !ci,
+                "jpegtran missing (apt-get install libjpeg-turbo-progs)"
+            );
+            println!("skipped: no jpegtran");
+            return;
+        };
+        let limits = Limits::default();
+        let found = inspect(
+            FileKind::Jpeg,
+            "活动照片.jpg",
+            &damaged_mid_scan(&restart),
+            &limits,
+        )
+        .expect("most rows decode: accepted");
+        assert!(
+            found.warnings.iter().any(|w| w.contains("部分损坏")),
+            "{:?}",
+            found.warnings
+        );
+        assert!(found.derived_jpeg.is_some());
+
+        let refused = inspect(
+            FileKind::Jpeg,
+            "活动照片.jpg",
+            &damaged_mid_scan(&plain),
+            &limits,
+        );
+        assert!(refused.is_err(), "half the rows: refused");
+    }
 
     #[test]
     fn fit_never_upscales() {

@@ -88,7 +88,15 @@ pub struct ArchiveRow {
     pub made_at: DateTime<FixedOffset>,
 }
 
-type RawRow = (String, String, String, String, Option<String>, String, String);
+type RawRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+);
 
 fn row(raw: RawRow) -> Option<ArchiveRow> {
     let (cutoff, scope, file, manifest_sha256, inputs, made_by, made_at) = raw;
@@ -222,7 +230,10 @@ mod tests {
         bundle.inputs = Some("i2".into());
         bundle.made_by = MadeBy::Command;
         ledger.record_archive(&bundle).unwrap();
-        let got = ledger.archive_at(at, BundleScope::Deadline).unwrap().unwrap();
+        let got = ledger
+            .archive_at(at, BundleScope::Deadline)
+            .unwrap()
+            .unwrap();
         assert_eq!(got.inputs.as_deref(), Some("i2"));
         assert_eq!(got.made_by, MadeBy::Deadline);
         assert!(MadeBy::Final.closes() && !MadeBy::Deadline.closes());

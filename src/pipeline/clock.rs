@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 
 use crate::campaign::Campaign;
 use crate::campaign::deadline;
-use crate::fmt::format_time;
+use crate::fmt::{format_long_date, format_time};
 use crate::ledger::Ledger;
 
 use super::RunError;
@@ -51,7 +51,11 @@ pub enum ClockError {
 /// Checks the system time `now` against the ledger's last batch judged by
 /// the system clock, and against the campaign's dates widened by
 /// `[system_clock]`. Only for batches that judge by the system clock.
-pub(super) fn check(campaign: &Campaign, ledger: &Ledger, now: DateTime<Utc>) -> Result<(), RunError> {
+pub(super) fn check(
+    campaign: &Campaign,
+    ledger: &Ledger,
+    now: DateTime<Utc>,
+) -> Result<(), RunError> {
     let local = |t: DateTime<Utc>| format_time(t.with_timezone(&campaign.tz));
     if let Some(last) = ledger.last_batch_on_system_clock()?
         && now < last.with_timezone(&Utc) - STEP_BACK
@@ -91,7 +95,7 @@ pub(super) fn check(campaign: &Campaign, ledger: &Ledger, now: DateTime<Utc>) ->
 /// ("2025年4月25日"), or a deadline's time.
 fn start_text(t: DateTime<FixedOffset>) -> String {
     if t.time() == NaiveTime::MIN {
-        t.format("%Y年%-m月%-d日").to_string()
+        format_long_date(t.date_naive())
     } else {
         format_time(t)
     }
