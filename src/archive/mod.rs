@@ -266,7 +266,10 @@ pub fn make(
     made_by: MadeBy,
     now: DateTime<FixedOffset>,
 ) -> Result<Option<Bundle>> {
-    let (versions, unreadable) = ledger.all_versions()?;
+    let crate::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions()?;
     for w in &unreadable {
         tracing::warn!("{w}");
     }
@@ -405,7 +408,8 @@ fn write(
 
     // The report as it stood at the cut-off: the batch's own when that is
     // its clock (on the hour, which is all a batch's report names), else
-    // rendered aside for the zip.
+    // rendered aside for the zip (under state/tmp/: a kill leaves nothing
+    // elsewhere).
     let scratch;
     let outputs = match own {
         Some((clock, outputs))
@@ -414,11 +418,11 @@ fn write(
             outputs.clone()
         }
         _ => {
-            scratch = tempfile::tempdir().map_err(|source| ArchiveError::Write {
-                path: std::env::temp_dir(),
+            let store = Store::new(&campaign.state_dir());
+            scratch = store.scratch().map_err(|source| ArchiveError::Write {
+                path: campaign.state_dir().join("tmp"),
                 source,
             })?;
-            let store = Store::new(&campaign.state_dir());
             let seen = crate::report::build::Batch {
                 cutoff: true,
                 ..Default::default()

@@ -57,7 +57,13 @@ pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
             .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
             .fixed_offset(),
     );
-    let (versions, _) = ledger.all_versions().map_err(ArchiveError::from)?;
+    let crate::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions().map_err(ArchiveError::from)?;
+    for w in &unreadable {
+        tracing::warn!("{w}");
+    }
     if versions.is_empty() {
         return Err(CommandError::Empty);
     }

@@ -347,6 +347,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         title: "2025年泸溪县“政务公开主题日”活动".into(),
         office: "泸溪县行政审批服务局".into(),
         as_of: at(6, 13, 20, 0),
+        cutoff: false,
         situation: Situation {
             paragraph: "截至2025年6月13日20时，3个单位共安排活动4项。已报齐2项，其中按时报送1项，逾期报送1项（县交通运输局）；未按要求报送1项，其中逾期未报1项（县人力资源和社会保障局）；尚未到报送时限1项。".into(),
             needs_action: vec![
