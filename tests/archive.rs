@@ -174,7 +174,7 @@ fn a_fixed_deadline_bundles_its_files_and_the_close_bundles_the_rest() {
     let out = run_ok(d, &["--now", "2025-05-09T20:00"]);
     let due = bundle(d, "归档-20250509-1600-到期材料.zip");
     assert!(out.contains("归档-20250509-1600-到期材料.zip"), "{out}");
-    assert_eq!(bundles(d), [due.clone()]);
+    assert_eq!(bundles(d), std::slice::from_ref(&due));
     let listed = names(&due);
     assert_eq!(
         listed[..listed.len() - 1],
@@ -444,7 +444,7 @@ fn fifty_nights_leave_bundles_no_larger_than_what_arrived_plus_the_reports() {
             if day == activity + chrono::Days::new(2) {
                 send("活动总结.docx".into(), summary(&format!("{unit}活动总结")));
             }
-            if i % 2 == 0 && day == activity + chrono::Days::new(9) {
+            if i.is_multiple_of(2) && day == activity + chrono::Days::new(9) {
                 send(
                     "活动总结.docx".into(),
                     summary(&format!("{unit}活动总结（修改）")),
@@ -458,7 +458,7 @@ fn fifty_nights_leave_bundles_no_larger_than_what_arrived_plus_the_reports() {
     // days later).
     let made = bundles(d);
     let closing = bundle(d, "归档-20250609-2400-全部材料.zip");
-    assert_eq!(made, [closing.clone()]);
+    assert_eq!(made, std::slice::from_ref(&closing));
     let within = |made: &[PathBuf]| {
         let (mut total, mut reports) = (0u64, 0u64);
         for zip in made {
