@@ -29,6 +29,7 @@ pub mod atomic;
 pub mod campaign;
 pub mod cli;
 pub mod datetext;
+pub mod doctext;
 pub mod fmt;
 pub mod generate;
 pub mod inspect;

@@ -11,6 +11,7 @@
 //! 1  inspect     bytes → what a file is and holds
 //!    store       the content-addressed store; one recorded file version
 //! 2  campaign    config, schedule (read with inspect), calendar, roster
+//!    doctext     a unit's document text without what is not content
 //! 3  intake      scan, identify, mailbox; calls inspect; writes the ledger
 //! 4  assess      pure: versions + campaign + clock → states
 //! 5  report      the one report value
@@ -39,7 +40,7 @@ fn layer(top: &str) -> Option<usize> {
         "model" | "fmt" | "datetext" | "names" | "atomic" | "timings" | "allocator"
         | "whole_file" => 0,
         "inspect" | "store" => 1,
-        "campaign" => 2,
+        "campaign" | "doctext" => 2,
         "intake" => 3,
         "assess" => 4,
         "report" => 5,

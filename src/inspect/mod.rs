@@ -24,7 +24,7 @@ mod archive;
 mod biff;
 pub mod compare;
 mod docx;
-pub use docx::PLACEHOLDERS;
+pub use docx::{PLACEHOLDERS, count_chars};
 mod email;
 mod exif;
 mod frame;
