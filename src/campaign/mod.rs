@@ -8,6 +8,7 @@ pub mod deadline;
 pub mod init;
 mod load;
 pub mod mail_config;
+pub mod place;
 pub mod roster;
 pub mod schedule;
 pub mod smtp;

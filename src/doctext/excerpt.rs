@@ -4,6 +4,7 @@
 //! reordered, so what leadership reads is what the unit wrote; a report
 //! stays as long as its number of units, however much each one writes.
 
+use super::lines::starts_with_ordinal;
 use crate::inspect::{Block, count_chars};
 
 /// What an excerpt holds and what it leaves out.
@@ -49,7 +50,11 @@ pub fn excerpt(blocks: &[Block], max_chars: usize) -> Excerpt {
         }
         if let Block::Paragraph { text } = b {
             let first = out.is_empty();
-            if let Some(part) = fitting_part(text, room, first) {
+            // A run-in heading alone ("三、注重活动实效。", "二是创新方式。")
+            // is no excerpt of its paragraph.
+            let part = fitting_part(text, room, first)
+                .filter(|p| first || !(starts_with_ordinal(p) || count_chars(p) <= 12));
+            if let Some(part) = part {
                 out.append(&mut pending);
                 out.push(Block::Paragraph {
                     text: format!("{part}{CUT_MARK}"),
@@ -169,6 +174,15 @@ mod tests {
         );
         let shown: usize = e.blocks.iter().map(block_chars).sum();
         assert!(shown <= 25, "{shown}");
+        // Only a run-in heading would fit: the excerpt ends before it.
+        let e = excerpt(
+            &[
+                para("第一段共十个字的内容。"),
+                para("三、注重实效。通过活动，群众知晓度明显提升。"),
+            ],
+            20,
+        );
+        assert_eq!(e.blocks, vec![para("第一段共十个字的内容。")]);
     }
 
     #[test]
@@ -186,7 +200,9 @@ mod tests {
     #[test]
     fn one_long_first_sentence_is_cut_at_a_clause_or_a_character() {
         let e = excerpt(
-            &[para("这是一个很长的句子，中间有逗号，后面还有很多很多字才结束。")],
+            &[para(
+                "这是一个很长的句子，中间有逗号，后面还有很多很多字才结束。",
+            )],
             12,
         );
         assert_eq!(e.blocks, vec![para("这是一个很长的句子，……")]);
@@ -197,7 +213,10 @@ mod tests {
     #[test]
     fn a_table_is_shown_whole_or_not_at_all() {
         let table = Block::Table {
-            rows: vec![vec!["项目".into(), "计划".into()], vec!["资料".into(), "1000".into()]],
+            rows: vec![
+                vec!["项目".into(), "计划".into()],
+                vec!["资料".into(), "1000".into()],
+            ],
         };
         let e = excerpt(&[para("五个字内容。"), table.clone()], 8);
         assert_eq!(e.blocks, vec![para("五个字内容。")]);

@@ -98,7 +98,10 @@ pub fn is_doc_number(c: &str) -> bool {
     let n = c.chars().count();
     let bracketed_year = ["〔", "[", "［", "（", "(", "﹝", "【"].iter().any(|open| {
         c.split(open).skip(1).any(|rest| {
-            let year: String = rest.chars().take_while(|ch| !"〕]］）)﹞】".contains(*ch)).collect();
+            let year: String = rest
+                .chars()
+                .take_while(|ch| !"〕]］）)﹞】".contains(*ch))
+                .collect();
             let len = year.chars().count();
             len == 4
                 && year
@@ -148,7 +151,8 @@ pub fn is_date_line(c: &str) -> bool {
 
 /// The length in bytes of a date at the start of `s`, if one is there.
 fn date_len(s: &str) -> Option<usize> {
-    let digit = |ch: char| ch.is_ascii_digit() || ('０'..='９').contains(&ch) || CN_DIGITS.contains(ch);
+    let digit =
+        |ch: char| ch.is_ascii_digit() || ('０'..='９').contains(&ch) || CN_DIGITS.contains(ch);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     // Runs of digits separated by 年/月/日 or by . - /.
@@ -208,8 +212,20 @@ pub fn is_salutation(c: &str) -> bool {
         return false;
     }
     const PEOPLE: &[&str] = &[
-        "领导", "同志", "老师", "主任", "局长", "县长", "市长", "区长", "镇长", "书记", "科长",
-        "处长", "股长", "同事们",
+        "领导",
+        "同志",
+        "老师",
+        "主任",
+        "局长",
+        "县长",
+        "市长",
+        "区长",
+        "镇长",
+        "书记",
+        "科长",
+        "处长",
+        "股长",
+        "同事们",
     ];
     body.starts_with("尊敬的")
         || PEOPLE.iter().any(|p| body.ends_with(p))
@@ -237,8 +253,25 @@ pub fn starts_with_ordinal(c: &str) -> bool {
 /// "联系电话：…", "附件：活动照片", "抄送：…", "…办公室 2025年6月3日印发".
 pub fn is_contact_line(c: &str) -> bool {
     const LABELS: &[&str] = &[
-        "联系人", "联系电话", "电话", "手机", "邮箱", "电子邮箱", "填报人", "审核人", "报送人",
-        "签发", "撰稿", "供稿", "审稿", "审核", "附件", "抄送", "抄报", "报送", "主送",
+        "联系人",
+        "联系电话",
+        "电话",
+        "手机",
+        "邮箱",
+        "电子邮箱",
+        "填报人",
+        "审核人",
+        "报送人",
+        "签发",
+        "撰稿",
+        "供稿",
+        "审稿",
+        "审核",
+        "附件",
+        "抄送",
+        "抄报",
+        "报送",
+        "主送",
     ];
     let labelled = LABELS.iter().any(|l| {
         c.strip_prefix(l).is_some_and(|rest| {
@@ -347,7 +380,14 @@ mod tests {
 
     #[test]
     fn ordinals_contacts_closings_and_names() {
-        for c in ["一、精心组织", "（一）加强领导", "1.活动", "2、宣传", "（3）现场", "第一，"] {
+        for c in [
+            "一、精心组织",
+            "（一）加强领导",
+            "1.活动",
+            "2、宣传",
+            "（3）现场",
+            "第一，",
+        ] {
             assert!(starts_with_ordinal(c), "{c}");
         }
         assert!(!starts_with_ordinal("一是加强组织"));

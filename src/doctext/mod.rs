@@ -291,7 +291,9 @@ mod tests {
                 heading(1, "市教育局“校园开放日”活动总结"),
                 para("市教育局“校园开放日”活动总结"),
                 para("市政务公开办："),
-                para("为落实方案要求，市教育局于5月20日组织开展了校园开放日活动，现将有关情况报告如下："),
+                para(
+                    "为落实方案要求，市教育局于5月20日组织开展了校园开放日活动，现将有关情况报告如下：",
+                ),
                 heading(2, "一、精心组织"),
                 para("局主要负责人专题部署，明确专人负责。"),
                 para("特此报告。"),
@@ -370,7 +372,10 @@ mod tests {
         );
         let c = clean(&d, &[]);
         assert_eq!(c.title.as_deref(), Some("县林业局政务公开日活动总结"));
-        assert_eq!(texts(&c), ["一、活动开展情况", "5月15日，县林业局开展活动。"]);
+        assert_eq!(
+            texts(&c),
+            ["一、活动开展情况", "5月15日，县林业局开展活动。"]
+        );
     }
 
     #[test]
@@ -399,7 +404,10 @@ mod tests {
             without_announcement("主要做法如下：一是组织有力。"),
             "主要做法如下：一是组织有力。"
         );
-        assert_eq!(without_closing("取得良好效果。特此报告。"), "取得良好效果。");
+        assert_eq!(
+            without_closing("取得良好效果。特此报告。"),
+            "取得良好效果。"
+        );
         assert_eq!(without_closing("特此报告"), "");
         assert_eq!(without_closing("取得良好效果。"), "取得良好效果。");
     }

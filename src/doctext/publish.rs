@@ -264,9 +264,30 @@ fn split_after<'a>(p: &'a str, marks: &str, closing: bool) -> Vec<&'a str> {
 
 /// The unit's own words for itself, longest first, said with its name.
 const UNIT_SELF: &[&str] = &[
-    "我单位", "本单位", "我中心", "我大队", "我支队", "我分局", "我公司", "我们", "我局", "我委",
-    "我办", "我院", "我队", "我所", "我站", "我会", "我部", "我处", "我科", "我馆", "我社", "本局",
-    "本委", "本办",
+    "我单位",
+    "本单位",
+    "我中心",
+    "我大队",
+    "我支队",
+    "我分局",
+    "我公司",
+    "我们",
+    "我局",
+    "我委",
+    "我办",
+    "我院",
+    "我队",
+    "我所",
+    "我站",
+    "我会",
+    "我部",
+    "我处",
+    "我科",
+    "我馆",
+    "我社",
+    "本局",
+    "本委",
+    "本办",
 ];
 
 /// First person that is not the unit's own voice and stays: the country,
@@ -286,7 +307,10 @@ fn third_person(p: &str, speaker: &Speaker) -> Option<String> {
             '”' | '》' | '」' => depth -= 1,
             _ => {}
         }
-        let speaks = c == '我' || UNIT_SELF.iter().any(|w| w.starts_with('本') && rest.starts_with(w));
+        let speaks = c == '我'
+            || UNIT_SELF
+                .iter()
+                .any(|w| w.starts_with('本') && rest.starts_with(w));
         if depth <= 0 && speaks {
             let (len, name) = match KEPT.iter().find(|k| rest.starts_with(*k)) {
                 Some(kept) => (kept.len(), (*kept).to_owned()),
@@ -402,7 +426,9 @@ mod tests {
     fn plans_are_left_out_and_sentences_closed() {
         let out = paragraphs(
             &[
-                para("三、注重活动实效。通过活动，群众知晓度明显提升，下一步我们将继续做好政策解读工作。"),
+                para(
+                    "三、注重活动实效。通过活动，群众知晓度明显提升，下一步我们将继续做好政策解读工作。",
+                ),
                 para("下一步，我局将持续推进政务公开。"),
                 para("活动现场解答咨询六十余人次，"),
                 Block::Heading {
@@ -427,23 +453,33 @@ mod tests {
                 "现场照片见附件。",
             ]
         );
-        assert!(
-            paragraphs(&[para("三、下一步打算。我们将继续加强宣传。")], &POLICE).is_empty()
-        );
+        assert!(paragraphs(&[para("三、下一步打算。我们将继续加强宣传。")], &POLICE).is_empty());
     }
 
     #[test]
     fn headlines_as_news_says_them() {
         assert_eq!(
-            headline(Some("县卫生健康局“饮用水安全宣传”活动总结"), "县卫生健康局", ""),
+            headline(
+                Some("县卫生健康局“饮用水安全宣传”活动总结"),
+                "县卫生健康局",
+                ""
+            ),
             "县卫生健康局“饮用水安全宣传”活动"
         );
         assert_eq!(
-            headline(Some("关于开展“节水宣传周”活动的情况报告"), "县住房和城乡建设局", ""),
+            headline(
+                Some("关于开展“节水宣传周”活动的情况报告"),
+                "县住房和城乡建设局",
+                ""
+            ),
             "县住房和城乡建设局开展“节水宣传周”活动"
         );
         assert_eq!(
-            headline(Some("市教育局关于“校园开放日”活动开展情况的报告"), "市教育局", ""),
+            headline(
+                Some("市教育局关于“校园开放日”活动开展情况的报告"),
+                "市教育局",
+                ""
+            ),
             "市教育局“校园开放日”活动"
         );
         assert_eq!(

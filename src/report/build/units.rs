@@ -4,7 +4,8 @@
 use super::table::activity_reason;
 use super::*;
 use crate::assess::ActivityAssessment;
-use crate::inspect::{Category, Content};
+use crate::doctext;
+use crate::inspect::{Category, Content, Document};
 use crate::model::ENTRY_SEP;
 
 impl ActivitySection {
@@ -50,12 +51,13 @@ pub(super) fn activity_section(
             })
             .max_by_key(|f| f.arrived)
     };
+    let unit = &campaign.roster.units[act.unit].name;
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
-        Content::Document(d) => Some(Summary {
-            file_name: f.name(),
-            title: d.title.clone(),
-            blocks: d.blocks.clone(),
-        }),
+        Content::Document(d) => Some(summary(
+            f.name(),
+            d,
+            &[unit.as_str(), &campaign.file.campaign.office],
+        )),
         _ => None,
     });
     let schedule = latest(Category::Spreadsheet).and_then(|f| match &f.inspection.content {
@@ -131,6 +133,24 @@ pub(super) fn activity_section(
         photos,
         videos,
         notes,
+    }
+}
+
+/// A summary as the unit pages show it: its content without what is not
+/// ([`doctext::clean`]; `names` are the unit's and the office's, which
+/// stand alone in letterheads and signatures), cut to a faithful excerpt
+/// of [`SUMMARY_EXCERPT_CHARS`] characters, the whole kept beside it.
+fn summary(file_name: String, doc: &Document, names: &[&str]) -> Summary {
+    let cleaned = doctext::clean(doc, names);
+    let excerpt = doctext::excerpt(&cleaned.blocks, SUMMARY_EXCERPT_CHARS);
+    Summary {
+        file_name,
+        title: cleaned.title,
+        full: excerpt.cut.then(|| FullText {
+            chars: excerpt.chars,
+            blocks: cleaned.blocks,
+        }),
+        blocks: excerpt.blocks,
     }
 }
 
