@@ -2,6 +2,7 @@
 //! Chinese line breaking, and a long report laid out in parts.
 
 mod common;
+mod reading;
 
 use std::path::Path;
 use std::time::Instant;
@@ -399,4 +400,32 @@ fn bookmark_page(xml: &str, at: usize) -> usize {
     let open = xml[..at].rfind("<item page=\"").unwrap() + "<item page=\"".len();
     let end = open + xml[open..].find('"').unwrap();
     xml[open..end].parse().unwrap()
+}
+
+/// However long the first page's lists are, no page ends with a heading
+/// ("（二）近7日到期事项" alone at its foot): each is kept with what follows.
+#[test]
+fn a_heading_is_never_alone_at_the_foot_of_a_page() {
+    let Some(mut report) = fixture() else {
+        return;
+    };
+    if !have_tool("pdftotext") || !have_tool("pdftohtml") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    report.units.truncate(1);
+    let items = report.situation.needs_action.clone();
+    assert!(!items.is_empty());
+    // One item more each time moves the headings after the list down the
+    // page by a line or two, over every place on it.
+    for n in 0..=16 {
+        report.situation.needs_action = items.iter().cycle().take(n).cloned().collect();
+        let path = dir.path().join(format!("front-{n}.pdf"));
+        std::fs::write(&path, render(&report, &Options::default())).unwrap();
+        assert_eq!(
+            reading::page_ending_with_a_heading(&path),
+            None,
+            "{n} items needing action"
+        );
+    }
 }

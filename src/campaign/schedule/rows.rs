@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::cells::{Cell, cell_name};
-use super::columns::Columns;
+use super::columns::{Columns, Role, role_of};
 use super::text::{
     list_subject, list_units, looks_like_email, looks_like_note, non_empty, split_addresses,
     split_units,
@@ -64,15 +64,29 @@ impl Row<'_> {
     /// is reported and left out.
     pub(super) fn contacts(&self, cols: &Columns, problems: &mut Vec<RowProblem>) -> Vec<Contact> {
         let name = non_empty(self.text(cols.contact));
-        let phone = non_empty(self.text(cols.phone));
+        // A single 联系方式 column holds phones and addresses alike.
+        let phone_cell = self.text(cols.phone);
+        let (mailed, phones): (Vec<String>, Vec<String>) = split_addresses(&phone_cell)
+            .into_iter()
+            .partition(|p| p.contains('@'));
+        let phone = if mailed.is_empty() {
+            non_empty(phone_cell)
+        } else {
+            non_empty(phones.join(" "))
+        };
         let mut emails = Vec::new();
-        if let Some(cell) = self.cell(cols.email) {
-            for addr in split_addresses(&cell.raw) {
+        let email_cells = self
+            .cell(cols.email)
+            .map(|c| (cols.email, c.raw.clone()))
+            .into_iter()
+            .chain((!mailed.is_empty()).then(|| (cols.phone, mailed.join(" "))));
+        for (col, raw) in email_cells {
+            for addr in split_addresses(&raw) {
                 if looks_like_email(&addr) {
                     emails.push(addr);
                 } else {
                     problems.push(self.problem(
-                        cols.email,
+                        col,
                         format!(
                             "邮箱“{}”格式不正确，已忽略该地址（单位仍在名单中；请更正安排表或在campaign.toml的[[units]]中写明邮箱）",
                             addr.escape_debug()
@@ -119,7 +133,29 @@ impl Sheet<'_> {
         self.cols.unit.expect("find_header requires a unit column")
     }
 
+    /// A row that repeats the header (its heading printed again further
+    /// down, or a sub-header row not taken as one): never an entry.
+    pub(super) fn skip_header_again(&self, row: &Row, out: &mut Schedule) -> bool {
+        let unit = row.text(Some(self.unit_col()));
+        let headings = row
+            .cells
+            .values()
+            .filter(|c| role_of(&c.text).is_some())
+            .count();
+        if role_of(&unit) == Some(Role::Unit) || headings >= 2 {
+            out.problems.push(row.problem(
+                None,
+                format!("重复的表头行（{}），不是单位，已跳过", unit),
+            ));
+            return true;
+        }
+        false
+    }
+
     pub(super) fn skip_note(&self, row: &Row, what: &str, out: &mut Schedule) -> bool {
+        if self.skip_header_again(row, out) {
+            return true;
+        }
         match row.note(self.unit_col()) {
             Some(text) => {
                 out.problems.push(row.problem(
@@ -207,6 +243,9 @@ impl Sheet<'_> {
 
     pub(super) fn contacts(&self, out: &mut Schedule) {
         for row in self.rows() {
+            if self.skip_header_again(&row, out) {
+                continue;
+            }
             let unit = row.text(Some(self.unit_col()));
             if unit.is_empty() {
                 out.problems.push(row.problem(
