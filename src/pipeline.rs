@@ -59,7 +59,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (assessment, mut report, mut status) = times.time(timings::ASSESS, || {
+    let (assessment, report, files, mut status) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
@@ -72,19 +72,25 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             unreachable,
         );
         let seen = report::build::Batch {
-            versions: &versions,
-            messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
             receiving: &status.receiving,
             ignored: status.ignored,
             warnings: &status.warnings,
         };
-        let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((assessment, report, status))
+        let report = report::build::build(campaign, &assessment, &store, &seen);
+        let files = report::build::sent_files(campaign, &assessment, &store, &versions);
+        Ok::<_, RunError>((assessment, report, files, status))
     })?;
+    let messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+    let board = render::html::Extras {
+        generated: started,
+        files: &files,
+        messages: &messages,
+    };
     let outputs = match opts.dry_run {
         true => None,
         false => Some(render::write_all(
             &report,
+            &board,
             &render_options,
             &campaign.output_dir().join(&campaign.file.campaign.id),
             &clock.format("%Y%m%d-%H%M").to_string(),
@@ -143,7 +149,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
     if let Some(o) = &outputs {
-        republish_board(ledger, &mut report, o, clock)?;
+        republish_board(ledger, &report, board, o, &render_options)?;
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

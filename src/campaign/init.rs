@@ -253,8 +253,8 @@ deadline = {{ workdays_after_activity = 5, time = "24:00" }}
 /// it decides, so the clerk sees and chooses who gets mail.
 fn mail_sections(office: &str) -> String {
     let from = "office@example.invalid";
-    let mail: NotifyConfig = toml::from_str(&format!("from = \"{from}\""))
-        .expect("a sender alone is a whole [mail]");
+    let mail: NotifyConfig =
+        toml::from_str(&format!("from = \"{from}\"")).expect("a sender alone is a whole [mail]");
     let r = ReminderPolicy::default();
     let m = ReportMailPolicy::default();
     const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];

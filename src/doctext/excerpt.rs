@@ -18,6 +18,15 @@ pub struct Excerpt {
     pub cut: bool,
 }
 
+/// Whether `text` starts with a point of a list written "一是…二是…".
+fn starts_with_shi_point(text: &str) -> bool {
+    let numeral = text
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .count();
+    numeral > 0 && text.chars().nth(numeral) == Some('是')
+}
+
 /// The mark where a paragraph is cut.
 const CUT_MARK: &str = "……";
 
@@ -53,7 +62,7 @@ pub fn excerpt(blocks: &[Block], max_chars: usize) -> Excerpt {
             // A run-in heading alone ("三、注重活动实效。", "二是创新方式。")
             // is no excerpt of its paragraph.
             let part = fitting_part(text, room, first)
-                .filter(|p| first || !(starts_with_ordinal(p) || count_chars(p) <= 12));
+                .filter(|p| first || !(starts_with_ordinal(p) || starts_with_shi_point(p)));
             if let Some(part) = part {
                 out.append(&mut pending);
                 out.push(Block::Paragraph {
@@ -179,6 +188,14 @@ mod tests {
             &[
                 para("第一段共十个字的内容。"),
                 para("三、注重实效。通过活动，群众知晓度明显提升。"),
+            ],
+            20,
+        );
+        assert_eq!(e.blocks, vec![para("第一段共十个字的内容。")]);
+        let e = excerpt(
+            &[
+                para("第一段共十个字的内容。"),
+                para("二是创新方式。通过活动，群众知晓度明显提升。"),
             ],
             20,
         );

@@ -240,8 +240,17 @@ pub fn starts_with_ordinal(c: &str) -> bool {
         .chars()
         .take_while(|ch| ch.is_ascii_digit() || CN_DIGITS.contains(*ch))
         .count();
-    if c.starts_with('第') {
-        return c.chars().nth(1).is_some_and(|ch| CN_DIGITS.contains(ch));
+    // "第一，" / "第二、" number a point; "第一次", "第一时间" are words.
+    if let Some(rest) = c.strip_prefix('第') {
+        let digits = rest
+            .chars()
+            .take_while(|ch| CN_DIGITS.contains(*ch))
+            .count();
+        return digits > 0
+            && rest
+                .chars()
+                .nth(digits)
+                .is_some_and(|ch| "，,、：:．.".contains(ch));
     }
     numeral > 0
         && c.chars()
@@ -391,6 +400,7 @@ mod tests {
             assert!(starts_with_ordinal(c), "{c}");
         }
         assert!(!starts_with_ordinal("一是加强组织"));
+        assert!(!starts_with_ordinal("第一时间发布活动信息。"));
         assert!(is_contact_line("联系人：张三，联系电话：0743-1234567"));
         assert!(is_contact_line("附件：活动照片3张"));
         assert!(is_contact_line("附件1：活动方案"));

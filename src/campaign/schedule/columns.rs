@@ -157,18 +157,23 @@ pub(super) fn find_header(grid: &Grid) -> Option<Header> {
         if !ok {
             return None;
         }
-        Some(match grid.get(&(r + 1)).filter(|below| sub_headings(cells, below)) {
-            Some(below) => Header {
-                first: r,
-                last: r + 1,
-                cols: Columns::from_rows(cells, Some(below)),
+        Some(
+            match grid
+                .get(&(r + 1))
+                .filter(|below| sub_headings(cells, below))
+            {
+                Some(below) => Header {
+                    first: r,
+                    last: r + 1,
+                    cols: Columns::from_rows(cells, Some(below)),
+                },
+                None => Header {
+                    first: r,
+                    last: r,
+                    cols,
+                },
             },
-            None => Header {
-                first: r,
-                last: r,
-                cols,
-            },
-        })
+        )
     })
 }
 
@@ -202,9 +207,27 @@ fn sub_headings(upper: &BTreeMap<u32, Cell>, below: &BTreeMap<u32, Cell>) -> boo
 /// Labels of the lines under a title that are not the title: who filled
 /// the form, when, who to ask ("填报单位：某某市政务公开办", "日期：2025年4月").
 const SUBTITLE_LABELS: &[&str] = &[
-    "填报单位", "填表单位", "报送单位", "制表单位", "编制单位", "主办单位", "承办单位", "牵头单位",
-    "单位", "填报日期", "制表日期", "填表日期", "日期", "时间", "填报人", "制表人", "填表人",
-    "审核人", "联系人", "联系电话", "电话",
+    "填报单位",
+    "填表单位",
+    "报送单位",
+    "制表单位",
+    "编制单位",
+    "主办单位",
+    "承办单位",
+    "牵头单位",
+    "单位",
+    "填报日期",
+    "制表日期",
+    "填表日期",
+    "日期",
+    "时间",
+    "填报人",
+    "制表人",
+    "填表人",
+    "审核人",
+    "联系人",
+    "联系电话",
+    "电话",
 ];
 
 /// A subtitle line: "填报单位：…", "日期：…", "单位（盖章）：…".

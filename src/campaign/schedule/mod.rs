@@ -454,28 +454,83 @@ mod tests {
         let sheet = grid(&[
             &["2025年某某市政务公开日活动安排表"; 7],
             &["填报单位：某某市政务公开办　日期：2025年4月28日"; 7],
-            &["序号", "责任单位", "活动主题", "开展时间", "联系方式", "联系方式", "联系方式"],
-            &["序号", "责任单位", "活动主题", "开展时间", "联系人", "联系电话", "邮箱"],
-            &["1", "市教育局", "校园开放日", "5月20日", "王芳", "0731-1234567", "jyj@example.gov.cn"],
-            &["序号", "责任单位", "活动主题", "开展时间", "联系人", "联系电话", "邮箱"],
-            &["2", "市公安局", "平安宣传", "5月21日", "李明", "0731-7654321", "gaj@example.gov.cn"],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系方式",
+                "联系方式",
+                "联系方式",
+            ],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系人",
+                "联系电话",
+                "邮箱",
+            ],
+            &[
+                "1",
+                "市教育局",
+                "校园开放日",
+                "5月20日",
+                "王芳",
+                "0731-1234567",
+                "jyj@example.gov.cn",
+            ],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系人",
+                "联系电话",
+                "邮箱",
+            ],
+            &[
+                "2",
+                "市公安局",
+                "平安宣传",
+                "5月21日",
+                "李明",
+                "0731-7654321",
+                "gaj@example.gov.cn",
+            ],
         ]);
         read_sheet("Sheet1", &sheet, 2025, &mut out);
         let s = &out.sheets[0];
         assert_eq!(s.kind, SheetKind::Activities);
         assert_eq!(s.title.as_deref(), Some("2025年某某市政务公开日活动安排表"));
         assert_eq!((s.header_row, s.header_last_row), (Some(3), Some(4)));
-        assert_eq!(s.subtitles, ["填报单位：某某市政务公开办　日期：2025年4月28日"]);
-        assert!(s.columns.contains(&"联系方式/邮箱 → 邮箱".to_string()), "{:?}", s.columns);
+        assert_eq!(
+            s.subtitles,
+            ["填报单位：某某市政务公开办　日期：2025年4月28日"]
+        );
+        assert!(
+            s.columns.contains(&"联系方式/邮箱 → 邮箱".to_string()),
+            "{:?}",
+            s.columns
+        );
         let units: Vec<&str> = out.rows.iter().map(|r| r.units[0].as_str()).collect();
-        assert_eq!(units, ["市教育局", "市公安局"], "the repeated header is no unit");
+        assert_eq!(
+            units,
+            ["市教育局", "市公安局"],
+            "the repeated header is no unit"
+        );
         let emails: Vec<&str> = out
             .rows
             .iter()
             .flat_map(|r| r.contacts.iter().filter_map(|c| c.email.as_deref()))
             .collect();
         assert_eq!(emails, ["jyj@example.gov.cn", "gaj@example.gov.cn"]);
-        assert!(out.problems.iter().any(|p| p.row == 6 && p.reason.contains("表头")));
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.row == 6 && p.reason.contains("表头"))
+        );
     }
 
     #[test]

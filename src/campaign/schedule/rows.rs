@@ -143,10 +143,8 @@ impl Sheet<'_> {
             .filter(|c| role_of(&c.text).is_some())
             .count();
         if role_of(&unit) == Some(Role::Unit) || headings >= 2 {
-            out.problems.push(row.problem(
-                None,
-                format!("重复的表头行（{}），不是单位，已跳过", unit),
-            ));
+            out.problems
+                .push(row.problem(None, format!("重复的表头行（{}），不是单位，已跳过", unit)));
             return true;
         }
         false
