@@ -174,7 +174,7 @@ pub fn campaign_toml(schedule: &Schedule, schedule_path: &str) -> String {
 # 路径都相对于本文件所在目录。未知的键会报错，拼写错误不会被悄悄忽略。
 
 [campaign]
-id = "{id}"                  # 简短英文标识（年份-级别-地名短编码），用于输出目录和邮件编号；可改为拼音缩写
+id = "{id}"                  # 简短英文标识，用于输出目录和邮件编号；可改为拼音缩写
 title = {title}   # 活动名称（报告封面标题）：{title_note}
 office = {office_q}                     # 牵头单位：{office_note}
 timezone = "Asia/Shanghai"              # 时区
@@ -263,58 +263,127 @@ fn mail_sections(office: &str) -> String {
         .iter()
         .map(|w| quoted(DAYS[w.0.num_days_from_monday() as usize]))
         .collect();
-    let office = quoted(office);
+    let lines: Vec<(String, &str)> = vec![
+        ("[mail]".into(), "发件人和抄送对象"),
+        (
+            format!("from = {}", quoted(from)),
+            "发件地址：改为办公室的统一邮箱，再配置 [mail.smtp]",
+        ),
+        (format!("from_name = {}", quoted(office)), "发件人名称"),
+        (
+            "office = []".into(),
+            "办公室邮箱：收每晚的工作摘要，逾期升级时被抄送（空：不发、不抄送）",
+        ),
+        (
+            "leaders = []".into(),
+            "领导邮箱：收报送情况报告，二次升级时被抄送（空：不发、不抄送）",
+        ),
+        (
+            format!("rate_per_minute = {}", mail.rate_per_minute),
+            "每分钟最多发送几封",
+        ),
+        (
+            format!("max_per_batch = {}", mail.max_per_batch),
+            "每批最多发送几封，其余留待下批",
+        ),
+        (
+            format!("max_attempts = {}", mail.max_attempts),
+            "每封最多尝试几次",
+        ),
+        (
+            "# [mail.smtp]".into(),
+            "填写后才真正发信，见 README 的 campaign.toml 一节",
+        ),
+        ("# host = \"smtp.163.com\"".into(), ""),
+        ("# security = \"tls\"".into(), ""),
+        ("# user = \"office@163.com\"".into(), ""),
+        ("# password_env = \"BAOSONG_SMTP_PASSWORD\"".into(), ""),
+        (String::new(), ""),
+        (
+            "[reminders]".into(),
+            "催报：何时给未报齐的单位发催报（按工作日计）",
+        ),
+        (
+            format!("days_before = {}", r.days_before),
+            "截止前第几个工作日提醒（0 = 不提醒）",
+        ),
+        (
+            format!("on_due_day = {}", r.on_due_day),
+            "截止当日（截止时刻前）是否提醒",
+        ),
+        (
+            format!("every_after = {}", r.every_after),
+            "逾期后每几个工作日催报一次（0 = 逾期后不催）",
+        ),
+        (
+            format!("escalate_after = {}", r.escalate_after),
+            "逾期满几个工作日时抄送 [mail] 的 office（0 = 不抄送）",
+        ),
+        (
+            format!("escalate_leader_after = {}", r.escalate_leader_after),
+            "逾期满几个工作日时再抄送 [mail] 的 leaders（0 = 不抄送）",
+        ),
+        (
+            format!("max_per_deliverable = {}", r.max_per_deliverable),
+            "每个单位每项材料最多催报几次",
+        ),
+        (
+            format!("allow_non_workdays = {}", r.allow_non_workdays),
+            "周末、节假日是否催报",
+        ),
+        (
+            "# office_hours = \"08:30-17:30\"".into(),
+            "白天运行时只在办公时间催报；夜间批处理不写",
+        ),
+        (String::new(), ""),
+        (
+            "[report_mail]".into(),
+            "报送情况报告：何时发给 [mail] 的 leaders（leaders 为空则不发）",
+        ),
+        (format!("weekdays = [{}]", weekdays.join(", ")), "每周几发"),
+        (
+            format!("on_deadline_days = {}", m.on_deadline_days),
+            "每个截止日是否发",
+        ),
+        (
+            format!("when_all_complete = {}", m.when_all_complete),
+            "全部单位报齐时是否发一次",
+        ),
+        (
+            format!("attach_docx = {}", m.attach_docx),
+            "除 PDF 外是否附 DOCX",
+        ),
+        (
+            format!("attach_max_mb = {}", m.attach_max_mb),
+            "附件合计超过多少 MB 时不附，邮件中写明报告所在文件夹",
+        ),
+    ];
+    let mut out = String::from(
+        "\n# —— 邮件：谁收到什么 ——\n\
+         # 不写 [mail.smtp] 时，邮件只写成 out/<id>/outbox/ 下的 .eml 文件，不会发出；\n\
+         # 各单位的邮箱取自安排表（联系人、邮箱列或联系人表），也可在 [[units]] 中补充。\n",
+    );
+    for (line, comment) in &lines {
+        out.push_str(&commented(line, comment));
+        out.push('\n');
+    }
+    out
+}
+
+/// `line` with `comment` after it at column 41 (a Chinese character is two
+/// columns wide), so a file's comments line up in an editor.
+fn commented(line: &str, comment: &str) -> String {
+    if comment.is_empty() {
+        return line.to_string();
+    }
+    let width: usize = line
+        .chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum();
     format!(
-        r#"
-# —— 邮件：谁收到什么 ——
-# 不写 [mail.smtp] 时，邮件只写成 out/<id>/outbox/ 下的 .eml 文件，不会发出；
-# 各单位的邮箱取自安排表（联系人、邮箱列或联系人表），也可在 [[units]] 中补充。
-[mail]                                   # 发件人和抄送对象
-from = "{from}"          # 发件地址：改为办公室的统一邮箱，再配置 [mail.smtp]
-from_name = {office}   # 发件人名称
-office = []                              # 办公室邮箱：收每晚的工作摘要，逾期升级时被抄送（空：不发、不抄送）
-leaders = []                             # 领导邮箱：收报送情况报告，二次升级时被抄送（空：不发、不抄送）
-rate_per_minute = {rate}                     # 每分钟最多发送几封
-max_per_batch = {batch}                     # 每批最多发送几封，其余留待下批
-max_attempts = {attempts}                         # 每封最多尝试几次
-# [mail.smtp]                            # 填写后才真正发信，见 README 的 campaign.toml 一节
-# host = "smtp.163.com"
-# security = "tls"
-# user = "office@163.com"
-# password_env = "BAOSONG_SMTP_PASSWORD"
-
-[reminders]                              # 催报：何时给未报齐的单位发催报（按工作日计）
-days_before = {days_before}                          # 截止前第几个工作日提醒（0 = 不提醒）
-on_due_day = {on_due_day}                      # 截止当日（截止时刻前）是否提醒
-every_after = {every_after}                          # 逾期后每几个工作日催报一次（0 = 逾期后不催）
-escalate_after = {escalate_after}                       # 逾期满几个工作日时抄送 [mail] 的 office（0 = 不抄送）
-escalate_leader_after = {escalate_leader_after}                # 逾期满几个工作日时再抄送 [mail] 的 leaders（0 = 不抄送）
-max_per_deliverable = {max_per_deliverable}                  # 每个单位每项材料最多催报几次
-allow_non_workdays = {allow_non_workdays}              # 周末、节假日是否催报
-# office_hours = "08:30-17:30"           # 白天运行时只在办公时间催报；夜间批处理不写
-
-[report_mail]                            # 报送情况报告：何时发给 [mail] 的 leaders（leaders 为空则不发）
-weekdays = [{weekdays}]                     # 每周几发
-on_deadline_days = {on_deadline_days}                  # 每个截止日是否发
-when_all_complete = {when_all_complete}                 # 全部单位报齐时是否发一次
-attach_docx = {attach_docx}                      # 除 PDF 外是否附 DOCX
-attach_max_mb = {attach_max_mb}                       # 附件合计超过多少 MB 时不附，邮件中写明报告所在文件夹
-"#,
-        rate = mail.rate_per_minute,
-        batch = mail.max_per_batch,
-        attempts = mail.max_attempts,
-        days_before = r.days_before,
-        on_due_day = r.on_due_day,
-        every_after = r.every_after,
-        escalate_after = r.escalate_after,
-        escalate_leader_after = r.escalate_leader_after,
-        max_per_deliverable = r.max_per_deliverable,
-        allow_non_workdays = r.allow_non_workdays,
-        weekdays = weekdays.join(", "),
-        on_deadline_days = m.on_deadline_days,
-        when_all_complete = m.when_all_complete,
-        attach_docx = m.attach_docx,
-        attach_max_mb = m.attach_max_mb,
+        "{line}{:pad$} # {comment}",
+        "",
+        pad = 40usize.saturating_sub(width)
     )
 }
 
