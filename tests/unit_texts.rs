@@ -44,8 +44,11 @@ const SCHEDULE: [(&str, &str, &str); 5] = [
     ("市公安局", "平安宣传进万家", "5月20日"),
 ];
 
-/// What each unit typed.
-fn summaries() -> Vec<(&'static str, Vec<(Option<&'static str>, &'static str)>)> {
+/// A paragraph of a .docx: its style, if any, and its text.
+type Paragraph = (Option<&'static str>, &'static str);
+
+/// What each unit typed: the file's path in the inbox and its paragraphs.
+fn summaries() -> Vec<(&'static str, Vec<Paragraph>)> {
     vec![
         (
             "市教育局/市教育局校园开放日活动总结.docx",

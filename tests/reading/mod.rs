@@ -44,7 +44,7 @@ pub fn page_lines(pdf: &Path) -> Vec<Vec<String>> {
         .split('\u{c}')
         .map(|p| {
             p.lines()
-                .map(|l| flat(l))
+                .map(flat)
                 .filter(|l| !l.is_empty() && !l.ends_with("（续）"))
                 .filter(|l| !(l.starts_with('—') && l.ends_with('—')))
                 .collect()

@@ -138,7 +138,7 @@ fn summary(file_name: String, doc: &Document, names: &[&str]) -> Summary {
     Summary {
         file_name,
         title: cleaned.title,
-        full: excerpt.cut.then(|| FullText {
+        full: excerpt.cut.then_some(FullText {
             chars: excerpt.chars,
             blocks: cleaned.blocks,
         }),
