@@ -85,11 +85,8 @@ pub(super) fn resolve_deliverable(
                 )
             })?)
         }
-        DeadlineEntry::AfterActivity {
-            workdays_after_activity,
-            time,
-        } => DeadlineRule::AfterActivity {
-            workdays: *workdays_after_activity,
+        DeadlineEntry::Activity { day, time } => DeadlineRule::Activity {
+            day: *day,
             time: deadline::parse_due_time(time).ok_or_else(|| {
                 err.at(
                     time,
@@ -112,7 +109,7 @@ pub(super) fn resolve_deliverable(
         name: d.name.clone(),
         accept: d.accept.clone(),
         keywords: d.keywords.clone(),
-        min_count: d.min_count.max(1),
+        min_count: d.min_count,
         units,
         sheets,
         per: d.per,
