@@ -583,3 +583,60 @@ fn type_name(what: &str) -> String {
         v => format!("{label} {v}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(text: &str) -> Result<DeadlineEntry, toml::de::Error> {
+        #[derive(Deserialize)]
+        struct One {
+            #[allow(dead_code)]
+            deadline: DeadlineEntry,
+        }
+        toml::from_str::<One>(&format!("deadline = {text}")).map(|o| o.deadline)
+    }
+
+    #[test]
+    fn every_deadline_form_the_demo_documents_reads() {
+        let demo = include_str!("../../campaign.toml");
+        let forms: Vec<&str> = demo
+            .lines()
+            .filter_map(|l| l.strip_prefix("#   { "))
+            .map(|l| &l[..l.find('}').unwrap() + 1])
+            .collect();
+        assert_eq!(forms.len(), 6, "{forms:?}");
+        for form in forms {
+            let text = format!("{{ {form}");
+            assert!(deadline(&text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_deadline_lists_every_form() {
+        for bad in [
+            "{ workdays_after_activity = 5, at = \"2025-05-23T16:00\" }",
+            "{ at = \"2025-05-23T16:00\", time = \"16:00\" }",
+            "{ on_activity_day = false }",
+            "{ workday_before_activity = 5 }",
+            "{ }",
+            "\"5个工作日\"",
+        ] {
+            let message = deadline(bad).unwrap_err().to_string();
+            for key in [
+                "at",
+                "workdays_before_activity",
+                "workdays_after_activity",
+                "days_before_activity",
+                "days_after_activity",
+                "on_activity_day",
+            ] {
+                assert!(message.contains(key), "{bad}: {message}");
+            }
+        }
+        assert!(matches!(
+            deadline("{ workdays_before_activity = 5 }").unwrap(),
+            DeadlineEntry::Activity { day: ActivityDay::WorkdaysBefore(5), time } if time == "24:00"
+        ));
+    }
+}

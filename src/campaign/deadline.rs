@@ -269,6 +269,18 @@ mod tests {
     }
 
     #[test]
+    fn a_vague_time_counts_from_its_span() {
+        // "第三季度" 2025 is 1 July – 30 September: after it, 国庆中秋 1–8
+        // October is off and Saturday 11 October works: 9, 10, 11, 13, 14.
+        let after = rule(ActivityDay::WorkdaysAfter(5), "24:00");
+        let q3 = on(d(2025, 7, 1), d(2025, 9, 30));
+        assert_eq!(due_at(&after, q3), "2025-10-15T00:00");
+        // Before it, from its first day: 30, 27, 26, 25, 24 June.
+        let before = rule(ActivityDay::WorkdaysBefore(5), "24:00");
+        assert_eq!(due_at(&before, q3), "2025-06-25T00:00");
+    }
+
+    #[test]
     fn calendar_days_and_the_activity_day() {
         let day = d(2025, 5, 31); // Saturday, 端午
         let days = on(d(2025, 5, 29), day);

@@ -1,7 +1,8 @@
 //! One `[[deliverables]]` entry resolved: the units it applies to (by
-//! name, group or all) and its deadline rule.
+//! name, group or all), its deadline rule and its template.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono_tz::Tz;
 
@@ -10,12 +11,16 @@ use crate::campaign::CampaignError;
 use crate::campaign::config::{DeadlineEntry, DeliverableEntry, UnitsSpec};
 use crate::campaign::deadline::{self, DeadlineRule};
 use crate::campaign::roster::Roster;
+use crate::campaign::template::Template;
+use crate::inspect::Limits;
 
 pub(super) fn resolve_deliverable(
     d: &DeliverableEntry,
     roster: &Roster,
     groups: &BTreeMap<String, Group>,
     tz: Tz,
+    templates: &Path,
+    limits: &Limits,
     err: &Errors,
 ) -> Result<Deliverable, CampaignError> {
     let by_names = |names: &[String]| -> Result<Vec<usize>, CampaignError> {
@@ -104,6 +109,18 @@ pub(super) fn resolve_deliverable(
             ),
         ));
     }
+    let template = match &d.template {
+        Some(file) => Some(Template::load(&templates.join(file), limits).map_err(|e| {
+            err.at(
+                &file.to_string_lossy(),
+                format!(
+                    "材料“{}”的模板：{e}（template 写 templates 文件夹中的文件名，如 template = \"活动总结模板.docx\"）",
+                    d.name
+                ),
+            )
+        })?),
+        None => None,
+    };
     Ok(Deliverable {
         id: d.id.clone(),
         name: d.name.clone(),
@@ -114,5 +131,6 @@ pub(super) fn resolve_deliverable(
         sheets,
         per: d.per,
         rule,
+        template,
     })
 }

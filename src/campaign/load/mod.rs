@@ -17,6 +17,7 @@ use super::config::{CampaignFile, Per};
 use super::deadline::{self, ActivityDays, DeadlineRule, Due};
 use super::roster::{Roster, RosterError, Unit};
 use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
+use super::template::Template;
 use super::timetext::{ActivityTime, Undetermined};
 use crate::inspect::Category;
 
@@ -100,9 +101,27 @@ pub struct Deliverable {
     pub sheets: Option<Vec<String>>,
     pub per: Per,
     pub rule: DeadlineRule,
+    /// The office's template of it (`template = …`), when given.
+    pub template: Option<Template>,
 }
 
 impl Deliverable {
+    /// Optional (`min_count = 0`): accepted and listed when it comes,
+    /// never owed.
+    pub fn optional(&self) -> bool {
+        self.min_count == 0
+    }
+
+    /// Why a file of this deliverable is still the office's template
+    /// (`template = …`), naming what was left unfilled; None when it is
+    /// not, or when the deliverable has no template.
+    pub fn unfilled_template(&self, inspection: &crate::inspect::Inspection) -> Option<String> {
+        match (&self.template, &inspection.content) {
+            (Some(t), crate::inspect::Content::Document(doc)) => t.left_in(doc),
+            _ => None,
+        }
+    }
+
     /// Whether `activity` is in this deliverable's reach (its unit owes it,
     /// and it comes from one of the deliverable's sheets).
     pub fn reaches(&self, activity: &Activity) -> bool {
@@ -374,7 +393,8 @@ impl Campaign {
         }
 
         // Contacts: contacts sheets, then [[units]] of campaign.toml.
-        let lookup = Roster::new(units.clone()).map_err(|e| err.roster(e))?;
+        let lookup =
+            Roster::with_places(units.clone(), &names.places).map_err(|e| err.roster(e))?;
         for c in &sched.contacts {
             match lookup.by_name(&c.unit) {
                 Some(u) => {
@@ -425,12 +445,20 @@ impl Campaign {
                 }
             }
         }
-        let roster = Roster::new(units).map_err(|e| err.roster(e))?;
+        let roster = Roster::with_places(units, &names.places).map_err(|e| err.roster(e))?;
 
         let groups = groups(&file, sched, &activities, &roster, err)?;
         let mut deliverables = Vec::new();
         for d in &file.deliverables {
-            deliverables.push(resolve_deliverable(d, &roster, &groups, tz, err)?);
+            deliverables.push(resolve_deliverable(
+                d,
+                &roster,
+                &groups,
+                tz,
+                &root.join(&file.paths.templates),
+                &file.limits,
+                err,
+            )?);
         }
         if deliverables.is_empty() {
             return Err(err.at(
