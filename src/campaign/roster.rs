@@ -16,7 +16,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Contact;
-use super::unitname::{self, Places};
+use super::unitname::{self, Places, normalize};
 
 /// One unit of the campaign.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -212,36 +212,6 @@ impl Roster {
             },
         }
     }
-}
-
-/// The form names are compared in: no spaces, line breaks or punctuation
-/// (Chinese, full-width or ASCII: 「」《》（）【】〔〕·•、-_ …), full-width
-/// letters and digits folded, ASCII lower-cased.
-pub fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !is_punct(*c))
-        .map(crate::fmt::half_width)
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn is_punct(c: char) -> bool {
-    c.is_ascii_punctuation()
-        || matches!(c,
-            '\u{2010}'..='\u{2027}' // dashes, quotes, bullets, ‧
-            | '\u{2030}'..='\u{205E}' // primes, ‹›, ※, ⁂
-            | '\u{3001}'..='\u{3003}' // 、。〃
-            | '\u{3008}'..='\u{3011}' // 〈〉《》「」『』【】
-            | '\u{3014}'..='\u{301F}' // 〔〕〖〗〘〙〚〛〜〝〞〟
-            | '\u{30FB}' // ・
-            | '\u{FE10}'..='\u{FE19}' // vertical forms
-            | '\u{FE30}'..='\u{FE6B}' // CJK compatibility and small forms
-            | '\u{FF01}'..='\u{FF0F}' // ！＂＃…／
-            | '\u{FF1A}'..='\u{FF20}' // ：；＜＝＞？＠
-            | '\u{FF3B}'..='\u{FF40}' // ［＼］＾＿｀
-            | '\u{FF5B}'..='\u{FF65}' // ｛｜｝～｟｠｡｢｣､･
-            | '\u{00B7}' // ·
-        )
 }
 
 #[cfg(test)]

@@ -129,7 +129,7 @@ fn paragraphs(doc: &Document) -> Vec<(String, &str)> {
     doc.blocks
         .iter()
         .flat_map(Block::texts)
-        .map(|t| (super::roster::normalize(t), t))
+        .map(|t| (super::unitname::normalize(t), t))
         .filter(|p| !p.0.is_empty())
         .collect()
 }

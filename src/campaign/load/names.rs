@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use super::Errors;
 use crate::campaign::CampaignError;
 use crate::campaign::config::CampaignFile;
-use crate::campaign::roster::normalize;
 use crate::campaign::schedule::{self, Schedule};
-use crate::campaign::unitname::{self, Places};
+use crate::campaign::unitname::{self, Places, normalize};
 
 /// The unit names of the workbook, one entry per unit: the union over
 /// sheets, spellings merged by `[[units]]` or the alias rule.

@@ -100,7 +100,7 @@ impl Places {
             }
         }
         for name in unit_names {
-            let name = fold(name);
+            let name = normalize(name);
             let (_, rest) = org_prefix(&name);
             if let Some((place, _)) = government_place(rest) {
                 places.add(&place, false);
@@ -152,6 +152,36 @@ fn strip_level(place: &str) -> &str {
         .unwrap_or(place)
 }
 
+/// The form names are compared in: no spaces, line breaks or punctuation
+/// (Chinese, full-width or ASCII: 「」《》（）【】〔〕·•、-_ …), full-width
+/// letters and digits folded, ASCII lower-cased.
+pub fn normalize(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !is_punct(*c))
+        .map(crate::fmt::half_width)
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_punct(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c,
+            '\u{2010}'..='\u{2027}' // dashes, quotes, bullets, ‧
+            | '\u{2030}'..='\u{205E}' // primes, ‹›, ※, ⁂
+            | '\u{3001}'..='\u{3003}' // 、。〃
+            | '\u{3008}'..='\u{3011}' // 〈〉《》「」『』【】
+            | '\u{3014}'..='\u{301F}' // 〔〕〖〗〘〙〚〛〜〝〞〟
+            | '\u{30FB}' // ・
+            | '\u{FE10}'..='\u{FE19}' // vertical forms
+            | '\u{FE30}'..='\u{FE6B}' // CJK compatibility and small forms
+            | '\u{FF01}'..='\u{FF0F}' // ！＂＃…／
+            | '\u{FF1A}'..='\u{FF20}' // ：；＜＝＞？＠
+            | '\u{FF3B}'..='\u{FF40}' // ［＼］＾＿｀
+            | '\u{FF5B}'..='\u{FF65}' // ｛｜｝～｟｠｡｢｣､･
+            | '\u{00B7}' // ·
+        )
+}
+
 /// A unit's name split into its place and level prefix and the rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
@@ -168,18 +198,13 @@ impl Split {
     }
 }
 
-/// The form names are compared in (see [`super::roster::normalize`]).
-fn fold(name: &str) -> String {
-    super::roster::normalize(name)
-}
-
 /// Splits a unit's name into its places and levels and the rest:
 /// 县卫生健康局 → 县 + 卫生健康局; 湘西州生态环境局泸溪分局 → 湘西州 +
 /// 生态环境局泸溪分局; 中共泸溪县委宣传部 → 泸溪县 + 委宣传部;
 /// 市市场监督管理局 → 市 + 市场监督管理局; 共青团泸溪县委员会 → 泸溪县 +
 /// 共青团委员会.
 pub fn split(name: &str, places: &Places) -> Split {
-    let name = fold(name);
+    let name = normalize(name);
     let (org, mut rest) = org_prefix(&name);
     let mut prefixes = Vec::new();
     loop {
@@ -297,7 +322,7 @@ fn is_han(c: char) -> bool {
 /// The places a title or an office starts with, and those after a year
 /// ("2025年泸溪县…" → 泸溪县; "湖南省湘西州泸溪县…" → all three).
 fn places_in_text(text: &str) -> Vec<String> {
-    let text = fold(text);
+    let text = normalize(text);
     let mut out = Vec::new();
     let runs = text.split(|c: char| !is_han(c)).filter(|r| !r.is_empty());
     for run in runs {
@@ -338,7 +363,7 @@ pub struct Derived {
 /// Every name a unit called `name` goes by besides `name` itself, derived
 /// from it: see the module documentation.
 pub fn derived_names(name: &str, places: &Places) -> Vec<Derived> {
-    let full = fold(name);
+    let full = normalize(name);
     let split = split(name, places);
     let core = split.core.as_str();
     let t = table();
