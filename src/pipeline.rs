@@ -1,9 +1,13 @@
 //! One batch, end to end: `baosong run`. Each step is one call into its
-//! stage; the ledger is written at two points only, intake's and the end's.
+//! stage.
 //!
 //! ```text
-//! lock → begin batch → intake::run (commit) → assess → report::build
-//!      → render::write_all (atomic files) → notify::plan (pure)
+//! lock (+ sweep state/tmp) → begin batch
+//!      → ledger.intake_snapshot → intake::run (pure of the ledger)
+//!      → ledger.record_intake (one transaction: arrival times are facts)
+//!      → assess → report::build → render::write_all (atomic files)
+//!      → 归档 bundles + portal drafts (a failure is a warning)
+//!      → notify::plan (pure)
 //!      → ledger.commit_batch: assessments + queued mail + batch done
 //!      → deliver queued mail (each message commits on its own)
 //! ```
@@ -12,7 +16,8 @@
 //! arrival times are facts) and nothing else: the next batch assesses again
 //! and queues what this one would have. A crash after it loses nothing
 //! either: queued mail is delivered by the next batch. `--dry-run` runs the
-//! same code on a copy of the ledger in a temporary folder and writes no file.
+//! same code on a copy of the ledger in a scratch folder under
+//! `state/tmp/`, removed at its end, and writes no other file.
 
 use std::time::Instant;
 
@@ -37,19 +42,20 @@ pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
-    let opened = open_ledger(campaign, opts)?;
+    let store = store(campaign, opts)?;
+    let opened = open_ledger(campaign, opts, &store)?;
     let ledger = &opened.ledger;
     let notifier = notifier(campaign)?;
     let render_options = render_options(campaign)?;
     let real_now = Utc::now();
     let clock = clock(campaign, opts, real_now);
     let started = real_now.with_timezone(&campaign.tz).fixed_offset();
-    let store = store(campaign, opts)?;
     let mut times = Timings::default();
 
     let batch = ledger.begin_batch(started, clock)?;
     let intake_started = Instant::now();
-    let intake = intake(campaign, opts, ledger, &store, batch, clock, real_now)?;
+    let intake_opts = intake_options(campaign, opts, clock, real_now);
+    let intake = intake(ledger, &store, batch, &intake_opts, opts.progress)?;
     let intake_time = intake_started.elapsed();
     times.add(
         timings::INTAKE,
@@ -59,8 +65,11 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (assessment, mut report, mut status) = times.time(timings::ASSESS, || {
-        let (versions, unreadable) = ledger.all_versions()?;
+    let (assessment, report, files, mut status) = times.time(timings::ASSESS, || {
+        let crate::ledger::Versions {
+            versions,
+            unreadable,
+        } = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         let unreachable = notify::plan::unreachable(campaign, &assessment);
         let status = status::build(
@@ -72,19 +81,25 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             unreachable,
         );
         let seen = report::build::Batch {
-            versions: &versions,
-            messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
             receiving: &status.receiving,
             ignored: status.ignored,
             warnings: &status.warnings,
         };
-        let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((assessment, report, status))
+        let report = report::build::build(campaign, &assessment, &store, &seen);
+        let files = report::build::sent_files(campaign, &assessment, &store, &versions);
+        Ok::<_, RunError>((assessment, report, files, status))
     })?;
+    let messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+    let board = render::html::Extras {
+        generated: started,
+        files: &files,
+        messages: &messages,
+    };
     let outputs = match opts.dry_run {
         true => None,
         false => Some(render::write_all(
             &report,
+            &board,
             &render_options,
             &campaign.output_dir().join(&campaign.file.campaign.id),
             &clock.format("%Y%m%d-%H%M").to_string(),
@@ -143,7 +158,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
     if let Some(o) = &outputs {
-        republish_board(ledger, &mut report, o, clock)?;
+        republish_board(ledger, &report, board, o, &render_options)?;
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

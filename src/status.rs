@@ -155,7 +155,7 @@ pub fn build(
             printable(name)
         ));
     }
-    for line in intake.skipped() {
+    for line in intake.special_files() {
         warnings.push(format!("{line}: 不是普通文件，已跳过"));
     }
     let (unassigned, unclassified, invalid) = file_lines(campaign, a);
@@ -171,7 +171,7 @@ pub fn build(
         unclassified,
         invalid,
         receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
-        ignored: intake.ignored,
+        ignored: intake.ignored.len(),
         questions: a.questions.clone(),
         warnings,
         delivery: DeliveryState::default(),

@@ -147,7 +147,7 @@ pub fn make(
     let cutoff = cutoff.with_timezone(&now.timezone());
     let versions: Vec<StoredVersion> = ledger
         .all_versions()?
-        .0
+        .versions
         .into_iter()
         .filter(|v| v.arrived_at <= cutoff)
         // What was received stays received, whatever the inbox holds now.
@@ -156,18 +156,22 @@ pub fn make(
     let a = assess::assess(campaign, &versions, cutoff);
     let (mut entries, rows, not_kept) = originals(campaign, store, &a, &versions)?;
 
-    // The report as it stood at the cut-off, rendered aside for the zip.
-    let scratch = tempfile::tempdir().map_err(|source| ArchiveError::Write {
-        path: std::env::temp_dir(),
+    // The report as it stood at the cut-off, rendered aside for the zip
+    // (under state/tmp/: a kill leaves nothing elsewhere).
+    let scratch = store.scratch().map_err(|source| ArchiveError::Write {
+        path: campaign.state_dir().join("tmp"),
         source,
     })?;
-    let seen = crate::report::build::Batch {
-        versions: &versions,
-        ..Default::default()
+    let report = crate::report::build::build(campaign, &a, store, &Default::default());
+    // Only the report's three files go into the bundle: its board lists nothing.
+    let board = render::html::Extras {
+        generated: cutoff,
+        files: &[],
+        messages: &[],
     };
-    let report = crate::report::build::build(campaign, &a, store, cutoff, &seen);
     let outputs = render::write_all(
         &report,
+        &board,
         render_options,
         scratch.path(),
         &stamp(cutoff),

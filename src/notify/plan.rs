@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::assess::Assessment;
 use crate::campaign::Campaign;
 use crate::campaign::deadline::last_day;
-use crate::fmt::{format_time, printable};
+use crate::fmt::{format_as_of, format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
 use crate::ledger::PreviousStates;
@@ -48,7 +48,7 @@ pub struct Batch<'a> {
     pub outputs: Option<&'a Outputs>,
     pub previous: &'a PreviousStates,
     /// File taken from the mailbox → (Message-ID, subject) of its e-mail.
-    pub threads: &'a HashMap<String, (String, String)>,
+    pub threads: &'a HashMap<String, crate::ledger::MailThread>,
 }
 
 /// Builds the inputs of every message this batch may cause.
@@ -123,9 +123,9 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
             latest.sort_by_key(|f| std::cmp::Reverse(f.arrived));
             latest.iter().find_map(|f| {
                 let top = f.path.split(ENTRY_SEP).next().unwrap_or(&f.path);
-                batch.threads.get(top).map(|(message_id, subject)| Thread {
-                    message_id: message_id.clone(),
-                    subject: subject.clone(),
+                batch.threads.get(top).map(|t| Thread {
+                    message_id: t.message_id.clone(),
+                    subject: t.subject.clone(),
                 })
             })
         };
@@ -189,7 +189,7 @@ fn report_input(a: &Assessment, report: &Report, out: &Outputs) -> ReportInput {
             .collect(),
         units: report.overview.units,
         activities: report.overview.activities,
-        as_of: report.as_of.clone(),
+        as_of: format_as_of(report.as_of.naive_local()),
         deadline_dates: deadline_dates.into_iter().collect(),
         all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
         pdf: file(&out.pdf),

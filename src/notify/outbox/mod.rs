@@ -6,18 +6,16 @@
 pub mod deliver;
 pub mod store;
 
-pub use crate::ledger::{DeliveryState, OutboxEntry, OutboxError, Queued};
+pub use crate::ledger::{DeliveryState, OutboxEntry, OutboxError, OutboxStatus, Queued};
 pub use deliver::{DeliveryReport, deliver_pending};
 pub use store::queue;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::FixedOffset;
 
-use crate::fmt::{format_short, format_time};
 use crate::report::{MessageLine, printable};
 
 /// The outbox as the board lists it, times in `tz`.
 pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> {
-    let time = |t: &str| DateTime::parse_from_rfc3339(t).ok();
     outbox
         .iter()
         .map(|m| MessageLine {
@@ -25,18 +23,10 @@ pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> 
             kind: m.kind.label().to_string(),
             subject: printable(&m.subject),
             recipients: printable(&m.recipients.join("，")),
-            status: m.status_label().to_string(),
-            trouble: matches!(m.status.as_str(), "failed" | "uncertain")
-                || (m.status == "queued" && m.last_error.is_some()),
-            queued: time(&m.created_at).map_or_else(
-                || m.created_at.clone(),
-                |t| format_short(t.with_timezone(&tz).naive_local()),
-            ),
-            sent: m
-                .sent_at
-                .as_deref()
-                .and_then(time)
-                .map(|t| format_time(t.with_timezone(&tz))),
+            status: m.status.label().to_string(),
+            trouble: m.status.needs_office() || m.retrying(),
+            queued: Some(m.created_at.with_timezone(&tz)),
+            sent: m.sent_at.map(|t| t.with_timezone(&tz)),
             error: m.last_error.as_deref().map(printable),
         })
         .collect()
