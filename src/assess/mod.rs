@@ -555,7 +555,11 @@ fn item_status(
         .copied()
         .filter(|&i| files[i].inspection.verdict == Verdict::Reject)
         .collect();
-    let completed = (counted >= d.min_count).then(|| files[usable_files[d.min_count - 1]].arrived);
+    // An optional deliverable (min_count = 0) is complete with its first file.
+    let completed = usable_files
+        .get(d.min_count.saturating_sub(1))
+        .filter(|_| counted >= d.min_count)
+        .map(|&i| files[i].arrived);
     let cal = &campaign.calendar;
     let tz = clock.timezone();
     let fmt = |t: DateTime<FixedOffset>| crate::fmt::format_time(t.with_timezone(&tz));

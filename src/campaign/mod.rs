@@ -11,7 +11,9 @@ pub mod mail_config;
 pub mod roster;
 pub mod schedule;
 pub mod smtp;
+pub mod template;
 pub mod timetext;
+pub mod unitname;
 
 use std::path::PathBuf;
 
