@@ -7,7 +7,7 @@
 //! campaign ─► intake ─► inspect ─► assess ─► report ─► render ─► notify
 //! (config,    (scan,     (open,     (state    (one      (PDF,     (plan,
 //!  schedule,   unpack,    validate,  per       report    DOCX,     receipts,
-//!  calendar)   identify)  extract)   unit and  model)    XLSX)     reminders,
+//!  roster)     store)     extract)   unit and  model)    XLSX)     reminders,
 //!                                    deliverable)                  report mail)
 //! ```
 //!

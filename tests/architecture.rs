@@ -10,8 +10,8 @@
 //! 0  model fmt datetext names atomic timings allocator whole_file   shared vocabulary and plumbing
 //! 1  inspect     bytes → what a file is and holds
 //!    store       the content-addressed store; one recorded file version
-//! 2  campaign    config, schedule (read with inspect), calendar, roster
-//! 3  intake      scan, identify, mailbox; calls inspect; writes the ledger
+//! 2  campaign    config, schedule (read with inspect), calendar, roster, identify
+//! 3  intake      scan, mailbox; calls inspect; writes the ledger
 //! 4  assess      pure: versions + campaign + clock → states
 //! 5  report      the one report value
 //! 6  render      report → PDF / DOCX / XLSX

@@ -31,7 +31,7 @@ use crate::fmt::printable;
 use crate::inspect::MIN_LONG_EDGE;
 use crate::inspect::compare::{self, PHOTO_DATE_TOLERANCE_DAYS};
 use crate::inspect::{Category, Content, Inspection, Verdict};
-use crate::intake::identify::{self, Identity, MailContext};
+use crate::campaign::identify::{self, Identity, MailContext};
 use crate::model::ENTRY_SEP;
 use crate::model::State;
 use crate::store::StoredVersion;

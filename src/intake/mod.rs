@@ -15,7 +15,6 @@
 //! neither read nor hashed again.
 
 pub mod arrival;
-pub mod identify;
 pub mod mailbox;
 pub mod scan;
 pub mod walk;
@@ -29,8 +28,8 @@ use rayon::prelude::*;
 
 use crate::inspect::Limits;
 use crate::ledger::{Ledger, LedgerError, Observed};
+use crate::model::ENTRY_SEP;
 use crate::store::{self, Store};
-use identify::ENTRY_SEP;
 use walk::{Counters, Node, Walker};
 
 /// Something that stopped the intake as a whole (a single bad file never does).
