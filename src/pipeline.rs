@@ -1,12 +1,19 @@
 //! One batch, end to end: `baosong run`. Each step is one call into its
-//! stage; the ledger is written at two points only, intake's and the end's.
+//! stage; the ledger is written at five points: the batch's start, intake's
+//! transaction, each 归档 bundle recorded, the end's transaction, and each
+//! message delivered.
 //!
 //! ```text
 //! lock → begin batch → intake::run (commit) → assess → report::build
-//!      → render::write_all (atomic files) → notify::plan (pure)
-//!      → ledger.commit_batch: assessments + queued mail + batch done
+//!      → render::write_all (atomic files) → 归档 bundles (recorded) + portal drafts
+//!      → notify::plan (pure) → status
+//!      → ledger.commit_batch: assessments + queued mail + status + batch done
 //!      → deliver queued mail (each message commits on its own)
 //! ```
+//!
+//! Every step's findings for the office join one [`Notices`] (the
+//! campaign's, the assessment's, the ledger's, intake's, the by-products'),
+//! which the report, the digest and the status each print once.
 //!
 //! A crash before the last transaction leaves the files recorded (their
 //! arrival times are facts) and nothing else: the next batch assesses again
@@ -21,11 +28,13 @@ use chrono::Utc;
 use crate::assess;
 use crate::campaign::Campaign;
 use crate::ledger::LedgerError;
+use crate::notice::{Notice, Notices};
 use crate::notify;
 use crate::render;
 use crate::report;
 use crate::status;
 use crate::timings::{self, Timings};
+use crate::wording::notices::{assessment_notices, campaign_notices, intake_notices};
 
 mod steps;
 mod types;
@@ -59,27 +68,23 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     times.photos = intake.photos_decoded;
     crash_point(opts, CrashPoint::Intake);
 
-    let (assessment, mut report, mut status) = times.time(timings::ASSESS, || {
+    let mut notices: Notices = campaign_notices(campaign).into_iter().collect();
+    let (assessment, mut report) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
-        let unreachable = notify::plan::unreachable(campaign, &assessment);
-        let status = status::build(
-            campaign,
-            &assessment,
-            &intake,
-            batch,
-            &unreadable,
-            unreachable,
-        );
+        notices.extend(assessment_notices(campaign, &assessment));
+        notices.extend(unreadable.into_iter().map(Notice::warning));
+        notices.extend(notify::plan::unreachable(campaign, &assessment));
+        notices.extend(intake_notices(&intake));
         let seen = report::build::Batch {
             versions: &versions,
             messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
-            receiving: &status.receiving,
-            ignored: status.ignored,
-            warnings: &status.warnings,
+            receiving: &intake.receiving,
+            ignored: intake.ignored,
+            notices: &notices,
         };
         let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((assessment, report, status))
+        Ok::<_, RunError>((assessment, report))
     })?;
     let outputs = match opts.dry_run {
         true => None,
@@ -100,7 +105,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
                 &store,
                 &render_options,
                 &assessment,
-                &mut status.warnings,
+                &mut notices,
                 &mut times,
             )
         }
@@ -121,11 +126,14 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             outputs: outputs.as_ref(),
             previous: &previous,
             threads: &threads,
+            notices: &notices,
         },
     );
+    let mut status = status::build(campaign, &assessment, &intake, batch, &notices);
+    let details = item_details(campaign, &assessment);
     let queued = ledger.commit_batch(
         batch,
-        &assessment_rows(campaign, &assessment),
+        &assessment_rows(campaign, &assessment, &details),
         |ledger| {
             let queued = match &notifier {
                 Some(n) => n.queue(ledger, &inputs, clock)?,

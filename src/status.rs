@@ -1,8 +1,8 @@
 //! What a batch leaves for the command line and for scripts: the status
 //! of every unit and deliverable, the files the office must look at, the
-//! warnings, and (read from the outbox when shown) the mail that did not
-//! go out. `status --json` prints it; the ledger keeps each batch's as its
-//! snapshot.
+//! batch's notices (questions, then warnings), and (read from the outbox
+//! when shown) the mail that did not go out. `status --json` prints it; the
+//! ledger keeps each batch's as its snapshot.
 
 use std::collections::BTreeMap;
 
@@ -15,8 +15,10 @@ use crate::fmt::{format_time, printable};
 use crate::intake;
 use crate::ledger::DeliveryState;
 use crate::model::State;
+use crate::notice::{Kind, Notices};
 use crate::report::FileLine;
-use crate::report::build::{cell_text, file_lines};
+use crate::report::build::file_lists;
+use crate::wording;
 
 /// The machine-readable state of a campaign after a batch (`status --json`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -30,14 +32,20 @@ pub struct StatusDocument {
     pub units: Vec<UnitEntry>,
     /// Activities counted by overall state.
     pub counts: BTreeMap<String, usize>,
+    /// Files no name in the roster matched.
     pub unassigned: Vec<FileLine>,
+    /// Files whose name could mean several units.
+    #[serde(default)]
+    pub ambiguous: Vec<FileLine>,
     pub unclassified: Vec<FileLine>,
     pub invalid: Vec<FileLine>,
     /// Files still being copied, left for the next batch.
     pub receiving: Vec<String>,
     /// Hidden, temporary and lock files skipped.
     pub ignored: usize,
+    /// The batch's questions for the office ([`Kind::Question`]).
     pub questions: Vec<String>,
+    /// The batch's warnings ([`Kind::Warning`]).
     pub warnings: Vec<String>,
     /// Mail that failed, may have been delivered or is still being retried,
     /// read from the outbox when the status is shown.
@@ -82,17 +90,13 @@ pub struct DeliverableEntry {
     pub files: Vec<String>,
 }
 
-/// Builds the status from an assessment.
-///
-/// `unreadable`: ledger rows left out of this batch, named; `unreachable`:
-/// the units no reminder can reach ([`crate::notify::plan::unreachable`]).
+/// Builds the status from an assessment and the batch's notices.
 pub fn build(
     campaign: &Campaign,
     a: &Assessment,
     intake: &intake::IntakeSummary,
     batch: i64,
-    unreadable: &[String],
-    unreachable: Option<String>,
+    notices: &Notices,
 ) -> StatusDocument {
     let tz = a.clock.timezone();
     let fmt = |t: DateTime<FixedOffset>| format_time(t.with_timezone(&tz));
@@ -115,8 +119,8 @@ pub fn build(
                     id: campaign.deliverables[i.deliverable].id.clone(),
                     name: campaign.deliverables[i.deliverable].name.clone(),
                     state: i.state,
-                    label: cell_text(i),
-                    detail: i.detail.clone(),
+                    label: wording::cell_text(campaign, a, i),
+                    detail: wording::detail(campaign, a, i),
                     due: i.due.map(fmt),
                     due_at: i.due.map(|t| t.to_rfc3339()),
                     completed: i.completed.map(fmt),
@@ -139,26 +143,7 @@ pub fn build(
             }),
         }
     }
-    let mut warnings = a.warnings.clone();
-    warnings.extend(unreadable.iter().cloned());
-    warnings.extend(unreachable);
-    warnings.extend(intake.mailbox.faults.iter().cloned());
-    for (path, why) in &intake.unreadable {
-        warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
-    }
-    for link in &intake.outside_links {
-        warnings.push(format!("{}: 链接指向收件箱以外，未读取", printable(link)));
-    }
-    for name in &intake.lossy_names {
-        warnings.push(format!(
-            "{}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送",
-            printable(name)
-        ));
-    }
-    for line in intake.skipped() {
-        warnings.push(format!("{line}: 不是普通文件，已跳过"));
-    }
-    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
+    let lists = file_lists(campaign, a);
     StatusDocument {
         campaign: campaign.file.campaign.id.clone(),
         title: campaign.file.campaign.title.clone(),
@@ -167,13 +152,14 @@ pub fn build(
         time_zone: campaign.file.campaign.timezone.clone(),
         units,
         counts,
-        unassigned,
-        unclassified,
-        invalid,
+        unassigned: lists.unassigned,
+        ambiguous: lists.ambiguous,
+        unclassified: lists.unclassified,
+        invalid: lists.invalid,
         receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
         ignored: intake.ignored,
-        questions: a.questions.clone(),
-        warnings,
+        questions: notices.lines(Kind::Question),
+        warnings: notices.lines(Kind::Warning),
         delivery: DeliveryState::default(),
     }
 }

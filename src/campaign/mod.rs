@@ -13,6 +13,8 @@ pub mod mail_config;
 pub mod roster;
 pub mod schedule;
 pub mod smtp;
+#[cfg(test)]
+pub mod testing;
 pub mod timetext;
 
 use std::path::PathBuf;

@@ -16,9 +16,11 @@ use crate::fmt::{format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
 use crate::ledger::PreviousStates;
-use crate::model::{ENTRY_SEP, State};
+use crate::model::ENTRY_SEP;
+use crate::notice::{Notice, Notices};
 use crate::render::Outputs;
 use crate::report::Report;
+use crate::wording::{self, notices::skipped};
 
 use super::message::Thread;
 use super::policy::{
@@ -49,6 +51,8 @@ pub struct Batch<'a> {
     pub previous: &'a PreviousStates,
     /// File taken from the mailbox → (Message-ID, subject) of its e-mail.
     pub threads: &'a HashMap<String, (String, String)>,
+    /// Everything the batch asks or warns the office of, for the digest.
+    pub notices: &'a Notices,
 }
 
 /// Builds the inputs of every message this batch may cause.
@@ -78,10 +82,7 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
                 let due_display = item.due.map(shown).unwrap_or_else(|| "（未能计算）".into());
                 // What is missing, in a unit's message; the deadline and
                 // how late are said after it, once.
-                let short = match item.state {
-                    State::Incomplete | State::Invalid => item.detail.clone(),
-                    _ => "尚未报送".to_string(),
-                };
+                let short = wording::owed_text(campaign, a, item);
                 if item.state.is_open() {
                     let passed = item.due.filter(|&due| clock >= due);
                     missing.push(MissingItem {
@@ -132,17 +133,15 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
         let files: Vec<ReceivedFile> = sent
             .drain(..)
             .map(|f| ReceivedFile {
-                name: f.as_the_unit_knows_it(&tz),
+                name: wording::as_the_unit_knows_it(f, &tz),
                 size: f.size,
                 arrived: shown(f.arrived),
                 verdict_label: f.inspection.verdict.label().to_string(),
                 accepted: f.inspection.verdict != Verdict::Reject,
-                reason: f
-                    .inspection
-                    .reason
-                    .clone()
-                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；")))
-                    .map(|r| printable(&r)),
+                reason: f.inspection.reason.as_deref().map(printable).or_else(|| {
+                    let flags = wording::flags(campaign, a, f);
+                    (!flags.is_empty()).then(|| flags.join("；"))
+                }),
                 instead: None,
             })
             .collect();
@@ -210,45 +209,50 @@ fn digest_input(campaign: &Campaign, a: &Assessment, batch: &Batch) -> DigestInp
                 changes.push(StateChange {
                     unit: campaign.roster.units[act.unit].name.clone(),
                     deliverable: format!("{}（{}）", d.name, act.theme),
-                    from: before.label().to_string(),
-                    to: item.state.label().to_string(),
+                    from: before,
+                    to: item.state,
                 });
             }
         }
     }
+    // The digest lists the entries that are not files in a section of
+    // their own, so not among its notes too.
+    let own: Vec<Notice> = batch
+        .intake
+        .special
+        .iter()
+        .map(|(path, kind)| skipped(path, kind))
+        .collect();
+    let no_unit = |ambiguous: bool| {
+        a.files
+            .iter()
+            .filter(move |f| f.unassigned() && f.candidates().is_empty() != ambiguous)
+    };
     DigestInput {
         batch_id: batch.id.to_string(),
         new_files: batch.intake.new_versions.len(),
         changes,
-        unassigned: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned() && f.candidates.is_empty())
+        unassigned: no_unit(false)
             .map(|f| UnassignedFile {
                 path: printable(&f.path),
-                reason: f.unit_note.clone(),
+                reason: wording::why_no_unit(campaign, f).unwrap_or_default(),
             })
             .collect(),
-        ambiguous: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned() && !f.candidates.is_empty())
+        ambiguous: no_unit(true)
             .map(|f| AmbiguousName {
                 name: printable(&f.path),
                 candidates: f
-                    .candidates
+                    .candidates()
                     .iter()
                     .map(|&u| campaign.roster.units[u].name.clone())
                     .collect(),
             })
             .collect(),
-        notes: a
-            .warnings
+        notes: batch
+            .notices
             .iter()
-            .cloned()
-            .chain(unreachable(campaign, a))
-            .chain(batch.intake.mailbox.faults.iter().cloned())
-            .chain(a.questions.iter().cloned())
+            .filter(|n| !own.contains(n))
+            .map(ToString::to_string)
             .collect(),
         skipped: batch.intake.skipped(),
     }
@@ -256,10 +260,10 @@ fn digest_input(campaign: &Campaign, a: &Assessment, batch: &Batch) -> DigestInp
 
 /// Units that still owe something but have no address a reminder can go
 /// to: the office must chase them itself, so it is told every night, in one
-/// line naming them all.
-pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
+/// notice naming them all.
+pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<Notice> {
     campaign.file.mail.as_ref()?; // without [mail] no one is written to
-    let names: Vec<&str> = campaign
+    let units: Vec<usize> = campaign
         .roster
         .units
         .iter()
@@ -272,12 +276,7 @@ pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
                 .any(|s| s.items.iter().any(|i| i.state.is_open()));
             owes && !unit.emails().any(|e| parse_mailbox(e).is_ok())
         })
-        .map(|(_, unit)| unit.name.as_str())
+        .map(|(ui, _)| ui)
         .collect();
-    (!names.is_empty()).then(|| {
-        format!(
-            "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）",
-            names.join("、")
-        )
-    })
+    (!units.is_empty()).then(|| wording::notices::unreachable(campaign, &units))
 }

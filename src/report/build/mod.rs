@@ -12,6 +12,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
 use crate::campaign::Campaign;
+use crate::notice::Notices;
 use crate::store::{Store, StoredVersion};
 
 use files::sent_files;
@@ -20,8 +21,7 @@ use table::{status_note, status_row};
 use units::{activity_section, summary_deliverables};
 
 pub use situation::attention;
-pub use table::cell_text;
-pub use tasks::file_lines;
+pub use tasks::{FileLists, file_lists};
 
 /// How far ahead the first page looks for deadlines.
 pub const UPCOMING_DAYS: u32 = 7;
@@ -67,15 +67,29 @@ impl Clock {
 }
 
 /// What a batch knows beside the assessment that the status board shows:
-/// every version recorded, the outbox (as `notify` lists it), what intake left for later and the
-/// batch's warnings (the assessment's and intake's).
-#[derive(Debug, Clone, Copy, Default)]
+/// every version recorded, the outbox (as `notify` lists it), what intake
+/// left for later and the batch's notices so far.
+#[derive(Debug, Clone, Copy)]
 pub struct Batch<'a> {
     pub versions: &'a [StoredVersion],
     pub messages: &'a [MessageLine],
     pub receiving: &'a [String],
     pub ignored: usize,
-    pub warnings: &'a [String],
+    pub notices: &'a Notices,
+}
+
+impl Default for Batch<'_> {
+    /// Nothing beside the assessment: no versions, mail or notices.
+    fn default() -> Self {
+        static NONE: Notices = Notices::new();
+        Batch {
+            versions: &[],
+            messages: &[],
+            receiving: &[],
+            ignored: 0,
+            notices: &NONE,
+        }
+    }
 }
 
 /// Builds the report of a batch run at `generated` with the assessment's clock.
@@ -142,24 +156,7 @@ pub fn build(
         }
     }
 
-    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
-    let ambiguous = a
-        .files
-        .iter()
-        .filter(|f| f.unassigned() && !f.candidates.is_empty())
-        .map(|f| FileLine {
-            path: printable(&f.path),
-            unit: None,
-            reason: format!(
-                "可能是{}，请确认后改名或在campaign.toml的[[units]]中补充别名",
-                f.candidates
-                    .iter()
-                    .map(|&u| campaign.roster.units[u].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        })
-        .collect();
+    let lists = file_lists(campaign, a);
     let local = clock.local(a.clock);
     let as_of = format!(
         "截至{}年{}月{}日{}时",
@@ -182,13 +179,13 @@ pub fn build(
         units,
         awaiting,
         office_tasks: OfficeTasks {
-            unassigned,
-            ambiguous,
-            unclassified,
-            invalid,
+            unassigned: lists.unassigned,
+            ambiguous: lists.ambiguous,
+            unclassified: lists.unclassified,
+            invalid: lists.invalid,
             receiving: batch.receiving.iter().map(|p| printable(p)).collect(),
             ignored: batch.ignored,
-            questions: a.questions.iter().chain(batch.warnings).cloned().collect(),
+            questions: batch.notices.iter().map(ToString::to_string).collect(),
         },
         files: sent_files(campaign, a, store, batch.versions, &clock),
         messages: batch.messages.to_vec(),

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::table::activity_reason;
 use super::*;
 use crate::assess::{ActivityAssessment, ItemAssessment};
+use crate::wording::activity_reason;
 
 /// Where an activity's state puts it on the first page's list of units that
 /// must act: worst first; None for activities in order or not yet due.

@@ -1,0 +1,237 @@
+//! Step 4, the item's state: per activity and deliverable it owes, the
+//! files that count, the deadline, and the state at the clock.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+
+use super::{ActivityAssessment, FileAssessment, ItemAssessment, Question};
+use crate::campaign::Campaign;
+use crate::campaign::calendar::{Calendar, Coverage};
+use crate::campaign::config::Per;
+use crate::campaign::deadline::last_day;
+use crate::inspect::{Content, Verdict};
+use crate::model::State;
+
+/// The deliverables each activity owes, by index. Owed per activity: by
+/// every activity the deliverable reaches. Owed per unit: by the unit's
+/// first activity it reaches, which carries it in the tables.
+pub(super) fn owed(campaign: &Campaign) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); campaign.activities.len()];
+    for (di, d) in campaign.deliverables.iter().enumerate() {
+        let mut carried: Vec<usize> = Vec::new();
+        for (ai, a) in campaign.activities.iter().enumerate() {
+            if !d.reaches(a) {
+                continue;
+            }
+            match d.per {
+                Per::Activity => out[ai].push(di),
+                Per::Unit if !carried.contains(&a.unit) => {
+                    carried.push(a.unit);
+                    out[ai].push(di);
+                }
+                Per::Unit => {}
+            }
+        }
+    }
+    out
+}
+
+/// Every activity that owes something, with its items, and what the office
+/// must be asked: deadlines that could not be computed, years the calendar
+/// lacks. Marks the files that count.
+pub(super) fn assess_activities(
+    campaign: &Campaign,
+    owed: &[Vec<usize>],
+    files: &mut [FileAssessment],
+    clock: DateTime<FixedOffset>,
+) -> (Vec<ActivityAssessment>, Vec<Question>) {
+    let mut activities = Vec::new();
+    let mut questions = Vec::new();
+    let mut guessed_years = BTreeSet::new();
+    for (ai, activity) in campaign.activities.iter().enumerate() {
+        let mut items = Vec::new();
+        for &di in &owed[ai] {
+            let (item, coverage) = assess_item(campaign, ai, di, files, clock);
+            if let (Some(due), Some(Coverage::Guessed)) = (item.due, coverage) {
+                guessed_years.insert(due.year());
+            }
+            if item.exemption.is_none() && item.due.is_none() {
+                questions.push(Question::NoDeadline {
+                    activity: ai,
+                    deliverable: di,
+                });
+            }
+            items.push(item);
+        }
+        // A duty owed once per unit leaves the unit's other activities
+        // owing nothing of their own.
+        let Some(overall) = items.iter().map(|i| i.state).max() else {
+            continue;
+        };
+        activities.push(ActivityAssessment {
+            activity: ai,
+            unit: activity.unit,
+            items,
+            overall,
+        });
+    }
+    questions.extend(
+        guessed_years
+            .into_iter()
+            .map(|year| Question::CalendarMissing { year }),
+    );
+    (activities, questions)
+}
+
+/// One deliverable `di` of activity `ai`: its files, deadline, state and
+/// exemption; with whether the deadline rested on the official calendar.
+fn assess_item(
+    campaign: &Campaign,
+    ai: usize,
+    di: usize,
+    files: &mut [FileAssessment],
+    clock: DateTime<FixedOffset>,
+) -> (ItemAssessment, Option<Coverage>) {
+    let activity = &campaign.activities[ai];
+    let deliverable = &campaign.deliverables[di];
+    // A joint entry's files count for each of its units; a duty a unit
+    // owes on its own, only its own files.
+    let joint: Vec<usize> = match deliverable.per {
+        Per::Activity => activity.joint.clone(),
+        Per::Unit => Vec::new(),
+    };
+    let mine = item_files(files, ai, di, &joint);
+    let due = campaign.due(deliverable, activity, activity_end(campaign, files, ai, di));
+    let due_at = due.as_ref().map(|d| d.at.fixed_offset());
+    let (counted, completed) = count(files, &mine, deliverable.min_count);
+    let rejected = mine
+        .iter()
+        .any(|&i| files[i].inspection.verdict == Verdict::Reject);
+    let exemption = campaign.exemption(deliverable, ai);
+    let (state, late_workdays) = match exemption {
+        Some(_) => (State::Exempt, None),
+        None => decide(
+            &campaign.calendar,
+            completed,
+            due_at,
+            counted,
+            rejected,
+            clock,
+        ),
+    };
+    let item = ItemAssessment {
+        deliverable: di,
+        state,
+        due: due_at,
+        completed,
+        late_workdays,
+        counted,
+        needed: deliverable.min_count,
+        files: mine,
+        joint_with: joint.iter().map(|&a| campaign.activities[a].unit).collect(),
+        exemption,
+    };
+    (item, due.map(|d| d.coverage))
+}
+
+/// The files sent for deliverable `di` of activity `ai` (or of the other
+/// activities of its joint entry) that are still in the inbox.
+fn item_files(files: &[FileAssessment], ai: usize, di: usize, joint: &[usize]) -> Vec<usize> {
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            f.deliverable == Some(di)
+                && !f.gone
+                && f.activity.is_some_and(|a| a == ai || joint.contains(&a))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// When activity `ai` ended, for deliverable `di`'s deadline: the unit's
+/// own schedule, whatever deliverable it was sent for, says when the
+/// activity really ended; a duty owed once per unit is due after the last
+/// of the unit's activities it reaches. None: the schedule's own end.
+fn activity_end(
+    campaign: &Campaign,
+    files: &[FileAssessment],
+    ai: usize,
+    di: usize,
+) -> Option<NaiveDate> {
+    let schedule_end = files
+        .iter()
+        .filter(|f| f.activity == Some(ai) && !f.gone && f.inspection.verdict != Verdict::Reject)
+        .filter_map(|f| match &f.inspection.content {
+            Content::Spreadsheet(w) => w.activity_dates.map(|(_, end)| end),
+            _ => None,
+        })
+        .max();
+    let deliverable = &campaign.deliverables[di];
+    match deliverable.per {
+        Per::Activity => schedule_end,
+        Per::Unit => campaign
+            .activities
+            .iter()
+            .filter(|a| a.unit == campaign.activities[ai].unit && deliverable.reaches(a))
+            .filter_map(|a| a.time.as_ref().map(|t| t.end))
+            .chain(schedule_end)
+            .max(),
+    }
+}
+
+/// Whether a file counts toward its deliverable.
+fn usable(f: &FileAssessment) -> bool {
+    f.inspection.verdict != Verdict::Reject && !f.gone && !f.set_aside()
+}
+
+/// Marks the usable files among `mine` as counted; returns how many count
+/// and when the deliverable became complete: when the `needed`-th of them
+/// arrived, so a later correction of an on-time file does not make it late.
+fn count(
+    files: &mut [FileAssessment],
+    mine: &[usize],
+    needed: usize,
+) -> (usize, Option<DateTime<FixedOffset>>) {
+    let mut usable_files: Vec<usize> = mine
+        .iter()
+        .copied()
+        .filter(|&i| usable(&files[i]))
+        .collect();
+    usable_files.sort_by_key(|&i| files[i].arrived);
+    for &i in &usable_files {
+        files[i].counted = true;
+    }
+    let completed = needed
+        .checked_sub(1)
+        .and_then(|n| usable_files.get(n))
+        .map(|&i| files[i].arrived);
+    (usable_files.len(), completed)
+}
+
+/// The state of an item that is not exempt, and the working days it is
+/// late or overdue: complete before the deadline → on time, after it →
+/// late; some files but too few → incomplete; only rejected files →
+/// invalid; nothing → pending before the deadline (or when it is unknown),
+/// overdue after it.
+fn decide(
+    calendar: &Calendar,
+    completed: Option<DateTime<FixedOffset>>,
+    due: Option<DateTime<FixedOffset>>,
+    counted: usize,
+    rejected: bool,
+    clock: DateTime<FixedOffset>,
+) -> (State, Option<i64>) {
+    let late_by = |due: DateTime<FixedOffset>, day: NaiveDate| {
+        Some(calendar.workdays_between(last_day(&due), day).0)
+    };
+    match (completed, due) {
+        (Some(done), Some(due)) if done >= due => (State::Late, late_by(due, done.date_naive())),
+        (Some(_), _) => (State::OnTime, None),
+        (None, _) if counted > 0 => (State::Incomplete, None),
+        (None, _) if rejected => (State::Invalid, None),
+        (None, Some(due)) if clock >= due => (State::Overdue, late_by(due, clock.date_naive())),
+        (None, _) => (State::Pending, None),
+    }
+}

@@ -1,0 +1,103 @@
+//! The batch's findings as [`Notice`]s: the assessment's questions, the
+//! campaign's schedule problems and name questions, what intake could not
+//! read, the units no reminder can reach. Each with where it is and, when
+//! the batch knows it, the fix.
+
+use crate::assess::{Assessment, Question};
+use crate::campaign::Campaign;
+use crate::fmt::printable;
+use crate::intake::IntakeSummary;
+use crate::notice::{Notice, Place};
+
+/// The assessment's questions, in the order found.
+pub fn assessment_notices(campaign: &Campaign, a: &Assessment) -> Vec<Notice> {
+    a.questions.iter().map(|q| question(campaign, q)).collect()
+}
+
+/// One question of the assessment.
+pub fn question(campaign: &Campaign, q: &Question) -> Notice {
+    match q {
+        Question::NoDeadline {
+            activity,
+            deliverable,
+        } => {
+            let act = &campaign.activities[*activity];
+            Notice::question(format!(
+                "{}“{}”的开展时间“{}”无法识别，{}的截止时间无法计算",
+                campaign.roster.units[act.unit].name,
+                act.theme,
+                act.time_text,
+                campaign.deliverables[*deliverable].name
+            ))
+            .at(Place::cell(&act.sheet, act.row, None))
+            .fix("请在活动安排表中写明开展日期")
+        }
+        Question::CalendarMissing { year } => Notice::warning(format!(
+            "{year}年的官方节假日安排不在日历数据中，该年的截止时间暂按周一至周五推算"
+        ))
+        .fix("请在campaign.toml的 paths.calendar 中补充该年日历"),
+    }
+}
+
+/// The campaign's own: schedule rows and cells not (fully) understood, at
+/// their sheet, row and cell; names across sheets that may mean one unit.
+pub fn campaign_notices(campaign: &Campaign) -> Vec<Notice> {
+    let rows = campaign.schedule_problems.iter().map(|p| {
+        Notice::question(p.reason.clone()).at(Place::cell(&p.sheet, p.row, p.cell.clone()))
+    });
+    let names = campaign
+        .name_questions
+        .iter()
+        .map(|q| Notice::question(q.clone()));
+    rows.chain(names).collect()
+}
+
+/// What intake could not do: the mailbox's faults, files it could not
+/// read, links out of the inbox, names that are not UTF-8, entries that
+/// are not files.
+pub fn intake_notices(intake: &IntakeSummary) -> Vec<Notice> {
+    let faults = intake
+        .mailbox
+        .faults
+        .iter()
+        .map(|f| Notice::warning(f.clone()));
+    let unreadable = intake.unreadable.iter().map(|(path, why)| {
+        Notice::warning(format!("无法读取（{}）", printable(why))).at(Place::file(path))
+    });
+    let links = intake
+        .outside_links
+        .iter()
+        .map(|l| Notice::warning("链接指向收件箱以外，未读取").at(Place::file(l)));
+    let lossy = intake.lossy_names.iter().map(|name| {
+        Notice::warning("文件名含无法识别的字符（非UTF-8）")
+            .at(Place::file(name))
+            .fix("请改名后重新报送")
+    });
+    let special = intake
+        .special
+        .iter()
+        .map(|(path, kind)| skipped(path, kind));
+    faults
+        .chain(unreadable)
+        .chain(links)
+        .chain(lossy)
+        .chain(special)
+        .collect()
+}
+
+/// An inbox entry that is not a file (a named pipe, a socket, a device),
+/// skipped.
+pub fn skipped(path: &str, kind: &str) -> Notice {
+    Notice::warning(format!("{kind}，不是普通文件，已跳过")).at(Place::file(path))
+}
+
+/// The units that still owe something but have no address a reminder can
+/// go to, in one notice naming them all.
+pub fn unreachable(campaign: &Campaign, units: &[usize]) -> Notice {
+    let names: Vec<&str> = units
+        .iter()
+        .map(|&u| campaign.roster.units[u].name.as_str())
+        .collect();
+    Notice::warning(format!("无法发送催报：{}没有有效邮箱", names.join("、")))
+        .fix("请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知")
+}
