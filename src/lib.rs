@@ -18,9 +18,11 @@
 //! content-addressed store of every version's bytes and derived files, and
 //! defines the one recorded version of a file the ledger returns and the
 //! stages read. [`model`] and [`fmt`] are
-//! the vocabulary all stages share; [`timings`] records the wall time of
-//! each stage (`baosong run --timings`). `tests/architecture.rs` keeps the
-//! imports to this shape.
+//! the vocabulary all stages share; [`assess`] returns typed values and
+//! [`wording`] makes every sentence about them; [`notice`] is the one
+//! channel for the office's questions and warnings; [`timings`] records the
+//! wall time of each stage (`baosong run --timings`). `tests/architecture.rs`
+//! keeps the imports to this shape.
 
 pub mod allocator;
 pub mod archive;

@@ -243,3 +243,124 @@ fn pairs(theme: &str) -> Vec<String> {
         .filter(|p| !GENERIC.contains(&p.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::{files::identify_files, items::owed};
+    use crate::campaign::testing::{arrived, campaign, document, photo, photo_with, version};
+    use crate::inspect::FileKind;
+    use crate::store::StoredVersion;
+
+    /// The files of `versions`, each placed.
+    fn placed(c: &Campaign, versions: &[StoredVersion]) -> Vec<FileAssessment> {
+        let owed = owed(c);
+        let mut files = identify_files(&c.roster, versions);
+        for f in files.iter_mut() {
+            place(c, &owed, f);
+        }
+        files
+    }
+
+    #[test]
+    fn keywords_choose_between_deliverables_and_none_is_flagged_undecided() {
+        let c = campaign();
+        let files = placed(
+            &c,
+            &[
+                version(1, "县公安局/访谈稿.docx", document("法治宣传访谈")),
+                version(2, "县公安局/材料.docx", document("发言材料")),
+                version(3, "县林业局/材料.docx", document("发言材料")),
+            ],
+        );
+        let file = |path: &str| files.iter().find(|f| f.path == path).unwrap();
+        assert_eq!(file("县公安局/访谈稿.docx").deliverable, Some(2));
+        let undecided = file("县公安局/材料.docx");
+        assert_eq!(undecided.deliverable, None);
+        assert_eq!(
+            undecided.flags[0],
+            Flag::Undecided {
+                deliverables: vec![0, 2]
+            }
+        );
+        // 县林业局 owes one document: no keyword needed.
+        let forestry = file("县林业局/材料.docx");
+        assert_eq!(
+            (forestry.deliverable, forestry.activity),
+            (Some(0), Some(2))
+        );
+        assert!(forestry.flags.is_empty());
+    }
+
+    #[test]
+    fn a_file_no_deliverable_takes_is_flagged_unless_pasted_into_a_document() {
+        let c = campaign();
+        let mut pasted = version(2, "县林业局/总结.docx!/word/media/1.xlsx", photo(1, 1));
+        pasted.inspection.kind = FileKind::Xlsx;
+        let mut sheet = version(3, "县林业局/表.xlsx", photo(1, 1));
+        sheet.inspection.kind = FileKind::Xlsx;
+        let files = placed(
+            &c,
+            &[
+                version(1, "县林业局/总结.docx", document("总结")),
+                pasted,
+                sheet,
+            ],
+        );
+        let flags = |path: &str| &files.iter().find(|f| f.path == path).unwrap().flags;
+        assert!(flags("县林业局/总结.docx!/word/media/1.xlsx").is_empty());
+        assert_eq!(
+            flags("县林业局/表.xlsx"),
+            &[Flag::FitsNoDeliverable {
+                kind: FileKind::Xlsx
+            }]
+        );
+    }
+
+    #[test]
+    fn an_activity_by_theme_month_date_and_last_arrival() {
+        let c = campaign();
+        let taken = |m, d| {
+            photo_with(move |p| {
+                p.taken = NaiveDate::from_ymd_opt(2025, m, d).and_then(|d| d.and_hms_opt(9, 0, 0))
+            })
+        };
+        let files = placed(
+            &c,
+            &[
+                version(1, "县公安局/禁毒照片.jpg", photo(1600, 1200)),
+                version(2, "县公安局/5月照片.jpg", photo(1600, 1200)),
+                version(3, "县公安局/a.jpg", taken(6, 10)),
+                arrived(
+                    version(4, "县公安局/b.jpg", photo(1600, 1200)),
+                    "2025-06-11T09:00",
+                ),
+                arrived(
+                    version(5, "县公安局/c.jpg", photo(1600, 1200)),
+                    "2025-05-01T09:00",
+                ),
+                version(6, "县林业局/d.jpg", photo(1600, 1200)),
+            ],
+        );
+        let at = |path: &str| {
+            let f = files.iter().find(|f| f.path == path).unwrap();
+            (f.activity, f.flags.clone())
+        };
+        assert_eq!(at("县公安局/禁毒照片.jpg"), (Some(1), vec![]));
+        assert_eq!(at("县公安局/5月照片.jpg"), (Some(0), vec![]));
+        assert_eq!(at("县公安局/a.jpg"), (Some(1), vec![]));
+        let by_arrival = |a| (Some(a), vec![Flag::PlacedByArrival { activity: a }]);
+        assert_eq!(at("县公安局/b.jpg"), by_arrival(1));
+        // Before any activity began: the first.
+        assert_eq!(at("县公安局/c.jpg"), by_arrival(0));
+        assert_eq!(at("县林业局/d.jpg"), (Some(2), vec![]));
+    }
+
+    #[test]
+    fn a_file_of_no_unit_is_not_placed() {
+        let c = campaign();
+        let files = placed(&c, &[version(1, "总结.docx", document("总结"))]);
+        assert_eq!((files[0].deliverable, files[0].activity), (None, None));
+        assert!(files[0].flags.is_empty());
+    }
+}

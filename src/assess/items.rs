@@ -235,3 +235,182 @@ fn decide(
         (None, _) => (State::Pending, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::{Flag, assess};
+    use crate::campaign::Exemption;
+    use crate::campaign::testing::{at, campaign, document, photo, rejected, version};
+    use crate::inspect::{FileKind, Workbook};
+
+    /// `decide` at 13 June 20:00 for an item due 22 May 24:00.
+    fn decided(
+        completed: Option<&str>,
+        due: Option<&str>,
+        counted: usize,
+        rejected: bool,
+    ) -> (State, Option<i64>) {
+        decide(
+            &Calendar::builtin(),
+            completed.map(at),
+            due.map(at),
+            counted,
+            rejected,
+            at("2025-06-13T20:00"),
+        )
+    }
+
+    #[test]
+    fn every_state_and_the_working_days_late() {
+        let due = Some("2025-05-23T00:00");
+        assert_eq!(
+            decided(Some("2025-05-22T23:59"), due, 1, false),
+            (State::OnTime, None)
+        );
+        // Friday 23 and Monday 26 May: two working days late.
+        assert_eq!(
+            decided(Some("2025-05-26T10:00"), due, 1, false),
+            (State::Late, Some(2))
+        );
+        // After a 16:00 deadline, the same day: late, 0 working days.
+        assert_eq!(
+            decided(Some("2025-05-23T16:30"), Some("2025-05-23T16:00"), 1, false),
+            (State::Late, Some(0))
+        );
+        assert_eq!(decided(None, due, 2, true), (State::Incomplete, None));
+        assert_eq!(decided(None, due, 0, true), (State::Invalid, None));
+        // 端午 (2 June) is not a working day: 15 of them since 22 May.
+        assert_eq!(decided(None, due, 0, false), (State::Overdue, Some(15)));
+        assert_eq!(
+            decided(None, Some("2025-06-18T00:00"), 0, false),
+            (State::Pending, None)
+        );
+        assert_eq!(decided(None, None, 0, false), (State::Pending, None));
+        assert_eq!(
+            decided(Some("2025-05-26T10:00"), None, 1, false),
+            (State::OnTime, None)
+        );
+    }
+
+    #[test]
+    fn the_needed_file_that_arrived_last_completes_the_item() {
+        let c = campaign();
+        let mut versions: Vec<_> = [
+            ("a", "2025-05-19"),
+            ("b", "2025-05-17"),
+            ("c", "2025-05-21"),
+        ]
+        .iter()
+        .zip(1..)
+        .map(|((name, day), id)| {
+            crate::campaign::testing::arrived(
+                version(id, &format!("县林业局/{name}.jpg"), photo(1600, 1200)),
+                &format!("{day}T10:00"),
+            )
+        })
+        .collect();
+        versions.push(version(
+            4,
+            "县林业局/d.jpg",
+            rejected(FileKind::Jpeg, "无法解码"),
+        ));
+        let mut gone = version(5, "县林业局/e.jpg", photo(1600, 1200));
+        gone.gone = true;
+        versions.push(gone);
+        let a = assess(&c, &versions, at("2025-06-13T20:00"));
+        let item = &a.activities.iter().find(|s| s.activity == 2).unwrap().items[1];
+        assert_eq!((item.counted, item.needed), (3, 3));
+        assert_eq!(item.completed, Some(at("2025-05-21T10:00")));
+        assert_eq!(item.state, State::OnTime);
+        // The gone file is not the item's; the rejected one is, uncounted.
+        assert_eq!(item.files.len(), 4);
+        let counted: Vec<bool> = a.files.iter().map(|f| f.counted).collect();
+        assert_eq!(counted, [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn an_unreadable_time_asks_for_a_deadline_an_exempt_item_does_not() {
+        let mut c = campaign();
+        c.exemptions.push(Exemption {
+            unit: 2,
+            activity: None,
+            deliverable: Some("photos".into()),
+            reason: "无需照片".into(),
+        });
+        let a = assess(&c, &[], at("2025-06-13T20:00"));
+        let st = a.activities.iter().find(|s| s.activity == 3).unwrap();
+        assert_eq!(
+            st.items.iter().map(|i| i.state).collect::<Vec<_>>(),
+            [State::Pending, State::Exempt]
+        );
+        assert_eq!(st.items[1].exemption, Some(0));
+        assert_eq!(st.overall, State::Pending);
+        assert_eq!(
+            a.questions,
+            [Question::NoDeadline {
+                activity: 3,
+                deliverable: 0
+            }]
+        );
+    }
+
+    #[test]
+    fn a_year_the_calendar_lacks_is_asked_for_once() {
+        let mut c = campaign();
+        for a in c.activities.iter_mut().filter(|a| a.time.is_some()) {
+            let t = a.time.as_mut().unwrap();
+            t.start = t.start.with_year(2031).unwrap();
+            t.end = t.end.with_year(2031).unwrap();
+        }
+        let a = assess(&c, &[], at("2031-06-13T20:00"));
+        let calendar: Vec<&Question> = a
+            .questions
+            .iter()
+            .filter(|q| matches!(q, Question::CalendarMissing { .. }))
+            .collect();
+        assert_eq!(calendar, [&Question::CalendarMissing { year: 2031 }]);
+    }
+
+    #[test]
+    fn owed_once_per_unit_is_carried_by_its_first_activity_and_due_after_its_last() {
+        let mut c = campaign();
+        c.deliverables[2].per = Per::Unit;
+        let owed = owed(&c);
+        assert_eq!(owed[0], [0, 1, 2]);
+        assert_eq!(owed[1], [0, 1]);
+        let a = assess(&c, &[], at("2025-06-13T20:00"));
+        let interview = &a.activities[0].items[2];
+        // Five working days after 10 June, the unit's last activity.
+        assert_eq!(interview.due, Some(at("2025-06-18T00:00")));
+    }
+
+    #[test]
+    fn the_units_own_schedule_moves_the_deadline_and_a_joint_entry_counts_its_partners_files() {
+        let mut c = campaign();
+        c.activities[2].joint = vec![4];
+        c.activities[4].joint = vec![2];
+        let mut schedule = version(1, "县林业局/日程.xlsx", document("日程"));
+        schedule.inspection.kind = FileKind::Xlsx;
+        schedule.inspection.content = Content::Spreadsheet(Workbook {
+            activity_dates: Some((
+                NaiveDate::from_ymd_opt(2025, 5, 20).unwrap(),
+                NaiveDate::from_ymd_opt(2025, 5, 30).unwrap(),
+            )),
+            ..Workbook::default()
+        });
+        let versions = [schedule, version(2, "州民政局/总结.docx", document("总结"))];
+        let a = assess(&c, &versions, at("2025-06-13T20:00"));
+        let forestry = a.activities.iter().find(|s| s.activity == 2).unwrap();
+        // Five working days after 30 May (2 June is 端午).
+        assert_eq!(forestry.items[0].due, Some(at("2025-06-10T00:00")));
+        assert_eq!(forestry.items[0].joint_with, [3]);
+        assert_eq!(forestry.items[0].state, State::OnTime);
+        assert_eq!(
+            a.files[0].flags,
+            [Flag::FitsNoDeliverable {
+                kind: FileKind::Xlsx
+            }]
+        );
+    }
+}

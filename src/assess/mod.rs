@@ -62,3 +62,95 @@ pub fn assess(
         questions,
     }
 }
+
+/// The test scenario ([`crate::campaign::testing::scenario`]) assessed at
+/// its clock, for the unit tests of the stages that read an assessment.
+#[cfg(test)]
+pub fn scenario() -> (Campaign, Assessment) {
+    use crate::campaign::testing::{self, SCENARIO_CLOCK, at};
+    let (c, versions) = testing::scenario();
+    let a = assess(&c, &versions, at(SCENARIO_CLOCK));
+    (c, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::model::State;
+
+    #[test]
+    fn the_scenario_has_every_state_and_every_flag() {
+        let (_, a) = scenario();
+        let states = |ai: usize| -> Vec<State> {
+            let st = a.activities.iter().find(|s| s.activity == ai).unwrap();
+            st.items.iter().map(|i| i.state).collect()
+        };
+        use State::*;
+        assert_eq!(states(0), [OnTime, Late, Overdue]);
+        assert_eq!(states(1), [Pending, Incomplete, Pending]);
+        assert_eq!(states(2), [Invalid, Exempt]);
+        assert_eq!(states(3), [Pending, Pending]);
+        assert_eq!(states(4), [OnTime, Overdue]);
+        let all: BTreeSet<State> = a
+            .activities
+            .iter()
+            .flat_map(|s| s.items.iter().map(|i| i.state))
+            .collect();
+        assert_eq!(all.len(), State::ALL.len());
+
+        let flags: BTreeSet<String> = a
+            .files
+            .iter()
+            .flat_map(|f| &f.flags)
+            .map(|f| {
+                format!("{f:?}")
+                    .split([' ', '{'])
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            flags.into_iter().collect::<Vec<_>>(),
+            [
+                "FitsNoDeliverable",
+                "ForeignTitle",
+                "LowResolution",
+                "NearlySameAs",
+                "PlacedByArrival",
+                "SameAs",
+                "Screenshot",
+                "TakenFarFromActivity",
+                "Undecided"
+            ]
+        );
+        // Three of 县公安局's eight photos count; 2 working days late.
+        let photos = &a.activities[0].items[1];
+        assert_eq!((photos.counted, photos.late_workdays), (3, Some(2)));
+        assert_eq!(
+            a.questions,
+            [
+                Question::NoDeadline {
+                    activity: 3,
+                    deliverable: 0
+                },
+                Question::NoDeadline {
+                    activity: 3,
+                    deliverable: 1
+                }
+            ]
+        );
+        let no_unit: Vec<(&str, &UnitBasis)> = a
+            .files
+            .iter()
+            .filter(|f| f.unassigned())
+            .map(|f| (f.path.as_str(), &f.unit_basis))
+            .collect();
+        assert_eq!(no_unit.len(), 2);
+        assert!(no_unit.contains(&("照片.jpg", &UnitBasis::Unknown)));
+        assert!(no_unit.iter().any(|(p, b)| *p == "民政局/材料.docx"
+            && matches!(b, UnitBasis::Ambiguous { units, .. } if units == &[2, 3])));
+    }
+}

@@ -106,3 +106,135 @@ pub(super) fn flag_foreign_titles(campaign: &Campaign, files: &mut [FileAssessme
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::assess::{classify::place, files::identify_files, items::owed};
+    use crate::campaign::testing::{campaign, document, photo_with, rejected, version};
+    use crate::inspect::{FileKind, Photo};
+    use crate::store::StoredVersion;
+
+    /// The files of `versions`, placed and judged.
+    fn judged(c: &Campaign, versions: &[StoredVersion]) -> Vec<FileAssessment> {
+        let owed = owed(c);
+        let mut files = identify_files(&c.roster, versions);
+        for f in files.iter_mut() {
+            place(c, &owed, f);
+        }
+        flag_photos(c, &mut files);
+        flag_foreign_titles(c, &mut files);
+        files
+    }
+
+    fn shot(id: i64, edit: fn(&mut Photo)) -> StoredVersion {
+        version(id, &format!("县林业局/{id}.jpg"), photo_with(edit))
+    }
+
+    #[test]
+    fn photos_too_small_screenshots_and_taken_elsewhere_are_set_aside() {
+        let c = campaign();
+        let files = judged(
+            &c,
+            &[
+                shot(1, |p| (p.width, p.height) = (600, 400)),
+                shot(2, |p| p.screenshot = true),
+                shot(3, |p| {
+                    p.taken =
+                        NaiveDate::from_ymd_opt(2025, 5, 10).and_then(|d| d.and_hms_opt(9, 0, 0))
+                }),
+                shot(4, |p| {
+                    p.taken =
+                        NaiveDate::from_ymd_opt(2025, 5, 27).and_then(|d| d.and_hms_opt(9, 0, 0))
+                }),
+                shot(5, |p| (p.width, p.height) = (640, 480)),
+            ],
+        );
+        assert_eq!(
+            files[0].flags,
+            [Flag::LowResolution {
+                width: 600,
+                height: 400
+            }]
+        );
+        assert_eq!(files[1].flags, [Flag::Screenshot]);
+        // Within a week of 20 May counts; ten days before does not.
+        assert_eq!(
+            files[2].flags,
+            [Flag::TakenFarFromActivity {
+                taken: NaiveDate::from_ymd_opt(2025, 5, 10).unwrap(),
+                activity: 2
+            }]
+        );
+        assert!(files[3].flags.is_empty() && files[4].flags.is_empty());
+        assert!(files[..3].iter().all(FileAssessment::set_aside));
+        assert!(!files[3].set_aside());
+    }
+
+    #[test]
+    fn the_first_of_two_same_photos_counts_the_later_is_set_aside() {
+        let c = campaign();
+        let mut copy = shot(2, |p| p.phash = Some(0b1111));
+        copy.hash = "h1".into();
+        let mut elsewhere = shot(5, |p| p.phash = Some(0b1111));
+        elsewhere.path = "县公安局/法治宣传/5.jpg".into();
+        let files = judged(
+            &c,
+            &[
+                shot(1, |p| p.phash = Some(0b1111)),
+                copy,
+                shot(3, |p| p.phash = Some(0b1110)),
+                shot(4, |p| p.phash = Some(u64::MAX)),
+                elsewhere,
+                version(6, "县林业局/6.jpg", rejected(FileKind::Jpeg, "无法解码")),
+            ],
+        );
+        let flags = |path: &str| files.iter().find(|f| f.path == path).unwrap().flags.clone();
+        let first = files
+            .iter()
+            .position(|f| f.path == "县林业局/1.jpg")
+            .unwrap();
+        assert!(flags("县林业局/1.jpg").is_empty());
+        assert_eq!(flags("县林业局/2.jpg"), [Flag::SameAs { file: first }]);
+        assert_eq!(
+            flags("县林业局/3.jpg"),
+            [Flag::NearlySameAs { file: first }]
+        );
+        assert!(flags("县林业局/4.jpg").is_empty());
+        // Another unit's photo is no duplicate; a rejected one is not judged.
+        assert!(flags("县公安局/法治宣传/5.jpg").is_empty());
+        assert!(flags("县林业局/6.jpg").is_empty());
+    }
+
+    #[test]
+    fn a_title_naming_another_unit_is_flagged() {
+        let c = campaign();
+        let files = judged(
+            &c,
+            &[
+                version(
+                    1,
+                    "州民政局/总结.docx",
+                    document("县民政局社会救助宣传活动总结"),
+                ),
+                version(
+                    2,
+                    "县民政局/总结.docx",
+                    document("县民政局养老服务宣传活动总结"),
+                ),
+            ],
+        );
+        let flags = |path: &str| files.iter().find(|f| f.path == path).unwrap().flags.clone();
+        assert_eq!(
+            flags("州民政局/总结.docx"),
+            [Flag::ForeignTitle {
+                named: 2,
+                filed_by: 3
+            }]
+        );
+        assert!(flags("县民政局/总结.docx").is_empty());
+        assert!(!files.iter().any(FileAssessment::set_aside));
+    }
+}

@@ -17,6 +17,9 @@
 //! activity (activity 0: 5月22日 24:00): 0 活动总结 (a document named
 //! 总结), 1 活动照片 (at least 3 photos), 2 访谈稿件 (a document named 访谈,
 //! 县公安局 only). 县公安局 and 县民政局 have an address, [mail] is set.
+//!
+//! [`scenario`] adds an exemption and an inbox that, assessed at
+//! [`SCENARIO_CLOCK`], has every state and every flag.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -26,7 +29,7 @@ use super::deadline::{DeadlineRule, DueTime};
 use super::roster::{Roster, Unit};
 use super::schedule::Contact;
 use super::timetext::ActivityTime;
-use super::{Activity, Campaign, Deliverable};
+use super::{Activity, Campaign, Deliverable, Exemption};
 use crate::inspect::{
     Category, Container, Content, Document, EmailMeta, FileKind, Inspection, Photo, Verdict,
 };
@@ -254,4 +257,103 @@ pub fn mail(subject: &str, from: &str) -> Inspection {
             }),
         }),
     )
+}
+
+/// The clock of [`scenario`]: 13 June 2025, 20:00.
+pub const SCENARIO_CLOCK: &str = "2025-06-13T20:00";
+
+/// The test campaign with 活动照片 exempted for 县林业局, and an inbox
+/// that has, at [`SCENARIO_CLOCK`], every state and every flag:
+///
+/// | activity | 活动总结 | 活动照片 | 访谈稿件 |
+/// |---|---|---|---|
+/// | 0 县公安局 5月15日 | on time | late (2 working days) | overdue |
+/// | 1 县公安局 6月10日 | pending | incomplete (1 of 3) | pending |
+/// | 2 县林业局 5月20日 | invalid (.doc) | exempt | – |
+/// | 3 县民政局 待定 | pending, no deadline | pending, no deadline | – |
+/// | 4 州民政局 5月16日 | on time, titled for 县民政局 | overdue | – |
+///
+/// 县公安局's eight photos of activity 0: three count, one repeats the
+/// first's bytes, one nearly repeats the second, one is a screenshot, one
+/// is too small, one was taken in April. Its 发言材料.docx could be a
+/// summary or an interview and was placed by arrival; its video fits no
+/// deliverable; a photo with no date and no theme in its name was placed
+/// by arrival. 照片.jpg names no unit; 民政局/材料.docx two.
+pub fn scenario() -> (Campaign, Vec<StoredVersion>) {
+    let mut c = campaign();
+    c.exemptions.push(Exemption {
+        unit: 1,
+        activity: None,
+        deliverable: Some("photos".into()),
+        reason: "以航拍视频代替".into(),
+    });
+    let photos = "县公安局/法治宣传照片/";
+    let shot = |id: i64, name: &str, edit: fn(&mut Photo)| {
+        arrived(
+            version(id, &format!("{photos}{name}"), photo_with(edit)),
+            "2025-05-26T10:00",
+        )
+    };
+    let mut same = shot(4, "4.jpg", |p| p.phash = Some(0));
+    same.hash = "h1".into();
+    let video = version(
+        10,
+        "县公安局/宣传片.mp4",
+        inspection(FileKind::Video, Content::Video(Default::default())),
+    );
+    let versions = vec![
+        arrived(
+            version(
+                1,
+                &format!("{photos}1.jpg"),
+                photo_with(|p| p.phash = Some(0)),
+            ),
+            "2025-05-26T10:00",
+        ),
+        shot(2, "2.jpg", |p| p.phash = Some(u64::MAX)),
+        shot(3, "3.jpg", |p| p.phash = Some(0x00FF_00FF_00FF_00FF)),
+        same,
+        shot(5, "5.jpg", |p| p.phash = Some(u64::MAX ^ 1)),
+        shot(6, "6.jpg", |p| p.screenshot = true),
+        shot(7, "7.jpg", |p| (p.width, p.height) = (320, 240)),
+        shot(8, "8.jpg", |p| {
+            p.taken = NaiveDate::from_ymd_opt(2025, 4, 1).and_then(|d| d.and_hms_opt(9, 0, 0))
+        }),
+        arrived(
+            version(
+                9,
+                "县公安局/法治宣传活动总结.docx",
+                document("法治宣传活动总结"),
+            ),
+            "2025-05-20T10:00",
+        ),
+        video,
+        arrived(
+            version(11, "县公安局/发言材料.docx", document("发言材料")),
+            "2025-06-12T09:00",
+        ),
+        arrived(
+            version(12, "县公安局/现场.jpg", photo(1600, 1200)),
+            "2025-06-12T09:00",
+        ),
+        version(
+            13,
+            "县林业局/总结.doc",
+            rejected(
+                FileKind::Doc,
+                "文件为Word 97-2003格式（.doc），请另存为.docx后重新报送",
+            ),
+        ),
+        arrived(
+            version(
+                14,
+                "州民政局/总结.docx",
+                document("县民政局社会救助宣传活动总结"),
+            ),
+            "2025-05-20T10:00",
+        ),
+        version(15, "照片.jpg", photo(1600, 1200)),
+        version(16, "民政局/材料.docx", document("材料")),
+    ];
+    (c, versions)
 }

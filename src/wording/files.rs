@@ -107,3 +107,90 @@ pub fn as_the_unit_knows_it(f: &FileAssessment, tz: &FixedOffset) -> String {
     }
     printable(&text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+
+    #[test]
+    fn every_flag_in_words() {
+        let (c, a) = scenario();
+        let said = |path: &str| {
+            let f = a.files.iter().find(|f| f.path == path).unwrap();
+            flags(&c, &a, f)
+        };
+        let photos = "县公安局/法治宣传照片/";
+        assert_eq!(said(&format!("{photos}1.jpg")), Vec::<String>::new());
+        assert_eq!(
+            said(&format!("{photos}4.jpg")),
+            ["与1.jpg内容相同，只计一次"]
+        );
+        assert_eq!(
+            said(&format!("{photos}5.jpg")),
+            ["与2.jpg几乎相同（连拍或重复），不计入张数"]
+        );
+        assert_eq!(said(&format!("{photos}6.jpg")), ["疑似截图，不计入张数"]);
+        assert_eq!(
+            said(&format!("{photos}7.jpg")),
+            ["照片分辨率过低（320×240），不计入张数"]
+        );
+        assert_eq!(
+            said(&format!("{photos}8.jpg")),
+            ["拍摄日期2025-04-01与活动时间（5月15日）相差较远，不计入张数"]
+        );
+        assert_eq!(
+            said("县公安局/发言材料.docx"),
+            [
+                "无法判断属于活动总结或访谈稿件中的哪一项，请在文件名中注明",
+                "按报送时间归入“禁毒宣传”"
+            ]
+        );
+        assert_eq!(
+            said("县公安局/宣传片.mp4"),
+            [
+                "不属于任何报送材料（视频）",
+                "按报送时间归入“法治宣传进社区”"
+            ]
+        );
+        assert_eq!(
+            said("州民政局/总结.docx"),
+            ["文中标题写的是“县民政局”，与报送单位“州民政局”不一致，请核实"]
+        );
+    }
+
+    #[test]
+    fn why_a_file_has_no_unit() {
+        let (c, a) = scenario();
+        let why = |path: &str| why_no_unit(&c, a.files.iter().find(|f| f.path == path).unwrap());
+        assert_eq!(why("照片.jpg").unwrap(), "未能识别所属单位");
+        assert_eq!(
+            why("民政局/材料.docx").unwrap(),
+            "“民政局”可能指县民政局、州民政局，无法确定单位（请确认后更正文件名，或在campaign.toml的[[units]]中为单位补充别名）"
+        );
+        assert_eq!(why("州民政局/总结.docx"), None);
+    }
+
+    #[test]
+    fn a_file_as_its_unit_knows_it() {
+        let (_, a) = scenario();
+        let tz = a.clock.timezone();
+        let mut f = a.files[0].clone();
+        f.arrived = crate::campaign::testing::at("2025-05-26T10:00");
+        f.path = "收件/报送.eml!/材料.zip!/照片/1.jpg".into();
+        assert_eq!(
+            as_the_unit_knows_it(&f, &tz),
+            "您5月26日10:00发来的邮件中的附件《材料.zip》内的《1.jpg》"
+        );
+        f.path = "潭溪镇/材料.zip!/1.jpg".into();
+        assert_eq!(
+            as_the_unit_knows_it(&f, &tz),
+            "收件箱中的《潭溪镇/材料.zip》内的《1.jpg》"
+        );
+        f.path = "潭溪镇/总结.docx".into();
+        assert_eq!(
+            as_the_unit_knows_it(&f, &tz),
+            "收件箱中的《潭溪镇/总结.docx》"
+        );
+    }
+}

@@ -195,3 +195,134 @@ pub fn activity_reason(
         .collect();
     (!parts.is_empty()).then(|| parts.join("；"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+    use crate::campaign::testing::at;
+
+    /// Item `i` of activity `ai`.
+    fn item(a: &Assessment, ai: usize, i: usize) -> &ItemAssessment {
+        &a.activities
+            .iter()
+            .find(|s| s.activity == ai)
+            .unwrap()
+            .items[i]
+    }
+
+    #[test]
+    fn the_detail_of_every_state() {
+        let (c, a) = scenario();
+        let detail = |ai, i| detail(&c, &a, item(&a, ai, i));
+        assert_eq!(detail(0, 0), "已按时报送（2025年5月20日 10:00送达）");
+        assert_eq!(detail(0, 1), "逾期2个工作日报送（截止2025年5月22日 24:00）");
+        assert_eq!(detail(0, 2), "逾期未报（截止2025年5月22日 24:00）");
+        assert_eq!(detail(1, 0), "待报送，截止2025年6月17日 24:00");
+        assert_eq!(detail(1, 1), "活动照片1张，需3张");
+        assert_eq!(
+            detail(2, 0),
+            "总结.doc：文件为Word 97-2003格式（.doc），请另存为.docx后重新报送"
+        );
+        assert_eq!(detail(2, 1), "免报：以航拍视频代替");
+        assert_eq!(detail(3, 0), "待报送（截止时间无法计算）");
+        // Late on the deadline's own day.
+        let mut same_day = item(&a, 0, 1).clone();
+        same_day.late_workdays = Some(0);
+        same_day.completed = Some(at("2025-05-23T09:00"));
+        assert_eq!(
+            super::detail(&c, &a, &same_day),
+            "逾期报送（截止2025年5月22日 24:00，2025年5月23日 09:00送达）"
+        );
+    }
+
+    #[test]
+    fn the_short_texts_of_every_state() {
+        let (c, a) = scenario();
+        let text = |ai, i| state_text(&c, &a, item(&a, ai, i));
+        assert_eq!(text(0, 0), "按时报送");
+        assert_eq!(text(0, 1), "逾期2个工作日报送");
+        assert_eq!(text(0, 2), "逾期未报（15个工作日）");
+        assert_eq!(text(1, 0), "待报送");
+        assert_eq!(text(1, 1), "材料不全：活动照片1张，需3张");
+        assert!(text(2, 0).starts_with("材料不合格：总结.doc："));
+        assert_eq!(text(2, 1), "免报");
+        let mut same_day = item(&a, 0, 1).clone();
+        same_day.late_workdays = Some(0);
+        assert_eq!(state_text(&c, &a, &same_day), "逾期报送（当日）");
+
+        let owed = |ai, i| owed_text(&c, &a, item(&a, ai, i));
+        assert_eq!(owed(0, 2), "尚未报送");
+        assert_eq!(owed(1, 1), "活动照片1张，需3张");
+    }
+
+    #[test]
+    fn a_joint_entry_says_so_an_exempt_one_does_not_and_a_cancelled_one_is_named() {
+        let (mut c, a) = scenario();
+        let mut joint = item(&a, 0, 0).clone();
+        joint.joint_with = vec![3];
+        assert_eq!(cell_text(&c, &a, &joint), "按时报送（联合报送）");
+        assert_eq!(cell_title(&c, &joint), "按时报送（联合报送）");
+        let mut exempt = item(&a, 2, 1).clone();
+        exempt.joint_with = vec![3];
+        assert_eq!(cell_text(&c, &a, &exempt), "免报");
+        assert_eq!(cell_title(&c, &exempt), "免报");
+        c.exemptions[0].activity = Some(2);
+        assert_eq!(cell_title(&c, &exempt), "已取消");
+        assert_eq!(detail(&c, &a, &exempt), "已取消：以航拍视频代替");
+    }
+
+    #[test]
+    fn a_leaders_few_words_and_an_activitys_remark() {
+        let (c, a) = scenario();
+        let reason = |ai, i| reason(&c, &a, item(&a, ai, i));
+        assert_eq!(reason(0, 0), None);
+        assert_eq!(reason(0, 1).unwrap(), "逾期2个工作日报送");
+        assert_eq!(reason(0, 2).unwrap(), "未报送，已逾期15个工作日");
+        assert_eq!(reason(1, 0), None);
+        assert_eq!(reason(1, 1).unwrap(), "1张，需3张");
+        assert_eq!(reason(2, 0).unwrap(), "为.doc格式（应为.docx）");
+        assert_eq!(reason(2, 1), None);
+
+        let st = a.activities.iter().find(|s| s.activity == 0).unwrap();
+        assert_eq!(
+            activity_reason(&c, &a, st).unwrap(),
+            "活动照片逾期2个工作日报送；访谈稿件未报送，已逾期15个工作日"
+        );
+        // Items with the same reason share it.
+        let mut both = st.clone();
+        both.items[0] = both.items[2].clone();
+        both.items[0].deliverable = 0;
+        assert_eq!(
+            activity_reason(&c, &a, &both).unwrap(),
+            "活动总结、访谈稿件均未报送，已逾期15个工作日；活动照片逾期2个工作日报送"
+        );
+        let done = a.activities.iter().find(|s| s.activity == 1).unwrap();
+        assert_eq!(activity_reason(&c, &a, done).unwrap(), "活动照片1张，需3张");
+    }
+
+    #[test]
+    fn a_rejected_file_in_a_few_words() {
+        let (_, a) = scenario();
+        let mut f = a
+            .files
+            .iter()
+            .find(|f| f.path == "县林业局/总结.doc")
+            .unwrap()
+            .clone();
+        let said = |f: &FileAssessment| rejected_reason(f);
+        assert_eq!(said(&f), "为.doc格式（应为.docx）");
+        for (kind, text) in [
+            (FileKind::Wps, "为.wps格式（应为.docx）"),
+            (FileKind::Et, "为旧版表格格式（应为.xlsx）"),
+            (FileKind::EncryptedOffice, "文件已加密，无法打开"),
+            (FileKind::Empty, "为空文件"),
+        ] {
+            f.inspection.kind = kind;
+            assert_eq!(said(&f), text);
+        }
+        f.inspection.kind = FileKind::Docx;
+        f.inspection.reason = Some("文档仍含模板占位文字；请填写后重新报送".into());
+        assert_eq!(said(&f), "不合格（文档仍含模板占位文字）");
+    }
+}

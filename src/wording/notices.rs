@@ -69,7 +69,7 @@ pub fn intake_notices(intake: &IntakeSummary) -> Vec<Notice> {
         .iter()
         .map(|l| Notice::warning("链接指向收件箱以外，未读取").at(Place::file(l)));
     let lossy = intake.lossy_names.iter().map(|name| {
-        Notice::warning("文件名含无法识别的字符（非UTF-8）")
+        Notice::warning("文件名含非UTF-8字符，无法识别")
             .at(Place::file(name))
             .fix("请改名后重新报送")
     });
@@ -100,4 +100,77 @@ pub fn unreachable(campaign: &Campaign, units: &[usize]) -> Notice {
         .collect();
     Notice::warning(format!("无法发送催报：{}没有有效邮箱", names.join("、")))
         .fix("请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+    use crate::campaign::schedule::RowProblem;
+
+    #[test]
+    fn the_assessments_questions_say_where_and_what_to_do() {
+        let (c, a) = scenario();
+        let said: Vec<String> = assessment_notices(&c, &a)
+            .iter()
+            .map(Notice::to_string)
+            .collect();
+        assert_eq!(
+            said[0],
+            "工作表“活动安排”第6行：县民政局“养老服务宣传”的开展时间“待定”无法识别，活动总结的截止时间无法计算（请在活动安排表中写明开展日期）"
+        );
+        assert_eq!(said.len(), 2);
+        assert_eq!(
+            question(&c, &Question::CalendarMissing { year: 2031 }).to_string(),
+            "2031年的官方节假日安排不在日历数据中，该年的截止时间暂按周一至周五推算（请在campaign.toml的 paths.calendar 中补充该年日历）"
+        );
+    }
+
+    #[test]
+    fn the_campaigns_and_intakes_findings() {
+        let (mut c, _) = scenario();
+        c.schedule_problems.push(RowProblem {
+            sheet: "联系人".into(),
+            row: 15,
+            cell: Some("E15".into()),
+            reason: "邮箱格式不正确，已忽略该地址".into(),
+        });
+        c.name_questions
+            .push("“民政局”与“县民政局”是否为同一单位？".into());
+        let said: Vec<String> = campaign_notices(&c).iter().map(Notice::to_string).collect();
+        assert_eq!(
+            said,
+            [
+                "工作表“联系人”第15行（E15单元格）：邮箱格式不正确，已忽略该地址",
+                "“民政局”与“县民政局”是否为同一单位？"
+            ]
+        );
+
+        let mut intake = IntakeSummary::default();
+        intake.mailbox.faults.push("邮箱服务器拒绝登录".into());
+        intake
+            .unreadable
+            .push(("县林业局/坏.zip".into(), "权限不足".into()));
+        intake.outside_links.push("县林业局/链接".into());
+        intake.lossy_names.push("县林业局/\u{fffd}.docx".into());
+        intake.special.push(("县林业局/管道".into(), "命名管道"));
+        let said: Vec<String> = intake_notices(&intake)
+            .iter()
+            .map(Notice::to_string)
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "邮箱服务器拒绝登录",
+                "县林业局/坏.zip：无法读取（权限不足）",
+                "县林业局/链接：链接指向收件箱以外，未读取",
+                "县林业局/\u{fffd}.docx：文件名含非UTF-8字符，无法识别（请改名后重新报送）",
+                "县林业局/管道：命名管道，不是普通文件，已跳过"
+            ]
+        );
+        assert_eq!(
+            unreachable(&c, &[1, 3]).to_string(),
+            "无法发送催报：县林业局、州民政局没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）"
+        );
+    }
 }
