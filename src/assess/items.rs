@@ -51,18 +51,22 @@ pub(super) fn assess_activities(
     let mut guessed_years = BTreeSet::new();
     for (ai, activity) in campaign.activities.iter().enumerate() {
         let mut items = Vec::new();
+        let mut undated = Vec::new();
         for &di in &owed[ai] {
             let (item, coverage) = assess_item(campaign, ai, di, files, clock);
             if let (Some(due), Some(Coverage::Guessed)) = (item.due, coverage) {
                 guessed_years.insert(due.year());
             }
             if item.exemption.is_none() && item.due.is_none() {
-                questions.push(Question::NoDeadline {
-                    activity: ai,
-                    deliverable: di,
-                });
+                undated.push(di);
             }
             items.push(item);
+        }
+        if !undated.is_empty() {
+            questions.push(Question::NoDeadline {
+                activity: ai,
+                deliverables: undated,
+            });
         }
         // A duty owed once per unit leaves the unit's other activities
         // owing nothing of their own.
@@ -350,7 +354,7 @@ mod tests {
             a.questions,
             [Question::NoDeadline {
                 activity: 3,
-                deliverable: 0
+                deliverables: vec![0]
             }]
         );
     }

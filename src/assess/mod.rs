@@ -131,16 +131,10 @@ mod tests {
         assert_eq!((photos.counted, photos.late_workdays), (3, Some(2)));
         assert_eq!(
             a.questions,
-            [
-                Question::NoDeadline {
-                    activity: 3,
-                    deliverable: 0
-                },
-                Question::NoDeadline {
-                    activity: 3,
-                    deliverable: 1
-                }
-            ]
+            [Question::NoDeadline {
+                activity: 3,
+                deliverables: vec![0, 1]
+            }]
         );
         let no_unit: Vec<(&str, &UnitBasis)> = a
             .files

@@ -114,9 +114,13 @@ impl Flag {
 /// What the assessment asks of the office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Question {
-    /// An activity's time could not be read, so the deadline of one of its
-    /// deliverables could not be computed (indexes into the campaign).
-    NoDeadline { activity: usize, deliverable: usize },
+    /// An activity's time could not be read, so the deadlines of these
+    /// deliverables of it could not be computed (indexes into the
+    /// campaign).
+    NoDeadline {
+        activity: usize,
+        deliverables: Vec<usize>,
+    },
     /// Deadlines fell in a year the official calendar does not cover and
     /// were counted Monday to Friday.
     CalendarMissing { year: i32 },

@@ -9,9 +9,22 @@ use crate::fmt::printable;
 use crate::intake::IntakeSummary;
 use crate::notice::{Notice, Place};
 
-/// The assessment's questions, in the order found.
+/// The assessment's questions, in the order found. An activity whose time
+/// the schedule reader could not read is asked about once, by the reader
+/// ([`campaign_notices`]), not again for its deadlines.
 pub fn assessment_notices(campaign: &Campaign, a: &Assessment) -> Vec<Notice> {
-    a.questions.iter().map(|q| question(campaign, q)).collect()
+    let asked = |ai: usize| {
+        let act = &campaign.activities[ai];
+        campaign
+            .schedule_problems
+            .iter()
+            .any(|p| p.sheet == act.sheet && p.row == act.row)
+    };
+    a.questions
+        .iter()
+        .filter(|q| !matches!(q, Question::NoDeadline { activity, .. } if asked(*activity)))
+        .map(|q| question(campaign, q))
+        .collect()
 }
 
 /// One question of the assessment.
@@ -19,15 +32,19 @@ pub fn question(campaign: &Campaign, q: &Question) -> Notice {
     match q {
         Question::NoDeadline {
             activity,
-            deliverable,
+            deliverables,
         } => {
             let act = &campaign.activities[*activity];
+            let names: Vec<&str> = deliverables
+                .iter()
+                .map(|&d| campaign.deliverables[d].name.as_str())
+                .collect();
             Notice::question(format!(
                 "{}“{}”的开展时间“{}”无法识别，{}的截止时间无法计算",
                 campaign.roster.units[act.unit].name,
                 act.theme,
                 act.time_text,
-                campaign.deliverables[*deliverable].name
+                names.join("、")
             ))
             .at(Place::cell(&act.sheet, act.row, None))
             .fix("请在活动安排表中写明开展日期")
@@ -116,10 +133,20 @@ mod tests {
             .map(Notice::to_string)
             .collect();
         assert_eq!(
-            said[0],
-            "工作表“活动安排”第6行：县民政局“养老服务宣传”的开展时间“待定”无法识别，活动总结的截止时间无法计算（请在活动安排表中写明开展日期）"
+            said,
+            [
+                "工作表“活动安排”第6行：县民政局“养老服务宣传”的开展时间“待定”无法识别，活动总结、活动照片的截止时间无法计算（请在活动安排表中写明开展日期）"
+            ]
         );
-        assert_eq!(said.len(), 2);
+        // Asked once: by the schedule reader, when it could not read the row.
+        let mut c = c;
+        c.schedule_problems.push(RowProblem {
+            sheet: "活动安排".into(),
+            row: 6,
+            cell: Some("D6".into()),
+            reason: "开展时间“待定”无法识别".into(),
+        });
+        assert!(assessment_notices(&c, &a).is_empty());
         assert_eq!(
             question(&c, &Question::CalendarMissing { year: 2031 }).to_string(),
             "2031年的官方节假日安排不在日历数据中，该年的截止时间暂按周一至周五推算（请在campaign.toml的 paths.calendar 中补充该年日历）"
