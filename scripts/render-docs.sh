@@ -44,10 +44,20 @@ render unit "$UNIT"
 render awaiting "$AWAITING"
 
 # The status board: the overview at desktop width, a unit's page (the first
-# unit that must act) at phone width, for both demos.
-shot() { # page width height out
-  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size="$2,$3" \
-    --screenshot="$4" "file://$1" 2>/dev/null >/dev/null
+# unit that must act) and 报送情况一览表 at phone width, for both demos.
+shot() { # page[#anchor] width height out
+  # The page in an iframe of the screen's size: a headless window is at least
+  # 500 px wide, so a phone's 390 px would otherwise be laid out at 500.
+  local page="${1%%#*}" frame profile
+  frame="$(dirname "$page")/_frame.html"
+  profile="$(mktemp -d)"
+  printf '<!DOCTYPE html><html><body style="margin:0;overflow:hidden"><iframe src="%s" style="width:%spx;height:%spx;border:0;display:block"></iframe></body></html>' \
+    "$(basename "$1")" "$2" "$3" >"$frame"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --hide-scrollbars --window-size="$2,$3" \
+    --screenshot="$4" "file://$frame" 2>/dev/null >/dev/null
+  rm -rf "$frame" "$profile"
 }
 first_acting() { # board → the page of the first unit named under 需要督促 that sent photos
   for page in $(grep -o 'href="unit-[0-9]*\.html"' "$1/index.html" | sed 's/href="\(.*\)"/\1/'); do
@@ -57,6 +67,7 @@ first_acting() { # board → the page of the first unit named under 需要督促
 rm -f "$ROOT"/docs/board-*.png
 shot "$REPORT/index.html" 1280 1600 "$ROOT/docs/board-overview.png"
 shot "$REPORT/$(first_acting "$REPORT")" 390 1400 "$ROOT/docs/board-unit.png"
+shot "$REPORT/index.html#status" 390 844 "$ROOT/docs/board-status-phone.png"
 cp -r "$ROOT/examples/jianchang-2023" "$WORK/jianchang"
 (cd "$WORK/jianchang" && "$BAOSONG" run --no-send --quiet >/dev/null)
 JBOARD="$WORK/jianchang/out/jianchang-2023/latest"

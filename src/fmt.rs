@@ -3,7 +3,7 @@
 //! its control characters made harmless; and full-width letters and digits
 //! read as the ASCII they stand for.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
 
 /// A full-width letter or digit (as a Chinese input method types them:
 /// `２０２５`, `ＡＢ`) as its ASCII form; any other character as it is.
@@ -64,7 +64,6 @@ pub fn format_short(t: NaiveDateTime) -> String {
 }
 
 fn format_local(t: NaiveDateTime, date: &str) -> String {
-    use chrono::Timelike;
     if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
         let day = t.date() - chrono::Days::new(1);
         return format!("{} 24:00", day.format(date));
@@ -75,13 +74,49 @@ fn format_local(t: NaiveDateTime, date: &str) -> String {
 /// The date a time falls on as people count deadlines: midnight belongs to
 /// the day before ("6月9日 24:00" is 6月9日).
 pub fn format_day(t: NaiveDateTime) -> String {
-    use chrono::Timelike;
     let day = if t.hour() == 0 && t.minute() == 0 && t.second() == 0 {
         t.date() - chrono::Days::new(1)
     } else {
         t.date()
     };
     day.format("%-m月%-d日").to_string()
+}
+
+/// A deadline in a table: its day when it is the end of that day, else
+/// its day and time ("7月7日", "6月20日 17:00").
+pub fn format_deadline(t: NaiveDateTime) -> String {
+    if t.time() == chrono::NaiveTime::MIN {
+        format_day(t)
+    } else {
+        format_short(t)
+    }
+}
+
+/// A calendar day in a table: "6月4日" (no end-of-day shift: the day an
+/// arrival fell on).
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%-m月%-d日").to_string()
+}
+
+/// A day with its year, as a signature writes it: "2025年6月13日".
+pub fn format_long_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// The clock a report is as of, to the hour: "截至2025年6月13日20时".
+pub fn format_as_of(t: NaiveDateTime) -> String {
+    format!("截至{}{}时", format_long_date(t.date()), t.hour())
+}
+
+/// When a photo was taken (a camera's clock, no zone): "5月15日 09:30",
+/// with the year when it is not `year` ("2024年5月15日 09:30").
+pub fn format_taken(t: NaiveDateTime, year: i32) -> String {
+    let date = if t.year() == year {
+        "%-m月%-d日 %H:%M"
+    } else {
+        "%Y年%-m月%-d日 %H:%M"
+    };
+    t.format(date).to_string()
 }
 
 /// `2025年5月6日 20:00（北京时间）`; other offsets are written out (mail).
@@ -110,6 +145,36 @@ mod tests {
         assert_eq!(size(48_213), "47 KB");
         assert_eq!(size(2_310_000), "2.2 MB");
         assert_eq!(size(3 << 30), "3.0 GB");
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn midnight_is_the_end_of_the_day_before() {
+        assert_eq!(format_short(at("2025-06-10 00:00")), "6月9日 24:00");
+        assert_eq!(format_day(at("2025-06-10 00:00")), "6月9日");
+        assert_eq!(format_deadline(at("2025-06-10 00:00")), "6月9日");
+        assert_eq!(format_deadline(at("2025-06-20 17:00")), "6月20日 17:00");
+        assert_eq!(format_date(at("2025-06-10 00:00").date()), "6月10日");
+    }
+
+    #[test]
+    fn report_clock_and_camera_times() {
+        assert_eq!(
+            format_as_of(at("2025-06-13 20:00")),
+            "截至2025年6月13日20时"
+        );
+        assert_eq!(
+            format_long_date(at("2025-06-13 20:00").date()),
+            "2025年6月13日"
+        );
+        assert_eq!(format_taken(at("2025-05-15 09:30"), 2025), "5月15日 09:30");
+        assert_eq!(
+            format_taken(at("2024-05-15 09:30"), 2025),
+            "2024年5月15日 09:30"
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     crash_point(opts, CrashPoint::Intake);
 
     let mut notices: Notices = campaign_notices(campaign).into_iter().collect();
-    let (assessment, mut report) = times.time(timings::ASSESS, || {
+    let (assessment, report, files) = times.time(timings::ASSESS, || {
         let (versions, unreadable) = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         notices.extend(assessment_notices(campaign, &assessment));
@@ -77,19 +77,25 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         notices.extend(notify::plan::unreachable(campaign, &assessment));
         notices.extend(intake_notices(&intake));
         let seen = report::build::Batch {
-            versions: &versions,
-            messages: &notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone()),
             receiving: &intake.receiving,
             ignored: intake.ignored,
             notices: &notices,
         };
-        let report = report::build::build(campaign, &assessment, &store, started, &seen);
-        Ok::<_, RunError>((assessment, report))
+        let report = report::build::build(campaign, &assessment, &store, &seen);
+        let files = report::build::sent_files(campaign, &assessment, &store, &versions);
+        Ok::<_, RunError>((assessment, report, files))
     })?;
+    let messages = notify::outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
+    let board = render::html::Extras {
+        generated: started,
+        files: &files,
+        messages: &messages,
+    };
     let outputs = match opts.dry_run {
         true => None,
         false => Some(render::write_all(
             &report,
+            &board,
             &render_options,
             &campaign.output_dir().join(&campaign.file.campaign.id),
             &clock.format("%Y%m%d-%H%M").to_string(),
@@ -151,7 +157,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
     if let Some(o) = &outputs {
-        republish_board(ledger, &mut report, o, clock)?;
+        republish_board(ledger, &report, board, o, &render_options)?;
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

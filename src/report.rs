@@ -2,24 +2,32 @@
 //! draws from. Built once per batch from the assessment and the inspected
 //! content; renderers never re-read the inbox or re-decide a state.
 //!
-//! Everything in it but [`Report::office_tasks`], [`Report::files`] and
-//! [`Report::messages`] is for leadership, in the
+//! Everything in it but [`Report::office_tasks`] is for leadership, in the
 //! order they read it: the situation in a paragraph, who must act and what
 //! falls due soon ([`Situation`]), the counts ([`Overview`]), every
 //! activity's row ([`StatusRow`]), the material of the units that sent some
 //! ([`UnitSection`]) and the activities still without any ([`AwaitingRow`]).
 //! The same words serve other views (the report mail, a status board).
+//!
+//! Dates and times are values ([`Time`], in the campaign's zone, and
+//! [`NaiveDate`]); the renderers write them, each through the same
+//! functions of [`crate::fmt`]. What only the status board lists (every
+//! file sent, [`SentFile`]; the outbox, [`MessageLine`]) is handed to it
+//! beside the report.
 
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-pub use crate::fmt::{format_day, format_short, format_time, printable};
+pub use crate::fmt::{format_short, format_time, printable};
 use crate::inspect::{Block, Sheet};
 use crate::model::State;
 
 pub mod build;
+
+/// An instant as the report holds it: a date-time in the campaign's zone.
+pub type Time = DateTime<FixedOffset>;
 
 /// Everything leadership sees, in the order they see it, and the office's
 /// own to-do list beside it.
@@ -29,12 +37,8 @@ pub struct Report {
     pub title: String,
     /// The organising office, e.g. 泸溪县行政审批服务局.
     pub office: String,
-    /// When the batch ran, already formatted: "2025年6月13日 20:00（北京时间）".
-    pub generated_at: String,
-    /// The clock line: "截至2025年6月13日20时".
-    pub as_of: String,
-    /// The clock's date as a signature writes it: "2025年6月13日".
-    pub date: String,
+    /// The clock the batch judged by ("截至2025年6月13日20时").
+    pub as_of: Time,
     /// The deliverables, in campaign order; status cells follow this order.
     pub deliverables: Vec<DeliverableHead>,
     /// Page 1: the situation in words.
@@ -53,13 +57,6 @@ pub struct Report {
     /// files, questions). Not part of the leaders' documents: the office
     /// digest and the status board show it.
     pub office_tasks: OfficeTasks,
-    /// Every file units sent (the files inside an e-mail or a zip, not the
-    /// container), in path order, each with all its versions: what the
-    /// status board's unit pages list.
-    pub files: Vec<SentFile>,
-    /// The messages queued so far (receipts, reminders, the report mail,
-    /// the digest), oldest first, for the status board.
-    pub messages: Vec<MessageLine>,
 }
 
 impl Report {
@@ -94,8 +91,9 @@ pub struct Situation {
     pub needs_action: Vec<ActionItem>,
     /// The days [`Situation::upcoming`] looks ahead.
     pub upcoming_days: u32,
-    /// "6月14日至6月20日", the window of [`Situation::upcoming`].
-    pub upcoming_window: String,
+    /// The window of [`Situation::upcoming`] ("6月14日至6月20日"): its first
+    /// and last day.
+    pub upcoming_window: (NaiveDate, NaiveDate),
     /// What is still owed and falls due within the window, soonest first.
     pub upcoming: Vec<UpcomingItem>,
 }
@@ -115,7 +113,7 @@ pub struct ActionItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpcomingItem {
     /// "6月20日 17:00".
-    pub due: String,
+    pub due: Time,
     pub unit: String,
     pub theme: String,
     /// "活动总结、活动照片".
@@ -172,21 +170,44 @@ pub struct StatusCell {
     pub state: Option<State>,
     /// Short text for the cell: "按时报送", "逾期2个工作日报送", "照片2张，需3张", "不适用".
     pub text: String,
-    /// The date line under it: "6月4日送达", "7月7日截止".
-    pub when: Option<String>,
-    /// Deadline, formatted ("2025年6月9日 24:00").
-    pub due: Option<String>,
-    /// The deadline as a local time, for spreadsheets.
-    pub due_at: Option<NaiveDateTime>,
-    /// Arrival of the file that completed it, formatted.
-    pub arrived: Option<String>,
-    /// The arrival as a local time, for spreadsheets.
-    pub arrived_at: Option<NaiveDateTime>,
+    /// The line under it: "6月4日送达", "7月7日截止", "已逾期4个工作日".
+    pub when: Option<CellNote>,
+    /// The deadline ("2025年6月9日 24:00" is 6月10日 00:00).
+    pub due: Option<Time>,
+    /// Arrival of the file that completed it.
+    pub arrived: Option<Time>,
     /// Working days late, when late.
     pub late_workdays: Option<i64>,
-    /// An extension the office granted: "延期至6月20日 17:00（经批准延期报送）".
+    /// An extension the office granted.
     #[serde(default)]
-    pub extension: Option<String>,
+    pub extension: Option<Extension>,
+}
+
+/// The line under a status cell's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CellNote {
+    /// The day it arrived, and how many working days late when it was:
+    /// "6月4日送达", "6月13日送达，逾期4个工作日".
+    Arrived {
+        on: Time,
+        late_workdays: Option<i64>,
+    },
+    /// When it falls due: "7月7日截止".
+    Due(Time),
+    /// What is wrong, in words that hold no date: "已逾期4个工作日",
+    /// "2张，需3张".
+    Words(String),
+}
+
+/// An extension the office granted one unit:
+/// "延期至6月20日 17:00（经批准延期报送）", "延期3个工作日".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extension {
+    /// The new deadline, when the office set one …
+    pub until: Option<Time>,
+    /// … or the working days it added.
+    pub extra_workdays: Option<u32>,
+    pub reason: Option<String>,
 }
 
 /// The material of one unit, activity by activity.
@@ -245,8 +266,8 @@ pub struct PhotoItem {
     /// What the unit calls it: the file name, or "《活动总结.docx》内插图2"
     /// for a photo pasted into a Word summary.
     pub name: String,
-    /// When it was taken, from its EXIF data: "5月15日 09:30".
-    pub taken: Option<String>,
+    /// When it was taken, by the camera's clock (EXIF): "5月15日 09:30".
+    pub taken: Option<NaiveDateTime>,
     /// The original file in the state store, when it was kept there.
     pub original: Option<PathBuf>,
 }
@@ -308,8 +329,8 @@ pub struct AwaitingRow {
     pub time: String,
     /// Pending or overdue.
     pub state: State,
-    /// The earliest deadline of what is owed: "7月7日 24:00".
-    pub due: Option<String>,
+    /// The earliest deadline of what is owed: "7月7日".
+    pub due: Option<Time>,
 }
 
 /// What needs the office, not leadership.
@@ -335,7 +356,8 @@ pub struct OfficeTasks {
     pub questions: Vec<String>,
 }
 
-/// A file a unit sent, as its unit page lists it.
+/// A file a unit sent (a file inside an e-mail or a zip, not the
+/// container), as the status board's unit page lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentFile {
     pub unit: String,
@@ -359,7 +381,7 @@ pub struct SentFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileVersion {
     /// "6月5日 10:12".
-    pub arrived: String,
+    pub arrived: Time,
     /// "邮件（发件人：张三 <a@b.cn>，主题：活动总结）", "压缩包《材料.zip》",
     /// "收件箱文件夹“县林业局”".
     pub how: String,
@@ -367,7 +389,8 @@ pub struct FileVersion {
     pub size: String,
 }
 
-/// One message of the outbox as the board lists it.
+/// One message of the outbox (receipts, reminders, the report mail, the
+/// digest) as the status board lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageLine {
     /// The unit it went to; None for the report mail and the digest.
@@ -380,9 +403,11 @@ pub struct MessageLine {
     pub status: String,
     /// Failed or maybe not delivered: the office must look.
     pub trouble: bool,
-    /// When it was queued: "6月13日 20:00".
-    pub queued: String,
-    pub sent: Option<String>,
+    /// When it was queued: "6月13日 20:00" (None when the outbox's record
+    /// of it cannot be read).
+    pub queued: Option<Time>,
+    /// When a server accepted it: "2025年6月13日 20:01".
+    pub sent: Option<Time>,
     pub error: Option<String>,
 }
 

@@ -3,7 +3,11 @@
 //! image of every page resolves to a file inside the board's folder (so it
 //! can be moved or served as it is), no page logs a console message or an
 //! uncaught error, and a later batch hard-links the files the earlier one
-//! published instead of copying them again.
+//! published instead of copying them again. Laid out by Chromium on a
+//! phone (390 px) and a desktop (1280 px), no page is wider than the
+//! screen, unit names keep several characters a line, and 报送情况一览表
+//! scrolls sideways with the unit column pinned and 总体 in full view;
+//! screenshots of both widths are kept under the target's temp folder.
 
 mod campaign;
 mod common;
@@ -73,18 +77,31 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
+/// Headless Chromium with a profile of its own (kept until the command's
+/// guard drops), nothing fetched from the network.
+fn browser(chromium: &str) -> (Command, tempfile::TempDir) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()));
+    (cmd, profile)
+}
+
 /// The page as Chromium leaves it after its scripts ran, and every console
 /// message it logged (Chromium writes them to stderr as `…:CONSOLE:…]`).
 fn load(chromium: &str, page: &Path) -> (String, Vec<String>) {
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--dump-dom",
-        ])
+    let (mut cmd, _profile) = browser(chromium);
+    let out = cmd
+        .args(["--enable-logging=stderr", "--v=0", "--dump-dom"])
         .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium");
@@ -299,4 +316,262 @@ fn walk(dir: &Path) -> BTreeSet<PathBuf> {
         }
     }
     out
+}
+
+/// What a script run in a laid-out page measures: how wide the screen is,
+/// how far the page runs past it, how many characters (em) the first line
+/// of a unit's name that wraps holds at the fewest (`td.unit`), and
+/// 报送情况一览表 scrolled to its end.
+const MEASURE: &str = r#"(() => {
+  const d = document.documentElement;
+  // The widths of a cell's text lines, in em.
+  const lines = el => {
+    const r = document.createRange();
+    r.selectNodeContents(el);
+    const widths = new Map();
+    for (const x of r.getClientRects()) {
+      if (x.width > 0) widths.set(Math.round(x.top), (widths.get(Math.round(x.top)) || 0) + x.width);
+    }
+    const em = parseFloat(getComputedStyle(el).fontSize);
+    return [...widths.values()].map(w => w / em);
+  };
+  const units = [...document.querySelectorAll('td.unit')].filter(c => c.textContent.trim());
+  const wrapped = units.map(lines).filter(l => l.length > 1).map(l => l[0]);
+  const out = {width: innerWidth, overflow: d.scrollWidth - d.clientWidth, units: units.length,
+    chars_per_line: wrapped.length ? Math.min(...wrapped) : null, status: null};
+  const table = document.querySelector('table.status');
+  if (table && table.rows.length > 1) {
+    const box = table.parentElement;
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    box.scrollLeft = box.scrollWidth;
+    const b = box.getBoundingClientRect();
+    const unit = table.rows[1].querySelector('.unit').getBoundingClientRect();
+    const head = table.rows[0].cells[table.rows[0].cells.length - 1];
+    const last = head.getBoundingClientRect();
+    out.status = {scrolls, last: head.textContent,
+      pinned: Math.abs(unit.left - b.left) <= 1.5,
+      last_shown: last.left >= unit.right - 1 && last.right <= b.right + 1};
+  }
+  return out;
+})()"#;
+
+/// [`MEASURE`]'s findings.
+#[derive(Debug, serde::Deserialize)]
+struct Layout {
+    width: f64,
+    overflow: f64,
+    units: usize,
+    chars_per_line: Option<f64>,
+    status: Option<StatusLayout>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct StatusLayout {
+    /// The table is wider than its box.
+    scrolls: bool,
+    /// The last column's heading.
+    last: String,
+    /// Scrolled to its end, the unit column is still at the box's left.
+    pinned: bool,
+    /// Scrolled to its end, the last column is whole and beside the units.
+    last_shown: bool,
+}
+
+/// A screen of `width` × `height` CSS px showing each of `pages` (copies
+/// with `script` appended), one under the other, written into the pages'
+/// folder; returns its path. Each page is an iframe of the screen's size:
+/// Chromium's headless window is at least 500 px wide, and a page scrolled
+/// at the top level screenshots blank.
+fn screen(
+    pages: &[&Path],
+    (width, height): (u32, u32),
+    script: &dyn Fn(usize) -> String,
+) -> PathBuf {
+    let dir = pages[0].parent().unwrap();
+    let mut frames = String::new();
+    for (i, page) in pages.iter().enumerate() {
+        let html = std::fs::read_to_string(page).unwrap();
+        let copy = html.replace("</body>", &format!("<script>{}</script></body>", script(i)));
+        std::fs::write(dir.join(format!("_screen-{i}.html")), copy).unwrap();
+        frames.push_str(&format!(
+            "<iframe src=\"_screen-{i}.html\" style=\"width:{width}px;height:{height}px;border:0;display:block\"></iframe>"
+        ));
+    }
+    let screen = dir.join("_screen.html");
+    std::fs::write(
+        &screen,
+        format!(
+            "<!DOCTYPE html><html><body style=\"margin:0;overflow:hidden\">{frames}</body></html>"
+        ),
+    )
+    .unwrap();
+    screen
+}
+
+/// Removes what [`screen`] wrote.
+fn clear_screen(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("_screen")
+        {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+}
+
+/// Chromium showing `screen` in a window `size` large (scroll bars take no
+/// room, as on a phone; file pages reach each other), with `args`.
+fn show(chromium: &str, screen: &Path, (width, height): (u32, u32), args: &[String]) -> String {
+    let (mut cmd, _profile) = browser(chromium);
+    let out = cmd
+        .args(["--allow-file-access-from-files", "--hide-scrollbars"])
+        .arg(format!("--window-size={width},{height}"))
+        .args(args)
+        .arg(format!("file://{}", screen.display()))
+        .output()
+        .expect("chromium");
+    clear_screen(screen.parent().unwrap());
+    assert!(
+        out.status.success(),
+        "chromium failed on {}",
+        screen.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Each of `pages` laid out on a screen `size` large, as [`MEASURE`] finds
+/// it: each copy writes its findings into the framing page's `data-m<i>`.
+fn lay_out(chromium: &str, pages: &[&Path], size: (u32, u32)) -> Vec<Layout> {
+    let script = |i| format!("parent.document.body.dataset.m{i} = JSON.stringify({MEASURE});");
+    let dom = show(
+        chromium,
+        &screen(pages, size, &script),
+        size,
+        &["--dump-dom".into()],
+    );
+    (0..pages.len())
+        .map(|i| {
+            let attr = dom
+                .split(&format!("data-m{i}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| {
+                    panic!("{}: the measuring script did not run", pages[i].display())
+                });
+            serde_json::from_str(&unescape(attr)).unwrap()
+        })
+        .collect()
+}
+
+/// A screenshot of `page` on a screen `size` large, `script` run in it first.
+fn screenshot(chromium: &str, page: &Path, size: (u32, u32), script: &str, png: &Path) {
+    let _ = std::fs::remove_file(png);
+    let screen = screen(&[page], size, &|_| script.to_owned());
+    show(
+        chromium,
+        &screen,
+        size,
+        &[format!("--screenshot={}", png.display())],
+    );
+    assert_eq!(png_width(png), size.0, "{}", png.display());
+}
+
+/// The width of a PNG, from its header.
+fn png_width(png: &Path) -> u32 {
+    let bytes = std::fs::read(png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG", "{}", png.display());
+    u32::from_be_bytes(bytes[16..20].try_into().unwrap())
+}
+
+/// A phone's screen and a desktop's.
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 900);
+
+/// Every page of `board` reads at a phone's width, the overview, the
+/// office's and a unit's page at a desktop's (see the module's doc), and
+/// screenshots of the overview, 一览表 and the office page at both are kept
+/// as `<target tmp>/board-shots/<name>-<width>-….png`.
+fn check_layout(chromium: &str, board: &Path, name: &str) {
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("board-shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for screen in [PHONE, DESKTOP] {
+        let pages: Vec<PathBuf> = pages(board)
+            .into_iter()
+            .filter(|p| {
+                screen == PHONE
+                    || ["index.html", "office.html", "unit-1.html"]
+                        .iter()
+                        .any(|n| p.ends_with(n))
+            })
+            .collect();
+        let refs: Vec<&Path> = pages.iter().map(PathBuf::as_path).collect();
+        for (page, l) in pages.iter().zip(lay_out(chromium, &refs, screen)) {
+            let file = page.file_name().unwrap().to_string_lossy().into_owned();
+            let at = format!("{file} at {} px: {l:?}", screen.0);
+            assert_eq!(l.width, f64::from(screen.0), "{at}");
+            assert!(l.overflow <= 0.0, "wider than the screen: {at}");
+            if let Some(chars) = l.chars_per_line {
+                assert!(chars >= 4.0, "unit names wrap too often: {at}");
+            }
+            if file == "index.html" {
+                assert!(l.units > 10, "{at}");
+                let s = l.status.as_ref().expect("一览表");
+                assert_eq!(s.last, "总体", "{at}");
+                assert!(s.last_shown, "总体 cut off: {at}");
+                assert!(!s.scrolls || s.pinned, "unit column not pinned: {at}");
+                assert_eq!(s.scrolls, screen == PHONE, "{at}");
+            }
+        }
+        for (page, script, what) in [
+            ("index.html", "", "overview"),
+            (
+                "index.html",
+                "document.getElementById('status').scrollIntoView()",
+                "status",
+            ),
+            ("office.html", "", "office"),
+        ] {
+            let png = shots.join(format!("{name}-{}-{what}.png", screen.0));
+            screenshot(chromium, &board.join(page), screen, script, &png);
+        }
+    }
+}
+
+#[test]
+fn the_boards_read_on_a_phone_and_a_desktop() {
+    let Some(chromium) = chromium() else { return };
+    let (_luxi, board) = luxi();
+    check_layout(chromium, &board, "luxi");
+    let (_jianchang, board) = jianchang();
+    check_layout(chromium, &board, "jianchang");
+}
+
+/// The layout check itself must be able to fail: a wide table with no box
+/// to scroll in and a unit column two characters wide.
+#[test]
+fn a_board_too_wide_for_a_phone_is_caught() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("index.html");
+    let cells: String = (0..12)
+        .map(|i| format!("<td style=\"white-space:nowrap\">第{i}项材料按时报送</td>"))
+        .collect();
+    std::fs::write(
+        &page,
+        format!(
+            "<!DOCTYPE html><html><body><table class=\"status\">\
+             <tr><th>序号</th><th class=\"unit\">单位</th>{cells}<th>总体</th></tr>\
+             <tr><td>1</td><td class=\"unit\" style=\"width:2em\">县人力资源和社会保障局</td>{cells}<td>逾期未报</td></tr>\
+             </table></body></html>"
+        ),
+    )
+    .unwrap();
+    let l = lay_out(chromium, &[&page], PHONE).remove(0);
+    assert!(l.overflow > 0.0, "{l:?}");
+    assert!(l.chars_per_line.unwrap() < 4.0, "{l:?}");
+    let s = l.status.unwrap();
+    assert!(!s.pinned && !s.last_shown, "{s:?}");
 }

@@ -13,7 +13,14 @@ use baosong::report::Report;
 /// `write_all` as the nightly batch calls it: the shipped fonts, and an
 /// unchanged report kept rather than rendered again.
 fn publish(report: &Report, out_root: &Path, stamp: &str) -> Result<Outputs, RenderError> {
-    write_all(report, &Options::default(), out_root, stamp, false)
+    write_all(
+        report,
+        &common::board(),
+        &Options::default(),
+        out_root,
+        stamp,
+        false,
+    )
 }
 
 fn latest_target(out_root: &Path) -> String {
@@ -78,7 +85,15 @@ fn write_all_publishes_three_files_and_the_board_and_moves_latest() {
     assert!(!out.join("20250613-2100").exists());
     assert_eq!(latest_target(out), "20250613-2000");
     // Asked to, it renders anyway.
-    let forced = write_all(&report, &Options::default(), out, "20250613-2130", true).unwrap();
+    let forced = write_all(
+        &report,
+        &common::board(),
+        &Options::default(),
+        out,
+        "20250613-2130",
+        true,
+    )
+    .unwrap();
     assert!(!forced.reused);
     assert_eq!(latest_target(out), "20250613-2130");
 
@@ -87,12 +102,20 @@ fn write_all_publishes_three_files_and_the_board_and_moves_latest() {
         typography: baosong::render::Typography::Compact,
         ..Options::default()
     };
-    let other = write_all(&report, &compact, out, "20250613-2140", false).unwrap();
+    let other = write_all(
+        &report,
+        &common::board(),
+        &compact,
+        out,
+        "20250613-2140",
+        false,
+    )
+    .unwrap();
     assert!(!other.reused);
 
     // A report as of another hour is a new report.
     let mut next = report.clone();
-    next.as_of.push_str("（次日）");
+    next.as_of += chrono::Duration::days(1);
     let second = publish(&next, out, "20250614-2000").unwrap();
     assert!(!second.reused);
     assert_eq!(latest_target(out), "20250614-2000");
@@ -151,4 +174,54 @@ fn an_empty_campaign_still_renders() {
     let out = tempfile::tempdir().unwrap();
     let outputs = publish(&report, out.path(), "20250613-2000").unwrap();
     assert!(outputs.pdf.is_file() && outputs.docx.is_file() && outputs.xlsx.is_file());
+}
+
+/// An office's own board template (the campaign's `templates/board/`) is
+/// the one drawn; one that names a value no page has stops the render,
+/// naming the template and line, and leaves the last report where it was.
+#[test]
+fn an_office_board_template_is_used_and_a_broken_one_is_named() {
+    let report = common::report(Vec::new());
+    let out = tempfile::tempdir().unwrap();
+    let own = tempfile::tempdir().unwrap();
+    std::fs::write(
+        own.path().join("office.html"),
+        "{% extends \"base.html\" %}{% block body %}<p>本办自定{{ ignored }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let options = Options {
+        board: baosong::render::html::Templates::load(own.path()).unwrap(),
+        ..Options::default()
+    };
+    let board = common::board();
+    let good = write_all(
+        &report,
+        &board,
+        &options,
+        out.path(),
+        "20250613-2000",
+        false,
+    )
+    .unwrap();
+    let office = std::fs::read_to_string(good.dir.join("office.html")).unwrap();
+    assert!(office.contains("<p>本办自定0</p>"), "{office}");
+
+    std::fs::write(
+        own.path().join("office.html"),
+        "{% extends \"base.html\" %}{% block body %}\n<p>{{ no_such_value }}</p>{% endblock %}",
+    )
+    .unwrap();
+    let broken = Options {
+        board: baosong::render::html::Templates::load(own.path()).unwrap(),
+        ..Options::default()
+    };
+    let err = write_all(&report, &board, &broken, out.path(), "20250614-2000", false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("office.html") && err.contains("第2行"),
+        "{err}"
+    );
+    assert_eq!(latest_target(out.path()), "20250613-2000");
+    assert!(!out.path().join("20250614-2000").exists());
 }

@@ -161,13 +161,16 @@ pub fn make(
         path: std::env::temp_dir(),
         source,
     })?;
-    let seen = crate::report::build::Batch {
-        versions: &versions,
-        ..Default::default()
+    let report = crate::report::build::build(campaign, &a, store, &Default::default());
+    // Only the report's three files go into the bundle: its board lists nothing.
+    let board = render::html::Extras {
+        generated: cutoff,
+        files: &[],
+        messages: &[],
     };
-    let report = crate::report::build::build(campaign, &a, store, cutoff, &seen);
     let outputs = render::write_all(
         &report,
+        &board,
         render_options,
         scratch.path(),
         &stamp(cutoff),

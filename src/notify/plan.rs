@@ -12,7 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::assess::Assessment;
 use crate::campaign::Campaign;
 use crate::campaign::deadline::last_day;
-use crate::fmt::{format_time, printable};
+use crate::fmt::{format_as_of, format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
 use crate::ledger::PreviousStates;
@@ -214,7 +214,7 @@ fn report_input(a: &Assessment, report: &Report, out: &Outputs) -> ReportInput {
             .collect(),
         units: report.overview.units,
         activities: report.overview.activities,
-        as_of: report.as_of.clone(),
+        as_of: format_as_of(report.as_of.naive_local()),
         deadline_dates: deadline_dates.into_iter().collect(),
         all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
         pdf: file(&out.pdf),
@@ -320,13 +320,8 @@ mod tests {
     fn inputs() -> (Campaign, Assessment, Inputs) {
         let (c, a) = scenario();
         let dir = tempfile::tempdir().unwrap();
-        let report = crate::report::build::build(
-            &c,
-            &a,
-            &Store::new(dir.path()),
-            a.clock,
-            &Default::default(),
-        );
+        let report =
+            crate::report::build::build(&c, &a, &Store::new(dir.path()), &Default::default());
         let mut intake = intake::IntakeSummary::default();
         intake.special.push(("县林业局/管道".into(), "命名管道"));
         let mut previous = PreviousStates::default();

@@ -19,6 +19,7 @@ use crate::ledger::{AssessmentRow, Ledger};
 use crate::notice::{Notice, Notices};
 use crate::notify::{self, Notifier, outbox};
 use crate::portal;
+use crate::render::html::Extras;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
 use crate::store::Store;
@@ -122,6 +123,7 @@ pub fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> 
     let fonts = FontSet::find(&report.fonts, legacy, &campaign.root)?;
     Ok(render::Options {
         typography: report.typography,
+        board: render::html::Templates::load(&campaign.templates_dir().join("board"))?,
         ..render::Options::new(fonts)
     })
 }
@@ -258,16 +260,22 @@ pub(super) fn by_products(
 }
 
 /// Publishes the board again with the mail this batch queued, and how it
-/// went. The batch is done and the board of its report stands: a failure
-/// here only leaves that board's older list of mail.
+/// went, in place of `board`'s outbox. The batch is done and the board of
+/// its report stands: a failure here only leaves that board's older list
+/// of mail.
 pub(super) fn republish_board(
     ledger: &Ledger,
-    report: &mut Report,
+    report: &Report,
+    board: Extras,
     outputs: &Outputs,
-    clock: DateTime<FixedOffset>,
+    options: &render::Options,
 ) -> Result<(), RunError> {
-    report.messages = outbox::board_lines(&ledger.outbox_list(true)?, clock.timezone());
-    if let Err(e) = render::html::publish(report, &outputs.dir) {
+    let tz = board.generated.timezone();
+    let extras = Extras {
+        messages: &outbox::board_lines(&ledger.outbox_list(true)?, tz),
+        ..board
+    };
+    if let Err(e) = render::html::publish(report, &extras, &options.board, &outputs.dir) {
         tracing::warn!("状态板的邮件列表未能更新：{e}");
     }
     Ok(())

@@ -1,14 +1,15 @@
 //! The render stage: draws one [`Report`] as the PDF for leadership
 //! ([`pdf`]), the editable DOCX ([`docx`]), the status spreadsheet
-//! ([`xlsx`]) and the office's status board in the browser ([`html`]), and
-//! publishes the four together ([`write_all`]).
+//! ([`xlsx`]) and the office's status board in the browser ([`html`], with
+//! the lists only it shows handed to it beside the report), and publishes
+//! the four together ([`write_all`]).
 //!
 //! Every renderer has one shape, like typst-pdf's `pdf(&document, &options)`:
 //! the report and the [`Options`] in, the file's bytes out into a writer
 //! ([`Renderer`]). Renderers take the report as it is; they never re-read
-//! the inbox or re-decide a state. Characters no report font can show are
-//! listed in [`Outputs::missing_chars`] (and logged), never left as silent
-//! boxes.
+//! the inbox, re-decide a state or change the report. Its dates they write
+//! through [`text`]. Characters no report font can show are listed in
+//! [`Outputs::missing_chars`] (and logged), never left as silent boxes.
 
 pub mod docx;
 pub mod escape;
@@ -17,6 +18,7 @@ pub mod html;
 pub mod pdf;
 mod publish;
 pub mod style;
+pub mod text;
 pub mod xlsx;
 
 pub use fonts::{FontSet, Role};
@@ -50,6 +52,8 @@ pub struct Options {
     pub template: Template,
     /// See [`UNITS_PER_PART`].
     pub units_per_part: usize,
+    /// The status board's pages.
+    pub board: html::Templates,
 }
 
 impl Default for Options {
@@ -67,6 +71,7 @@ impl Options {
             typography: Typography::default(),
             template: Template::default(),
             units_per_part: UNITS_PER_PART,
+            board: html::Templates::default(),
         }
     }
 }
@@ -147,6 +152,12 @@ pub enum RenderError {
     Photo { path: PathBuf, reason: &'static str },
     #[error("PDF 排版失败：{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("；"))]
     Layout(Vec<LayoutMessage>),
+    #[error("状态板模板 {name} 第{line}行：{detail}")]
+    Board {
+        name: String,
+        line: usize,
+        detail: String,
+    },
     #[error("PDF 第 {part} 段无法合并：{source}")]
     Join { part: usize, source: lopdf::Error },
     #[error("报告数据无法序列化：{0}")]
@@ -177,8 +188,9 @@ pub struct Outputs {
     pub reused: bool,
 }
 
-/// Writes PDF, DOCX, XLSX and the status board into
-/// `<out_root>/<YYYYMMDD-HHMM>/`, each file to a temp name then renamed, then points `<out_root>/latest` at that folder
+/// Writes PDF, DOCX, XLSX and the status board (`board`: what it shows
+/// beside the report) into `<out_root>/<YYYYMMDD-HHMM>/`, each file to a
+/// temp name then renamed, then points `<out_root>/latest` at that folder
 /// (a symlink replaced atomically by rename, or on failure a `latest.txt`).
 /// A failure leaves no new folder and `latest` where it was.
 ///
@@ -187,32 +199,24 @@ pub struct Outputs {
 /// returned, unless `force`.
 pub fn write_all(
     report: &Report,
+    board: &html::Extras,
     options: &Options,
     out_root: &Path,
     stamp: &str,
     force: bool,
 ) -> Result<Outputs, RenderError> {
     publish::check_stamp(stamp)?;
-    // One serialisation serves the font check and the fingerprint: the
-    // report without the minute it was generated, plus that minute. The
-    // messages are left out: they are the board's alone, and the batch
-    // publishes the board again once it has queued its own.
-    let timeless = serde_json::to_string(&Report {
-        generated_at: String::new(),
-        messages: Vec::new(),
-        ..report.clone()
-    })?;
-    let missing_chars = options.fonts.missing_chars(&format!(
-        "{timeless}{}{}",
-        report.generated_at,
-        options.template.source()
-    ));
+    // One serialisation serves the font check and the fingerprint.
+    let json = serde_json::to_string(report)?;
+    let missing_chars = options
+        .fonts
+        .missing_chars(&format!("{json}{}", options.template.source()));
     if !missing_chars.is_empty() {
         let list: String = missing_chars.iter().collect();
         tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
     }
-    let fingerprint = fingerprint(&timeless, options);
-    drop(timeless); // the whole report as text: not kept through the render
+    let fingerprint = fingerprint(&json, board, options)?;
+    drop(json); // the whole report as text: not kept through the render
     let fonts = options.fonts.describe();
     let mut names = RENDERERS.map(|(name, _, _)| name).to_vec();
     names.push(html::INDEX);
@@ -239,7 +243,9 @@ pub fn write_all(
                 publish::write_atomic_with(&dir, name, |f| render(report, options, f))
             })?;
         }
-        t.time(timings::HTML, || html::publish(report, &dir))
+        t.time(timings::HTML, || {
+            html::publish(report, board, &options.board, &dir)
+        })
     })?;
     for line in &fonts {
         tracing::info!("报告字体 {line}");
@@ -249,17 +255,20 @@ pub fn write_all(
     Ok(outputs(dir, t, false))
 }
 
-/// What the report's files depend on: the report apart from the minute it
-/// was generated (`timeless`, its JSON; the clock hour it is "as of" stays
-/// in), the typography, the layout, the fonts and this program's version.
-/// Photos are named by content hash in the state store, so a changed photo
-/// changes the report's JSON too.
-fn fingerprint(timeless: &str, options: &Options) -> String {
+/// What the report's files depend on: the report (`json`; its clock is
+/// "as of" an hour), the files the board lists, the typography, the
+/// layouts, the fonts and this program's version. Not the minute the batch
+/// ran nor the outbox: the batch publishes the board again once it has
+/// queued its mail. Photos are named by content hash in the state store,
+/// so a changed photo changes the report's JSON too.
+fn fingerprint(json: &str, board: &html::Extras, options: &Options) -> Result<String, RenderError> {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(timeless.as_bytes());
+    h.update(json.as_bytes());
+    serde_json::to_writer(&mut h, board.files)?;
     h.update(format!("{:?}", options.typography).as_bytes());
     h.update(options.template.source().as_bytes());
+    options.board.hash_into(&mut h);
     options.fonts.hash_into(&mut h);
-    h.finalize().to_hex().to_string()
+    Ok(h.finalize().to_hex().to_string())
 }

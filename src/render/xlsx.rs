@@ -8,20 +8,23 @@
 //! that are complete on one deliverable and missing on another.
 //!
 //! 序号 and working days are numbers, times are date cells in a Chinese
-//! format (a 24:00 deadline shows as its day's 24:00), state cells carry
-//! the state's colour as well as its name. Every sheet has an autofilter
-//! over its header, a frozen header row, and prints landscape on A4, one
-//! page wide, the header row repeated on every page.
+//! format holding the true instant, so sorting and filtering (到达时间 >
+//! 截止时间) tell the truth: a deadline of "6月9日 24:00" is the cell
+//! 2025-06-10 00:00, and the column beside it says "2025年6月9日 24:00" as
+//! the notice does. State cells carry the state's colour as well as its
+//! name. Every sheet has an autofilter over its header, a frozen header
+//! row, and prints landscape on A4, one page wide, the header row repeated
+//! on every page.
 
-use chrono::{Datelike, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
 
-use super::{Options, RenderError, Sink, style};
+use super::{Options, RenderError, Sink, style, text};
 use crate::model::State;
-use crate::report::{Report, StatusCell, StatusRow};
+use crate::report::{Report, StatusCell, StatusRow, Time};
 
 /// Sheet name of the overall table.
 const SUMMARY_SHEET: &str = "汇总";
@@ -39,10 +42,8 @@ enum Value {
     /// A state's name on its colour.
     State(Option<State>, String),
     Number(f64),
-    /// An arrival time.
-    Time(NaiveDateTime),
-    /// A deadline: midnight shows as the day before's 24:00.
-    Deadline(NaiveDateTime),
+    /// A date cell: the instant as the campaign's clock reads it.
+    Time(Time),
     Empty,
 }
 
@@ -51,11 +52,8 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
     let mut workbook = Workbook::new();
     // Dated by the report, not by the clock it was written at, so the same
     // report gives the same bytes (the 归档 bundle is reproducible).
-    if let Ok(day) = chrono::NaiveDate::parse_from_str(&report.date, "%Y年%m月%d日")
-        && let Ok(day) = excel_time(day.and_time(chrono::NaiveTime::MIN))
-    {
-        workbook.set_properties(&DocProperties::new().set_creation_datetime(&day));
-    }
+    let day = report.as_of.date_naive().and_time(NaiveTime::MIN);
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&excel_time(day)?));
     let mut summary: Vec<Column> = vec![column("总体状态", 11.0, |r| {
         Value::State(Some(r.overall), r.overall.label().into())
     })];
@@ -65,7 +63,7 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
             None => Value::Empty,
         }));
         summary.push(column(&format!("{}到达时间", d.name), 19.0, move |r| {
-            time(cell(r, i).and_then(|c| c.arrived_at))
+            time(cell(r, i).and_then(|c| c.arrived))
         }));
         summary.push(column(
             &format!("{}逾期工作日", d.name),
@@ -84,16 +82,19 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
             column("情况说明", 22.0, move |r| {
                 r.cells
                     .get(i)
-                    .and_then(|c| c.when.clone())
-                    .map_or(Value::Empty, Value::Text)
+                    .and_then(|c| c.when.as_ref())
+                    .map_or(Value::Empty, |n| Value::Text(text::note(n)))
             }),
             column("截止时间", 19.0, move |r| {
+                time(cell(r, i).and_then(|c| c.due))
+            }),
+            column("截止时间（按通知）", 19.0, move |r| {
                 cell(r, i)
-                    .and_then(|c| c.due_at)
-                    .map_or(Value::Empty, Value::Deadline)
+                    .and_then(|c| c.due)
+                    .map_or(Value::Empty, |t| Value::Text(text::long(t)))
             }),
             column("到达时间", 19.0, move |r| {
-                time(cell(r, i).and_then(|c| c.arrived_at))
+                time(cell(r, i).and_then(|c| c.arrived))
             }),
             column("逾期工作日", 10.0, move |r| late(cell(r, i))),
         ];
@@ -120,12 +121,12 @@ fn cell(row: &StatusRow, i: usize) -> Option<&StatusCell> {
 /// A status cell as one line: "逾期报送（逾期4个工作日，6月13日送达）".
 fn cell_text(c: &StatusCell) -> String {
     match &c.when {
-        Some(when) => format!("{}（{when}）", c.text),
+        Some(when) => format!("{}（{}）", c.text, text::note(when)),
         None => c.text.clone(),
     }
 }
 
-fn time(t: Option<NaiveDateTime>) -> Value {
+fn time(t: Option<Time>) -> Value {
     t.map_or(Value::Empty, Value::Time)
 }
 
@@ -171,8 +172,6 @@ struct Formats {
     text: Format,
     centered: Format,
     time: Format,
-    /// A deadline at midnight, written as the day before with "24:00".
-    end_of_day: Format,
 }
 
 impl Formats {
@@ -191,9 +190,6 @@ impl Formats {
             time: text
                 .clone()
                 .set_num_format("yyyy\"年\"m\"月\"d\"日\" hh:mm"),
-            end_of_day: text
-                .clone()
-                .set_num_format("yyyy\"年\"m\"月\"d\"日\" \"24:00\""),
             text,
         }
     }
@@ -244,13 +240,8 @@ fn sheet(
                 Value::Text(t) => ws.write_string_with_format(r, c, t, &f.text)?,
                 Value::State(state, t) => ws.write_string_with_format(r, c, t, &f.state(state))?,
                 Value::Number(n) => ws.write_number_with_format(r, c, n, &f.centered)?,
-                Value::Time(t) => ws.write_datetime_with_format(r, c, excel_time(t)?, &f.time)?,
-                Value::Deadline(t) if t.time() == chrono::NaiveTime::MIN => {
-                    let day = t - chrono::Duration::days(1);
-                    ws.write_datetime_with_format(r, c, excel_time(day)?, &f.end_of_day)?
-                }
-                Value::Deadline(t) => {
-                    ws.write_datetime_with_format(r, c, excel_time(t)?, &f.time)?
+                Value::Time(t) => {
+                    ws.write_datetime_with_format(r, c, excel_time(t.naive_local())?, &f.time)?
                 }
                 Value::Empty => ws.write_blank(r, c, &f.text)?,
             };

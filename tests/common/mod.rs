@@ -129,31 +129,53 @@ pub fn print_jpegs(corpus: &Path, dir: &Path) -> Vec<PhotoItem> {
                 width: img.width(),
                 height: img.height(),
                 name: (*name).to_owned(),
-                taken: Some(format!("5月1{i}日 09:3{i}")),
+                taken: chrono::NaiveDate::from_ymd_opt(2025, 5, 10 + i as u32)
+                    .and_then(|d| d.and_hms_opt(9, 30 + i as u32, 0)),
                 original: None,
             }
         })
         .collect()
 }
 
-fn cell(state: Option<State>, when: Option<&str>, late: Option<i64>) -> StatusCell {
-    let at = |d: u32, h: u32| {
-        chrono::NaiveDate::from_ymd_opt(2025, 6, d)
-            .unwrap()
-            .and_hms_opt(h, 0, 0)
-            .unwrap()
+/// 2025-`month`-`day` `hour`:`minute`, 北京时间.
+pub fn at(month: u32, day: u32, hour: u32, minute: u32) -> Time {
+    use chrono::TimeZone;
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2025, month, day, hour, minute, 0)
+        .unwrap()
+}
+
+/// The deadline of every item of the fixture: 6月9日 24:00.
+pub fn fixture_due() -> Time {
+    at(6, 10, 0, 0)
+}
+
+/// A cell due at [`fixture_due`] unless its note says otherwise, arrived
+/// when its note says so.
+fn cell(state: Option<State>, when: Option<CellNote>, late: Option<i64>) -> StatusCell {
+    let (arrived, due) = match &when {
+        Some(CellNote::Arrived { on, .. }) => (Some(*on), fixture_due()),
+        Some(CellNote::Due(t)) => (None, *t),
+        _ => (None, fixture_due()),
     };
     StatusCell {
         state,
         text: state.map_or("不适用", State::label).into(),
-        when: when.map(Into::into),
-        due: state.map(|_| "2025年6月9日 24:00".into()),
-        due_at: state.map(|_| at(10, 0)),
-        arrived: when.filter(|w| w.ends_with("送达")).map(Into::into),
-        arrived_at: when.filter(|w| w.ends_with("送达")).map(|_| at(5, 9)),
+        when,
+        due: state.map(|_| due),
+        arrived,
         late_workdays: late,
         extension: None,
     }
+}
+
+fn arrived(on: Time, late_workdays: Option<i64>) -> Option<CellNote> {
+    Some(CellNote::Arrived { on, late_workdays })
+}
+
+fn words(text: &str) -> Option<CellNote> {
+    Some(CellNote::Words(text.into()))
 }
 
 fn count(state: State, count: usize) -> StateCount {
@@ -320,13 +342,11 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             overall,
         }
     };
-    let on_time = || cell(Some(State::OnTime), Some("5月16日 10:20送达"), None);
+    let on_time = |on| cell(Some(State::OnTime), arrived(on, None), None);
     Report {
         title: "2025年泸溪县“政务公开主题日”活动".into(),
         office: "泸溪县行政审批服务局".into(),
-        generated_at: "2025年6月13日 20:00（北京时间）".into(),
-        as_of: "截至2025年6月13日20时".into(),
-        date: "2025年6月13日".into(),
+        as_of: at(6, 13, 20, 0),
         situation: Situation {
             paragraph: "截至2025年6月13日20时，3个单位共安排活动4项。已报齐2项，其中按时报送1项，逾期报送1项（县交通运输局）；未按要求报送1项，其中逾期未报1项（县人力资源和社会保障局）；尚未到报送时限1项。".into(),
             needs_action: vec![
@@ -344,9 +364,9 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 },
             ],
             upcoming_days: 7,
-            upcoming_window: "6月14日至6月20日".into(),
+            upcoming_window: (at(6, 14, 0, 0).date_naive(), at(6, 20, 0, 0).date_naive()),
             upcoming: vec![UpcomingItem {
-                due: "6月20日 17:00".into(),
+                due: at(6, 20, 17, 0),
                 unit: "县交通运输局".into(),
                 theme: "公路养护开放日".into(),
                 owed: "活动总结、活动照片".into(),
@@ -387,7 +407,12 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "县林业局",
                 "政务公开进林区",
                 "5月15日",
-                vec![on_time(), on_time(), on_time()],
+                // The photos came on the deadline's day, before its 24:00.
+                vec![
+                    on_time(at(5, 16, 10, 20)),
+                    on_time(at(6, 9, 23, 30)),
+                    on_time(at(5, 16, 10, 20)),
+                ],
                 State::OnTime,
             ),
             row(
@@ -396,12 +421,8 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "阳光交通",
                 "6月3日",
                 vec![
-                    cell(
-                        Some(State::Late),
-                        Some("逾期2个工作日报送，6月12日 16:05送达"),
-                        Some(2),
-                    ),
-                    cell(Some(State::OnTime), Some("6月5日 09:00送达"), None),
+                    cell(Some(State::Late), arrived(at(6, 12, 16, 5), Some(2)), Some(2)),
+                    on_time(at(6, 5, 9, 0)),
                     cell(None, None, None),
                 ],
                 State::Late,
@@ -412,8 +433,8 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "公路养护开放日",
                 "6月20日至21日",
                 vec![
-                    cell(Some(State::Pending), Some("6月27日截止"), None),
-                    cell(Some(State::Pending), Some("6月27日截止"), None),
+                    cell(Some(State::Pending), Some(CellNote::Due(at(6, 28, 0, 0))), None),
+                    cell(Some(State::Pending), Some(CellNote::Due(at(6, 28, 0, 0))), None),
                     cell(None, None, None),
                 ],
                 State::Pending,
@@ -424,9 +445,9 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 "就业政策进社区",
                 "5月",
                 vec![
-                    cell(Some(State::Overdue), Some("已逾期4个工作日"), None),
-                    cell(Some(State::Incomplete), Some("2张，需3张"), None),
-                    cell(Some(State::Overdue), Some("已逾期4个工作日"), None),
+                    cell(Some(State::Overdue), words("已逾期4个工作日"), None),
+                    cell(Some(State::Incomplete), words("2张，需3张"), None),
+                    cell(Some(State::Overdue), words("已逾期4个工作日"), None),
                 ],
                 State::Overdue,
             ),
@@ -438,7 +459,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             theme: "公路养护开放日".into(),
             time: "6月20日至21日".into(),
             state: State::Pending,
-            due: Some("6月27日 24:00".into()),
+            due: Some(at(6, 28, 0, 0)),
         }],
         office_tasks: OfficeTasks {
             unassigned: vec![FileLine {
@@ -459,8 +480,16 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             questions: vec!["“县人社局”可能指“县人力资源和社会保障局”，请确认。".into()],
             ..OfficeTasks::default()
         },
-        files: vec![],
-        messages: vec![],
+    }
+}
+
+/// What the status board shows beside the fixture: nothing sent yet, the
+/// batch run at the report's clock.
+pub fn board() -> baosong::render::html::Extras<'static> {
+    baosong::render::html::Extras {
+        generated: at(6, 13, 20, 0),
+        files: &[],
+        messages: &[],
     }
 }
 

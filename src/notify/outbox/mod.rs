@@ -12,12 +12,15 @@ pub use store::queue;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::fmt::{format_short, format_time};
 use crate::report::{MessageLine, printable};
 
 /// The outbox as the board lists it, times in `tz`.
 pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> {
-    let time = |t: &str| DateTime::parse_from_rfc3339(t).ok();
+    let time = |t: &str| {
+        DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|t| t.with_timezone(&tz))
+    };
     outbox
         .iter()
         .map(|m| MessageLine {
@@ -28,15 +31,8 @@ pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> 
             status: m.status_label().to_string(),
             trouble: matches!(m.status.as_str(), "failed" | "uncertain")
                 || (m.status == "queued" && m.last_error.is_some()),
-            queued: time(&m.created_at).map_or_else(
-                || m.created_at.clone(),
-                |t| format_short(t.with_timezone(&tz).naive_local()),
-            ),
-            sent: m
-                .sent_at
-                .as_deref()
-                .and_then(time)
-                .map(|t| format_time(t.with_timezone(&tz))),
+            queued: time(&m.created_at),
+            sent: m.sent_at.as_deref().and_then(time),
             error: m.last_error.as_deref().map(printable),
         })
         .collect()

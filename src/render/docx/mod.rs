@@ -17,12 +17,15 @@ mod xml;
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 
+use chrono::Datelike;
+
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use self::xml::{cell, para, picture, row, run, shade, table, text_para};
 use super::style::{self, HEADER_FILL, Metrics};
-use super::{Options, RenderError, Sink};
+use super::{Options, RenderError, Sink, text};
+use crate::fmt::format_taken;
 use crate::inspect::Block;
 use crate::model::State;
 use crate::report::{ActivitySection, PhotoItem, Report, StatusCell, UnitSection};
@@ -40,7 +43,7 @@ pub fn docx(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<()
     let mut zip = ZipWriter::new(out);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     zip.start_file(package::DOCUMENT, deflated)?;
-    let mut doc = Document::new(m);
+    let mut doc = Document::new(m, report.as_of.year());
     zip.write_all(package::document_start().as_bytes())?;
     doc.front(report);
     doc.status(report);
@@ -97,15 +100,18 @@ struct Document {
     photos: usize,
     /// Units written so far.
     units: usize,
+    /// The report's year: a photo taken in another says its year.
+    year: i32,
 }
 
 impl Document {
-    fn new(m: Metrics) -> Self {
+    fn new(m: Metrics, year: i32) -> Self {
         Document {
             m,
             xml: String::new(),
             photos: 0,
             units: 0,
+            year,
         }
     }
 
@@ -189,7 +195,7 @@ impl Document {
         ));
         self.push(&text_para(
             "Subtitle",
-            &format!("（{}　{}）", report.office, report.as_of),
+            &format!("（{}　{}）", report.office, text::as_of(report)),
         ));
         self.heading(1, "一、总体情况");
         let s = &report.situation;
@@ -209,14 +215,14 @@ impl Document {
         }
         self.heading(2, &format!("（二）近{}日到期事项", s.upcoming_days));
         if s.upcoming.is_empty() {
-            self.body(&format!("{}，没有到期的报送事项。", s.upcoming_window));
+            self.body(&format!("{}，没有到期的报送事项。", text::window(s)));
         } else {
-            self.body(&format!("{}，以下材料到期：", s.upcoming_window));
+            self.body(&format!("{}，以下材料到期：", text::window(s)));
             for (i, u) in s.upcoming.iter().enumerate() {
                 self.body(&format!(
                     "{}．{}前，{}“{}”：{}。",
                     i + 1,
-                    u.due,
+                    text::short(u.due),
                     u.unit,
                     u.theme,
                     u.owed
@@ -363,8 +369,11 @@ impl Document {
             let captioned: Vec<_> = a
                 .photos
                 .iter()
-                .map(|p| match &p.taken {
-                    Some(t) => (p, format!("{}\n拍摄于{t}", p.name)),
+                .map(|p| match p.taken {
+                    Some(t) => (
+                        p,
+                        format!("{}\n拍摄于{}", p.name, format_taken(t, self.year)),
+                    ),
                     None => (p, p.name.clone()),
                 })
                 .collect();
@@ -464,7 +473,7 @@ impl Document {
                     (w.theme.clone(), None),
                     (w.time.clone(), None),
                     (w.state.label().to_owned(), Some(style::look(w.state).tint)),
-                    (w.due.clone().unwrap_or_else(|| "—".into()), None),
+                    (w.due.map_or_else(|| "—".into(), text::deadline), None),
                 ]
             })
             .collect();
@@ -491,7 +500,7 @@ fn seq_width<'a>(seqs: impl Iterator<Item = &'a str>) -> f64 {
 /// A status cell as text: the state, then its date line.
 fn cell_text(c: &StatusCell) -> String {
     match &c.when {
-        Some(when) => format!("{}\n{when}", c.text),
+        Some(when) => format!("{}\n{}", c.text, text::note(when)),
         None => c.text.clone(),
     }
 }

@@ -5,27 +5,39 @@
 //! photos and videos, the mail sent to it) and `office.html` (what the
 //! office itself must look at).
 //!
+//! The pages are minijinja templates (`templates/board/`, [`Templates`])
+//! the office may restyle; this module gives each page its values, every
+//! text already written ([`super::text`]) and escaped by the templates as
+//! it is put in. What only the board shows — when the batch ran, the files
+//! units sent, the outbox — comes beside the report ([`Extras`]).
+//!
 //! No server, no CDN, no web font, no outside script: the pages open from
-//! `file://`, a shared folder or any web server. The files they link to (the
-//! originals from the state store and the print JPEGs of the photos) are
-//! put beside them under `files/`, hard-linked where the file system allows
-//! it, so the folder can be moved or served as it is and a nightly batch
-//! costs no disk for files it has already published.
+//! `file://`, a shared folder or any web server, and read on a phone (the
+//! wide table scrolls inside its box, the unit column pinned). The files
+//! they link to (the originals from the state store and the print JPEGs of
+//! the photos) are put beside them under `files/`, hard-linked where the
+//! file system allows it, so the folder can be moved or served as it is
+//! and a nightly batch costs no disk for files it has already published.
 
 mod office;
 mod overview;
+mod templates;
 mod unit;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::escape::esc;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
 
 use super::RenderError;
 use super::style::look;
+use super::text;
+use crate::fmt::display_time;
 use crate::model::State;
-use crate::report::Report;
+use crate::report::{MessageLine, Report, SentFile};
+
+pub use templates::Templates;
 
 /// The overview page's file name.
 pub const INDEX: &str = "index.html";
@@ -33,6 +45,16 @@ pub const INDEX: &str = "index.html";
 pub const OFFICE: &str = "office.html";
 /// The folder beside the pages holding the files they link to.
 pub const FILES: &str = "files";
+
+/// What the board shows beside the report: when the batch ran, every
+/// file units sent ([`crate::report::build::sent_files`]) and the outbox
+/// as it stands.
+#[derive(Debug, Clone, Copy)]
+pub struct Extras<'a> {
+    pub generated: DateTime<FixedOffset>,
+    pub files: &'a [SentFile],
+    pub messages: &'a [MessageLine],
+}
 
 /// The board of one report: its pages and the files they link to.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,28 +66,51 @@ pub struct Board {
     pub files: BTreeMap<String, PathBuf>,
 }
 
-/// Draws the board of `report`.
-pub fn board(report: &Report) -> Board {
+/// Draws the board of `report` with `extras` beside it.
+pub fn board(
+    report: &Report,
+    extras: &Extras,
+    templates: &Templates,
+) -> Result<Board, RenderError> {
+    let env = templates.environment()?;
+    let frame = |title: &str| Frame {
+        page_title: title.to_string(),
+        campaign: report.title.clone(),
+        as_of: text::as_of(report),
+        generated: display_time(extras.generated),
+        states: State::ALL.into_iter().map(StateLook::of).collect(),
+    };
     let mut links = Links::default();
-    let units = Units::of(report);
+    let units = Units::of(report, extras);
     let mut pages = Vec::new();
     for (i, name) in units.names.iter().enumerate() {
-        pages.push((units.page(i), unit::render(report, name, &mut links)));
+        let body = unit::page(report, extras, name, &mut links);
+        let html = templates::render(&env, "unit.html", &Page::new(frame(name), body))?;
+        pages.push((units.page(i), html));
     }
-    pages.push((OFFICE.to_string(), office::render(report, &units)));
-    pages.push((INDEX.to_string(), overview::render(report, &units)));
-    Board {
+    let body = office::page(report, extras, &units);
+    let html = templates::render(&env, OFFICE, &Page::new(frame("办公室待办"), body))?;
+    pages.push((OFFICE.to_string(), html));
+    let body = overview::page(report, extras, &units);
+    let html = templates::render(&env, INDEX, &Page::new(frame("总览"), body))?;
+    pages.push((INDEX.to_string(), html));
+    Ok(Board {
         pages,
         files: links.files,
-    }
+    })
 }
 
 /// Writes the board of `report` into `dir` (a report folder): the linked
 /// files first, then each page atomically, the overview last. Writing it
 /// again (after the batch queued its mail) replaces the pages and links
 /// only the files not there yet.
-pub fn publish(report: &Report, dir: &Path) -> Result<(), RenderError> {
-    let board = board(report);
+pub fn publish(
+    report: &Report,
+    extras: &Extras,
+    templates: &Templates,
+    dir: &Path,
+) -> Result<(), RenderError> {
+    let board = board(report, extras, templates)?;
     // The previous report folder, whose files can be hard-linked when the
     // store is on another disk.
     let previous = dir.parent().map(|root| root.join(super::LATEST));
@@ -103,6 +148,83 @@ fn place(src: &Path, dir: &Path, rel: &str, previous: Option<&Path>) -> Result<(
     })?;
     crate::atomic::write_atomic_with(&dest, false, |to| std::io::copy(&mut from, to).map(|_| ()))
         .map_err(write_error)
+}
+
+/// What every page has: its title, the campaign, the report's clock, when
+/// the batch ran and the states' colours for the style sheet.
+#[derive(Debug, Serialize)]
+struct Frame {
+    page_title: String,
+    campaign: String,
+    as_of: String,
+    generated: String,
+    states: Vec<StateLook>,
+}
+
+/// A page's values: the frame's and its own, side by side.
+#[derive(Debug, Serialize)]
+struct Page<T: Serialize> {
+    #[serde(flatten)]
+    frame: Frame,
+    #[serde(flatten)]
+    body: T,
+}
+
+impl<T: Serialize> Page<T> {
+    fn new(frame: Frame, body: T) -> Self {
+        Page { frame, body }
+    }
+}
+
+/// A state's class name and colours, from the same table the PDF and XLSX
+/// use.
+#[derive(Debug, Serialize)]
+struct StateLook {
+    class: String,
+    fill: &'static str,
+    tint: &'static str,
+    ink: &'static str,
+}
+
+impl StateLook {
+    fn of(state: State) -> StateLook {
+        let l = look(state);
+        StateLook {
+            class: class(state),
+            fill: l.fill,
+            tint: l.tint,
+            ink: if l.light_ink { "#fff" } else { "#222" },
+        }
+    }
+}
+
+/// A state as a coloured label: its class and the words on it.
+#[derive(Debug, Serialize)]
+struct Badge {
+    class: String,
+    label: String,
+}
+
+impl Badge {
+    /// The state's own label.
+    fn of(state: State) -> Badge {
+        Badge::with(state, state.label())
+    }
+
+    /// Other words on the state's colour.
+    fn with(state: State, label: &str) -> Badge {
+        Badge {
+            class: class(state),
+            label: label.to_string(),
+        }
+    }
+}
+
+/// A unit named on a page: its name and its page, when it has one.
+#[derive(Debug, Serialize)]
+struct UnitLink {
+    name: String,
+    href: Option<String>,
 }
 
 /// The files the pages link to, named by content so that two pages (or
@@ -148,13 +270,13 @@ struct Units {
 }
 
 impl Units {
-    fn of(report: &Report) -> Units {
+    fn of(report: &Report, extras: &Extras) -> Units {
         let mut names: Vec<String> = Vec::new();
         let all = report
             .rows
             .iter()
             .map(|r| &r.unit)
-            .chain(report.files.iter().map(|f| &f.unit));
+            .chain(extras.files.iter().map(|f| &f.unit));
         for name in all {
             if !names.contains(name) {
                 names.push(name.clone());
@@ -167,11 +289,15 @@ impl Units {
         format!("unit-{}.html", i + 1)
     }
 
-    /// A link to a unit's page, or its name when it has none.
-    fn link(&self, name: &str) -> String {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => format!("<a href=\"{}\">{}</a>", self.page(i), esc(name)),
-            None => esc(name).into_owned(),
+    /// A unit named on a page, with a link to its page when it has one.
+    fn link(&self, name: &str) -> UnitLink {
+        UnitLink {
+            name: name.to_string(),
+            href: self
+                .names
+                .iter()
+                .position(|n| n == name)
+                .map(|i| self.page(i)),
         }
     }
 }
@@ -185,94 +311,30 @@ fn class(state: State) -> String {
         .unwrap_or_default()
 }
 
-/// A state as a coloured label; the label says it without the colour.
-fn badge(state: State, text: &str) -> String {
-    format!(
-        "<span class=\"badge b-{}\">{}</span>",
-        class(state),
-        esc(text)
-    )
+/// A message of the outbox as the pages list it, its times written.
+#[derive(Debug, Serialize)]
+struct Message<'a> {
+    queued: String,
+    kind: &'a str,
+    status: &'a str,
+    trouble: bool,
+    subject: &'a str,
+    recipients: &'a str,
+    sent: Option<String>,
+    error: Option<&'a str>,
 }
 
-/// The style sheet: the layout, then each state's colours from the same
-/// table the PDF and XLSX use.
-fn css() -> String {
-    let mut css = String::from(CSS);
-    for state in State::ALL {
-        let l = look(state);
-        let ink = if l.light_ink { "#fff" } else { "#222" };
-        let _ = write!(
-            css,
-            ".b-{c}{{background:#{f};color:{ink}}}.s-{c}{{background:#{t};border-left:4px solid #{f}}}",
-            c = class(state),
-            f = l.fill,
-            t = l.tint,
-        );
+impl<'a> Message<'a> {
+    fn of(m: &'a MessageLine) -> Self {
+        Message {
+            queued: m.queued.map(text::short).unwrap_or_default(),
+            kind: &m.kind,
+            status: &m.status,
+            trouble: m.trouble,
+            subject: &m.subject,
+            recipients: &m.recipients,
+            sent: m.sent.map(text::long),
+            error: m.error.as_deref(),
+        }
     }
-    css
-}
-
-const CSS: &str = "\
-*{box-sizing:border-box}\
-body{margin:0;font:15px/1.6 system-ui,-apple-system,\"Segoe UI\",\"PingFang SC\",\"Microsoft YaHei\",\"Noto Sans CJK SC\",sans-serif;color:#222;background:#f6f6f4}\
-header{background:#8b1a1a;color:#fff;padding:.6em 1em}\
-header a{color:#fff}header h1{font-size:1.15em;margin:0}header p{margin:.2em 0 0;font-size:.9em}\
-nav{margin-top:.3em;font-size:.95em}nav a{margin-right:1em}\
-main{max-width:1200px;margin:0 auto;padding:.5em 1em 2em}\
-h2{font-size:1.1em;border-bottom:2px solid #8b1a1a;padding-bottom:.2em;margin-top:1.6em}\
-h3{font-size:1em;margin:1.2em 0 .4em}\
-.scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}\
-table{border-collapse:collapse;background:#fff;width:100%}\
-th,td{border:1px solid #ccc;padding:.3em .45em;text-align:left;vertical-align:top}\
-th{background:#e7e6e6;white-space:nowrap}\
-.status td:first-child{white-space:nowrap}\
-td small,li small{display:block;color:#555;font-size:.85em}\
-.badge{display:inline-block;padding:0 .45em;border-radius:3px;font-size:.9em;white-space:nowrap}\
-.counts{display:flex;flex-wrap:wrap;gap:.4em;padding:0;list-style:none}\
-.counts li{background:#fff;border:1px solid #ccc;border-radius:4px;padding:.2em .6em}\
-.card{background:#fff;border:1px solid #ccc;border-radius:4px;padding:.4em .8em;margin:.8em 0}\
-.photos{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.5em;padding:0;list-style:none}\
-.photos img{width:100%;height:120px;object-fit:cover;display:block;border:1px solid #ccc}\
-.photos li{font-size:.85em}\
-.trouble{color:#c62828;font-weight:bold}\
-.files{list-style:none;padding:0}.files li{background:#fff;border:1px solid #ccc;border-radius:4px;padding:.3em .6em;margin:.4em 0;word-break:break-all}\
-.verdict{margin-left:.5em;font-size:.9em}\
-#filter{margin:.6em 0;display:flex;flex-wrap:wrap;gap:.5em}\
-#filter input,#filter select{font:inherit;padding:.25em .4em}\
-a{color:#0b57a4}\
-@media (max-width:600px){body{font-size:14px}main{padding:.3em .5em 2em}}\
-";
-
-/// Hides the rows of the overview's table that do not match the filter
-/// box; without it every row shows.
-const FILTER_JS: &str = "\
-const q=document.getElementById('q'),st=document.getElementById('st');\
-function filter(){const t=q.value.trim(),s=st.value;\
-for(const r of document.querySelectorAll('tr[data-unit]')){\
-r.hidden=!((!t||r.dataset.unit.includes(t)||r.dataset.theme.includes(t))&&(!s||r.dataset.states.split(' ').includes(s)));}}\
-q.addEventListener('input',filter);st.addEventListener('change',filter);\
-document.getElementById('filter').hidden=false;\
-";
-
-/// A whole page: head, header with the campaign and the as-of time, the
-/// navigation, `body`, and a script when given.
-fn page(report: &Report, title: &str, body: &str, script: Option<&str>) -> String {
-    let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title} - {campaign}</title>\n<style>{css}</style>\n</head>\n<body>\n\
-         <header><h1>{campaign}</h1><p>{as_of}（本页生成于{generated}）</p>\
-         <nav><a href=\"{INDEX}\">总览</a><a href=\"{OFFICE}\">办公室待办</a></nav></header>\n\
-         <main>\n{body}</main>\n",
-        title = esc(title),
-        campaign = esc(&report.title),
-        css = css(),
-        as_of = esc(&report.as_of),
-        generated = esc(&report.generated_at),
-    );
-    if let Some(js) = script {
-        let _ = writeln!(html, "<script>{js}</script>");
-    }
-    html.push_str("</body>\n</html>\n");
-    html
 }

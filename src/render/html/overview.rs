@@ -1,144 +1,151 @@
-//! The board's first page: as of when, the situation in the report's own
-//! words, who must act, what falls due next, the counts, and the table of
-//! every activity with a filter box.
+//! The board's first page (`templates/board/index.html`): as of when, the
+//! situation in the report's own words, who must act, what falls due next,
+//! the counts, and the table of every activity with a filter box.
 
-use std::fmt::Write as _;
+use serde::Serialize;
 
-use super::{FILTER_JS, OFFICE, Units, badge, class, esc, page};
+use super::{Badge, Extras, UnitLink, Units, class, text};
 use crate::model::State;
-use crate::report::Report;
+use crate::report::{Report, StatusCell, StatusRow};
 
-/// The overview page.
-pub fn render(report: &Report, units: &Units) -> String {
-    let mut b = String::new();
+/// The overview's values.
+#[derive(Debug, Serialize)]
+pub(super) struct Overview<'a> {
+    paragraph: &'a str,
+    counts: Vec<Count>,
+    office_count: usize,
+    needs_action: Vec<Action<'a>>,
+    upcoming_window: String,
+    upcoming_days: u32,
+    upcoming: Vec<Upcoming<'a>>,
+    deliverables: Vec<&'a str>,
+    state_options: Vec<Badge>,
+    rows: Vec<Row<'a>>,
+    status_note: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Count {
+    state: Badge,
+    count: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Action<'a> {
+    unit: UnitLink,
+    theme: &'a str,
+    state: Badge,
+    reason: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Upcoming<'a> {
+    due: String,
+    unit: UnitLink,
+    theme: &'a str,
+    owed: &'a str,
+}
+
+/// A row of 报送情况一览表.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    seq: &'a str,
+    unit: UnitLink,
+    theme: &'a str,
+    time: &'a str,
+    /// The overall state's class and every cell's, for the filter.
+    states: String,
+    cells: Vec<Cell<'a>>,
+    overall: Badge,
+}
+
+#[derive(Debug, Serialize)]
+struct Cell<'a> {
+    /// The state's class; None when the deliverable does not apply.
+    class: Option<String>,
+    text: &'a str,
+    note: Option<String>,
+}
+
+/// The overview page's values.
+pub(super) fn page<'a>(report: &'a Report, extras: &Extras, units: &Units) -> Overview<'a> {
     let s = &report.situation;
-    let _ = write!(b, "<h2>总体情况</h2>\n<p>{}</p>\n", esc(&s.paragraph));
-
-    b.push_str("<ul class=\"counts\">");
-    for c in report.overview.by_state.iter().filter(|c| c.count > 0) {
-        let _ = write!(b, "<li>{} {}项</li>", badge(c.state, &c.label), c.count);
+    Overview {
+        paragraph: &s.paragraph,
+        counts: report
+            .overview
+            .by_state
+            .iter()
+            .filter(|c| c.count > 0)
+            .map(|c| Count {
+                state: Badge::with(c.state, &c.label),
+                count: c.count,
+            })
+            .collect(),
+        office_count: office_count(report, extras),
+        needs_action: s
+            .needs_action
+            .iter()
+            .map(|i| Action {
+                unit: units.link(&i.unit),
+                theme: &i.theme,
+                state: Badge::of(i.state),
+                reason: &i.reason,
+            })
+            .collect(),
+        upcoming_window: text::window(s),
+        upcoming_days: s.upcoming_days,
+        upcoming: s
+            .upcoming
+            .iter()
+            .map(|u| Upcoming {
+                due: text::short(u.due),
+                unit: units.link(&u.unit),
+                theme: &u.theme,
+                owed: &u.owed,
+            })
+            .collect(),
+        deliverables: report
+            .deliverables
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect(),
+        state_options: State::ALL.into_iter().map(Badge::of).collect(),
+        rows: report.rows.iter().map(|r| row(r, units)).collect(),
+        status_note: &report.status_note,
     }
-    b.push_str("</ul>\n");
-    let office = office_count(report);
-    if office > 0 {
-        let _ = writeln!(
-            b,
-            "<p class=\"trouble\">办公室待处理{office}项：见<a href=\"{OFFICE}\">办公室待办</a>。</p>"
-        );
-    }
-
-    let _ = writeln!(b, "<h2>需要督促（{}场活动）</h2>", s.needs_action.len());
-    if s.needs_action.is_empty() {
-        b.push_str("<p>目前没有需要督促的单位。</p>\n");
-    } else {
-        b.push_str("<div class=\"scroll\"><table><tr><th>单位</th><th>活动</th><th>状态</th><th>原因</th></tr>\n");
-        for i in &s.needs_action {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                units.link(&i.unit),
-                esc(&i.theme),
-                badge(i.state, i.state.label()),
-                esc(&i.reason)
-            );
-        }
-        b.push_str("</table></div>\n");
-    }
-
-    let _ = writeln!(b, "<h2>近期截止（{}）</h2>", esc(&s.upcoming_window));
-    if s.upcoming.is_empty() {
-        let _ = writeln!(b, "<p>今后{}天内没有到期的材料。</p>", s.upcoming_days);
-    } else {
-        b.push_str("<div class=\"scroll\"><table><tr><th>截止</th><th>单位</th><th>活动</th><th>尚欠</th></tr>\n");
-        for u in &s.upcoming {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&u.due),
-                units.link(&u.unit),
-                esc(&u.theme),
-                esc(&u.owed)
-            );
-        }
-        b.push_str("</table></div>\n");
-    }
-
-    status_table(&mut b, report, units);
-    page(report, "总览", &b, Some(FILTER_JS))
 }
 
 /// How many things wait for the office.
-fn office_count(report: &Report) -> usize {
+fn office_count(report: &Report, extras: &Extras) -> usize {
     let t = &report.office_tasks;
     t.unassigned.len()
         + t.unclassified.len()
         + t.receiving.len()
         + t.questions.len()
-        + report.messages.iter().filter(|m| m.trouble).count()
+        + extras.messages.iter().filter(|m| m.trouble).count()
 }
 
-/// 报送情况一览表 with the filter box (hidden until its script runs).
-fn status_table(b: &mut String, report: &Report, units: &Units) {
-    let _ = writeln!(b, "<h2>报送情况一览表（{}场活动）</h2>", report.rows.len());
-    b.push_str(
-        "<div id=\"filter\" hidden><input id=\"q\" type=\"search\" placeholder=\"按单位或活动筛选\" aria-label=\"按单位或活动筛选\">\
-         <select id=\"st\" aria-label=\"按状态筛选\"><option value=\"\">全部状态</option>",
-    );
-    for state in State::ALL {
-        let _ = write!(
-            b,
-            "<option value=\"{}\">{}</option>",
-            class(state),
-            state.label()
-        );
+fn row<'a>(row: &'a StatusRow, units: &Units) -> Row<'a> {
+    // Filterable by the overall state and by any cell's.
+    let mut states = vec![class(row.overall)];
+    states.extend(row.cells.iter().filter_map(|c| c.state).map(class));
+    states.dedup();
+    Row {
+        seq: &row.seq,
+        unit: units.link(&row.unit),
+        theme: &row.theme,
+        time: &row.time,
+        states: states.join(" "),
+        cells: row.cells.iter().map(cell).collect(),
+        overall: Badge::of(row.overall),
     }
-    b.push_str("</select></div>\n<div class=\"scroll\"><table class=\"status\">\n<tr><th>序号</th><th>单位</th><th>活动</th><th>开展时间</th>");
-    for d in &report.deliverables {
-        let _ = write!(b, "<th>{}</th>", esc(&d.name));
+}
+
+fn cell(c: &StatusCell) -> Cell<'_> {
+    Cell {
+        class: c.state.map(class),
+        text: &c.text,
+        note: c.state.and(c.when.as_ref()).map(text::note),
     }
-    b.push_str("<th>总体</th></tr>\n");
-    for row in &report.rows {
-        // Filterable by the overall state and by any cell's.
-        let mut states = vec![class(row.overall)];
-        states.extend(row.cells.iter().filter_map(|c| c.state).map(class));
-        states.dedup();
-        let _ = write!(
-            b,
-            "<tr data-unit=\"{}\" data-theme=\"{}\" data-states=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-            esc(&row.unit),
-            esc(&row.theme),
-            states.join(" "),
-            esc(&row.seq),
-            units.link(&row.unit),
-            esc(&row.theme),
-            esc(&row.time)
-        );
-        for cell in &row.cells {
-            let when = cell
-                .when
-                .as_deref()
-                .map(|w| format!("<small>{}</small>", esc(w)))
-                .unwrap_or_default();
-            match cell.state {
-                Some(state) => {
-                    let _ = write!(
-                        b,
-                        "<td class=\"s-{}\">{}{when}</td>",
-                        class(state),
-                        esc(&cell.text)
-                    );
-                }
-                None => {
-                    let _ = write!(b, "<td>{}</td>", esc(&cell.text));
-                }
-            }
-        }
-        let _ = writeln!(
-            b,
-            "<td>{}</td></tr>",
-            badge(row.overall, row.overall.label())
-        );
-    }
-    b.push_str("</table></div>\n");
-    let _ = writeln!(b, "<p><small>{}</small></p>", esc(&report.status_note));
 }

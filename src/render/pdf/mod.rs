@@ -30,6 +30,7 @@
 //! an office may edit a copy and point [`Template::from_file`] at it without
 //! recompiling. The template reads the report as JSON from `/report.json`.
 
+mod data;
 mod join;
 mod photos;
 
@@ -37,7 +38,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, NativeElement, StyleChain};
 use typst::model::HeadingElem;
@@ -46,11 +47,11 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use self::data::{common_data, part_data, photo_src};
 use self::join::{Heading, PdfWriter};
 use self::photos::Photos;
-use super::fonts::{FontSet, Role};
-use super::{LayoutMessage, Options, RenderError, Sink, style};
-use crate::model::State;
+use super::fonts::FontSet;
+use super::{LayoutMessage, Options, RenderError, Sink};
 use crate::report::Report;
 
 /// Status-table rows per part, per unit of a part: a row is far lighter to
@@ -228,50 +229,6 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
     parts
 }
 
-/// The template's data for one part (see `templates/report.typ`): the
-/// report with only the part's units and status rows, every photo and
-/// video poster with a virtual `src` path (`/photos/N.jpg`, N in
-/// [`Report::photos`] order, the part's first picture being `first_photo`)
-/// and every unit with its heading
-/// number (一, 二, …), the part's sections, first unit and the number of
-/// pages before it, and what all parts share ([`common_data`]).
-fn part_data(
-    report: &Report,
-    common: &Value,
-    plan: &PartPlan,
-    first_photo: usize,
-    first_page: usize,
-) -> Result<Value, RenderError> {
-    let mut data = common.clone();
-    let units = &report.units[plan.units.clone()];
-    data["report"]["units"] = serde_json::to_value(units)?;
-    data["report"]["rows"] = serde_json::to_value(&report.rows[plan.rows.clone()])?;
-    let mut n = first_photo;
-    for (unit, section) in units.iter().enumerate() {
-        data["report"]["units"][unit]["number"] =
-            json!(style::chinese_number(plan.units.start + unit + 1));
-        for (activity, item) in section.activities.iter().enumerate() {
-            let at = &mut data["report"]["units"][unit]["activities"][activity];
-            for photo in 0..item.photos.len() {
-                at["photos"][photo]["src"] = json!(photo_src(n));
-                n += 1;
-            }
-            for (video, v) in item.videos.iter().enumerate() {
-                if v.poster.is_some() {
-                    at["videos"][video]["poster"]["src"] = json!(photo_src(n));
-                    n += 1;
-                }
-            }
-        }
-    }
-    data["part"] = json!({
-        "sections": plan.sections,
-        "first_page": first_page,
-        "first_unit": plan.units.start,
-    });
-    Ok(data)
-}
-
 /// The headings of a laid-out part, for the joined PDF's bookmarks; the
 /// same entries typst-pdf would make (`typst-pdf/src/outline.rs`).
 fn headings(document: &typst_layout::PagedDocument) -> Vec<Heading> {
@@ -314,65 +271,6 @@ fn layout_error(errors: &[SourceDiagnostic], world: Option<&ReportWorld>) -> Ren
             })
             .collect(),
     )
-}
-
-/// What every part's data shares: the report without units and status
-/// rows, the sizes, the faces and the states' labels and looks.
-fn common_data(report: &Report, options: &Options) -> Result<Value, RenderError> {
-    // Rows and units go to the parts that show them; the file and mail
-    // lists are the status board's: with them every part would carry every
-    // file of the campaign (N=200: ~25 MB of typst values a part).
-    let report = serde_json::to_value(Report {
-        rows: Vec::new(),
-        units: Vec::new(),
-        files: Vec::new(),
-        messages: Vec::new(),
-        ..report.clone()
-    })?;
-    let states: serde_json::Map<String, Value> = State::ALL
-        .iter()
-        .map(|s| {
-            let look = style::look(*s);
-            Ok((
-                state_key(*s)?,
-                json!({
-                    "label": s.label(),
-                    "fill": look.fill,
-                    "tint": look.tint,
-                    "light_ink": look.light_ink,
-                    "pattern": look.pattern,
-                }),
-            ))
-        })
-        .collect::<Result<_, RenderError>>()?;
-    let face = |role: Role| {
-        let face = options.fonts.face(role);
-        json!({ "family": face.family(), "heavy": face.is_heavy() })
-    };
-    Ok(json!({
-        "report": report,
-        "style": style::metrics(options.typography),
-        "fonts": {
-            "title": face(Role::Title),
-            "body": face(Role::Body),
-            "heading": face(Role::Heading),
-            "subheading": face(Role::Subheading),
-        },
-        "states": states,
-        "description": options.fonts.describe().join("；"),
-    }))
-}
-
-fn photo_src(n: usize) -> String {
-    format!("/photos/{n}.jpg")
-}
-
-/// The JSON name of a state, as the report's `overall`/`state` fields hold it.
-fn state_key(state: State) -> Result<String, RenderError> {
-    Ok(serde_json::to_value(state)?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 /// An in-memory typst world: the template, `/report.json`, the part's

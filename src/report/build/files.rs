@@ -1,5 +1,7 @@
-//! The report's list of every file a unit sent, each with its versions:
-//! when each arrived, how it came (inbox folder, e-mail, zip) and its size.
+//! The status board's list of every file a unit sent, each with its
+//! versions: when each arrived, how it came (inbox folder, e-mail, zip) and
+//! its size. It is built beside the report, not into it: only the board
+//! shows it.
 
 use std::collections::BTreeMap;
 
@@ -10,14 +12,15 @@ use crate::wording;
 
 /// Every file of a unit but the containers (their entries are listed,
 /// saying how they came) and the pictures inside Word files, with every
-/// version of it.
-pub(super) fn sent_files(
+/// version of it (`versions`: every version the ledger recorded), in path
+/// order.
+pub fn sent_files(
     campaign: &Campaign,
     a: &Assessment,
     store: &Store,
     versions: &[StoredVersion],
-    clock: &Clock,
 ) -> Vec<SentFile> {
+    let clock = Clock::of(a);
     let mut by_path: BTreeMap<&str, Vec<&StoredVersion>> = BTreeMap::new();
     for v in versions {
         by_path.entry(v.path.as_str()).or_default().push(v);
@@ -51,7 +54,7 @@ pub(super) fn sent_files(
                 .map(|vs| {
                     vs.iter()
                         .map(|v| FileVersion {
-                            arrived: clock.short(v.arrived_at),
+                            arrived: clock.at(v.arrived_at),
                             how: how_it_came(&v.path, &by_path),
                             size: size_text(v.size),
                         })

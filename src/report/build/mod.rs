@@ -8,7 +8,7 @@ mod table;
 mod tasks;
 mod units;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
@@ -16,11 +16,11 @@ use crate::campaign::Campaign;
 use crate::notice::Notices;
 use crate::store::{Store, StoredVersion};
 
-use files::sent_files;
 use situation::{overview, situation};
 use table::{status_note, status_row};
 use units::{activity_section, summary_deliverables};
 
+pub use files::sent_files;
 pub use situation::attention;
 pub use tasks::{FileLists, file_lists};
 
@@ -36,56 +36,43 @@ pub fn zone_label(campaign: &Campaign) -> String {
     }
 }
 
-/// The times of a batch in its zone.
+/// The times of a batch in its zone (the assessment's clock's).
 struct Clock {
     tz: FixedOffset,
 }
 
 impl Clock {
-    fn local(&self, t: DateTime<FixedOffset>) -> NaiveDateTime {
-        t.with_timezone(&self.tz).naive_local()
+    fn of(a: &Assessment) -> Clock {
+        Clock {
+            tz: a.clock.timezone(),
+        }
     }
-    fn long(&self, t: DateTime<FixedOffset>) -> String {
-        format_time(t.with_timezone(&self.tz))
+    /// `t` in the batch's zone, as the report holds it.
+    fn at(&self, t: DateTime<FixedOffset>) -> Time {
+        t.with_timezone(&self.tz)
+    }
+    fn local(&self, t: DateTime<FixedOffset>) -> NaiveDateTime {
+        self.at(t).naive_local()
     }
     fn short(&self, t: DateTime<FixedOffset>) -> String {
         format_short(self.local(t))
     }
-    /// A deadline in a table: its day, and its time unless it is the end
-    /// of the day ("7月7日", "6月20日 17:00").
-    fn deadline(&self, t: DateTime<FixedOffset>) -> String {
-        let local = self.local(t);
-        if local.time() == chrono::NaiveTime::MIN {
-            format_day(local)
-        } else {
-            format_short(local)
-        }
-    }
-    /// A day as tables show it: "6月4日".
-    fn day(&self, t: DateTime<FixedOffset>) -> String {
-        self.local(t).format("%-m月%-d日").to_string()
-    }
 }
 
-/// What a batch knows beside the assessment that the status board shows:
-/// every version recorded, the outbox (as `notify` lists it), what intake
-/// left for later and the batch's notices so far.
+/// What a batch knows beside the assessment that the office's part of the
+/// report shows: what intake left for later and the batch's notices so far.
 #[derive(Debug, Clone, Copy)]
 pub struct Batch<'a> {
-    pub versions: &'a [StoredVersion],
-    pub messages: &'a [MessageLine],
     pub receiving: &'a [String],
     pub ignored: usize,
     pub notices: &'a Notices,
 }
 
 impl Default for Batch<'_> {
-    /// Nothing beside the assessment: no versions, mail or notices.
+    /// Nothing beside the assessment: nothing left for later, no notices.
     fn default() -> Self {
         static NONE: Notices = Notices::new();
         Batch {
-            versions: &[],
-            messages: &[],
             receiving: &[],
             ignored: 0,
             notices: &NONE,
@@ -93,18 +80,9 @@ impl Default for Batch<'_> {
     }
 }
 
-/// Builds the report of a batch run at `generated` with the assessment's clock.
-pub fn build(
-    campaign: &Campaign,
-    a: &Assessment,
-    store: &Store,
-    generated: DateTime<FixedOffset>,
-    batch: &Batch,
-) -> Report {
-    let clock = Clock {
-        tz: a.clock.timezone(),
-    };
-    let zone = zone_label(campaign);
+/// Builds the report of a batch with the assessment's clock.
+pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) -> Report {
+    let clock = Clock::of(a);
     let deliverables: Vec<DeliverableHead> = campaign
         .deliverables
         .iter()
@@ -144,7 +122,7 @@ pub fn build(
                     .iter()
                     .filter_map(|i| i.due)
                     .min()
-                    .map(|d| clock.deadline(d)),
+                    .map(|d| clock.at(d)),
             });
             continue;
         }
@@ -158,21 +136,11 @@ pub fn build(
     }
 
     let lists = file_lists(campaign, a);
-    let local = clock.local(a.clock);
-    let as_of = format!(
-        "截至{}年{}月{}日{}时",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour()
-    );
     Report {
         title: campaign.file.campaign.title.clone(),
         office: campaign.file.campaign.office.clone(),
-        generated_at: format!("{}（{zone}）", clock.long(generated)),
-        situation: situation(campaign, a, &overview, &as_of, &clock),
-        as_of,
-        date: local.format("%Y年%-m月%-d日").to_string(),
+        situation: situation(campaign, a, &overview, &clock),
+        as_of: clock.at(a.clock),
         deliverables,
         overview,
         status_note: status_note(a),
@@ -188,8 +156,6 @@ pub fn build(
             ignored: batch.ignored,
             questions: batch.notices.iter().map(ToString::to_string).collect(),
         },
-        files: sent_files(campaign, a, store, batch.versions, &clock),
-        messages: batch.messages.to_vec(),
     }
 }
 
@@ -213,9 +179,8 @@ mod tests {
             receiving: &["县林业局/大视频.mp4".to_string()],
             ignored: 2,
             notices: &notices,
-            ..Batch::default()
         };
-        build(&c, &a, &Store::new(dir.path()), a.clock, &batch)
+        build(&c, &a, &Store::new(dir.path()), &batch)
     }
 
     #[test]

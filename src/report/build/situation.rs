@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::assess::{ActivityAssessment, ItemAssessment};
+use crate::fmt::format_as_of;
 use crate::wording::activity_reason;
 
 /// Where an activity's state puts it on the first page's list of units that
@@ -69,7 +70,6 @@ pub(super) fn situation(
     campaign: &Campaign,
     a: &Assessment,
     overview: &Overview,
-    as_of: &str,
     clock: &Clock,
 ) -> Situation {
     let unit_of = |st: &ActivityAssessment| campaign.roster.units[st.unit].name.clone();
@@ -115,8 +115,10 @@ pub(super) fn situation(
         format!("{}{n}项（{}）", state.label(), named(state))
     };
     let mut text = format!(
-        "{as_of}，{}个单位共安排活动{}项。",
-        overview.units, overview.activities
+        "{}，{}个单位共安排活动{}项。",
+        format_as_of(clock.local(a.clock)),
+        overview.units,
+        overview.activities
     );
     let (on_time, late) = (count(State::OnTime), count(State::Late));
     let complete = on_time + late;
@@ -176,7 +178,7 @@ pub(super) fn situation(
             Some((
                 clock.local(due),
                 UpcomingItem {
-                    due: clock.short(due),
+                    due: clock.at(due),
                     unit: unit_of(st),
                     theme: campaign.activities[st.activity].theme.clone(),
                     owed: open
@@ -193,11 +195,7 @@ pub(super) fn situation(
         paragraph: text,
         needs_action,
         upcoming_days: UPCOMING_DAYS,
-        upcoming_window: format!(
-            "{}至{}",
-            window_start.format("%-m月%-d日"),
-            window_end.format("%-m月%-d日")
-        ),
+        upcoming_window: (window_start.date(), window_end.date()),
         upcoming: upcoming.into_iter().map(|(_, i)| i).collect(),
     }
 }

@@ -41,31 +41,21 @@ pub(super) fn status_row(
                     text: "不适用".to_string(),
                     when: None,
                     due: None,
-                    due_at: None,
                     arrived: None,
-                    arrived_at: None,
                     late_workdays: None,
                     extension: None,
                 },
                 Some(item) => StatusCell {
-                    extension: campaign.extension(d, act.unit).map(|e| {
-                        let until = match (e.until, e.extra_workdays) {
-                            (Some(t), _) => format!("延期至{}", format_short(t.naive_local())),
-                            (None, Some(n)) => format!("延期{n}个工作日"),
-                            (None, None) => "已延期".to_string(),
-                        };
-                        match &e.reason {
-                            Some(r) => format!("{until}（{r}）"),
-                            None => until,
-                        }
+                    extension: campaign.extension(d, act.unit).map(|e| Extension {
+                        until: e.until.map(|t| clock.at(t.fixed_offset())),
+                        extra_workdays: e.extra_workdays,
+                        reason: e.reason.clone(),
                     }),
                     state: Some(item.state),
                     text: wording::cell_title(campaign, item),
                     when: cell_line(campaign, a, item, clock),
-                    due: item.due.map(|t| clock.long(t)),
-                    due_at: item.due.map(|t| clock.local(t)),
-                    arrived: item.completed.map(|t| clock.long(t)),
-                    arrived_at: item.completed.map(|t| clock.local(t)),
+                    due: item.due.map(|t| clock.at(t)),
+                    arrived: item.completed.map(|t| clock.at(t)),
                     late_workdays: item.late_workdays.filter(|_| item.state == State::Late),
                 },
             },
@@ -88,23 +78,30 @@ pub(super) fn cell_line(
     a: &Assessment,
     item: &ItemAssessment,
     clock: &Clock,
-) -> Option<String> {
-    let arrived = item.completed.map(|t| format!("{}送达", clock.day(t)));
+) -> Option<CellNote> {
+    let arrived = |late_workdays| {
+        item.completed.map(|t| CellNote::Arrived {
+            on: clock.at(t),
+            late_workdays,
+        })
+    };
     match item.state {
-        State::OnTime => arrived,
-        State::Late => Some(match (arrived, item.late_workdays.filter(|n| *n > 0)) {
-            (Some(arrived), Some(n)) => format!("{arrived}，逾期{n}个工作日"),
-            (Some(arrived), None) => arrived,
-            (None, _) => wording::reason(campaign, a, item).unwrap_or_default(),
+        State::OnTime => arrived(None),
+        State::Late => arrived(item.late_workdays.filter(|n| *n > 0)).or_else(|| {
+            Some(CellNote::Words(
+                wording::reason(campaign, a, item).unwrap_or_default(),
+            ))
         }),
         State::Overdue => item
             .late_workdays
             .filter(|n| *n > 0)
-            .map(|n| format!("已逾期{n}个工作日")),
-        State::Incomplete | State::Invalid => wording::reason(campaign, a, item),
-        State::Pending => item.due.map(|t| format!("{}截止", clock.deadline(t))),
+            .map(|n| CellNote::Words(format!("已逾期{n}个工作日"))),
+        State::Incomplete | State::Invalid => {
+            wording::reason(campaign, a, item).map(CellNote::Words)
+        }
+        State::Pending => item.due.map(|t| CellNote::Due(clock.at(t))),
         State::Exempt => item
             .exemption
-            .map(|e| campaign.exemptions[e].reason.clone()),
+            .map(|e| CellNote::Words(campaign.exemptions[e].reason.clone())),
     }
 }

@@ -67,7 +67,6 @@ pub(super) fn activity_section(
         .filter(|f| f.counted && matches!(f.inspection.content, Content::Photo(_)))
         .collect();
     photos.sort_by_key(|f| (f.embedded, f.path.clone()));
-    let year = clock.local(a.clock).year();
     let photos = photos
         .into_iter()
         .filter_map(|f| {
@@ -82,14 +81,7 @@ pub(super) fn activity_section(
                 width: p.width,
                 height: p.height,
                 name: photo_name(a, f),
-                taken: p.taken.map(|t| {
-                    let date = if t.year() == year {
-                        "%-m月%-d日 %H:%M"
-                    } else {
-                        "%Y年%-m月%-d日 %H:%M"
-                    };
-                    t.format(date).to_string()
-                }),
+                taken: p.taken,
             })
         })
         .collect();
