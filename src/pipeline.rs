@@ -5,21 +5,26 @@
 //!
 //! ```text
 //! lock → begin batch → intake::run (commit) → assess → report::build
-//!      → render::write_all (atomic files) → 归档 bundles (recorded) + portal drafts
+//!      → render::write_all (atomic files; the board with the outbox so far)
+//!      → 归档 bundles (recorded) + portal drafts
 //!      → notify::plan (pure) → status
 //!      → ledger.commit_batch: assessments + queued mail + status + batch done
 //!      → deliver queued mail (each message commits on its own)
+//!      → the board again, with the outbox as delivery left it
 //! ```
 //!
 //! Every step's findings for the office join one [`Notices`] (the
 //! campaign's, the assessment's, the ledger's, intake's, the by-products'),
-//! which the report, the digest and the status each print once.
+//! which the report, the digest and the status each print once; a board
+//! that could not be drawn again after delivery is told on the terminal
+//! only, the batch being done.
 //!
 //! A crash before the last transaction leaves the files recorded (their
-//! arrival times are facts) and nothing else: the next batch assesses again
-//! and queues what this one would have. A crash after it loses nothing
-//! either: queued mail is delivered by the next batch. `--dry-run` runs the
-//! same code on a copy of the ledger in a temporary folder and writes no file.
+//! arrival times are facts) and the 归档 bundles made (each is made once),
+//! and nothing else: the next batch assesses again and queues what this
+//! one would have. A crash after it loses nothing either: queued mail is
+//! delivered by the next batch. `--dry-run` runs the same code on a copy of
+//! the ledger in a temporary folder and writes no file.
 
 use std::time::Instant;
 
@@ -157,7 +162,8 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let delivery = deliver(campaign, opts, ledger, clock)?;
     status.delivery = ledger.delivery_state()?;
     if let Some(o) = &outputs {
-        republish_board(ledger, &report, board, o, &render_options)?;
+        let failed = republish_board(ledger, &report, board, o, &render_options)?;
+        status.warnings.extend(failed.map(|n| n.to_string()));
     }
     times.add(timings::NOTIFY, delivering.elapsed());
     Ok(Outcome {

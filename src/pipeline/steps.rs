@@ -262,23 +262,24 @@ pub(super) fn by_products(
 /// Publishes the board again with the mail this batch queued, and how it
 /// went, in place of `board`'s outbox. The batch is done and the board of
 /// its report stands: a failure here only leaves that board's older list
-/// of mail.
+/// of mail, and is returned as a warning for the terminal.
 pub(super) fn republish_board(
     ledger: &Ledger,
     report: &Report,
     board: Extras,
     outputs: &Outputs,
     options: &render::Options,
-) -> Result<(), RunError> {
+) -> Result<Option<Notice>, RunError> {
     let tz = board.generated.timezone();
     let extras = Extras {
         messages: &outbox::board_lines(&ledger.outbox_list(true)?, tz),
         ..board
     };
-    if let Err(e) = render::html::publish(report, &extras, &options.board, &outputs.dir) {
-        tracing::warn!("状态板的邮件列表未能更新：{e}");
-    }
-    Ok(())
+    Ok(
+        render::html::publish(report, &extras, &options.board, &outputs.dir)
+            .err()
+            .map(|e| Notice::warning(format!("状态板的邮件列表未能更新：{e}"))),
+    )
 }
 
 /// Delivers the queued mail, unless this is a dry run, `--no-send`, or the
