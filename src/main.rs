@@ -439,11 +439,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         Command::Status { json } => {
             let campaign = Campaign::load(&cli.campaign)?;
             let ledger = Ledger::open(&campaign.state_dir())?;
-            let Some((_, _, snapshot)) = ledger.last_snapshot()? else {
+            let Some(last) = ledger.last_snapshot()? else {
                 anyhow::bail!("还没有完成过批处理，请先运行 baosong run");
             };
             let mut status: StatusDocument =
-                serde_json::from_str(&snapshot).context("台账中的状态记录无法解析")?;
+                serde_json::from_str(&last.snapshot).context("台账中的状态记录无法解析")?;
             status.delivery = ledger.delivery_state()?;
             let mut out = std::io::stdout().lock();
             if json {

@@ -1,12 +1,15 @@
 //! One batch, end to end: `baosong run`. Each step is one call into its
 //! stage; the ledger is written at five points: the batch's start, intake's
-//! transaction, each 归档 bundle recorded, the end's transaction, and each
-//! message delivered.
+//! one transaction, each 归档 bundle recorded, the end's transaction, and
+//! each message delivered.
 //!
 //! ```text
-//! lock → begin batch → intake::run (commit) → assess → report::build
+//! lock (+ sweep state/tmp) → begin batch
+//!      → ledger.intake_snapshot → intake::run (pure of the ledger)
+//!      → ledger.record_intake (one transaction: arrival times are facts)
+//!      → assess → report::build
 //!      → render::write_all (atomic files; the board with the outbox so far)
-//!      → 归档 bundles (recorded) + portal drafts
+//!      → 归档 bundles (recorded) + portal drafts (a failure is a notice)
 //!      → notify::plan (pure) → status
 //!      → ledger.commit_batch: assessments + queued mail + status + batch done
 //!      → deliver queued mail (each message commits on its own)
@@ -24,7 +27,8 @@
 //! and nothing else: the next batch assesses again and queues what this
 //! one would have. A crash after it loses nothing either: queued mail is
 //! delivered by the next batch. `--dry-run` runs the same code on a copy of
-//! the ledger in a temporary folder and writes no file.
+//! the ledger in a scratch folder under `state/tmp/`, removed at its end,
+//! and writes no other file.
 
 use std::time::Instant;
 
@@ -51,19 +55,20 @@ pub use types::{CrashPoint, Options, Outcome, RunError};
 
 /// Runs one batch.
 pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
-    let opened = open_ledger(campaign, opts)?;
+    let store = store(campaign, opts)?;
+    let opened = open_ledger(campaign, opts, &store)?;
     let ledger = &opened.ledger;
     let notifier = notifier(campaign)?;
     let render_options = render_options(campaign)?;
     let real_now = Utc::now();
     let clock = clock(campaign, opts, real_now);
     let started = real_now.with_timezone(&campaign.tz).fixed_offset();
-    let store = store(campaign, opts)?;
     let mut times = Timings::default();
 
     let batch = ledger.begin_batch(started, clock)?;
     let intake_started = Instant::now();
-    let intake = intake(campaign, opts, ledger, &store, batch, clock, real_now)?;
+    let intake_opts = intake_options(campaign, opts, clock, real_now);
+    let intake = intake(ledger, &store, batch, &intake_opts, opts.progress)?;
     let intake_time = intake_started.elapsed();
     times.add(
         timings::INTAKE,
@@ -75,7 +80,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
 
     let mut notices: Notices = campaign_notices(campaign).into_iter().collect();
     let (assessment, report, files) = times.time(timings::ASSESS, || {
-        let (versions, unreadable) = ledger.all_versions()?;
+        let crate::ledger::Versions {
+            versions,
+            unreadable,
+        } = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         notices.extend(assessment_notices(campaign, &assessment));
         notices.extend(unreadable.into_iter().map(Notice::warning));
@@ -83,7 +91,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         notices.extend(intake_notices(&intake));
         let seen = report::build::Batch {
             receiving: &intake.receiving,
-            ignored: intake.ignored,
+            ignored: intake.ignored.len(),
             notices: &notices,
         };
         let report = report::build::build(campaign, &assessment, &store, &seen);

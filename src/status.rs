@@ -138,7 +138,7 @@ pub fn build(
         unclassified: lists.unclassified,
         invalid: lists.invalid,
         receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
-        ignored: intake.ignored,
+        ignored: intake.ignored.len(),
         questions: notices.lines(Kind::Question),
         warnings: notices.lines(Kind::Warning),
         delivery: DeliveryState::default(),

@@ -357,3 +357,272 @@ fn odd_names_and_special_files_reach_no_mail_verbatim() {
     let shown = String::from_utf8_lossy(&shown.stdout);
     assert!(!shown.contains('\u{1b}'), "{shown}");
 }
+
+/// Every unit × activity × deliverable state of a status.
+fn states(s: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    let mut out = Vec::new();
+    for u in s["units"].as_array().unwrap() {
+        for a in u["activities"].as_array().unwrap() {
+            for d in a["deliverables"].as_array().unwrap() {
+                out.push((
+                    u["unit"].as_str().unwrap().to_string(),
+                    a["seq"].as_str().unwrap().to_string(),
+                    d["id"].as_str().unwrap().to_string(),
+                    d["state"].as_str().unwrap().to_string(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The kinds of the messages queued after outbox id `after`.
+fn queued_after(dir: &Path, after: i64) -> Vec<String> {
+    let conn = rusqlite::Connection::open(dir.join("state/ledger.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT kind FROM notify_outbox WHERE id > ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([after], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn last_outbox_id(dir: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join("state/ledger.sqlite")).unwrap();
+    conn.query_row("SELECT COALESCE(MAX(id), 0) FROM notify_outbox", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// Each content the inbox holds now (files not gone) with its arrival.
+fn arrivals(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let conn = rusqlite::Connection::open(dir.join("state/ledger.sqlite")).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT v.hash, MIN(v.arrived_at) FROM versions v JOIN files f ON f.id = v.file_id
+             WHERE f.gone_batch IS NULL GROUP BY v.hash",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn moving_renaming_and_re_copying_inside_the_inbox_is_no_resubmission() {
+    let dir = demo_copy();
+    let d = dir.path();
+    run_ok(d, &[]);
+    let before = states(&status(d));
+    let arrived = arrivals(d);
+    let mail = last_outbox_id(d);
+    assert!(queued_after(d, 0).iter().any(|k| k == "receipt"));
+
+    // The clerk tidies the inbox as clerks do.
+    let inbox = d.join("inbox");
+    std::fs::create_dir_all(inbox.join("已处理/县交通运输局")).unwrap();
+    // A unit's folder and the saved e-mails moved whole.
+    std::fs::rename(inbox.join("县民政局"), inbox.join("已处理/县民政局")).unwrap();
+    std::fs::rename(inbox.join("邮件"), inbox.join("已处理/邮件")).unwrap();
+    // A zip moved, a file renamed, a file moved into another folder.
+    std::fs::rename(
+        inbox.join("潭溪镇报送材料.zip"),
+        inbox.join("已处理/潭溪镇报送材料.zip"),
+    )
+    .unwrap();
+    std::fs::rename(
+        inbox.join("县林业局/活动照片1.jpg"),
+        inbox.join("县林业局/县林业局活动照片（第一张）.jpg"),
+    )
+    .unwrap();
+    std::fs::rename(
+        inbox.join("县交通运输局/路政宣传月活动总结.docx"),
+        inbox.join("已处理/县交通运输局/路政宣传月活动总结.docx"),
+    )
+    .unwrap();
+    // Re-copied: a fresh copy (new mtime and ctime), the original deleted.
+    std::fs::copy(
+        inbox.join("县卫健局/活动照片2.jpg"),
+        inbox.join("县卫健局/活动照片2（复制）.jpg"),
+    )
+    .unwrap();
+    std::fs::remove_file(inbox.join("县卫健局/活动照片2.jpg")).unwrap();
+
+    // Right after the tidying, every moved file changed within the settle
+    // window: none is taken for a file still arriving.
+    let out = baosong(d, &["run", "--settle", "3600", "--quiet"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = status(d);
+    assert_eq!(
+        s["receiving"].as_array().unwrap().len(),
+        0,
+        "{}",
+        s["receiving"]
+    );
+    assert_eq!(states(&s), before, "a state changed after the tidying");
+    // Later, the same: no message to a unit, no state changed, every
+    // content with its first arrival.
+    run_ok(d, &[]);
+    assert_eq!(states(&status(d)), before);
+    let queued = queued_after(d, mail);
+    assert!(
+        queued.iter().all(|k| k == "digest"),
+        "messages after tidying the inbox: {queued:?}"
+    );
+    assert_eq!(arrivals(d), arrived);
+    // The office's digest counts no new file.
+    let digests: Vec<String> = std::fs::read_dir(d.join("out/luxi-2025/outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("-digest-"))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            msg.body_text(0).unwrap().into_owned()
+        })
+        .collect();
+    assert_eq!(digests.len(), 3);
+    assert_eq!(
+        digests
+            .iter()
+            .filter(|b| b.contains("新收文件：0个"))
+            .count(),
+        2,
+        "{digests:?}"
+    );
+}
+
+#[test]
+fn hidden_files_are_counted_and_named_in_the_digest() {
+    let dir = demo_copy();
+    let d = dir.path();
+    put(
+        d,
+        "县司法局/.县司法局活动总结.docx",
+        &summary("县司法局活动总结"),
+    );
+    put(
+        d,
+        ".同步/县司法局活动照片.jpg",
+        &photo(5, "2025:05:05 10:00:00", 800, 600),
+    );
+    run_ok(d, &[]);
+    let s = status(d);
+    // The demo's lock file, the hidden file and the hidden folder.
+    assert_eq!(s["ignored"], 3, "{}", s["ignored"]);
+    let digest = mail_body(d, "-digest-", "处理情况如下");
+    assert!(
+        digest.contains("县司法局/.县司法局活动总结.docx（隐藏文件，未处理）"),
+        "{digest}"
+    );
+    assert!(digest.contains(".同步（隐藏文件夹，未处理）"), "{digest}");
+    assert!(digest.contains("（锁文件，未处理）"), "{digest}");
+}
+
+/// `bytes`, a JPEG, made a different file by a comment segment after SOI.
+fn variant(jpeg: &[u8], n: u32) -> Vec<u8> {
+    let comment = format!("baosong test {n}");
+    let len = (comment.len() + 2) as u16;
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(comment.as_bytes());
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn a_zip_of_many_photos_over_the_time_budget_is_refused_once_naming_the_limit() {
+    use baosong::campaign::Campaign;
+    use baosong::pipeline::{Options, run};
+    let dir = demo_copy();
+    let d = dir.path();
+    let toml = d.join("campaign.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("[limits]\n", "[limits]\nmax_seconds_per_file = 1\n");
+    std::fs::write(&toml, text).unwrap();
+    // Decoding 200 photos of 1600×1200 takes seconds on any machine.
+    let base = photo(7, "2025:05:05 10:00:00", 1600, 1200);
+    let photos: Vec<(String, Vec<u8>)> = (0..200)
+        .map(|i| (format!("活动照片{i:03}.jpg"), variant(&base, i)))
+        .collect();
+    put(d, "县司法局/县司法局活动照片.zip", &files::zip(&photos));
+    let opts = Options {
+        settle: Some(0),
+        ..Options::default()
+    };
+    let batch = || run(&Campaign::load(&toml).unwrap(), &opts).unwrap();
+    let first = batch();
+    assert!(first.inspected < 200, "{} inspected", first.inspected);
+    let s = status(d);
+    let refused: Vec<&serde_json::Value> = s["invalid"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["path"] == "县司法局/县司法局活动照片.zip")
+        .collect();
+    assert_eq!(refused.len(), 1, "{}", s["invalid"]);
+    let reason = refused[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("1秒") && reason.contains("max_seconds_per_file"),
+        "{reason}"
+    );
+    assert!(!reason.contains('\n'), "one line: {reason}");
+    // The batch went on: the other units are judged as ever.
+    assert_eq!(state(&s, "县林业局", "9", "photos"), "on_time");
+    // Refused once: the next batch does not read it again.
+    assert_eq!(batch().inspected, 0);
+}
+
+/// A run's scratch work stays inside the campaign: nothing in the system's
+/// temporary folder, nothing left in `state/tmp` after a run.
+#[test]
+fn a_run_and_a_dry_run_write_nothing_to_the_system_temporary_folder() {
+    let dir = demo_copy();
+    let d = dir.path();
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_baosong"))
+            .arg("-C")
+            .arg(d)
+            .args(args)
+            .env("TMPDIR", tmp.path())
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&["run", "--settle", "0", "--quiet", "--dry-run"]);
+    assert!(!d.join("state").exists());
+    run(&["run", "--settle", "0", "--quiet"]);
+    run(&["archive", "--at", "2025-06-13T20:00"]);
+    put(
+        d,
+        "县司法局/县司法局活动总结.docx",
+        &summary("县司法局活动总结"),
+    );
+    run(&["run", "--settle", "0", "--quiet", "--dry-run"]);
+    let left: Vec<_> = walkdir::WalkDir::new(tmp.path())
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let scratch: Vec<_> = std::fs::read_dir(d.join("state/tmp"))
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    assert!(scratch.is_empty(), "{scratch:?}");
+    assert!(d.join("out/luxi-2025/archive").exists());
+}

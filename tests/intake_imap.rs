@@ -7,7 +7,7 @@
 mod campaign;
 mod imap;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use baosong::generate::files;
 use campaign::*;
@@ -549,4 +549,242 @@ fn the_demo_read_from_a_mailbox_matches_the_demo_read_from_saved_files() {
         receipt.is_some(),
         "no receipt to 县公安局 lists its mailed files"
     );
+}
+
+/// What a [`Relay`] does once, mid-fetch.
+type Pause = Box<dyn FnOnce() + Send>;
+
+/// A TCP relay between baosong and Dovecot's plain IMAP port that, on the
+/// first connection, once the server has sent more than `after` bytes,
+/// runs `pause` before passing on the client's next bytes, or with `cut`
+/// closes the connection there. Either way, the server is real.
+struct Relay {
+    port: u16,
+}
+
+impl Relay {
+    fn start(target: u16, after: usize, cut: bool, pause: impl FnOnce() + Send + 'static) -> Relay {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let pause: Arc<Mutex<Option<Pause>>> = Arc::new(Mutex::new(Some(Box::new(pause))));
+        std::thread::spawn(move || {
+            for (n, client) in listener.incoming().enumerate() {
+                let Ok(client) = client else { return };
+                let server = TcpStream::connect(("127.0.0.1", target)).unwrap();
+                let first = n == 0;
+                let crossed = Arc::new(AtomicBool::new(false));
+                let (mut c_read, mut c_write) = (client.try_clone().unwrap(), client);
+                let (mut s_read, mut s_write) = (server.try_clone().unwrap(), server);
+                let seen = crossed.clone();
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let mut total = 0;
+                    while let Ok(n) = s_read.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        total += n;
+                        if first && total > after {
+                            seen.store(true, Ordering::SeqCst);
+                            if cut {
+                                let _ = c_write.shutdown(Shutdown::Both);
+                                let _ = s_read.shutdown(Shutdown::Both);
+                                return;
+                            }
+                        }
+                        if c_write.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = c_write.shutdown(Shutdown::Both);
+                });
+                let pause = pause.clone();
+                std::thread::spawn(move || {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    while let Ok(n) = c_read.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        if crossed.load(Ordering::SeqCst)
+                            && let Some(f) = pause.lock().unwrap().take()
+                        {
+                            f();
+                        }
+                        if s_write.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = s_write.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        Relay { port }
+    }
+}
+
+/// `[intake.imap]` through a relay, unencrypted (loopback only).
+fn use_relay(dir: &Path, relay: &Relay) {
+    let toml = dir.join("campaign.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    text.push_str(&format!(
+        "\n[intake.imap]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\nuser = \"clerk\"\npassword_file = \"imap-password\"\nfolders = [\"INBOX\"]\n",
+        relay.port
+    ));
+    std::fs::write(&toml, text).unwrap();
+    std::fs::write(dir.join("imap-password"), "s3cret\n").unwrap();
+}
+
+/// 县林业局's photos, over 3 MiB of them: fetched in four pieces.
+fn big_mail() -> Vec<u8> {
+    let base = photo(300, "2025:06:03 10:00:00", 1600, 1200);
+    let photos: Vec<(String, Vec<u8>)> = (0..24u8)
+        .map(|i| {
+            // A comment segment after SOI: another photo to the store.
+            let mut jpeg = base[..2].to_vec();
+            jpeg.extend_from_slice(&[0xFF, 0xFE, 0x00, 0x03, i]);
+            jpeg.extend_from_slice(&base[2..]);
+            (format!("县林业局活动照片{i}.jpg"), jpeg)
+        })
+        .collect();
+    files::eml(
+        ("县林业局", "lyj@example.gov.cn"),
+        "lxxzspfwj@example.gov.cn",
+        "县林业局活动照片",
+        "Thu, 05 Jun 2025 10:00:00 +0800",
+        "请查收。",
+        &photos,
+    )
+}
+
+/// The message file Dovecot keeps for a delivered one (it may have moved
+/// it from new/ to cur/).
+fn stored_message(d: &Dovecot, delivered: &Path) -> PathBuf {
+    let name = delivered
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    ["new", "cur"]
+        .iter()
+        .flat_map(|sub| std::fs::read_dir(d.maildir().join(sub)).unwrap())
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(&name))
+        .unwrap_or_else(|| panic!("{name} not in the Maildir"))
+}
+
+#[test]
+fn a_message_deleted_while_it_is_fetched_is_never_taken_in_part_and_the_office_is_told() {
+    let Some(d) = Dovecot::start() else { return };
+    let mail = big_mail();
+    assert!(mail.len() > 3 * (1 << 20), "{} bytes", mail.len());
+    let delivered = d.deliver("INBOX", &mail, JUNE_5);
+    d.deliver("INBOX", &justice_mail(), JUNE_5 + HOUR);
+    let maildir = d.maildir();
+    // Another mail program deletes it once the first piece has come.
+    let relay = Relay::start(d.port(), 1 << 20, false, move || {
+        let name = delivered
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for sub in ["new", "cur"] {
+            for e in std::fs::read_dir(maildir.join(sub)).unwrap() {
+                let path = e.unwrap().path();
+                if path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(&name)
+                {
+                    std::fs::remove_file(path).unwrap();
+                }
+            }
+        }
+    });
+    let dir = demo_copy();
+    let c = dir.path();
+    use_relay(c, &relay);
+    run_ok(c, &[]);
+    // The other message is taken; of the cut one nothing is recorded or
+    // stored, and nothing blames 县林业局.
+    assert_eq!(taken(c), 1);
+    assert!(count(c, "SELECT COUNT(*) FROM files WHERE path LIKE '邮箱/%'") > 0);
+    let s = status(c);
+    assert!(
+        counted(&s, "县林业局", "photos")
+            .iter()
+            .all(|f| !f.starts_with("邮箱/"))
+    );
+    assert!(
+        !s["invalid"].to_string().contains("邮箱/"),
+        "{}",
+        s["invalid"]
+    );
+    // A cut one would be whole pieces of 1 MiB.
+    let piece = walkdir::WalkDir::new(c.join("state/blobs"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .find(|&len| len > 0 && len % (1 << 20) == 0);
+    assert_eq!(piece, None, "a part of the cut message was stored");
+    assert_eq!(count(c, "SELECT failures FROM mail_failures"), 1);
+    assert!(!warnings(c).contains("县林业局活动照片"), "told too early");
+    // Tried again by the next batches; after the third the office is told,
+    // with the sender and the subject, once.
+    run_ok(c, &[]);
+    run_ok(c, &[]);
+    let w = warnings(c);
+    assert!(
+        w.contains("县林业局 <lyj@example.gov.cn>") && w.contains("《县林业局活动照片》"),
+        "{w}"
+    );
+    let told = outbox_mails(c)
+        .iter()
+        .filter(|m| {
+            m.body_text(0)
+                .is_some_and(|t| t.contains("《县林业局活动照片》") && t.contains("3次"))
+        })
+        .count();
+    assert_eq!(told, 1, "the digest tells it once");
+    run_ok(c, &[]);
+    assert!(!warnings(c).contains("县林业局活动照片"));
+    assert_eq!(count(c, "SELECT given_up FROM mail_failures"), 1);
+    assert_eq!(taken(c), 1);
+}
+
+#[test]
+fn a_message_cut_off_by_a_lost_connection_is_taken_whole_by_the_next_batch() {
+    let Some(d) = Dovecot::start() else { return };
+    let mail = big_mail();
+    let delivered = d.deliver("INBOX", &mail, JUNE_5);
+    let relay = Relay::start(d.port(), (1 << 20) + 4096, true, || {});
+    let dir = demo_copy();
+    let c = dir.path();
+    use_relay(c, &relay);
+    run_ok(c, &[]);
+    assert_eq!(taken(c), 0);
+    assert_eq!(count(c, "SELECT failures FROM mail_failures"), 1);
+    // The next batch (the relay passes everything now) takes it whole.
+    run_ok(c, &[]);
+    assert_eq!(taken(c), 1);
+    assert_eq!(count(c, "SELECT COUNT(*) FROM mail_failures"), 0);
+    let hash: String = ledger(c)
+        .query_row(
+            "SELECT hash FROM mail_messages WHERE outcome = 'taken'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let served = std::fs::read(stored_message(&d, &delivered)).unwrap();
+    assert_eq!(hash, blake3::hash(&served).to_hex().to_string());
+    let photos = count(
+        c,
+        "SELECT COUNT(*) FROM files WHERE path LIKE '邮箱/INBOX/%!/%.jpg' AND gone_batch IS NULL",
+    );
+    assert_eq!(photos, 24);
 }

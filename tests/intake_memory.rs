@@ -123,6 +123,7 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
         ..Limits::default()
     };
     let opts = intake::Options {
+        inbox: dir.path().join("inbox"),
         settle: std::time::Duration::ZERO,
         real_now: now + chrono::Duration::seconds(5),
         clock,
@@ -132,16 +133,13 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
 
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let report = intake::run(
-        &dir.path().join("inbox"),
-        &ledger,
-        &store,
-        batch,
-        &opts,
-        &indicatif::ProgressBar::hidden(),
-    )
-    .unwrap();
+    let known = ledger.intake_snapshot(batch).unwrap();
+    let intake::Intake {
+        summary: report,
+        record,
+    } = intake::run(&known, &store, &opts, &indicatif::ProgressBar::hidden()).unwrap();
     let peak = PEAK.load(Ordering::Relaxed) - before;
+    ledger.record_intake(batch, &record).unwrap();
     assert!(report.unreadable.is_empty(), "{:?}", report.unreadable);
     assert!(
         peak < 24 * MB as usize,
@@ -149,7 +147,10 @@ fn large_files_are_hashed_and_stored_without_being_read_whole() {
         peak >> 20
     );
 
-    let (versions, unreadable) = ledger.all_versions().unwrap();
+    let baosong::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions().unwrap();
     assert!(unreadable.is_empty(), "{unreadable:?}");
     let of = |name: &str| {
         versions

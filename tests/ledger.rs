@@ -17,6 +17,7 @@ fn old_ledger(dir: &std::path::Path) {
         "DROP TABLE notify_reminder_item;
         DROP TABLE notify_outbox;
         DROP TABLE archives;
+        DROP TABLE mail_failures;
         PRAGMA user_version = 2;
         CREATE TABLE notify_outbox (
             id INTEGER PRIMARY KEY, event_key TEXT NOT NULL UNIQUE, message_id TEXT NOT NULL,
@@ -114,7 +115,10 @@ fn unreadable_rows_are_named_and_skipped() {
     .unwrap();
     drop(conn);
     let ledger = Ledger::open(dir.path()).unwrap();
-    let (versions, unreadable) = ledger.all_versions().unwrap();
+    let baosong::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions().unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].path, "县民政局/总结.txt");
     assert_eq!(unreadable.len(), 1);

@@ -147,7 +147,7 @@ pub fn make(
     let cutoff = cutoff.with_timezone(&now.timezone());
     let versions: Vec<StoredVersion> = ledger
         .all_versions()?
-        .0
+        .versions
         .into_iter()
         .filter(|v| v.arrived_at <= cutoff)
         // What was received stays received, whatever the inbox holds now.
@@ -156,9 +156,10 @@ pub fn make(
     let a = assess::assess(campaign, &versions, cutoff);
     let (mut entries, rows, not_kept) = originals(campaign, store, &a, &versions)?;
 
-    // The report as it stood at the cut-off, rendered aside for the zip.
-    let scratch = tempfile::tempdir().map_err(|source| ArchiveError::Write {
-        path: std::env::temp_dir(),
+    // The report as it stood at the cut-off, rendered aside for the zip
+    // (under state/tmp/: a kill leaves nothing elsewhere).
+    let scratch = store.scratch().map_err(|source| ArchiveError::Write {
+        path: campaign.state_dir().join("tmp"),
         source,
     })?;
     let report = crate::report::build::build(campaign, &a, store, &Default::default());

@@ -21,7 +21,9 @@ pub(super) fn flag_photos(campaign: &Campaign, files: &mut [FileAssessment]) {
         let (Some(unit), Content::Photo(photo)) = (f.unit, &f.inspection.content) else {
             continue;
         };
-        if f.inspection.verdict == Verdict::Reject {
+        // A file no longer in the inbox (moved elsewhere in it) never
+        // makes its copy a duplicate.
+        if f.inspection.verdict == Verdict::Reject || f.gone {
             continue;
         }
         let mut flags = photo_flags(campaign, f.activity, photo);

@@ -177,7 +177,7 @@ pub fn version(id: i64, path: &str, inspection: Inspection) -> StoredVersion {
         hash: format!("h{id}"),
         size: 1000,
         arrived_at: at("2025-05-16T10:00"),
-        arrival_basis: "test".into(),
+        arrival_basis: Some(crate::store::ArrivalBasis::Birth),
         inspection,
         gone: false,
     }

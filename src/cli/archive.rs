@@ -45,7 +45,10 @@ pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
         .fixed_clock()
         .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
         .fixed_offset();
-    let (versions, unreadable) = ledger.all_versions().map_err(ArchiveError::from)?;
+    let crate::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions().map_err(ArchiveError::from)?;
     for w in &unreadable {
         tracing::warn!("{w}");
     }

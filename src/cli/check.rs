@@ -92,7 +92,7 @@ fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 pub fn check_file(path: &Path, limits: &Limits) -> Vec<CheckLine> {
     let shown = path.to_string_lossy().into_owned();
     let counters = Counters::default();
-    let node = Store::throwaway().and_then(|store| {
+    let node = Store::throwaway(&std::env::temp_dir().join("baosong-check")).and_then(|store| {
         let walker = Walker {
             store: &store,
             engine: "check",

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::ledger::{Ledger, OutboxError};
+use crate::ledger::{Ledger, OutboxError, OutboxStatus};
 use crate::notify::message::restamped;
 
 /// The `baosong outbox` subcommand's actions.
@@ -39,7 +39,7 @@ pub fn run(ledger: &Ledger, action: OutboxAction, out: &mut dyn Write) -> Result
                 };
                 writeln!(out, "发件箱中没有{what}邮件。")?;
             }
-            let uncertain = entries.iter().any(|e| e.status == "uncertain");
+            let uncertain = entries.iter().any(|e| e.status == OutboxStatus::Uncertain);
             for e in entries {
                 writeln!(out, "{e}")?;
             }

@@ -13,42 +13,17 @@
 //!   (P, T]: a file first seen by this batch arrived after the previous
 //!   batch and no later than T. The lower clamp is skipped for a file the
 //!   previous batch already saw while it was still being copied;
-//! - an entry inside an archive arrived with the archive.
+//! - an entry inside an archive arrived with the archive;
+//! - content the ledger holds already, under whatever path (a file or
+//!   folder moved, renamed or copied inside the inbox), keeps its first
+//!   arrival: only new content is a new arrival ([`known`]).
 //!
 //! With `--now` set in the past (a back-fill), files the file system dates
 //! later than T arrive at T, so a test can play a campaign night by night.
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-/// Why an arrival time is what it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    Birth,
-    Ctime,
-    Email,
-    /// A message taken from the mailbox: the server's INTERNALDATE.
-    Internaldate,
-    /// The file system's time was later than the batch clock.
-    Clock,
-    /// The file system's time was before the previous batch, which did not see it.
-    PreviousBatch,
-    Container,
-}
-
-impl Basis {
-    /// The name stored in the ledger.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Birth => "birth",
-            Basis::Ctime => "ctime",
-            Basis::Email => "email",
-            Basis::Internaldate => "internaldate",
-            Basis::Clock => "clock",
-            Basis::PreviousBatch => "previous_batch",
-            Basis::Container => "container",
-        }
-    }
-}
+use crate::store::ArrivalBasis as Basis;
 
 /// What the batch knows when it first sees a version.
 #[derive(Debug, Clone, Copy)]

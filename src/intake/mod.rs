@@ -1,9 +1,14 @@
 //! Stage 2, intake: scan the inbox (never modifying it), copy each new or
 //! changed file into the content-addressed store, unpack archives and saved
 //! e-mails, inspect every file (in parallel; [`walk`]: memory bounded by the
-//! limits, whatever the size of a file), and record each new version with
-//! its arrival time in the ledger; entries of containers at every depth
-//! arrive with their outermost container.
+//! limits, whatever the size of a file), and say what is new with its
+//! arrival time; entries of containers at every depth arrive with their
+//! outermost container.
+//!
+//! Intake reads what the ledger knows once ([`IntakeSnapshot`]) and
+//! returns what it observed as a value ([`IntakeRecord`]), which the batch
+//! writes with one ledger call in one transaction: its decisions depend on
+//! the snapshot and the inbox only.
 //!
 //! Messages in the office's mailbox (`[intake.imap]`, [`mailbox`]) are
 //! taken into the store and read by the same walker as a saved e-mail;
@@ -11,8 +16,12 @@
 //!
 //! A file still being copied (changed within the settle window, or changed
 //! since the last look) is left for the next batch and reported as
-//! receiving. An unchanged file (same size, mtime and ctime as last time) is
-//! neither read nor hashed again.
+//! receiving, unless its bytes are content the ledger holds already (a file
+//! moved or copied inside the inbox keeps its times but changes its ctime).
+//! An unchanged file (same size, mtime and ctime as last time) is neither
+//! read nor hashed again. Content the ledger holds already, under whatever
+//! path, keeps its first arrival: moving, renaming or re-copying files and
+//! folders inside the inbox is not a resubmission.
 
 pub mod arrival;
 pub mod mailbox;
@@ -22,14 +31,17 @@ pub mod walk;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::inspect::Limits;
-use crate::ledger::{Ledger, LedgerError, Observed};
+use crate::inspect::{Input, Limits};
+use crate::ledger::{
+    FileObservation, HeldEntry, IntakeRecord, IntakeSnapshot, NewVersion, Observed, Receiving, Seen,
+};
 use crate::model::ENTRY_SEP;
-use crate::store::{self, Store};
+use crate::store::{self, ArrivalBasis, Store};
+use scan::ScannedFile;
 use walk::{Counters, Node, Walker};
 
 /// Something that stopped the intake as a whole (a single bad file never does).
@@ -40,8 +52,6 @@ pub enum IntakeError {
         path: String,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
     #[error("无法写入状态目录中的文件库: {0}")]
     Store(std::io::Error),
 }
@@ -49,6 +59,8 @@ pub enum IntakeError {
 /// How intake behaves in this batch.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// The inbox folder.
+    pub inbox: std::path::PathBuf,
     pub settle: Duration,
     /// The wall-clock time now (settling compares file times with it, even
     /// when the evaluation clock is set in the past).
@@ -60,15 +72,21 @@ pub struct Options {
     pub mailbox: Option<mailbox::Account>,
 }
 
-/// What intake did.
+/// What intake did, for the summary, the status and the digest.
 #[derive(Debug, Clone, Default)]
 pub struct IntakeSummary {
     /// Paths with a new version in this batch (entries inside containers included).
     pub new_versions: Vec<String>,
+    /// Paths whose content arrived before under another path (moved,
+    /// renamed or copied inside the inbox): recorded with their first
+    /// arrival, not new.
+    pub moved: Vec<String>,
     pub unchanged: usize,
     /// Files still being copied, left for the next batch.
     pub receiving: Vec<String>,
-    pub ignored: usize,
+    /// Hidden, temporary and lock files and hidden folders skipped, with
+    /// what they are.
+    pub ignored: Vec<(String, &'static str)>,
     pub outside_links: Vec<String>,
     /// Files that could not be read at all, with the reason.
     pub unreadable: Vec<(String, String)>,
@@ -76,6 +94,8 @@ pub struct IntakeSummary {
     pub lossy_names: Vec<String>,
     /// Named pipes, sockets and devices skipped, with what they are.
     pub special: Vec<(String, &'static str)>,
+    /// Top-level files no longer in the inbox since this batch (set when
+    /// the record is written).
     pub gone: usize,
     /// Blobs inspected in this batch (cache misses; entries of containers
     /// included). A re-run with nothing changed inspects none.
@@ -88,14 +108,43 @@ pub struct IntakeSummary {
     pub mailbox: mailbox::Taken,
 }
 
+/// Ignored files named one by one in the digest; more are counted.
+const IGNORED_NAMED: usize = 20;
+
 impl IntakeSummary {
-    /// The special files skipped, as "path（kind）".
-    pub fn skipped(&self) -> Vec<String> {
+    /// The special files skipped (named pipes, sockets, devices), as
+    /// "path（kind）".
+    pub fn special_files(&self) -> Vec<String> {
         self.special
             .iter()
             .map(|(path, kind)| format!("{}（{kind}）", crate::fmt::printable(path)))
             .collect()
     }
+
+    /// Everything the scan passed over, for the digest: the special files,
+    /// then the hidden, temporary and lock files (the first
+    /// [`IGNORED_NAMED`], then how many more), as "path（kind）".
+    pub fn skipped(&self) -> Vec<String> {
+        let mut lines = self.special_files();
+        lines.extend(
+            self.ignored
+                .iter()
+                .take(IGNORED_NAMED)
+                .map(|(path, kind)| format!("{}（{kind}，未处理）", crate::fmt::printable(path))),
+        );
+        let more = self.ignored.len().saturating_sub(IGNORED_NAMED);
+        if more > 0 {
+            lines.push(format!("……另有{more}个隐藏文件、临时文件或锁文件"));
+        }
+        lines
+    }
+}
+
+/// What one intake gives the batch: the summary, and the record to write.
+#[derive(Debug, Default)]
+pub struct Intake {
+    pub summary: IntakeSummary,
+    pub record: IntakeRecord,
 }
 
 /// The inspect engine's identity: cached inspections made under other
@@ -109,26 +158,137 @@ pub fn engine_id(limits: &Limits) -> String {
     )
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+/// When a version arrived, why, and the batch that first received it when
+/// an earlier one did.
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    at: DateTime<FixedOffset>,
+    basis: ArrivalBasis,
+    first_batch: Option<i64>,
 }
 
-/// Runs intake for batch `batch`; writes go through `ledger` (the caller
-/// decides the transaction).
+/// A container whose entries are being listed: where it is, the stat its
+/// entries' new versions are recorded with, and when it arrived.
+#[derive(Debug, Clone, Copy)]
+struct Holder<'a> {
+    path: &'a str,
+    observed: Observed,
+    arrived: DateTime<FixedOffset>,
+}
+
+/// What intake knows while it turns nodes into observations.
+struct Context<'a> {
+    known: &'a IntakeSnapshot,
+    summary: &'a mut IntakeSummary,
+}
+
+impl Context<'_> {
+    /// The arrival of `hash`: its first one when the ledger holds it
+    /// already, else `fresh`.
+    fn arrival(&self, hash: &str, fresh: Arrival) -> Arrival {
+        match self.known.contents.get(hash) {
+            Some(first) => Arrival {
+                at: first.at,
+                basis: ArrivalBasis::Known,
+                first_batch: Some(first.batch),
+            },
+            None => fresh,
+        }
+    }
+
+    /// A new version of `path` from `node`, counted as new or moved.
+    fn version(
+        &mut self,
+        path: &str,
+        node: &Node,
+        observed: Observed,
+        arrival: Arrival,
+    ) -> NewVersion {
+        match arrival.first_batch {
+            Some(_) => self.summary.moved.push(path.to_string()),
+            None => self.summary.new_versions.push(path.to_string()),
+        }
+        NewVersion {
+            hash: node.hash.clone(),
+            size: node.size,
+            observed,
+            arrived: arrival.at,
+            basis: arrival.basis,
+            first_batch: arrival.first_batch,
+            inspection: node.inspection.clone(),
+        }
+    }
+
+    /// The entries `node` holds at every depth, parents first, each with
+    /// a new version where its content changed, arriving with the
+    /// outermost container unless received before.
+    fn entries(&mut self, holder: Holder, node: &Node, out: &mut Vec<HeldEntry>) {
+        let Holder {
+            path,
+            observed,
+            arrived,
+        } = holder;
+        for (entry, child) in &node.children {
+            let child_path = format!("{path}{ENTRY_SEP}{entry}");
+            let changed = self
+                .known
+                .latest
+                .get(&child_path)
+                .is_none_or(|l| l.hash != child.hash);
+            let fresh = Arrival {
+                at: arrived,
+                basis: ArrivalBasis::Container,
+                first_batch: None,
+            };
+            let version = changed.then(|| {
+                let arrival = self.arrival(&child.hash, fresh);
+                self.version(&child_path, child, observed, arrival)
+            });
+            out.push(HeldEntry {
+                path: child_path.clone(),
+                parent: path.to_string(),
+                version,
+            });
+            let inner = Holder {
+                path: &child_path,
+                ..holder
+            };
+            self.entries(inner, child, out);
+        }
+    }
+
+    /// A new version of a top-level file and the entries it holds.
+    fn new_file(&mut self, path: &str, node: &Node, observed: Observed, fresh: Arrival) -> Seen {
+        let arrival = self.arrival(&node.hash, fresh);
+        let version = self.version(path, node, observed, arrival);
+        let mut entries = Vec::new();
+        let holder = Holder {
+            path,
+            observed,
+            arrived: arrival.at,
+        };
+        self.entries(holder, node, &mut entries);
+        Seen::New {
+            version: Box::new(version),
+            entries,
+        }
+    }
+}
+
+/// Runs intake given what the ledger knew at the start of the batch
+/// (`known`); writes nothing to the ledger.
 pub fn run(
-    inbox: &std::path::Path,
-    ledger: &Ledger,
+    known: &IntakeSnapshot,
     store: &Store,
-    batch: i64,
     opts: &Options,
     progress: &ProgressBar,
-) -> Result<IntakeSummary, IntakeError> {
-    let found = scan::scan(inbox).map_err(|source| IntakeError::Inbox {
-        path: inbox.display().to_string(),
+) -> Result<Intake, IntakeError> {
+    let found = scan::scan(&opts.inbox).map_err(|source| IntakeError::Inbox {
+        path: opts.inbox.display().to_string(),
         source,
     })?;
-    let mut report = IntakeSummary {
-        ignored: found.ignored,
+    let mut summary = IntakeSummary {
+        ignored: found.ignored.clone(),
         outside_links: found.outside_links.clone(),
         unreadable: found.unreadable.clone(),
         special: found.special.clone(),
@@ -140,46 +300,35 @@ pub fn run(
             .collect(),
         ..IntakeSummary::default()
     };
-    let previous = ledger.previous_clock(batch)?;
+    let mut record = IntakeRecord::default();
     let engine = engine_id(&opts.limits);
-    let mut seen_ids = Vec::new();
+    let sizes: HashSet<u64> = known.contents.values().map(|c| c.size).collect();
     let mut to_read = Vec::new();
     for f in &found.files {
-        let observed = Observed {
-            size: f.size,
-            mtime: rfc3339(f.mtime),
-            ctime: rfc3339(f.ctime),
-        };
+        let observed = observed(f);
+        let was_receiving = known.receiving.get(&f.rel);
         let last_change = f.mtime.max(f.ctime);
         let settling = (opts.real_now - last_change)
             .to_std()
             .map(|age| age < opts.settle)
             .unwrap_or(true);
-        let was_receiving = ledger.receiving(&f.rel)?;
-        let moved_since = was_receiving
-            .as_ref()
-            .is_some_and(|(size, mtime)| *size != f.size || *mtime != observed.mtime);
-        if settling || moved_since {
-            ledger.set_receiving(&f.rel, Some((f.size, &observed.mtime)), opts.clock)?;
-            report.receiving.push(f.rel.clone());
-            if let Some((id, _, _)) = ledger.latest_version(&f.rel)? {
-                // Keep the previous version counted while the new one arrives.
-                seen_ids.push(ledger.file_id_of_version(id)?);
-            }
+        let moved_since = was_receiving.is_some_and(|r| r.size != f.size || r.mtime != f.mtime);
+        if (settling || moved_since) && !holds_known_content(f, known, &sizes) {
+            summary.receiving.push(f.rel.clone());
+            let r = Receiving {
+                size: f.size,
+                mtime: f.mtime,
+            };
+            record.files.push(observation(f, Seen::Receiving(r)));
             continue;
         }
-        let latest = ledger.latest_version(&f.rel)?;
-        if let Some((vid, _, obs)) = &latest
-            && *obs == observed
-        {
-            seen_ids.push(ledger.file_id_of_version(*vid)?);
-            report.unchanged += 1;
-            if was_receiving.is_some() {
-                ledger.set_receiving(&f.rel, None, opts.clock)?;
-            }
+        let latest = known.latest.get(&f.rel);
+        if latest.is_some_and(|l| l.observed == observed) {
+            summary.unchanged += 1;
+            record.files.push(observation(f, Seen::Unchanged));
             continue;
         }
-        to_read.push((f, observed, latest, was_receiving.is_some()));
+        to_read.push(f);
     }
 
     progress.set_length(to_read.len() as u64);
@@ -194,237 +343,159 @@ pub fn run(
     let started = Instant::now();
     let processed: Vec<_> = to_read
         .par_iter()
-        .map(|(f, _, _, _)| {
+        .map(|f| {
             let result = walker.file(&f.rel, &f.abs);
             progress.inc(1);
             result
         })
         .collect();
     crate::whole_file::release_kept_buffers();
-    report.inspect_time = started.elapsed();
+    summary.inspect_time = started.elapsed();
 
-    for ((f, observed, latest, was_receiving), result) in to_read.iter().zip(processed) {
-        let node = match result {
-            Ok(n) => n,
+    let mut cx = Context {
+        known,
+        summary: &mut summary,
+    };
+    for (f, result) in to_read.into_iter().zip(processed) {
+        let seen = match result {
+            Ok(node) => read(&mut cx, f, &node, opts),
             Err(e) => {
-                report.unreadable.push((f.rel.clone(), e.to_string()));
-                continue;
+                cx.summary
+                    .unreadable
+                    .push((f.rel.clone(), unread_reason(&e)));
+                Seen::Unreadable
             }
         };
-        if *was_receiving {
-            ledger.set_receiving(&f.rel, None, opts.clock)?;
-        }
-        if let Some((vid, hash, _)) = latest
-            && *hash == node.hash
-        {
-            // Same content, new stat (touched or copied over with itself).
-            ledger.touch_version(*vid, observed)?;
-            let file_id = ledger.file_id(&f.rel, None, batch)?;
-            seen_ids.push(file_id);
-            sync_entries(
-                ledger,
-                batch,
-                &f.rel,
-                file_id,
-                &node,
-                observed,
-                None,
-                &mut report,
-            )?;
-            report.unchanged += 1;
-            continue;
-        }
-        let seen = arrival::Seen {
-            birth: f.birth,
-            ctime: f.ctime,
-            changed: latest.is_some(),
-            was_receiving: *was_receiving,
-        };
-        let received = node.email.as_ref().and_then(|e| e.received);
-        let (arrived, basis) = arrival::arrival(seen, received, opts.clock, previous);
-        let file_id = ledger.file_id(&f.rel, None, batch)?;
-        seen_ids.push(file_id);
-        record(
-            ledger,
-            batch,
-            &f.rel,
-            file_id,
-            &node,
-            observed,
-            arrived,
-            basis,
-            &mut report,
-        )?;
+        record.files.push(observation(f, seen));
     }
     if let Some(account) = &opts.mailbox {
-        let taken = mailbox::take(
-            account,
-            ledger,
-            store,
-            batch,
-            opts.limits.max_file_bytes,
-            &mut |m| take_message(&walker, ledger, batch, m, opts.clock, &mut report),
-        )?;
-        report.mailbox = taken;
+        take_mail(&mut cx, &walker, account, opts, &mut record)?;
     }
-    report.inspected = counters.inspected.into_inner();
-    report.photos_decoded = counters.photos.into_inner();
-    // The mailbox is not rescanned: what was taken from it stays.
-    seen_ids.extend(ledger.mail_file_ids()?);
-    report.gone = ledger.mark_gone(batch, &seen_ids)?;
+    summary.inspected = counters.inspected.into_inner();
+    summary.photos_decoded = counters.photos.into_inner();
     progress.finish_and_clear();
-    Ok(report)
+    Ok(Intake { summary, record })
 }
 
-/// Reads a message taken from the mailbox as a saved e-mail file and
-/// records it, arriving when the server received it; gives its subject.
-fn take_message(
-    walker: &Walker,
-    ledger: &Ledger,
-    batch: i64,
-    m: &mailbox::Message,
-    clock: DateTime<FixedOffset>,
-    report: &mut IntakeSummary,
-) -> Result<Option<String>, IntakeError> {
-    let node = match &m.blob {
-        Some(blob) => walker.file(&m.path, blob).map_err(IntakeError::Store)?,
-        None => Node {
-            hash: m.hash.clone(),
-            size: m.size,
-            inspection: crate::inspect::too_large(
-                &m.path,
-                crate::inspect::FileKind::Eml,
-                m.size,
-                walker.limits.max_file_bytes,
-            ),
-            email: None,
-            children: Vec::new(),
-        },
-    };
-    let (arrived, basis) = match (
-        m.internal_date,
-        node.email.as_ref().and_then(|e| e.received),
-    ) {
-        (Some(t), _) if t <= clock => (t, arrival::Basis::Internaldate),
-        (None, Some(t)) if t <= clock => (t, arrival::Basis::Email),
-        _ => (clock, arrival::Basis::Clock),
-    };
-    let stamp = rfc3339(arrived.with_timezone(&Utc));
-    let observed = Observed {
-        size: m.size,
-        mtime: stamp.clone(),
-        ctime: stamp,
-    };
-    let file_id = ledger.file_id(&m.path, None, batch)?;
-    record(
-        ledger, batch, &m.path, file_id, &node, &observed, arrived, basis, report,
-    )?;
-    Ok(node.email.and_then(|e| e.subject))
-}
-
-/// Records a new version of a file and, for containers, the entries it
-/// holds at every depth; entries it no longer holds are retired.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    ledger: &Ledger,
-    batch: i64,
-    path: &str,
-    file_id: i64,
-    node: &Node,
-    observed: &Observed,
-    arrived: DateTime<FixedOffset>,
-    basis: arrival::Basis,
-    report: &mut IntakeSummary,
-) -> Result<(), IntakeError> {
-    ledger.add_version(
-        file_id,
-        batch,
-        &node.hash,
-        node.size,
-        observed,
-        arrived,
-        basis.as_str(),
-        &node.inspection,
-    )?;
-    report.new_versions.push(path.to_string());
-    sync_entries(
-        ledger,
-        batch,
-        path,
-        file_id,
-        node,
-        observed,
-        Some(arrived),
-        report,
-    )
-}
-
-/// Brings the entries of a container (at every depth) in line with `node`:
-/// each entry it holds exists and is not gone, a changed one gets a new
-/// version arriving with the outermost container (when `arrived` is given),
-/// and entries it no longer holds are marked gone.
-#[allow(clippy::too_many_arguments)]
-fn sync_entries(
-    ledger: &Ledger,
-    batch: i64,
-    path: &str,
-    file_id: i64,
-    node: &Node,
-    observed: &Observed,
-    arrived: Option<DateTime<FixedOffset>>,
-    report: &mut IntakeSummary,
-) -> Result<(), IntakeError> {
-    let mut keep = HashSet::new();
-    record_entries(
-        ledger, batch, path, file_id, node, observed, arrived, &mut keep, report,
-    )?;
-    ledger.mark_entries_gone(batch, path, &keep)?;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn record_entries(
-    ledger: &Ledger,
-    batch: i64,
-    path: &str,
-    file_id: i64,
-    node: &Node,
-    observed: &Observed,
-    arrived: Option<DateTime<FixedOffset>>,
-    keep: &mut HashSet<String>,
-    report: &mut IntakeSummary,
-) -> Result<(), IntakeError> {
-    for (entry, child) in &node.children {
-        let child_path = format!("{path}{ENTRY_SEP}{entry}");
-        let child_id = ledger.file_id(&child_path, Some(file_id), batch)?;
-        let changed = ledger
-            .latest_version(&child_path)?
-            .is_none_or(|(_, hash, _)| hash != child.hash);
-        if changed && let Some(arrived) = arrived {
-            ledger.add_version(
-                child_id,
-                batch,
-                &child.hash,
-                child.size,
-                observed,
-                arrived,
-                arrival::Basis::Container.as_str(),
-                &child.inspection,
-            )?;
-            report.new_versions.push(child_path.clone());
-        }
-        record_entries(
-            ledger,
-            batch,
-            &child_path,
-            child_id,
-            child,
-            observed,
-            arrived,
-            keep,
-            report,
-        )?;
-        keep.insert(child_path);
+fn observed(f: &ScannedFile) -> Observed {
+    Observed {
+        size: f.size,
+        mtime: f.mtime,
+        ctime: f.ctime,
     }
+}
+
+fn observation(f: &ScannedFile, seen: Seen) -> FileObservation {
+    FileObservation {
+        path: f.rel.clone(),
+        seen,
+    }
+}
+
+/// Why a file could not be read this batch, for the office.
+fn unread_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            format!("状态目录磁盘已满，文件未能保存，下一批重试；请清理磁盘空间（{e}）")
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Whether a file that looks as if it were still being copied holds
+/// content the ledger has already (a file moved or copied inside the inbox
+/// keeps its size and bytes): then it is complete, whatever its ctime.
+/// Only files of a size some recorded content has are read to know.
+fn holds_known_content(f: &ScannedFile, known: &IntakeSnapshot, sizes: &HashSet<u64>) -> bool {
+    sizes.contains(&f.size)
+        && store::hash_file(&f.abs).is_ok_and(|hash| known.contents.contains_key(&hash))
+}
+
+/// What a file read from the inbox is: the same content under a new stat,
+/// or a new version arriving as [`arrival::arrival`] says (or at its first
+/// arrival, when the content was received before).
+fn read(cx: &mut Context, f: &ScannedFile, node: &Node, opts: &Options) -> Seen {
+    let observed = observed(f);
+    let latest = cx.known.latest.get(&f.rel);
+    if let Some(l) = latest
+        && l.hash == node.hash
+    {
+        // Same content, new stat (touched or copied over with itself).
+        cx.summary.unchanged += 1;
+        let mut entries = Vec::new();
+        let holder = Holder {
+            path: &f.rel,
+            observed,
+            arrived: l.arrived,
+        };
+        cx.entries(holder, node, &mut entries);
+        return Seen::Restat { observed, entries };
+    }
+    let seen = arrival::Seen {
+        birth: f.birth,
+        ctime: f.ctime,
+        changed: latest.is_some(),
+        was_receiving: cx.known.receiving.contains_key(&f.rel),
+    };
+    let received = node.email.as_ref().and_then(|e| e.received);
+    let (at, basis) = arrival::arrival(seen, received, opts.clock, cx.known.previous_clock);
+    let fresh = Arrival {
+        at,
+        basis,
+        first_batch: None,
+    };
+    cx.new_file(&f.rel, node, observed, fresh)
+}
+
+/// Takes the new messages of the mailbox, reads each as a saved e-mail
+/// file arriving when the server received it, and adds them to `record`.
+fn take_mail(
+    cx: &mut Context,
+    walker: &Walker,
+    account: &mailbox::Account,
+    opts: &Options,
+    record: &mut IntakeRecord,
+) -> Result<(), IntakeError> {
+    let (taken, mail) = mailbox::take(
+        account,
+        &cx.known.mail,
+        walker.store,
+        opts.limits.max_file_bytes,
+    )?;
+    for m in mail.messages {
+        let node = match &m.blob {
+            Some(blob) => walker
+                .read_whole(&m.path, Input::File(blob, m.size), m.hash.clone())
+                .map_err(IntakeError::Store)?,
+            None => walk::message_too_large(&m.path, m.hash.clone(), m.size, walker.limits),
+        };
+        let received = node.email.as_ref().and_then(|e| e.received);
+        let clock = opts.clock;
+        let (at, basis) = match (m.internal_date, received) {
+            (Some(t), _) if t <= clock => (t, ArrivalBasis::Internaldate),
+            (None, Some(t)) if t <= clock => (t, ArrivalBasis::Email),
+            _ => (clock, ArrivalBasis::Clock),
+        };
+        let stamp = at.with_timezone(&Utc);
+        let observed = Observed {
+            size: m.size,
+            mtime: stamp,
+            ctime: stamp,
+        };
+        let fresh = Arrival {
+            at,
+            basis,
+            first_batch: None,
+        };
+        let seen = cx.new_file(&m.path, &node, observed, fresh);
+        let mut row = m.row;
+        row.subject = node.email.and_then(|e| e.subject);
+        record.files.push(FileObservation { path: m.path, seen });
+        record.mail.push(row);
+    }
+    record.mail.extend(mail.duplicates);
+    record.mail_failures = mail.failures;
+    record.mail_resolved = mail.resolved;
+    cx.summary.mailbox = taken;
     Ok(())
 }

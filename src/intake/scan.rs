@@ -1,8 +1,9 @@
 //! Walking the inbox. Read-only: nothing here opens a file for writing.
 //!
 //! Hidden, temporary and lock files (`~$x.docx`, `.DS_Store`, `Thumbs.db`,
-//! `*.tmp`, partial downloads) are skipped with a count. Symlinks are
-//! followed only when they lead to a file inside the inbox.
+//! `*.tmp`, partial downloads) and hidden folders are skipped and named,
+//! so the office can see a file hidden by mistake. Symlinks are followed
+//! only when they lead to a file inside the inbox.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -30,8 +31,9 @@ pub struct ScannedFile {
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     pub files: Vec<ScannedFile>,
-    /// Hidden, temporary and lock files skipped.
-    pub ignored: usize,
+    /// Hidden, temporary and lock files and hidden folders skipped, by
+    /// path, with what they are.
+    pub ignored: Vec<(String, &'static str)>,
     /// Symlinks leading outside the inbox (or nowhere), by path.
     pub outside_links: Vec<String>,
     /// Entries that could not be read, with the reason.
@@ -62,16 +64,31 @@ pub fn is_ignored(name: &str) -> bool {
         .any(|ext| lower.ends_with(ext))
 }
 
+/// What an ignored name is, in words.
+fn ignored_kind(name: &str, dir: bool) -> &'static str {
+    let lower = name.to_lowercase();
+    if dir {
+        "隐藏文件夹"
+    } else if name.starts_with("~$") || name.starts_with(".~lock.") {
+        "锁文件"
+    } else if lower == "thumbs.db" || lower == "desktop.ini" || name == ".DS_Store" {
+        "系统文件"
+    } else if name.starts_with('.') {
+        "隐藏文件"
+    } else {
+        "临时文件"
+    }
+}
+
 /// Walks `inbox` and lists the files in it, sorted by path.
 pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
     let root = inbox.canonicalize()?;
     let mut scan = Scan::default();
-    let walker = WalkDir::new(&root)
+    let mut walker = WalkDir::new(&root)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+        .into_iter();
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -84,13 +101,20 @@ pub fn scan(inbox: &Path) -> std::io::Result<Scan> {
             continue;
         }
         let name = entry.file_name().to_string_lossy();
+        let (rel, lossy_name) = rel_of(&root, entry.path());
+        let is_dir = entry.file_type().is_dir();
+        if is_dir && name.starts_with('.') {
+            // Not opened: a hidden folder is a tool's (.git, .Trash).
+            walker.skip_current_dir();
+            scan.ignored.push((rel, ignored_kind(&name, true)));
+            continue;
+        }
         if is_ignored(&name) {
             if entry.file_type().is_file() || entry.file_type().is_symlink() {
-                scan.ignored += 1;
+                scan.ignored.push((rel, ignored_kind(&name, false)));
             }
             continue;
         }
-        let (rel, lossy_name) = rel_of(&root, entry.path());
         let meta = if entry.file_type().is_symlink() {
             match entry.path().canonicalize() {
                 Ok(target) if target.starts_with(&root) && target.is_file() => {
@@ -183,6 +207,26 @@ mod tests {
         for name in ["活动总结.docx", "照片1.jpg", "temp报告.docx"] {
             assert!(!is_ignored(name), "{name}");
         }
+    }
+
+    #[test]
+    fn hidden_files_and_folders_are_named_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("县林业局/.git")).unwrap();
+        std::fs::write(dir.path().join("县林业局/.git/config"), "x").unwrap();
+        std::fs::write(dir.path().join("县林业局/.活动总结.docx"), "x").unwrap();
+        std::fs::write(dir.path().join("县林业局/~$活动总结.docx"), "x").unwrap();
+        std::fs::write(dir.path().join("县林业局/活动总结.docx"), "x").unwrap();
+        let scan = scan(dir.path()).unwrap();
+        assert_eq!(scan.files.len(), 1);
+        assert_eq!(
+            scan.ignored,
+            vec![
+                ("县林业局/.git".to_string(), "隐藏文件夹"),
+                ("县林业局/.活动总结.docx".to_string(), "隐藏文件"),
+                ("县林业局/~$活动总结.docx".to_string(), "锁文件"),
+            ]
+        );
     }
 
     #[test]

@@ -10,10 +10,20 @@
 //! there in turn; an e-mail's attachments and a document's pasted photos,
 //! in memory already, are stored and inspected from memory.
 //!
+//! What one blob gave, with everything found inside it at every depth, is
+//! kept as one record ([`Node`]) keyed by its content, written only once
+//! the blobs of its entries and its print JPEG or poster are stored, and
+//! reused only when it and every part it names are there: a renamed copy
+//! of a file, or a batch after one that died, gets the whole of it or
+//! inspects again. A file whose parts cannot be stored (a full disk) is
+//! not read this batch, rather than recorded with parts missing.
+//!
 //! Whatever one submitted file holds, at every depth, draws on one budget
 //! ([`Limits::max_entries_per_file`], [`Limits::max_expanded_bytes_per_file`],
-//! [`Limits::max_seconds_per_file`]); over it, the submitted file is
-//! refused as a whole, with one reason, and none of its entries is kept.
+//! [`Limits::max_seconds_per_file`]: unpacking, inspecting every part,
+//! decoding photos and video posters); over it, the submitted file is
+//! refused as a whole, with one reason naming the limit, and none of its
+//! entries is kept.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -21,21 +31,40 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+
 use crate::inspect::{
     self, Content, EmailMeta, Entries, FileKind, HEAD_BYTES, Input, Inspection, Limits, Verdict,
 };
 
-use crate::store::{Blob, BlobWriter, Store, hash_bytes};
+use crate::store::{Blob, BlobWriter, Store, WriteFailure, hash_bytes};
 
-/// A file read and inspected, with the entries found inside it.
-#[derive(Debug)]
+/// A blob read and inspected, with the entries found inside it: what the
+/// store keeps per content and inspect engine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Node {
     pub hash: String,
     pub size: u64,
     pub inspection: Inspection,
     pub email: Option<EmailMeta>,
+    /// A print JPEG (or a video's poster) was made from it and stored.
+    #[serde(default)]
+    pub derived: bool,
     /// (path inside the container, node)
     pub children: Vec<(String, Node)>,
+}
+
+impl Node {
+    /// Every node below this one, at every depth.
+    pub fn descendants(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        let mut stack: Vec<&Node> = self.children.iter().map(|(_, n)| n).collect();
+        while let Some(n) = stack.pop() {
+            stack.extend(n.children.iter().map(|(_, c)| c));
+            out.push(n);
+        }
+        out
+    }
 }
 
 /// What the inspect step did, counted across threads.
@@ -62,7 +91,8 @@ const COPY_BUFFER: usize = 256 * 1024;
 impl Walker<'_> {
     /// Reads the submitted file at `path`, named `name` (its path in the
     /// inbox), and everything inside it. An error means the file could not
-    /// be read at all (it is then left for the next batch).
+    /// be read, or what it holds could not be stored, at all (it is then
+    /// left for the next batch).
     pub fn file(&self, name: &str, path: &Path) -> io::Result<Node> {
         let mut file = File::open(path)?;
         let mut head = Vec::with_capacity(HEAD_BYTES);
@@ -79,55 +109,81 @@ impl Walker<'_> {
             return Ok(leaf(blob.hash, blob.size, inspection));
         }
         let at = blob.path.as_deref().unwrap_or(path);
-        let mut budget = Budget::new(self.limits);
-        let mut node = self.node(
-            name,
-            Input::File(at, blob.size),
-            blob.hash.clone(),
-            0,
-            &mut budget,
-        );
-        if let Some(reason) = budget.over {
-            node.inspection = refused(node.inspection.kind, reason);
-            node.children.clear();
-        }
-        Ok(node)
+        self.read_whole(name, Input::File(at, blob.size), blob.hash)
     }
 
-    /// Inspects one blob (already stored) and, for containers, what it holds.
-    fn node(
-        &self,
-        name: &str,
-        input: Input,
-        hash: String,
-        depth: u32,
-        budget: &mut Budget,
-    ) -> Node {
+    /// Inspects a submitted file already in the store (a message taken
+    /// from the mailbox) and everything inside it, under one budget.
+    pub fn read_whole(&self, name: &str, input: Input, hash: String) -> io::Result<Node> {
+        let mut budget = Budget::new(self.limits);
+        let part = Part {
+            name,
+            input,
+            hash,
+            depth: 0,
+        };
+        let node = self.node(part, &mut budget)?;
+        Ok(match budget.over {
+            Some(reason) => Node {
+                inspection: refused(node.inspection.kind, reason),
+                children: Vec::new(),
+                ..node
+            },
+            None => node,
+        })
+    }
+
+    /// The record kept for `hash`, when it and every part it names are in
+    /// the store.
+    fn cached(&self, hash: &str) -> Option<Node> {
+        let node: Node = self.store.cached(hash, self.engine)?;
+        let whole = node.hash == hash
+            && (!node.derived || self.store.has_derived(hash))
+            && node.descendants().iter().all(|n| {
+                self.store.has_blob(&n.hash) && (!n.derived || self.store.has_derived(&n.hash))
+            });
+        whole.then_some(node)
+    }
+
+    /// Inspects one blob (already stored) and, for containers, what it
+    /// holds; kept whole in the store unless the budget ran out meanwhile.
+    fn node(&self, part: Part, budget: &mut Budget) -> io::Result<Node> {
+        let Part {
+            name,
+            input,
+            hash,
+            depth,
+        } = part;
         let size = match input {
             Input::Bytes(bytes) => bytes.len() as u64,
             Input::File(_, size) => size,
         };
-        if let Some(inspection) = self.store.cached_inspection(&hash, self.engine)
-            && !matches!(inspection.content, Content::Container(_))
-        {
-            return leaf(hash, size, inspection);
+        if let Some(node) = self.cached(&hash) {
+            for n in node.descendants() {
+                budget.spend(n.size);
+            }
+            return Ok(node);
         }
+        let failure = WriteFailure::default();
         let mut unpacked = ToStore {
             store: self.store,
             budget,
+            failure: &failure,
             blobs: Vec::new(),
         };
         let inspected = inspect::inspect_input(name, input, self.limits, depth, &mut unpacked);
         let blobs = unpacked.blobs;
+        if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
+            return Err(e);
+        }
         self.counters.inspected.fetch_add(1, Ordering::Relaxed);
+        let derived = inspected.derived_jpeg.is_some();
         if let Some(jpeg) = &inspected.derived_jpeg {
             // A video's poster is stored the same way but is no photo.
             if inspected.inspection.kind != FileKind::Video {
                 self.counters.photos.fetch_add(1, Ordering::Relaxed);
             }
-            if let Err(e) = self.store.put_derived(&hash, jpeg) {
-                tracing::warn!("无法保存{name}的缩略照片: {e}");
-            }
+            self.store.put_derived(&hash, jpeg)?;
         }
         let inspection = inspected.inspection;
         let email = match &inspection.content {
@@ -140,20 +196,17 @@ impl Walker<'_> {
                 if budget.over.is_some() {
                     break;
                 }
-                let child = match &blob.path {
-                    Some(at) => self.node(
-                        &path,
-                        Input::File(at, blob.size),
-                        blob.hash.clone(),
-                        depth,
-                        budget,
-                    ),
-                    None => leaf(
-                        blob.hash,
-                        blob.size,
-                        refused(FileKind::Unknown, UNSTORED.into()),
-                    ),
+                let at = blob
+                    .path
+                    .as_deref()
+                    .ok_or_else(|| io::Error::other(UNSTORED))?;
+                let part = Part {
+                    name: &path,
+                    input: Input::File(at, blob.size),
+                    hash: blob.hash,
+                    depth,
                 };
+                let child = self.node(part, budget)?;
                 children.push((path, child));
             }
             for child in inspected.children {
@@ -161,36 +214,52 @@ impl Walker<'_> {
                     break;
                 }
                 let hash = hash_bytes(&child.bytes);
-                if let Err(e) = self.store.put_blob(&hash, &child.bytes) {
-                    tracing::warn!("无法把{}复制到存储区: {e}", child.path);
-                }
-                let node = self.node(
-                    &child.path,
-                    Input::Bytes(&child.bytes),
+                self.store.put_blob(&hash, &child.bytes)?;
+                let part = Part {
+                    name: &child.path,
+                    input: Input::Bytes(&child.bytes),
                     hash,
-                    child.depth,
-                    budget,
-                );
+                    depth: child.depth,
+                };
+                let node = self.node(part, budget)?;
                 children.push((child.path, node));
             }
         }
-        if !matches!(inspection.content, Content::Container(_))
-            && let Err(e) = self.store.put_inspection(&hash, self.engine, &inspection)
-        {
-            tracing::warn!("无法缓存{name}的检查结果: {e}");
-        }
-        Node {
+        let node = Node {
             hash,
             size,
             inspection,
             email,
+            derived,
             children,
+        };
+        // Inspecting this blob itself (decoding, the poster) counts too.
+        if budget.in_time()
+            && let Err(e) = self.store.put_cached(&node.hash, self.engine, &node)
+        {
+            tracing::warn!("无法缓存{name}的检查结果: {e}");
         }
+        Ok(node)
     }
 }
 
-/// The reason for an entry that could not be kept in the store.
-const UNSTORED: &str = "文件无法保存到存档区(磁盘空间不足？)，请联系管理员";
+/// One blob to inspect: its name (path in the inbox or in its container),
+/// its bytes, its hash, and how many containers deep it is.
+struct Part<'a> {
+    name: &'a str,
+    input: Input<'a>,
+    hash: String,
+    depth: u32,
+}
+
+/// A message refused from its size alone, never downloaded.
+pub fn message_too_large(name: &str, hash: String, size: u64, limits: &Limits) -> Node {
+    let inspection = inspect::too_large(name, FileKind::Eml, size, limits.max_file_bytes);
+    leaf(hash, size, inspection)
+}
+
+/// Why an entry unpacked from a zip has no copy to read back.
+const UNSTORED: &str = "压缩包中的文件未能保存到状态目录";
 
 fn leaf(hash: String, size: u64, inspection: Inspection) -> Node {
     Node {
@@ -198,6 +267,7 @@ fn leaf(hash: String, size: u64, inspection: Inspection) -> Node {
         size,
         inspection,
         email: None,
+        derived: false,
         children: Vec::new(),
     }
 }
@@ -225,27 +295,45 @@ fn copy(from: &mut File, to: &mut BlobWriter) -> io::Result<()> {
     }
 }
 
-/// A zip's entries, inflated into the store as they come.
+/// A zip's entries, inflated into the store as they come. A failure to
+/// store one (a full disk) is kept in `failure`: the zip is not damaged,
+/// the state folder is.
 struct ToStore<'a, 'b> {
     store: &'a Store,
     budget: &'b mut Budget,
+    failure: &'b WriteFailure,
     /// (path, depth, blob) of each entry.
     blobs: Vec<(String, u32, Blob)>,
+}
+
+impl ToStore<'_, '_> {
+    fn fail(&self, e: io::Error) {
+        if let Ok(mut slot) = self.failure.lock() {
+            slot.get_or_insert(e);
+        }
+    }
 }
 
 impl Entries for ToStore<'_, '_> {
     type Writer = BlobWriter;
 
     fn begin(&mut self, _path: &str) -> io::Result<BlobWriter> {
-        self.store.blob_writer(true)
+        match self.store.blob_writer(true) {
+            Ok(w) => Ok(w.reporting(self.failure)),
+            Err(e) => {
+                let err = io::Error::new(e.kind(), e.to_string());
+                self.fail(e);
+                Err(err)
+            }
+        }
     }
 
     fn done(&mut self, path: String, depth: u32, writer: BlobWriter) -> bool {
         let blob = match self.store.finish_blob(writer) {
             Ok(blob) => blob,
             Err(e) => {
-                tracing::warn!("无法把{path}保存到存储区: {e}");
-                return true;
+                self.fail(e);
+                return false;
             }
         };
         let go_on = self.budget.spend(blob.size);
@@ -286,22 +374,29 @@ impl Budget {
         if self.over.is_none() {
             self.over = if self.entries > self.max_entries {
                 Some(format!(
-                    "文件内层层嵌套的压缩包/邮件共含{}个以上文件，超过上限{}个，疑似压缩炸弹，已拒绝，请直接报送其中的文件",
+                    "文件内层层嵌套的压缩包/邮件共含{}个以上文件，超过上限{}个（[limits] max_entries_per_file），疑似压缩炸弹，已拒绝，请直接报送其中的文件",
                     self.max_entries, self.max_entries
                 ))
             } else if self.bytes > self.max_bytes {
                 Some(format!(
-                    "文件内层层嵌套的压缩包/邮件展开后超过{}，疑似压缩炸弹，已拒绝，请直接报送其中的文件",
+                    "文件内层层嵌套的压缩包/邮件展开后超过{}（[limits] max_expanded_bytes_per_file），疑似压缩炸弹，已拒绝，请直接报送其中的文件",
                     crate::fmt::size(self.max_bytes)
-                ))
-            } else if self.started.elapsed() > self.max_time {
-                Some(format!(
-                    "文件内的压缩包/邮件检查超过{}秒仍未完成，已拒绝，请直接报送其中的文件",
-                    self.max_time.as_secs()
                 ))
             } else {
                 None
             };
+        }
+        self.in_time()
+    }
+
+    /// Whether the budget still holds, time included; once the time is up
+    /// it has run out for good.
+    fn in_time(&mut self) -> bool {
+        if self.over.is_none() && self.started.elapsed() > self.max_time {
+            self.over = Some(format!(
+                "文件检查用时超过{}秒的上限（[limits] max_seconds_per_file：解压、检查其中每个文件、解码照片和视频封面都计在内），已拒绝；请把文件拆分后分别报送",
+                self.max_time.as_secs()
+            ));
         }
         self.over.is_none()
     }
@@ -366,5 +461,93 @@ mod tests {
         };
         let node = walk(&path, &few_bytes);
         assert!(node.inspection.reason.unwrap().contains("展开后超过1 字节"));
+    }
+
+    /// A Word summary with `n` photos pasted in it.
+    fn docx_with_photos(n: u64) -> Vec<u8> {
+        let spec = crate::generate::files::PhotoSpec {
+            width: 640,
+            height: 480,
+            orientation: 1,
+            taken: Some("2025:05:15 09:30:00".into()),
+            quality: 70,
+            grain: 4,
+        };
+        let photos: Vec<(Vec<u8>, u32, u32)> = (0..n)
+            .map(|i| (crate::generate::files::photo(100 + i, &spec), 640, 480))
+            .collect();
+        crate::generate::files::summary_docx(
+            "县林业局活动总结",
+            &["本单位组织开展了主题宣传活动，现将情况总结如下。".to_string()],
+            &photos,
+        )
+    }
+
+    #[test]
+    fn a_renamed_copy_gets_every_part_and_a_record_missing_one_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let docx = docx_with_photos(9);
+        let first = dir.path().join("活动总结.docx");
+        let copy = dir.path().join("活动总结（副本）.docx");
+        std::fs::write(&first, &docx).unwrap();
+        std::fs::write(&copy, &docx).unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let store = Store::new(state.path());
+        let counters = Counters::default();
+        let walker = Walker {
+            store: &store,
+            engine: "test",
+            limits: &Limits::default(),
+            counters: &counters,
+        };
+        let read = walker.file("县林业局/活动总结.docx", &first).unwrap();
+        assert_eq!(read.children.len(), 9);
+        assert_eq!(counters.inspected.load(Ordering::Relaxed), 10);
+        assert_eq!(counters.photos.load(Ordering::Relaxed), 9);
+
+        // The copy under another name: the whole record, nothing decoded.
+        let again = walker.file("已处理/活动总结（副本）.docx", &copy).unwrap();
+        assert_eq!(again.children.len(), 9);
+        assert_eq!(counters.inspected.load(Ordering::Relaxed), 10);
+        let hashes =
+            |n: &Node| -> Vec<String> { n.children.iter().map(|(_, c)| c.hash.clone()).collect() };
+        assert_eq!(hashes(&again), hashes(&read));
+
+        // A part gone from the store (a print JPEG): the record is not
+        // used; the document is read again and the part made again.
+        let picture = &read.children[3].1;
+        assert!(picture.derived);
+        std::fs::remove_file(store.derived_path(&picture.hash)).unwrap();
+        let third = walker.file("活动总结.docx", &first).unwrap();
+        assert_eq!(third.children.len(), 9);
+        assert_eq!(counters.inspected.load(Ordering::Relaxed), 12);
+        assert!(store.has_derived(&picture.hash));
+        // ... and so is a pasted photo's blob.
+        std::fs::remove_file(store.blob_path(&picture.hash)).unwrap();
+        walker.file("活动总结.docx", &first).unwrap();
+        assert!(store.has_blob(&picture.hash));
+    }
+
+    #[test]
+    fn what_runs_out_of_budget_is_refused_whole_and_not_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = nested_zip(dir.path());
+        let state = tempfile::tempdir().unwrap();
+        let store = Store::new(state.path());
+        let counters = Counters::default();
+        let two = Limits {
+            max_entries_per_file: 2,
+            ..Limits::default()
+        };
+        let walker = Walker {
+            store: &store,
+            engine: "test",
+            limits: &two,
+            counters: &counters,
+        };
+        let node = walker.file("材料.zip", &path).unwrap();
+        assert_eq!(node.inspection.verdict, Verdict::Reject);
+        let hash = crate::store::hash_file(&path).unwrap();
+        assert!(store.cached::<Node>(&hash, "test").is_none());
     }
 }

@@ -10,6 +10,7 @@
 //! the ledger as it was before the stage or as it should be after it.
 
 mod archives;
+mod intake;
 mod mailbox;
 mod outbox;
 mod schema;
@@ -22,11 +23,18 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::inspect::Inspection;
 use crate::model::State;
-use crate::store::StoredVersion;
+use crate::store::{ArrivalBasis, StoredVersion};
 
 pub use archives::ArchiveRow;
-pub use mailbox::{MailOutcome, MailRow};
-pub use outbox::{DeliveryState, NewMessage, OutboxEntry, OutboxError, OutgoingRow, Queued};
+pub use intake::{
+    FileObservation, FirstArrival, HeldEntry, IntakeRecord, IntakeSnapshot, KnownVersion,
+    NewVersion, Observed, Receiving, Seen,
+};
+pub use mailbox::{MailFailure, MailKnown, MailOutcome, MailRow, MailThread, MailUid};
+pub use outbox::{
+    Attempts, DeliveryState, NewMessage, OutboxEntry, OutboxError, OutboxStatus, OutgoingRow,
+    Queued, ReminderItem,
+};
 pub use schema::SCHEMA_VERSION;
 
 /// The ledger's file name inside the state folder.
@@ -114,12 +122,22 @@ pub struct PreviousStates {
     pub states: BTreeMap<(String, String), State>,
 }
 
-/// What was observed of a file the last time, to skip re-hashing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
-    pub size: u64,
-    pub mtime: String,
-    pub ctime: String,
+/// A completed batch as `baosong status` reads it back.
+#[derive(Debug, Clone)]
+pub struct BatchSnapshot {
+    pub id: i64,
+    /// The clock it judged by.
+    pub clock: DateTime<FixedOffset>,
+    /// Its status document (JSON).
+    pub snapshot: String,
+}
+
+/// Every version the ledger holds, and a warning for each row it could
+/// not read (left out).
+#[derive(Debug, Clone, Default)]
+pub struct Versions {
+    pub versions: Vec<StoredVersion>,
+    pub unreadable: Vec<String>,
 }
 
 impl Ledger {
@@ -137,8 +155,11 @@ impl Ledger {
             source,
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Temporary tables and sorts in memory: a run writes nothing to
+        // the system's temporary folder.
         conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;
+             PRAGMA temp_store=MEMORY;",
         )?;
         schema::migrate(&conn)?;
         Ok(Ledger { conn })
@@ -288,178 +309,29 @@ impl Ledger {
         Ok(())
     }
 
-    /// The clock of the last completed batch before `batch`.
-    pub fn previous_clock(&self, batch: i64) -> Result<Option<DateTime<FixedOffset>>> {
-        let clock: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT clock FROM batches WHERE status = 'done' AND id < ?1 ORDER BY id DESC LIMIT 1",
-                [batch],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(clock.and_then(|c| DateTime::parse_from_rfc3339(&c).ok()))
-    }
-
-    /// The last completed batch: id, clock and snapshot.
-    pub fn last_snapshot(&self) -> Result<Option<(i64, String, String)>> {
-        Ok(self
+    /// The last completed batch.
+    pub fn last_snapshot(&self) -> Result<Option<BatchSnapshot>> {
+        let row: Option<(i64, String, Option<String>)> = self
             .conn
             .query_row(
                 "SELECT id, clock, snapshot FROM batches WHERE status = 'done' ORDER BY id DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .optional()?)
-    }
-
-    /// The file id for a path, creating the row if new.
-    pub fn file_id(&self, path: &str, parent: Option<i64>, batch: i64) -> Result<i64> {
-        if let Some(id) = self
-            .conn
-            .query_row("SELECT id FROM files WHERE path = ?1", [path], |r| r.get(0))
-            .optional()?
-        {
-            self.conn
-                .execute("UPDATE files SET gone_batch = NULL WHERE id = ?1", [id])?;
-            return Ok(id);
-        }
-        self.conn.execute(
-            "INSERT INTO files (path, parent_id, first_batch) VALUES (?1, ?2, ?3)",
-            params![path, parent, batch],
-        )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// The file a version belongs to.
-    pub fn file_id_of_version(&self, version: i64) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT file_id FROM versions WHERE id = ?1",
-            [version],
-            |r| r.get(0),
-        )?)
-    }
-
-    /// The latest version of a file: (version id, hash, observed stat).
-    pub fn latest_version(&self, path: &str) -> Result<Option<(i64, String, Observed)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT v.id, v.hash, v.size, v.mtime, v.ctime FROM versions v JOIN files f ON f.id = v.file_id
-                 WHERE f.path = ?1 ORDER BY v.id DESC LIMIT 1",
-                [path],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        Observed {
-                            size: r.get::<_, i64>(2)? as u64,
-                            mtime: r.get(3)?,
-                            ctime: r.get(4)?,
-                        },
-                    ))
-                },
-            )
-            .optional()?)
-    }
-
-    /// Updates the stat of a version whose content did not change.
-    pub fn touch_version(&self, version: i64, seen: &Observed) -> Result<()> {
-        self.conn.execute(
-            "UPDATE versions SET mtime = ?2, ctime = ?3 WHERE id = ?1",
-            params![version, seen.mtime, seen.ctime],
-        )?;
-        Ok(())
-    }
-
-    /// Records a new version.
-    #[allow(clippy::too_many_arguments)]
-    pub fn add_version(
-        &self,
-        file_id: i64,
-        batch: i64,
-        hash: &str,
-        size: u64,
-        seen: &Observed,
-        arrived: DateTime<FixedOffset>,
-        basis: &str,
-        inspection: &Inspection,
-    ) -> Result<i64> {
-        self.conn.execute(
-            "INSERT INTO versions (file_id, batch_id, hash, size, mtime, ctime, arrived_at, arrival_basis, kind, verdict, reason, inspection)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                file_id,
-                batch,
-                hash,
-                size as i64,
-                seen.mtime,
-                seen.ctime,
-                arrived.to_rfc3339(),
-                basis,
-                serde_json::to_value(inspection.kind)?.as_str().unwrap_or_default(),
-                serde_json::to_value(inspection.verdict)?.as_str().unwrap_or_default(),
-                inspection.reason,
-                serde_json::to_string(inspection)?,
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Marks top-level files not seen by this batch as gone, with every
-    /// entry inside them. `seen` holds the ids of the files seen.
-    pub fn mark_gone(&self, batch: i64, seen: &[i64]) -> Result<usize> {
-        self.conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS seen_ids (id INTEGER PRIMARY KEY); DELETE FROM seen_ids;")?;
-        {
-            let mut ins = self
-                .conn
-                .prepare("INSERT OR IGNORE INTO seen_ids (id) VALUES (?1)")?;
-            for id in seen {
-                ins.execute([id])?;
-            }
-        }
-        let n = self.conn.execute(
-            "UPDATE files SET gone_batch = ?1 WHERE parent_id IS NULL AND gone_batch IS NULL AND id NOT IN (SELECT id FROM seen_ids)",
-            [batch],
-        )?;
-        self.conn.execute(
-            "UPDATE files SET gone_batch = ?1 WHERE gone_batch IS NULL AND EXISTS (
-                SELECT 1 FROM files c WHERE c.gone_batch = ?1 AND c.parent_id IS NULL
-                AND substr(files.path, 1, length(c.path) + 2) = c.path || '!/')",
-            [batch],
-        )?;
-        Ok(n)
-    }
-
-    /// Marks the entries of a container that its new version no longer
-    /// holds as gone (`keep`: the entries it holds, at any depth).
-    pub fn mark_entries_gone(
-        &self,
-        batch: i64,
-        container: &str,
-        keep: &std::collections::HashSet<String>,
-    ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, path FROM files WHERE gone_batch IS NULL AND substr(path, 1, length(?1) + 2) = ?1 || '!/'",
-        )?;
-        let rows: Vec<(i64, String)> = stmt
-            .query_map([container], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (id, path) in rows {
-            if !keep.contains(&path) {
-                self.conn.execute(
-                    "UPDATE files SET gone_batch = ?1 WHERE id = ?2",
-                    params![batch, id],
-                )?;
-            }
-        }
-        Ok(())
+            .optional()?;
+        Ok(row.and_then(|(id, clock, snapshot)| {
+            Some(BatchSnapshot {
+                id,
+                clock: DateTime::parse_from_rfc3339(&clock).ok()?,
+                snapshot: snapshot?,
+            })
+        }))
     }
 
     /// Every version of every file, oldest first, and a warning naming
     /// each version whose row cannot be read (left out: one damaged row
     /// must not stop the batch).
-    pub fn all_versions(&self) -> Result<(Vec<StoredVersion>, Vec<String>)> {
+    pub fn all_versions(&self) -> Result<Versions> {
         let mut stmt = self.conn.prepare(
             "SELECT v.id, f.id, f.path, p.path, v.batch_id, v.hash, v.size, v.arrived_at, v.arrival_basis, v.inspection, f.gone_batch IS NOT NULL
              FROM versions v JOIN files f ON f.id = v.file_id LEFT JOIN files p ON p.id = f.parent_id
@@ -468,6 +340,7 @@ impl Ledger {
         let rows = stmt.query_map([], |r| {
             let path: String = r.get(2)?;
             let arrived: String = r.get(7)?;
+            let basis: String = r.get(8)?;
             let inspection: String = r.get(9)?;
             let arrived_at = DateTime::parse_from_rfc3339(&arrived)
                 .map_err(|e| format!("到达时间“{arrived}”无法解析（{e}）"));
@@ -483,7 +356,7 @@ impl Ledger {
                     hash: r.get(5)?,
                     size: r.get::<_, i64>(6)? as u64,
                     arrived_at,
-                    arrival_basis: r.get(8)?,
+                    arrival_basis: ArrivalBasis::parse(&basis),
                     inspection,
                     gone: r.get(10)?,
                 }),
@@ -494,49 +367,16 @@ impl Ledger {
             };
             Ok(row)
         })?;
-        let mut versions = Vec::new();
-        let mut unreadable = Vec::new();
+        let mut all = Versions::default();
         for row in rows {
             match row? {
-                Ok(v) => versions.push(v),
+                Ok(v) => all.versions.push(v),
                 Err(why) => {
                     tracing::warn!("{why}");
-                    unreadable.push(why);
+                    all.unreadable.push(why);
                 }
             }
         }
-        Ok((versions, unreadable))
-    }
-
-    /// Files seen still being copied: path → (size, mtime) of the last look.
-    pub fn receiving(&self, path: &str) -> Result<Option<(u64, String)>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT size, mtime FROM receiving WHERE path = ?1",
-                [path],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
-            )
-            .optional()?)
-    }
-
-    /// Remembers (or forgets, with `None`) a file still being copied.
-    pub fn set_receiving(
-        &self,
-        path: &str,
-        state: Option<(u64, &str)>,
-        now: DateTime<FixedOffset>,
-    ) -> Result<()> {
-        match state {
-            Some((size, mtime)) => self.conn.execute(
-                "INSERT INTO receiving (path, size, mtime, first_seen) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime",
-                params![path, size as i64, mtime, now.to_rfc3339()],
-            )?,
-            None => self
-                .conn
-                .execute("DELETE FROM receiving WHERE path = ?1", [path])?,
-        };
-        Ok(())
+        Ok(all)
     }
 }

@@ -116,15 +116,78 @@ pub enum OutboxError {
     #[error("邮件 #{id} 状态为“{status}”，不能{action}")]
     Status {
         id: i64,
-        status: String,
+        status: OutboxStatus,
         action: &'static str,
     },
     #[error(
         "邮件 #{id} 状态为“{status}”，还没有发出，不能另发一封；请用 baosong outbox retry {id} 让它重新排队"
     )]
-    NotSent { id: i64, status: String },
+    NotSent { id: i64, status: OutboxStatus },
     #[error("无法输出: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// Where a message stands in the outbox (the `status` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxStatus {
+    /// Waiting to be sent (or retried).
+    Queued,
+    Sent,
+    /// Refused for good, or out of attempts.
+    Failed,
+    /// May have been delivered: held for the office.
+    Uncertain,
+    /// Withdrawn by the office, or expired.
+    Dropped,
+}
+
+impl OutboxStatus {
+    /// The column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "queued",
+            OutboxStatus::Sent => "sent",
+            OutboxStatus::Failed => "failed",
+            OutboxStatus::Uncertain => "uncertain",
+            OutboxStatus::Dropped => "dropped",
+        }
+    }
+
+    /// The status a column value names.
+    pub fn parse(text: &str) -> Option<OutboxStatus> {
+        [
+            OutboxStatus::Queued,
+            OutboxStatus::Sent,
+            OutboxStatus::Failed,
+            OutboxStatus::Uncertain,
+            OutboxStatus::Dropped,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// The status in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            OutboxStatus::Queued => "待发送",
+            OutboxStatus::Sent => "已发送",
+            OutboxStatus::Failed => "发送失败",
+            OutboxStatus::Uncertain => "待确认（可能已送达）",
+            OutboxStatus::Dropped => "已撤销",
+        }
+    }
+
+    /// Given up or maybe delivered: the office must look.
+    pub fn needs_office(self) -> bool {
+        matches!(self, OutboxStatus::Failed | OutboxStatus::Uncertain)
+    }
+}
+
+impl fmt::Display for OutboxStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 /// What queueing a message did.
@@ -162,20 +225,22 @@ pub struct OutboxEntry {
     pub unit: Option<String>,
     pub subject: String,
     pub recipients: Vec<String>,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: u32,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    /// The clock of the batch that queued it.
+    pub created_at: DateTime<FixedOffset>,
+    /// When the server accepted it (the wall clock).
+    pub sent_at: Option<DateTime<FixedOffset>>,
     /// For a message made by `outbox resend`: the id of the one it repeats.
     #[serde(default)]
     pub resend_of: Option<i64>,
 }
 
 impl OutboxEntry {
-    /// The status in Chinese.
-    pub fn status_label(&self) -> &'static str {
-        status_label(&self.status)
+    /// Still queued after a try that did not deliver it.
+    pub fn retrying(&self) -> bool {
+        self.status == OutboxStatus::Queued && self.last_error.is_some()
     }
 }
 
@@ -187,9 +252,9 @@ impl fmt::Display for OutboxEntry {
             self.id,
             self.kind.label(),
             self.unit.as_deref().unwrap_or("-"),
-            self.status_label(),
+            self.status,
             self.recipients.join(", "),
-            self.created_at,
+            self.created_at.to_rfc3339(),
             self.attempts,
             self.subject
         )?;
@@ -238,15 +303,21 @@ pub struct OutgoingRow {
     pub bytes: Vec<u8>,
 }
 
-/// A status column value in Chinese.
-fn status_label(status: &str) -> &'static str {
-    match status {
-        "queued" => "待发送",
-        "sent" => "已发送",
-        "failed" => "发送失败",
-        "uncertain" => "待确认（可能已送达）",
-        _ => "已撤销",
-    }
+/// Attempts at a message so far: all of them, and those that may have
+/// delivered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempts {
+    pub attempts: u32,
+    pub unconfirmed: u32,
+}
+
+/// One obligation a reminder covered: the activity, the deliverable and
+/// the stage (`before@2025-05-12`, `after1@2025-05-12` …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderItem {
+    pub activity_id: String,
+    pub deliverable: String,
+    pub stage: String,
 }
 
 /// A column that does not hold what this build writes there.
@@ -260,6 +331,15 @@ fn kind_of(id: i64, kind: &str) -> std::result::Result<MailKind, String> {
 
 fn recipients_of(id: i64, json: &str) -> std::result::Result<Vec<String>, String> {
     serde_json::from_str(json).map_err(|e| corrupt(id, format!("收件人列表无法解析：{e}")))
+}
+
+fn status_of(id: i64, status: &str) -> std::result::Result<OutboxStatus, String> {
+    OutboxStatus::parse(status).ok_or_else(|| corrupt(id, format!("状态“{status}”无法识别")))
+}
+
+fn time_of(id: i64, text: &str) -> std::result::Result<DateTime<FixedOffset>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map_err(|e| corrupt(id, format!("时间“{text}”无法解析：{e}")))
 }
 
 impl Ledger {
@@ -307,29 +387,40 @@ impl Ledger {
         &self,
         event_key: &str,
         unit: &str,
-        items: &[(String, String, String)],
+        items: &[ReminderItem],
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "INSERT OR IGNORE INTO notify_reminder_item (event_key, unit, activity_id, deliverable, stage)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for (activity, deliverable, stage) in items {
-            stmt.execute(params![event_key, unit, activity, deliverable, stage])?;
+        for item in items {
+            stmt.execute(params![
+                event_key,
+                unit,
+                item.activity_id,
+                item.deliverable,
+                item.stage
+            ])?;
         }
         Ok(())
     }
 
     /// Past reminders of a unit that still count (queued, sent or given up;
-    /// not dropped): `(activity_id, deliverable, stage)` per covered
-    /// obligation.
-    pub fn reminder_items(&self, unit: &str) -> Result<Vec<(String, String, String)>> {
+    /// not dropped), one item per covered obligation.
+    pub fn reminder_items(&self, unit: &str) -> Result<Vec<ReminderItem>> {
         let mut stmt = self.conn.prepare(
             "SELECT i.activity_id, i.deliverable, i.stage
              FROM notify_reminder_item i JOIN notify_outbox o ON o.event_key = i.event_key
              WHERE i.unit = ?1 AND o.status <> 'dropped'",
         )?;
         Ok(stmt
-            .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([unit], |r| {
+                Ok(ReminderItem {
+                    activity_id: r.get(0)?,
+                    deliverable: r.get(1)?,
+                    stage: r.get(2)?,
+                })
+            })?
             .collect::<rusqlite::Result<_>>()?)
     }
 
@@ -463,8 +554,7 @@ impl Ledger {
             Ok(OutgoingRow {
                 kind: kind_of(id, &kind)?,
                 unit,
-                created_at: DateTime::parse_from_rfc3339(&created)
-                    .map_err(|e| corrupt(id, format!("时间“{created}”无法解析：{e}")))?,
+                created_at: time_of(id, &created)?,
                 message_id,
                 envelope_from,
                 recipients: recipients_of(id, &recipients)?,
@@ -486,39 +576,56 @@ impl Ledger {
             .optional()?)
     }
 
-    /// Marks a message sent (committed at once: the server accepted it).
-    pub fn mark_sent(&self, id: i64, via: &str) -> Result<Vec<OutboxEntry>> {
+    /// Marks a message sent at `at` (committed at once: the server
+    /// accepted it).
+    pub fn mark_sent(
+        &self,
+        id: i64,
+        via: &str,
+        at: DateTime<FixedOffset>,
+    ) -> Result<Vec<OutboxEntry>> {
         self.conn.execute(
             "UPDATE notify_outbox SET status = 'sent', sent_at = ?2, delivered_via = ?3,
                  attempts = attempts + 1, last_error = NULL WHERE id = ?1",
-            params![id, chrono::Local::now().fixed_offset().to_rfc3339(), via],
+            params![id, at.to_rfc3339(), via],
         )?;
         self.entries("WHERE id = ?1", &[&id])
     }
 
-    /// Attempts and unconfirmed attempts of a message after one more
-    /// attempt (`maybe_delivered`: that attempt may have delivered it).
-    pub fn next_attempt(&self, id: i64, maybe_delivered: bool) -> Result<(u32, u32)> {
+    /// The attempts at a message after one more (`maybe_delivered`: that
+    /// attempt may have delivered it).
+    pub fn next_attempt(&self, id: i64, maybe_delivered: bool) -> Result<Attempts> {
         Ok(self.conn.query_row(
             "SELECT attempts + 1, unconfirmed + ?2 FROM notify_outbox WHERE id = ?1",
             params![id, u32::from(maybe_delivered)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                Ok(Attempts {
+                    attempts: r.get(0)?,
+                    unconfirmed: r.get(1)?,
+                })
+            },
         )?)
     }
 
     /// Records an attempt that did not certainly deliver a message, with
-    /// the status it leads to (`queued`, `failed` or `uncertain`).
+    /// the status it leads to (queued, failed or uncertain).
     pub fn note_attempt(
         &self,
         id: i64,
-        (attempts, unconfirmed): (u32, u32),
-        status: &str,
+        attempts: Attempts,
+        status: OutboxStatus,
         error: &str,
     ) -> Result<Vec<OutboxEntry>> {
         self.conn.execute(
             "UPDATE notify_outbox SET attempts = ?2, unconfirmed = ?3, status = ?4, last_error = ?5
              WHERE id = ?1",
-            params![id, attempts, unconfirmed, status, error],
+            params![
+                id,
+                attempts.attempts,
+                attempts.unconfirmed,
+                status.as_str(),
+                error
+            ],
         )?;
         self.entries("WHERE id = ?1", &[&id])
     }
@@ -544,7 +651,8 @@ impl Ledger {
     /// Queues a failed, maybe-delivered, dropped or queued message again,
     /// with fresh attempts and no expiry.
     pub fn outbox_retry(&self, id: i64) -> Result<(), OutboxError> {
-        self.require_status(id, &["queued", "failed", "uncertain", "dropped"], "重发")?;
+        use OutboxStatus::*;
+        self.require_status(id, &[Queued, Failed, Uncertain, Dropped], "重发")?;
         self.conn.execute(
             "UPDATE notify_outbox SET status = 'queued', attempts = 0, unconfirmed = 0,
                  last_error = NULL, expires_at = NULL, reported = 0
@@ -556,7 +664,8 @@ impl Ledger {
 
     /// Withdraws a queued, failed or maybe-delivered message.
     pub fn outbox_drop(&self, id: i64) -> Result<(), OutboxError> {
-        self.require_status(id, &["queued", "failed", "uncertain"], "撤销")?;
+        use OutboxStatus::*;
+        self.require_status(id, &[Queued, Failed, Uncertain], "撤销")?;
         self.conn.execute(
             "UPDATE notify_outbox SET status = 'dropped', last_error = '已由办公室撤销', reported = 1
              WHERE id = ?1",
@@ -575,21 +684,15 @@ impl Ledger {
         now: DateTime<FixedOffset>,
         restamp: impl FnOnce(&[u8], &str, &str) -> (String, Vec<u8>),
     ) -> Result<i64, OutboxError> {
-        let (status, event_key, message_id, bytes): (String, String, String, Vec<u8>) = self
-            .conn
-            .query_row(
-                "SELECT status, event_key, message_id, message FROM notify_outbox WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?
-            .ok_or(OutboxError::NotFound(id))?;
-        if !matches!(status.as_str(), "sent" | "uncertain") {
-            return Err(OutboxError::NotSent {
-                id,
-                status: status_label(&status).to_string(),
-            });
+        let status = self.status(id)?;
+        if !matches!(status, OutboxStatus::Sent | OutboxStatus::Uncertain) {
+            return Err(OutboxError::NotSent { id, status });
         }
+        let (event_key, message_id, bytes): (String, String, Vec<u8>) = self.conn.query_row(
+            "SELECT event_key, message_id, message FROM notify_outbox WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
         let tx = self.conn.unchecked_transaction()?;
         let earlier: i64 = tx.query_row(
             "SELECT count(*) FROM notify_outbox WHERE resend_of = ?1",
@@ -610,12 +713,9 @@ impl Ledger {
         Ok(new)
     }
 
-    fn require_status(
-        &self,
-        id: i64,
-        allowed: &[&str],
-        action: &'static str,
-    ) -> Result<(), OutboxError> {
+    /// The status of message `id`; a value this build does not know is
+    /// taken as failed (the office can retry or drop it).
+    fn status(&self, id: i64) -> Result<OutboxStatus, OutboxError> {
         let status: String = self
             .conn
             .query_row(
@@ -625,14 +725,20 @@ impl Ledger {
             )
             .optional()?
             .ok_or(OutboxError::NotFound(id))?;
-        if allowed.contains(&status.as_str()) {
+        Ok(OutboxStatus::parse(&status).unwrap_or(OutboxStatus::Failed))
+    }
+
+    fn require_status(
+        &self,
+        id: i64,
+        allowed: &[OutboxStatus],
+        action: &'static str,
+    ) -> Result<(), OutboxError> {
+        let status = self.status(id)?;
+        if allowed.contains(&status) {
             Ok(())
         } else {
-            Err(OutboxError::Status {
-                id,
-                status: status_label(&status).to_string(),
-                action,
-            })
+            Err(OutboxError::Status { id, status, action })
         }
     }
 
@@ -650,18 +756,22 @@ impl Ledger {
             let kind: String = r.get(1)?;
             let recipients: String = r.get(4)?;
             Ok((|| -> std::result::Result<OutboxEntry, String> {
+                let column = |e: rusqlite::Error| corrupt(id, e.to_string());
+                let status: String = r.get(5).map_err(column)?;
+                let created: String = r.get(8).map_err(column)?;
+                let sent: Option<String> = r.get(9).map_err(column)?;
                 Ok(OutboxEntry {
                     id,
                     kind: kind_of(id, &kind)?,
-                    unit: r.get(2).map_err(|e| corrupt(id, e.to_string()))?,
-                    subject: r.get(3).map_err(|e| corrupt(id, e.to_string()))?,
+                    unit: r.get(2).map_err(column)?,
+                    subject: r.get(3).map_err(column)?,
                     recipients: recipients_of(id, &recipients)?,
-                    status: r.get(5).map_err(|e| corrupt(id, e.to_string()))?,
-                    attempts: r.get(6).map_err(|e| corrupt(id, e.to_string()))?,
-                    last_error: r.get(7).map_err(|e| corrupt(id, e.to_string()))?,
-                    created_at: r.get(8).map_err(|e| corrupt(id, e.to_string()))?,
-                    sent_at: r.get(9).map_err(|e| corrupt(id, e.to_string()))?,
-                    resend_of: r.get(10).map_err(|e| corrupt(id, e.to_string()))?,
+                    status: status_of(id, &status)?,
+                    attempts: r.get(6).map_err(column)?,
+                    last_error: r.get(7).map_err(column)?,
+                    created_at: time_of(id, &created)?,
+                    sent_at: sent.as_deref().map(|t| time_of(id, t)).transpose()?,
+                    resend_of: r.get(10).map_err(column)?,
                 })
             })())
         })?;

@@ -103,6 +103,24 @@ const MIGRATIONS: &[Migration] = &[
         made_at TEXT NOT NULL
     );",
     ),
+    // 5: messages of the mailbox not fetched whole (cut short, or gone
+    // from the server mid-fetch): tried again by later batches, and the
+    // office told once they have failed too often.
+    Migration::Sql(
+        "CREATE TABLE mail_failures (
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        uid INTEGER NOT NULL,
+        message_id TEXT,
+        sender TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        last_error TEXT NOT NULL,
+        given_up INTEGER NOT NULL DEFAULT 0,
+        batch_id INTEGER NOT NULL REFERENCES batches(id),
+        PRIMARY KEY (folder, uidvalidity, uid)
+    );",
+    ),
 ];
 
 /// The schema version this build writes.

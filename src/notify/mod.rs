@@ -35,7 +35,7 @@ use thiserror::Error;
 
 use crate::campaign::calendar::Calendar;
 use crate::campaign::mail_config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
-use crate::ledger::{Ledger, LedgerError, Queued};
+use crate::ledger::{Ledger, LedgerError, Queued, ReminderItem};
 use message::{Message, MessageError, Sender};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
@@ -167,7 +167,11 @@ impl Notifier {
         clock: DateTime<FixedOffset>,
     ) -> Result<Result<Queued, NoReminder>, NotifyError> {
         ledger.expire_messages(clock)?;
-        let history = ledger.reminder_items(&input.unit)?;
+        let history: Vec<(String, String, String)> = ledger
+            .reminder_items(&input.unit)?
+            .into_iter()
+            .map(|i| (i.activity_id, i.deliverable, i.stage))
+            .collect();
         let plan = match policy::plan_reminders(
             &self.reminders,
             &self.calendar,
@@ -185,7 +189,16 @@ impl Notifier {
         let event_key = plan.planned.event_key.clone();
         let queued = self.queue_planned(ledger, plan.planned, clock, None)?;
         if let Queued::New(_) = queued {
-            ledger.record_reminder_items(&event_key, &input.unit, &plan.triggers)?;
+            let items: Vec<ReminderItem> = plan
+                .triggers
+                .iter()
+                .map(|(activity_id, deliverable, stage)| ReminderItem {
+                    activity_id: activity_id.clone(),
+                    deliverable: deliverable.clone(),
+                    stage: stage.clone(),
+                })
+                .collect();
+            ledger.record_reminder_items(&event_key, &input.unit, &items)?;
         }
         Ok(Ok(queued))
     }
@@ -341,8 +354,8 @@ mod tests {
             Ok(Queued::New(2))
         ));
         let all = conn.outbox_list(true).unwrap();
-        assert_eq!(all[0].status, "dropped");
-        assert_eq!(all[1].status, "queued");
+        assert_eq!(all[0].status, crate::ledger::OutboxStatus::Dropped);
+        assert_eq!(all[1].status, crate::ledger::OutboxStatus::Queued);
         // The digest reports the expired one and what this batch queued.
         let tx = conn.begin().unwrap();
         let input = DigestInput {

@@ -50,7 +50,7 @@ pub struct Batch<'a> {
     pub outputs: Option<&'a Outputs>,
     pub previous: &'a PreviousStates,
     /// File taken from the mailbox → (Message-ID, subject) of its e-mail.
-    pub threads: &'a HashMap<String, (String, String)>,
+    pub threads: &'a HashMap<String, crate::ledger::MailThread>,
     /// Everything the batch asks or warns the office of, for the digest.
     pub notices: &'a Notices,
 }
@@ -172,9 +172,9 @@ fn received(
         })
         // The latest; of several as late, the first.
         .min_by_key(|(arrived, _)| std::cmp::Reverse(*arrived))
-        .map(|(_, (message_id, subject))| Thread {
-            message_id: message_id.clone(),
-            subject: subject.clone(),
+        .map(|(_, t)| Thread {
+            message_id: t.message_id.clone(),
+            subject: t.subject.clone(),
         });
     let files = sent
         .into_iter()

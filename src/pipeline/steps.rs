@@ -1,5 +1,5 @@
 //! The parts of a batch that are not a stage's own call: the lock, the
-//! options each stage is handed, intake's commit, the assessment as the
+//! options each stage is handed, the commits, the assessment as the
 //! ledger keeps it, the by-products, delivery.
 
 use std::fs::File;
@@ -22,7 +22,7 @@ use crate::portal;
 use crate::render::html::Extras;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
-use crate::store::Store;
+use crate::store::{Scratch, Store};
 use crate::timings::{self, Timings};
 use crate::wording;
 
@@ -60,18 +60,23 @@ impl BatchLock {
 }
 
 /// The ledger a batch works on: the campaign's, under its lock; in a dry
-/// run a snapshot in a temporary folder, with no lock and nothing written
-/// under the campaign. Fields drop in order: the ledger closes first.
+/// run a snapshot in a scratch folder under `state/tmp/`, with no lock
+/// and nothing else written under the campaign. Fields drop in order: the
+/// ledger closes first.
 pub(super) struct OpenLedger {
     pub ledger: Ledger,
     _lock: Option<BatchLock>,
-    _scratch: Option<tempfile::TempDir>,
+    _scratch: Option<Scratch>,
 }
 
-pub(super) fn open_ledger(campaign: &Campaign, opts: &Options) -> Result<OpenLedger, RunError> {
+pub(super) fn open_ledger(
+    campaign: &Campaign,
+    opts: &Options,
+    store: &Store,
+) -> Result<OpenLedger, RunError> {
     let state_dir = campaign.state_dir();
     if opts.dry_run {
-        let scratch = tempfile::tempdir().map_err(temp_error)?;
+        let scratch = store.scratch().map_err(|e| scratch_error(campaign, e))?;
         return Ok(OpenLedger {
             ledger: Ledger::snapshot(&state_dir, scratch.path())?,
             _lock: None,
@@ -79,6 +84,13 @@ pub(super) fn open_ledger(campaign: &Campaign, opts: &Options) -> Result<OpenLed
         });
     }
     let lock = BatchLock::acquire(&state_dir)?;
+    // Under the lock, no other batch writes there: what runs that died
+    // left is removed.
+    let out = campaign.output_dir().join(&campaign.file.campaign.id);
+    let left = store.sweep() + crate::atomic::remove_leftovers(&out);
+    if left > 0 {
+        tracing::info!("删除上次批处理中断时留下的临时文件{left}个");
+    }
     Ok(OpenLedger {
         ledger: Ledger::open(&state_dir)?,
         _lock: Some(lock),
@@ -128,42 +140,34 @@ pub fn render_options(campaign: &Campaign) -> Result<render::Options, RunError> 
     })
 }
 
-pub(super) fn temp_error(source: std::io::Error) -> RunError {
+fn scratch_error(campaign: &Campaign, source: std::io::Error) -> RunError {
     RunError::Lock {
-        path: std::env::temp_dir(),
+        path: campaign.state_dir().join("tmp"),
         source,
     }
 }
 
-/// The store of submitted files: read-only in a dry run; otherwise first
-/// rid of the temporary files of a batch that died between writing and
-/// renaming (the lock says no other batch is writing them).
+/// The store of submitted files: read-only in a dry run (what it unpacks
+/// goes to a scratch folder under `state/tmp/`).
 pub(super) fn store(campaign: &Campaign, opts: &Options) -> Result<Store, RunError> {
-    let state_dir = campaign.state_dir();
-    if opts.dry_run {
-        return Store::new(&state_dir).read_only().map_err(temp_error);
+    let store = Store::new(&campaign.state_dir());
+    match opts.dry_run {
+        true => store.read_only().map_err(|e| scratch_error(campaign, e)),
+        false => Ok(store),
     }
-    let out = campaign.output_dir().join(&campaign.file.campaign.id);
-    let left = crate::atomic::remove_leftovers(&state_dir) + crate::atomic::remove_leftovers(&out);
-    if left > 0 {
-        tracing::info!("删除上次批处理中断时留下的临时文件{left}个");
-    }
-    Ok(Store::new(&state_dir))
 }
 
-/// Intake, committed on its own: arrival times are facts.
-pub(super) fn intake(
+/// How intake runs in this batch: the inbox, campaign.toml's `[intake]`
+/// and `[limits]`, the clocks.
+pub(super) fn intake_options(
     campaign: &Campaign,
     opts: &Options,
-    ledger: &Ledger,
-    store: &Store,
-    batch: i64,
     clock: DateTime<FixedOffset>,
     real_now: DateTime<Utc>,
-) -> Result<intake::IntakeSummary, RunError> {
-    let tx = ledger.begin()?;
+) -> intake::Options {
     let file = &campaign.file;
-    let intake_opts = intake::Options {
+    intake::Options {
+        inbox: campaign.inbox(),
         settle: Duration::from_secs(opts.settle.unwrap_or(file.intake.settle_seconds)),
         real_now,
         clock,
@@ -176,18 +180,28 @@ pub(super) fn intake(
                 config,
                 base: campaign.root.clone(),
             }),
-    };
-    let progress = progress_bar(opts.progress);
-    let report = intake::run(
-        &campaign.inbox(),
-        ledger,
-        store,
-        batch,
-        &intake_opts,
-        &progress,
-    )?;
-    tx.commit()?;
-    Ok(report)
+    }
+}
+
+/// Intake: what the ledger knows read once, the inbox and the mailbox read
+/// against it, and what was observed written in one call, committed on
+/// its own: arrival times are facts.
+pub(super) fn intake(
+    ledger: &Ledger,
+    store: &Store,
+    batch: i64,
+    intake_opts: &intake::Options,
+    progress: bool,
+) -> Result<intake::IntakeSummary, RunError> {
+    let progress = progress_bar(progress);
+    let known = ledger.intake_snapshot(batch)?;
+    let intake::Intake {
+        mut summary,
+        record,
+    } = intake::run(&known, store, intake_opts, &progress)?;
+    drop(known);
+    summary.gone = ledger.record_intake(batch, &record)?;
+    Ok(summary)
 }
 
 /// Each item's detail, in the order of [`assessment_rows`].

@@ -3,22 +3,33 @@
 //! Each folder is opened read-only (EXAMINE, bodies fetched with
 //! BODY.PEEK: nothing gets `\Seen`, nothing is moved or deleted) and only
 //! UIDs above the last one taken under the folder's UIDVALIDITY are asked
-//! for. A message whose Message-ID or content was taken before (the same
-//! mail filed in two folders, or a folder renumbered after a UIDVALIDITY
-//! change) is recorded as a duplicate and not taken again. A message is
-//! streamed into the store in pieces of [`CHUNK`] bytes, so memory never
-//! grows with its size; one over the size limit is refused from its
-//! RFC822.SIZE without being downloaded. What is taken goes on as a saved
-//! e-mail file would: the caller reads it with the same walker.
+//! for, with those not fetched whole before. A message whose Message-ID or
+//! content was taken before (the same mail filed in two folders, or a
+//! folder renumbered after a UIDVALIDITY change) is a duplicate and not
+//! taken again. A message is streamed into the store in pieces of
+//! [`CHUNK`] bytes, so memory never grows with its size; one over the
+//! size limit is refused from its RFC822.SIZE without being downloaded.
 //!
-//! A fault (server unreachable, login refused, TLS, timeout) never stops
-//! the batch: it is returned as a sentence for the summary, the status and
-//! the office digest, and the next batch goes on from the last message
-//! recorded. A message is recorded only once it is wholly in the store.
+//! A message is taken only whole: the bytes stored must be as many as the
+//! server announced (RFC822.SIZE) and end the message its header starts
+//! (a multipart message's closing boundary). One cut short (deleted or
+//! moved by another mail program while it was fetched, a server that
+//! stopped sending) is discarded and tried again by the next batch; after
+//! [`FETCH_ATTEMPTS`] batches the office is told, with its sender and
+//! subject, and it is tried no more.
+//!
+//! Nothing here writes the ledger: [`take`] reads what the ledger knew at
+//! the start of the batch and returns what it took, for the caller to read
+//! with the same walker as a saved e-mail file and to record with the rest
+//! of the batch. A fault (server unreachable, login refused, TLS, timeout)
+//! never stops the batch: it is returned as a sentence for the summary, the
+//! status and the office digest, and the next batch goes on from the last
+//! message recorded.
 
 pub mod session;
 pub mod utf7;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -28,12 +39,16 @@ use futures_util::TryStreamExt;
 
 use super::IntakeError;
 use crate::campaign::config::ImapSection;
-use crate::ledger::{Ledger, MailOutcome, MailRow};
+use crate::ledger::{MailFailure, MailKnown, MailOutcome, MailRow, MailUid};
 use crate::store::{Store, hash_bytes};
 use session::{Fault, Session, step};
 
 /// The piece a message body is fetched in (`BODY.PEEK[]<offset.CHUNK>`).
 pub const CHUNK: u32 = 1 << 20;
+
+/// How many batches may fail to fetch a message whole before the office
+/// is told and it is tried no more.
+pub const FETCH_ATTEMPTS: u32 = 3;
 
 /// Where messages taken from the mailbox live among the inbox's paths:
 /// `邮箱/<folder>/<UIDVALIDITY>-<UID>.eml`.
@@ -57,16 +72,32 @@ pub struct Message {
     pub size: u64,
     /// When the server received it (INTERNALDATE).
     pub internal_date: Option<DateTime<FixedOffset>>,
+    /// Its record, outcome `Taken` or `TooLarge`; the caller adds the
+    /// subject it reads.
+    pub row: MailRow,
 }
 
-/// What reading the mailbox did.
+/// What reading the mailbox did, for the summary.
 #[derive(Debug, Clone, Default)]
 pub struct Taken {
     pub messages: usize,
     /// Messages seen before under another folder or UIDVALIDITY.
     pub duplicates: usize,
-    /// Why the mailbox (or a folder of it) could not be read, for the office.
+    /// Why the mailbox (or a folder or message of it) could not be read,
+    /// for the office.
     pub faults: Vec<String>,
+}
+
+/// What reading the mailbox gives the batch to record.
+#[derive(Debug, Default)]
+pub struct Mail {
+    pub messages: Vec<Message>,
+    /// Duplicates, recorded as such.
+    pub duplicates: Vec<MailRow>,
+    /// Messages not fetched whole this batch.
+    pub failures: Vec<MailFailure>,
+    /// Messages that failed before and are taken (or known) now.
+    pub resolved: Vec<MailUid>,
 }
 
 /// Why reading stopped: a fault of the mailbox, or of the batch itself.
@@ -101,68 +132,185 @@ fn fault_line(account: &Account, fault: &dyn std::fmt::Display) -> String {
     )
 }
 
-/// Takes the new messages of every configured folder, handing each to
-/// `accept` (which reads and records it as a file, and gives its subject)
-/// before recording it as taken. Only the ledger or the store failing is an error.
+/// Takes the new messages of every configured folder into the store,
+/// given what the ledger knew at the start of the batch. Only the store
+/// failing is an error; what was fetched before a fault is returned.
 pub fn take(
     account: &Account,
-    ledger: &Ledger,
+    known: &MailKnown,
     store: &Store,
-    batch: i64,
     max_bytes: u64,
-    accept: &mut dyn FnMut(&Message) -> Result<Option<String>, IntakeError>,
-) -> Result<Taken, IntakeError> {
-    let mut taken = Taken::default();
+) -> Result<(Taken, Mail), IntakeError> {
     let rt = runtime().map_err(IntakeError::Store)?;
     let mut reader = Reader {
         account,
-        ledger,
+        known,
         store,
-        batch,
         max_bytes,
-        accept,
-        taken: &mut taken,
+        message_ids: HashSet::new(),
+        hashes: HashSet::new(),
+        taken: Taken::default(),
+        mail: Mail::default(),
     };
-    let read = rt.block_on(reader.all());
-    match read {
+    match rt.block_on(reader.all()) {
         Ok(()) => {}
-        Err(Stop::Fault(f)) => taken.faults.push(fault_line(account, &f)),
+        Err(Stop::Fault(f)) => {
+            let line = fault_line(account, &f);
+            reader.taken.faults.push(line);
+        }
         Err(Stop::Intake(e)) => return Err(e),
     }
-    Ok(taken)
+    reader.taken.messages = reader.mail.messages.len();
+    reader.taken.duplicates = reader.mail.duplicates.len();
+    Ok((reader.taken, reader.mail))
 }
 
 struct Reader<'a> {
     account: &'a Account,
-    ledger: &'a Ledger,
+    known: &'a MailKnown,
     store: &'a Store,
-    batch: i64,
     max_bytes: u64,
-    accept: &'a mut dyn FnMut(&Message) -> Result<Option<String>, IntakeError>,
-    taken: &'a mut Taken,
+    /// Message-IDs and hashes taken in this batch.
+    message_ids: HashSet<String>,
+    hashes: HashSet<String>,
+    taken: Taken,
+    mail: Mail,
 }
 
 /// What the server says of a message before it is fetched.
 struct Meta {
-    uid: u32,
+    uid: MailUid,
     size: u64,
     internal_date: Option<DateTime<FixedOffset>>,
     message_id: Option<String>,
+    /// "name <address>" and the subject, from the envelope, decoded.
+    sender: String,
+    subject: String,
 }
 
 impl Meta {
-    fn of(f: &Fetch) -> Option<Meta> {
-        let message_id = f
-            .envelope()
+    fn of(f: &Fetch, folder: &str, uidvalidity: u32) -> Option<Meta> {
+        let envelope = f.envelope();
+        let message_id = envelope
             .and_then(|e| e.message_id.as_ref())
             .map(|id| String::from_utf8_lossy(id).trim().to_string())
             .filter(|id| !id.is_empty());
+        let (sender, subject) = envelope.map(decoded_envelope).unwrap_or_default();
         Some(Meta {
-            uid: f.uid?,
+            uid: MailUid {
+                folder: folder.to_string(),
+                uidvalidity,
+                uid: f.uid?,
+            },
             size: u64::from(f.size.unwrap_or(0)),
             internal_date: f.internal_date(),
             message_id,
+            sender,
+            subject,
         })
+    }
+
+    fn row(&self, outcome: MailOutcome) -> MailRow {
+        MailRow {
+            folder: self.uid.folder.clone(),
+            uidvalidity: self.uid.uidvalidity,
+            uid: self.uid.uid,
+            message_id: self.message_id.clone(),
+            subject: None,
+            hash: None,
+            size: self.size,
+            internal_date: self.internal_date,
+            path: None,
+            outcome,
+        }
+    }
+}
+
+/// The envelope's sender and subject as the office reads them (RFC 2047
+/// words decoded, as a header would be).
+fn decoded_envelope(e: &async_imap::imap_proto::types::Envelope) -> (String, String) {
+    let text = |b: &Option<std::borrow::Cow<[u8]>>| {
+        b.as_deref()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
+    };
+    let from = e.from.as_ref().and_then(|a| a.first());
+    let address = from
+        .map(|a| format!("{}@{}", text(&a.mailbox), text(&a.host)))
+        .unwrap_or_default();
+    let name = from.map(|a| text(&a.name)).unwrap_or_default();
+    let header = format!(
+        "From: {name} <{address}>\r\nSubject: {}\r\n\r\n",
+        text(&e.subject)
+    );
+    let parsed = mail_parser::MessageParser::default().parse_headers(header.as_bytes());
+    let subject = parsed
+        .as_ref()
+        .and_then(|m| m.subject().map(str::to_string))
+        .unwrap_or_default();
+    let name = parsed
+        .as_ref()
+        .and_then(|m| m.from())
+        .and_then(|f| f.first())
+        .and_then(|a| a.name().map(str::to_string))
+        .unwrap_or_default();
+    let sender = match name.is_empty() {
+        true => address,
+        false => format!("{name} <{address}>"),
+    };
+    (sender, subject)
+}
+
+/// Where a message taken went: its path among the inbox's files, its
+/// bytes in the store (none when refused for its size), their hash and
+/// size.
+struct Stored {
+    path: String,
+    blob: Option<PathBuf>,
+    hash: String,
+    size: u64,
+}
+
+/// The first bytes of a message kept while it streams into the store (its
+/// header), and the last ones (its end): enough to tell whether it came
+/// whole without reading it again.
+#[derive(Default)]
+struct Ends {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+impl Ends {
+    const HEAD: usize = 64 * 1024;
+    const TAIL: usize = 4 * 1024;
+
+    fn push(&mut self, piece: &[u8]) {
+        let room = Self::HEAD.saturating_sub(self.head.len());
+        self.head.extend_from_slice(&piece[..room.min(piece.len())]);
+        self.tail.extend_from_slice(piece);
+        let extra = self.tail.len().saturating_sub(Self::TAIL);
+        self.tail.drain(..extra);
+    }
+
+    /// Whether the message ends as its header says it must: a multipart
+    /// one with its closing boundary. A header not in the first bytes
+    /// says nothing either way.
+    fn complete(&self) -> bool {
+        let Some(message) = mail_parser::MessageParser::default().parse_headers(&self.head) else {
+            return true;
+        };
+        use mail_parser::MimeHeaders;
+        let boundary = message
+            .content_type()
+            .filter(|c| c.ctype().eq_ignore_ascii_case("multipart"))
+            .and_then(|c| c.attribute("boundary"));
+        match boundary {
+            Some(b) => {
+                let closing = format!("--{b}--");
+                memchr::memmem::find(&self.tail, closing.as_bytes()).is_some()
+            }
+            None => true,
+        }
     }
 }
 
@@ -176,6 +324,45 @@ async fn fetch_all(
         session.uid_fetch(set, query).await?.try_collect().await
     })
     .await
+}
+
+/// One piece of a message's body, or the server's refusal to send it (a
+/// message expunged meanwhile): a refusal concerns that message only.
+async fn body_piece(
+    session: &mut Session,
+    host: &str,
+    uid: &str,
+    query: &str,
+) -> Result<Result<Vec<u8>, String>, Fault> {
+    let fetched = tokio::time::timeout(session::STEP_TIMEOUT, async {
+        session
+            .uid_fetch(uid, query)
+            .await?
+            .try_collect::<Vec<Fetch>>()
+            .await
+    })
+    .await;
+    match fetched {
+        Err(_) => Err(Fault::Timeout {
+            host: host.to_string(),
+            step: "FETCH",
+        }),
+        Ok(Err(async_imap::error::Error::No(why))) => Ok(Err(why)),
+        Ok(Err(e)) => Err(Fault::Protocol {
+            host: host.to_string(),
+            step: "FETCH",
+            message: e.to_string(),
+        }),
+        Ok(Ok(items)) => {
+            let wanted: Option<u32> = uid.parse().ok();
+            let piece = items
+                .iter()
+                .filter(|f| f.uid == wanted)
+                .find_map(|f| f.body())
+                .unwrap_or_default();
+            Ok(Ok(piece.to_vec()))
+        }
+    }
 }
 
 impl Reader<'_> {
@@ -226,18 +413,29 @@ impl Reader<'_> {
             Ok(Ok(m)) => m,
         };
         let validity = mailbox.uid_validity.unwrap_or(0);
-        let last = self.ledger.last_mail_uid(folder, validity)?;
+        let known = self.known;
+        let last = known.last_uid(folder, validity);
+        let failed: Vec<&MailFailure> = known
+            .failures
+            .iter()
+            .filter(|f| f.uid.folder == folder && f.uid.uidvalidity == validity)
+            .collect();
         let mut query = format!("UID {}:*", u64::from(last) + 1);
         if let Some(day) = self.account.config.since {
             query.push_str(&format!(" SINCE {}", day.format("%-d-%b-%Y")));
         }
-        // `n:*` names the last message even when its UID is below n.
+        // `n:*` names the last message even when its UID is below n; a
+        // message that failed is asked for again only until it is given up.
         let mut uids: Vec<u32> = step(host, "SEARCH", session.uid_search(&query))
             .await?
             .into_iter()
-            .filter(|&u| u > last)
+            .filter(|&u| u > last && !failed.iter().any(|f| f.uid.uid == u))
             .collect();
+        let retry: Vec<&MailFailure> = failed.into_iter().filter(|f| !f.given_up).collect();
+        uids.extend(retry.iter().map(|f| f.uid.uid));
         uids.sort_unstable();
+        uids.dedup();
+        let mut answered = HashSet::new();
         for chunk in uids.chunks(100) {
             let set: Vec<String> = chunk.iter().map(u32::to_string).collect();
             let fetched = fetch_all(
@@ -249,100 +447,194 @@ impl Reader<'_> {
             .await?;
             let mut metas: Vec<Meta> = fetched
                 .iter()
-                .filter_map(Meta::of)
-                .filter(|m| chunk.binary_search(&m.uid).is_ok())
+                .filter_map(|f| Meta::of(f, folder, validity))
+                .filter(|m| chunk.binary_search(&m.uid.uid).is_ok())
                 .collect();
-            metas.sort_by_key(|m| m.uid);
-            metas.dedup_by_key(|m| m.uid);
+            metas.sort_by_key(|m| m.uid.uid);
+            metas.dedup_by_key(|m| m.uid.uid);
             for meta in metas {
-                self.message(session, folder, validity, meta).await?;
+                answered.insert(meta.uid.uid);
+                self.message(session, meta).await?;
             }
+        }
+        // Retried and gone from the server meanwhile.
+        for f in retry.into_iter().filter(|f| !answered.contains(&f.uid.uid)) {
+            self.failed(f.clone(), "邮件已不在邮箱中（被删除或移走）".into());
         }
         Ok(())
     }
 
-    async fn message(
-        &mut self,
-        session: &mut Session,
-        folder: &str,
-        validity: u32,
-        meta: Meta,
-    ) -> Result<(), Stop> {
-        let mut row = MailRow {
-            folder,
-            uidvalidity: validity,
-            uid: meta.uid,
-            message_id: meta.message_id.as_deref(),
-            subject: None,
-            hash: None,
-            size: meta.size,
-            internal_date: meta.internal_date.map(|t| t.to_rfc3339()),
-            path: None,
-            outcome: MailOutcome::Duplicate,
-        };
-        if self.ledger.mail_taken(row.message_id, None)?.is_some() {
-            self.ledger.record_mail(self.batch, &row)?;
-            self.taken.duplicates += 1;
+    /// A message that failed before, if this one did.
+    fn earlier_failure(&self, uid: &MailUid) -> Option<&MailFailure> {
+        self.known.failures.iter().find(|f| &f.uid == uid)
+    }
+
+    /// Counts one more failure of a message and, at the last one, tells
+    /// the office.
+    fn failed(&mut self, mut failure: MailFailure, why: String) {
+        failure.failures += 1;
+        failure.last_error = why;
+        failure.given_up = failure.failures >= FETCH_ATTEMPTS;
+        if failure.given_up {
+            self.taken.faults.push(format!(
+                "收信邮箱文件夹“{}”中{}发来的邮件《{}》连续{}次未能完整收取（{}），已不再收取；请发件人重新发送，或在邮箱中把这封邮件另存为 .eml 文件放进收件箱文件夹",
+                failure.uid.folder,
+                failure.sender,
+                failure.subject,
+                failure.failures,
+                failure.last_error
+            ));
+        }
+        self.mail.failures.push(failure);
+    }
+
+    /// Records a message seen before as a duplicate; a failure of it is
+    /// over.
+    fn duplicate(&mut self, row: MailRow, uid: &MailUid) {
+        if self.earlier_failure(uid).is_some() {
+            self.mail.resolved.push(uid.clone());
+        }
+        self.mail.duplicates.push(row);
+    }
+
+    fn seen(&self, message_id: Option<&str>, hash: Option<&str>) -> bool {
+        message_id
+            .is_some_and(|id| self.known.message_ids.contains(id) || self.message_ids.contains(id))
+            || hash.is_some_and(|h| self.known.hashes.contains(h) || self.hashes.contains(h))
+    }
+
+    async fn message(&mut self, session: &mut Session, meta: Meta) -> Result<(), Stop> {
+        if self.seen(meta.message_id.as_deref(), None) {
+            let row = meta.row(MailOutcome::Duplicate);
+            self.duplicate(row, &meta.uid);
             return Ok(());
         }
-        let path = format!("{PATH_PREFIX}/{folder}/{validity}-{}.eml", meta.uid);
+        let path = format!(
+            "{PATH_PREFIX}/{}/{}-{}.eml",
+            meta.uid.folder, meta.uid.uidvalidity, meta.uid.uid
+        );
         if meta.size > self.max_bytes {
-            let hash = hash_bytes(format!("imap:{folder}:{validity}:{}", meta.uid).as_bytes());
-            (self.accept)(&Message {
-                path: path.clone(),
+            let MailUid {
+                folder,
+                uidvalidity,
+                uid,
+            } = &meta.uid;
+            let hash = hash_bytes(format!("imap:{folder}:{uidvalidity}:{uid}").as_bytes());
+            let stored = Stored {
+                path,
                 blob: None,
                 hash,
                 size: meta.size,
-                internal_date: meta.internal_date,
-            })?;
-            row.path = Some(&path);
-            row.outcome = MailOutcome::TooLarge;
-            self.ledger.record_mail(self.batch, &row)?;
-            self.taken.messages += 1;
+            };
+            self.keep(&meta, stored, MailOutcome::TooLarge);
             return Ok(());
         }
         let host = self.account.config.host.as_str();
         let mut writer = self.store.blob_writer(true).map_err(IntakeError::Store)?;
+        let mut ends = Ends::default();
         let mut offset: u64 = 0;
+        let mut refused = None;
+        let uid = meta.uid.uid.to_string();
         loop {
             let query = format!("BODY.PEEK[]<{offset}.{CHUNK}>");
-            let fetched = fetch_all(session, host, &meta.uid.to_string(), &query).await?;
-            let piece = fetched
-                .iter()
-                .filter(|f| f.uid == Some(meta.uid))
-                .find_map(|f| f.body())
-                .unwrap_or_default();
-            writer.write_all(piece).map_err(IntakeError::Store)?;
+            let piece = match body_piece(session, host, &uid, &query).await? {
+                Ok(piece) => piece,
+                Err(why) => {
+                    refused = Some(why);
+                    break;
+                }
+            };
+            writer.write_all(&piece).map_err(IntakeError::Store)?;
+            ends.push(&piece);
             offset += piece.len() as u64;
-            if piece.len() < CHUNK as usize || offset > self.max_bytes {
+            let announced_end = meta.size > 0 && offset >= meta.size;
+            let unannounced_end = meta.size == 0 && piece.len() < CHUNK as usize;
+            if piece.is_empty() || announced_end || unannounced_end || offset > self.max_bytes {
                 break;
             }
         }
-        if offset == 0 {
-            // Expunged by someone else since the search: nothing to take.
+        let why = if (meta.size > 0 && offset != meta.size) || refused.is_some() {
+            let answer = refused
+                .map(|r| format!("；服务器答复：{r}"))
+                .unwrap_or_default();
+            Some(format!(
+                "只收到{offset}字节，服务器标明{}字节{answer}",
+                meta.size
+            ))
+        } else if offset == 0 {
+            Some("邮件内容为空".to_string())
+        } else if !ends.complete() {
+            Some("邮件在结尾之前中断".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // Dropped unfinished: nothing of it enters the store.
+            drop(writer);
+            let failure = self
+                .earlier_failure(&meta.uid)
+                .cloned()
+                .unwrap_or(MailFailure {
+                    uid: meta.uid.clone(),
+                    message_id: meta.message_id.clone(),
+                    sender: meta.sender.clone(),
+                    subject: meta.subject.clone(),
+                    failures: 0,
+                    last_error: String::new(),
+                    given_up: false,
+                });
+            self.failed(failure, why);
             return Ok(());
         }
         let blob = self.store.finish_blob(writer).map_err(IntakeError::Store)?;
-        row.hash = Some(&blob.hash);
-        row.size = blob.size;
-        if self.ledger.mail_taken(None, row.hash)?.is_some() {
-            self.ledger.record_mail(self.batch, &row)?;
-            self.taken.duplicates += 1;
+        if self.seen(None, Some(&blob.hash)) {
+            let mut row = meta.row(MailOutcome::Duplicate);
+            row.hash = Some(blob.hash);
+            row.size = blob.size;
+            self.duplicate(row, &meta.uid);
             return Ok(());
         }
-        let subject = (self.accept)(&Message {
-            path: path.clone(),
-            blob: blob.path.clone(),
-            hash: blob.hash.clone(),
+        let stored = Stored {
+            path,
+            blob: blob.path,
+            hash: blob.hash,
             size: blob.size,
-            internal_date: meta.internal_date,
-        })?;
-        row.subject = subject.as_deref();
-        row.path = Some(&path);
-        row.outcome = MailOutcome::Taken;
-        self.ledger.record_mail(self.batch, &row)?;
-        self.taken.messages += 1;
+        };
+        self.keep(&meta, stored, MailOutcome::Taken);
         Ok(())
+    }
+
+    /// Keeps a message for the caller to read and record; a failure of
+    /// it, under this UID or its Message-ID, is over.
+    fn keep(&mut self, meta: &Meta, stored: Stored, outcome: MailOutcome) {
+        let Stored {
+            path,
+            blob,
+            hash,
+            size,
+        } = stored;
+        for f in &self.known.failures {
+            let same_id = f.message_id.is_some() && f.message_id == meta.message_id;
+            if f.uid == meta.uid || same_id {
+                self.mail.resolved.push(f.uid.clone());
+            }
+        }
+        self.message_ids.extend(meta.message_id.clone());
+        let mut row = meta.row(outcome);
+        row.path = Some(path.clone());
+        row.size = size;
+        if outcome == MailOutcome::Taken {
+            self.hashes.insert(hash.clone());
+            row.hash = Some(hash.clone());
+        }
+        self.mail.messages.push(Message {
+            path,
+            blob,
+            hash,
+            size,
+            internal_date: meta.internal_date,
+            row,
+        });
     }
 }
 
@@ -384,4 +676,35 @@ pub fn check(account: &Account) -> Result<Vec<FolderCount>, String> {
         Ok::<_, Fault>(out)
     })
     .map_err(|f| f.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ends(bytes: &[u8], piece: usize) -> Ends {
+        let mut ends = Ends::default();
+        for chunk in bytes.chunks(piece) {
+            ends.push(chunk);
+        }
+        ends
+    }
+
+    #[test]
+    fn a_message_cut_before_its_closing_boundary_is_not_whole() {
+        let attachment = vec![("县林业局活动照片.jpg".to_string(), vec![b'x'; 200_000])];
+        let mail = crate::generate::files::eml(
+            ("县林业局", "lyj@example.gov.cn"),
+            "lxxzspfwj@example.gov.cn",
+            "县林业局活动照片",
+            "Thu, 05 Jun 2025 10:00:00 +0800",
+            "请查收。",
+            &attachment,
+        );
+        assert!(ends(&mail, 1000).complete());
+        assert!(!ends(&mail[..mail.len() / 2], 1000).complete());
+        // A single-part message has no boundary to miss.
+        let plain = b"Subject: hi\r\n\r\nhello\r\n";
+        assert!(ends(plain, 4).complete());
+    }
 }

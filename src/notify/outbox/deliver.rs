@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, FixedOffset};
 
 use crate::campaign::mail_config::DeliveryLimits;
-use crate::ledger::{Ledger, LedgerError, OutboxEntry};
+use crate::ledger::{Ledger, LedgerError, OutboxEntry, OutboxStatus};
 use crate::notify::transport::{Outgoing, SendError, Transport};
 
 /// What one delivery run did.
@@ -171,7 +171,8 @@ pub fn deliver_pending(
         };
         match transport.send(&outgoing) {
             Ok(via) => {
-                report.sent.extend(ledger.mark_sent(id, &via)?);
+                let now = chrono::Local::now().fixed_offset();
+                report.sent.extend(ledger.mark_sent(id, &via, now)?);
                 timeouts = 0;
             }
             Err(SendError::Unavailable(why)) => {
@@ -216,19 +217,20 @@ fn note_attempt(
         } => (false, *maybe_delivered),
         SendError::Unavailable(_) => (false, false),
     };
-    let (attempts, unconfirmed) = ledger.next_attempt(id, maybe_delivered)?;
-    let give_up = permanent || attempts >= limits.max_attempts || unconfirmed >= MAX_UNCONFIRMED;
+    let tried = ledger.next_attempt(id, maybe_delivered)?;
+    let give_up =
+        permanent || tried.attempts >= limits.max_attempts || tried.unconfirmed >= MAX_UNCONFIRMED;
     // A message that may have arrived is never called failed: the office
     // decides whether to send it again.
-    let status = match (give_up, unconfirmed > 0) {
-        (false, _) => "queued",
-        (true, true) => "uncertain",
-        (true, false) => "failed",
+    let status = match (give_up, tried.unconfirmed > 0) {
+        (false, _) => OutboxStatus::Queued,
+        (true, true) => OutboxStatus::Uncertain,
+        (true, false) => OutboxStatus::Failed,
     };
-    for entry in ledger.note_attempt(id, (attempts, unconfirmed), status, &error.to_string())? {
+    for entry in ledger.note_attempt(id, tried, status, &error.to_string())? {
         match status {
-            "failed" => report.failed.push(entry),
-            "uncertain" => report.uncertain.push(entry),
+            OutboxStatus::Failed => report.failed.push(entry),
+            OutboxStatus::Uncertain => report.uncertain.push(entry),
             _ => report.retrying.push(entry),
         }
     }
@@ -377,7 +379,7 @@ mod tests {
         assert!(
             pending
                 .iter()
-                .all(|e| e.status == "queued" && e.attempts == 0)
+                .all(|e| e.status == OutboxStatus::Queued && e.attempts == 0)
         );
         assert_eq!(
             pending[0].last_error.as_deref(),
@@ -503,7 +505,7 @@ mod tests {
         let r = deliver_pending(&ledger, &mut t, &LIMITS, now()).unwrap();
         assert_eq!((r.sent.len(), r.uncertain.len()), (1, 1));
         assert!(r.to_string().contains("待确认 1 封"), "{r}");
-        assert_eq!(r.uncertain[0].status_label(), "待确认（可能已送达）");
+        assert_eq!(r.uncertain[0].status.label(), "待确认（可能已送达）");
         // Night 3: nothing is sent again.
         let mut t = fake(Ok(()), vec![]);
         let r = deliver_pending(&ledger, &mut t, &LIMITS, now()).unwrap();
@@ -621,6 +623,9 @@ mod tests {
         let mut t = fake(Ok(()), vec![]);
         let r = deliver_pending(&ledger, &mut t, &LIMITS, at("2025-05-07T20:00:00+08:00")).unwrap();
         assert_eq!((r.sent.len(), r.expired.len()), (0, 1));
-        assert_eq!(ledger.outbox_list(true).unwrap()[0].status, "dropped");
+        assert_eq!(
+            ledger.outbox_list(true).unwrap()[0].status,
+            OutboxStatus::Dropped
+        );
     }
 }
