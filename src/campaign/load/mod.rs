@@ -154,17 +154,6 @@ pub struct Exemption {
     pub reason: String,
 }
 
-impl Exemption {
-    /// 已取消 for a cancelled activity, 免报 otherwise.
-    pub fn label(&self) -> &'static str {
-        if self.activity.is_some() {
-            "已取消"
-        } else {
-            "免报"
-        }
-    }
-}
-
 /// A named group of units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -568,12 +557,13 @@ impl Campaign {
             .filter(move |d| d.units.contains(&unit))
     }
 
-    /// The exemption, if any, of a deliverable for an activity. A
+    /// The exemption (its index in [`Campaign::exemptions`]), if any, of a
+    /// deliverable for an activity. A
     /// cancelled activity cancels what is owed for it, not what the unit
     /// owes on its own (`per = "unit"`) and the activity only carries.
-    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<&Exemption> {
+    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<usize> {
         let unit = self.activities[activity].unit;
-        self.exemptions.iter().find(|e| {
+        self.exemptions.iter().position(|e| {
             e.unit == unit
                 && e.activity
                     .is_none_or(|a| a == activity && deliverable.per == Per::Activity)
