@@ -4,6 +4,7 @@
 //! document of the shared corpus, are not. And the office's own template
 //! (`template = …`): a submission still mostly its text is unfilled.
 
+mod campaign;
 mod common;
 
 use std::io::Cursor;
@@ -205,4 +206,56 @@ fn a_submission_still_mostly_the_offices_template_is_unfilled() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("不是可读取的Word文档"), "{err}");
+}
+
+#[test]
+fn the_template_sent_back_does_not_count_and_the_unit_is_told_why() {
+    let toml = campaign::TOML.replace(
+        "keywords = [\"总结\"]\n",
+        "keywords = [\"总结\"]\ntemplate = \"情况报告模板.docx\"\n",
+    );
+    let dir = campaign::campaign(&toml, &campaign::SCHEDULE);
+    let d = dir.path();
+    let headings = [
+        "关于开展2025年“政务公开主题日”活动的情况报告",
+        "一、活动开展基本情况",
+        "二、主要做法和成效",
+        "三、存在的问题",
+    ];
+    std::fs::create_dir_all(d.join("templates")).unwrap();
+    std::fs::write(
+        d.join("templates/情况报告模板.docx"),
+        docx(&headings, &[["报送单位", ""]]),
+    )
+    .unwrap();
+    campaign::put(
+        d,
+        "县林业局/活动总结.docx",
+        &docx(&headings, &[["报送单位", "县林业局"]]),
+    );
+    let out = campaign::run_ok(d, &["--now", "2025-05-20T20:00"]);
+    let s = campaign::status(d);
+    assert_eq!(
+        campaign::state(&s, "县林业局", "2", "summary"),
+        "overdue",
+        "{out}"
+    );
+    // The unit's page of the board says why the file it sent does not count.
+    let page = std::fs::read_to_string(d.join("out/t/20250520-2000/unit-2.html")).unwrap();
+    assert!(page.contains("基本仍是模板《情况报告模板.docx》"), "{page}");
+
+    // Filled in, it counts (late: the deadline was 6 May).
+    let mut filled = headings.to_vec();
+    filled.insert(2, FILLED[2]);
+    filled.insert(4, FILLED[4]);
+    filled
+        .push("群众参与的渠道还不够多，宣传形式有待进一步丰富，部分群众对政务公开的了解仍然不足。");
+    campaign::put(
+        d,
+        "县林业局/活动总结（修改）.docx",
+        &docx(&filled, &[["报送单位", "县林业局"]]),
+    );
+    campaign::run_ok(d, &["--now", "2025-05-21T20:00"]);
+    let s = campaign::status(d);
+    assert_eq!(campaign::state(&s, "县林业局", "2", "summary"), "late");
 }

@@ -54,6 +54,7 @@ pub fn assess(
     }
     worth::flag_photos(campaign, &mut files);
     worth::flag_foreign_titles(campaign, &mut files);
+    worth::flag_unfilled_templates(campaign, &mut files);
     let (activities, questions) = items::assess_activities(campaign, &owed, &mut files, clock);
     Assessment {
         clock,

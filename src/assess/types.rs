@@ -94,6 +94,9 @@ pub enum Flag {
     /// A document whose title names another unit (`named`) than the one it
     /// was filed under.
     ForeignTitle { named: usize, filed_by: usize },
+    /// A document still mostly its deliverable's template (`template = …`);
+    /// `left` says which template and what was left unfilled. Set aside.
+    UnfilledTemplate { left: String },
 }
 
 impl Flag {
@@ -107,6 +110,7 @@ impl Flag {
                 | Flag::TakenFarFromActivity { .. }
                 | Flag::SameAs { .. }
                 | Flag::NearlySameAs { .. }
+                | Flag::UnfilledTemplate { .. }
         )
     }
 }

@@ -1,7 +1,7 @@
 //! Step 3, what each file is worth: the photo checks that set a photo
 //! aside before counting (too small, a screenshot, taken far from its
 //! activity, the same picture as another of the unit) and the documents
-//! whose title names another unit.
+//! whose title names another unit or that are still the office's template.
 
 use std::collections::HashMap;
 
@@ -88,6 +88,20 @@ impl Seen {
         self.exact.insert((unit, hash.to_string()), file);
         if let Some(ph) = phash {
             self.near.push((unit, ph, file));
+        }
+    }
+}
+
+/// Sets aside documents that are still mostly their deliverable's template
+/// (`template = …`): the template sent back is not the deliverable.
+pub(super) fn flag_unfilled_templates(campaign: &Campaign, files: &mut [FileAssessment]) {
+    for f in files.iter_mut() {
+        let Some(d) = f.deliverable else { continue };
+        if f.inspection.verdict == Verdict::Reject || f.gone {
+            continue;
+        }
+        if let Some(left) = campaign.deliverables[d].unfilled_template(&f.inspection) {
+            f.flags.push(Flag::UnfilledTemplate { left });
         }
     }
 }

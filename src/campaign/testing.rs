@@ -25,10 +25,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use super::calendar::Calendar;
 use super::config::{CampaignFile, Per};
-use super::deadline::{DeadlineRule, DueTime};
+use super::deadline::{ActivityDay, DeadlineRule, DueTime};
 use super::roster::{Roster, Unit};
 use super::schedule::Contact;
-use super::timetext::ActivityTime;
+use super::timetext::{ActivityTime, Undetermined};
 use super::{Activity, Campaign, Deliverable, Exemption};
 use crate::inspect::{
     Category, Container, Content, Document, EmailMeta, FileKind, Inspection, Photo, Verdict,
@@ -120,6 +120,7 @@ fn activity(i: usize, unit: usize, theme: &str, day: Option<(u32, u32)>) -> Acti
             start: date,
             end: date,
             month_only: false,
+            tentative: false,
         }
     });
     Activity {
@@ -129,6 +130,7 @@ fn activity(i: usize, unit: usize, theme: &str, day: Option<(u32, u32)>) -> Acti
         seq: (i + 1).to_string(),
         theme: theme.into(),
         time_text: time.as_ref().map_or("待定".into(), |t| t.text.clone()),
+        undetermined: time.is_none().then_some(Undetermined::Pending),
         time,
         place: None,
         sheet: "活动安排".into(),
@@ -153,10 +155,11 @@ fn deliverable(
         units: units.to_vec(),
         sheets: None,
         per: Per::Activity,
-        rule: DeadlineRule::AfterActivity {
-            workdays: 5,
+        rule: DeadlineRule::Activity {
+            day: ActivityDay::WorkdaysAfter(5),
             time: DueTime::EndOfDay,
         },
+        template: None,
     }
 }
 

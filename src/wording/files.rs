@@ -46,6 +46,7 @@ pub fn flag(campaign: &Campaign, a: &Assessment, flag: &Flag) -> String {
             "文中标题写的是“{}”，与报送单位“{}”不一致，请核实",
             units[*named].name, units[*filed_by].name
         ),
+        Flag::UnfilledTemplate { left } => left.clone(),
     }
 }
 
