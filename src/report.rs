@@ -356,7 +356,8 @@ pub struct AwaitingRow {
 /// What needs the office, not leadership.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OfficeTasks {
-    /// Files no unit could be found for (ambiguous names included).
+    /// Files no name in the roster matched (those whose name could mean
+    /// several units are in [`OfficeTasks::ambiguous`] only).
     pub unassigned: Vec<FileLine>,
     /// Files whose name could mean more than one unit; the reason names them.
     #[serde(default)]

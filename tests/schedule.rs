@@ -92,6 +92,10 @@ fn a_messy_schedule_is_read_and_its_problems_reported() {
     assert_eq!(span("3"), Some((d(6, 26), d(6, 26), false)));
     assert_eq!(span("4"), Some((d(5, 15), d(5, 19), false)));
     assert_eq!(by_seq("5").time, None);
+    assert_eq!(
+        by_seq("5").undetermined,
+        Some(baosong::campaign::timetext::Undetermined::Pending)
+    );
     assert_eq!(span("6"), Some((d(5, 15), d(5, 15), false)));
     assert_eq!(
         span("7"),
@@ -110,9 +114,10 @@ fn a_messy_schedule_is_read_and_its_problems_reported() {
 
     let problems: Vec<String> = s.problems.iter().map(|p| p.to_string()).collect();
     assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("第8行") && p.contains("待定")),
+        problems.iter().any(|p| p.contains("第8行（D8单元格）")
+            && p.contains("待定")
+            && p.contains("请在安排表中写明日期")
+            && p.contains("deadline = { at =")),
         "{problems:?}"
     );
     assert!(

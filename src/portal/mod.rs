@@ -224,7 +224,7 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), PortalError> {
 fn usable_photo(f: &FileAssessment) -> bool {
     matches!(&f.inspection.content, Content::Photo(p) if !p.screenshot)
         && f.inspection.verdict != Verdict::Reject
-        && !f.set_aside
+        && !f.set_aside()
 }
 
 fn photo_name(n: usize) -> String {

@@ -25,7 +25,7 @@ use std::path::Path;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::timetext::ActivityTime;
+use super::timetext::{ActivityTime, Undetermined};
 use crate::inspect::{self, Content, Limits, Verdict};
 
 mod cells;
@@ -50,8 +50,11 @@ pub struct ScheduleRow {
     /// from one name broken over two lines once every unit is known.
     pub unit_text: String,
     pub theme: String,
-    /// None when the time could not be understood (reported as a problem).
+    /// None when the time names no date; `undetermined` says why (and the
+    /// row's problem says how to fix it).
     pub time: Option<ActivityTime>,
+    /// Why `time` is None.
+    pub undetermined: Option<Undetermined>,
     /// The 开展时间 cell as written.
     pub time_text: String,
     pub place: Option<String>,

@@ -178,24 +178,36 @@ impl Sheet<'_> {
             let unit_cell = row.cell(Some(self.unit_col())).cloned().unwrap_or_default();
             let time_cell = row.cell(Some(time_col)).cloned().unwrap_or_default();
             let time = match time_cell.date {
-                Some(date) => Some(timetext::from_date(date)),
-                None => timetext::parse(&time_cell.text, year),
+                Some(date) => Ok(timetext::from_date(date)),
+                None => timetext::read(&time_cell.text, year),
             };
-            if time.is_none() {
-                let why = if time_cell.text.is_empty() {
-                    "开展时间为空".to_string()
-                } else {
-                    format!("开展时间“{}”无法识别", time_cell.text)
-                };
-                out.problems.push(row.problem(
+            // One warning per cell that names no date (or only a tentative
+            // one), saying how to fix it.
+            match &time {
+                Err(why) => out.problems.push(row.problem(
                     Some(time_col),
-                    format!("{why}，{}的截止时间无法按活动时间计算", unit_cell.text),
-                ));
+                    format!(
+                        "{}：{}的截止时间（按活动时间计算的）暂无法计算，不会向其催报；请在安排表中写明日期（如“9月15日”“9月”“第三季度”），或在campaign.toml中为该项材料写 deadline = {{ at = \"{year}-09-30T17:00\" }}",
+                        why.describe(&time_cell.text),
+                        unit_cell.text
+                    ),
+                )),
+                Ok(t) if t.tentative => out.problems.push(row.problem(
+                    Some(time_col),
+                    format!(
+                        "开展时间“{}”尚未最终确定，暂按{}至{}计算{}的截止时间；日期确定后请在安排表中更新",
+                        t.text,
+                        t.start.format("%-m月%-d日"),
+                        t.end.format("%-m月%-d日"),
+                        unit_cell.text
+                    ),
+                )),
+                Ok(_) => {}
             }
             let contacts = row.contacts(cols, &mut out.problems);
             // A date cell reads as the office sees it (5月15日), not as stored.
             let time_text = match (&time, time_cell.date) {
-                (Some(t), Some(_)) => t.text.clone(),
+                (Ok(t), Some(_)) => t.text.clone(),
                 _ => time_cell.text,
             };
             out.rows.push(ScheduleRow {
@@ -203,7 +215,8 @@ impl Sheet<'_> {
                 units: split_units(&unit_cell.raw),
                 unit_text: unit_cell.raw,
                 theme: row.text(cols.theme),
-                time,
+                undetermined: time.as_ref().err().copied(),
+                time: time.ok(),
                 time_text,
                 place: non_empty(row.text(cols.place)),
                 contacts,

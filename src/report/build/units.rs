@@ -1,12 +1,12 @@
 //! The units' material: per activity, the summary, schedule, photos and
 //! videos the report prints, with the remarks leadership should read.
 
-use super::table::activity_reason;
 use super::*;
 use crate::assess::ActivityAssessment;
 use crate::doctext;
 use crate::inspect::{Category, Content, Document};
 use crate::model::ENTRY_SEP;
+use crate::wording::{self, activity_reason};
 
 impl ActivitySection {
     /// Whether the unit sent anything the report can show.
@@ -100,9 +100,9 @@ pub(super) fn activity_section(
     let mut notes: Vec<String> = shown
         .clone()
         .flat_map(|f| {
-            f.flags
-                .iter()
-                .map(move |fl| format!("{}：{}", f.name(), printable(fl)))
+            wording::flags(campaign, a, f)
+                .into_iter()
+                .map(move |fl| format!("{}：{fl}", f.name()))
         })
         .collect();
     notes.extend(item_notes(campaign, a, st));
@@ -219,8 +219,9 @@ pub(super) fn item_notes(
     let mut notes = Vec::new();
     for item in &st.items {
         let d = &campaign.deliverables[item.deliverable];
-        if let Some((label, reason)) = &item.exemption {
-            notes.push(format!("{}：{label}（{reason}）", d.name));
+        if let Some(e) = item.exemption.map(|e| &campaign.exemptions[e]) {
+            let label = wording::exemption_label(e);
+            notes.push(format!("{}：{label}（{}）", d.name, e.reason));
             continue;
         }
         if item.joint_with.is_empty() {
