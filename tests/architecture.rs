@@ -7,20 +7,24 @@
 //! ones):
 //!
 //! ```text
-//! 0  model fmt datetext names atomic timings allocator whole_file   shared vocabulary and plumbing
+//! 0  model fmt datetext names atomic timings allocator whole_file notice
+//!                shared vocabulary and plumbing; notice: the one channel
+//!                for the office's questions and warnings
 //! 1  inspect     bytes → what a file is and holds
 //!    store       the content-addressed store; one recorded file version
-//! 2  campaign    config, schedule (read with inspect), calendar, roster
-//! 3  intake      scan, identify, mailbox; calls inspect; writes the ledger
-//! 4  assess      pure: versions + campaign + clock → states
-//! 5  report      the one report value
-//! 6  render      report → PDF / DOCX / XLSX
-//! 7  notify      plan (pure), policies, outbox (ledger), transport
+//! 2  campaign    config, schedule (read with inspect), calendar, roster, identify
+//!    doctext     a unit's document text without what is not content
+//! 3  intake      scan, mailbox; calls inspect; writes the ledger
+//! 4  assess      pure: versions + campaign + clock → typed states, flags, questions
+//! 5  wording     every sentence about an assessment, and the batch's notices
+//! 6  report      the one report value
+//! 7  render      report → PDF / DOCX / XLSX
+//! 8  notify      plan (pure), policies, outbox (ledger), transport
 //!    portal      the 专栏 drafts
-//! 8  status      what a batch leaves for the command line
+//! 9  status      what a batch leaves for the command line
 //!    archive     the 归档 bundle after a deadline (ledger)
-//! 9  pipeline    the batch as a script
-//! 10 cli generate   the edge: printing, demo and test data
+//! 10 pipeline    the batch as a script
+//! 11 cli generate   the edge: printing, demo and test data
 //! ```
 //!
 //! The ledger is storage beside the layers: it may import layer 0, the
@@ -37,17 +41,18 @@ use std::path::{Path, PathBuf};
 fn layer(top: &str) -> Option<usize> {
     Some(match top {
         "model" | "fmt" | "datetext" | "names" | "atomic" | "timings" | "allocator"
-        | "whole_file" => 0,
+        | "whole_file" | "notice" => 0,
         "inspect" | "store" => 1,
-        "campaign" => 2,
+        "campaign" | "doctext" => 2,
         "intake" => 3,
         "assess" => 4,
-        "report" => 5,
-        "render" => 6,
-        "notify" | "portal" => 7,
-        "status" | "archive" => 8,
-        "pipeline" => 9,
-        "cli" | "generate" => 10,
+        "wording" => 5,
+        "report" => 6,
+        "render" => 7,
+        "notify" | "portal" => 8,
+        "status" | "archive" => 9,
+        "pipeline" => 10,
+        "cli" | "generate" => 11,
         _ => return None,
     })
 }

@@ -628,8 +628,8 @@ fn originals(
                 f.inspection
                     .reason
                     .iter()
-                    .chain(&f.flags)
                     .cloned()
+                    .chain(crate::wording::flags(campaign, a, f))
                     .collect::<Vec<_>>()
                     .join("；")
             } else {
