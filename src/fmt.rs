@@ -103,9 +103,22 @@ pub fn format_long_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-/// The clock a report is as of, to the hour: "截至2025年6月13日20时".
-pub fn format_as_of(t: NaiveDateTime) -> String {
-    format!("截至{}{}时", format_long_date(t.date()), t.hour())
+/// The clock line of a report: "截至2025年6月13日20时". Midnight is the end
+/// of the day before ("截至2025年6月9日24时", as deadlines read), and with
+/// `minutes` a time off the hour names its minute ("截至…15时30分"): a
+/// 归档 bundle's report states the instant its name does, while a batch's
+/// says only the hour.
+pub fn format_as_of(t: NaiveDateTime, minutes: bool) -> String {
+    if t.time() == chrono::NaiveTime::MIN {
+        let day = t.date() - chrono::Days::new(1);
+        return format!("截至{}24时", format_long_date(day));
+    }
+    let minute = if minutes && t.minute() > 0 {
+        format!("{}分", t.minute())
+    } else {
+        String::new()
+    };
+    format!("截至{}{}时{minute}", format_long_date(t.date()), t.hour())
 }
 
 /// When a photo was taken (a camera's clock, no zone): "5月15日 09:30",
@@ -132,6 +145,31 @@ pub fn display_time(t: DateTime<FixedOffset>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_lines() {
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            format_as_of(t("2025-06-13 20:00"), false),
+            "截至2025年6月13日20时"
+        );
+        assert_eq!(
+            format_as_of(t("2025-06-13 20:45"), false),
+            "截至2025年6月13日20时"
+        );
+        assert_eq!(
+            format_as_of(t("2025-06-13 20:45"), true),
+            "截至2025年6月13日20时45分"
+        );
+        assert_eq!(
+            format_as_of(t("2025-06-10 00:00"), true),
+            "截至2025年6月9日24时"
+        );
+        assert_eq!(
+            format_as_of(t("2025-01-01 00:00"), false),
+            "截至2024年12月31日24时"
+        );
+    }
 
     #[test]
     fn full_width_letters_and_digits_fold_to_ascii() {
@@ -163,7 +201,7 @@ mod tests {
     #[test]
     fn report_clock_and_camera_times() {
         assert_eq!(
-            format_as_of(at("2025-06-13 20:00")),
+            format_as_of(at("2025-06-13 20:00"), false),
             "截至2025年6月13日20时"
         );
         assert_eq!(

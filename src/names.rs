@@ -1,9 +1,15 @@
 //! File and folder names that Windows accepts, for what is unpacked from a
-//! bundle on the office's and the archive's PCs: no `<>:"/\|?*` or control
-//! characters, no trailing dot or space, no device names (CON, NUL, …), a
-//! bounded length, and no two names in one folder that differ only in case.
+//! bundle or copied from a portal draft on the office's and the archive's
+//! PCs: in Unicode NFC (a Mac sends "é" as two code points, Windows shows
+//! both forms alike), no `<>:"/\|?*` or control characters, no trailing dot
+//! or space, no device name before the first dot (`CON`, `NUL`, `LPT9`, …:
+//! Windows takes `LPT9.活动照片.jpg` for the printer port whatever follows),
+//! a bounded length, and no two names in one folder that differ only in
+//! case or normalisation form.
 
 use std::collections::BTreeSet;
+
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest name kept, in characters (Windows allows 255 UTF-16 units per
 /// component, and whole paths are often limited to 260).
@@ -12,7 +18,7 @@ const MAX_CHARS: usize = 80;
 /// `name` made valid as one path component on Windows.
 pub fn component(name: &str) -> String {
     let mut out: String = name
-        .chars()
+        .nfc()
         .map(|c| {
             if c.is_control() || matches!(c, '<' | '>' | ':' | '"' | '/' | '\\' | '|' | '?' | '*') {
                 '_'
@@ -32,15 +38,36 @@ pub fn component(name: &str) -> String {
     } else {
         trimmed.to_string()
     };
-    let device = split_ext(&out).0.to_ascii_uppercase();
-    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((device.starts_with("COM") || device.starts_with("LPT"))
-            && device.len() == 4
-            && device.as_bytes()[3].is_ascii_digit());
-    if reserved {
+    if is_device(&out) {
         out.insert(0, '_');
     }
     out
+}
+
+/// Whether Windows takes `name` for a device: what comes before its first
+/// dot, without trailing spaces, is `CON`, `PRN`, `AUX`, `NUL`, `CONIN$`,
+/// `CONOUT$`, or `COM`/`LPT` and a digit (superscript ¹²³ included), in any
+/// case. `COMMENT.txt` and `NUL1.txt` are ordinary names.
+fn is_device(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").trim_end_matches(' ');
+    let upper = stem.to_ascii_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let Some(digit) = upper
+        .strip_prefix("COM")
+        .or_else(|| upper.strip_prefix("LPT"))
+    else {
+        return false;
+    };
+    let mut chars = digit.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('0'..='9' | '¹' | '²' | '³'), None)
+    )
 }
 
 /// `name` with a marker before its extension: "照片.jpg" → "照片（第1版）.jpg".
@@ -57,23 +84,41 @@ fn split_ext(name: &str) -> (&str, &str) {
 }
 
 /// The names given out in one folder, compared as Windows does (ignoring
-/// case): a name already taken gets "（2）", "（3）", … before its extension.
+/// case, after NFC): a name already taken gets "（2）", "（3）", … before
+/// its extension.
 #[derive(Debug, Default)]
 pub struct Folder {
     taken: BTreeSet<String>,
 }
 
 impl Folder {
-    /// A free name in this folder for `name` (already a valid component).
+    /// A folder in which `names` are already taken (a bundle's `报告/` and
+    /// `manifest.csv`, a portal's `index.html`).
+    pub fn with_reserved(names: &[&str]) -> Folder {
+        let mut folder = Folder::default();
+        for name in names {
+            folder.taken.insert(key(name));
+        }
+        folder
+    }
+
+    /// A free name in this folder for `name`, made a valid component first.
     pub fn claim(&mut self, name: &str) -> String {
-        let mut candidate = name.to_string();
+        let name = component(name);
+        let mut candidate = name.clone();
         let mut n = 1;
-        while !self.taken.insert(candidate.to_lowercase()) {
+        while !self.taken.insert(key(&candidate)) {
             n += 1;
-            candidate = with_suffix(name, &format!("（{n}）"));
+            candidate = with_suffix(&name, &format!("（{n}）"));
         }
         candidate
     }
+}
+
+/// How Windows compares two names: case-insensitively (and the NFC form,
+/// since both were normalised).
+fn key(name: &str) -> String {
+    name.nfc().collect::<String>().to_lowercase()
 }
 
 #[cfg(test)]
@@ -95,11 +140,47 @@ mod tests {
         assert!(short.ends_with(".jpg"));
     }
 
+    /// A device name is what comes before the first dot, however many
+    /// follow (the issue's two names), with spaces before the dot, in any
+    /// case, with superscript digits; near misses stay as they are.
     #[test]
-    fn names_differing_in_case_get_a_number() {
+    fn device_names_whatever_their_dots() {
+        assert_eq!(component("LPT9.活动照片.jpg"), "_LPT9.活动照片.jpg");
+        assert_eq!(component("aux.活动照片z8.jpg"), "_aux.活动照片z8.jpg");
+        assert_eq!(component("nul .tar.gz"), "_nul .tar.gz");
+        assert_eq!(component("Com¹.txt"), "_Com¹.txt");
+        assert_eq!(component("CONOUT$.log"), "_CONOUT$.log");
+        assert_eq!(component("LPT0"), "_LPT0");
+        for ordinary in [
+            "LPT10.jpg",
+            "NUL1.txt",
+            "auxiliary.jpg",
+            "活动.con.jpg",
+            "COM.jpg",
+        ] {
+            assert_eq!(component(ordinary), ordinary);
+        }
+        // A version marker keeps the guard in front.
+        let old = with_suffix(&component("PRN.总结.docx"), "（第1版）");
+        assert_eq!(old, "_PRN.总结（第1版）.docx");
+    }
+
+    #[test]
+    fn names_are_nfc() {
+        let nfd = "Cafe\u{301}活动.jpg";
+        assert_eq!(component(nfd), "Caf\u{e9}活动.jpg");
+    }
+
+    #[test]
+    fn names_differing_in_case_or_form_get_a_number() {
         let mut f = Folder::default();
         assert_eq!(f.claim("Photo.JPG"), "Photo.JPG");
         assert_eq!(f.claim("photo.jpg"), "photo（2）.jpg");
         assert_eq!(f.claim("photo.jpg"), "photo（3）.jpg");
+        assert_eq!(f.claim("caf\u{e9}.jpg"), "caf\u{e9}.jpg");
+        assert_eq!(f.claim("cafe\u{301}.jpg"), "caf\u{e9}（2）.jpg");
+        let mut root = Folder::with_reserved(&["报告", "manifest.csv"]);
+        assert_eq!(root.claim("报告"), "报告（2）");
+        assert_eq!(root.claim("MANIFEST.csv"), "MANIFEST（2）.csv");
     }
 }

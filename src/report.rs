@@ -39,6 +39,10 @@ pub struct Report {
     pub office: String,
     /// The clock the batch judged by ("截至2025年6月13日20时").
     pub as_of: Time,
+    /// The report of a cut-off (a 归档 bundle's): its clock line names the
+    /// minute, as the bundle's name does; a batch's names the hour.
+    #[serde(default)]
+    pub cutoff: bool,
     /// The deliverables, in campaign order; status cells follow this order.
     pub deliverables: Vec<DeliverableHead>,
     /// Page 1: the situation in words.
@@ -248,11 +252,31 @@ impl ActivitySection {
     }
 }
 
-/// A summary as the report shows it.
+/// How much of a unit's summary the report's unit pages show, in
+/// characters (CJK characters one each): about eight lines of the PDF, so
+/// a campaign's report grows with its units, not with what each writes.
+pub const SUMMARY_EXCERPT_CHARS: usize = 200;
+
+/// A summary as the report shows it: its content only (letterhead,
+/// addressee, signature and date lines left out, the title once), at most
+/// [`SUMMARY_EXCERPT_CHARS`] characters of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub file_name: String,
     pub title: Option<String>,
+    /// What the unit pages show: the whole content, or its excerpt.
+    pub blocks: Vec<Block>,
+    /// When [`Summary::blocks`] is an excerpt: the whole content, which
+    /// the DOCX prints in its appendix.
+    #[serde(default)]
+    pub full: Option<FullText>,
+}
+
+/// A summary's whole content, when the unit pages show an excerpt of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FullText {
+    /// Its length in characters, as the excerpt's note says it.
+    pub chars: usize,
     pub blocks: Vec<Block>,
 }
 
@@ -336,7 +360,8 @@ pub struct AwaitingRow {
 /// What needs the office, not leadership.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct OfficeTasks {
-    /// Files no unit could be found for (ambiguous names included).
+    /// Files no name in the roster matched (those whose name could mean
+    /// several units are in [`OfficeTasks::ambiguous`] only).
     pub unassigned: Vec<FileLine>,
     /// Files whose name could mean more than one unit; the reason names them.
     #[serde(default)]

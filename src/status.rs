@@ -1,22 +1,24 @@
 //! What a batch leaves for the command line and for scripts: the status
 //! of every unit and deliverable, the files the office must look at, the
-//! warnings, and (read from the outbox when shown) the mail that did not
-//! go out. `status --json` prints it; the ledger keeps each batch's as its
-//! snapshot.
+//! batch's notices (questions, then warnings), and (read from the outbox
+//! when shown) the mail that did not go out. `status --json` prints it; the
+//! ledger keeps each batch's as its snapshot.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, ItemAssessment};
 use crate::campaign::Campaign;
 use crate::fmt::{format_time, printable};
 use crate::intake;
 use crate::ledger::DeliveryState;
 use crate::model::State;
+use crate::notice::{Kind, Notices};
 use crate::report::FileLine;
-use crate::report::build::{cell_text, file_lines};
+use crate::report::build::file_lists;
+use crate::wording;
 
 /// The machine-readable state of a campaign after a batch (`status --json`).
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -30,14 +32,20 @@ pub struct StatusDocument {
     pub units: Vec<UnitEntry>,
     /// Activities counted by overall state.
     pub counts: BTreeMap<String, usize>,
+    /// Files no name in the roster matched.
     pub unassigned: Vec<FileLine>,
+    /// Files whose name could mean several units.
+    #[serde(default)]
+    pub ambiguous: Vec<FileLine>,
     pub unclassified: Vec<FileLine>,
     pub invalid: Vec<FileLine>,
     /// Files still being copied, left for the next batch.
     pub receiving: Vec<String>,
     /// Hidden, temporary and lock files skipped.
     pub ignored: usize,
+    /// The batch's questions for the office ([`Kind::Question`]).
     pub questions: Vec<String>,
+    /// The batch's warnings ([`Kind::Warning`]).
     pub warnings: Vec<String>,
     /// Mail that failed, may have been delivered or is still being retried,
     /// read from the outbox when the status is shown.
@@ -82,20 +90,14 @@ pub struct DeliverableEntry {
     pub files: Vec<String>,
 }
 
-/// Builds the status from an assessment.
-///
-/// `unreadable`: ledger rows left out of this batch, named; `unreachable`:
-/// the units no reminder can reach ([`crate::notify::plan::unreachable`]).
+/// Builds the status from an assessment and the batch's notices.
 pub fn build(
     campaign: &Campaign,
     a: &Assessment,
     intake: &intake::IntakeSummary,
     batch: i64,
-    unreadable: &[String],
-    unreachable: Option<String>,
+    notices: &Notices,
 ) -> StatusDocument {
-    let tz = a.clock.timezone();
-    let fmt = |t: DateTime<FixedOffset>| format_time(t.with_timezone(&tz));
     let mut units: Vec<UnitEntry> = Vec::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for st in &a.activities {
@@ -111,24 +113,7 @@ pub fn build(
             deliverables: st
                 .items
                 .iter()
-                .map(|i| DeliverableEntry {
-                    id: campaign.deliverables[i.deliverable].id.clone(),
-                    name: campaign.deliverables[i.deliverable].name.clone(),
-                    state: i.state,
-                    label: cell_text(i),
-                    detail: i.detail.clone(),
-                    due: i.due.map(fmt),
-                    due_at: i.due.map(|t| t.to_rfc3339()),
-                    completed: i.completed.map(fmt),
-                    late_workdays: i.late_workdays,
-                    counted: i.counted,
-                    needed: i.needed,
-                    files: i
-                        .files
-                        .iter()
-                        .map(|&f| printable(&a.files[f].path))
-                        .collect(),
-                })
+                .map(|i| deliverable_entry(campaign, a, i))
                 .collect(),
         };
         match units.iter_mut().find(|u| &u.unit == name) {
@@ -139,26 +124,7 @@ pub fn build(
             }),
         }
     }
-    let mut warnings = a.warnings.clone();
-    warnings.extend(unreadable.iter().cloned());
-    warnings.extend(unreachable);
-    warnings.extend(intake.mailbox.faults.iter().cloned());
-    for (path, why) in &intake.unreadable {
-        warnings.push(printable(&format!("{path}: 无法读取（{why}）")));
-    }
-    for link in &intake.outside_links {
-        warnings.push(format!("{}: 链接指向收件箱以外，未读取", printable(link)));
-    }
-    for name in &intake.lossy_names {
-        warnings.push(format!(
-            "{}: 文件名含无法识别的字符（非UTF-8），请改名后重新报送",
-            printable(name)
-        ));
-    }
-    for line in intake.special_files() {
-        warnings.push(format!("{line}: 不是普通文件，已跳过"));
-    }
-    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
+    let lists = file_lists(campaign, a);
     StatusDocument {
         campaign: campaign.file.campaign.id.clone(),
         title: campaign.file.campaign.title.clone(),
@@ -167,13 +133,125 @@ pub fn build(
         time_zone: campaign.file.campaign.timezone.clone(),
         units,
         counts,
-        unassigned,
-        unclassified,
-        invalid,
+        unassigned: lists.unassigned,
+        ambiguous: lists.ambiguous,
+        unclassified: lists.unclassified,
+        invalid: lists.invalid,
         receiving: intake.receiving.iter().map(|p| printable(p)).collect(),
         ignored: intake.ignored.len(),
-        questions: a.questions.clone(),
-        warnings,
+        questions: notices.lines(Kind::Question),
+        warnings: notices.lines(Kind::Warning),
         delivery: DeliveryState::default(),
+    }
+}
+
+/// One item in the status, in the words of [`wording`].
+fn deliverable_entry(campaign: &Campaign, a: &Assessment, i: &ItemAssessment) -> DeliverableEntry {
+    let tz = a.clock.timezone();
+    let fmt = |t: DateTime<FixedOffset>| format_time(t.with_timezone(&tz));
+    let d = &campaign.deliverables[i.deliverable];
+    DeliverableEntry {
+        id: d.id.clone(),
+        name: d.name.clone(),
+        state: i.state,
+        label: wording::cell_text(campaign, a, i),
+        detail: wording::detail(campaign, a, i),
+        due: i.due.map(fmt),
+        due_at: i.due.map(|t| t.to_rfc3339()),
+        completed: i.completed.map(fmt),
+        late_workdays: i.late_workdays,
+        counted: i.counted,
+        needed: i.needed,
+        files: i
+            .files
+            .iter()
+            .map(|&f| printable(&a.files[f].path))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+    use crate::notice::{Notice, Place};
+
+    fn status() -> StatusDocument {
+        let (c, a) = scenario();
+        let notices: Notices = [
+            Notice::warning("专栏稿未能生成：磁盘已满"),
+            Notice::question("没有单位名称，已跳过").at(Place::cell("附件2", 25, None)),
+        ]
+        .into_iter()
+        .collect();
+        let intake = intake::IntakeSummary {
+            receiving: vec!["县林业局/大视频.mp4".into()],
+            ..Default::default()
+        };
+        build(&c, &a, &intake, 2, &notices)
+    }
+
+    #[test]
+    fn every_state_with_its_label_and_detail() {
+        let s = status();
+        let police = &s.units[0];
+        assert_eq!(police.unit, "县公安局");
+        let items: Vec<(State, &str, &str)> = police.activities[0]
+            .deliverables
+            .iter()
+            .chain(&police.activities[1].deliverables)
+            .map(|d| (d.state, d.label.as_str(), d.detail.as_str()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (
+                    State::OnTime,
+                    "按时报送",
+                    "已按时报送（2025年5月20日 10:00送达）"
+                ),
+                (
+                    State::Late,
+                    "逾期2个工作日报送",
+                    "逾期2个工作日报送（截止2025年5月22日 24:00）"
+                ),
+                (
+                    State::Overdue,
+                    "逾期未报（15个工作日）",
+                    "逾期未报（截止2025年5月22日 24:00）"
+                ),
+                (State::Pending, "待报送", "待报送，截止2025年6月17日 24:00"),
+                (
+                    State::Incomplete,
+                    "材料不全：活动照片1张，需3张",
+                    "活动照片1张，需3张"
+                ),
+                (State::Pending, "待报送", "待报送，截止2025年6月17日 24:00"),
+            ]
+        );
+        let forestry = &s.units[1].activities[0].deliverables;
+        assert_eq!(forestry[0].state, State::Invalid);
+        assert!(forestry[0].label.starts_with("材料不合格：总结.doc："));
+        assert_eq!(
+            (forestry[1].label.as_str(), forestry[1].detail.as_str()),
+            ("免报", "免报：以航拍视频代替")
+        );
+        assert_eq!(police.activities[0].deliverables[1].late_workdays, Some(2));
+        assert_eq!(police.activities[0].deliverables[1].files.len(), 3 + 5);
+        assert_eq!(s.counts["逾期未报"], 2);
+        assert_eq!(s.counts.values().sum::<usize>(), 5);
+    }
+
+    #[test]
+    fn the_files_and_notices_for_the_office_each_once() {
+        let s = status();
+        assert_eq!(s.unassigned.len(), 1);
+        assert_eq!(s.ambiguous.len(), 1);
+        assert_eq!(s.unclassified.len(), 2);
+        assert_eq!(s.invalid.len(), 1);
+        assert_eq!(s.questions, ["工作表“附件2”第25行：没有单位名称，已跳过"]);
+        assert_eq!(s.warnings, ["专栏稿未能生成：磁盘已满"]);
+        assert_eq!(s.receiving, ["县林业局/大视频.mp4"]);
+        assert_eq!(s.clock, "2025-06-13T20:00:00+08:00");
     }
 }

@@ -291,3 +291,127 @@ fn campaign_toml_mistakes_stop_with_the_file_the_line_and_the_right_form() {
         "{err}"
     );
 }
+
+/// A district's year-long plan: 方案 five working days before each
+/// activity, 情况报告 five after it, an optional video; times written as
+/// offices write them, on the 2024 calendar (国庆 1–7 October with Sunday
+/// 29 September and Saturday 12 October at work; 春节 with Sundays 4 and
+/// 18 February at work; 端午 Monday 10 June).
+#[test]
+fn a_district_plan_counts_deadlines_before_and_after_each_activity() {
+    const PLAN: &str = r#"
+[campaign]
+id = "t"
+title = "2024年长沙市岳麓区政务公开工作"
+office = "岳麓区人民政府办公室"
+year = 2024
+
+[paths]
+schedule = "活动安排表.xlsx"
+
+[[deliverables]]
+id = "plan"
+name = "活动方案"
+accept = ["document"]
+keywords = ["方案"]
+deadline = { workdays_before_activity = 5, time = "24:00" }
+
+[[deliverables]]
+id = "report"
+name = "情况报告"
+accept = ["document"]
+keywords = ["报告", "总结"]
+deadline = { workdays_after_activity = 5 }
+
+[[deliverables]]
+id = "video"
+name = "视频资料"
+accept = ["video"]
+min_count = 0
+deadline = { days_after_activity = 7, time = "17:00" }
+"#;
+    let dir = campaign(
+        PLAN,
+        &[
+            ("区民政局", "婚姻登记宣传", "2024年10月14日"),
+            ("区卫生健康局", "健康知识宣传", "第三季度"),
+            ("区财政局", "绩效管理宣传", "待定"),
+            ("区审计局", "审计法宣传", "9月（待定）"),
+            ("区统计局", "统计开放日", ""),
+            ("区商务局", "消费政策宣传", "5月下旬至6月上旬"),
+            ("区应急管理局", "安全知识宣传", "2024年2月8日"),
+            ("区人社局", "就业政策宣讲", "另行通知"),
+        ],
+    );
+    let c = baosong::campaign::Campaign::load(dir.path()).unwrap();
+    let activity = |unit: &str| {
+        c.activities
+            .iter()
+            .find(|a| c.roster.units[a.unit].name == unit)
+            .unwrap()
+    };
+    let due = |unit: &str, id: &str| {
+        let d = c.deliverables.iter().find(|d| d.id == id).unwrap();
+        c.due(d, activity(unit), None)
+            .map(|due| due.at.format("%Y-%m-%d %H:%M").to_string())
+    };
+    let at = |s: &str| Some(s.to_string());
+    // Monday 14 October: back over Saturday 12 (at work) to Tuesday 8;
+    // forward 15–18 and Monday 21.
+    assert_eq!(due("区民政局", "plan"), at("2024-10-09 00:00"));
+    assert_eq!(due("区民政局", "report"), at("2024-10-22 00:00"));
+    assert_eq!(due("区民政局", "video"), at("2024-10-21 17:00"));
+    // 第三季度: before 1 July, after 30 September (国庆 off, 12 October at work).
+    assert_eq!(due("区卫生健康局", "plan"), at("2024-06-25 00:00"));
+    assert_eq!(due("区卫生健康局", "report"), at("2024-10-13 00:00"));
+    // A tentative month counts as written.
+    assert_eq!(due("区审计局", "plan"), at("2024-08-27 00:00"));
+    assert_eq!(due("区审计局", "report"), at("2024-10-13 00:00"));
+    // 5月下旬至6月上旬: before Tuesday 21 May; after Monday 10 June (端午).
+    assert_eq!(due("区商务局", "plan"), at("2024-05-15 00:00"));
+    assert_eq!(due("区商务局", "report"), at("2024-06-18 00:00"));
+    // 春节: Sunday 4 February before, Sunday 18 February after, both at work.
+    assert_eq!(due("区应急管理局", "plan"), at("2024-02-03 00:00"));
+    assert_eq!(due("区应急管理局", "report"), at("2024-02-22 00:00"));
+    // No date: no deadline counted from the activity, and the reason typed.
+    use baosong::campaign::timetext::Undetermined;
+    for (unit, why) in [
+        ("区财政局", Undetermined::Pending),
+        ("区统计局", Undetermined::Blank),
+        ("区人社局", Undetermined::Pending),
+    ] {
+        assert_eq!(activity(unit).time, None, "{unit}");
+        assert_eq!(activity(unit).undetermined, Some(why), "{unit}");
+        assert_eq!(due(unit, "report"), None, "{unit}");
+        assert_eq!(due(unit, "plan"), None, "{unit}");
+    }
+    assert_eq!(activity("区民政局").undetermined, None);
+    // The optional video reaches the assessment as written.
+    let video = c.deliverables.iter().find(|d| d.id == "video").unwrap();
+    assert_eq!(video.min_count, 0);
+    assert!(video.optional());
+    // One warning per such cell, naming it and the fix.
+    let problems: Vec<String> = c.schedule_problems.iter().map(|p| p.to_string()).collect();
+    for (cell, text) in [
+        ("D4", "待定"),
+        ("D5", "9月（待定）"),
+        ("D6", "为空"),
+        ("D9", "另行通知"),
+    ] {
+        let about: Vec<&String> = problems
+            .iter()
+            .filter(|p| p.contains(&format!("（{cell}单元格）")))
+            .collect();
+        assert_eq!(about.len(), 1, "{cell}: {problems:?}");
+        assert!(about[0].contains(text), "{}", about[0]);
+    }
+    assert!(
+        problems
+            .iter()
+            .filter(|p| p.contains("deadline = { at ="))
+            .count()
+            == 3,
+        "{problems:?}"
+    );
+    assert_eq!(problems.len(), 4, "{problems:?}");
+}

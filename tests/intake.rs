@@ -348,7 +348,7 @@ fn odd_names_and_special_files_reach_no_mail_verbatim() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|w| w.as_str().unwrap().contains("正在传输.jpg（命名管道）")),
+            .any(|w| w.as_str().unwrap().contains("正在传输.jpg：命名管道")),
         "{:?}",
         s["warnings"]
     );

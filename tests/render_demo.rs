@@ -6,12 +6,13 @@
 
 mod campaign;
 mod common;
+mod reading;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use campaign::{copy_tree, demo_copy, repo, run_ok, status};
+use reading::{check_unit_pages, docx_part, flat, page_lines, words};
 
 /// The 泸溪 demo, run once for this test binary: its folder and report folder.
 fn demo() -> &'static (tempfile::TempDir, PathBuf) {
@@ -40,10 +41,6 @@ fn pdf() -> PathBuf {
     demo().1.join("报送情况汇总.pdf")
 }
 
-fn flat(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
 /// The units whose activities are overdue, late, incomplete or invalid.
 fn units_needing_action(dir: &Path) -> Vec<String> {
     let s = status(dir);
@@ -61,25 +58,6 @@ fn units_needing_action(dir: &Path) -> Vec<String> {
         }
     }
     units
-}
-
-fn docx_part(report: &Path, name: &str) -> String {
-    let file = std::fs::File::open(report.join("报送情况汇总.docx")).unwrap();
-    let mut zip = zip::ZipArchive::new(file).unwrap();
-    let mut xml = String::new();
-    zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
-    xml
-}
-
-/// The text of every `<w:t>`.
-fn words(xml: &str) -> String {
-    xml.split("<w:t")
-        .skip(1)
-        .filter_map(|t| {
-            let start = t.find('>')? + 1;
-            Some(&t[start..start + t[start..].find("</w:t>")?])
-        })
-        .collect()
 }
 
 /// The text of a report's first two pages, and the units that must act.
@@ -236,4 +214,58 @@ fn libreoffice_sets_the_docx_in_the_named_faces() {
     );
     let text = flat(&common::run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
     assert!(text.contains("一、总体情况"));
+}
+
+#[test]
+fn unit_pages_show_each_summarys_content_once_and_bounded() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    check_unit_pages(&demo().1);
+    check_unit_pages(&jianchang().1);
+    // What the demo's units typed around their text (a Heading-styled title
+    // repeated as a paragraph, addressees, letterhead, document number,
+    // closing formula, signatures, dates, a contact line) is not shown.
+    let text: String = page_lines(&pdf()).concat().concat();
+    for typed in [
+        "县政务公开办：",
+        "县行政审批服务局：",
+        "泸溪县卫生健康局文件",
+        "泸卫发〔2025〕18号",
+        "特此报告",
+        "二〇二五年五月二十六日",
+        "2025年6月3日",
+        "联系人：李明",
+        "现将",
+    ] {
+        assert!(!text.contains(typed), "{typed} on the unit pages");
+    }
+    // The longer summaries are excerpts, and say where the whole text is:
+    // the DOCX's appendix, which has it.
+    assert!(text.contains("（以上为节选；全文共"), "an excerpt's note");
+    let docx = words(&docx_part(&demo().1, "word/document.xml"));
+    let appendix = &docx[docx.find("附件：各单位活动总结全文").expect("the appendix")..];
+    assert!(
+        appendix.contains("四、下一步打算。"),
+        "the whole text in the appendix"
+    );
+    assert!(
+        !text.contains("四、下一步打算"),
+        "beyond the excerpt in the PDF"
+    );
+}
+
+/// No page ends with a heading: a chapter, unit or activity heading, an
+/// activity's state line or a label ("活动照片（3张）：") is always on the
+/// page of what follows it.
+#[test]
+fn no_page_ends_with_a_heading() {
+    if !common::have_tool("pdftotext") || !common::have_tool("pdftohtml") {
+        return;
+    }
+    for demo in [demo(), jianchang()] {
+        let pdf = demo.1.join("报送情况汇总.pdf");
+        let ending = reading::page_ending_with_a_heading(&pdf);
+        assert_eq!(ending, None, "{}", pdf.display());
+    }
 }

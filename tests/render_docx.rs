@@ -127,6 +127,11 @@ fn docx_has_headings_tables_and_the_gongwen_faces() {
     ));
     let text = words(document);
     assert!(text.contains(common::SUMMARY_SENTENCE));
+    // An excerpt on the unit page says so; the whole text is in the appendix.
+    assert!(text.contains("（以上为节选；全文共123字，见本报告的附件。）"));
+    let appendix = &text[text.find("附件：各单位活动总结全文").expect("the appendix")..];
+    assert!(appendix.contains(common::TRAFFIC_OPENING) && appendix.contains(common::TRAFFIC_REST));
+    assert_eq!(text.matches(common::TRAFFIC_REST).count(), 1);
     assert!(text.contains("2张，需3张"));
     assert!(text.contains(&report.situation.paragraph));
     for office in ["文件已损坏", "会议签到表", "待确认", "附录"] {

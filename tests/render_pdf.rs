@@ -2,6 +2,7 @@
 //! Chinese line breaking, and a long report laid out in parts.
 
 mod common;
+mod reading;
 
 use std::path::Path;
 use std::time::Instant;
@@ -93,6 +94,10 @@ fn pdf_reads_back_with_poppler() {
     }
     assert!(flat.contains(common::SUMMARY_SENTENCE));
     assert!(flat.contains("其余七条已转交相关股室限期办理。"));
+    // An excerpt is shown as one, the rest left to the DOCX.
+    assert!(flat.contains(common::TRAFFIC_OPENING));
+    assert!(flat.contains("（以上为节选；全文共123字，见DOCX版报告的附件。）"));
+    assert!(!flat.contains(common::TRAFFIC_REST));
     assert!(flat.contains("报送情况一览表"));
     assert!(flat.contains("2张，需3张"));
     assert!(
@@ -271,10 +276,12 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
     let Some(mut report) = fixture() else {
         return;
     };
-    // Three times the status rows: at one unit per part the table is laid
-    // out four rows at a time, so it spans three parts.
+    // Six times the status rows: at one unit per part the table is laid
+    // out eight rows at a time, so it spans several parts and pages (parts
+    // go on on the page where the part before ended).
+    const COPIES: usize = 6;
     let original_rows = report.rows.clone();
-    report.rows = (0..3).flat_map(|_| original_rows.clone()).collect();
+    report.rows = (0..COPIES).flat_map(|_| original_rows.clone()).collect();
     if !have_tool("pdftotext") || !have_tool("qpdf") {
         return;
     }
@@ -319,25 +326,20 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
     // From the unit chapter on, the same words in the same order: each
     // part starts a page, nothing else differs.
     let units_chapter = |pages: &[String]| {
-        let from = pages
-            .iter()
-            .position(|p| p.contains("三、各单位报送材料"))
-            .unwrap();
-        reading(&pages[from..])
+        let text = reading(pages);
+        text[text.find("三、各单位报送材料").unwrap()..].to_owned()
     };
     assert_eq!(units_chapter(&one), units_chapter(&many));
     // The status table goes on over parts with its header repeated, its
     // title once at the start and its note at the end.
-    let units_from = many
-        .iter()
-        .position(|p| p.contains("三、各单位报送材料"))
-        .unwrap();
-    let status: Vec<&String> = many[..units_from]
-        .iter()
+    let all = many.join("\u{c}");
+    let before_units = &all[..all.find("三、各单位报送材料").unwrap()];
+    let status: Vec<&str> = before_units
+        .split('\u{c}')
         .filter(|p| p.contains("序号"))
         .collect();
     assert!(status.len() >= 2, "the status table is in parts");
-    let table: String = status.iter().map(|p| p.as_str()).collect();
+    let table: String = status.concat();
     assert_eq!(table.matches("报送情况一览表").count(), 1);
     assert!(status.last().unwrap().contains("单元格底色表示状态"));
     for row in &original_rows {
@@ -347,7 +349,7 @@ fn a_report_laid_out_in_parts_reads_as_one_document() {
             .count();
         assert_eq!(
             table.matches(&row.theme).count(),
-            3 * times,
+            COPIES * times,
             "{}",
             row.theme
         );
@@ -400,4 +402,32 @@ fn bookmark_page(xml: &str, at: usize) -> usize {
     let open = xml[..at].rfind("<item page=\"").unwrap() + "<item page=\"".len();
     let end = open + xml[open..].find('"').unwrap();
     xml[open..end].parse().unwrap()
+}
+
+/// However long the first page's lists are, no page ends with a heading
+/// ("（二）近7日到期事项" alone at its foot): each is kept with what follows.
+#[test]
+fn a_heading_is_never_alone_at_the_foot_of_a_page() {
+    let Some(mut report) = fixture() else {
+        return;
+    };
+    if !have_tool("pdftotext") || !have_tool("pdftohtml") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    report.units.truncate(1);
+    let items = report.situation.needs_action.clone();
+    assert!(!items.is_empty());
+    // One item more each time moves the headings after the list down the
+    // page by a line or two, over every place on it.
+    for n in 0..=16 {
+        report.situation.needs_action = items.iter().cycle().take(n).cloned().collect();
+        let path = dir.path().join(format!("front-{n}.pdf"));
+        std::fs::write(&path, render(&report, &Options::default())).unwrap();
+        assert_eq!(
+            reading::page_ending_with_a_heading(&path),
+            None,
+            "{n} items needing action"
+        );
+    }
 }

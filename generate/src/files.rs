@@ -203,6 +203,43 @@ pub fn summary_docx(title: &str, paragraphs: &[String], photos: &[(Vec<u8>, u32,
     crate::jpeg_docx::relabel_jpeg_media(&buf.into_inner()).expect("docx-rs output is a valid zip")
 }
 
+/// A Word document as units type one: each paragraph in Word's style
+/// named by its id (`Some("Title")`, `Some("Heading1")`, `Some("Heading2")`:
+/// centred and bold as Word shows them) or as plain text (`None`), with
+/// leading full-width spaces kept (a signature pushed right), and photos
+/// pasted at the end.
+pub fn word_docx(paragraphs: &[(Option<&str>, String)], photos: &[(Vec<u8>, u32, u32)]) -> Vec<u8> {
+    use docx_rs::{Style, StyleType};
+    let font = RunFonts::new().east_asia("宋体").ascii("Times New Roman");
+    let mut doc = Docx::new()
+        .default_fonts(font)
+        .add_style(Style::new("Title", StyleType::Paragraph).name("Title"))
+        .add_style(Style::new("Heading1", StyleType::Paragraph).name("heading 1"))
+        .add_style(Style::new("Heading2", StyleType::Paragraph).name("heading 2"));
+    for (style, text) in paragraphs {
+        let run = Run::new().add_text(text).size(28);
+        let p = match style {
+            Some(style) => Paragraph::new()
+                .style(style)
+                .align(docx_rs::AlignmentType::Center)
+                .add_run(run.bold().fonts(RunFonts::new().east_asia("黑体"))),
+            None => Paragraph::new().add_run(run),
+        };
+        doc = doc.add_paragraph(p);
+    }
+    for (jpeg, w, h) in photos {
+        let emu_w = 4_000_000u32;
+        let emu_h = (emu_w as u64 * *h as u64 / (*w).max(1) as u64) as u32;
+        let pic = Pic::new_with_dimensions(jpeg.clone(), *w, *h).size(emu_w, emu_h);
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_image(pic)));
+    }
+    let mut buf = Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buf)
+        .expect("packing an in-memory docx cannot fail");
+    super::jpeg_docx::relabel_jpeg_media(&buf.into_inner()).expect("docx-rs output is a valid zip")
+}
+
 /// An office schedule in the seed's shape (序号 / 单位 / 活动主题 / 开展时间)
 /// from (unit, theme, time) rows, under an optional merged title row.
 pub fn schedule_xlsx(title: Option<&str>, rows: &[(&str, &str, &str)]) -> Vec<u8> {

@@ -85,14 +85,77 @@ fn paragraphs(unit: &str, theme: &str, date: &str) -> Vec<String> {
     ]
 }
 
-/// A summary with one photo pasted in.
-fn summary(unit: &str, theme: &str, date: &str, seed: u64) -> Vec<u8> {
-    let pasted = photo(seed ^ 0x5555, None, 800, 600);
-    files::summary_docx(
-        &format!("{unit}“{theme}”活动总结"),
-        &paragraphs(unit, theme, date),
-        &[(pasted, 800, 600)],
-    )
+/// How a unit types its summary: the habits of real offices, so that the
+/// report and the portal drafts show what they make of each.
+#[derive(Debug, Clone, Copy)]
+enum Habit {
+    /// A title line, then the text.
+    Plain,
+    /// The title in Word's Heading 1 style and again as a paragraph, the
+    /// office as addressee, the unit's name and the date under the text.
+    Addressed,
+    /// The letterhead and document number, the unit and "关于…的报告" as a
+    /// two-line title, "特此报告。", the signature and a date in Chinese
+    /// numerals pushed right with full-width spaces.
+    Letterhead,
+    /// A "关于…的情况报告" in Word's Title style, addressed, longer than the
+    /// report shows, with its plans and a contact line.
+    Report,
+    /// A town writing "我镇", signed and dated.
+    Town,
+}
+
+/// A summary with one photo pasted in, typed with `habit`.
+fn summary(unit: &str, theme: &str, date: &str, seed: u64, habit: Habit) -> Vec<u8> {
+    let pasted = vec![(photo(seed ^ 0x5555, None, 800, 600), 800, 600)];
+    let title = format!("{unit}“{theme}”活动总结");
+    let text = paragraphs(unit, theme, date);
+    let plain = |t: &str| -> (Option<&'static str>, String) { (None, t.to_string()) };
+    let mut lines: Vec<(Option<&'static str>, String)> = Vec::new();
+    match habit {
+        Habit::Plain => return files::summary_docx(&title, &text, &pasted),
+        Habit::Addressed => {
+            lines.push((Some("Heading1"), title.clone()));
+            lines.push(plain(&title));
+            lines.push(plain("县政务公开办："));
+            lines.extend(text.iter().map(|p| plain(p)));
+            lines.push(plain(&format!("　　　　　　　　　　　　{unit}")));
+            lines.push(plain("　　　　　　　　　　　2025年6月3日"));
+        }
+        Habit::Letterhead => {
+            lines.push(plain(&format!("泸溪{unit}文件")));
+            lines.push(plain("泸卫发〔2025〕18号"));
+            lines.push(plain(&format!("泸溪{unit}")));
+            lines.push(plain(&format!("关于“{theme}”活动开展情况的报告")));
+            lines.push(plain("县行政审批服务局："));
+            lines.extend(text.iter().map(|p| plain(p)));
+            lines.push(plain("特此报告。"));
+            lines.push(plain(&format!("　　　　　　　　　　　　泸溪{unit}")));
+            lines.push(plain("　　　　　　　　　　　二〇二五年五月二十六日"));
+        }
+        Habit::Report => {
+            lines.push((Some("Title"), format!("关于开展“{theme}”活动的情况报告")));
+            lines.push(plain("县行政审批服务局："));
+            lines.extend([
+                plain(&format!("为深入贯彻落实《2025年泸溪县“政务公开主题日”活动实施方案》要求，我局于{date}在县城中心广场组织开展了“{theme}”主题活动，现将有关情况报告如下：")),
+                plain("一、高度重视，周密部署。我局成立了由主要负责人任组长的活动领导小组，制定活动方案，明确时间节点和责任分工，提前在政府网站和政务新媒体发布活动预告。"),
+                plain("二、形式多样，内容丰富。活动现场设置政策咨询台、宣传展板和互动问答区，共发放节水宣传资料一千二百余份，解答群众咨询八十余人次，收集意见建议十五条。"),
+                plain("三、效果明显，反响良好。通过活动，群众对节水政策的知晓度明显提高，现场群众纷纷表示“政策讲得清楚、办事更加方便”。"),
+                plain("四、下一步打算。我局将以此次活动为契机，持续做好政务公开工作，推动节水理念深入人心。"),
+                plain("特此报告。"),
+                plain("联系人：李明，联系电话：0743-4521234"),
+            ]);
+        }
+        Habit::Town => {
+            lines.push(plain(&title));
+            lines.push(plain(&format!("为深入贯彻落实《2025年泸溪县“政务公开主题日”活动实施方案》要求，我镇于{date}组织开展了“{theme}”主题活动，邀请人大代表、政协委员和群众代表参加，现将活动开展情况总结如下。")));
+            lines.extend(text[1..3].iter().map(|p| plain(p)));
+            lines.push(plain("三、注重活动实效。通过活动，我镇群众对相关政策的知晓度和满意度明显提升，下一步我们将继续做好政策解读和信息公开工作。"));
+            lines.push(plain(unit));
+            lines.push(plain("2025年5月28日"));
+        }
+    }
+    files::word_docx(&lines, &pasted)
 }
 
 fn photo(seed: u64, taken: Option<&str>, width: u32, height: u32) -> Vec<u8> {
@@ -129,7 +192,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     // 县公安局: e-mailed on 4 June, on time.
     let mut att = vec![(
         "县公安局经济犯罪宣传日活动总结.docx".to_string(),
-        summary("县公安局", "5.15经济犯罪宣传日", "2025年5月15日", 1),
+        summary(
+            "县公安局",
+            "5.15经济犯罪宣传日",
+            "2025年5月15日",
+            1,
+            Habit::Addressed,
+        ),
     )];
     att.extend(photos("", 3, "2025:05:15 09:30:00", 10));
     files::write(
@@ -149,7 +218,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     files::write(
         &inbox,
         "县卫健局/饮用水安全宣传活动总结.docx",
-        &summary("县卫生健康局", "饮用水安全宣传", "2025年5月20日", 2),
+        &summary(
+            "县卫生健康局",
+            "饮用水安全宣传",
+            "2025年5月20日",
+            2,
+            Habit::Letterhead,
+        ),
     )?;
     for (name, bytes) in photos("", 3, "2025:05:20 10:00:00", 20) {
         files::write(&inbox, &format!("县卫健局/{name}"), &bytes)?;
@@ -163,6 +238,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
             "推进信访工作法治化，依法有序文明信访",
             "2025年5月22日",
             3,
+            Habit::Plain,
         ),
     )];
     att.extend(photos("县信访局", 1, "2025:05:22 15:00:00", 30));
@@ -182,7 +258,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     // 县住建局 (abbreviation in the subject only): on time.
     let mut att = vec![(
         "节水宣传周活动总结.docx".to_string(),
-        summary("县住房和城乡建设局", "节水宣传周", "2025年5月14日", 4),
+        summary(
+            "县住房和城乡建设局",
+            "节水宣传周",
+            "2025年5月14日",
+            4,
+            Habit::Report,
+        ),
     )];
     att.extend(photos("节水宣传周", 3, "2025:05:14 09:00:00", 40));
     files::write(
@@ -236,6 +318,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
             "深化零基预算改革，优化财政资源配置",
             "2025年5月27日",
             5,
+            Habit::Plain,
         ),
     )];
     att.extend(photos("零基预算", 3, "2025:05:27 14:00:00", 60));
@@ -256,7 +339,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     files::write(
         &inbox,
         "县林业局/珍爱生命远离毒菇活动总结.docx",
-        &summary("县林业局", "珍爱生命，远离毒菇", "2025年5月30日", 6),
+        &summary(
+            "县林业局",
+            "珍爱生命，远离毒菇",
+            "2025年5月30日",
+            6,
+            Habit::Plain,
+        ),
     )?;
     for (name, bytes) in photos("", 4, "2025:05:30 10:00:00", 70) {
         files::write(&inbox, &format!("县林业局/{name}"), &bytes)?;
@@ -266,7 +355,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     files::write(
         &inbox,
         "县民政局/婚姻5.20主题宣传活动总结.docx",
-        &summary("县民政局", "婚姻5.20主题宣传", "2025年5月20日", 7),
+        &summary(
+            "县民政局",
+            "婚姻5.20主题宣传",
+            "2025年5月20日",
+            7,
+            Habit::Plain,
+        ),
     )?;
     for (name, bytes) in photos("婚姻宣传", 3, "2025:05:20 09:00:00", 80) {
         files::write(&inbox, &format!("县民政局/{name}"), &bytes)?;
@@ -275,7 +370,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     // 潭溪镇 (town name only) sends a zip: late.
     let mut entries = vec![(
         "潭溪镇/政策宣传走深走实活动总结.docx".to_string(),
-        summary("潭溪镇人民政府", "政策宣传走深走实", "2025年5月23日", 8),
+        summary(
+            "潭溪镇人民政府",
+            "政策宣传走深走实",
+            "2025年5月23日",
+            8,
+            Habit::Town,
+        ),
     )];
     for (name, bytes) in photos("", 3, "2025:05:23 09:00:00", 90) {
         entries.push((format!("潭溪镇/照片/{name}"), bytes));
@@ -285,7 +386,13 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
     // 生态环境局泸溪分局 (alias): June activity, sent early, on time.
     let mut att = vec![(
         "六五环境日活动总结.docx".to_string(),
-        summary("湘西州生态环境局泸溪分局", "六五环境日", "2025年6月5日", 9),
+        summary(
+            "湘西州生态环境局泸溪分局",
+            "六五环境日",
+            "2025年6月5日",
+            9,
+            Habit::Plain,
+        ),
     )];
     att.extend(photos("六五环境日", 3, "2025:06:05 09:00:00", 100));
     files::write(

@@ -18,6 +18,15 @@ pub const HEADER: [&str; 12] = [
     "收件箱中的位置",
 ];
 
+/// The manifest's name in the zip.
+pub const FILE_NAME: &str = "manifest.csv";
+/// The folder of the report in the zip.
+pub const REPORT_FOLDER: &str = "报告";
+/// The SHA-256 cell of a row.
+pub const SHA256: usize = 8;
+/// The cell naming the file's place in the zip.
+pub const PLACE: usize = 10;
+
 /// One row: the cells in [`HEADER`] order.
 pub type Row = [String; 12];
 

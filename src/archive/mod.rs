@@ -1,31 +1,45 @@
-//! The 归档 bundle: everything received up to a moment, in one zip the
+//! The 归档 bundles: what was received up to a moment, in one zip the
 //! office hands to its 档案 — the original files from the store, in a
 //! folder per unit and deliverable; the report as of that moment (PDF,
 //! DOCX, XLSX) under `报告/`; and `manifest.csv` listing every version with
 //! its arrival time, verdict, reason and SHA-256. Beside the zip, a
 //! `.sha256` file holds the manifest's own SHA-256 in `sha256sum` form.
 //!
-//! Written to `out/<id>/archive/归档-<截止时间>.zip` by `baosong archive`
-//! and, once per deadline, by the first batch after it. The same moment
-//! gives the same bytes (see [`zipfile`]); a version that arrived after the
-//! cut-off is not in it.
+//! Which bundles a batch makes, so that together they never hold much more
+//! than the inbox: after each fixed deadline (`at`), one holding only the
+//! files of what was due then ([`BundleScope::Deadline`],
+//! `归档-<截止时间>-到期材料.zip`); at the campaign's close (its last deadline
+//! plus `[archive] grace_days`, or `baosong archive --final`), one holding
+//! every version ([`BundleScope::All`], `归档-<时刻>-全部材料.zip`).
+//! Deadlines counted from activities get bundles of their own only with
+//! `[archive] relative_deadlines = true`. Each bundle is made once; a later
+//! batch makes it again only when what it would hold changed (the office
+//! registered a file to a unit later): the hash of its manifest's rows,
+//! each file named by its store hash, is kept in the ledger.
+//!
+//! The same moment gives the same bytes (see [`zipfile`]); a version that
+//! arrived after the cut-off is not in it. The bundle's name and its
+//! report's clock line state the same instant.
 
 mod manifest;
 mod zipfile;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, FixedOffset, Timelike};
 
 use crate::assess::{self, Assessment, FileAssessment};
 use crate::campaign::Campaign;
+use crate::campaign::deadline::DeadlineRule;
 use crate::ledger::{ArchiveRow, Ledger, LedgerError};
 use crate::names;
 use crate::render;
 use crate::report::printable;
 use crate::store::Store;
 use crate::store::StoredVersion;
+
+pub use crate::ledger::{BundleScope, MadeBy};
 
 /// A bundle that could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -39,28 +53,22 @@ pub enum ArchiveError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("无法读取存档中的文件 {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 type Result<T, E = ArchiveError> = std::result::Result<T, E>;
 
-/// Who asked for a bundle (recorded in the ledger).
+/// A bundle to make: the moment and what it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MadeBy {
-    /// A batch, after a deadline passed.
-    Deadline,
-    /// `baosong archive`.
-    Command,
+pub struct Plan {
+    pub cutoff: DateTime<FixedOffset>,
+    pub scope: BundleScope,
 }
 
 /// A bundle written.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub cutoff: DateTime<FixedOffset>,
+    pub scope: BundleScope,
     pub zip: PathBuf,
     /// `<zip>.sha256`: the manifest's SHA-256, as `sha256sum` writes it.
     pub checksum: PathBuf,
@@ -69,6 +77,8 @@ pub struct Bundle {
     pub versions: usize,
     /// Versions whose original is not in the store (too large to keep).
     pub not_kept: usize,
+    /// Made again: what it holds changed since it was first made.
+    pub remade: bool,
 }
 
 /// The folder bundles are written to: `out/<id>/archive/`.
@@ -89,164 +99,458 @@ pub fn stamp(cutoff: DateTime<FixedOffset>) -> String {
     }
 }
 
-/// The zip's file name for a cut-off.
-pub fn file_name(cutoff: DateTime<FixedOffset>) -> String {
-    format!("归档-{}.zip", stamp(cutoff))
+/// The zip's file name for a bundle.
+pub fn file_name(plan: Plan) -> String {
+    let what = match plan.scope {
+        BundleScope::Deadline => "到期材料",
+        BundleScope::All => "全部材料",
+    };
+    format!("归档-{}-{what}.zip", stamp(plan.cutoff))
 }
 
-/// The deadlines of an assessment that have passed at its clock, earliest
-/// first.
-pub fn passed_deadlines(a: &Assessment) -> Vec<DateTime<FixedOffset>> {
+/// Whether a deadline of this rule gets bundles of its own: fixed ones
+/// always, those counted from activities when the office asks.
+fn own_bundles(campaign: &Campaign, rule: &DeadlineRule) -> bool {
+    matches!(rule, DeadlineRule::Fixed(_)) || campaign.file.archive.relative_deadlines
+}
+
+/// Every deadline of the assessment, earliest first.
+pub fn all_deadlines(a: &Assessment) -> Vec<DateTime<FixedOffset>> {
     let dues: BTreeSet<DateTime<FixedOffset>> = a
         .activities
         .iter()
         .flat_map(|s| s.items.iter().filter_map(|i| i.due))
+        .collect();
+    dues.into_iter().collect()
+}
+
+/// The deadlines passed at the assessment's clock that get a bundle of
+/// their own, earliest first.
+pub fn bundled_deadlines(campaign: &Campaign, a: &Assessment) -> Vec<DateTime<FixedOffset>> {
+    let dues: BTreeSet<DateTime<FixedOffset>> = a
+        .activities
+        .iter()
+        .flat_map(|s| s.items.iter())
+        .filter(|i| own_bundles(campaign, &campaign.deliverables[i.deliverable].rule))
+        .filter_map(|i| i.due)
         .filter(|&due| due <= a.clock)
         .collect();
     dues.into_iter().collect()
 }
 
-/// Makes the bundle of each deadline passed at the assessment's clock that
-/// has none yet: called by every batch, so each is made once, by the
-/// first batch after its deadline.
-pub fn after_deadlines(
+/// The campaign's close: its last deadline plus `[archive] grace_days`.
+pub fn close(campaign: &Campaign, a: &Assessment) -> Option<DateTime<FixedOffset>> {
+    let last = all_deadlines(a).pop()?;
+    Some(last + Duration::days(i64::from(campaign.file.archive.grace_days)))
+}
+
+/// What a batch does after its report: makes the bundle of each deadline
+/// passed that has none ([`bundled_deadlines`]), the closing bundle once
+/// the campaign has closed, and again any bundle a batch (or `--final`)
+/// made whose contents changed. `own` is the batch's rendered report: a
+/// bundle whose cut-off is the batch's clock takes it instead of laying out
+/// another.
+pub fn after_batch(
     campaign: &Campaign,
     ledger: &Ledger,
     store: &Store,
     render_options: &render::Options,
+    versions: &[StoredVersion],
     a: &Assessment,
+    own: Option<&render::Outputs>,
 ) -> Result<Vec<Bundle>> {
-    let mut made = Vec::new();
-    for due in passed_deadlines(a) {
-        if ledger.archive_at(due)?.is_none() {
-            made.push(make(
-                campaign,
-                ledger,
-                store,
-                render_options,
-                due,
-                MadeBy::Deadline,
-                a.clock,
-            )?);
+    let recorded = ledger.archives()?;
+    // Every bundle kept up to date: those made before (but not the ones of
+    // earlier builds, nor those of everything up to a moment the office
+    // chose) and those due now; deadlines' bundles first, since the
+    // closing one refers to them.
+    let mut upkeep: Vec<(Plan, MadeBy, Option<String>)> = recorded
+        .iter()
+        .filter(|r| r.inputs.is_some())
+        .filter(|r| r.made_by != MadeBy::Command || r.scope == BundleScope::Deadline)
+        .map(|r| (plan_of(r), r.made_by, r.inputs.clone()))
+        .collect();
+    let known = |plan: Plan| recorded.iter().any(|r| plan_of(r) == plan);
+    for cutoff in bundled_deadlines(campaign, a) {
+        let plan = Plan {
+            cutoff,
+            scope: BundleScope::Deadline,
+        };
+        if !known(plan) {
+            upkeep.push((plan, MadeBy::Deadline, None));
         }
+    }
+    if !recorded.iter().any(|r| r.made_by.closes())
+        && let Some(cutoff) = close(campaign, a).filter(|&c| c <= a.clock)
+    {
+        let plan = Plan {
+            cutoff,
+            scope: BundleScope::All,
+        };
+        upkeep.push((plan, MadeBy::Close, None));
+    }
+    upkeep.sort_by_key(|(plan, _, _)| (plan.scope, plan.cutoff));
+
+    let own = own.map(|o| (a.clock, o));
+    let mut held = Held::default();
+    let mut made = Vec::new();
+    for (plan, by, before) in upkeep {
+        let refer = by.closes().then_some(&held);
+        let prepared = prepare(campaign, store, versions, plan, refer);
+        if plan.scope == BundleScope::Deadline {
+            held.add(plan, &prepared.placed, ledger_file(&recorded, plan));
+        }
+        let changed = before.as_ref() != Some(&prepared.inputs);
+        if !changed || (before.is_none() && prepared.rows.is_empty()) {
+            continue;
+        }
+        let mut bundle = write(campaign, ledger, render_options, prepared, by, a.clock, own)?;
+        bundle.remade = before.is_some();
+        made.push(bundle);
     }
     Ok(made)
 }
 
-/// Writes the bundle of everything received up to `cutoff` and records it;
-/// `now` is when (for the record).
+/// The plan a recorded bundle was made to.
+fn plan_of(r: &ArchiveRow) -> Plan {
+    Plan {
+        cutoff: r.cutoff,
+        scope: r.scope,
+    }
+}
+
+/// The file name a recorded bundle has (the one it would have if new).
+fn ledger_file(recorded: &[ArchiveRow], plan: Plan) -> String {
+    recorded
+        .iter()
+        .find(|r| plan_of(r) == plan)
+        .map_or_else(|| file_name(plan), |r| r.file.clone())
+}
+
+/// The versions the deadlines' bundles hold, each with its place there
+/// ("归档-…-到期材料.zip › 县公安局/活动总结/活动总结.docx"), for the
+/// closing bundle to list without holding them again.
+#[derive(Debug, Default)]
+struct Held {
+    /// Version id → (cut-off of the bundle, place).
+    places: HashMap<i64, (DateTime<FixedOffset>, String)>,
+}
+
+impl Held {
+    fn add(&mut self, plan: Plan, placed: &[(i64, String)], zip: String) {
+        for (version, place) in placed {
+            self.places
+                .entry(*version)
+                .or_insert_with(|| (plan.cutoff, format!("{zip} › {place}")));
+        }
+    }
+
+    /// Where a version is held by a deadline's bundle made by `cutoff`.
+    fn place(&self, version: i64, cutoff: DateTime<FixedOffset>) -> Option<&str> {
+        self.places
+            .get(&version)
+            .filter(|(at, _)| *at <= cutoff)
+            .map(|(_, place)| place.as_str())
+    }
+}
+
+/// Writes the bundle of `plan` and records it, made by `made_by` at `now`;
+/// `None` when it would hold no file (nothing received by then, or
+/// nothing of what was due then).
 pub fn make(
     campaign: &Campaign,
     ledger: &Ledger,
     store: &Store,
     render_options: &render::Options,
-    cutoff: DateTime<FixedOffset>,
+    plan: Plan,
     made_by: MadeBy,
     now: DateTime<FixedOffset>,
-) -> Result<Bundle> {
-    let cutoff = cutoff.with_timezone(&now.timezone());
-    let versions: Vec<StoredVersion> = ledger
-        .all_versions()?
-        .versions
-        .into_iter()
-        .filter(|v| v.arrived_at <= cutoff)
-        // What was received stays received, whatever the inbox holds now.
-        .map(|v| StoredVersion { gone: false, ..v })
-        .collect();
-    let a = assess::assess(campaign, &versions, cutoff);
-    let (mut entries, rows, not_kept) = originals(campaign, store, &a, &versions)?;
-
-    // The report as it stood at the cut-off, rendered aside for the zip
-    // (under state/tmp/: a kill leaves nothing elsewhere).
-    let scratch = store.scratch().map_err(|source| ArchiveError::Write {
-        path: campaign.state_dir().join("tmp"),
-        source,
-    })?;
-    let report = crate::report::build::build(campaign, &a, store, &Default::default());
-    // Only the report's three files go into the bundle: its board lists nothing.
-    let board = render::html::Extras {
-        generated: cutoff,
-        files: &[],
-        messages: &[],
-    };
-    let outputs = render::write_all(
-        &report,
-        &board,
+) -> Result<Option<Bundle>> {
+    let crate::ledger::Versions {
+        versions,
+        unreadable,
+    } = ledger.all_versions()?;
+    for w in &unreadable {
+        tracing::warn!("{w}");
+    }
+    let made_by = ledger
+        .archive_at(plan.cutoff, plan.scope)?
+        .map_or(made_by, |r| r.made_by);
+    let mut held = Held::default();
+    if made_by.closes() {
+        let recorded = ledger.archives()?;
+        for r in recorded.iter().filter(|r| r.scope == BundleScope::Deadline) {
+            let placed = prepare(campaign, store, &versions, plan_of(r), None).placed;
+            held.add(plan_of(r), &placed, r.file.clone());
+        }
+    }
+    let prepared = prepare(
+        campaign,
+        store,
+        &versions,
+        plan,
+        made_by.closes().then_some(&held),
+    );
+    drop(versions);
+    if prepared.rows.is_empty() {
+        return Ok(None);
+    }
+    write(
+        campaign,
+        ledger,
         render_options,
-        scratch.path(),
-        &stamp(cutoff),
-        true,
-    )?;
-    // The zip needs only the entries and the manifest: the second
-    // assessment and report go before it is written.
-    drop((report, a, versions));
+        prepared,
+        made_by,
+        now,
+        None,
+    )
+    .map(Some)
+}
+
+/// A bundle worked out but not written: the campaign as it stood at the
+/// cut-off, the files it holds and their manifest rows.
+struct Prepared {
+    plan: Plan,
+    assessment: Assessment,
+    /// Originals: (place in the zip, blob in the store).
+    originals: Vec<(String, PathBuf)>,
+    /// Each version in the zip: (version id, place).
+    placed: Vec<(i64, String)>,
+    /// Versions listed but held by a deadline's bundle: (place, blob).
+    referenced: Vec<(String, PathBuf)>,
+    rows: Vec<manifest::Row>,
+    not_kept: usize,
+    /// The hash of the rows with each file's store hash in its SHA-256
+    /// cell: changes exactly when the bundle would.
+    inputs: String,
+}
+
+fn prepare(
+    campaign: &Campaign,
+    store: &Store,
+    versions: &[StoredVersion],
+    plan: Plan,
+    held: Option<&Held>,
+) -> Prepared {
+    let tz = plan.cutoff.timezone();
+    let versions: Vec<StoredVersion> = versions
+        .iter()
+        .filter(|v| v.arrived_at <= plan.cutoff)
+        // What was received stays received, whatever the inbox holds now.
+        .map(|v| StoredVersion {
+            gone: false,
+            arrived_at: v.arrived_at.with_timezone(&tz),
+            ..v.clone()
+        })
+        .collect();
+    let assessment = assess::assess(campaign, &versions, plan.cutoff);
+    let Listed {
+        originals,
+        placed,
+        referenced,
+        mut rows,
+        not_kept,
+    } = originals(campaign, store, &assessment, &versions, plan, held);
+    let inputs = blake3::hash(&manifest::csv(&rows)).to_hex().to_string();
+    for row in &mut rows {
+        row[manifest::SHA256].clear();
+    }
+    Prepared {
+        plan,
+        assessment,
+        originals,
+        placed,
+        referenced,
+        rows,
+        not_kept,
+        inputs,
+    }
+}
+
+/// Renders the report at the cut-off (or takes the batch's own), writes
+/// the zip and its checksum, and records the bundle.
+fn write(
+    campaign: &Campaign,
+    ledger: &Ledger,
+    render_options: &render::Options,
+    prepared: Prepared,
+    made_by: MadeBy,
+    now: DateTime<FixedOffset>,
+    own: Option<(DateTime<FixedOffset>, &render::Outputs)>,
+) -> Result<Bundle> {
+    let Prepared {
+        plan,
+        assessment,
+        originals,
+        referenced,
+        mut rows,
+        not_kept,
+        inputs,
+        ..
+    } = prepared;
+    // Versions held by a deadline's bundle: hashed here, not copied again.
+    for (place, blob) in &referenced {
+        let sha = zipfile::sha256_file(blob).map_err(|source| ArchiveError::Write {
+            path: blob.clone(),
+            source,
+        })?;
+        for row in rows.iter_mut().filter(|r| &r[manifest::PLACE] == place) {
+            row[manifest::SHA256] = sha.clone();
+        }
+    }
+    let mut entries: Vec<zipfile::Entry> = originals
+        .into_iter()
+        .map(|(name, blob)| zipfile::Entry {
+            name,
+            source: zipfile::Source::File(blob),
+        })
+        .collect();
+
+    // The report as it stood at the cut-off: the batch's own when that is
+    // its clock (on the hour, which is all a batch's report names), else
+    // rendered aside for the zip (under state/tmp/: a kill leaves nothing
+    // elsewhere).
+    let scratch;
+    let outputs = match own {
+        Some((clock, outputs))
+            if clock == plan.cutoff && clock.minute() == 0 && clock.second() == 0 =>
+        {
+            outputs.clone()
+        }
+        _ => {
+            let store = Store::new(&campaign.state_dir());
+            scratch = store.scratch().map_err(|source| ArchiveError::Write {
+                path: campaign.state_dir().join("tmp"),
+                source,
+            })?;
+            let seen = crate::report::build::Batch {
+                cutoff: true,
+                ..Default::default()
+            };
+            let report = crate::report::build::build(campaign, &assessment, &store, &seen);
+            // Only the report's three files go into the bundle: its board
+            // lists nothing.
+            let board = render::html::Extras {
+                generated: plan.cutoff,
+                files: &[],
+                messages: &[],
+            };
+            render::write_all(
+                &report,
+                &board,
+                render_options,
+                scratch.path(),
+                &stamp(plan.cutoff),
+                true,
+            )?
+        }
+    };
+    // The zip needs only its entries and the rows from here on.
+    drop(assessment);
     for path in [&outputs.pdf, &outputs.docx, &outputs.xlsx] {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         entries.push(zipfile::Entry {
-            name: format!("报告/{name}"),
+            name: format!("{}/{name}", manifest::REPORT_FOLDER),
             source: zipfile::Source::File(path.clone()),
         });
     }
 
-    let csv = manifest::csv(&rows);
-    let manifest_sha256 = zipfile::sha256(&csv);
-    entries.push(zipfile::Entry {
-        name: "manifest.csv".into(),
-        source: zipfile::Source::Bytes(csv),
-    });
-
     let folder = dir(campaign);
-    let zip = folder.join(file_name(cutoff));
-    let checksum = folder.join(format!("{}.sha256", file_name(cutoff)));
+    let name = file_name(plan);
+    let zip = folder.join(&name);
+    let checksum = folder.join(format!("{name}.sha256"));
     let write_error = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ArchiveError::Write { path, source }
     };
-    crate::atomic::write_atomic_with(&zip, true, |f| zipfile::write(f, entries, cutoff))
-        .map_err(write_error(&zip))?;
+    // The manifest goes last: its SHA-256 cells are those of the bytes
+    // just written into the zip, each original read once.
+    let mut manifest_sha256 = String::new();
+    crate::atomic::write_atomic_with(&zip, true, |f| {
+        zipfile::write(f, entries, plan.cutoff, |written| {
+            for row in &mut rows {
+                if let Some(sha) = written.get(&row[manifest::PLACE]) {
+                    row[manifest::SHA256] = sha.clone();
+                }
+            }
+            let csv = manifest::csv(&rows);
+            manifest_sha256 = zipfile::sha256(&csv);
+            zipfile::Entry {
+                name: manifest::FILE_NAME.into(),
+                source: zipfile::Source::Bytes(csv),
+            }
+        })
+    })
+    .map_err(write_error(&zip))?;
     crate::atomic::write_atomic(
         &checksum,
-        format!("{manifest_sha256}  manifest.csv\n").as_bytes(),
+        format!("{manifest_sha256}  {}\n", manifest::FILE_NAME).as_bytes(),
         true,
     )
     .map_err(write_error(&checksum))?;
     ledger.record_archive(&ArchiveRow {
-        cutoff,
-        file: file_name(cutoff),
+        cutoff: plan.cutoff,
+        scope: plan.scope,
+        file: name,
         manifest_sha256: manifest_sha256.clone(),
-        made_by: match made_by {
-            MadeBy::Deadline => "deadline",
-            MadeBy::Command => "command",
-        }
-        .into(),
+        inputs: Some(inputs),
+        made_by,
         made_at: now,
     })?;
     Ok(Bundle {
-        cutoff,
+        cutoff: plan.cutoff,
+        scope: plan.scope,
         zip,
         checksum,
         manifest_sha256,
         versions: rows.len(),
         not_kept,
+        remade: false,
     })
 }
 
-/// The zip entries and manifest rows of the files themselves: every
-/// version of every file the assessment attributes (not the zips and
-/// e-mails they came in, whose entries are listed, nor the photos inside
-/// Word files), under `<单位>/<材料>/`.
+/// What a bundle lists: see [`originals`].
+struct Listed {
+    originals: Vec<(String, PathBuf)>,
+    placed: Vec<(i64, String)>,
+    referenced: Vec<(String, PathBuf)>,
+    rows: Vec<manifest::Row>,
+    not_kept: usize,
+}
+
+/// The originals and manifest rows of a bundle: every version of every
+/// file the assessment attributes (not the zips and e-mails they came in,
+/// whose entries are listed, nor the photos inside Word files), under
+/// `<单位>/<材料>/`; for a deadline's bundle only the files of what was due
+/// then; a version `held` by a deadline's bundle is listed with its place
+/// there instead of being copied. Every name is unique in its folder as
+/// Windows compares names.
 fn originals(
     campaign: &Campaign,
     store: &Store,
     a: &Assessment,
     versions: &[StoredVersion],
-) -> Result<(Vec<zipfile::Entry>, Vec<manifest::Row>, usize)> {
+    plan: Plan,
+    held: Option<&Held>,
+) -> Listed {
     let tz = a.clock.timezone();
+    let due_then: Option<HashSet<usize>> = match plan.scope {
+        BundleScope::All => None,
+        BundleScope::Deadline => Some(
+            a.activities
+                .iter()
+                .flat_map(|s| s.items.iter())
+                .filter(|i| i.due == Some(plan.cutoff))
+                .flat_map(|i| i.files.iter().copied())
+                .collect(),
+        ),
+    };
     let by_path: HashMap<&str, &FileAssessment> = a
         .files
         .iter()
-        .filter(|f| !f.embedded)
-        .map(|f| (f.path.as_str(), f))
+        .enumerate()
+        .filter(|(i, f)| !f.embedded && due_then.as_ref().is_none_or(|d| d.contains(i)))
+        .map(|(_, f)| (f.path.as_str(), f))
         .collect();
     let mut history: BTreeMap<&str, Vec<&StoredVersion>> = BTreeMap::new();
     for v in versions {
@@ -260,8 +564,14 @@ fn originals(
         *activities_of.entry(act.unit).or_default() += 1;
     }
 
-    let mut folders: BTreeMap<String, names::Folder> = BTreeMap::new();
-    let mut entries = Vec::new();
+    // Folder names are claimed once each, in a fixed order: the root's
+    // (its report folder and manifest reserved), then each unit's.
+    let mut root = names::Folder::with_reserved(&[manifest::REPORT_FOLDER, manifest::FILE_NAME]);
+    let mut unit_dirs: HashMap<Option<usize>, (String, names::Folder)> = HashMap::new();
+    let mut item_dirs: HashMap<(Option<usize>, String), (String, names::Folder)> = HashMap::new();
+    let mut originals = Vec::new();
+    let mut placed = Vec::new();
+    let mut referenced = Vec::new();
     let mut rows = Vec::new();
     let mut not_kept = 0;
     for (path, mut list) in history {
@@ -273,16 +583,24 @@ fn originals(
             .activity
             .map(|i| campaign.activities[i].seq.clone())
             .unwrap_or_default();
-        let unit_dir = names::component(unit.as_deref().unwrap_or("未识别单位"));
-        let item_dir = match (&deliverable, f.unit, f.activity) {
+        let (unit_dir, unit_folder) = unit_dirs.entry(f.unit).or_insert_with(|| {
+            (
+                root.claim(unit.as_deref().unwrap_or("未识别单位")),
+                Default::default(),
+            )
+        });
+        let item = match (&deliverable, f.unit, f.activity) {
             (Some(d), Some(u), Some(_)) if activities_of.get(&u).copied().unwrap_or(0) > 1 => {
-                names::component(&format!("{seq}-{d}"))
+                format!("{seq}-{d}")
             }
-            (Some(d), _, _) => names::component(d),
+            (Some(d), _, _) => d.clone(),
             (None, _, _) => "未归类".to_string(),
         };
+        let unit_dir = unit_dir.clone();
+        let (item_dir, folder) = item_dirs
+            .entry((f.unit, item.clone()))
+            .or_insert_with(|| (unit_folder.claim(&item), Default::default()));
         let folder_path = format!("{unit_dir}/{item_dir}");
-        let folder = folders.entry(folder_path.clone()).or_default();
         let total = list.len();
         for (n, v) in list.iter().enumerate() {
             let latest = n + 1 == total;
@@ -293,27 +611,25 @@ fn originals(
                 names::with_suffix(&base, &format!("（第{}版）", n + 1))
             };
             let blob = store.blob_path(&v.hash);
-            let (sha, place) = if blob.is_file() {
-                let sha = zipfile::sha256_file(&blob).map_err(|source| ArchiveError::Read {
-                    path: blob.clone(),
-                    source,
-                })?;
-                let name = format!("{folder_path}/{}", folder.claim(&name));
-                entries.push(zipfile::Entry {
-                    name: name.clone(),
-                    source: zipfile::Source::File(blob),
-                });
-                (sha, name)
-            } else {
+            let elsewhere = held.and_then(|h| h.place(v.version_id, plan.cutoff));
+            let place = if !blob.is_file() {
                 not_kept += 1;
-                (String::new(), "（原件未存档：超过大小上限）".to_string())
+                "（原件未存档：超过大小上限）".to_string()
+            } else if let Some(place) = elsewhere {
+                referenced.push((place.to_string(), blob));
+                place.to_string()
+            } else {
+                let place = format!("{folder_path}/{}", folder.claim(&name));
+                originals.push((place.clone(), blob));
+                placed.push((v.version_id, place.clone()));
+                place
             };
             let reason = if latest {
                 f.inspection
                     .reason
                     .iter()
-                    .chain(&f.flags)
                     .cloned()
+                    .chain(crate::wording::flags(campaign, a, f))
                     .collect::<Vec<_>>()
                     .join("；")
             } else {
@@ -337,7 +653,8 @@ fn originals(
                     .to_string(),
                 v.inspection.verdict.label().to_string(),
                 printable(&reason),
-                sha,
+                // Until the zip is written: the store's hash, for `inputs`.
+                v.hash.clone(),
                 v.size.to_string(),
                 place,
                 f.display_path(),
@@ -345,5 +662,11 @@ fn originals(
         }
     }
     rows.sort();
-    Ok((entries, rows, not_kept))
+    Listed {
+        originals,
+        placed,
+        referenced,
+        rows,
+        not_kept,
+    }
 }

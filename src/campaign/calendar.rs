@@ -147,11 +147,26 @@ impl Calendar {
     /// The `n`-th working day after `date` (`date` itself not counted).
     /// `n = 0` gives `date` itself.
     pub fn add_workdays(&self, date: NaiveDate, n: u32) -> (NaiveDate, Coverage) {
+        self.step_workdays(date, n, |d| d + Days::new(1))
+    }
+
+    /// The `n`-th working day before `date` (`date` itself not counted):
+    /// "提前5个工作日" before an activity on `date`. `n = 0` gives `date`.
+    pub fn sub_workdays(&self, date: NaiveDate, n: u32) -> (NaiveDate, Coverage) {
+        self.step_workdays(date, n, |d| d - Days::new(1))
+    }
+
+    fn step_workdays(
+        &self,
+        date: NaiveDate,
+        n: u32,
+        step: impl Fn(NaiveDate) -> NaiveDate,
+    ) -> (NaiveDate, Coverage) {
         let mut coverage = Coverage::Official;
         let mut day = date;
         let mut left = n;
         while left > 0 {
-            day = day + Days::new(1);
+            day = step(day);
             let (work, cov) = self.is_workday(day);
             if cov == Coverage::Guessed {
                 coverage = Coverage::Guessed;
@@ -214,6 +229,21 @@ mod tests {
         assert_eq!(cal.add_workdays(d(2025, 4, 25), 5).0, d(2025, 5, 6));
         // Activity on Wednesday 30 April: 6, 7, 8, 9 May, Sat 10 is a weekend, Mon 12.
         assert_eq!(cal.add_workdays(d(2025, 4, 30), 5).0, d(2025, 5, 12));
+    }
+
+    #[test]
+    fn working_days_counted_backwards_over_holidays_and_make_up_days() {
+        let cal = Calendar::builtin();
+        // Before Monday 12 May 2025: 9, 8, 7, 6 May, then over 劳动节
+        // (1–5 May) to Wednesday 30 April.
+        assert_eq!(cal.sub_workdays(d(2025, 5, 12), 5).0, d(2025, 4, 30));
+        // Before Wednesday 30 April: 29, 28, Sunday 27 (调休上班), 25, 24.
+        assert_eq!(cal.sub_workdays(d(2025, 4, 30), 5).0, d(2025, 4, 24));
+        // 2024: before Monday 14 October, Saturday 12 October is a make-up
+        // day; 国庆 1–7 October is skipped: 12, 11, 10, 9, 8 October.
+        assert_eq!(cal.sub_workdays(d(2024, 10, 14), 5).0, d(2024, 10, 8));
+        assert_eq!(cal.sub_workdays(d(2024, 10, 14), 6).0, d(2024, 9, 30));
+        assert_eq!(cal.sub_workdays(d(2024, 10, 14), 0).0, d(2024, 10, 14));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::deadline::ActivityDay;
 use crate::inspect::Limits;
 
 /// The whole campaign file.
@@ -48,6 +49,13 @@ pub struct CampaignFile {
     pub report_mail: super::mail_config::ReportMailPolicy,
     #[serde(default)]
     pub report: ReportSection,
+    /// `[archive]`: when the 归档 bundles are made.
+    #[serde(default)]
+    pub archive: ArchiveSection,
+    /// `[system_clock]`: how far from the campaign's dates the machine's
+    /// clock may be before a batch refuses to believe it.
+    #[serde(default)]
+    pub system_clock: SystemClockSection,
 }
 
 /// `[campaign]`: what the campaign is called and whose it is.
@@ -260,6 +268,68 @@ pub enum Typography {
     Compact,
 }
 
+/// `[archive]`: the 归档 bundles a batch makes by itself: one after each
+/// fixed deadline (`at`) holding that deadline's files, and one at the
+/// campaign's close holding every version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArchiveSection {
+    /// Days after the campaign's last deadline when it closes and the
+    /// closing bundle is made (late files still count until then).
+    #[serde(default = "default_grace_days")]
+    pub grace_days: u32,
+    /// Also one bundle after each deadline counted from an activity
+    /// (`workdays_after_activity`), each holding only that deadline's
+    /// files; by default such a campaign has only its closing bundle.
+    #[serde(default)]
+    pub relative_deadlines: bool,
+}
+
+impl Default for ArchiveSection {
+    fn default() -> Self {
+        ArchiveSection {
+            grace_days: default_grace_days(),
+            relative_deadlines: false,
+        }
+    }
+}
+
+fn default_grace_days() -> u32 {
+    10
+}
+
+/// `[system_clock]`: without `--now` or `clock`, a batch judges by the
+/// machine's clock; one far outside the campaign's dates is taken for a
+/// wrong clock and stops the batch.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemClockSection {
+    /// Days before the first activity (or the first deadline, if earlier)
+    /// the batch may already run.
+    #[serde(default = "default_lead_days")]
+    pub lead_days: u32,
+    /// Days after the last deadline the batch may still run.
+    #[serde(default = "default_margin_days")]
+    pub margin_days: u32,
+}
+
+impl Default for SystemClockSection {
+    fn default() -> Self {
+        SystemClockSection {
+            lead_days: default_lead_days(),
+            margin_days: default_margin_days(),
+        }
+    }
+}
+
+fn default_lead_days() -> u32 {
+    120
+}
+
+fn default_margin_days() -> u32 {
+    365
+}
+
 /// `[[units]]`: aliases and contacts of a unit named in the schedule.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -290,9 +360,15 @@ pub struct DeliverableEntry {
     /// deliverable's files apart from another's of the same family.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// How many usable files are needed.
+    /// How many usable files are needed; 0 makes the deliverable optional
+    /// (accepted and listed when it comes, never owed).
     #[serde(default = "one")]
     pub min_count: usize,
+    /// The office's own template of this deliverable, a file in
+    /// `templates/`: a submission whose text is still mostly the
+    /// template's is not counted.
+    #[serde(default)]
+    pub template: Option<PathBuf>,
     /// Which units owe it: "all" (default), a list of unit names, or
     /// `{ group = "附件2" }` / `{ group = ["附件1", "附件2"] }` (a union).
     #[serde(default)]
@@ -362,47 +438,71 @@ impl<'de> Deserialize<'de> for UnitsSpec {
     }
 }
 
-/// When a deliverable is due.
+/// When a deliverable is due, as campaign.toml writes it.
 #[derive(Debug, Clone)]
 pub enum DeadlineEntry {
     /// A fixed time for everyone: `{ at = "2025-05-23T16:00" }` (16时前).
     Fixed { at: String },
-    /// N working days after the unit's activity ends:
-    /// `{ workdays_after_activity = 5, time = "24:00" }`.
-    AfterActivity {
-        workdays_after_activity: u32,
-        time: String,
-    },
+    /// A day counted from the unit's activity, at `time` ("24:00" when not
+    /// written): `{ workdays_before_activity = 5 }`,
+    /// `{ workdays_after_activity = 5, time = "24:00" }`,
+    /// `{ days_before_activity = 3 }`, `{ days_after_activity = 7 }`,
+    /// `{ on_activity_day = true, time = "09:00" }`.
+    Activity { day: ActivityDay, time: String },
 }
 
-/// Both ways of writing a deadline, for error messages.
-pub const DEADLINE_FORMS: &str = "deadline 应写作 { at = \"2025-06-20T16:00\" }（统一截止时间，16时前）\
-     或 { workdays_after_activity = 5, time = \"24:00\" }（活动结束后第5个工作日24时前）";
+/// Every way of writing a deadline, for error messages.
+pub const DEADLINE_FORMS: &str = "deadline 应写作以下之一：\
+     { at = \"2025-06-20T16:00\" }（统一截止时间，16时前）；\
+     { workdays_before_activity = 5, time = \"24:00\" }（活动开始前第5个工作日24时前）；\
+     { workdays_after_activity = 5, time = \"24:00\" }（活动结束后第5个工作日24时前）；\
+     { days_before_activity = 3 }（活动开始前3天）；\
+     { days_after_activity = 7 }（活动结束后7天）；\
+     { on_activity_day = true, time = \"09:00\" }（活动当天9时前）。\
+     time 可省略（默认 \"24:00\"），at 不与 time 同写";
 
 impl<'de> Deserialize<'de> for DeadlineEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(deny_unknown_fields, untagged)]
-        enum Raw {
-            Fixed {
-                at: String,
-            },
-            AfterActivity {
-                workdays_after_activity: u32,
-                #[serde(default = "end_of_day")]
-                time: String,
-            },
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            at: Option<String>,
+            workdays_before_activity: Option<u32>,
+            workdays_after_activity: Option<u32>,
+            days_before_activity: Option<u32>,
+            days_after_activity: Option<u32>,
+            on_activity_day: Option<bool>,
+            time: Option<String>,
         }
-        match Raw::deserialize(d) {
-            Ok(Raw::Fixed { at }) => Ok(DeadlineEntry::Fixed { at }),
-            Ok(Raw::AfterActivity {
-                workdays_after_activity,
-                time,
-            }) => Ok(DeadlineEntry::AfterActivity {
-                workdays_after_activity,
-                time,
+        let bad = || serde::de::Error::custom(DEADLINE_FORMS);
+        let raw = Raw::deserialize(d).map_err(|_| bad())?;
+        // Each key written, as the day it names (None: on_activity_day = false).
+        let written: [Option<Option<ActivityDay>>; 5] = [
+            raw.workdays_before_activity
+                .map(|n| Some(ActivityDay::WorkdaysBefore(n))),
+            raw.days_before_activity
+                .map(|n| Some(ActivityDay::DaysBefore(n))),
+            raw.on_activity_day
+                .map(|on| on.then_some(ActivityDay::FirstDay)),
+            raw.days_after_activity
+                .map(|n| Some(ActivityDay::DaysAfter(n))),
+            raw.workdays_after_activity
+                .map(|n| Some(ActivityDay::WorkdaysAfter(n))),
+        ];
+        let mut written = written.into_iter().flatten();
+        let day = written.next();
+        if written.next().is_some() {
+            return Err(bad());
+        }
+        match (raw.at, day) {
+            (Some(at), None) if raw.time.is_none() => Ok(DeadlineEntry::Fixed { at }),
+            (None, Some(Some(day))) => Ok(DeadlineEntry::Activity {
+                day,
+                time: raw.time.unwrap_or_else(end_of_day),
             }),
-            Err(_) => Err(serde::de::Error::custom(DEADLINE_FORMS)),
+            // Two forms at once, `at` with `time`, nothing, or
+            // `on_activity_day = false`.
+            _ => Err(bad()),
         }
     }
 }
@@ -550,5 +650,62 @@ fn type_name(what: &str) -> String {
     match value.trim_start_matches("point").trim() {
         "" => label.to_string(),
         v => format!("{label} {v}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deadline(text: &str) -> Result<DeadlineEntry, toml::de::Error> {
+        #[derive(Deserialize)]
+        struct One {
+            #[allow(dead_code)]
+            deadline: DeadlineEntry,
+        }
+        toml::from_str::<One>(&format!("deadline = {text}")).map(|o| o.deadline)
+    }
+
+    #[test]
+    fn every_deadline_form_the_demo_documents_reads() {
+        let demo = include_str!("../../campaign.toml");
+        let forms: Vec<&str> = demo
+            .lines()
+            .filter_map(|l| l.strip_prefix("#   { "))
+            .map(|l| &l[..l.find('}').unwrap() + 1])
+            .collect();
+        assert_eq!(forms.len(), 6, "{forms:?}");
+        for form in forms {
+            let text = format!("{{ {form}");
+            assert!(deadline(&text).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_bad_deadline_lists_every_form() {
+        for bad in [
+            "{ workdays_after_activity = 5, at = \"2025-05-23T16:00\" }",
+            "{ at = \"2025-05-23T16:00\", time = \"16:00\" }",
+            "{ on_activity_day = false }",
+            "{ workday_before_activity = 5 }",
+            "{ }",
+            "\"5个工作日\"",
+        ] {
+            let message = deadline(bad).unwrap_err().to_string();
+            for key in [
+                "at",
+                "workdays_before_activity",
+                "workdays_after_activity",
+                "days_before_activity",
+                "days_after_activity",
+                "on_activity_day",
+            ] {
+                assert!(message.contains(key), "{bad}: {message}");
+            }
+        }
+        assert!(matches!(
+            deadline("{ workdays_before_activity = 5 }").unwrap(),
+            DeadlineEntry::Activity { day: ActivityDay::WorkdaysBefore(5), time } if time == "24:00"
+        ));
     }
 }

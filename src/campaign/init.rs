@@ -6,6 +6,8 @@
 
 use std::fmt::Write;
 
+use super::mail_config::{NotifyConfig, ReminderPolicy, ReportMailPolicy};
+use super::place::place_in;
 use super::schedule::{Schedule, SheetKind};
 
 /// The campaign's title from a schedule title ("泸溪县政务公开主题日活动安排表"
@@ -28,13 +30,58 @@ pub fn title(schedule: &Schedule) -> Option<String> {
     Some(if t.contains(&year) { t } else { year + &t })
 }
 
-/// The office, when the title is written the 公文 way ("建昌县人民政府办公室
-/// 关于开展…的通知").
+/// The office: the one a title written the 公文 way names ("建昌县人民政府
+/// 办公室关于开展…的通知"), else the government office of the place the
+/// title names ("2025年某某市…" → 某某市人民政府办公室, a town's 人民政府).
 pub fn office(schedule: &Schedule) -> Option<String> {
     let t = schedule.title()?;
-    let (office, _) = t.split_once("关于")?;
-    let office = office.trim();
-    (!office.is_empty()).then(|| office.to_string())
+    if let Some((office, _)) = t.split_once("关于")
+        && !office.trim().is_empty()
+    {
+        return Some(office.trim().to_string());
+    }
+    place_in(t).map(|p| p.office())
+}
+
+/// The campaign's id and how it was made. Folder names and Message-IDs
+/// need ASCII, and the place's name cannot be spelt in pinyin offline, so
+/// the rule is: the year, the level of the place in the title ("shi",
+/// "xian", "qu", "zhen", …) and the first four hex digits of the BLAKE3
+/// hash of the place's name ("2025-shi-3f1a"); "campaign-2025" when the
+/// title names no place.
+pub fn id(schedule: &Schedule) -> (String, String) {
+    let year = schedule.year;
+    match schedule.title().and_then(place_in) {
+        Some(place) => {
+            let hash = blake3::hash(place.name.as_bytes()).to_hex();
+            (
+                format!("{year}-{}-{}", place.level_word(), &hash[..4]),
+                format!(
+                    "按“年份-行政级别-地名短编码”生成（地名“{}”，离线无法转写拼音；可改为拼音缩写，如 {year}-{}-xxx，输出目录随之改变）",
+                    place.name,
+                    place.level_word()
+                ),
+            )
+        }
+        None => (
+            format!("campaign-{year}"),
+            "安排表标题中没有地名，按“campaign-年份”生成（可改为拼音缩写）".to_string(),
+        ),
+    }
+}
+
+/// What `init` chose that the clerk should check, one line each: the id
+/// and its rule, the office and where it came from.
+pub fn choices(schedule: &Schedule) -> Vec<String> {
+    let (id, rule) = id(schedule);
+    let mut out = vec![format!("活动标识 id = \"{id}\"：{rule}")];
+    let stated = schedule.title().is_some_and(|t| t.contains("关于"));
+    out.push(match office(schedule) {
+        Some(o) if stated => format!("牵头单位：{o}（取自安排表标题）"),
+        Some(o) => format!("牵头单位：{o}（按标题中的地名推定，请核对）"),
+        None => "牵头单位：安排表标题中没有地名，请在 campaign.toml 中填写 office".to_string(),
+    });
+    out
 }
 
 /// One line per sheet: what it was taken for, its header and title, or why
@@ -44,15 +91,21 @@ pub fn describe_sheets(schedule: &Schedule) -> Vec<String> {
         .sheets
         .iter()
         .map(|s| {
-            let header = s
-                .header_row
-                .map(|r| format!("表头在第{r}行：{}", s.columns.join("、")))
-                .unwrap_or_default();
-            let title = s
+            let header = match (s.header_row, s.header_last_row) {
+                (Some(r), Some(last)) => {
+                    format!("表头在第{r}–{last}行（两行表头）：{}", s.columns.join("、"))
+                }
+                (Some(r), None) => format!("表头在第{r}行：{}", s.columns.join("、")),
+                _ => String::new(),
+            };
+            let mut title = s
                 .title
                 .as_ref()
                 .map(|t| format!("，标题“{t}”"))
                 .unwrap_or_default();
+            for sub in &s.subtitles {
+                title.push_str(&format!("，“{sub}”不作标题"));
+            }
             match &s.kind {
                 SheetKind::Activities => format!(
                     "工作表“{}”：活动表，{}项活动（{header}{title}），可作分组“{}”",
@@ -95,9 +148,10 @@ pub fn campaign_toml(schedule: &Schedule, schedule_path: &str) -> String {
         "请填写"
     };
     let (office, office_note) = match office(schedule) {
-        Some(o) => (o, "取自安排表标题"),
-        None => ("县人民政府办公室".to_string(), "请填写"),
+        Some(o) => (o, "按安排表标题推定，请核对"),
+        None => ("（请填写牵头单位）".to_string(), "请填写"),
     };
+    let (id, _) = id(schedule);
     let groups: String = schedule
         .sheets
         .iter()
@@ -120,7 +174,7 @@ pub fn campaign_toml(schedule: &Schedule, schedule_path: &str) -> String {
 # 路径都相对于本文件所在目录。未知的键会报错，拼写错误不会被悄悄忽略。
 
 [campaign]
-id = "campaign-{year}"                  # 简短英文标识，用于输出目录和邮件编号
+id = "{id}"                  # 简短英文标识，用于输出目录和邮件编号；可改为拼音缩写
 title = {title}   # 活动名称（报告封面标题）：{title_note}
 office = {office_q}                     # 牵头单位：{office_note}
 timezone = "Asia/Shanghai"              # 时区
@@ -190,17 +244,147 @@ deadline = {{ workdays_after_activity = 5, time = "24:00" }}
 # email = ["wjj@example.gov.cn"]        # 安排表中没有邮箱时在此补充
 "#
     );
-    let _ = writeln!(
-        t,
-        r#"
-# —— 邮件 ——（不写 [mail.smtp] 时，邮件保存为 out/<id>/outbox/ 下的 .eml 文件）
-# [mail]
-# from = "office@example.gov.cn"
-# from_name = "{office}"
-# office = ["office@example.gov.cn"]
-# leaders = ["leader@example.gov.cn"]"#
-    );
+    t.push_str(&mail_sections(&office));
     t
+}
+
+/// `[mail]`, `[reminders]` and `[report_mail]` as `baosong run` would apply
+/// them, every value written out (from the types' own defaults) with what
+/// it decides, so the clerk sees and chooses who gets mail.
+fn mail_sections(office: &str) -> String {
+    let from = "office@example.invalid";
+    let mail: NotifyConfig =
+        toml::from_str(&format!("from = \"{from}\"")).expect("a sender alone is a whole [mail]");
+    let r = ReminderPolicy::default();
+    let m = ReportMailPolicy::default();
+    const DAYS: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+    let weekdays: Vec<String> = m
+        .weekdays
+        .iter()
+        .map(|w| quoted(DAYS[w.0.num_days_from_monday() as usize]))
+        .collect();
+    let lines: Vec<(String, &str)> = vec![
+        ("[mail]".into(), "发件人和抄送对象"),
+        (
+            format!("from = {}", quoted(from)),
+            "发件地址：改为办公室的统一邮箱，再配置 [mail.smtp]",
+        ),
+        (format!("from_name = {}", quoted(office)), "发件人名称"),
+        (
+            "office = []".into(),
+            "办公室邮箱：收每晚的工作摘要，逾期升级时被抄送（空：不发、不抄送）",
+        ),
+        (
+            "leaders = []".into(),
+            "领导邮箱：收报送情况报告，二次升级时被抄送（空：不发、不抄送）",
+        ),
+        (
+            format!("rate_per_minute = {}", mail.rate_per_minute),
+            "每分钟最多发送几封",
+        ),
+        (
+            format!("max_per_batch = {}", mail.max_per_batch),
+            "每批最多发送几封，其余留待下批",
+        ),
+        (
+            format!("max_attempts = {}", mail.max_attempts),
+            "每封最多尝试几次",
+        ),
+        (
+            "# [mail.smtp]".into(),
+            "填写后才真正发信，见 README 的 campaign.toml 一节",
+        ),
+        ("# host = \"smtp.163.com\"".into(), ""),
+        ("# security = \"tls\"".into(), ""),
+        ("# user = \"office@163.com\"".into(), ""),
+        ("# password_env = \"BAOSONG_SMTP_PASSWORD\"".into(), ""),
+        (String::new(), ""),
+        (
+            "[reminders]".into(),
+            "催报：何时给未报齐的单位发催报（按工作日计）",
+        ),
+        (
+            format!("days_before = {}", r.days_before),
+            "截止前第几个工作日提醒（0 = 不提醒）",
+        ),
+        (
+            format!("on_due_day = {}", r.on_due_day),
+            "截止当日（截止时刻前）是否提醒",
+        ),
+        (
+            format!("every_after = {}", r.every_after),
+            "逾期后每几个工作日催报一次（0 = 逾期后不催）",
+        ),
+        (
+            format!("escalate_after = {}", r.escalate_after),
+            "逾期满几个工作日时抄送 [mail] 的 office（0 = 不抄送）",
+        ),
+        (
+            format!("escalate_leader_after = {}", r.escalate_leader_after),
+            "逾期满几个工作日时再抄送 [mail] 的 leaders（0 = 不抄送）",
+        ),
+        (
+            format!("max_per_deliverable = {}", r.max_per_deliverable),
+            "每个单位每项材料最多催报几次",
+        ),
+        (
+            format!("allow_non_workdays = {}", r.allow_non_workdays),
+            "周末、节假日是否催报",
+        ),
+        (
+            "# office_hours = \"08:30-17:30\"".into(),
+            "白天运行时只在办公时间催报；夜间批处理不写",
+        ),
+        (String::new(), ""),
+        (
+            "[report_mail]".into(),
+            "报送情况报告：何时发给 [mail] 的 leaders（leaders 为空则不发）",
+        ),
+        (format!("weekdays = [{}]", weekdays.join(", ")), "每周几发"),
+        (
+            format!("on_deadline_days = {}", m.on_deadline_days),
+            "每个截止日是否发",
+        ),
+        (
+            format!("when_all_complete = {}", m.when_all_complete),
+            "全部单位报齐时是否发一次",
+        ),
+        (
+            format!("attach_docx = {}", m.attach_docx),
+            "除 PDF 外是否附 DOCX",
+        ),
+        (
+            format!("attach_max_mb = {}", m.attach_max_mb),
+            "附件合计超过多少 MB 时不附，邮件中写明报告所在文件夹",
+        ),
+    ];
+    let mut out = String::from(
+        "\n# —— 邮件：谁收到什么 ——\n\
+         # 不写 [mail.smtp] 时，邮件只写成 out/<id>/outbox/ 下的 .eml 文件，不会发出；\n\
+         # 各单位的邮箱取自安排表（联系人、邮箱列或联系人表），也可在 [[units]] 中补充。\n",
+    );
+    for (line, comment) in &lines {
+        out.push_str(&commented(line, comment));
+        out.push('\n');
+    }
+    out
+}
+
+/// `line` with `comment` after it at column 41 (a Chinese character is two
+/// columns wide), so a file's comments line up in an editor.
+fn commented(line: &str, comment: &str) -> String {
+    if comment.is_empty() {
+        return line.to_string();
+    }
+    let width: usize = line
+        .chars()
+        .map(|c| if c >= '\u{2E80}' { 2 } else { 1 })
+        .sum();
+    format!(
+        "{line}{:pad$} # {comment}",
+        "",
+        pad = 40usize.saturating_sub(width)
+    )
 }
 
 #[cfg(test)]
@@ -216,6 +400,8 @@ mod tests {
                 title: Some(title.into()),
                 kind: SheetKind::Activities,
                 header_row: Some(3),
+                header_last_row: None,
+                subtitles: vec![],
                 columns: vec!["单位 → 单位".into()],
                 entries: 1,
             }],
@@ -232,6 +418,46 @@ mod tests {
         assert_eq!(file.campaign.year, 2023);
         assert_eq!(file.paths.schedule, std::path::Path::new("安排表.xlsx"));
         assert_eq!(file.deliverables.len(), 2);
+        // Who gets mail is written out, as run applies it.
+        assert_eq!(file.reminders, ReminderPolicy::default());
+        assert_eq!(file.report_mail, ReportMailPolicy::default());
+        let mail = file.mail.expect("[mail]");
+        assert!(mail.office.is_empty() && mail.leaders.is_empty());
+        assert_eq!(file.campaign.office, "泸溪县人民政府办公室");
+        assert!(
+            file.campaign.id.starts_with("2023-xian-"),
+            "{}",
+            file.campaign.id
+        );
+        for section in ["[mail]", "[reminders]", "[report_mail]"] {
+            let line = text.lines().find(|l| l.starts_with(section)).unwrap();
+            assert!(line.contains('#'), "{section} is explained");
+        }
+        let unexplained: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("[mail]"))
+            .filter(|l| !l.starts_with('#') && l.contains(" = ") && !l.contains('#'))
+            .collect();
+        assert!(unexplained.is_empty(), "{unexplained:?}");
+    }
+
+    #[test]
+    fn office_and_id_follow_the_level_of_the_place() {
+        let s = schedule("2025年某某市“政务公开日”活动安排表");
+        assert_eq!(office(&s).as_deref(), Some("某某市人民政府办公室"));
+        let (made, rule) = id(&s);
+        assert!(
+            made.starts_with("2023-shi-") && made.len() == "2023-shi-".len() + 4,
+            "{made}"
+        );
+        assert!(rule.contains("某某市"));
+        assert_eq!(made, id(&s).0, "the same title gives the same id");
+        let s = schedule("城关镇2025年政策宣讲活动安排表");
+        assert_eq!(office(&s).as_deref(), Some("城关镇人民政府"));
+        assert!(id(&s).0.contains("-zhen-"));
+        let s = schedule("政务公开日活动安排表");
+        assert_eq!(office(&s), None);
+        assert_eq!(id(&s).0, "campaign-2023");
     }
 
     #[test]
@@ -242,8 +468,8 @@ mod tests {
             title(&s).as_deref(),
             Some("2023年第十七届“5·15政务公开日”活动")
         );
-        let s = schedule("2023年某县政务公开日活动安排表");
-        assert_eq!(title(&s).as_deref(), Some("2023年某县政务公开日活动"));
-        assert_eq!(office(&s), None);
+        let s = schedule("2023年某某县政务公开日活动安排表");
+        assert_eq!(title(&s).as_deref(), Some("2023年某某县政务公开日活动"));
+        assert_eq!(office(&s).as_deref(), Some("某某县人民政府办公室"));
     }
 }

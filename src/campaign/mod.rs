@@ -1,18 +1,25 @@
 //! Stage 1, campaign: what the office asked for. The campaign file, the
-//! office's schedule spreadsheet, the unit roster with aliases, the
-//! deliverables and their deadline rules, and the working-day calendar.
+//! office's schedule spreadsheet, the unit roster with aliases (and
+//! [`identify`], which finds a file's unit by them), the deliverables and
+//! their deadline rules, and the working-day calendar.
 
 pub mod calendar;
 pub mod config;
 pub mod deadline;
+pub mod identify;
 pub mod init;
 mod load;
 pub mod mail_config;
+pub mod place;
 pub mod roster;
 pub mod schedule;
 pub mod smtp;
 pub mod suggest;
+pub mod template;
+#[cfg(test)]
+pub mod testing;
 pub mod timetext;
+pub mod unitname;
 
 use std::path::PathBuf;
 

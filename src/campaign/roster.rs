@@ -1,11 +1,14 @@
 //! The units of a campaign and how their names are recognised.
 //!
 //! A unit has the canonical name the schedule uses, aliases from the
-//! campaign file (县卫生健康局 = 县卫健局), a few conservative automatic
-//! aliases (县公安局 → 公安局, 潭溪镇人民政府 → 潭溪镇), and contacts.
-//! Recognition finds names inside a folder name, file name or sender; a
-//! text naming two units, or a name shared by two units, is ambiguous and
-//! never guessed.
+//! campaign file (县卫生健康局 = 县卫健局), the names derived from its name
+//! ([`super::unitname`]: without its place or level, the standard 简称 of
+//! the shipped table, a branch by its head, a town by its name), and
+//! contacts. Recognition finds names inside a folder name, file name or
+//! subject. A name is taken only when it means one unit: the canonical
+//! names and aliases come first, then a name without its place, then a
+//! 简称; two units equally entitled to a name, or a text naming two units,
+//! make it ambiguous, and it is never guessed.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +16,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Contact;
+use super::unitname::{self, Places, normalize};
 
 /// One unit of the campaign.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,13 +35,31 @@ impl Unit {
     }
 }
 
-/// How a name was recognised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a name was recognised, strongest first: a name given beats a name
+/// derived, and the name without its place beats a 简称.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NameSource {
+    /// The unit's name as the schedule writes it.
     Canonical,
+    /// An alias from `[[units]]`.
     Alias,
+    /// The name without its place or level, a town's or a village's name.
     Automatic,
+    /// A standard 简称 or another name from the shipped table.
+    Short,
+}
+
+impl NameSource {
+    /// Names of one tier compete: canonical names and aliases are the
+    /// office's own word, so they share the first.
+    fn tier(self) -> u8 {
+        match self {
+            NameSource::Canonical | NameSource::Alias => 0,
+            NameSource::Automatic => 1,
+            NameSource::Short => 2,
+        }
+    }
 }
 
 /// The result of looking for a unit in a text.
@@ -82,9 +104,17 @@ pub enum RosterError {
 }
 
 impl Roster {
-    /// Builds the roster. Explicit aliases that clash are errors; automatic
-    /// aliases that clash are kept as ambiguous keys.
+    /// Builds the roster, with the places its units' names show.
     pub fn new(units: Vec<Unit>) -> Result<Roster, RosterError> {
+        let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+        let places = Places::new(&[], &names);
+        Roster::with_places(units, &places)
+    }
+
+    /// Builds the roster for a campaign with these places. Explicit names
+    /// (canonical, aliases) that clash are errors; derived names that
+    /// clash are kept as ambiguous keys.
+    pub fn with_places(units: Vec<Unit>, places: &Places) -> Result<Roster, RosterError> {
         let mut map: BTreeMap<String, (Vec<usize>, NameSource)> = BTreeMap::new();
         for (i, unit) in units.iter().enumerate() {
             let explicit = std::iter::once((unit.name.as_str(), NameSource::Canonical))
@@ -94,37 +124,29 @@ impl Roster {
                 if key.is_empty() {
                     continue;
                 }
-                let entry = map.entry(key.clone()).or_insert((Vec::new(), source));
+                let entry = map.entry(key).or_insert((Vec::new(), source));
                 if let Some(&other) = entry.0.iter().find(|&&u| u != i) {
-                    if entry.1 != NameSource::Automatic {
-                        return Err(RosterError::NameClash {
-                            name: name.to_string(),
-                            first: units[other].name.clone(),
-                            second: unit.name.clone(),
-                        });
-                    }
-                    // An explicit name beats another unit's automatic alias.
-                    *entry = (vec![i], source);
-                } else if !entry.0.contains(&i) {
-                    entry.0.push(i);
-                    entry.1 = source;
+                    return Err(RosterError::NameClash {
+                        name: name.to_string(),
+                        first: units[other].name.clone(),
+                        second: unit.name.clone(),
+                    });
                 }
+                *entry = (vec![i], source.min(entry.1));
             }
         }
         for (i, unit) in units.iter().enumerate() {
-            for auto in automatic_aliases(&unit.name) {
-                let entry = map
-                    .entry(normalize(&auto))
-                    .or_insert((Vec::new(), NameSource::Automatic));
-                if entry.1 == NameSource::Automatic && !entry.0.contains(&i) {
+            for derived in unitname::derived_names(&unit.name, places) {
+                let source = if derived.short {
+                    NameSource::Short
+                } else {
+                    NameSource::Automatic
+                };
+                let entry = map.entry(derived.name).or_insert((Vec::new(), source));
+                if source.tier() < entry.1.tier() {
+                    *entry = (vec![i], source);
+                } else if source.tier() == entry.1.tier() && !entry.0.contains(&i) {
                     entry.0.push(i);
-                    // 民政局 may as well mean 州民政局: any other unit whose
-                    // name ends with the shortened name makes it ambiguous.
-                    for (j, other) in units.iter().enumerate() {
-                        if j != i && other.name.ends_with(&auto) && !entry.0.contains(&j) {
-                            entry.0.push(j);
-                        }
-                    }
                 }
             }
         }
@@ -147,7 +169,8 @@ impl Roster {
         })
     }
 
-    /// The unit with this canonical name or alias.
+    /// The unit with this canonical name or alias (or a name derived from
+    /// one, when it means only that unit).
     pub fn by_name(&self, name: &str) -> Option<usize> {
         match self.find_in(name) {
             Found::Unit { unit, matched, .. } if matched == normalize(name) => Some(unit),
@@ -189,57 +212,6 @@ impl Roster {
             },
         }
     }
-}
-
-/// Conservative automatic aliases: without the leading 县, and a town's
-/// government by the town's name alone.
-fn automatic_aliases(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(rest) = name.strip_prefix('县')
-        && rest.chars().count() >= 3
-    {
-        out.push(rest.to_string());
-    }
-    for suffix in ["人民政府", "政府"] {
-        if let Some(town) = name.strip_suffix(suffix)
-            && (town.ends_with('镇') || town.ends_with('乡') || town.ends_with("街道"))
-            && town.chars().count() >= 2
-        {
-            out.push(town.to_string());
-            out.push(format!("{town}政府"));
-        }
-    }
-    out.retain(|a| a != name);
-    out
-}
-
-/// The form names are compared in: no spaces or punctuation, ASCII folded.
-pub fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !is_punct(*c))
-        .map(crate::fmt::half_width)
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn is_punct(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”'
-            | '"'
-            | '\''
-            | '‘'
-            | '’'
-            | '《'
-            | '》'
-            | '·'
-            | '•'
-            | '・'
-            | '（'
-            | '）'
-            | '('
-            | ')'
-    )
 }
 
 #[cfg(test)]

@@ -1,24 +1,31 @@
-//! `baosong archive [--at deadline|TIME]`: the 归档 bundle of a chosen
-//! moment, made under the campaign's lock (a batch may be writing the ledger
-//! and the store). The bundle itself is [`crate::archive`]'s.
+//! `baosong archive [--at deadline|TIME] [--final]`: the 归档 bundle of a
+//! chosen moment, made under the campaign's lock (a batch may be writing
+//! the ledger and the store). The bundle itself is [`crate::archive`]'s.
 
 use std::io::Write;
 
-use crate::archive::{self, ArchiveError, Bundle, MadeBy, passed_deadlines};
+use chrono::{DateTime, FixedOffset, Timelike};
+
+use crate::archive::{self, ArchiveError, Bundle, BundleScope, MadeBy, Plan};
 use crate::assess;
 use crate::campaign::Campaign;
 use crate::ledger::Ledger;
+use crate::report::format_time;
 use crate::store::Store;
 
-/// The moment `baosong archive --at` names.
+/// The moment `baosong archive` bundles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum At {
-    /// The campaign's clock (campaign.toml's `clock`, else now).
+    /// Everything up to the campaign's clock (campaign.toml's `clock`,
+    /// else now).
     Now,
-    /// The latest deadline passed at the clock.
+    /// The files of the latest deadline passed at the clock.
     LastDeadline,
-    /// A time in the campaign's zone, as `--now` takes it.
+    /// Everything up to a time in the campaign's zone, as `--now` takes it.
     Time(String),
+    /// `--final`: the campaign's closing bundle, now (or at its close, if
+    /// that has passed).
+    Final,
 }
 
 /// Why `baosong archive` made nothing.
@@ -26,10 +33,12 @@ pub enum At {
 pub enum CommandError {
     #[error("--at “{0}” 无法识别，应为 deadline 或时刻（如 2025-06-13T20:00 或 2025-06-13 20:00）")]
     BadTime(String),
-    #[error("截至{0}还没有已过的截止时间，没有可归档的时刻；可用 --at 指定时刻")]
-    NoDeadline(String),
+    #[error("{0}还没有已过的截止时间{1}，没有可归档的材料；可用 --at 指定截止时间之后的时刻")]
+    NoDeadline(String, String),
     #[error("台账中还没有收到任何文件，请先运行 baosong run")]
     Empty,
+    #[error("{0}没有可归档的文件")]
+    Nothing(String),
     #[error("{0}")]
     Run(#[from] crate::pipeline::RunError),
     #[error(transparent)]
@@ -41,15 +50,24 @@ impl CommandError {
     pub fn is_the_moment(&self) -> bool {
         matches!(
             self,
-            CommandError::BadTime(_) | CommandError::NoDeadline(_) | CommandError::Empty
+            CommandError::BadTime(_)
+                | CommandError::NoDeadline(..)
+                | CommandError::Empty
+                | CommandError::Nothing(_)
         )
     }
 }
 
-/// `baosong archive [--at deadline|TIME]` as the office types it: makes
-/// the bundle and says where it is.
-pub fn run(campaign: &Campaign, at: Option<&str>, out: &mut dyn Write) -> anyhow::Result<()> {
+/// `baosong archive [--at deadline|TIME] [--final]` as the office types
+/// it: makes the bundle and says where it is.
+pub fn run(
+    campaign: &Campaign,
+    at: Option<&str>,
+    final_: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let at = match at {
+        _ if final_ => At::Final,
         None => At::Now,
         Some("deadline") => At::LastDeadline,
         Some(t) => At::Time(t.to_string()),
@@ -74,17 +92,20 @@ pub fn run(campaign: &Campaign, at: Option<&str>, out: &mut dyn Write) -> anyhow
     Ok(())
 }
 
-/// `baosong archive [--at …]`: takes the campaign's lock (a batch may be
+/// `baosong archive …`: takes the campaign's lock (a batch may be
 /// writing the ledger and the store) and writes the bundle.
 pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
     let state_dir = campaign.state_dir();
     let _lock = crate::pipeline::BatchLock::acquire(&state_dir)?;
     let ledger = Ledger::open(&state_dir).map_err(ArchiveError::from)?;
     let store = Store::new(&state_dir);
-    let clock = campaign
-        .fixed_clock()
-        .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
-        .fixed_offset();
+    // To the minute: the bundle's name says no more.
+    let clock = to_minute(
+        campaign
+            .fixed_clock()
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
+            .fixed_offset(),
+    );
     let crate::ledger::Versions {
         versions,
         unreadable,
@@ -95,27 +116,65 @@ pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
     if versions.is_empty() {
         return Err(CommandError::Empty);
     }
-    let cutoff = match at {
-        At::Now => clock,
-        At::Time(text) => crate::campaign::deadline::parse_local(text, campaign.tz)
-            .ok_or_else(|| CommandError::BadTime(text.clone()))?
-            .fixed_offset(),
-        At::LastDeadline => passed_deadlines(&assess::assess(campaign, &versions, clock))
-            .pop()
-            .ok_or_else(|| {
-                CommandError::NoDeadline(crate::report::format_time(
-                    clock.with_timezone(&campaign.tz),
-                ))
-            })?,
+    let a = assess::assess(campaign, &versions, clock);
+    drop(versions);
+    let deadlines = archive::all_deadlines(&a);
+    let first = deadlines.first().copied();
+    let until = |t: DateTime<FixedOffset>| format!("截至{}", format_time(t));
+    let no_deadline = |t: DateTime<FixedOffset>| {
+        let first = first.map_or(String::new(), |f| {
+            format!("（最早的截止时间为{}）", format_time(f))
+        });
+        CommandError::NoDeadline(until(t), first)
     };
+    let all = BundleScope::All;
+    let (plan, made_by) = match at {
+        At::Now => (
+            Plan {
+                cutoff: clock,
+                scope: all,
+            },
+            MadeBy::Command,
+        ),
+        At::Time(text) => {
+            let cutoff = crate::campaign::deadline::parse_local(text, campaign.tz)
+                .ok_or_else(|| CommandError::BadTime(text.clone()))?
+                .fixed_offset();
+            (
+                Plan {
+                    cutoff: to_minute(cutoff),
+                    scope: all,
+                },
+                MadeBy::Command,
+            )
+        }
+        At::LastDeadline => {
+            let cutoff = deadlines
+                .iter()
+                .rev()
+                .find(|&&d| d <= clock)
+                .copied()
+                .ok_or_else(|| no_deadline(clock))?;
+            let scope = BundleScope::Deadline;
+            (Plan { cutoff, scope }, MadeBy::Command)
+        }
+        At::Final => {
+            let close = archive::close(campaign, &a).filter(|&c| c <= clock);
+            let cutoff = close.unwrap_or(clock);
+            (Plan { cutoff, scope: all }, MadeBy::Final)
+        }
+    };
+    if *at != At::Final && first.is_some_and(|f| plan.cutoff < f) {
+        return Err(no_deadline(plan.cutoff));
+    }
+    drop(a);
     let options = crate::pipeline::render_options(campaign)?;
-    Ok(archive::make(
-        campaign,
-        &ledger,
-        &store,
-        &options,
-        cutoff,
-        MadeBy::Command,
-        clock,
-    )?)
+    archive::make(campaign, &ledger, &store, &options, plan, made_by, clock)?
+        .ok_or_else(|| CommandError::Nothing(until(plan.cutoff)))
+}
+
+fn to_minute(t: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    t.with_second(0)
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(t)
 }

@@ -34,18 +34,18 @@ pub const REJECTED: u8 = 6;
 /// `outbox retry/drop/resend`: no message has that number, or its status
 /// does not allow it.
 pub const OUTBOX: u8 = 7;
-/// `archive`: `--at` names no moment, no deadline has passed yet, or
-/// nothing has been received.
+/// `archive`: `--at` names no moment, no deadline has passed yet at the
+/// moment, or there is nothing to bundle.
 pub const ARCHIVE: u8 = 8;
 
 /// The exit codes in `--help`.
 pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
-    3 活动配置（campaign.toml、活动安排表、其中写明的文件夹和模板）有误；4 另一个批处理正在运行；\n\
+    3 活动配置（campaign.toml、活动安排表、其中写明的文件夹和模板）有误，或系统时间明显不对（见 [system_clock]）；4 另一个批处理正在运行；\n\
     5 run 已完成，但邮件未能全部发出：有发送失败、待确认或待重试的邮件，或无法连接邮件服务器\n\
       （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
     6 check 发现不合格文件；\n\
     7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）；\n\
-    8 archive 命令：--at 的时刻无法识别、还没有已过的截止时间，或还没有收到任何文件。\n\
+    8 archive 命令：--at 的时刻无法识别、该时刻还没有已过的截止时间，或没有可归档的文件。\n\
     日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 
 /// The exit code of a failed command: the first cause in the error's
@@ -68,7 +68,11 @@ fn decides(cause: &(dyn Error + 'static)) -> Option<u8> {
         return Some(USAGE);
     }
     if let Some(e) = cause.downcast_ref::<RunError>() {
-        return matches!(e, RunError::Locked(_)).then_some(LOCKED);
+        return match e {
+            RunError::Locked(_) => Some(LOCKED),
+            RunError::Clock(_) => Some(CAMPAIGN),
+            _ => None,
+        };
     }
     if let Some(e) = cause.downcast_ref::<CommandError>() {
         return e.is_the_moment().then_some(ARCHIVE);

@@ -32,12 +32,16 @@ pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result
     let text = init::campaign_toml(&sched, &rel);
     std::fs::create_dir_all(root.join("inbox"))
         .and_then(|()| crate::notify::templates::Templates::write_defaults(&root.join("templates")))
+        .and_then(|()| crate::portal::Pages::write_defaults(&root.join("templates")))
         .with_context(|| format!("无法在 {} 下创建 inbox/ 和 templates/", root.display()))?;
     std::fs::write(&out, text).with_context(|| format!("无法写入 {}", out.display()))?;
 
     println!("已读取活动安排表 {}：", schedule.display());
     for line in init::describe_sheets(&sched) {
         println!("  {line}");
+    }
+    for line in init::choices(&sched) {
+        println!("{line}");
     }
     match &sched.stated_year {
         Some(y) => println!("年份：{}（{}）", sched.year, y.source),
@@ -89,7 +93,7 @@ pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result
         Err(e) => println!("注意: 生成的配置暂时无法使用：{e}"),
     }
     println!(
-        "\n下一步：\n  1. 打开 {}，按通知写明每项报送材料（名称、适用单位或分组、截止时间），核对标题、牵头单位和年份；\n  2. 需要发邮件时填写 [mail]；\n  3. 把各单位报送的文件放入 inbox/（可按单位分文件夹，也可直接放入保存的邮件 .eml）；\n  4. 运行 baosong run --dry-run -C {} 演练，确认无误后每晚运行 baosong run。",
+        "\n下一步：\n  1. 打开 {}，按通知写明每项报送材料（名称、适用单位或分组、截止时间），核对标题、牵头单位和年份；\n  2. 核对 [mail]（办公室、领导邮箱）、[reminders]（何时催报、何时抄送）和 [report_mail]（何时给领导发报告），真正发信前填写 [mail.smtp]；\n  3. 把各单位报送的文件放入 inbox/（可按单位分文件夹，也可直接放入保存的邮件 .eml）；\n  4. 运行 baosong run --dry-run -C {} 演练，确认无误后每晚运行 baosong run。",
         out.display(),
         root.display()
     );

@@ -110,9 +110,9 @@ fn dispatch(cmd: &clap::Command, matches: &ArgMatches, cli: Cli) -> anyhow::Resu
             init::run(&schedule, out, force)?;
             Ok(exit::SUCCESS)
         }
-        Command::Archive { at } => {
+        Command::Archive { at, final_ } => {
             let campaign = crate::campaign::Campaign::load(campaign)?;
-            archive::run(&campaign, at.as_deref(), &mut stdout())?;
+            archive::run(&campaign, at.as_deref(), final_, &mut stdout())?;
             Ok(exit::SUCCESS)
         }
         Command::Outbox { action } => {

@@ -93,8 +93,13 @@ fn write_outputs(
             outcome.drafts
         )?;
     }
-    for zip in &outcome.archived {
-        writeln!(out, "归档包: {}", zip.display())?;
+    for b in &outcome.archived {
+        let why = if b.remade {
+            "（内容有变化，已重新生成）"
+        } else {
+            ""
+        };
+        writeln!(out, "归档包: {}{why}", b.zip.display())?;
     }
     if !o.missing_chars.is_empty() {
         let chars: String = o.missing_chars.iter().collect();

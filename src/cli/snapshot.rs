@@ -65,12 +65,14 @@ fn nothing_received(campaign: &Campaign) -> StatusDocument {
         .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
         .fixed_offset();
     let assessment = crate::assess::assess(campaign, &[], clock);
+    let notices: crate::notice::Notices = crate::wording::notices::campaign_notices(campaign)
+        .into_iter()
+        .collect();
     crate::status::build(
         campaign,
         &assessment,
         &IntakeSummary::default(),
         0,
-        &[],
-        None,
+        &notices,
     )
 }

@@ -44,7 +44,7 @@ pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
         })
         .collect();
     attention.sort_by_key(|r| std::cmp::Reverse(r.a.state));
-    let unassigned = s.unassigned.len() + s.unclassified.len();
+    let unassigned = s.unassigned.len() + s.ambiguous.len() + s.unclassified.len();
     writeln!(out)?;
     if attention.is_empty() && unassigned == 0 {
         writeln!(out, "需要关注：无")?;
@@ -68,6 +68,13 @@ pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
             s.unassigned
                 .iter()
                 .map(|f| format!("{}（{}）", f.path, f.reason)),
+        )?;
+        list(
+            out,
+            "名称可能指多个单位的文件",
+            s.ambiguous
+                .iter()
+                .map(|f| format!("{}：{}", f.path, f.reason)),
         )?;
         list(
             out,
@@ -319,6 +326,7 @@ mod tests {
                     reason: "未能识别所属单位".into(),
                 })
                 .collect(),
+            ambiguous: vec![],
             unclassified: vec![],
             invalid: vec![],
             receiving: (0..240).map(|i| format!("大文件{i}.mp4")).collect(),

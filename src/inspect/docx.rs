@@ -11,28 +11,18 @@
 //! outline level); the title is the first `Title` paragraph, else the first
 //! heading, else docProps' title.
 //!
-//! An empty document, or one still holding template placeholders
-//! ("此处填写…", "点击此处输入文字"), is refused as incomplete.
+//! An empty document, or one still holding a template's blanks
+//! ([`super::template`]: "此处填写…", "202X年X月X日", "（请填写…）",
+//! "______"), is refused as incomplete, naming what was left unfilled.
 
 use super::ooxml::{self, Package, resolve_entity, unescape, xml_text};
 use super::{
     Block, Child, Content, Document, EmbeddedImage, FileKind, Found, Limits, Outcome, Refused,
-    photo, sniff,
+    photo, sniff, template,
 };
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
-
-/// Phrases that only appear in an unfilled template.
-pub const PLACEHOLDERS: [&str; 7] = [
-    "此处填写",
-    "在此处填写",
-    "请在此填写",
-    "点击此处输入",
-    "单击此处输入",
-    "单击或点击此处输入",
-    "在此处键入",
-];
 
 /// Reads a Word document found `depth` containers deep. Pasted photos
 /// (JPEG, PNG, WebP parts) come back as children at `depth + 1`, so they are
@@ -88,11 +78,9 @@ pub fn inspect(bytes: &[u8], limits: &Limits, depth: u32) -> Outcome {
 
 /// Refuses empty and template-only documents.
 fn judge(doc: Document, mut found: Found) -> Outcome {
-    let text: String = doc.blocks.iter().map(block_text).collect();
-    if let Some(p) = PLACEHOLDERS.iter().find(|p| text.contains(*p)) {
-        let mut refused = Refused::new(format!(
-            "文档仍含模板占位文字“{p}…”，内容未填写完整，请填写后重新报送"
-        ));
+    let blanks = template::blanks(doc.blocks.iter().flat_map(Block::texts));
+    if !blanks.is_empty() {
+        let mut refused = Refused::new(template::reason(&blanks));
         refused.content = Box::new(Content::Document(doc));
         return Err(refused);
     }
@@ -445,10 +433,7 @@ fn embedded_image(name: &str, bytes: &[u8]) -> EmbeddedImage {
 
 /// All text of a block, cells joined.
 fn block_text(b: &Block) -> String {
-    match b {
-        Block::Heading { text, .. } | Block::Paragraph { text } => text.clone(),
-        Block::Table { rows } => rows.iter().flatten().map(String::as_str).collect(),
-    }
+    b.texts().concat()
 }
 
 /// CJK characters count one each; runs of other letters/digits count as one word.

@@ -22,88 +22,38 @@ use super::Limits;
 use image::RgbImage;
 use std::io::Cursor;
 
+/// A decoded picture.
+pub struct Decoded {
+    pub image: RgbImage,
+    /// For damaged data: the share (percent, under 100) of the picture
+    /// decoded from the file's own data; the rest is grey.
+    pub damaged: Option<u8>,
+}
+
 /// Decodes a JPEG at the smallest DCT scale whose result is still at least
-/// `target` in both dimensions. `Err` if the data cannot be decoded.
+/// `target` in both dimensions, damaged data as libjpeg decodes it: data
+/// that cannot be decoded, or that stops, leaves the rest of its restart
+/// interval grey and decoding resumes at the next restart marker; without
+/// restart markers (or at the end of a file cut short) the rest of the
+/// picture is grey. `Err` if there is no picture to decode.
 pub(crate) fn decode_scaled(
     bytes: &[u8],
     target: (u32, u32),
     limits: &Limits,
-) -> Result<RgbImage, ()> {
+) -> Result<Decoded, ()> {
     #[cfg(feature = "turbojpeg")]
-    if let Some(img) = turbo::decode_scaled(bytes, target) {
-        return Ok(img);
+    if let Some(image) = turbo::decode_scaled(bytes, target) {
+        return Ok(Decoded {
+            image,
+            damaged: None,
+        });
     }
-    decode_scaled_rust(bytes, target, limits)
-}
-
-/// A picture decoded from damaged data, and the share of its height (in
-/// percent) that came from the file's own data.
-pub struct Partial {
-    pub image: RgbImage,
-    pub share: u8,
-}
-
-/// Decodes what there is of a JPEG whose data ends early or is damaged,
-/// the way libjpeg does ("premature end of data segment"): the data is
-/// ended with an EOI marker where it stops, or else where the longest start
-/// of it still decodes, and the decoder fills the rest with zero bits. At
-/// 1/8 scale (DC values only) those zero bits leave every block after the
-/// end the same colour, which tells how much of the picture is the file's.
-/// Only for files [`decode_scaled`] refused: it decodes up to ~20 times.
-pub fn decode_partial(bytes: &[u8], target: (u32, u32), limits: &Limits) -> Result<Partial, ()> {
-    let ended = |len: usize| {
-        let mut data = bytes[..len].to_vec();
-        data.extend_from_slice(&[0xFF, 0xD9]);
-        data
-    };
-    let eighth = |len: usize| decode_scaled_rust(&ended(len), (1, 1), limits).ok();
-    let (len, small) = match eighth(bytes.len()) {
-        Some(small) => (bytes.len(), small),
-        None => {
-            // Damaged inside: the longest start that decodes once ended.
-            let scan = start_of_scan(bytes).ok_or(())?;
-            let (mut good, mut bad) = (scan, bytes.len());
-            let mut best = eighth(good).ok_or(())?;
-            while bad - good > 64 {
-                let mid = good + (bad - good) / 2;
-                match eighth(mid) {
-                    Some(small) => (good, best) = (mid, small),
-                    None => bad = mid,
-                }
-            }
-            (good, best)
-        }
-    };
-    let image = decode_scaled_rust(&ended(len), target, limits)?;
-    Ok(Partial {
-        image,
-        share: own_share(&small),
-    })
-}
-
-/// The offset of the first scan's entropy-coded data: past the SOS
-/// marker and its header.
-fn start_of_scan(bytes: &[u8]) -> Option<usize> {
-    let at = bytes.windows(2).position(|w| w == [0xFF, 0xDA])?;
-    let len = u16::from_be_bytes([*bytes.get(at + 2)?, *bytes.get(at + 3)?]);
-    Some(at + 2 + usize::from(len)).filter(|&end| end <= bytes.len())
-}
-
-/// The share (percent) of rows above the run of identical pixels that
-/// zero-filled data leaves at the bottom of a 1/8-scale decode.
-fn own_share(small: &RgbImage) -> u8 {
-    let pixels = small.as_raw();
-    let Some(last) = pixels.chunks_exact(3).last() else {
-        return 0;
-    };
-    let row = small.width() as usize * 3;
-    let filled_rows = pixels
-        .chunks_exact(row.max(1))
-        .rev()
-        .take_while(|r| r.chunks_exact(3).all(|p| p == last))
-        .count();
-    let height = small.height().max(1) as usize;
-    (100 * (height - filled_rows.min(height)) / height) as u8
+    let (image, damage) = decode_rust(bytes, target, limits)?;
+    let damaged = damage.map(|(lost, total)| {
+        let share = 100 * total.saturating_sub(lost) / total.max(1);
+        share.min(99) as u8
+    });
+    Ok(Decoded { image, damaged })
 }
 
 /// Encodes `img` as a baseline JPEG at `quality` (1–100).
@@ -115,9 +65,16 @@ pub fn encode(img: &RgbImage, quality: u8) -> Vec<u8> {
     encode_rust(img, quality)
 }
 
-fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Result<RgbImage, ()> {
+/// The pure-Rust decode, tolerant of damaged data: how many MCUs of the
+/// worst scan were lost, out of how many, comes with the picture.
+fn decode_rust(
+    bytes: &[u8],
+    (tw, th): (u32, u32),
+    limits: &Limits,
+) -> Result<(RgbImage, Option<(usize, usize)>), ()> {
     let mut d = rusty_jpeg::Decoder::new(Cursor::new(bytes));
     d.set_single_threaded(true);
+    d.set_tolerant(true);
     d.set_max_decoding_buffer_size(
         usize::try_from(limits.max_image_alloc_bytes).unwrap_or(usize::MAX),
     );
@@ -145,7 +102,8 @@ fn decode_scaled_rust(bytes: &[u8], (tw, th): (u32, u32), limits: &Limits) -> Re
     if rgb.len() < n * 3 {
         return Err(());
     }
-    RgbImage::from_raw(sw, sh, rgb).ok_or(())
+    let image = RgbImage::from_raw(sw, sh, rgb).ok_or(())?;
+    Ok((image, d.damaged_mcus()))
 }
 
 fn encode_rust(img: &RgbImage, quality: u8) -> Vec<u8> {
@@ -222,7 +180,7 @@ mod turbo {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A smooth 1600×1200 test picture, JPEG-encoded.
@@ -252,10 +210,10 @@ mod tests {
     fn decodes_at_the_smallest_scale_covering_the_target() {
         let (original, jpeg) = sample();
         let limits = Limits::default();
-        let quarter = decode_scaled(&jpeg, (400, 300), &limits).unwrap();
+        let quarter = decode_scaled(&jpeg, (400, 300), &limits).unwrap().image;
         assert_eq!(quarter.dimensions(), (400, 300));
         assert!(mean_error(&quarter, &original) < 4.0);
-        let half = decode_scaled(&jpeg, (500, 375), &limits).unwrap();
+        let half = decode_scaled(&jpeg, (500, 375), &limits).unwrap().image;
         assert!(half.width() >= 500 && half.height() >= 375 && half.width() <= 800);
     }
 
@@ -341,6 +299,8 @@ mod tests {
             let full = reference_decode(&jpeg);
             let (w, h) = (full.width() / 4, full.height() / 4);
             let ours = decode_scaled(&jpeg, (w, h), &Limits::default()).unwrap();
+            assert!(ours.damaged.is_none(), "{name}");
+            let ours = ours.image;
             assert_eq!(ours.dimensions(), (w, h), "{name}");
             let error = mean_error(&ours, &box_down(&full, 4));
             assert!(error < 3.0, "{name}: mean error {error:.2}");
@@ -352,12 +312,154 @@ mod tests {
         let (_, jpeg) = sample();
         let limits = Limits::default();
         let cut = &jpeg[..jpeg.len() * 9 / 10];
-        assert!(decode_scaled(cut, (400, 300), &limits).is_err());
-        let partial = decode_partial(cut, (400, 300), &limits).unwrap();
+        let partial = decode_scaled(cut, (400, 300), &limits).unwrap();
         assert_eq!(partial.image.dimensions(), (400, 300));
-        assert!((75..100).contains(&partial.share), "{}", partial.share);
+        let share = partial.damaged.unwrap();
+        assert!((75..100).contains(&share), "{share}");
         let little = &jpeg[..jpeg.len() / 10];
-        assert!(decode_partial(little, (400, 300), &limits).unwrap().share < 25);
+        let share = decode_scaled(little, (400, 300), &limits).unwrap().damaged;
+        assert!(share.unwrap() < 25);
+    }
+
+    /// Decodes with `djpeg` (libjpeg-turbo) at 1/8 scale, and whether it
+    /// warned about the data; `None` if it could not be run.
+    fn djpeg_eighth(jpeg: &[u8]) -> Option<(RgbImage, bool)> {
+        let input = tempfile::NamedTempFile::new().ok()?;
+        std::fs::write(input.path(), jpeg).ok()?;
+        let out = std::process::Command::new("djpeg")
+            .args(["-scale", "1/8", "-pnm"])
+            .arg(input.path())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        // P6 <w> <h> 255, one whitespace, then the pixels.
+        let mut fields = Vec::new();
+        let mut at = 0;
+        while fields.len() < 4 {
+            while out.stdout.get(at)?.is_ascii_whitespace() {
+                at += 1;
+            }
+            let start = at;
+            while !out.stdout.get(at)?.is_ascii_whitespace() {
+                at += 1;
+            }
+            fields.push(
+                std::str::from_utf8(&out.stdout[start..at])
+                    .ok()?
+                    .to_string(),
+            );
+        }
+        let (w, h) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
+        let image = RgbImage::from_raw(w, h, out.stdout[at + 1..].to_vec())?;
+        // djpeg exits 2 when libjpeg warned (corrupt data), 1 on an error.
+        Some((image, out.status.code() == Some(2)))
+    }
+
+    /// `jpegtran -restart 1`: the same picture, losslessly, with a restart
+    /// marker after every row of MCUs, as many cameras write it.
+    pub(in crate::inspect) fn with_restart_markers(jpeg: &[u8]) -> Option<Vec<u8>> {
+        let input = tempfile::NamedTempFile::new().ok()?;
+        std::fs::write(input.path(), jpeg).ok()?;
+        let out = std::process::Command::new("jpegtran")
+            .args(["-restart", "1", "-copy", "all"])
+            .arg(input.path())
+            .output()
+            .ok()?;
+        out.status.success().then_some(out.stdout)
+    }
+
+    /// Overwrites 8 bytes in the middle of the first scan's data (never
+    /// with 0xFF, so no marker appears or goes), as a bad sector or a
+    /// damaged transfer does.
+    pub(in crate::inspect) fn damaged_mid_scan(jpeg: &[u8]) -> Vec<u8> {
+        let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+        let header = usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]));
+        let (start, end) = (sos + 2 + header, jpeg.len() - 2);
+        let mut out = jpeg.to_vec();
+        let mut at = start + (end - start) / 2;
+        let mut changed = 0u8;
+        while changed < 8 {
+            if out[at] != 0xFF && out[at - 1] != 0xFF {
+                out[at] = 0x5A ^ changed.wrapping_mul(37);
+                changed += 1;
+            }
+            at += 1;
+        }
+        out
+    }
+
+    /// Rows of `damaged` that show `clean` (every channel within 8).
+    fn rows_shown(clean: &RgbImage, damaged: &RgbImage) -> u32 {
+        assert_eq!(clean.dimensions(), damaged.dimensions());
+        let row = clean.width() as usize * 3;
+        clean
+            .as_raw()
+            .chunks_exact(row)
+            .zip(damaged.as_raw().chunks_exact(row))
+            .filter(|(a, b)| a.iter().zip(*b).all(|(x, y)| x.abs_diff(*y) <= 8))
+            .count() as u32
+    }
+
+    /// Real photos (a camera's and a phone-orientation example from the
+    /// shared corpus) damaged in the middle of the scan, with restart
+    /// markers and without: libjpeg (djpeg) resynchronises at the next
+    /// marker and shows all but the damaged interval; without markers it
+    /// shows the rows before the damage (and garbage after). The pure-Rust
+    /// decoder sees the damage when libjpeg does (damage that decodes
+    /// without a sign neither can see), shows as many rows of the picture,
+    /// and its share says how many.
+    #[test]
+    fn damaged_mid_scan_decodes_as_libjpeg_does() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        let corpus =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/images");
+        let limits = Limits::default();
+        for name in ["ianare_DSCN0010_gps.jpg", "recurser_Landscape_3.jpg"] {
+            let Ok(plain) = std::fs::read(corpus.join(name)) else {
+                assert!(!ci, "{name} missing from the corpus");
+                println!("skipped: {name} not found");
+                return;
+            };
+            let Some(restart) = with_restart_markers(&plain) else {
+                assert!(
+                    !ci,
+                    "jpegtran missing (apt-get install libjpeg-turbo-progs)"
+                );
+                println!("skipped: no jpegtran");
+                return;
+            };
+            for (layout, clean) in [
+                ("without restart markers", plain),
+                ("restart markers", restart),
+            ] {
+                let damaged = damaged_mid_scan(&clean);
+                let Some((theirs_clean, _)) = djpeg_eighth(&clean) else {
+                    assert!(!ci, "djpeg missing (apt-get install libjpeg-turbo-progs)");
+                    println!("skipped: no djpeg");
+                    return;
+                };
+                let (theirs, warned) = djpeg_eighth(&damaged).unwrap();
+                let (w, h) = theirs_clean.dimensions();
+                let ours_clean = decode_scaled(&clean, (w, h), &limits).unwrap();
+                assert!(ours_clean.damaged.is_none(), "{name}, {layout}");
+                let ours = decode_scaled(&damaged, (w, h), &limits).unwrap();
+                assert_eq!(ours.damaged.is_some(), warned, "{name}, {layout}");
+                let share = ours.damaged.unwrap_or(100);
+                let libjpeg = rows_shown(&theirs_clean, &theirs);
+                let shown = rows_shown(&ours_clean.image, &ours.image);
+                let said = u32::from(share) * h / 100;
+                println!(
+                    "{name}, {layout}: djpeg shows {libjpeg}/{h} rows, we show {shown} and say {share}%"
+                );
+                assert!(
+                    shown + 2 >= libjpeg,
+                    "{name}, {layout}: {shown} < {libjpeg}"
+                );
+                if warned {
+                    assert!(said.abs_diff(shown) <= h / 10 + 2, "{name}, {layout}");
+                }
+            }
+        }
     }
 
     #[test]

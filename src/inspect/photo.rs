@@ -134,8 +134,9 @@ fn checked_dimensions(
 
 /// Decodes at the DCT scale nearest above `long_edge`, shrinks to it and
 /// turns the result upright. A JPEG whose data ends early or is damaged is
-/// decoded as far as it goes; the share (percent) that decoded comes back
-/// with it, and under [`MIN_DECODED_SHARE`] it is refused.
+/// decoded as libjpeg decodes it; the share (percent) decoded from the
+/// file's own data comes back with it, and under [`MIN_DECODED_SHARE`] it
+/// is refused.
 fn print_image(
     kind: FileKind,
     bytes: &[u8],
@@ -147,16 +148,16 @@ fn print_image(
     let damaged = || Refused::new("图片数据损坏或不完整，无法显示，请重新发送原始照片");
     let target = fit(w, h, long_edge);
     let (decoded, share) = match kind {
-        FileKind::Jpeg => match jpeg::decode_scaled(bytes, target, limits) {
-            Ok(img) => (img, None),
-            Err(()) => {
-                let partial = jpeg::decode_partial(bytes, target, limits).map_err(|_| damaged())?;
-                if partial.share < MIN_DECODED_SHARE {
-                    return Err(damaged());
-                }
-                (partial.image, Some(partial.share))
+        FileKind::Jpeg => {
+            let decoded = jpeg::decode_scaled(bytes, target, limits).map_err(|_| damaged())?;
+            if decoded
+                .damaged
+                .is_some_and(|share| share < MIN_DECODED_SHARE)
+            {
+                return Err(damaged());
             }
-        },
+            (decoded.image, decoded.damaged)
+        }
         _ => (decode_other(bytes, limits).map_err(|_| damaged())?, None),
     };
     Ok((orient(shrink(decoded, long_edge), orientation), share))
@@ -355,6 +356,54 @@ fn looks_like_screenshot(name: &str, kind: FileKind, meta: &ExifInfo, w: u32, h:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inspect::jpeg::tests::{damaged_mid_scan, with_restart_markers};
+
+    /// A real camera photo (the shared corpus's) with corrupt data in the
+    /// middle of its scan: with restart markers all but one interval
+    /// decodes, so it is accepted with a warning naming the share and the
+    /// report still gets its picture; without them only the rows before
+    /// the damage decode, too few, so it is refused.
+    #[test]
+    fn a_photo_damaged_mid_scan_is_accepted_when_most_rows_decode() {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/images/ianare_DSCN0010_gps.jpg");
+        let Ok(plain) = std::fs::read(&path) else {
+            assert!(!ci, "{} missing", path.display());
+            println!("skipped: {} not found", path.display());
+            return;
+        };
+        let Some(restart) = with_restart_markers(&plain) else {
+            assert!(
+                !ci,
+                "jpegtran missing (apt-get install libjpeg-turbo-progs)"
+            );
+            println!("skipped: no jpegtran");
+            return;
+        };
+        let limits = Limits::default();
+        let found = inspect(
+            FileKind::Jpeg,
+            "活动照片.jpg",
+            &damaged_mid_scan(&restart),
+            &limits,
+        )
+        .expect("most rows decode: accepted");
+        assert!(
+            found.warnings.iter().any(|w| w.contains("部分损坏")),
+            "{:?}",
+            found.warnings
+        );
+        assert!(found.derived_jpeg.is_some());
+
+        let refused = inspect(
+            FileKind::Jpeg,
+            "活动照片.jpg",
+            &damaged_mid_scan(&plain),
+            &limits,
+        );
+        assert!(refused.is_err(), "half the rows: refused");
+    }
 
     #[test]
     fn fit_never_upscales() {

@@ -1,7 +1,8 @@
 //! Spreadsheets (xlsx, xls, ods; calamine) read as typed tables: the
 //! header row is found (not assumed to be the first), merged cells are
 //! filled with their value, multi-line cells joined, and dates kept as
-//! dates — Excel serials, ODS ISO dates and text dates (see [`super::dates`]).
+//! dates — Excel serials, ODS ISO dates and text dates (see
+//! [`crate::datetext`]).
 //! `activity_dates` is the earliest and latest date in the date columns.
 //!
 //! Bounds: xlsx/ods packages are verified first ([`super::ooxml`]); the

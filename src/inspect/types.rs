@@ -175,6 +175,17 @@ pub enum Block {
     Table { rows: Vec<Vec<String>> },
 }
 
+impl Block {
+    /// Its text as paragraphs: a heading's or paragraph's text, or each
+    /// cell of a table.
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Block::Heading { text, .. } | Block::Paragraph { text } => vec![text.as_str()],
+            Block::Table { rows } => rows.iter().flatten().map(String::as_str).collect(),
+        }
+    }
+}
+
 /// An image found inside a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmbeddedImage {

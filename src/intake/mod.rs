@@ -24,7 +24,6 @@
 //! folders inside the inbox is not a resubmission.
 
 pub mod arrival;
-pub mod identify;
 pub mod mailbox;
 pub mod scan;
 pub mod walk;
@@ -40,8 +39,8 @@ use crate::inspect::{Input, Limits};
 use crate::ledger::{
     FileObservation, HeldEntry, IntakeRecord, IntakeSnapshot, NewVersion, Observed, Receiving, Seen,
 };
+use crate::model::ENTRY_SEP;
 use crate::store::{self, ArrivalBasis, Store};
-use identify::ENTRY_SEP;
 use scan::ScannedFile;
 use walk::{Counters, Node, Walker};
 

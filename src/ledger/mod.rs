@@ -10,6 +10,7 @@
 //! the ledger as it was before the stage or as it should be after it.
 
 mod archives;
+mod clock;
 mod intake;
 mod mailbox;
 mod outbox;
@@ -25,7 +26,7 @@ use crate::inspect::Inspection;
 use crate::model::State;
 use crate::store::{ArrivalBasis, StoredVersion};
 
-pub use archives::ArchiveRow;
+pub use archives::{ArchiveRow, BundleScope, MadeBy};
 pub use intake::{
     FileObservation, FirstArrival, HeldEntry, IntakeRecord, IntakeSnapshot, KnownVersion,
     NewVersion, Observed, Receiving, Seen,

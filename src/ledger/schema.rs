@@ -121,6 +121,10 @@ const MIGRATIONS: &[Migration] = &[
         PRIMARY KEY (folder, uidvalidity, uid)
     );",
     ),
+    // 6: bundles keyed by cut-off and scope (a deadline's files, or every
+    // version), with the hash of their inputs, so a bundle is made again
+    // when the office registers a file to a unit later.
+    Migration::Sql(super::archives::MIGRATE_SCOPE),
 ];
 
 /// The schema version this build writes.

@@ -16,9 +16,11 @@ use crate::fmt::{format_as_of, format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
 use crate::ledger::PreviousStates;
-use crate::model::{ENTRY_SEP, State};
+use crate::model::ENTRY_SEP;
+use crate::notice::{Notice, Notices};
 use crate::render::Outputs;
 use crate::report::Report;
+use crate::wording::{self, notices::skipped};
 
 use super::message::Thread;
 use super::policy::{
@@ -49,124 +51,147 @@ pub struct Batch<'a> {
     pub previous: &'a PreviousStates,
     /// File taken from the mailbox → (Message-ID, subject) of its e-mail.
     pub threads: &'a HashMap<String, crate::ledger::MailThread>,
+    /// Everything the batch asks or warns the office of, for the digest.
+    pub notices: &'a Notices,
 }
 
 /// Builds the inputs of every message this batch may cause.
 pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch) -> Inputs {
-    let clock = a.clock;
-    let tz = clock.timezone();
-    let zone = crate::report::build::zone_label(campaign);
-    let shown =
-        |t: DateTime<FixedOffset>| format!("{}（{zone}）", format_time(t.with_timezone(&tz)));
-    let mut units = Vec::new();
-    for (ui, unit) in campaign.roster.units.iter().enumerate() {
-        // Addressed by the unit's name, as the office would write it.
-        let contacts: Vec<_> = unit
-            .emails()
-            .filter_map(|e| parse_mailbox(e).ok())
-            .map(|mut m| {
-                m.name.get_or_insert_with(|| unit.name.clone());
-                m
-            })
-            .collect();
-        let mut obligations = Vec::new();
-        let mut missing = Vec::new();
-        for st in a.activities.iter().filter(|s| s.unit == ui) {
-            let act = &campaign.activities[st.activity];
-            for item in &st.items {
-                let d = &campaign.deliverables[item.deliverable];
-                let due_display = item.due.map(shown).unwrap_or_else(|| "（未能计算）".into());
-                // What is missing, in a unit's message; the deadline and
-                // how late are said after it, once.
-                let short = match item.state {
-                    State::Incomplete | State::Invalid => item.detail.clone(),
-                    _ => "尚未报送".to_string(),
-                };
-                if item.state.is_open() {
-                    let passed = item.due.filter(|&due| clock >= due);
-                    missing.push(MissingItem {
-                        deliverable: format!("{}（{}）", d.name, act.theme),
-                        detail: short.clone(),
-                        due: due_display.clone(),
-                        overdue: passed.is_some(),
-                        overdue_days: passed.map_or(0, |due| {
-                            campaign
-                                .calendar
-                                .workdays_between(last_day(&due), clock.date_naive())
-                                .0
-                        }),
-                    });
-                }
-                if let Some(due) = item.due {
-                    obligations.push(Obligation {
-                        activity_id: act.id.clone(),
-                        activity: act.theme.clone(),
-                        deliverable: d.name.clone(),
-                        state: item.state,
-                        due,
-                        due_display,
-                        detail: short,
-                    });
-                }
-            }
-        }
-        let mut sent: Vec<_> = a
-            .files
-            .iter()
-            // A photo pasted into a Word file is part of that file, not a
-            // file the unit sent.
-            .filter(|f| f.unit == Some(ui) && f.batch_id > batch.previous.batch && !f.embedded)
-            .collect();
-        // The receipt answers the latest e-mail the files came in.
-        let thread = {
-            let mut latest: Vec<_> = sent.clone();
-            latest.sort_by_key(|f| std::cmp::Reverse(f.arrived));
-            latest.iter().find_map(|f| {
-                let top = f.path.split(ENTRY_SEP).next().unwrap_or(&f.path);
-                batch.threads.get(top).map(|t| Thread {
-                    message_id: t.message_id.clone(),
-                    subject: t.subject.clone(),
+    let units = (0..campaign.roster.units.len())
+        .map(|ui| {
+            let unit = &campaign.roster.units[ui];
+            // Addressed by the unit's name, as the office would write it.
+            let contacts: Vec<_> = unit
+                .emails()
+                .filter_map(|e| parse_mailbox(e).ok())
+                .map(|mut m| {
+                    m.name.get_or_insert_with(|| unit.name.clone());
+                    m
                 })
-            })
-        };
-        let files: Vec<ReceivedFile> = sent
-            .drain(..)
-            .map(|f| ReceivedFile {
-                name: f.as_the_unit_knows_it(&tz),
-                size: f.size,
-                arrived: shown(f.arrived),
-                verdict_label: f.inspection.verdict.label().to_string(),
-                accepted: f.inspection.verdict != Verdict::Reject,
-                reason: f
-                    .inspection
-                    .reason
-                    .clone()
-                    .or_else(|| (!f.flags.is_empty()).then(|| f.flags.join("；")))
-                    .map(|r| printable(&r)),
-                instead: None,
-            })
-            .collect();
-        units.push((
-            ReceiptInput {
+                .collect();
+            let (still_missing, obligations) = owed_by(campaign, a, ui);
+            let (files, thread) = received(campaign, a, batch, ui);
+            let receipt = ReceiptInput {
                 unit: unit.name.clone(),
                 contacts: contacts.clone(),
                 batch_id: batch.id.to_string(),
                 files,
-                still_missing: missing,
+                still_missing,
                 thread,
-            },
-            ReminderInput {
+            };
+            let reminder = ReminderInput {
                 unit: unit.name.clone(),
                 contacts,
                 obligations,
-            },
-        ));
-    }
+            };
+            (receipt, reminder)
+        })
+        .collect();
     Inputs {
         units,
         report: batch.outputs.map(|out| report_input(a, report, out)),
         digest: digest_input(campaign, a, batch),
     }
+}
+
+/// A time as a unit's message gives it: "2025年6月9日 24:00（北京时间）".
+fn shown(campaign: &Campaign, t: DateTime<FixedOffset>, tz: &FixedOffset) -> String {
+    let zone = crate::report::build::zone_label(campaign);
+    format!("{}（{zone}）", format_time(t.with_timezone(tz)))
+}
+
+/// What unit `ui` still owes, for its receipt, and every item of it with a
+/// deadline, for its reminder. What is missing is said in the unit's
+/// words; the deadline and how late are said after it, once.
+fn owed_by(campaign: &Campaign, a: &Assessment, ui: usize) -> (Vec<MissingItem>, Vec<Obligation>) {
+    let clock = a.clock;
+    let tz = clock.timezone();
+    let mut missing = Vec::new();
+    let mut obligations = Vec::new();
+    for st in a.activities.iter().filter(|s| s.unit == ui) {
+        let act = &campaign.activities[st.activity];
+        for item in &st.items {
+            let d = &campaign.deliverables[item.deliverable];
+            let due_display = item
+                .due
+                .map(|t| shown(campaign, t, &tz))
+                .unwrap_or_else(|| "（未能计算）".into());
+            let short = wording::owed_text(campaign, a, item);
+            if item.state.is_open() {
+                let passed = item.due.filter(|&due| clock >= due);
+                missing.push(MissingItem {
+                    deliverable: format!("{}（{}）", d.name, act.theme),
+                    detail: short.clone(),
+                    due: due_display.clone(),
+                    overdue: passed.is_some(),
+                    overdue_days: passed.map_or(0, |due| {
+                        campaign
+                            .calendar
+                            .workdays_between(last_day(&due), clock.date_naive())
+                            .0
+                    }),
+                });
+            }
+            if let Some(due) = item.due {
+                obligations.push(Obligation {
+                    activity_id: act.id.clone(),
+                    activity: act.theme.clone(),
+                    deliverable: d.name.clone(),
+                    state: item.state,
+                    due,
+                    due_display,
+                    detail: short,
+                });
+            }
+        }
+    }
+    (missing, obligations)
+}
+
+/// The files of unit `ui` new in this batch, as the unit knows them, and
+/// the e-mail thread the receipt answers: the latest one they came in. A
+/// photo pasted into a Word file is part of that file, not a file the
+/// unit sent.
+fn received(
+    campaign: &Campaign,
+    a: &Assessment,
+    batch: &Batch,
+    ui: usize,
+) -> (Vec<ReceivedFile>, Option<Thread>) {
+    let tz = a.clock.timezone();
+    let sent: Vec<_> = a
+        .files
+        .iter()
+        .filter(|f| f.unit == Some(ui) && f.batch_id > batch.previous.batch && !f.embedded)
+        .collect();
+    let thread = sent
+        .iter()
+        .filter_map(|f| {
+            let top = f.path.split(ENTRY_SEP).next().unwrap_or(&f.path);
+            batch.threads.get(top).map(|thread| (f.arrived, thread))
+        })
+        // The latest; of several as late, the first.
+        .min_by_key(|(arrived, _)| std::cmp::Reverse(*arrived))
+        .map(|(_, t)| Thread {
+            message_id: t.message_id.clone(),
+            subject: t.subject.clone(),
+        });
+    let files = sent
+        .into_iter()
+        .map(|f| ReceivedFile {
+            name: wording::as_the_unit_knows_it(f, &tz),
+            size: f.size,
+            arrived: shown(campaign, f.arrived, &tz),
+            verdict_label: f.inspection.verdict.label().to_string(),
+            accepted: f.inspection.verdict != Verdict::Reject,
+            reason: f.inspection.reason.as_deref().map(printable).or_else(|| {
+                let flags = wording::flags(campaign, a, f);
+                (!flags.is_empty()).then(|| flags.join("；"))
+            }),
+            instead: None,
+        })
+        .collect();
+    (files, thread)
 }
 
 fn report_input(a: &Assessment, report: &Report, out: &Outputs) -> ReportInput {
@@ -189,7 +214,7 @@ fn report_input(a: &Assessment, report: &Report, out: &Outputs) -> ReportInput {
             .collect(),
         units: report.overview.units,
         activities: report.overview.activities,
-        as_of: format_as_of(report.as_of.naive_local()),
+        as_of: format_as_of(report.as_of.naive_local(), report.cutoff),
         deadline_dates: deadline_dates.into_iter().collect(),
         all_complete: a.activities.iter().all(|s| !s.overall.is_open()),
         pdf: file(&out.pdf),
@@ -210,45 +235,50 @@ fn digest_input(campaign: &Campaign, a: &Assessment, batch: &Batch) -> DigestInp
                 changes.push(StateChange {
                     unit: campaign.roster.units[act.unit].name.clone(),
                     deliverable: format!("{}（{}）", d.name, act.theme),
-                    from: before.label().to_string(),
-                    to: item.state.label().to_string(),
+                    from: before,
+                    to: item.state,
                 });
             }
         }
     }
+    // The digest lists the entries that are not files in a section of
+    // their own, so not among its notes too.
+    let own: Vec<Notice> = batch
+        .intake
+        .special
+        .iter()
+        .map(|(path, kind)| skipped(path, kind))
+        .collect();
+    let no_unit = |ambiguous: bool| {
+        a.files
+            .iter()
+            .filter(move |f| f.unassigned() && f.candidates().is_empty() != ambiguous)
+    };
     DigestInput {
         batch_id: batch.id.to_string(),
         new_files: batch.intake.new_versions.len(),
         changes,
-        unassigned: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned() && f.candidates.is_empty())
+        unassigned: no_unit(false)
             .map(|f| UnassignedFile {
                 path: printable(&f.path),
-                reason: f.unit_note.clone(),
+                reason: wording::why_no_unit(campaign, f).unwrap_or_default(),
             })
             .collect(),
-        ambiguous: a
-            .files
-            .iter()
-            .filter(|f| f.unassigned() && !f.candidates.is_empty())
+        ambiguous: no_unit(true)
             .map(|f| AmbiguousName {
                 name: printable(&f.path),
                 candidates: f
-                    .candidates
+                    .candidates()
                     .iter()
                     .map(|&u| campaign.roster.units[u].name.clone())
                     .collect(),
             })
             .collect(),
-        notes: a
-            .warnings
+        notes: batch
+            .notices
             .iter()
-            .cloned()
-            .chain(unreachable(campaign, a))
-            .chain(batch.intake.mailbox.faults.iter().cloned())
-            .chain(a.questions.iter().cloned())
+            .filter(|n| !own.contains(n))
+            .map(ToString::to_string)
             .collect(),
         skipped: batch.intake.skipped(),
     }
@@ -256,10 +286,10 @@ fn digest_input(campaign: &Campaign, a: &Assessment, batch: &Batch) -> DigestInp
 
 /// Units that still owe something but have no address a reminder can go
 /// to: the office must chase them itself, so it is told every night, in one
-/// line naming them all.
-pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
+/// notice naming them all.
+pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<Notice> {
     campaign.file.mail.as_ref()?; // without [mail] no one is written to
-    let names: Vec<&str> = campaign
+    let units: Vec<usize> = campaign
         .roster
         .units
         .iter()
@@ -272,12 +302,167 @@ pub fn unreachable(campaign: &Campaign, a: &Assessment) -> Option<String> {
                 .any(|s| s.items.iter().any(|i| i.state.is_open()));
             owes && !unit.emails().any(|e| parse_mailbox(e).is_ok())
         })
-        .map(|(_, unit)| unit.name.as_str())
+        .map(|(ui, _)| ui)
         .collect();
-    (!names.is_empty()).then(|| {
-        format!(
-            "无法发送催报：{}没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）",
-            names.join("、")
-        )
-    })
+    (!units.is_empty()).then(|| wording::notices::unreachable(campaign, &units))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+    use crate::model::State;
+    use crate::notice::Notice;
+    use crate::store::Store;
+
+    /// The scenario's inputs, after a batch 1 in which everything was
+    /// pending, with a pipe in the inbox and one warning.
+    fn inputs() -> (Campaign, Assessment, Inputs) {
+        let (c, a) = scenario();
+        let dir = tempfile::tempdir().unwrap();
+        let report =
+            crate::report::build::build(&c, &a, &Store::new(dir.path()), &Default::default());
+        let mut intake = intake::IntakeSummary::default();
+        intake.special.push(("县林业局/管道".into(), "命名管道"));
+        let mut previous = PreviousStates::default();
+        for act in &c.activities {
+            for d in &c.deliverables {
+                previous
+                    .states
+                    .insert((act.id.clone(), d.id.clone()), State::Pending);
+            }
+        }
+        let notices: Notices = [
+            skipped("县林业局/管道", "命名管道"),
+            Notice::warning("专栏稿未能生成：磁盘已满"),
+        ]
+        .into_iter()
+        .chain(unreachable(&c, &a))
+        .collect();
+        let inputs = plan(
+            &c,
+            &a,
+            &report,
+            &Batch {
+                id: 2,
+                intake: &intake,
+                outputs: None,
+                previous: &previous,
+                threads: &HashMap::new(),
+                notices: &notices,
+            },
+        );
+        (c, a, inputs)
+    }
+
+    #[test]
+    fn a_receipt_names_each_file_as_the_unit_knows_it_with_why_it_does_not_count() {
+        let (_, _, inputs) = inputs();
+        assert_eq!(inputs.units.len(), 4);
+        let (receipt, _) = &inputs.units[0];
+        assert_eq!(receipt.unit, "县公安局");
+        let reason = |name: &str| {
+            receipt
+                .files
+                .iter()
+                .find(|f| f.name == format!("收件箱中的《{name}》"))
+                .unwrap()
+                .reason
+                .clone()
+        };
+        assert_eq!(reason("县公安局/法治宣传照片/1.jpg"), None);
+        assert_eq!(
+            reason("县公安局/法治宣传照片/4.jpg").unwrap(),
+            "与1.jpg内容相同，只计一次"
+        );
+        assert_eq!(
+            reason("县公安局/发言材料.docx").unwrap(),
+            "无法判断属于活动总结或访谈稿件中的哪一项，请在文件名中注明；按报送时间归入“禁毒宣传”"
+        );
+        let (forestry, _) = &inputs.units[1];
+        assert!(!forestry.files[0].accepted);
+        assert!(
+            forestry.files[0]
+                .reason
+                .as_deref()
+                .unwrap()
+                .contains(".doc")
+        );
+    }
+
+    #[test]
+    fn what_is_still_missing_and_what_is_owed_in_each_state() {
+        let (_, _, inputs) = inputs();
+        let (receipt, reminder) = &inputs.units[0];
+        let missing: Vec<(&str, &str, bool, i64)> = receipt
+            .still_missing
+            .iter()
+            .map(|m| {
+                (
+                    m.deliverable.as_str(),
+                    m.detail.as_str(),
+                    m.overdue,
+                    m.overdue_days,
+                )
+            })
+            .collect();
+        assert_eq!(
+            missing,
+            [
+                ("访谈稿件（法治宣传进社区）", "尚未报送", true, 15),
+                ("活动总结（禁毒宣传）", "尚未报送", false, 0),
+                ("活动照片（禁毒宣传）", "活动照片1张，需3张", false, 0),
+                ("访谈稿件（禁毒宣传）", "尚未报送", false, 0),
+            ]
+        );
+        let states: Vec<State> = reminder.obligations.iter().map(|o| o.state).collect();
+        use State::*;
+        assert_eq!(
+            states,
+            [OnTime, Late, Overdue, Pending, Incomplete, Pending]
+        );
+        // 县民政局's activity has no deadline: owed, but nothing to remind of.
+        let (welfare, reminder) = &inputs.units[2];
+        assert_eq!(welfare.still_missing[0].due, "（未能计算）");
+        assert!(reminder.obligations.is_empty());
+        // The exempt item is neither missing nor owed.
+        let (forestry, reminder) = &inputs.units[1];
+        assert_eq!(forestry.still_missing.len(), 1);
+        assert_eq!(reminder.obligations.len(), 2);
+    }
+
+    #[test]
+    fn the_digest_lists_changes_files_and_each_notice_once() {
+        let (_, _, inputs) = inputs();
+        let d = &inputs.digest;
+        let changed: Vec<(&str, State, State)> = d
+            .changes
+            .iter()
+            .map(|c| (c.deliverable.as_str(), c.from, c.to))
+            .collect();
+        assert_eq!(
+            changed[0],
+            ("活动总结（法治宣传进社区）", State::Pending, State::OnTime)
+        );
+        assert_eq!(changed.len(), 8, "{changed:?}");
+        assert_eq!(d.unassigned.len(), 1);
+        assert_eq!(d.unassigned[0].reason, "未能识别所属单位");
+        assert_eq!(d.ambiguous[0].candidates, ["县民政局", "州民政局"]);
+        assert_eq!(d.skipped, ["县林业局/管道（命名管道）"]);
+        assert_eq!(
+            d.notes,
+            [
+                "专栏稿未能生成：磁盘已满",
+                "无法发送催报：县林业局、州民政局没有有效邮箱（请在活动安排表的联系人表或campaign.toml的[[units]]中补充，或另行通知）"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_unit_is_unreachable_without_mail() {
+        let (mut c, a, _) = inputs();
+        assert!(unreachable(&c, &a).is_some());
+        c.file.mail = None;
+        assert_eq!(unreachable(&c, &a), None);
+    }
 }

@@ -8,7 +8,8 @@
 //! the subject, written `Subject: …`; the rest (after optional blank lines)
 //! is the plain-text body. The variables available are the fields of
 //! [`ReceiptContext`], [`ReminderContext`], [`ReportContext`] and
-//! [`DigestContext`] (all also carry [`Letterhead`]'s fields).
+//! [`DigestContext`] (all also carry the fields of
+//! [`Letterhead`](super::policy::Letterhead)).
 //!
 //! Block tags (`{% if %}`, `{% for %}`) on a line of their own leave no
 //! blank line (`trim_blocks`, `lstrip_blocks`).

@@ -1,10 +1,10 @@
 //! The parts of a batch that are not a stage's own call: the lock, the
-//! options each stage is handed, the commits, delivery.
+//! options each stage is handed, the commits, the assessment as the
+//! ledger keeps it, the by-products, delivery.
 
 use std::fs::File;
 use std::io::IsTerminal;
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -15,13 +15,15 @@ use crate::assess::Assessment;
 use crate::campaign::Campaign;
 use crate::intake;
 use crate::ledger::{AssessmentRow, Ledger};
+use crate::notice::{Notice, Notices};
 use crate::notify::{self, Notifier, outbox};
 use crate::portal;
 use crate::render::html::Extras;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
-use crate::store::{Scratch, Store};
+use crate::store::{Scratch, Store, StoredVersion};
 use crate::timings::{self, Timings};
+use crate::wording;
 
 use super::{CrashPoint, Options, RunError};
 
@@ -228,48 +230,72 @@ pub(super) fn intake(
     Ok(summary)
 }
 
-/// The assessment as the ledger keeps it.
+/// Each item's detail, in the order of [`assessment_rows`].
+pub(super) fn item_details(campaign: &Campaign, a: &Assessment) -> Vec<String> {
+    a.activities
+        .iter()
+        .flat_map(|st| &st.items)
+        .map(|item| wording::detail(campaign, a, item))
+        .collect()
+}
+
+/// The assessment as the ledger keeps it, each item with its detail from
+/// [`item_details`].
 pub(super) fn assessment_rows<'a>(
     campaign: &'a Campaign,
     a: &'a Assessment,
+    details: &'a [String],
 ) -> Vec<AssessmentRow<'a>> {
     a.activities
         .iter()
         .flat_map(|st| {
             let act = &campaign.activities[st.activity];
-            st.items.iter().map(move |item| AssessmentRow {
-                activity: &act.id,
-                unit: &campaign.roster.units[act.unit].name,
-                deliverable: &campaign.deliverables[item.deliverable].id,
-                state: item.state,
-                detail: &item.detail,
-                due: item.due,
-                completed: item.completed,
-                late_workdays: item.late_workdays,
-            })
+            st.items.iter().map(move |item| (act, item))
+        })
+        .zip(details)
+        .map(|((act, item), detail)| AssessmentRow {
+            activity: &act.id,
+            unit: &campaign.roster.units[act.unit].name,
+            deliverable: &campaign.deliverables[item.deliverable].id,
+            state: item.state,
+            detail,
+            due: item.due,
+            completed: item.completed,
+            late_workdays: item.late_workdays,
         })
         .collect()
 }
 
-/// The 归档 bundles of newly passed deadlines and the portal drafts. They
-/// are by-products: a failure joins the batch's warnings and the mail
-/// still goes. Returns the new bundles and how many drafts there are.
+/// The 归档 bundles due (see [`archive::after_batch`]) and the portal
+/// drafts. They are by-products: a failure joins the batch's notices and
+/// the mail still goes. Returns the bundles made and how many drafts there
+/// are.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn by_products(
     campaign: &Campaign,
     ledger: &Ledger,
     store: &Store,
     render_options: &render::Options,
+    versions: &[StoredVersion],
     assessment: &Assessment,
-    warnings: &mut Vec<String>,
+    outputs: &Outputs,
+    notices: &mut Notices,
     times: &mut Timings,
-) -> (Vec<PathBuf>, usize) {
+) -> (Vec<archive::Bundle>, usize) {
     let archived = times
         .time(timings::ARCHIVE, || {
-            archive::after_deadlines(campaign, ledger, store, render_options, assessment)
+            archive::after_batch(
+                campaign,
+                ledger,
+                store,
+                render_options,
+                versions,
+                assessment,
+                Some(outputs),
+            )
         })
-        .map(|made| made.into_iter().map(|b| b.zip).collect())
         .unwrap_or_else(|e| {
-            warnings.push(format!("归档包未能生成：{e}"));
+            notices.push(Notice::warning(format!("归档包未能生成：{e}")));
             Vec::new()
         });
     let drafts = times
@@ -278,7 +304,7 @@ pub(super) fn by_products(
         })
         .map(|made| made.len())
         .unwrap_or_else(|e| {
-            warnings.push(format!("专栏稿未能生成：{e}"));
+            notices.push(Notice::warning(format!("专栏稿未能生成：{e}")));
             0
         });
     (archived, drafts)
@@ -287,23 +313,24 @@ pub(super) fn by_products(
 /// Publishes the board again with the mail this batch queued, and how it
 /// went, in place of `board`'s outbox. The batch is done and the board of
 /// its report stands: a failure here only leaves that board's older list
-/// of mail.
+/// of mail, and is returned as a warning for the terminal.
 pub(super) fn republish_board(
     ledger: &Ledger,
     report: &Report,
     board: Extras,
     outputs: &Outputs,
     options: &render::Options,
-) -> Result<(), RunError> {
+) -> Result<Option<Notice>, RunError> {
     let tz = board.generated.timezone();
     let extras = Extras {
         messages: &outbox::board_lines(&ledger.outbox_list(true)?, tz),
         ..board
     };
-    if let Err(e) = render::html::publish(report, &extras, &options.board, &outputs.dir) {
-        tracing::warn!("状态板的邮件列表未能更新：{e}");
-    }
-    Ok(())
+    Ok(
+        render::html::publish(report, &extras, &options.board, &outputs.dir)
+            .err()
+            .map(|e| Notice::warning(format!("状态板的邮件列表未能更新：{e}"))),
+    )
 }
 
 /// Delivers the queued mail, unless this is a dry run, `--no-send`, or the

@@ -36,6 +36,8 @@ pub enum RunError {
     Transport(#[from] crate::campaign::smtp::SmtpConfigError),
     #[error("邮件模板错误: {0}")]
     Templates(#[from] notify::templates::TemplateError),
+    #[error(transparent)]
+    Clock(#[from] super::clock::ClockError),
 }
 
 /// The points after which a test may crash the batch (`--fail-after`): the
@@ -91,8 +93,9 @@ pub struct Outcome {
     pub inspected: usize,
     /// The report the batch built.
     pub report: crate::report::Report,
-    /// The 归档 bundles this batch made (one per deadline newly passed).
-    pub archived: Vec<std::path::PathBuf>,
+    /// The 归档 bundles this batch made or made again (see
+    /// [`crate::archive::after_batch`]).
+    pub archived: Vec<crate::archive::Bundle>,
     /// The portal drafts there are (see [`crate::portal`]).
     pub drafts: usize,
 }

@@ -125,7 +125,7 @@ fn sharpness(jpeg: &[u8], limits: &Limits) -> f64 {
     if tw < 3 || th < 3 {
         return 0.0;
     }
-    let Ok(rgb) = decode_scaled(jpeg, (tw, th), limits) else {
+    let Ok(rgb) = decode_scaled(jpeg, (tw, th), limits).map(|d| d.image) else {
         return 0.0;
     };
     let mut grey = image::imageops::grayscale(&rgb);

@@ -9,7 +9,8 @@
 //! ([`Renderer`]). Renderers take the report as it is; they never re-read
 //! the inbox, re-decide a state or change the report. Its dates they write
 //! through [`text`]. Characters no report font can show are listed in
-//! [`Outputs::missing_chars`] (and logged), never left as silent boxes.
+//! [`Outputs::missing_chars`] for the caller to tell the office, never left
+//! as silent boxes.
 
 pub mod docx;
 pub mod escape;
@@ -211,10 +212,6 @@ pub fn write_all(
     let missing_chars = options
         .fonts
         .missing_chars(&format!("{json}{}", options.template.source()));
-    if !missing_chars.is_empty() {
-        let list: String = missing_chars.iter().collect();
-        tracing::warn!("报告字体缺少以下字符，将无法正常显示：{list}");
-    }
     let fingerprint = fingerprint(&json, board, options)?;
     drop(json); // the whole report as text: not kept through the render
     let fonts = options.fonts.describe();

@@ -9,7 +9,7 @@ use crate::report::{CellNote, Extension, Report, Situation, Time};
 
 /// The report's clock: "截至2025年6月13日20时".
 pub fn as_of(report: &Report) -> String {
-    fmt::format_as_of(report.as_of.naive_local())
+    fmt::format_as_of(report.as_of.naive_local(), report.cutoff)
 }
 
 /// A time in full, with its year: "2025年6月9日 24:00".

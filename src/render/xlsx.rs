@@ -17,6 +17,8 @@
 //! on every page.
 
 use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
+use std::collections::HashSet;
+
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -73,7 +75,8 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
     }
     sheet(workbook.add_worksheet(), SUMMARY_SHEET, report, summary)?;
 
-    for (i, d) in report.deliverables.iter().enumerate() {
+    let names = sheet_names(report.deliverables.iter().map(|d| d.name.as_str()));
+    for (i, name) in names.iter().enumerate() {
         let columns: Vec<Column> = vec![
             column("状态", 11.0, move |r| {
                 let state = cell(r, i).and_then(|c| c.state);
@@ -98,12 +101,7 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
             }),
             column("逾期工作日", 10.0, move |r| late(cell(r, i))),
         ];
-        sheet(
-            workbook.add_worksheet(),
-            &sheet_name(&d.name, i),
-            report,
-            columns,
-        )?;
+        sheet(workbook.add_worksheet(), name, report, columns)?;
     }
     out.write_all(&workbook.save_to_buffer()?)?;
     Ok(())
@@ -135,25 +133,47 @@ fn late(cell: Option<&StatusCell>) -> Value {
         .map_or(Value::Empty, |d| Value::Number(d as f64))
 }
 
-/// Excel sheet names: at most 31 characters, none of `[]:*?/\`, unique
-/// (the deliverable's position is added when cleaning made it collide).
-fn sheet_name(name: &str, i: usize) -> String {
-    let clean: String = name
-        .chars()
-        .map(|c| {
-            if SHEET_NAME_FORBIDDEN.contains(&c) {
-                '_'
-            } else {
-                c
-            }
+/// The deliverables' sheet names, valid in Excel whatever the office wrote: at most 31
+/// characters (counted as Excel counts them, in UTF-16 units), none of `[]:*?/\\` or control
+/// characters, no apostrophe at either end, and unique without regard to case (among
+/// themselves and with 汇总). A name changed to fit, or already taken, gets the deliverable's
+/// number, then further numbers until it is free.
+fn sheet_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut used = HashSet::from([SUMMARY_SHEET.to_lowercase()]);
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut units = 0;
+            let clean: String = name
+                .chars()
+                .map(|c| {
+                    if SHEET_NAME_FORBIDDEN.contains(&c) || c.is_control() {
+                        '_'
+                    } else {
+                        c
+                    }
+                })
+                .take_while(|c| {
+                    units += c.len_utf16();
+                    units <= 26
+                })
+                .collect();
+            let clean = clean.trim().trim_matches('\'').trim();
+            let base = if clean.is_empty() { "材料" } else { clean };
+            let chosen =
+                if !clean.is_empty() && clean == name && !used.contains(&clean.to_lowercase()) {
+                    clean.to_owned()
+                } else {
+                    (i + 1..)
+                        .map(|n| format!("{base}{n}"))
+                        .find(|c| !used.contains(&c.to_lowercase()))
+                        .expect("numbers never run out")
+                };
+            used.insert(chosen.to_lowercase());
+            chosen
         })
-        .take(28)
-        .collect();
-    if clean.is_empty() || clean == SUMMARY_SHEET || clean != name {
-        format!("{}{}", clean, i + 1)
-    } else {
-        clean
-    }
+        .collect()
 }
 
 fn excel_time(t: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
@@ -257,4 +277,45 @@ fn sheet(
         .set_footer("&C第 &P 页，共 &N 页");
     ws.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique_whatever_the_office_wrote() {
+        let long = "关于开展政务公开主题日活动情况报告及相关图文视频资料的报送要求说明";
+        let names = sheet_names([
+            "活动方案",
+            "活动方案",
+            "ACTIVITY",
+            "activity",
+            "汇总",
+            long,
+            "照片[含:视频]*?/\\",
+            "'引号'",
+            "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉",
+            "",
+            "活动方案2",
+        ]);
+        assert_eq!(names[0], "活动方案");
+        assert_eq!(names[1], "活动方案2");
+        assert_eq!(names[4], "汇总5");
+        assert_eq!(names[9], "材料10");
+        assert_eq!(names[10], "活动方案211");
+        let mut seen = HashSet::from([SUMMARY_SHEET.to_lowercase()]);
+        for name in &names {
+            assert!(name.encode_utf16().count() <= 31, "{name}");
+            assert!(!name.is_empty());
+            assert!(!name.contains(SHEET_NAME_FORBIDDEN), "{name}");
+            assert!(!name.starts_with('\'') && !name.ends_with('\''), "{name}");
+            assert!(seen.insert(name.to_lowercase()), "{name} twice");
+        }
+        // Each name is accepted by the writer itself.
+        let mut book = Workbook::new();
+        for name in &names {
+            book.add_worksheet().set_name(name).expect(name);
+        }
+    }
 }

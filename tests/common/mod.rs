@@ -190,6 +190,12 @@ pub const KINSOKU_PARAGRAPH: &str = "本次活动前我局专门召开党组会�
 
 pub const SUMMARY_SENTENCE: &str = "县林业局以“政务公开进林区”为主题";
 
+/// 县交通运输局's summary as its unit page shows it (an excerpt) …
+pub const TRAFFIC_OPENING: &str = "县交通运输局于6月3日在县政务服务中心开展“阳光交通”政务公开日活动，邀请群众代表、人大代表和政协委员走进办事大厅，体验道路运输证件办理流程，并就农村公路建设养护、客运班线调整等事项进行座谈交流。";
+/// … and the rest of it, in the DOCX's appendix only.
+pub const TRAFFIC_REST: &str =
+    "座谈中收集意见建议十二条，现场答复九条，其余三条已明确责任股室限期办理。";
+
 fn summary_blocks() -> Vec<Block> {
     let para = |t: &str| Block::Paragraph { text: t.into() };
     vec![
@@ -254,6 +260,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             file_name: "县林业局政务公开日活动总结.docx".into(),
             title: Some("县林业局2025年政务公开日活动总结".into()),
             blocks: summary_blocks(),
+            full: None,
         }),
         schedule: Some(Sheet {
             name: "活动安排".into(),
@@ -300,8 +307,20 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
             file_name: "交通运输局活动总结.docx".into(),
             title: None,
             blocks: vec![Block::Paragraph {
-                text: "县交通运输局于6月3日在县政务服务中心开展“阳光交通”政务公开日活动，邀请群众代表、人大代表和政协委员走进办事大厅，体验道路运输证件办理流程，并就农村公路建设养护、客运班线调整等事项进行座谈交流。".into(),
+                text: TRAFFIC_OPENING.into(),
             }],
+            // The unit pages show the opening; the DOCX's appendix all of it.
+            full: Some(FullText {
+                chars: 123,
+                blocks: vec![
+                    Block::Paragraph {
+                        text: TRAFFIC_OPENING.into(),
+                    },
+                    Block::Paragraph {
+                        text: TRAFFIC_REST.into(),
+                    },
+                ],
+            }),
         }),
         photos: rest.to_vec(),
         remark: Some("活动总结逾期2个工作日报送".into()),
@@ -325,6 +344,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                     blocks: vec![Block::Paragraph {
                         text: "县人社局在城东社区开展就业政策宣讲，现场解答群众咨询。".into(),
                     }],
+                    full: None,
                 }),
                 remark: Some("活动总结未报送，已逾期4个工作日；活动照片2张，需3张".into()),
                 ..activity("4", "就业政策进社区", "5月", State::Overdue)
@@ -347,6 +367,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         title: "2025年泸溪县“政务公开主题日”活动".into(),
         office: "泸溪县行政审批服务局".into(),
         as_of: at(6, 13, 20, 0),
+        cutoff: false,
         situation: Situation {
             paragraph: "截至2025年6月13日20时，3个单位共安排活动4项。已报齐2项，其中按时报送1项，逾期报送1项（县交通运输局）；未按要求报送1项，其中逾期未报1项（县人力资源和社会保障局）；尚未到报送时限1项。".into(),
             needs_action: vec![

@@ -1,7 +1,8 @@
 //! One `[[deliverables]]` entry resolved: the units it applies to (by
-//! name, group or all) and its deadline rule.
+//! name, group or all), its deadline rule and its template.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono_tz::Tz;
 
@@ -10,12 +11,16 @@ use crate::campaign::CampaignError;
 use crate::campaign::config::{DeadlineEntry, DeliverableEntry, UnitsSpec};
 use crate::campaign::deadline::{self, DeadlineRule};
 use crate::campaign::roster::Roster;
+use crate::campaign::template::Template;
+use crate::inspect::Limits;
 
 pub(super) fn resolve_deliverable(
     d: &DeliverableEntry,
     roster: &Roster,
     groups: &BTreeMap<String, Group>,
     tz: Tz,
+    templates: &Path,
+    limits: &Limits,
     err: &Errors,
 ) -> Result<Deliverable, CampaignError> {
     let by_names = |names: &[String]| -> Result<Vec<usize>, CampaignError> {
@@ -85,11 +90,8 @@ pub(super) fn resolve_deliverable(
                 )
             })?)
         }
-        DeadlineEntry::AfterActivity {
-            workdays_after_activity,
-            time,
-        } => DeadlineRule::AfterActivity {
-            workdays: *workdays_after_activity,
+        DeadlineEntry::Activity { day, time } => DeadlineRule::Activity {
+            day: *day,
             time: deadline::parse_due_time(time).ok_or_else(|| {
                 err.at(
                     time,
@@ -107,15 +109,28 @@ pub(super) fn resolve_deliverable(
             ),
         ));
     }
+    let template = match &d.template {
+        Some(file) => Some(Template::load(&templates.join(file), limits).map_err(|e| {
+            err.at(
+                &file.to_string_lossy(),
+                format!(
+                    "材料“{}”的模板：{e}（template 写 templates 文件夹中的文件名，如 template = \"活动总结模板.docx\"）",
+                    d.name
+                ),
+            )
+        })?),
+        None => None,
+    };
     Ok(Deliverable {
         id: d.id.clone(),
         name: d.name.clone(),
         accept: d.accept.clone(),
         keywords: d.keywords.clone(),
-        min_count: d.min_count.max(1),
+        min_count: d.min_count,
         units,
         sheets,
         per: d.per,
         rule,
+        template,
     })
 }

@@ -5,7 +5,8 @@
 use super::{Activity, Deliverable, Errors, Exemption};
 use crate::campaign::CampaignError;
 use crate::campaign::config::CampaignFile;
-use crate::campaign::roster::{Roster, normalize};
+use crate::campaign::roster::Roster;
+use crate::campaign::unitname::normalize;
 
 pub(super) fn exemptions(
     file: &CampaignFile,

@@ -14,11 +14,12 @@ use chrono_tz::Tz;
 use super::CampaignError;
 use super::calendar::Calendar;
 use super::config::{CampaignFile, Per};
-use super::deadline::{self, DeadlineRule, Due};
+use super::deadline::{self, ActivityDays, DeadlineRule, Due};
 use super::roster::{Roster, RosterError, Unit};
 use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
 use super::suggest;
-use super::timetext::ActivityTime;
+use super::template::Template;
+use super::timetext::{ActivityTime, Undetermined};
 use crate::inspect::Category;
 
 mod deliverables;
@@ -74,7 +75,14 @@ pub struct Activity {
     pub joint: Vec<usize>,
     pub seq: String,
     pub theme: String,
+    /// The dates it takes; None when the schedule gives none, and then
+    /// `undetermined` says why.
     pub time: Option<ActivityTime>,
+    /// Why the activity has no dates (时间待定): no deadline counted from
+    /// the activity exists, and the office is asked instead of the unit
+    /// being chased.
+    pub undetermined: Option<Undetermined>,
+    /// The time as the schedule writes it.
     pub time_text: String,
     pub place: Option<String>,
     /// The sheet it comes from.
@@ -97,9 +105,27 @@ pub struct Deliverable {
     pub sheets: Option<Vec<String>>,
     pub per: Per,
     pub rule: DeadlineRule,
+    /// The office's template of it (`template = …`), when given.
+    pub template: Option<Template>,
 }
 
 impl Deliverable {
+    /// Optional (`min_count = 0`): accepted and listed when it comes,
+    /// never owed.
+    pub fn optional(&self) -> bool {
+        self.min_count == 0
+    }
+
+    /// Why a file of this deliverable is still the office's template
+    /// (`template = …`), naming what was left unfilled; None when it is
+    /// not, or when the deliverable has no template.
+    pub fn unfilled_template(&self, inspection: &crate::inspect::Inspection) -> Option<String> {
+        match (&self.template, &inspection.content) {
+            (Some(t), crate::inspect::Content::Document(doc)) => t.left_in(doc),
+            _ => None,
+        }
+    }
+
     /// Whether `activity` is in this deliverable's reach (its unit owes it,
     /// and it comes from one of the deliverable's sheets).
     pub fn reaches(&self, activity: &Activity) -> bool {
@@ -130,17 +156,6 @@ pub struct Exemption {
     /// Only this deliverable (its id).
     pub deliverable: Option<String>,
     pub reason: String,
-}
-
-impl Exemption {
-    /// 已取消 for a cancelled activity, 免报 otherwise.
-    pub fn label(&self) -> &'static str {
-        if self.activity.is_some() {
-            "已取消"
-        } else {
-            "免报"
-        }
-    }
 }
 
 /// A named group of units.
@@ -370,6 +385,7 @@ impl Campaign {
                     seq: seq_of(&row.sheet, &row.seq),
                     theme: row.theme.clone(),
                     time: row.time.clone(),
+                    undetermined: row.undetermined,
                     time_text: row.time_text.clone(),
                     place: row.place.clone(),
                     sheet: row.sheet.clone(),
@@ -396,6 +412,7 @@ impl Campaign {
                 seq: seq_of(&l.sheet, &l.seq),
                 theme: l.duty.clone().unwrap_or_else(|| l.sheet.clone()),
                 time: None,
+                undetermined: Some(Undetermined::NotScheduled),
                 time_text: String::new(),
                 place: None,
                 sheet: l.sheet.clone(),
@@ -404,7 +421,8 @@ impl Campaign {
         }
 
         // Contacts: contacts sheets, then [[units]] of campaign.toml.
-        let lookup = Roster::new(units.clone()).map_err(|e| err.roster(e))?;
+        let lookup =
+            Roster::with_places(units.clone(), &names.places).map_err(|e| err.roster(e))?;
         for c in &sched.contacts {
             match lookup.by_name(&c.unit) {
                 Some(u) => {
@@ -455,12 +473,20 @@ impl Campaign {
                 }
             }
         }
-        let roster = Roster::new(units).map_err(|e| err.roster(e))?;
+        let roster = Roster::with_places(units, &names.places).map_err(|e| err.roster(e))?;
 
         let groups = groups(&file, sched, &activities, &roster, err)?;
         let mut deliverables = Vec::new();
         for d in &file.deliverables {
-            deliverables.push(resolve_deliverable(d, &roster, &groups, tz, err)?);
+            deliverables.push(resolve_deliverable(
+                d,
+                &roster,
+                &groups,
+                tz,
+                &root.join(&file.paths.templates),
+                &file.limits,
+                err,
+            )?);
         }
         if deliverables.is_empty() {
             return Err(err.at(
@@ -568,12 +594,13 @@ impl Campaign {
             .filter(move |d| d.units.contains(&unit))
     }
 
-    /// The exemption, if any, of a deliverable for an activity. A
+    /// The exemption (its index in [`Campaign::exemptions`]), if any, of a
+    /// deliverable for an activity. A
     /// cancelled activity cancels what is owed for it, not what the unit
     /// owes on its own (`per = "unit"`) and the activity only carries.
-    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<&Exemption> {
+    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<usize> {
         let unit = self.activities[activity].unit;
-        self.exemptions.iter().find(|e| {
+        self.exemptions.iter().position(|e| {
             e.unit == unit
                 && e.activity
                     .is_none_or(|a| a == activity && deliverable.per == Per::Activity)
@@ -591,16 +618,36 @@ impl Campaign {
     }
 
     /// The deadline of a deliverable for an activity, extensions applied.
-    /// `activity_end` overrides the schedule's end (from the unit's own
-    /// submitted schedule). None when it cannot be computed.
+    ///
+    /// A rule counted from the activity counts "before" from the activity's
+    /// first day and "after" from its last; a vague time (a month, 第三季度)
+    /// spans the whole of it. A deliverable owed once per unit
+    /// (`per = "unit"`) counts from the first and the last of all the unit's
+    /// activities that owe it. `activity_end`, when given, is the end the
+    /// unit's own submitted schedule states (for `per = "unit"`, the last of
+    /// them all): it replaces the schedule's end. None when the activity has
+    /// no dates ([`Activity::undetermined`]).
     pub fn due(
         &self,
         deliverable: &Deliverable,
         activity: &Activity,
         activity_end: Option<NaiveDate>,
     ) -> Option<Due> {
-        let end = activity_end.or(activity.time.as_ref().map(|t| t.end));
-        let due = deliverable.rule.due(end, &self.calendar, self.tz)?;
+        let spans: Vec<&ActivityTime> = match deliverable.per {
+            Per::Activity => activity.time.iter().collect(),
+            Per::Unit => self
+                .activities
+                .iter()
+                .filter(|a| a.unit == activity.unit && deliverable.reaches(a))
+                .filter_map(|a| a.time.as_ref())
+                .collect(),
+        };
+        let last = activity_end.or(spans.iter().map(|t| t.end).max());
+        let first = spans.iter().map(|t| t.start).min().or(last);
+        let days = first
+            .zip(last)
+            .map(|(first, last)| ActivityDays { first, last });
+        let due = deliverable.rule.due(days, &self.calendar, self.tz)?;
         Some(match self.extension(deliverable, activity.unit) {
             Some(e) => deadline::extend(&due, e.until, e.extra_workdays, &self.calendar),
             None => due,

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use super::Errors;
 use crate::campaign::CampaignError;
 use crate::campaign::config::CampaignFile;
-use crate::campaign::roster::normalize;
 use crate::campaign::schedule::{self, Schedule};
+use crate::campaign::unitname::{self, Places, normalize};
 
 /// The unit names of the workbook, one entry per unit: the union over
 /// sheets, spellings merged by `[[units]]` or the alias rule.
@@ -25,6 +25,8 @@ pub(super) struct Names {
     pub(super) explicit: BTreeMap<usize, Vec<String>>,
     pub(super) questions: Vec<String>,
     pub(super) merged: Vec<String>,
+    /// The campaign's places (its title's, its office's, its units').
+    pub(super) places: Places,
 }
 
 /// A name as written somewhere in the workbook.
@@ -73,6 +75,8 @@ impl Names {
             push(&l.name, &l.sheet, l.row);
         }
 
+        let unit_names: Vec<&str> = written.iter().map(|w| w.name.as_str()).collect();
+        let places = Places::new(&[&file.campaign.title, &file.campaign.office], &unit_names);
         let mut names = Names {
             rows,
             canonical: Vec::new(),
@@ -81,6 +85,7 @@ impl Names {
             explicit: BTreeMap::new(),
             questions: Vec::new(),
             merged: Vec::new(),
+            places,
         };
         // [[units]] first: its name is the unit's name, its aliases the
         // spellings it also goes by.
@@ -139,7 +144,9 @@ impl Names {
     /// Merges a name with the same name under its place prefix
     /// (生态环境局建昌分局 = 葫芦岛市生态环境局建昌分局) when exactly one
     /// such pair exists; the full name is kept. Two names that differ in
-    /// their prefixes (县民政局, 建昌县民政局) are a question, not a merge.
+    /// their prefixes (县民政局, 建昌县民政局), or that are two names of one
+    /// body in the table of 简称 (县卫健局, 县卫生健康局), are a question,
+    /// not a merge.
     pub(super) fn merge_place_prefixes(&mut self, seen: &BTreeMap<usize, &Written>) {
         /// A name split into its place prefix and the rest.
         struct Split<'a> {
@@ -151,12 +158,12 @@ impl Names {
         let split: Vec<Split> = seen
             .iter()
             .map(|(&unit, w)| {
-                let (prefix, rest) = place_prefix(&w.name);
+                let split = unitname::split(&w.name, &self.places);
                 Split {
                     unit,
                     w,
-                    prefix,
-                    rest,
+                    prefix: split.prefix(),
+                    rest: split.core,
                 }
             })
             .collect();
@@ -182,14 +189,22 @@ impl Names {
                 ));
             }
         }
+        let table = unitname::table();
         for a in &split {
-            for b in split.iter().filter(|b| a.unit < b.unit && b.rest == a.rest) {
+            for b in split.iter().filter(|b| a.unit < b.unit) {
                 if absorbed.get(&a.unit) == Some(&b.unit) || absorbed.get(&b.unit) == Some(&a.unit)
                 {
                     continue;
                 }
+                let why = if b.rest == a.rest {
+                    String::new()
+                } else if a.prefix == b.prefix && table.same_body(&a.rest, &b.rest) {
+                    format!("（“{}”与“{}”是同一部门的不同叫法）", a.rest, b.rest)
+                } else {
+                    continue;
+                };
                 self.questions.push(format!(
-                    "{}与{}可能是同一单位，暂按两个单位处理；如是同一单位，请在campaign.toml中写 [[units]] name = \"{}\" aliases = [\"{}\"]",
+                    "{}与{}可能是同一单位{why}，暂按两个单位处理；如是同一单位，请在campaign.toml中写 [[units]] name = \"{}\" aliases = [\"{}\"]",
                     at(a.w),
                     at(b.w),
                     a.w.name,
@@ -240,6 +255,7 @@ impl Names {
             explicit: remap(self.explicit),
             questions: self.questions,
             merged: self.merged,
+            places: self.places,
         }
     }
 
@@ -278,44 +294,73 @@ pub(super) fn joint_parts(row: &schedule::ScheduleRow, known: &[String]) -> Vec<
     }
 }
 
-/// Splits a leading place name off a unit's name: "葫芦岛市" of
-/// 葫芦岛市生态环境局建昌分局, "建昌县" of 建昌县民政局, "县" of 县民政局.
-pub(super) fn place_prefix(name: &str) -> (String, String) {
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate().take(6) {
-        if matches!(c, '省' | '市' | '州' | '县' | '区' | '盟') {
-            let rest: String = chars[i + 1..].iter().collect();
-            // "县" alone, or a place of two to five characters.
-            if (i == 0 || i >= 2) && rest.chars().count() >= 2 {
-                return (chars[..=i].iter().collect(), rest);
-            }
-        }
-    }
-    (String::new(), name.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn written(names: &[&str]) -> Vec<Written> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Written {
+                name: n.to_string(),
+                sheet: "附件".into(),
+                row: i as u32 + 2,
+            })
+            .collect()
+    }
+
+    fn names_of(list: &[&str], places: Places) -> Names {
+        let w = written(list);
+        let mut names = Names {
+            rows: Vec::new(),
+            canonical: list.iter().map(|n| n.to_string()).collect(),
+            index: list
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (normalize(n), i))
+                .collect(),
+            spellings: BTreeMap::new(),
+            explicit: BTreeMap::new(),
+            questions: Vec::new(),
+            merged: Vec::new(),
+            places,
+        };
+        let seen: BTreeMap<usize, &Written> = w.iter().enumerate().collect();
+        names.merge_place_prefixes(&seen);
+        names
+    }
+
     #[test]
-    fn place_prefixes() {
-        assert_eq!(
-            place_prefix("葫芦岛市生态环境局建昌分局"),
-            ("葫芦岛市".into(), "生态环境局建昌分局".into())
+    fn a_branch_with_and_without_its_city_is_one_unit() {
+        let places = Places::new(&["2024年某某市政务公开日", "某某市人民政府办公室"], &[]);
+        let n = names_of(
+            &[
+                "某某市自然资源和规划局某某分局",
+                "县民政局",
+                "自然资源和规划局某某分局",
+            ],
+            places,
         );
-        assert_eq!(
-            place_prefix("生态环境局建昌分局"),
-            (String::new(), "生态环境局建昌分局".into())
+        assert_eq!(n.merged.len(), 1, "{:?}", n.merged);
+        assert_eq!(n.index[&normalize("自然资源和规划局某某分局")], 0);
+        assert!(n.questions.is_empty(), "{:?}", n.questions);
+    }
+
+    #[test]
+    fn other_prefixes_and_other_names_of_one_body_are_questions() {
+        let n = names_of(
+            &[
+                "县民政局",
+                "建昌县民政局",
+                "县卫健局",
+                "县卫生健康局",
+                "县财政局",
+            ],
+            Places::default(),
         );
-        assert_eq!(place_prefix("县民政局"), ("县".into(), "民政局".into()));
-        assert_eq!(
-            place_prefix("建昌县民政局"),
-            ("建昌县".into(), "民政局".into())
-        );
-        assert_eq!(
-            place_prefix("湘西州生态环境局泸溪分局"),
-            ("湘西州".into(), "生态环境局泸溪分局".into())
-        );
+        assert!(n.merged.is_empty(), "{:?}", n.merged);
+        assert_eq!(n.questions.len(), 2, "{:?}", n.questions);
+        assert!(n.questions[1].contains("同一部门的不同叫法"));
     }
 }

@@ -78,10 +78,29 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    pub(super) fn from_row(cells: &BTreeMap<u32, Cell>) -> Columns {
+    /// The columns of a header written on one row (`lower` None) or on two:
+    /// a group heading merged across over its sub-headings ("联系方式" over
+    /// 联系人 / 联系电话 / 邮箱), where a column's sub-heading names it and a
+    /// heading merged down both rows ("单位") names its own.
+    pub(super) fn from_rows(
+        upper: &BTreeMap<u32, Cell>,
+        lower: Option<&BTreeMap<u32, Cell>>,
+    ) -> Columns {
         let mut c = Columns::default();
-        for (&i, cell) in cells {
-            let Some(role) = role_of(&cell.text) else {
+        let columns: std::collections::BTreeSet<u32> = upper
+            .keys()
+            .chain(lower.into_iter().flat_map(|l| l.keys()))
+            .copied()
+            .collect();
+        for i in columns {
+            let upper = upper.get(&i);
+            let below = lower.and_then(|l| l.get(&i));
+            // The sub-heading first, then the heading above it.
+            let Some((cell, role)) = [below, upper]
+                .into_iter()
+                .flatten()
+                .find_map(|cell| Some((cell, role_of(&cell.text)?)))
+            else {
                 continue;
             };
             let slot = match role {
@@ -96,7 +115,13 @@ impl Columns {
             };
             if slot.is_none() {
                 *slot = Some(i);
-                c.found.push(format!("{} → {}", cell.text, role.label()));
+                let text = match (upper, below) {
+                    (Some(u), Some(b)) if u.text != b.text && std::ptr::eq(cell, b) => {
+                        format!("{}/{}", u.text, b.text)
+                    }
+                    _ => cell.text.clone(),
+                };
+                c.found.push(format!("{text} → {}", role.label()));
             }
         }
         c
@@ -107,30 +132,152 @@ impl Columns {
     }
 }
 
+/// Where a sheet's header is: its first row and its last (the same row, or
+/// the row of sub-headings under it), and the columns it names.
+#[derive(Debug)]
+pub(super) struct Header {
+    pub(super) first: u32,
+    pub(super) last: u32,
+    pub(super) cols: Columns,
+}
+
 /// Finds the header row among a sheet's first 30 rows: the first naming a
 /// unit column along with at least one other heading (序号, 时间, 联系人…),
-/// or a lone short unit heading ("单位名称").
-pub(super) fn find_header(grid: &Grid) -> Option<(u32, Columns)> {
+/// or a lone short unit heading ("单位名称"); with the row under it when
+/// that row holds sub-headings ([`sub_headings`]).
+pub(super) fn find_header(grid: &Grid) -> Option<Header> {
     grid.iter().take(30).find_map(|(&r, cells)| {
-        let cols = Columns::from_row(cells);
+        let cols = Columns::from_rows(cells, None);
         cols.unit?;
         let mut distinct: Vec<&str> = cells.values().map(|c| c.text.as_str()).collect();
         distinct.sort_unstable();
         distinct.dedup();
         let ok = (distinct.len() >= 2 && cols.found.len() >= 2)
             || (distinct.len() == 1 && distinct[0].chars().count() <= 6);
-        ok.then_some((r, cols))
+        if !ok {
+            return None;
+        }
+        Some(
+            match grid
+                .get(&(r + 1))
+                .filter(|below| sub_headings(cells, below))
+            {
+                Some(below) => Header {
+                    first: r,
+                    last: r + 1,
+                    cols: Columns::from_rows(cells, Some(below)),
+                },
+                None => Header {
+                    first: r,
+                    last: r,
+                    cols,
+                },
+            },
+        )
     })
 }
 
-/// The title written above the header: the longest text there, leaving
-/// out 附件 labels ("附件1", "附件2：").
-pub(super) fn title_above(grid: &Grid, header: u32) -> Option<String> {
-    grid.range(..header)
+/// Whether `below` is the second row of a two-row header over `upper`:
+/// every cell in it is a heading or a heading merged down from `upper`,
+/// and one at least is a sub-heading under a heading merged across
+/// (the same text over several columns: "联系方式").
+fn sub_headings(upper: &BTreeMap<u32, Cell>, below: &BTreeMap<u32, Cell>) -> bool {
+    let merged_across = |col: u32| {
+        upper.get(&col).is_some_and(|u| {
+            [col.checked_sub(1), Some(col + 1)]
+                .into_iter()
+                .flatten()
+                .any(|n| upper.get(&n).is_some_and(|v| v.text == u.text))
+        })
+    };
+    let mut sub = false;
+    for (&col, cell) in below {
+        let same = upper.get(&col).is_some_and(|u| u.text == cell.text);
+        if same {
+            continue;
+        }
+        if role_of(&cell.text).is_none() {
+            return false;
+        }
+        sub |= merged_across(col) || upper.get(&col).is_none();
+    }
+    sub
+}
+
+/// Labels of the lines under a title that are not the title: who filled
+/// the form, when, who to ask ("填报单位：某某市政务公开办", "日期：2025年4月").
+const SUBTITLE_LABELS: &[&str] = &[
+    "填报单位",
+    "填表单位",
+    "报送单位",
+    "制表单位",
+    "编制单位",
+    "主办单位",
+    "承办单位",
+    "牵头单位",
+    "单位",
+    "填报日期",
+    "制表日期",
+    "填表日期",
+    "日期",
+    "时间",
+    "填报人",
+    "制表人",
+    "填表人",
+    "审核人",
+    "联系人",
+    "联系电话",
+    "电话",
+];
+
+/// A subtitle line: "填报单位：…", "日期：…", "单位（盖章）：…".
+pub(super) fn is_subtitle(t: &str) -> bool {
+    let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    SUBTITLE_LABELS.iter().any(|l| {
+        t.strip_prefix(l).is_some_and(|rest| {
+            let rest = rest
+                .trim_start_matches("（盖章）")
+                .trim_start_matches("(盖章)");
+            rest.starts_with(['：', ':'])
+        })
+    })
+}
+
+/// The title written above the header (rows before `first`): the topmost
+/// line merged across the table, else the longest; 附件 labels and
+/// subtitle lines ("填报单位：…", "日期：…") are neither.
+pub(super) fn title_above(grid: &Grid, first: u32) -> Option<String> {
+    let lines: Vec<(String, bool)> = grid
+        .range(..first)
+        .filter_map(|(_, cells)| {
+            let mut texts: Vec<&str> = cells.values().map(|c| c.text.trim()).collect();
+            let merged = texts.len() > 1 && texts.iter().all(|t| *t == texts[0]);
+            texts.dedup();
+            let text = texts
+                .into_iter()
+                .filter(|t| !t.is_empty() && !is_attachment_label(t) && !is_subtitle(t))
+                .max_by_key(|t| t.chars().count())?;
+            Some((text.to_string(), merged))
+        })
+        .collect();
+    lines
+        .iter()
+        .find(|(_, merged)| *merged)
+        .or_else(|| lines.iter().max_by_key(|(t, _)| t.chars().count()))
+        .map(|(t, _)| t.clone())
+}
+
+/// Subtitle lines above the header, as written (for `init` to say what it
+/// did not take for the title).
+pub(super) fn subtitles_above(grid: &Grid, first: u32) -> Vec<String> {
+    let mut out: Vec<String> = grid
+        .range(..first)
         .flat_map(|(_, cells)| cells.values())
         .map(|c| c.text.trim().to_string())
-        .filter(|t| !is_attachment_label(t))
-        .max_by_key(|t| t.chars().count())
+        .filter(|t| is_subtitle(t))
+        .collect();
+    out.dedup();
+    out
 }
 
 pub(super) fn is_attachment_label(t: &str) -> bool {

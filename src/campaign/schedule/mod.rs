@@ -25,7 +25,7 @@ use std::path::Path;
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
-use super::timetext::ActivityTime;
+use super::timetext::{ActivityTime, Undetermined};
 use crate::inspect::{self, Content, Limits, Verdict};
 
 mod cells;
@@ -35,7 +35,7 @@ mod text;
 
 use cells::{Cell, cell_of};
 pub use cells::{cell_name, join_lines};
-use columns::{find_header, title_above};
+use columns::{find_header, subtitles_above, title_above};
 use rows::Sheet;
 pub use text::{list_subject, looks_like_email, split_addresses, split_units, unit_parts};
 
@@ -50,8 +50,11 @@ pub struct ScheduleRow {
     /// from one name broken over two lines once every unit is known.
     pub unit_text: String,
     pub theme: String,
-    /// None when the time could not be understood (reported as a problem).
+    /// None when the time names no date; `undetermined` says why (and the
+    /// row's problem says how to fix it).
     pub time: Option<ActivityTime>,
+    /// Why `time` is None.
+    pub undetermined: Option<Undetermined>,
     /// The 开展时间 cell as written.
     pub time_text: String,
     pub place: Option<String>,
@@ -135,8 +138,16 @@ pub struct SheetReport {
     /// The title rows above the header (附件 labels left out).
     pub title: Option<String>,
     pub kind: SheetKind,
-    /// The header row (1-based) when one was found.
+    /// The header row (1-based) when one was found: its first row.
     pub header_row: Option<u32>,
+    /// The header's last row when it is written on two (a group heading
+    /// over its sub-headings).
+    #[serde(default)]
+    pub header_last_row: Option<u32>,
+    /// Lines between the title and the header that are neither
+    /// ("填报单位：…", "日期：…").
+    #[serde(default)]
+    pub subtitles: Vec<String>,
     /// Each recognised header cell and what it is taken for ("单位名称 → 单位").
     pub columns: Vec<String>,
     /// Rows taken (activities, units or contacts).
@@ -312,7 +323,7 @@ fn stated_year(sheets: &[(String, Grid)]) -> Option<StatedYear> {
                     continue;
                 }
                 let (title, time) = match &header {
-                    Some((h, cols)) => (r < *h, r > *h && cols.time == Some(c)),
+                    Some(h) => (r < h.first, r > h.last && h.cols.time == Some(c)),
                     None => (false, false),
                 };
                 if let Some(y) = year_in_text(&cell.text).filter(|_| title || time) {
@@ -350,6 +361,8 @@ fn read_sheet(name: &str, grid: &Grid, year: i32, out: &mut Schedule) {
         title: None,
         kind: SheetKind::Skipped("空工作表".into()),
         header_row: None,
+        header_last_row: None,
+        subtitles: Vec::new(),
         columns: Vec::new(),
         entries: 0,
     };
@@ -357,19 +370,22 @@ fn read_sheet(name: &str, grid: &Grid, year: i32, out: &mut Schedule) {
         out.sheets.push(report);
         return;
     }
-    let Some((header, cols)) = find_header(grid) else {
+    let Some(header) = find_header(grid) else {
         report.kind =
             SheetKind::Skipped("前30行中找不到表头（需要“单位”或“单位名称”列），未读取".into());
         out.sheets.push(report);
         return;
     };
-    report.header_row = Some(header + 1);
-    report.title = title_above(grid, header);
+    let cols = header.cols;
+    report.header_row = Some(header.first + 1);
+    report.header_last_row = (header.last > header.first).then_some(header.last + 1);
+    report.title = title_above(grid, header.first);
+    report.subtitles = subtitles_above(grid, header.first);
     report.columns = cols.found.clone();
     let sheet = Sheet {
         name,
         grid,
-        header,
+        header: header.last,
         cols: &cols,
     };
     let before = (out.rows.len(), out.listed.len(), out.contacts.len());
@@ -434,12 +450,101 @@ mod tests {
     }
 
     #[test]
+    fn a_two_row_header_under_a_title_and_a_subtitle() {
+        // As calamine fills merged cells: the title and the subtitle merged
+        // across, 序号…开展时间 merged down two rows, 联系方式 across three.
+        let mut out = Schedule::default();
+        let sheet = grid(&[
+            &["2025年某某市政务公开日活动安排表"; 7],
+            &["填报单位：某某市政务公开办　日期：2025年4月28日"; 7],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系方式",
+                "联系方式",
+                "联系方式",
+            ],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系人",
+                "联系电话",
+                "邮箱",
+            ],
+            &[
+                "1",
+                "市教育局",
+                "校园开放日",
+                "5月20日",
+                "王芳",
+                "0731-1234567",
+                "jyj@example.gov.cn",
+            ],
+            &[
+                "序号",
+                "责任单位",
+                "活动主题",
+                "开展时间",
+                "联系人",
+                "联系电话",
+                "邮箱",
+            ],
+            &[
+                "2",
+                "市公安局",
+                "平安宣传",
+                "5月21日",
+                "李明",
+                "0731-7654321",
+                "gaj@example.gov.cn",
+            ],
+        ]);
+        read_sheet("Sheet1", &sheet, 2025, &mut out);
+        let s = &out.sheets[0];
+        assert_eq!(s.kind, SheetKind::Activities);
+        assert_eq!(s.title.as_deref(), Some("2025年某某市政务公开日活动安排表"));
+        assert_eq!((s.header_row, s.header_last_row), (Some(3), Some(4)));
+        assert_eq!(
+            s.subtitles,
+            ["填报单位：某某市政务公开办　日期：2025年4月28日"]
+        );
+        assert!(
+            s.columns.contains(&"联系方式/邮箱 → 邮箱".to_string()),
+            "{:?}",
+            s.columns
+        );
+        let units: Vec<&str> = out.rows.iter().map(|r| r.units[0].as_str()).collect();
+        assert_eq!(
+            units,
+            ["市教育局", "市公安局"],
+            "the repeated header is no unit"
+        );
+        let emails: Vec<&str> = out
+            .rows
+            .iter()
+            .flat_map(|r| r.contacts.iter().filter_map(|c| c.email.as_deref()))
+            .collect();
+        assert_eq!(emails, ["jyj@example.gov.cn", "gaj@example.gov.cn"]);
+        assert!(
+            out.problems
+                .iter()
+                .any(|p| p.row == 6 && p.reason.contains("表头"))
+        );
+    }
+
+    #[test]
     fn group_names_come_from_the_sheet_or_its_title() {
         let mut s = SheetReport {
             name: "附件2".into(),
             title: Some("现场宣传活动参加部门".into()),
             kind: SheetKind::Units,
             header_row: Some(3),
+            header_last_row: None,
+            subtitles: vec![],
             columns: vec![],
             entries: 21,
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::cells::{Cell, cell_name};
-use super::columns::Columns;
+use super::columns::{Columns, Role, role_of};
 use super::text::{
     list_subject, list_units, looks_like_email, looks_like_note, non_empty, split_addresses,
     split_units,
@@ -64,15 +64,29 @@ impl Row<'_> {
     /// is reported and left out.
     pub(super) fn contacts(&self, cols: &Columns, problems: &mut Vec<RowProblem>) -> Vec<Contact> {
         let name = non_empty(self.text(cols.contact));
-        let phone = non_empty(self.text(cols.phone));
+        // A single 联系方式 column holds phones and addresses alike.
+        let phone_cell = self.text(cols.phone);
+        let (mailed, phones): (Vec<String>, Vec<String>) = split_addresses(&phone_cell)
+            .into_iter()
+            .partition(|p| p.contains('@'));
+        let phone = if mailed.is_empty() {
+            non_empty(phone_cell)
+        } else {
+            non_empty(phones.join(" "))
+        };
         let mut emails = Vec::new();
-        if let Some(cell) = self.cell(cols.email) {
-            for addr in split_addresses(&cell.raw) {
+        let email_cells = self
+            .cell(cols.email)
+            .map(|c| (cols.email, c.raw.clone()))
+            .into_iter()
+            .chain((!mailed.is_empty()).then(|| (cols.phone, mailed.join(" "))));
+        for (col, raw) in email_cells {
+            for addr in split_addresses(&raw) {
                 if looks_like_email(&addr) {
                     emails.push(addr);
                 } else {
                     problems.push(self.problem(
-                        cols.email,
+                        col,
                         format!(
                             "邮箱“{}”格式不正确，已忽略该地址（单位仍在名单中；请更正安排表或在campaign.toml的[[units]]中写明邮箱）",
                             addr.escape_debug()
@@ -119,7 +133,27 @@ impl Sheet<'_> {
         self.cols.unit.expect("find_header requires a unit column")
     }
 
+    /// A row that repeats the header (its heading printed again further
+    /// down, or a sub-header row not taken as one): never an entry.
+    pub(super) fn skip_header_again(&self, row: &Row, out: &mut Schedule) -> bool {
+        let unit = row.text(Some(self.unit_col()));
+        let headings = row
+            .cells
+            .values()
+            .filter(|c| role_of(&c.text).is_some())
+            .count();
+        if role_of(&unit) == Some(Role::Unit) || headings >= 2 {
+            out.problems
+                .push(row.problem(None, format!("重复的表头行（{}），不是单位，已跳过", unit)));
+            return true;
+        }
+        false
+    }
+
     pub(super) fn skip_note(&self, row: &Row, what: &str, out: &mut Schedule) -> bool {
+        if self.skip_header_again(row, out) {
+            return true;
+        }
         match row.note(self.unit_col()) {
             Some(text) => {
                 out.problems.push(row.problem(
@@ -144,24 +178,36 @@ impl Sheet<'_> {
             let unit_cell = row.cell(Some(self.unit_col())).cloned().unwrap_or_default();
             let time_cell = row.cell(Some(time_col)).cloned().unwrap_or_default();
             let time = match time_cell.date {
-                Some(date) => Some(timetext::from_date(date)),
-                None => timetext::parse(&time_cell.text, year),
+                Some(date) => Ok(timetext::from_date(date)),
+                None => timetext::read(&time_cell.text, year),
             };
-            if time.is_none() {
-                let why = if time_cell.text.is_empty() {
-                    "开展时间为空".to_string()
-                } else {
-                    format!("开展时间“{}”无法识别", time_cell.text)
-                };
-                out.problems.push(row.problem(
+            // One warning per cell that names no date (or only a tentative
+            // one), saying how to fix it.
+            match &time {
+                Err(why) => out.problems.push(row.problem(
                     Some(time_col),
-                    format!("{why}，{}的截止时间无法按活动时间计算", unit_cell.text),
-                ));
+                    format!(
+                        "{}：{}的截止时间（按活动时间计算的）暂无法计算，不会向其催报；请在安排表中写明日期（如“9月15日”“9月”“第三季度”），或在campaign.toml中为该项材料写 deadline = {{ at = \"{year}-09-30T17:00\" }}",
+                        why.describe(&time_cell.text),
+                        unit_cell.text
+                    ),
+                )),
+                Ok(t) if t.tentative => out.problems.push(row.problem(
+                    Some(time_col),
+                    format!(
+                        "开展时间“{}”尚未最终确定，暂按{}至{}计算{}的截止时间；日期确定后请在安排表中更新",
+                        t.text,
+                        t.start.format("%-m月%-d日"),
+                        t.end.format("%-m月%-d日"),
+                        unit_cell.text
+                    ),
+                )),
+                Ok(_) => {}
             }
             let contacts = row.contacts(cols, &mut out.problems);
             // A date cell reads as the office sees it (5月15日), not as stored.
             let time_text = match (&time, time_cell.date) {
-                (Some(t), Some(_)) => t.text.clone(),
+                (Ok(t), Some(_)) => t.text.clone(),
                 _ => time_cell.text,
             };
             out.rows.push(ScheduleRow {
@@ -169,7 +215,8 @@ impl Sheet<'_> {
                 units: split_units(&unit_cell.raw),
                 unit_text: unit_cell.raw,
                 theme: row.text(cols.theme),
-                time,
+                undetermined: time.as_ref().err().copied(),
+                time: time.ok(),
                 time_text,
                 place: non_empty(row.text(cols.place)),
                 contacts,
@@ -207,6 +254,9 @@ impl Sheet<'_> {
 
     pub(super) fn contacts(&self, out: &mut Schedule) {
         for row in self.rows() {
+            if self.skip_header_again(&row, out) {
+                continue;
+            }
             let unit = row.text(Some(self.unit_col()));
             if unit.is_empty() {
                 out.problems.push(row.problem(

@@ -25,13 +25,21 @@ pub struct DigestInput {
     pub skipped: Vec<String>,
 }
 
-/// A deliverable whose state changed in this batch.
+/// A deliverable whose state changed in this batch. Templates see each
+/// state by its name (按时报送).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StateChange {
     pub unit: String,
     pub deliverable: String,
-    pub from: String,
-    pub to: String,
+    #[serde(serialize_with = "by_label")]
+    pub from: State,
+    #[serde(serialize_with = "by_label")]
+    pub to: State,
+}
+
+/// A state as templates show it: its name.
+fn by_label<S: serde::Serializer>(state: &State, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(state.label())
 }
 
 /// A file no unit could be assigned to.
@@ -115,8 +123,8 @@ impl DigestContext {
             changes: vec![StateChange {
                 unit: "县民政局".into(),
                 deliverable: "活动总结".into(),
-                from: State::Pending.label().into(),
-                to: State::OnTime.label().into(),
+                from: State::Pending,
+                to: State::OnTime,
             }],
             unassigned: vec![UnassignedFile {
                 path: "inbox/未命名/照片1.jpg".into(),

@@ -29,6 +29,10 @@
 //! from the `1 + k·every_after`-th working day after D. A stage that could
 //! not fire on its first day (holiday, outside office hours, server down and
 //! expired) fires on the next eligible day of its window.
+//!
+//! [`Calendar`]: crate::campaign::calendar::Calendar
+//! [`State`]: crate::model::State
+//! [`ReminderPolicy::max_per_deliverable`]: crate::campaign::mail_config::ReminderPolicy::max_per_deliverable
 
 mod digest;
 mod receipt;

@@ -181,7 +181,7 @@ fn stage_of(
 }
 
 /// Decides the unit's reminder for the day of `now`. `history` is what
-/// [`crate::notify::outbox::reminder_items`] returns for the unit.
+/// [`crate::ledger::Ledger::reminder_items`] returns for the unit.
 pub fn plan_reminders(
     policy: &ReminderPolicy,
     cal: &Calendar,

@@ -10,6 +10,8 @@
 //! headings are Word's built-in heading styles, so the navigation pane
 //! lists chapters, units and activities. The overview chart is given as a
 //! table (a DOCX chart part would need a spreadsheet inside the package).
+//! Where the unit pages show an excerpt of a summary, the whole text
+//! follows in an appendix (附件：各单位活动总结全文).
 
 mod package;
 mod xml;
@@ -28,7 +30,9 @@ use super::{Options, RenderError, Sink, text};
 use crate::fmt::format_taken;
 use crate::inspect::Block;
 use crate::model::State;
-use crate::report::{ActivitySection, PhotoItem, Report, StatusCell, UnitSection};
+use crate::report::{
+    ActivitySection, FullText, PhotoItem, Report, StatusCell, Summary, UnitSection,
+};
 
 /// Twips per millimetre.
 const TWIPS_PER_MM: f64 = 1440.0 / 25.4;
@@ -54,6 +58,7 @@ pub fn docx(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<()
         doc.flush(&mut zip)?;
     }
     doc.awaiting(report);
+    doc.appendix(report);
     doc.xml.push_str(&package::section_properties(&m));
     doc.xml.push_str(package::DOCUMENT_END);
     doc.flush(&mut zip)?;
@@ -342,19 +347,12 @@ impl Document {
             if let Some(title) = &summary.title {
                 self.push(&text_para("SummaryTitle", title));
             }
-            for block in &summary.blocks {
-                match block {
-                    Block::Heading { text, .. } => {
-                        self.push(&para(
-                            "Normal",
-                            "<w:keepNext/>",
-                            &run("<w:b/><w:bCs/>", text),
-                        ));
-                    }
-                    Block::Paragraph { text } => self.body(text),
-                    Block::Table { rows } if !rows.is_empty() => self.plain_table(rows),
-                    Block::Table { .. } => {}
-                }
+            self.blocks(&summary.blocks);
+            if let Some(full) = &summary.full {
+                self.push(&text_para(
+                    "Note",
+                    &format!("（以上为节选；全文共{}字，见本报告的附件。）", full.chars),
+                ));
             }
         }
         if let Some(sheet) = a.schedule.as_ref().filter(|s| !s.rows.is_empty()) {
@@ -398,6 +396,51 @@ impl Document {
             for n in &a.notes {
                 self.body(&format!("{n}。"));
             }
+        }
+    }
+
+    /// A unit's document: its headings in bold, kept with what follows.
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading { text, .. } => {
+                    self.push(&para(
+                        "Normal",
+                        "<w:keepNext/>",
+                        &run("<w:b/><w:bCs/>", text),
+                    ));
+                }
+                Block::Paragraph { text } => self.body(text),
+                Block::Table { rows } if !rows.is_empty() => self.plain_table(rows),
+                Block::Table { .. } => {}
+            }
+        }
+    }
+
+    /// 附件: the whole text of every summary the unit pages show an
+    /// excerpt of, in the order of the unit pages.
+    fn appendix(&mut self, report: &Report) {
+        let cut: Vec<(&UnitSection, &ActivitySection, &Summary, &FullText)> = report
+            .units
+            .iter()
+            .flat_map(|u| u.activities.iter().map(move |a| (u, a)))
+            .filter_map(|(u, a)| {
+                let s = a.summary.as_ref()?;
+                Some((u, a, s, s.full.as_ref()?))
+            })
+            .collect();
+        if cut.is_empty() {
+            return;
+        }
+        self.page_break();
+        self.heading(1, "附件：各单位活动总结全文");
+        for (i, (unit, activity, summary, full)) in cut.into_iter().enumerate() {
+            self.heading(2, &format!("{}．{}“{}”", i + 1, unit.unit, activity.theme));
+            self.lead(&format!("《{}》，共{}字：", summary.file_name, full.chars));
+            if let Some(title) = &summary.title {
+                self.push(&text_para("SummaryTitle", title));
+            }
+            self.blocks(&full.blocks);
         }
     }
 

@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use serde_json::{Value, json};
 
-use super::PartPlan;
+use super::{PartPlan, Seam};
 use crate::fmt::format_taken;
 use crate::model::State;
 use crate::render::fonts::Role;
@@ -16,14 +16,15 @@ use crate::report::{PhotoItem, Report, StatusRow, UnitSection};
 /// units and status rows, every photo and video poster with a virtual
 /// `src` path (`/photos/N.jpg`, N in [`Report::photos`] order, the part's
 /// first picture being `first_photo`) and every unit with its heading
-/// number (一, 二, …), the part's sections, first unit and the number of
-/// pages before it, and what all parts share ([`common_data`]).
+/// number (一, 二, …), the part's sections, first unit, the number of
+/// pages before it and where on its first page it starts ([`Seam`]), and
+/// what all parts share ([`common_data`]).
 pub(super) fn part_data(
     report: &Report,
     common: &Value,
     plan: &PartPlan,
     first_photo: usize,
-    first_page: usize,
+    seam: Seam,
 ) -> Result<Value, RenderError> {
     let mut data = common.clone();
     let units = &report.units[plan.units.clone()];
@@ -31,14 +32,15 @@ pub(super) fn part_data(
     data["report"]["rows"] = rows_data(&report.rows[plan.rows.clone()])?;
     data["part"] = json!({
         "sections": plan.sections,
-        "first_page": first_page,
+        "first_page": seam.first_page,
+        "start": seam.start,
         "first_unit": plan.units.start,
     });
     Ok(data)
 }
 
 /// The units of a part, numbered from `first_unit`, their pictures from
-/// `first_photo`, the photos' times as text.
+/// `first_photo`, the photos' times as text, summaries as their excerpts.
 fn units_data(
     report: &Report,
     units: &[UnitSection],
@@ -56,6 +58,10 @@ fn units_data(
         data[unit]["number"] = json!(style::chinese_number(first_unit + unit + 1));
         for (activity, item) in section.activities.iter().enumerate() {
             let at = &mut data[unit]["activities"][activity];
+            // The PDF shows the excerpt; the whole text is the DOCX's.
+            if item.summary.as_ref().is_some_and(|s| s.full.is_some()) {
+                at["summary"]["full"]["blocks"] = json!([]);
+            }
             for (i, photo) in item.photos.iter().enumerate() {
                 picture(&mut at["photos"][i], photo);
             }
@@ -94,6 +100,7 @@ pub(super) fn common_data(report: &Report, options: &Options) -> Result<Value, R
         title: report.title.clone(),
         office: report.office.clone(),
         as_of: report.as_of,
+        cutoff: report.cutoff,
         deliverables: report.deliverables.clone(),
         situation: report.situation.clone(),
         overview: report.overview.clone(),

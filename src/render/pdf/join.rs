@@ -15,9 +15,17 @@
 //!   the document information of the first part, then the cross-reference
 //!   table.
 //!
-//! Nothing of a part is kept once it is written but its page numbers and
-//! bookmarks. Each part embeds its own subset of the report fonts. The
-//! joined PDF is not tagged (typst's structure tree is per part).
+//! A part may go on on the last page of the part before it (when that page
+//! has room left; the part was laid out starting that far down, without
+//! its own running head and page number there): that page is held back
+//! until the next part comes, and the next part's first page is drawn onto
+//! it as a form XObject (its content and resources kept whole, so nothing
+//! of either page is renamed).
+//!
+//! Nothing of a part is kept once it is written but its page numbers,
+//! bookmarks and a held last page. Each part embeds its own subset of the
+//! report fonts. The joined PDF is not tagged (typst's structure tree is
+//! per part).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -41,6 +49,31 @@ pub struct Heading {
     pub y: f64,
 }
 
+/// How a part meets its neighbours.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Seams {
+    /// Its first page goes onto the last page of the part before.
+    pub continues: bool,
+    /// The next part goes on on its last page.
+    pub hold_last: bool,
+}
+
+/// The last page of a part, waiting for the next part to be drawn onto it.
+struct HeldPage {
+    /// Its object number (its place in the xref is filled when written).
+    id: u32,
+    /// The page dictionary, renumbered.
+    dict: Dictionary,
+    /// Its resources, resolved and inline, renumbered.
+    resources: Dictionary,
+    /// The forms drawn over it: the first pages of the parts that went on
+    /// on it.
+    carried: Vec<u32>,
+}
+
+/// The name a part's first page is drawn under on a held page (numbered).
+const CARRIED: &str = "BaosongCarried";
+
 /// Object numbers of what is written last.
 const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
@@ -61,6 +94,8 @@ pub struct PdfWriter<'a, W: Write> {
     info: Option<(Dictionary, Option<Object>)>,
     /// Parts written so far.
     parts: usize,
+    /// The previous part's last page, when this part goes on on it.
+    held: Option<HeldPage>,
 }
 
 impl<'a, W: Write> PdfWriter<'a, W> {
@@ -73,11 +108,18 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             marks: Vec::new(),
             info: None,
             parts: 0,
+            held: None,
         }
     }
 
-    /// Writes the next part, laid out with its `headings`.
-    pub fn push(&mut self, part: &[u8], headings: &[Heading]) -> Result<(), RenderError> {
+    /// Writes the next part, laid out with its `headings`, meeting its
+    /// neighbours as `seams` says.
+    pub fn push(
+        &mut self,
+        part: &[u8],
+        headings: &[Heading],
+        seams: Seams,
+    ) -> Result<(), RenderError> {
         self.parts += 1;
         let mut doc = Document::load_mem(part).map_err(|source| RenderError::Join {
             part: self.parts,
@@ -102,7 +144,19 @@ impl<'a, W: Write> PdfWriter<'a, W> {
             .enumerate()
             .map(|(i, id)| (*id, next + i as u32))
             .collect();
-        let page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
+        let mut page_ids: Vec<u32> = pages.iter().map(|p| ids[p]).collect();
+        // This part's first page drawn onto the held one: it becomes a
+        // form under the page's object number, its content streams copied
+        // into it; the held page stands in its place.
+        let mut carried: Option<(HeldPage, Stream, Vec<ObjectId>)> = None;
+        if seams.continues
+            && let (Some(mut held), Some(&first)) = (self.held.take(), pages.first())
+        {
+            let (form, copied) = page_form(&doc, first, &ids);
+            held.carried.push(ids[&first]);
+            page_ids[0] = held.id;
+            carried = Some((held, form, copied));
+        }
         for heading in headings {
             let Some(&page) = page_ids.get(heading.page) else {
                 continue;
@@ -116,6 +170,14 @@ impl<'a, W: Write> PdfWriter<'a, W> {
                 y: height - heading.y,
             });
         }
+        // The last page waits for the next part (unless it is the page
+        // this part was drawn onto, which then waits on).
+        let last = pages
+            .last()
+            .copied()
+            .filter(|_| seams.hold_last)
+            .filter(|p| carried.is_none() || pages.len() > 1 || Some(p) != pages.first());
+        let hold = last.map(|page| held_page(&doc, page, &ids));
         for old in order {
             let mut object = doc.objects.remove(&old).unwrap_or(Object::Null);
             renumber(&mut object, &ids);
@@ -125,6 +187,18 @@ impl<'a, W: Write> PdfWriter<'a, W> {
                 dict.set("Parent", Object::Reference((PAGES, 0)));
                 dict.remove(b"StructParents");
             }
+            if let Some((_, form, copied)) = &carried {
+                if Some(&old) == pages.first() {
+                    object = Object::Stream(form.clone());
+                } else if copied.contains(&old) {
+                    object = Object::Null;
+                }
+            }
+            if Some(old) == last {
+                // Its place in the xref is filled when it is written.
+                self.offsets.push(0);
+                continue;
+            }
             let photos = self.photos;
             self.offsets.push(indirect(w, ids[&old], |w| match &object {
                 Object::Stream(stream) if let Some(photo) = stand_in(stream, photos) => {
@@ -133,12 +207,71 @@ impl<'a, W: Write> PdfWriter<'a, W> {
                 _ => Writer::write_object(w, &object),
             })?);
         }
-        self.kids.extend(page_ids);
+        let continued = carried.is_some();
+        if let Some((held, _, _)) = carried {
+            if seams.hold_last && pages.len() == 1 {
+                self.held = Some(held);
+            } else {
+                self.write_held(held)?;
+            }
+        }
+        if hold.is_some() {
+            self.held = hold;
+        }
+        self.kids
+            .extend(page_ids.into_iter().skip(usize::from(continued)));
+        Ok(())
+    }
+
+    /// Writes a held page, with the forms carried onto it (the next parts'
+    /// first pages) drawn over it.
+    fn write_held(&mut self, held: HeldPage) -> Result<(), RenderError> {
+        let HeldPage {
+            id,
+            mut dict,
+            mut resources,
+            carried,
+        } = held;
+        if !carried.is_empty() {
+            let mut xobjects = match resources.get(b"XObject") {
+                Ok(Object::Dictionary(d)) => d.clone(),
+                _ => Dictionary::new(),
+            };
+            let mut draw = Vec::new();
+            for (n, form) in carried.iter().enumerate() {
+                let name = format!("{CARRIED}{n}");
+                xobjects.set(name.as_bytes(), Object::Reference((*form, 0)));
+                draw.extend_from_slice(format!("q /{name} Do Q\n").as_bytes());
+            }
+            resources.set("XObject", Object::Dictionary(xobjects));
+            // The page's own content, then the forms.
+            let stream_id = self.offsets.len() as u32 + 1;
+            let mut contents = match dict.get(b"Contents") {
+                Ok(Object::Array(items)) => items.clone(),
+                Ok(other) => vec![other.clone()],
+                Err(_) => Vec::new(),
+            };
+            contents.push(Object::Reference((stream_id, 0)));
+            dict.set("Contents", Object::Array(contents));
+            let stream = Object::Stream(Stream::new(Dictionary::new(), draw));
+            let w = &mut self.w;
+            self.offsets.push(indirect(w, stream_id, |w| {
+                Writer::write_object(w, &stream)
+            })?);
+        }
+        dict.set("Resources", Object::Dictionary(resources));
+        let w = &mut self.w;
+        self.offsets[(id - 1) as usize] = indirect(w, id, |w| {
+            Writer::write_object(w, &Object::Dictionary(dict))
+        })?;
         Ok(())
     }
 
     /// Writes the page tree, outline, catalogue and cross-references.
     pub fn finish(mut self) -> Result<(), RenderError> {
+        if let Some(held) = self.held.take() {
+            self.write_held(held)?;
+        }
         let Some((info, lang)) = self.info.take() else {
             return Err(RenderError::Output(io::Error::other("PDF 没有内容")));
         };
@@ -251,6 +384,108 @@ fn document_info(doc: &Document) -> Dictionary {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// A page's value for `key`, its own or inherited from the page tree.
+fn page_entry<'d>(doc: &'d Document, page: ObjectId, key: &[u8]) -> Option<&'d Object> {
+    let mut at = doc.get_dictionary(page).ok()?;
+    for _ in 0..32 {
+        if let Ok(value) = at.get(key) {
+            return Some(value);
+        }
+        at = doc
+            .get_dictionary(at.get(b"Parent").ok()?.as_reference().ok()?)
+            .ok()?;
+    }
+    None
+}
+
+/// `object`, or the dictionary it refers to.
+fn resolved(doc: &Document, object: &Object) -> Option<Dictionary> {
+    match object {
+        Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
+        Object::Dictionary(d) => Some(d.clone()),
+        _ => None,
+    }
+}
+
+/// A part's last page to be held: its dictionary and its resources inline
+/// (the XObject entry too), renumbered.
+fn held_page(doc: &Document, page: ObjectId, ids: &HashMap<ObjectId, u32>) -> HeldPage {
+    let mut resources = page_entry(doc, page, b"Resources")
+        .and_then(|r| resolved(doc, r))
+        .unwrap_or_default();
+    if let Some(x) = resources
+        .get(b"XObject")
+        .ok()
+        .and_then(|x| resolved(doc, x))
+    {
+        resources.set("XObject", Object::Dictionary(x));
+    }
+    let mut resources = Object::Dictionary(resources);
+    renumber(&mut resources, ids);
+    let mut dict = Object::Dictionary(doc.get_dictionary(page).cloned().unwrap_or_default());
+    renumber(&mut dict, ids);
+    let (Object::Dictionary(mut dict), Object::Dictionary(resources)) = (dict, resources) else {
+        unreachable!("a dictionary stays a dictionary");
+    };
+    dict.set("Parent", Object::Reference((PAGES, 0)));
+    dict.remove(b"StructParents");
+    HeldPage {
+        id: ids[&page],
+        dict,
+        resources,
+        carried: Vec::new(),
+    }
+}
+
+/// A page as a form XObject (its content streams joined, its resources
+/// and media box kept), renumbered, and the content streams it copies.
+fn page_form(
+    doc: &Document,
+    page: ObjectId,
+    ids: &HashMap<ObjectId, u32>,
+) -> (Stream, Vec<ObjectId>) {
+    let streams: Vec<ObjectId> = match page_entry(doc, page, b"Contents") {
+        Some(Object::Reference(id)) => vec![*id],
+        Some(Object::Array(items)) => items.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        _ => Vec::new(),
+    };
+    let mut content = Vec::new();
+    for id in &streams {
+        if let Ok(stream) = doc.get_object(*id).and_then(Object::as_stream) {
+            let bytes = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            content.extend_from_slice(&bytes);
+            content.push(b'\n');
+        }
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"XObject".to_vec()));
+    dict.set("Subtype", Object::Name(b"Form".to_vec()));
+    let media_box = page_entry(doc, page, b"MediaBox")
+        .cloned()
+        .unwrap_or_else(|| {
+            Object::Array(
+                [0.0, 0.0, 595.28, 841.89]
+                    .into_iter()
+                    .map(Object::Real)
+                    .collect(),
+            )
+        });
+    dict.set("BBox", media_box);
+    if let Some(resources) = page_entry(doc, page, b"Resources") {
+        dict.set("Resources", resources.clone());
+    }
+    let mut object = Object::Stream(Stream::new(dict, content));
+    renumber(&mut object, ids);
+    let Object::Stream(mut stream) = object else {
+        unreachable!("a stream stays a stream");
+    };
+    // Compressing what was just decompressed cannot fail; kept plain if it did.
+    let _ = stream.compress();
+    (stream, streams)
 }
 
 /// Height of a page's media box in points (A4 portrait if unreadable).

@@ -40,23 +40,24 @@ use std::path::Path;
 
 use serde_json::Value;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, NativeElement, StyleChain};
+use typst::foundations::{Bytes, Datetime, Label, NativeElement, StyleChain};
 use typst::model::HeadingElem;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
+use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World};
 
 use self::data::{common_data, part_data, photo_src};
-use self::join::{Heading, PdfWriter};
+use self::join::{Heading, PdfWriter, Seams};
 use self::photos::Photos;
 use super::fonts::FontSet;
-use super::{LayoutMessage, Options, RenderError, Sink};
+use super::{LayoutMessage, Options, RenderError, Sink, style};
 use crate::report::Report;
 
-/// Status-table rows per part, per unit of a part: a row is far lighter to
-/// lay out than a unit's section.
-const ROWS_PER_UNIT: usize = 4;
+/// How many status-table rows weigh as much as a unit's section when a
+/// report is cut into parts: a row is far lighter to lay out than a
+/// unit's section (its excerpt, photo grid and notes).
+const ROWS_PER_UNIT: usize = 8;
 
 /// The built-in layout.
 const BUILTIN_TEMPLATE: &str = include_str!("../../../templates/report.typ");
@@ -139,14 +140,23 @@ pub fn pdf(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<(),
         options.units_per_part,
         options.template.lays_out_in_parts(),
     );
-    for plan in plans {
+    let metrics = style::metrics(options.typography);
+    // Where the part before ended on its last page, when this part goes
+    // on on that page: how far below the top margin it starts.
+    let mut start: Option<f64> = None;
+    let count = plans.len();
+    for (n, plan) in plans.into_iter().enumerate() {
         let photo_range = first_photo[plan.units.start]..first_photo[plan.units.end];
+        let continues = start.is_some();
         let data = part_data(
             report,
             &common,
             &plan,
             first_photo[plan.units.start],
-            first_page,
+            Seam {
+                first_page: first_page - usize::from(continues),
+                start,
+            },
         )?;
         let world = ReportWorld::new(
             data,
@@ -166,15 +176,58 @@ pub fn pdf(report: &Report, options: &Options, out: &mut dyn Sink) -> Result<(),
         let bytes = typst_pdf::pdf(&document, &pdf_options)
             .map_err(|errors| layout_error(&errors, None))?;
         let headings = headings(&document);
-        first_page += document.pages().len();
+        let pages = document.pages().len();
+        first_page += pages - usize::from(continues);
+        start = part_end(&document)
+            .filter(|&(page, _)| page + 1 == pages && n + 1 < count)
+            .and_then(|(_, y)| room_below(&metrics, y));
         drop(document);
         // typst memoises every layout step in a process-wide cache that is
         // never emptied by itself; the next part shares nothing with this one.
         typst::comemo::evict(0);
         crate::allocator::release_freed_memory();
-        writer.push(&bytes, &headings)?;
+        let seams = Seams {
+            continues,
+            hold_last: start.is_some(),
+        };
+        writer.push(&bytes, &headings, seams)?;
     }
     writer.finish()
+}
+
+/// The A4 page's height in points.
+const PAGE_HEIGHT_PT: f64 = 841.89;
+
+/// Lines of body text that must fit below a part's end for the next part
+/// to go on on the same page (less, and it starts a new page).
+const MIN_LINES_LEFT: f64 = 5.0;
+
+/// Where the next part starts on a page whose text ends at `y` (points
+/// from the page's top): that far below the top margin, if enough room is
+/// left below it.
+fn room_below(m: &style::Metrics, y: f64) -> Option<f64> {
+    let mm = 72.0 / 25.4;
+    let top = m.margins_mm[0] * mm;
+    let bottom = PAGE_HEIGHT_PT - m.margins_mm[1] * mm;
+    (bottom - y >= MIN_LINES_LEFT * m.line_pitch_pt).then_some(y - top)
+}
+
+/// Where a part's text ends: the page (from 0) and the distance from the
+/// page's top, in points, of its `<part-end>` marker.
+fn part_end(document: &typst_layout::PagedDocument) -> Option<(usize, f64)> {
+    let introspector = document.introspector();
+    let label = Label::new(PicoStr::intern("part-end"))?;
+    let elem = introspector.elements().query_label(label).ok()?;
+    let position = introspector.position(elem.location()?)?;
+    Some((position.page.get() - 1, position.point.y.to_pt()))
+}
+
+/// Where a part's pages go: the number of pages before it and, when it
+/// goes on on the last of them, how far below the top margin it starts.
+#[derive(Debug, Clone, Copy)]
+struct Seam {
+    first_page: usize,
+    start: Option<f64>,
 }
 
 /// What one part of the report holds.
@@ -187,10 +240,57 @@ struct PartPlan {
     rows: Range<usize>,
 }
 
+/// One piece of the report's flow, in reading order, for cutting it into
+/// parts.
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Front,
+    StatusTitle,
+    Rows(Range<usize>),
+    StatusNote,
+    UnitsTitle,
+    Unit(usize),
+    Awaiting,
+}
+
+impl Piece {
+    /// What laying it out weighs, in status-table rows.
+    fn weight(&self) -> usize {
+        match self {
+            Piece::Rows(r) => r.len(),
+            Piece::Front | Piece::Unit(_) | Piece::Awaiting => ROWS_PER_UNIT,
+            Piece::StatusTitle | Piece::StatusNote | Piece::UnitsTitle => 0,
+        }
+    }
+
+    /// A chapter's title goes with what follows it.
+    fn is_title(&self) -> bool {
+        matches!(self, Piece::StatusTitle | Piece::UnitsTitle)
+    }
+
+    /// The template's sections that show it.
+    fn sections(&self) -> &'static [&'static str] {
+        match self {
+            Piece::Front => &["front"],
+            Piece::StatusTitle => &["status-title", "status"],
+            Piece::Rows(_) => &["status"],
+            Piece::StatusNote => &["status", "status-note"],
+            Piece::UnitsTitle => &["units-title", "units"],
+            Piece::Unit(_) => &["units"],
+            Piece::Awaiting => &["awaiting"],
+        }
+    }
+}
+
 /// Cuts the report into parts: all of it in one when it has at most
-/// `units_per_part` units (or the template cannot lay out parts), otherwise
-/// the front; the status table, [`ROWS_PER_UNIT`] × `units_per_part` rows
-/// at a time; the units, `units_per_part` at a time; the rest.
+/// `units_per_part` units (or the template cannot lay out parts);
+/// otherwise its flow — the front, the status table, the units, the
+/// activities still without material — filled into parts of at most
+/// `units_per_part` units' weight each ([`ROWS_PER_UNIT`] rows weigh one
+/// unit), the status table in one piece when it fits in a part. A part
+/// starts a page, so the chapters follow one another inside a part
+/// (no page left mostly empty before the units' chapter), a chapter's
+/// title stays with what follows it, and a unit is never cut.
 fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -> Vec<PartPlan> {
     let step = units_per_part.max(1);
     if units <= step || !parts_allowed {
@@ -200,33 +300,79 @@ fn plan(units: usize, rows: usize, units_per_part: usize, parts_allowed: bool) -
             rows: 0..rows,
         }];
     }
-    let part = |sections: Vec<&'static str>, units: Range<usize>, rows: Range<usize>| PartPlan {
-        sections,
-        units,
-        rows,
-    };
-    let mut parts = vec![part(vec!["front"], 0..0, 0..0)];
-    let row_step = step * ROWS_PER_UNIT;
-    let starts: Vec<usize> = (0..rows.max(1)).step_by(row_step).collect();
-    for (i, &start) in starts.iter().enumerate() {
-        let mut sections = vec!["status"];
-        if i == 0 {
-            sections.insert(0, "status-title");
+    let capacity = step * ROWS_PER_UNIT;
+    let mut flow = vec![Piece::Front, Piece::StatusTitle];
+    flow.extend(
+        (0..rows)
+            .step_by(capacity)
+            .map(|start| Piece::Rows(start..(start + capacity).min(rows))),
+    );
+    flow.extend([Piece::StatusNote, Piece::UnitsTitle]);
+    flow.extend((0..units).map(Piece::Unit));
+    flow.push(Piece::Awaiting);
+
+    let mut parts: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
+    let mut weight = 0;
+    for piece in flow {
+        let w = piece.weight();
+        if w > 0 && weight + w > capacity && current.iter().any(|p| p.weight() > 0) {
+            let titles = current
+                .iter()
+                .rposition(|p| !p.is_title())
+                .map_or(0, |i| i + 1);
+            let next = current.split_off(titles);
+            parts.push(std::mem::replace(&mut current, next));
+            weight = 0;
         }
-        if i + 1 == starts.len() {
-            sections.push("status-note");
-        }
-        parts.push(part(sections, 0..0, start..(start + row_step).min(rows)));
+        weight += w;
+        current.push(piece);
     }
-    parts.extend((0..units).step_by(step).map(|start| {
-        let sections = match start {
-            0 => vec!["units-title", "units"],
-            _ => vec!["units"],
-        };
-        part(sections, start..(start + step).min(units), 0..0)
-    }));
-    parts.push(part(vec!["awaiting"], units..units, 0..0));
+    parts.push(current);
+    let mut next_unit = 0;
     parts
+        .into_iter()
+        .map(|pieces| {
+            let part = part_plan(&pieces, next_unit);
+            next_unit = part.units.end;
+            part
+        })
+        .collect()
+}
+
+/// The sections, units and rows of a part's pieces; a part without units
+/// has the empty range at `next_unit`, where the units before it ended.
+fn part_plan(pieces: &[Piece], next_unit: usize) -> PartPlan {
+    let sections = SECTIONS
+        .iter()
+        .copied()
+        .filter(|s| pieces.iter().any(|p| p.sections().contains(s)))
+        .collect();
+    let units: Vec<usize> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Unit(u) => Some(*u),
+            _ => None,
+        })
+        .collect();
+    let rows: Vec<&Range<usize>> = pieces
+        .iter()
+        .filter_map(|p| match p {
+            Piece::Rows(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    PartPlan {
+        sections,
+        units: match (units.first(), units.last()) {
+            (Some(&a), Some(&b)) => a..b + 1,
+            _ => next_unit..next_unit,
+        },
+        rows: match (rows.first(), rows.last()) {
+            (Some(a), Some(b)) => a.start..b.end,
+            _ => 0..0,
+        },
+    }
 }
 
 /// The headings of a laid-out part, for the joined PDF's bookmarks; the
@@ -382,6 +528,9 @@ mod tests {
 
     #[test]
     fn a_long_report_is_cut_into_status_and_unit_parts() {
+        // 16 units a part weigh 128 rows: the front alone (the table does
+        // not fit beside it), the first 128 rows, the other 22 with the
+        // note, the units' title and 13 units, then units by 16.
         let parts = plan(40, 150, 16, true);
         let summary: Vec<(Vec<&str>, Range<usize>, Range<usize>)> = parts
             .into_iter()
@@ -391,20 +540,53 @@ mod tests {
             summary,
             [
                 (vec!["front"], 0..0, 0..0),
-                (vec!["status-title", "status"], 0..0, 0..64),
-                (vec!["status"], 0..0, 64..128),
-                (vec!["status", "status-note"], 0..0, 128..150),
-                (vec!["units-title", "units"], 0..16, 0..0),
-                (vec!["units"], 16..32, 0..0),
-                (vec!["units"], 32..40, 0..0),
-                (vec!["awaiting"], 40..40, 0..0),
+                (vec!["status-title", "status"], 0..0, 0..128),
+                (
+                    vec!["status", "status-note", "units-title", "units"],
+                    0..13,
+                    128..150
+                ),
+                (vec!["units"], 13..29, 0..0),
+                (vec!["units", "awaiting"], 29..40, 0..0),
             ]
         );
         let no_rows = plan(40, 0, 16, true);
         assert_eq!(
-            no_rows[1].sections,
-            ["status-title", "status", "status-note"],
-            "the table's title and note even without rows"
+            no_rows[0].sections,
+            [
+                "front",
+                "status-title",
+                "status",
+                "status-note",
+                "units-title",
+                "units"
+            ],
+            "the table's title and note even without rows, the units after them"
         );
+    }
+
+    #[test]
+    fn a_demo_sized_report_has_its_chapters_follow_one_another() {
+        // 36 rows and 12 units at 8 a part: the front, the whole table and
+        // the first units share a part; no part ends with a title.
+        let parts = plan(12, 36, 8, true);
+        assert_eq!(
+            parts[0].sections,
+            [
+                "front",
+                "status-title",
+                "status",
+                "status-note",
+                "units-title",
+                "units"
+            ]
+        );
+        assert_eq!(
+            (parts[0].rows.clone(), parts[0].units.clone()),
+            (0..36, 0..2)
+        );
+        let units: Vec<Range<usize>> = parts.iter().map(|p| p.units.clone()).collect();
+        assert_eq!(units, [0..2, 2..10, 10..12]);
+        assert_eq!(parts.last().unwrap().sections, ["units", "awaiting"]);
     }
 }

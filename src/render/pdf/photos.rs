@@ -7,8 +7,8 @@
 //! the document is exported (`RasterImage` holds a `DynamicImage`): a
 //! 1000×750 photo costs 2.25 MB of RAM and ~8 ms of CPU, so 2,000 photos
 //! (200 units × 10) would need 4.5 GB and 16 s before a byte is written.
-//! docx-rs likewise holds every picture's bytes, and the zip is built in
-//! memory (twice, with [`super::docx_jpeg`]).
+//! (The DOCX needs no such trick: [`crate::render::docx`] streams each
+//! photo from the store into its own part.)
 //!
 //! # How
 //! Each photo of the report gets a *stand-in*: a tiny JPEG (at most 48 px

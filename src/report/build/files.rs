@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::inspect::{Content, Verdict};
 use crate::model::ENTRY_SEP;
+use crate::wording;
 
 /// Every file of a unit but the containers (their entries are listed,
 /// saying how they came) and the pictures inside Word files, with every
@@ -41,13 +42,13 @@ pub fn sent_files(
             } else {
                 f.inspection.verdict.label().to_string()
             };
-            let reason = f
+            let reason: Vec<String> = f
                 .inspection
                 .reason
                 .iter()
-                .chain(&f.flags)
                 .map(|r| printable(r))
-                .collect::<Vec<_>>();
+                .chain(wording::flags(campaign, a, f))
+                .collect();
             let versions = by_path
                 .get(f.path.as_str())
                 .map(|vs| {

@@ -1,5 +1,6 @@
-//! Building the [`Report`] from an assessment: the one place where states
-//! become the words and numbers leadership reads. Renderers only draw it.
+//! Building the [`Report`] from an assessment: the numbers, lists and
+//! page-one prose leadership reads, every sentence about an item or a file
+//! in the words of [`crate::wording`]. Renderers only draw it.
 
 mod files;
 mod situation;
@@ -12,6 +13,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
 use crate::campaign::Campaign;
+use crate::notice::Notices;
 use crate::store::{Store, StoredVersion};
 
 use situation::{overview, situation};
@@ -20,8 +22,7 @@ use units::{activity_section, summary_deliverables};
 
 pub use files::sent_files;
 pub use situation::attention;
-pub use table::cell_text;
-pub use tasks::file_lines;
+pub use tasks::{FileLists, file_lists};
 
 /// How far ahead the first page looks for deadlines.
 pub const UPCOMING_DAYS: u32 = 7;
@@ -59,13 +60,29 @@ impl Clock {
 }
 
 /// What a batch knows beside the assessment that the office's part of the
-/// report shows: what intake left for later and the batch's warnings (the
-/// assessment's and intake's).
-#[derive(Debug, Clone, Copy, Default)]
+/// report shows: what intake left for later and the batch's notices so far.
+#[derive(Debug, Clone, Copy)]
 pub struct Batch<'a> {
     pub receiving: &'a [String],
     pub ignored: usize,
-    pub warnings: &'a [String],
+    pub notices: &'a Notices,
+    /// The report of a cut-off (a 归档 bundle's): its clock line names the
+    /// minute, as the bundle's name does.
+    pub cutoff: bool,
+}
+
+impl Default for Batch<'_> {
+    /// Nothing beside the assessment: nothing left for later, no notices,
+    /// not a cut-off.
+    fn default() -> Self {
+        static NONE: Notices = Notices::new();
+        Batch {
+            receiving: &[],
+            ignored: 0,
+            notices: &NONE,
+            cutoff: false,
+        }
+    }
 }
 
 /// Builds the report of a batch with the assessment's clock.
@@ -123,29 +140,13 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         }
     }
 
-    let (unassigned, unclassified, invalid) = file_lines(campaign, a);
-    let ambiguous = a
-        .files
-        .iter()
-        .filter(|f| f.unassigned() && !f.candidates.is_empty())
-        .map(|f| FileLine {
-            path: printable(&f.path),
-            unit: None,
-            reason: format!(
-                "可能是{}，请确认后改名或在campaign.toml的[[units]]中补充别名",
-                f.candidates
-                    .iter()
-                    .map(|&u| campaign.roster.units[u].name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            ),
-        })
-        .collect();
+    let lists = file_lists(campaign, a);
     Report {
         title: campaign.file.campaign.title.clone(),
         office: campaign.file.campaign.office.clone(),
-        situation: situation(campaign, a, &overview, &clock),
+        situation: situation(campaign, a, &overview, &clock, batch.cutoff),
         as_of: clock.at(a.clock),
+        cutoff: batch.cutoff,
         deliverables,
         overview,
         status_note: status_note(a),
@@ -153,13 +154,175 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         units,
         awaiting,
         office_tasks: OfficeTasks {
-            unassigned,
-            ambiguous,
-            unclassified,
-            invalid,
+            unassigned: lists.unassigned,
+            ambiguous: lists.ambiguous,
+            unclassified: lists.unclassified,
+            invalid: lists.invalid,
             receiving: batch.receiving.iter().map(|p| printable(p)).collect(),
             ignored: batch.ignored,
-            questions: a.questions.iter().chain(batch.warnings).cloned().collect(),
+            questions: batch.notices.iter().map(ToString::to_string).collect(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::scenario;
+    use crate::notice::{Notice, Place};
+
+    /// The scenario's report, with one question and one warning.
+    fn report() -> Report {
+        let (c, a) = scenario();
+        let dir = tempfile::tempdir().unwrap();
+        let notices: Notices = [
+            Notice::warning("归档包未能生成：磁盘已满"),
+            Notice::question("没有单位名称，已跳过").at(Place::cell("附件2", 25, None)),
+        ]
+        .into_iter()
+        .collect();
+        let batch = Batch {
+            receiving: &["县林业局/大视频.mp4".to_string()],
+            ignored: 2,
+            notices: &notices,
+            cutoff: false,
+        };
+        build(&c, &a, &Store::new(dir.path()), &batch)
+    }
+
+    #[test]
+    fn every_cell_of_the_table_in_the_words_of_wording() {
+        let r = report();
+        let cells = |row: usize| -> Vec<(Option<State>, String)> {
+            r.rows[row]
+                .cells
+                .iter()
+                .map(|c| (c.state, c.text.clone()))
+                .collect()
+        };
+        let cell = |s: State| (Some(s), s.label().to_string());
+        assert_eq!(
+            cells(0),
+            [cell(State::OnTime), cell(State::Late), cell(State::Overdue)]
+        );
+        assert_eq!(r.rows[0].cells[1].late_workdays, Some(2));
+        assert_eq!(
+            cells(1),
+            [
+                cell(State::Pending),
+                cell(State::Incomplete),
+                cell(State::Pending)
+            ]
+        );
+        assert_eq!(
+            cells(2),
+            [
+                cell(State::Invalid),
+                (Some(State::Exempt), "免报".into()),
+                (None, "不适用".into())
+            ]
+        );
+        assert_eq!(r.rows[2].overall, State::Invalid);
+        assert!(r.status_note.contains("灰蓝色为按通知免报"));
+    }
+
+    #[test]
+    fn the_first_page_names_who_must_act_worst_first() {
+        let r = report();
+        let acting: Vec<(&str, State, &str)> = r
+            .situation
+            .needs_action
+            .iter()
+            .map(|i| (i.unit.as_str(), i.state, i.reason.as_str()))
+            .collect();
+        assert_eq!(
+            acting,
+            [
+                (
+                    "县公安局",
+                    State::Overdue,
+                    "活动照片逾期2个工作日报送；访谈稿件未报送，已逾期15个工作日"
+                ),
+                (
+                    "州民政局",
+                    State::Overdue,
+                    "活动照片未报送，已逾期14个工作日"
+                ),
+                (
+                    "县林业局",
+                    State::Invalid,
+                    "活动总结为.doc格式（应为.docx）"
+                ),
+                ("县公安局", State::Incomplete, "活动照片1张，需3张"),
+            ]
+        );
+        let p = &r.situation.paragraph;
+        assert!(p.contains("4个单位共安排活动5项"), "{p}");
+        assert!(
+            p.contains("未按要求报送4项，其中逾期未报2项（县公安局、州民政局）"),
+            "{p}"
+        );
+        assert!(p.contains("尚未到报送时限1项"), "{p}");
+    }
+
+    #[test]
+    fn the_material_notes_every_flag_of_the_files_shown() {
+        let r = report();
+        let police = r.units.iter().find(|u| u.unit == "县公安局").unwrap();
+        let notes = &police.activities[0].notes;
+        for note in [
+            "4.jpg：与1.jpg内容相同，只计一次",
+            "5.jpg：与2.jpg几乎相同（连拍或重复），不计入张数",
+            "6.jpg：疑似截图，不计入张数",
+            "7.jpg：照片分辨率过低（320×240），不计入张数",
+            "宣传片.mp4：不属于任何报送材料（视频）",
+        ] {
+            assert!(notes.iter().any(|n| n == note), "{note} not in {notes:?}");
+        }
+        assert_eq!(
+            police.activities[0].remark.as_deref(),
+            Some("活动照片逾期2个工作日报送；访谈稿件未报送，已逾期15个工作日")
+        );
+        let welfare = r.units.iter().find(|u| u.unit == "州民政局").unwrap();
+        assert_eq!(
+            welfare.activities[0].notes,
+            ["总结.docx：文中标题写的是“县民政局”，与报送单位“州民政局”不一致，请核实"]
+        );
+        let awaiting: Vec<&str> = r.awaiting.iter().map(|w| w.seq.as_str()).collect();
+        assert_eq!(awaiting, ["2", "3", "4"]);
+    }
+
+    #[test]
+    fn the_office_gets_each_file_and_each_notice_once() {
+        let r = report();
+        let t = &r.office_tasks;
+        let lines = |l: &[FileLine]| -> Vec<String> {
+            l.iter()
+                .map(|f| format!("{}：{}", f.path, f.reason))
+                .collect()
+        };
+        assert_eq!(lines(&t.unassigned), ["照片.jpg：未能识别所属单位"]);
+        assert_eq!(t.ambiguous.len(), 1);
+        assert!(
+            t.ambiguous[0]
+                .reason
+                .starts_with("“民政局”可能指县民政局、州民政局")
+        );
+        assert_eq!(
+            lines(&t.unclassified),
+            [
+                "县公安局/发言材料.docx：无法判断属于活动总结或访谈稿件中的哪一项，请在文件名中注明；按报送时间归入“禁毒宣传”",
+                "县公安局/宣传片.mp4：不属于任何报送材料（视频）；按报送时间归入“法治宣传进社区”"
+            ]
+        );
+        assert_eq!(t.invalid.len(), 1);
+        assert_eq!(
+            t.questions,
+            [
+                "工作表“附件2”第25行：没有单位名称，已跳过",
+                "归档包未能生成：磁盘已满"
+            ]
+        );
+        assert_eq!((t.receiving.len(), t.ignored), (1, 2));
     }
 }

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::table::activity_reason;
 use super::*;
-use crate::assess::{ActivityAssessment, ItemAssessment};
+use crate::assess::ItemAssessment;
 use crate::fmt::format_as_of;
+use crate::wording::activity_reason;
 
 /// Where an activity's state puts it on the first page's list of units that
 /// must act: worst first; None for activities in order or not yet due.
@@ -71,8 +71,22 @@ pub(super) fn situation(
     a: &Assessment,
     overview: &Overview,
     clock: &Clock,
+    cutoff: bool,
 ) -> Situation {
-    let unit_of = |st: &ActivityAssessment| campaign.roster.units[st.unit].name.clone();
+    let needs_action = needs_action(campaign, a);
+    let (upcoming_window, upcoming) = upcoming(campaign, a, clock);
+    Situation {
+        paragraph: paragraph(campaign, a, overview, clock, cutoff, &needs_action),
+        needs_action,
+        upcoming_days: UPCOMING_DAYS,
+        upcoming_window,
+        upcoming,
+    }
+}
+
+/// The activities some unit must act on, worst first and, within a state,
+/// in schedule order, each with what is wrong in a few words.
+fn needs_action(campaign: &Campaign, a: &Assessment) -> Vec<ActionItem> {
     let mut needs_action: Vec<(u8, ActionItem)> = a
         .activities
         .iter()
@@ -81,7 +95,7 @@ pub(super) fn situation(
             Some((
                 rank,
                 ActionItem {
-                    unit: unit_of(st),
+                    unit: campaign.roster.units[st.unit].name.clone(),
                     theme: campaign.activities[st.activity].theme.clone(),
                     state: st.overall,
                     reason: activity_reason(campaign, a, st).unwrap_or_default(),
@@ -91,8 +105,20 @@ pub(super) fn situation(
         .collect();
     // Stable: within a state, schedule order.
     needs_action.sort_by_key(|(rank, _)| *rank);
-    let needs_action: Vec<ActionItem> = needs_action.into_iter().map(|(_, i)| i).collect();
+    needs_action.into_iter().map(|(_, i)| i).collect()
+}
 
+/// The first page's paragraph: how many activities, how many complete,
+/// which units are late or failing and what they still owe, how many are
+/// not yet due.
+fn paragraph(
+    campaign: &Campaign,
+    a: &Assessment,
+    overview: &Overview,
+    clock: &Clock,
+    cutoff: bool,
+    needs_action: &[ActionItem],
+) -> String {
     let count = |state: State| {
         overview
             .by_state
@@ -116,7 +142,7 @@ pub(super) fn situation(
     };
     let mut text = format!(
         "{}，{}个单位共安排活动{}项。",
-        format_as_of(clock.local(a.clock)),
+        format_as_of(clock.local(a.clock), cutoff),
         overview.units,
         overview.activities
     );
@@ -157,7 +183,17 @@ pub(super) fn situation(
     if failing_total == 0 && late == 0 {
         text.push_str("目前没有需要督促的单位。");
     }
+    text
+}
 
+/// What falls due in the next [`UPCOMING_DAYS`] days and is not in yet,
+/// soonest first, one line per activity; and that window's first and last
+/// day.
+fn upcoming(
+    campaign: &Campaign,
+    a: &Assessment,
+    clock: &Clock,
+) -> ((NaiveDate, NaiveDate), Vec<UpcomingItem>) {
     let window_start = clock.local(a.clock);
     let window_end = window_start + chrono::Duration::days(i64::from(UPCOMING_DAYS));
     let mut upcoming: Vec<(NaiveDateTime, UpcomingItem)> = a
@@ -179,7 +215,7 @@ pub(super) fn situation(
                 clock.local(due),
                 UpcomingItem {
                     due: clock.at(due),
-                    unit: unit_of(st),
+                    unit: campaign.roster.units[st.unit].name.clone(),
                     theme: campaign.activities[st.activity].theme.clone(),
                     owed: open
                         .iter()
@@ -191,13 +227,10 @@ pub(super) fn situation(
         })
         .collect();
     upcoming.sort_by_key(|(due, _)| *due);
-    Situation {
-        paragraph: text,
-        needs_action,
-        upcoming_days: UPCOMING_DAYS,
-        upcoming_window: (window_start.date(), window_end.date()),
-        upcoming: upcoming.into_iter().map(|(_, i)| i).collect(),
-    }
+    (
+        (window_start.date(), window_end.date()),
+        upcoming.into_iter().map(|(_, i)| i).collect(),
+    )
 }
 
 /// Per deliverable, how many of the activities that are past due still lack

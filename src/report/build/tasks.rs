@@ -1,32 +1,43 @@
 //! The office's own tasks: the files it must look at itself (of no unit,
-//! fitting no deliverable, rejected).
+//! of a name several units share, fitting no deliverable, rejected).
 
 use super::*;
 use crate::inspect::Verdict;
+use crate::wording;
 
-/// The files the office must look at, for its digest and the status: those
-/// of no unit (and why), those of a unit that fit no deliverable, and
-/// rejected ones with the reason.
-pub fn file_lines(
-    campaign: &Campaign,
-    a: &Assessment,
-) -> (Vec<FileLine>, Vec<FileLine>, Vec<FileLine>) {
+/// The files the office must look at, each with what to say of it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileLists {
+    /// Files no name in the roster matched.
+    pub unassigned: Vec<FileLine>,
+    /// Files whose name could mean several units.
+    pub ambiguous: Vec<FileLine>,
+    /// Files of a unit that fit no deliverable.
+    pub unclassified: Vec<FileLine>,
+    /// Rejected files, with the reason.
+    pub invalid: Vec<FileLine>,
+}
+
+/// The files the office must look at, for the board, the status and the
+/// terminal; each file in one list only.
+pub fn file_lists(campaign: &Campaign, a: &Assessment) -> FileLists {
     let line = |f: &FileAssessment, reason: String| FileLine {
         path: printable(&f.path),
         unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
         reason: printable(&reason),
     };
-    let unassigned = a
-        .files
-        .iter()
-        .filter(|f| f.unassigned())
-        .map(|f| line(f, f.unit_note.clone()))
-        .collect();
+    let no_unit = |ambiguous: bool| -> Vec<FileLine> {
+        a.files
+            .iter()
+            .filter(|f| f.unassigned() && f.candidates().is_empty() != ambiguous)
+            .filter_map(|f| Some(line(f, wording::why_no_unit(campaign, f)?)))
+            .collect()
+    };
     let unclassified = a
         .files
         .iter()
         .filter(|f| f.unit.is_some() && f.deliverable.is_none() && !f.embedded)
-        .map(|f| line(f, f.flags.join("；")))
+        .map(|f| line(f, wording::flags(campaign, a, f).join("；")))
         .collect();
     let invalid = a
         .files
@@ -34,5 +45,10 @@ pub fn file_lines(
         .filter(|f| f.inspection.verdict == Verdict::Reject)
         .map(|f| line(f, f.inspection.reason.clone().unwrap_or_default()))
         .collect();
-    (unassigned, unclassified, invalid)
+    FileLists {
+        unassigned: no_unit(false),
+        ambiguous: no_unit(true),
+        unclassified,
+        invalid,
+    }
 }

@@ -1,11 +1,12 @@
 //! The units' material: per activity, the summary, schedule, photos and
 //! videos the report prints, with the remarks leadership should read.
 
-use super::table::activity_reason;
 use super::*;
 use crate::assess::ActivityAssessment;
-use crate::inspect::{Category, Content};
+use crate::doctext;
+use crate::inspect::{Category, Content, Document};
 use crate::model::ENTRY_SEP;
+use crate::wording::{self, activity_reason};
 
 impl ActivitySection {
     /// Whether the unit sent anything the report can show.
@@ -50,12 +51,13 @@ pub(super) fn activity_section(
             })
             .max_by_key(|f| f.arrived)
     };
+    let unit = &campaign.roster.units[act.unit].name;
     let summary = latest(Category::Document).and_then(|f| match &f.inspection.content {
-        Content::Document(d) => Some(Summary {
-            file_name: f.name(),
-            title: d.title.clone(),
-            blocks: d.blocks.clone(),
-        }),
+        Content::Document(d) => Some(summary(
+            f.name(),
+            d,
+            &[unit.as_str(), &campaign.file.campaign.office],
+        )),
         _ => None,
     });
     let schedule = latest(Category::Spreadsheet).and_then(|f| match &f.inspection.content {
@@ -98,9 +100,9 @@ pub(super) fn activity_section(
     let mut notes: Vec<String> = shown
         .clone()
         .flat_map(|f| {
-            f.flags
-                .iter()
-                .map(move |fl| format!("{}：{}", f.name(), printable(fl)))
+            wording::flags(campaign, a, f)
+                .into_iter()
+                .map(move |fl| format!("{}：{fl}", f.name()))
         })
         .collect();
     notes.extend(item_notes(campaign, a, st));
@@ -123,6 +125,24 @@ pub(super) fn activity_section(
         photos,
         videos,
         notes,
+    }
+}
+
+/// A summary as the unit pages show it: its content without what is not
+/// ([`doctext::clean`]; `names` are the unit's and the office's, which
+/// stand alone in letterheads and signatures), cut to a faithful excerpt
+/// of [`SUMMARY_EXCERPT_CHARS`] characters, the whole kept beside it.
+fn summary(file_name: String, doc: &Document, names: &[&str]) -> Summary {
+    let cleaned = doctext::clean(doc, names);
+    let excerpt = doctext::excerpt(&cleaned.blocks, SUMMARY_EXCERPT_CHARS);
+    Summary {
+        file_name,
+        title: cleaned.title,
+        full: excerpt.cut.then_some(FullText {
+            chars: excerpt.chars,
+            blocks: cleaned.blocks,
+        }),
+        blocks: excerpt.blocks,
     }
 }
 
@@ -199,8 +219,9 @@ pub(super) fn item_notes(
     let mut notes = Vec::new();
     for item in &st.items {
         let d = &campaign.deliverables[item.deliverable];
-        if let Some((label, reason)) = &item.exemption {
-            notes.push(format!("{}：{label}（{reason}）", d.name));
+        if let Some(e) = item.exemption.map(|e| &campaign.exemptions[e]) {
+            let label = wording::exemption_label(e);
+            notes.push(format!("{}：{label}（{}）", d.name, e.reason));
             continue;
         }
         if item.joint_with.is_empty() {

@@ -9,9 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::campaign::roster::{Found, Roster};
-
-pub use crate::model::ENTRY_SEP;
+use super::roster::{Found, Roster};
+use crate::model::ENTRY_SEP;
 
 /// How a file's unit was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
