@@ -70,7 +70,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let render_options = render_options(campaign)?;
     let real_now = Utc::now();
     if opts.now.is_none() && campaign.fixed_clock().is_none() {
-        clock::check(campaign, ledger, real_now)?;
+        clock::check(campaign, ledger.last_batch_on_system_clock()?, real_now)?;
     }
     let clock = clock(campaign, opts, real_now);
     let started = real_now.with_timezone(&campaign.tz).fixed_offset();

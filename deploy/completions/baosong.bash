@@ -75,7 +75,7 @@ _baosong() {
             return 0
             ;;
         baosong__subcmd__archive)
-            opts="-C -h --at --campaign --help"
+            opts="-C -h --at --final --campaign --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -10,9 +10,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use crate::campaign::Campaign;
 use crate::campaign::deadline;
 use crate::fmt::{format_long_date, format_time};
-use crate::ledger::Ledger;
-
-use super::RunError;
 
 /// How far back a clock may step (NTP corrections) before it is taken
 /// for a wrong one.
@@ -48,23 +45,23 @@ pub enum ClockError {
     },
 }
 
-/// Checks the system time `now` against the ledger's last batch judged by
-/// the system clock, and against the campaign's dates widened by
-/// `[system_clock]`. Only for batches that judge by the system clock.
+/// Checks the system time `now` against the last batch judged by the
+/// system clock (the ledger's `last_batch`), and against the campaign's
+/// dates widened by `[system_clock]`. Only for batches that judge by the
+/// system clock.
 pub(super) fn check(
     campaign: &Campaign,
-    ledger: &Ledger,
+    last_batch: Option<DateTime<FixedOffset>>,
     now: DateTime<Utc>,
-) -> Result<(), RunError> {
+) -> Result<(), ClockError> {
     let local = |t: DateTime<Utc>| format_time(t.with_timezone(&campaign.tz));
-    if let Some(last) = ledger.last_batch_on_system_clock()?
+    if let Some(last) = last_batch
         && now < last.with_timezone(&Utc) - STEP_BACK
     {
         return Err(ClockError::BeforeLastBatch {
             now: local(now),
             last: local(last.with_timezone(&Utc)),
-        }
-        .into());
+        });
     }
     let limits = &campaign.file.system_clock;
     let (first, last) = span(campaign);
@@ -75,8 +72,7 @@ pub(super) fn check(
             now: local(now),
             first: start_text(first),
             lead_days: limits.lead_days,
-        }
-        .into());
+        });
     }
     if let Some(last) = last
         && now > last.with_timezone(&Utc) + Duration::days(i64::from(limits.margin_days))
@@ -85,8 +81,7 @@ pub(super) fn check(
             now: local(now),
             last: format_time(last),
             margin_days: limits.margin_days,
-        }
-        .into());
+        });
     }
     Ok(())
 }
