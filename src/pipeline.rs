@@ -131,11 +131,14 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let (archived, drafts) = match &outputs {
         Some(o) => {
             times.extend(&o.timings);
-            by_products(
+            let sources = Sources {
                 campaign,
                 ledger,
-                &store,
-                &render_options,
+                store: &store,
+                render_options: &render_options,
+            };
+            by_products(
+                &sources,
                 &versions,
                 &assessment,
                 o,

@@ -266,22 +266,33 @@ pub(super) fn assessment_rows<'a>(
         .collect()
 }
 
+/// What the batch's by-products are made from beside its results: the
+/// campaign, where it keeps things and how it renders.
+pub(super) struct Sources<'a> {
+    pub campaign: &'a Campaign,
+    pub ledger: &'a Ledger,
+    pub store: &'a Store,
+    pub render_options: &'a render::Options,
+}
+
 /// The 归档 bundles due (see [`archive::after_batch`]) and the portal
 /// drafts. They are by-products: a failure joins the batch's notices and
 /// the mail still goes. Returns the bundles made and how many drafts there
 /// are.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn by_products(
-    campaign: &Campaign,
-    ledger: &Ledger,
-    store: &Store,
-    render_options: &render::Options,
+    sources: &Sources,
     versions: &[StoredVersion],
     assessment: &Assessment,
     outputs: &Outputs,
     notices: &mut Notices,
     times: &mut Timings,
 ) -> (Vec<archive::Bundle>, usize) {
+    let Sources {
+        campaign,
+        ledger,
+        store,
+        render_options,
+    } = *sources;
     let archived = times
         .time(timings::ARCHIVE, || {
             archive::after_batch(

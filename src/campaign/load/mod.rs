@@ -8,27 +8,29 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use chrono_tz::Tz;
 
 use super::CampaignError;
 use super::calendar::Calendar;
 use super::config::{CampaignFile, Per};
-use super::deadline::{self, ActivityDays, DeadlineRule, Due};
-use super::roster::{Roster, RosterError, Unit};
+use super::deadline::{self, DeadlineRule};
+use super::roster::{Roster, Unit};
 use super::schedule::{self, Contact, RowProblem, Schedule, SheetKind};
-use super::suggest;
 use super::template::Template;
 use super::timetext::{ActivityTime, Undetermined};
 use crate::inspect::Category;
 
 mod deliverables;
+mod errors;
 mod exemptions;
 mod folders;
 mod groups;
 mod names;
+mod queries;
 
 use deliverables::resolve_deliverable;
+use errors::{Errors, check_mail};
 use exemptions::exemptions;
 use groups::groups;
 use names::Names;
@@ -164,103 +166,6 @@ pub struct Group {
     pub units: Vec<usize>,
     /// The sheet it was read from (None for `[groups]` of campaign.toml).
     pub sheet: Option<String>,
-}
-
-/// Builds `CampaignError::Invalid` pointing at the line of campaign.toml
-/// where `needle` is written.
-struct Errors<'a> {
-    path: &'a Path,
-    text: &'a str,
-}
-
-impl Errors<'_> {
-    fn at(&self, needle: &str, message: String) -> CampaignError {
-        let line = self
-            .text
-            .lines()
-            .position(|l| !l.trim_start().starts_with('#') && l.contains(needle))
-            .map(|i| i + 1);
-        CampaignError::Invalid {
-            path: self.path.to_path_buf(),
-            line,
-            message,
-        }
-    }
-
-    /// A unit name campaign.toml gives (`whose`: where, as the office reads
-    /// it) that the roster does not have, with the nearest roster names.
-    fn unknown_unit(&self, whose: &str, name: &str, roster: &Roster) -> CampaignError {
-        let near = suggest::nearest(name, roster.units.iter().map(|u| u.name.as_str()));
-        self.at(
-            name,
-            format!(
-                "{whose}“{name}”不在单位名单中{}（请写单位名单中的名称；\
-                 同一单位的其他写法可在 [[units]] 中加为别名）",
-                suggest::did_you_mean(&near)
-            ),
-        )
-    }
-
-    /// A roster that cannot be built: at the line where the clashing name
-    /// is written.
-    fn roster(&self, e: RosterError) -> CampaignError {
-        match &e {
-            RosterError::NameClash { name, .. } => self.at(name, e.to_string()),
-            RosterError::Index(_) => CampaignError::Invalid {
-                path: self.path.to_path_buf(),
-                line: None,
-                message: e.to_string(),
-            },
-        }
-    }
-
-    /// Like [`Errors::at`], for the line where `key` is set inside the
-    /// table `[section]` (or the table header when the key is not written).
-    fn key_in(&self, section: &str, key: &str, message: String) -> CampaignError {
-        let header = format!("[{section}]");
-        let lines: Vec<&str> = self.text.lines().collect();
-        let start = lines
-            .iter()
-            .position(|l| l.trim_start().starts_with(&header));
-        let line = start.map(|s| {
-            lines[s + 1..]
-                .iter()
-                .take_while(|l| !l.trim_start().starts_with('['))
-                .position(|l| {
-                    l.trim_start()
-                        .strip_prefix(key)
-                        .is_some_and(|rest| rest.trim_start().starts_with('='))
-                })
-                .map_or(s + 1, |i| s + 2 + i)
-        });
-        CampaignError::Invalid {
-            path: self.path.to_path_buf(),
-            line,
-            message,
-        }
-    }
-}
-
-/// What of `[mail]` and `[office]` serde cannot check: that `[mail.smtp]`
-/// gives a transport (the password source exists, the certificate reads,
-/// plain only to this machine) and that the office address looks like one.
-/// Checked at load so that a mistake stops `run`, `run --dry-run` and
-/// `status` before anything is written, instead of after the batch.
-fn check_mail(file: &CampaignFile, root: &Path, err: &Errors) -> Result<(), CampaignError> {
-    if let Some(email) = &file.office.email
-        && !schedule::looks_like_email(email)
-    {
-        return Err(err.key_in(
-            "office",
-            "email",
-            format!("[office] email “{email}”不是邮箱地址，应如 email = \"bgs@example.gov.cn\""),
-        ));
-    }
-    if let Some(smtp) = file.mail.as_ref().and_then(|m| m.smtp.as_ref()) {
-        smtp.settings(Some(root))
-            .map_err(|e| err.key_in("mail.smtp", e.key, e.to_string()))?;
-    }
-    Ok(())
 }
 
 impl Campaign {
@@ -554,103 +459,6 @@ impl Campaign {
             schedule_problems: problems,
             name_questions: names.questions,
             merged_names: names.merged,
-        })
-    }
-
-    /// A path from campaign.toml, resolved against the campaign folder.
-    pub fn path(&self, p: &Path) -> PathBuf {
-        self.root.join(p)
-    }
-
-    pub fn inbox(&self) -> PathBuf {
-        self.path(&self.file.paths.inbox)
-    }
-
-    pub fn state_dir(&self) -> PathBuf {
-        self.path(&self.file.paths.state)
-    }
-
-    pub fn output_dir(&self) -> PathBuf {
-        self.path(&self.file.paths.output)
-    }
-
-    pub fn templates_dir(&self) -> PathBuf {
-        self.path(&self.file.paths.templates)
-    }
-
-    /// The fixed clock from campaign.toml, if any.
-    pub fn fixed_clock(&self) -> Option<DateTime<Tz>> {
-        self.file
-            .campaign
-            .clock
-            .as_deref()
-            .and_then(|c| deadline::parse_local(c, self.tz))
-    }
-
-    /// The deliverables that apply to a unit.
-    pub fn deliverables_for(&self, unit: usize) -> impl Iterator<Item = &Deliverable> {
-        self.deliverables
-            .iter()
-            .filter(move |d| d.units.contains(&unit))
-    }
-
-    /// The exemption (its index in [`Campaign::exemptions`]), if any, of a
-    /// deliverable for an activity. A
-    /// cancelled activity cancels what is owed for it, not what the unit
-    /// owes on its own (`per = "unit"`) and the activity only carries.
-    pub fn exemption(&self, deliverable: &Deliverable, activity: usize) -> Option<usize> {
-        let unit = self.activities[activity].unit;
-        self.exemptions.iter().position(|e| {
-            e.unit == unit
-                && e.activity
-                    .is_none_or(|a| a == activity && deliverable.per == Per::Activity)
-                && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id)
-        })
-    }
-
-    /// The extension the office granted `unit` for a deliverable (the last
-    /// one written in campaign.toml wins).
-    pub fn extension(&self, deliverable: &Deliverable, unit: usize) -> Option<&Extension> {
-        self.extensions
-            .iter()
-            .rev()
-            .find(|e| e.unit == unit && e.deliverable.as_ref().is_none_or(|d| d == &deliverable.id))
-    }
-
-    /// The deadline of a deliverable for an activity, extensions applied.
-    ///
-    /// A rule counted from the activity counts "before" from the activity's
-    /// first day and "after" from its last; a vague time (a month, 第三季度)
-    /// spans the whole of it. A deliverable owed once per unit
-    /// (`per = "unit"`) counts from the first and the last of all the unit's
-    /// activities that owe it. `activity_end`, when given, is the end the
-    /// unit's own submitted schedule states (for `per = "unit"`, the last of
-    /// them all): it replaces the schedule's end. None when the activity has
-    /// no dates ([`Activity::undetermined`]).
-    pub fn due(
-        &self,
-        deliverable: &Deliverable,
-        activity: &Activity,
-        activity_end: Option<NaiveDate>,
-    ) -> Option<Due> {
-        let spans: Vec<&ActivityTime> = match deliverable.per {
-            Per::Activity => activity.time.iter().collect(),
-            Per::Unit => self
-                .activities
-                .iter()
-                .filter(|a| a.unit == activity.unit && deliverable.reaches(a))
-                .filter_map(|a| a.time.as_ref())
-                .collect(),
-        };
-        let last = activity_end.or(spans.iter().map(|t| t.end).max());
-        let first = spans.iter().map(|t| t.start).min().or(last);
-        let days = first
-            .zip(last)
-            .map(|(first, last)| ActivityDays { first, last });
-        let due = deliverable.rule.due(days, &self.calendar, self.tz)?;
-        Some(match self.extension(deliverable, activity.unit) {
-            Some(e) => deadline::extend(&due, e.until, e.extra_workdays, &self.calendar),
-            None => due,
         })
     }
 }

@@ -26,6 +26,8 @@
 //! status and the office digest, and the next batch goes on from the last
 //! message recorded.
 
+mod ends;
+mod envelope;
 pub mod session;
 pub mod utf7;
 
@@ -41,6 +43,8 @@ use super::IntakeError;
 use crate::campaign::config::ImapSection;
 use crate::ledger::{MailFailure, MailKnown, MailOutcome, MailRow, MailUid};
 use crate::store::{Store, hash_bytes};
+use ends::Ends;
+use envelope::Meta;
 use session::{Fault, Session, step};
 
 /// The piece a message body is fetched in (`BODY.PEEK[]<offset.CHUNK>`).
@@ -177,90 +181,6 @@ struct Reader<'a> {
     mail: Mail,
 }
 
-/// What the server says of a message before it is fetched.
-struct Meta {
-    uid: MailUid,
-    size: u64,
-    internal_date: Option<DateTime<FixedOffset>>,
-    message_id: Option<String>,
-    /// "name <address>" and the subject, from the envelope, decoded.
-    sender: String,
-    subject: String,
-}
-
-impl Meta {
-    fn of(f: &Fetch, folder: &str, uidvalidity: u32) -> Option<Meta> {
-        let envelope = f.envelope();
-        let message_id = envelope
-            .and_then(|e| e.message_id.as_ref())
-            .map(|id| String::from_utf8_lossy(id).trim().to_string())
-            .filter(|id| !id.is_empty());
-        let (sender, subject) = envelope.map(decoded_envelope).unwrap_or_default();
-        Some(Meta {
-            uid: MailUid {
-                folder: folder.to_string(),
-                uidvalidity,
-                uid: f.uid?,
-            },
-            size: u64::from(f.size.unwrap_or(0)),
-            internal_date: f.internal_date(),
-            message_id,
-            sender,
-            subject,
-        })
-    }
-
-    fn row(&self, outcome: MailOutcome) -> MailRow {
-        MailRow {
-            folder: self.uid.folder.clone(),
-            uidvalidity: self.uid.uidvalidity,
-            uid: self.uid.uid,
-            message_id: self.message_id.clone(),
-            subject: None,
-            hash: None,
-            size: self.size,
-            internal_date: self.internal_date,
-            path: None,
-            outcome,
-        }
-    }
-}
-
-/// The envelope's sender and subject as the office reads them (RFC 2047
-/// words decoded, as a header would be).
-fn decoded_envelope(e: &async_imap::imap_proto::types::Envelope) -> (String, String) {
-    let text = |b: &Option<std::borrow::Cow<[u8]>>| {
-        b.as_deref()
-            .map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
-    };
-    let from = e.from.as_ref().and_then(|a| a.first());
-    let address = from
-        .map(|a| format!("{}@{}", text(&a.mailbox), text(&a.host)))
-        .unwrap_or_default();
-    let name = from.map(|a| text(&a.name)).unwrap_or_default();
-    let header = format!(
-        "From: {name} <{address}>\r\nSubject: {}\r\n\r\n",
-        text(&e.subject)
-    );
-    let parsed = mail_parser::MessageParser::default().parse_headers(header.as_bytes());
-    let subject = parsed
-        .as_ref()
-        .and_then(|m| m.subject().map(str::to_string))
-        .unwrap_or_default();
-    let name = parsed
-        .as_ref()
-        .and_then(|m| m.from())
-        .and_then(|f| f.first())
-        .and_then(|a| a.name().map(str::to_string))
-        .unwrap_or_default();
-    let sender = match name.is_empty() {
-        true => address,
-        false => format!("{name} <{address}>"),
-    };
-    (sender, subject)
-}
-
 /// Where a message taken went: its path among the inbox's files, its
 /// bytes in the store (none when refused for its size), their hash and
 /// size.
@@ -269,49 +189,6 @@ struct Stored {
     blob: Option<PathBuf>,
     hash: String,
     size: u64,
-}
-
-/// The first bytes of a message kept while it streams into the store (its
-/// header), and the last ones (its end): enough to tell whether it came
-/// whole without reading it again.
-#[derive(Default)]
-struct Ends {
-    head: Vec<u8>,
-    tail: Vec<u8>,
-}
-
-impl Ends {
-    const HEAD: usize = 64 * 1024;
-    const TAIL: usize = 4 * 1024;
-
-    fn push(&mut self, piece: &[u8]) {
-        let room = Self::HEAD.saturating_sub(self.head.len());
-        self.head.extend_from_slice(&piece[..room.min(piece.len())]);
-        self.tail.extend_from_slice(piece);
-        let extra = self.tail.len().saturating_sub(Self::TAIL);
-        self.tail.drain(..extra);
-    }
-
-    /// Whether the message ends as its header says it must: a multipart
-    /// one with its closing boundary. A header not in the first bytes
-    /// says nothing either way.
-    fn complete(&self) -> bool {
-        let Some(message) = mail_parser::MessageParser::default().parse_headers(&self.head) else {
-            return true;
-        };
-        use mail_parser::MimeHeaders;
-        let boundary = message
-            .content_type()
-            .filter(|c| c.ctype().eq_ignore_ascii_case("multipart"))
-            .and_then(|c| c.attribute("boundary"));
-        match boundary {
-            Some(b) => {
-                let closing = format!("--{b}--");
-                memchr::memmem::find(&self.tail, closing.as_bytes()).is_some()
-            }
-            None => true,
-        }
-    }
 }
 
 async fn fetch_all(

@@ -33,6 +33,7 @@ use std::io::{self, Write};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, Writer};
 
+use super::objects::{document_info, page_entry, page_height, reachable, renumber, resolved};
 use super::photos::{Photo, Photos};
 use crate::render::RenderError;
 
@@ -373,42 +374,6 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-/// The part's document information (title, author, producer, dates).
-fn document_info(doc: &Document) -> Dictionary {
-    doc.trailer
-        .get(b"Info")
-        .ok()
-        .and_then(|info| match info {
-            Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
-            Object::Dictionary(d) => Some(d.clone()),
-            _ => None,
-        })
-        .unwrap_or_default()
-}
-
-/// A page's value for `key`, its own or inherited from the page tree.
-fn page_entry<'d>(doc: &'d Document, page: ObjectId, key: &[u8]) -> Option<&'d Object> {
-    let mut at = doc.get_dictionary(page).ok()?;
-    for _ in 0..32 {
-        if let Ok(value) = at.get(key) {
-            return Some(value);
-        }
-        at = doc
-            .get_dictionary(at.get(b"Parent").ok()?.as_reference().ok()?)
-            .ok()?;
-    }
-    None
-}
-
-/// `object`, or the dictionary it refers to.
-fn resolved(doc: &Document, object: &Object) -> Option<Dictionary> {
-    match object {
-        Object::Reference(id) => doc.get_dictionary(*id).ok().cloned(),
-        Object::Dictionary(d) => Some(d.clone()),
-        _ => None,
-    }
-}
-
 /// A part's last page to be held: its dictionary and its resources inline
 /// (the XObject entry too), renumbered.
 fn held_page(doc: &Document, page: ObjectId, ids: &HashMap<ObjectId, u32>) -> HeldPage {
@@ -486,72 +451,6 @@ fn page_form(
     // Compressing what was just decompressed cannot fail; kept plain if it did.
     let _ = stream.compress();
     (stream, streams)
-}
-
-/// Height of a page's media box in points (A4 portrait if unreadable).
-fn page_height(doc: &Document, page: ObjectId) -> f64 {
-    let number = |o: &Object| o.as_float().map(f64::from).ok();
-    doc.get_dictionary(page)
-        .ok()
-        .and_then(|p| p.get(b"MediaBox").ok())
-        .and_then(|b| b.as_array().ok())
-        .and_then(|b| Some(number(b.get(3)?)? - number(b.get(1)?)?))
-        .unwrap_or(841.89)
-}
-
-/// Every object the pages use, pages first in order then in the order
-/// found; `/Parent` links (back to the part's page tree) are not followed.
-fn reachable(doc: &Document, pages: &[ObjectId]) -> Vec<ObjectId> {
-    let mut order: Vec<ObjectId> = pages.to_vec();
-    let mut seen: std::collections::HashSet<ObjectId> = pages.iter().copied().collect();
-    let mut i = 0;
-    while i < order.len() {
-        let mut found = Vec::new();
-        if let Some(object) = doc.objects.get(&order[i]) {
-            references(object, &mut found);
-        }
-        for id in found {
-            if doc.objects.contains_key(&id) && seen.insert(id) {
-                order.push(id);
-            }
-        }
-        i += 1;
-    }
-    order
-}
-
-fn references(object: &Object, found: &mut Vec<ObjectId>) {
-    let dict_refs = |dict: &Dictionary, found: &mut Vec<ObjectId>| {
-        for (key, value) in dict {
-            if key.as_slice() != b"Parent" {
-                references(value, found);
-            }
-        }
-    };
-    match object {
-        Object::Reference(id) => found.push(*id),
-        Object::Array(items) => items.iter().for_each(|o| references(o, found)),
-        Object::Dictionary(dict) => dict_refs(dict, found),
-        Object::Stream(stream) => dict_refs(&stream.dict, found),
-        _ => {}
-    }
-}
-
-/// Points every reference at its new number (references to objects not
-/// kept become `null`).
-fn renumber(object: &mut Object, ids: &HashMap<ObjectId, u32>) {
-    match object {
-        Object::Reference(id) => {
-            *object = match ids.get(id) {
-                Some(new) => Object::Reference((*new, 0)),
-                None => Object::Null,
-            }
-        }
-        Object::Array(items) => items.iter_mut().for_each(|o| renumber(o, ids)),
-        Object::Dictionary(dict) => dict.iter_mut().for_each(|(_, o)| renumber(o, ids)),
-        Object::Stream(stream) => stream.dict.iter_mut().for_each(|(_, o)| renumber(o, ids)),
-        _ => {}
-    }
 }
 
 /// The photo an image stream stands in for, if it is a stand-in.

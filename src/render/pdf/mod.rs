@@ -32,6 +32,7 @@
 
 mod data;
 mod join;
+mod objects;
 mod photos;
 
 use std::collections::HashMap;
