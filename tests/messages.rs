@@ -57,6 +57,16 @@ fn what_the_demo_sends_reads_as_the_office_wrote_it() {
     // The terminal: written files are not "sent"; what needs attention first.
     assert!(stdout.contains("已写入 17 封 .eml"), "{stdout}");
     assert!(!stdout.contains("已发送"), "{stdout}");
+    // Nor in the outbox's listing, nor on the board.
+    let listed = baosong(d, &["outbox", "list", "--all"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("#1 回执"), "{listed}");
+    assert!(!listed.contains("已发送"), "{listed}");
+    assert_eq!(listed.matches("已写入（未发送）").count(), 17, "{listed}");
+    let office =
+        std::fs::read_to_string(d.join("out/luxi-2025/20250613-2000/office.html")).unwrap();
+    assert!(!office.contains("已发送"), "the office page says 已发送");
+    assert_eq!(office.matches("已写入（未发送）").count(), 17);
     let attention = stdout.find("需要关注").unwrap();
     let done = stdout.find("已报齐或免报").unwrap();
     for unit in [
