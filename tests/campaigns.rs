@@ -59,26 +59,6 @@ fn new_campaign(toml: &str, rows: &[(&str, &str, &str, &str)]) -> tempfile::Temp
     dir
 }
 
-/// The texts of the messages of a kind (receipt, reminder, digest) sent so far.
-fn sent(dir: &Path, kind: &str) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(dir.join("out/t/outbox")) else {
-        return Vec::new();
-    };
-    entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().contains(&format!("-{kind}-")))
-        .map(|p| {
-            let raw = std::fs::read(p).unwrap();
-            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
-            format!(
-                "{}\n{}",
-                msg.subject().unwrap_or_default(),
-                msg.body_text(0).unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
 fn item<'a>(s: &'a serde_json::Value, unit: &str, seq: &str, d: &str) -> &'a serde_json::Value {
     s["units"]
         .as_array()

@@ -3,7 +3,9 @@
 //! and the terminal summary. The wording rules checked here are the
 //! office's: no past date given as a date to meet, each reason once, files
 //! named as the unit knows them, signed, never copied to the sender,
-//! attachments dated, written files not called sent.
+//! attachments dated, written files not called sent. And what a unit of a
+//! small campaign of our own reads: each item in the report's words, a
+//! late unit never merely thanked, every file that did not count with why.
 
 mod campaign;
 
@@ -55,6 +57,16 @@ fn what_the_demo_sends_reads_as_the_office_wrote_it() {
     // The terminal: written files are not "sent"; what needs attention first.
     assert!(stdout.contains("已写入 17 封 .eml"), "{stdout}");
     assert!(!stdout.contains("已发送"), "{stdout}");
+    // Nor in the outbox's listing, nor on the board.
+    let listed = baosong(d, &["outbox", "list", "--all"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(listed.contains("#1 回执"), "{listed}");
+    assert!(!listed.contains("已发送"), "{listed}");
+    assert_eq!(listed.matches("已写入（未发送）").count(), 17, "{listed}");
+    let office =
+        std::fs::read_to_string(d.join("out/luxi-2025/20250613-2000/office.html")).unwrap();
+    assert!(!office.contains("已发送"), "the office page says 已发送");
+    assert_eq!(office.matches("已写入（未发送）").count(), 17);
     let attention = stdout.find("需要关注").unwrap();
     let done = stdout.find("已报齐或免报").unwrap();
     for unit in [
@@ -143,5 +155,110 @@ fn what_the_demo_sends_reads_as_the_office_wrote_it() {
             "报送情况汇总（截至2025年6月13日20时）.docx",
             "报送情况统计表（截至2025年6月13日20时）.xlsx"
         ]
+    );
+}
+
+/// The small test campaign, with mail and an address for both its units.
+const WITH_MAIL: &str = concat!(
+    campaign_toml!(),
+    r#"
+[mail]
+from = "office@example.gov.cn"
+office = ["office@example.gov.cn"]
+
+[[units]]
+name = "县卫生健康局"
+aliases = ["县卫健局"]
+email = ["wjj@example.gov.cn"]
+
+[[units]]
+name = "县林业局"
+email = ["lyj@example.gov.cn"]
+"#
+);
+
+/// A unit's summary and three photos of its activity of `day` ("04-25"),
+/// into its folder of the inbox.
+fn complete(d: &Path, unit: &str, theme: &str, day: &str) {
+    put(
+        d,
+        &format!("{unit}/{theme}活动总结.docx"),
+        &summary(&format!("{unit}{theme}活动总结")),
+    );
+    let taken = format!("2025:{}:{} 10:00:00", &day[..2], &day[3..]);
+    for i in 1..=3u64 {
+        put(
+            d,
+            &format!("{unit}/活动照片{i}.jpg"),
+            &photo(i, &taken, 1600, 1200),
+        );
+    }
+}
+
+/// The one receipt written so far, its lines ending in \n.
+fn receipt(d: &Path) -> String {
+    let receipts = sent(d, "receipt");
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    receipts[0].replace("\r\n", "\n")
+}
+
+#[test]
+fn a_late_but_complete_unit_is_told_how_late_not_merely_thanked() {
+    let dir = campaign(WITH_MAIL, &SCHEDULE);
+    let d = dir.path();
+    // 县林业局's activity of 25 April was due on 6 May; sent on 8 May.
+    complete(d, "县林业局", "珍爱生命远离毒菇", "04-25");
+    run_ok(d, &["--now", "2025-05-08T20:00"]);
+    let text = receipt(d);
+    println!("{text}");
+    assert!(
+        text.contains("1. 活动总结（珍爱生命远离毒菇）：逾期2个工作日报送"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "贵单位本次活动材料已报齐，其中活动总结（珍爱生命远离毒菇）逾期2个工作日报送，\
+             活动照片（珍爱生命远离毒菇）逾期2个工作日报送。请今后按时报送。"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("全部报齐"), "{text}");
+    assert!(!text.contains("感谢"), "{text}");
+}
+
+#[test]
+fn a_duplicate_photo_is_named_with_why_it_did_not_count() {
+    let dir = campaign(WITH_MAIL, &SCHEDULE);
+    let d = dir.path();
+    // 县卫生健康局's activity of 28 April is due on 8 May; sent on 6 May,
+    // with a fourth photo the same as the first.
+    complete(d, "县卫生健康局", "饮用水安全宣传", "04-28");
+    put(
+        d,
+        "县卫生健康局/活动照片4.jpg",
+        &photo(1, "2025:04:28 10:00:00", 1600, 1200),
+    );
+    run_ok(d, &["--now", "2025-05-06T20:00"]);
+    let text = receipt(d);
+    println!("{text}");
+    assert!(
+        text.contains("（共5个，合格5个，不合格0个；其中1个合格但不计入）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("《县卫生健康局/活动照片4.jpg》\n   大小：",),
+        "{text}"
+    );
+    assert!(
+        text.contains("审核结果：合格，但不计入\n   原因：与活动照片1.jpg内容相同，只计一次"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2. 活动照片（饮用水安全宣传）：按时报送"),
+        "{text}"
+    );
+    assert!(
+        text.contains("贵单位本次活动材料已全部报齐，感谢支持与配合。"),
+        "{text}"
     );
 }

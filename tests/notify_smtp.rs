@@ -102,9 +102,11 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
             arrived: "2025年5月20日 09:14（北京时间）".into(),
             verdict_label: "合格".into(),
             accepted: true,
+            set_aside: false,
             reason: None,
             instead: None,
         }],
+        items: vec![],
         still_missing: vec![MissingItem {
             deliverable: "活动照片".into(),
             detail: "照片0张，需至少3张".into(),

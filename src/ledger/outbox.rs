@@ -190,6 +190,10 @@ impl fmt::Display for OutboxStatus {
     }
 }
 
+/// How `delivered_via` marks a message that was only written to an .eml
+/// file (no SMTP server configured), before the file's path.
+pub const WRITTEN_VIA: &str = "写入文件 ";
+
 /// What queueing a message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Queued {
@@ -235,9 +239,22 @@ pub struct OutboxEntry {
     /// For a message made by `outbox resend`: the id of the one it repeats.
     #[serde(default)]
     pub resend_of: Option<i64>,
+    /// "Sent" only into an .eml file: no server has it yet.
+    #[serde(default)]
+    pub written_only: bool,
 }
 
 impl OutboxEntry {
+    /// The status in Chinese as the office reads it: 已写入（未发送） for a
+    /// message only written to a file, else [`OutboxStatus::label`].
+    pub fn status_label(&self) -> &'static str {
+        if self.written_only && self.status == OutboxStatus::Sent {
+            "已写入（未发送）"
+        } else {
+            self.status.label()
+        }
+    }
+
     /// Still queued after a try that did not deliver it.
     pub fn retrying(&self) -> bool {
         self.status == OutboxStatus::Queued && self.last_error.is_some()
@@ -252,7 +269,7 @@ impl fmt::Display for OutboxEntry {
             self.id,
             self.kind.label(),
             self.unit.as_deref().unwrap_or("-"),
-            self.status,
+            self.status_label(),
             self.recipients.join(", "),
             self.created_at.to_rfc3339(),
             self.attempts,
@@ -747,7 +764,7 @@ impl Ledger {
     fn entries(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<OutboxEntry>> {
         let sql = format!(
             "SELECT id, kind, unit, subject, recipients, status, attempts, last_error, created_at,
-                 sent_at, resend_of
+                 sent_at, resend_of, delivered_via
              FROM notify_outbox {filter} ORDER BY id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -760,6 +777,7 @@ impl Ledger {
                 let status: String = r.get(5).map_err(column)?;
                 let created: String = r.get(8).map_err(column)?;
                 let sent: Option<String> = r.get(9).map_err(column)?;
+                let via: Option<String> = r.get(11).map_err(column)?;
                 Ok(OutboxEntry {
                     id,
                     kind: kind_of(id, &kind)?,
@@ -772,6 +790,7 @@ impl Ledger {
                     created_at: time_of(id, &created)?,
                     sent_at: sent.as_deref().map(|t| time_of(id, t)).transpose()?,
                     resend_of: r.get(10).map_err(column)?,
+                    written_only: via.is_some_and(|v| v.starts_with(WRITTEN_VIA)),
                 })
             })())
         })?;

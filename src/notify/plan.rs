@@ -9,14 +9,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::assess::Assessment;
+use crate::assess::{Assessment, FileAssessment, ItemAssessment};
 use crate::campaign::Campaign;
 use crate::campaign::deadline::last_day;
 use crate::fmt::{format_as_of, format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
 use crate::ledger::PreviousStates;
-use crate::model::ENTRY_SEP;
+use crate::model::{ENTRY_SEP, State};
 use crate::notice::{Notice, Notices};
 use crate::render::Outputs;
 use crate::report::Report;
@@ -24,8 +24,8 @@ use crate::wording::{self, notices::skipped};
 
 use super::message::Thread;
 use super::policy::{
-    AmbiguousName, DigestInput, MissingItem, Obligation, ReceiptInput, ReceivedFile, ReminderInput,
-    ReportFile, ReportInput, StateChange, UnassignedFile,
+    AmbiguousName, DigestInput, ItemState, MissingItem, Obligation, ReceiptInput, ReceivedFile,
+    ReminderInput, ReportFile, ReportInput, StateChange, UnassignedFile,
 };
 use crate::campaign::mail_config::parse_mailbox;
 
@@ -76,6 +76,7 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
                 contacts: contacts.clone(),
                 batch_id: batch.id.to_string(),
                 files,
+                items: states_of(campaign, a, ui),
                 still_missing,
                 thread,
             };
@@ -100,6 +101,27 @@ fn shown(campaign: &Campaign, t: DateTime<FixedOffset>, tz: &FixedOffset) -> Str
     format!("{}（{zone}）", format_time(t.with_timezone(tz)))
 }
 
+/// An item as a unit's messages name it: "活动总结（禁毒宣传）".
+fn item_name(campaign: &Campaign, activity: usize, item: &ItemAssessment) -> String {
+    let d = &campaign.deliverables[item.deliverable];
+    format!("{}（{}）", d.name, campaign.activities[activity].theme)
+}
+
+/// Every item of unit `ui` in the report's words, for its receipt.
+fn states_of(campaign: &Campaign, a: &Assessment, ui: usize) -> Vec<ItemState> {
+    a.activities
+        .iter()
+        .filter(|s| s.unit == ui)
+        .flat_map(|st| {
+            st.items.iter().map(|item| ItemState {
+                deliverable: item_name(campaign, st.activity, item),
+                state: wording::cell_text(campaign, a, item),
+                late: item.state == State::Late,
+            })
+        })
+        .collect()
+}
+
 /// What unit `ui` still owes, for its receipt, and every item of it with a
 /// deadline, for its reminder. What is missing is said in the unit's
 /// words; the deadline and how late are said after it, once.
@@ -120,7 +142,7 @@ fn owed_by(campaign: &Campaign, a: &Assessment, ui: usize) -> (Vec<MissingItem>,
             if item.state.is_open() {
                 let passed = item.due.filter(|&due| clock >= due);
                 missing.push(MissingItem {
-                    deliverable: format!("{}（{}）", d.name, act.theme),
+                    deliverable: item_name(campaign, st.activity, item),
                     detail: short.clone(),
                     due: due_display.clone(),
                     overdue: passed.is_some(),
@@ -182,16 +204,28 @@ fn received(
             name: wording::as_the_unit_knows_it(f, &tz),
             size: f.size,
             arrived: shown(campaign, f.arrived, &tz),
-            verdict_label: f.inspection.verdict.label().to_string(),
+            verdict_label: wording::verdict(f),
             accepted: f.inspection.verdict != Verdict::Reject,
-            reason: f.inspection.reason.as_deref().map(printable).or_else(|| {
-                let flags = wording::flags(campaign, a, f);
-                (!flags.is_empty()).then(|| flags.join("；"))
-            }),
+            set_aside: f.set_aside(),
+            reason: why(campaign, a, f),
             instead: None,
         })
         .collect();
     (files, thread)
+}
+
+/// Everything said of a file, for its receipt: the inspection's reason,
+/// then each flag (why it was set aside, where it was placed), in one line.
+fn why(campaign: &Campaign, a: &Assessment, f: &FileAssessment) -> Option<String> {
+    let said: Vec<String> = f
+        .inspection
+        .reason
+        .as_deref()
+        .map(printable)
+        .into_iter()
+        .chain(wording::flags(campaign, a, f))
+        .collect();
+    (!said.is_empty()).then(|| said.join("；"))
 }
 
 fn report_input(a: &Assessment, report: &Report, out: &Outputs) -> ReportInput {
@@ -234,7 +268,7 @@ fn digest_input(campaign: &Campaign, a: &Assessment, batch: &Batch) -> DigestInp
             {
                 changes.push(StateChange {
                     unit: campaign.roster.units[act.unit].name.clone(),
-                    deliverable: format!("{}（{}）", d.name, act.theme),
+                    deliverable: item_name(campaign, st.activity, item),
                     from: before,
                     to: item.state,
                 });

@@ -6,6 +6,7 @@ use chrono::FixedOffset;
 use crate::assess::{Assessment, FileAssessment, Flag, UnitBasis};
 use crate::campaign::Campaign;
 use crate::fmt::printable;
+use crate::inspect::Verdict;
 use crate::model::ENTRY_SEP;
 
 /// A flag in one line: "疑似截图，不计入张数", "按报送时间归入“禁毒宣传”".
@@ -56,6 +57,17 @@ pub fn flags(campaign: &Campaign, a: &Assessment, f: &FileAssessment) -> Vec<Str
         .iter()
         .map(|fl| printable(&flag(campaign, a, fl)))
         .collect()
+}
+
+/// A file's verdict as its unit's receipt gives it: the inspection's
+/// 合格 / 不合格, and 合格，但不计入 for a usable file its flags set aside.
+pub fn verdict(f: &FileAssessment) -> String {
+    let label = f.inspection.verdict.label();
+    if f.set_aside() && f.inspection.verdict != Verdict::Reject {
+        format!("{label}，但不计入")
+    } else {
+        label.to_string()
+    }
 }
 
 /// Why a file has no unit: a name that could mean several (and what to do),
@@ -158,6 +170,15 @@ mod tests {
             said("州民政局/总结.docx"),
             ["文中标题写的是“县民政局”，与报送单位“州民政局”不一致，请核实"]
         );
+    }
+
+    #[test]
+    fn a_set_aside_file_is_usable_but_not_counted() {
+        let (_, a) = scenario();
+        let said = |path: &str| verdict(a.files.iter().find(|f| f.path == path).unwrap());
+        assert_eq!(said("县公安局/法治宣传照片/1.jpg"), "合格");
+        assert_eq!(said("县公安局/法治宣传照片/4.jpg"), "合格，但不计入");
+        assert_eq!(said("县林业局/总结.doc"), "不合格");
     }
 
     #[test]

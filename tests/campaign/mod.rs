@@ -177,6 +177,27 @@ pub fn state(status: &Value, unit: &str, seq: &str, deliverable: &str) -> String
     d["state"].as_str().unwrap().to_string()
 }
 
+/// The texts (subject, then body) of the messages of a kind (receipt,
+/// reminder, digest) a small test campaign ("t") has written so far.
+pub fn sent(dir: &Path, kind: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("out/t/outbox")) else {
+        return Vec::new();
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(&format!("-{kind}-")))
+        .map(|p| {
+            let raw = std::fs::read(p).unwrap();
+            let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+            format!(
+                "{}\n{}",
+                msg.subject().unwrap_or_default(),
+                msg.body_text(0).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
 /// Every file under `dir` with its bytes and modification time, for
 /// proving a tree was not touched.
 pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {

@@ -343,6 +343,19 @@ mod tests {
     }
 
     #[test]
+    fn a_message_only_written_to_a_file_is_not_called_sent() {
+        let ledger = db();
+        queue_all(&ledger, &[msg(Kind::Receipt, "a"), msg(Kind::Receipt, "b")]);
+        let written = format!("{}/tmp/outbox/a.eml", crate::ledger::WRITTEN_VIA);
+        let mut t = fake(Ok(()), vec![Ok(written), Ok("SMTP 测试".into())]);
+        let r = deliver_pending(&ledger, &mut t, &LIMITS, now()).unwrap();
+        let labels: Vec<&str> = r.sent.iter().map(|m| m.status_label()).collect();
+        assert_eq!(labels, ["已写入（未发送）", "已发送"]);
+        let listed = r.sent[0].to_string();
+        assert!(listed.contains(" 已写入（未发送）（"), "{listed}");
+    }
+
+    #[test]
     fn a_rolled_back_event_queues_nothing() {
         let ledger = db();
         {

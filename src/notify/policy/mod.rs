@@ -7,8 +7,9 @@
 //!
 //! - [`ReceiptInput`]: per unit, per batch in which new or changed files of
 //!   the unit arrived: the unit's contacts, the batch id, each new file
-//!   ([`ReceivedFile`]: name, size, arrival time as displayed, the verdict)
-//!   and what is still missing ([`MissingItem`]). → one receipt, event key
+//!   ([`ReceivedFile`]: name, size, arrival time as displayed, the verdict),
+//!   each of the unit's items in the report's words ([`ItemState`]) and
+//!   what is still missing ([`MissingItem`]). → one receipt, event key
 //!   `receipt:{unit}:{batch_id}`.
 //! - [`ReminderInput`]: per unit, every (activity, deliverable) obligation
 //!   with its [`State`] and deadline. → at most one reminder per unit per

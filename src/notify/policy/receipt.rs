@@ -1,5 +1,7 @@
 //! Receipts (回执): one per unit and batch in which its files arrived,
-//! saying what arrived, the verdict on each and what is still missing.
+//! saying what arrived, the verdict on each (and why a usable file did not
+//! count), where each of the unit's items stands in the report's words,
+//! and what is still missing.
 
 use lettre::message::Mailbox;
 use serde::Serialize;
@@ -16,6 +18,8 @@ pub struct ReceiptInput {
     pub batch_id: String,
     /// The new or changed files of this batch; no files → no receipt.
     pub files: Vec<ReceivedFile>,
+    /// Every item of the unit after this batch, in schedule order.
+    pub items: Vec<ItemState>,
     /// What the unit still owes after this batch.
     pub still_missing: Vec<MissingItem>,
     /// The e-mail the files came in, which the receipt answers.
@@ -30,13 +34,27 @@ pub struct ReceivedFile {
     pub size: u64,
     /// Arrival time as displayed, e.g. 2025年5月20日 09:14（北京时间）.
     pub arrived: String,
-    /// 合格 / 不合格 / 无法识别 …
+    /// 合格 / 不合格 / 合格，但不计入 …
     pub verdict_label: String,
     pub accepted: bool,
-    /// Why it was rejected, in plain Chinese.
+    /// Usable, but set aside (a duplicate, a screenshot …): not counted.
+    pub set_aside: bool,
+    /// Why it was rejected or set aside, in plain Chinese.
     pub reason: Option<String>,
     /// What to send instead, e.g. "请提交 Word 或 PDF 格式的活动总结".
     pub instead: Option<String>,
+}
+
+/// One of the unit's items and where it stands, as the report says it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemState {
+    /// 活动总结（禁毒宣传）.
+    pub deliverable: String,
+    /// The report's words: 按时报送, 逾期2个工作日报送, 材料不全：…
+    pub state: String,
+    /// Received after its deadline: the receipt of a unit that owes
+    /// nothing more says so instead of thanking it for a complete set.
+    pub late: bool,
 }
 
 /// Something still owed.
@@ -64,7 +82,12 @@ pub struct ReceiptContext {
     pub batch_id: String,
     pub files: Vec<ReceivedFileView>,
     pub accepted_count: usize,
+    /// Of the accepted files, those set aside (not counted).
+    pub set_aside_count: usize,
     pub rejected_count: usize,
+    pub items: Vec<ItemState>,
+    /// The items received late, named when nothing is missing.
+    pub late: Vec<ItemState>,
     pub still_missing: Vec<MissingItem>,
 }
 
@@ -106,7 +129,10 @@ pub fn plan_receipt(
                 })
                 .collect(),
             accepted_count,
+            set_aside_count: input.files.iter().filter(|f| f.set_aside).count(),
             rejected_count: input.files.len() - accepted_count,
+            items: input.items.clone(),
+            late: input.items.iter().filter(|i| i.late).cloned().collect(),
             still_missing: input.still_missing.clone(),
         },
         attachments: vec![],
@@ -128,7 +154,18 @@ impl ReceiptContext {
                     arrived: "2025年5月20日 09:14（北京时间）".into(),
                     verdict_label: "合格".into(),
                     accepted: true,
+                    set_aside: false,
                     reason: None,
+                    instead: None,
+                },
+                ReceivedFile {
+                    name: "活动照片2.jpg".into(),
+                    size: 1_210_000,
+                    arrived: "2025年5月20日 09:15（北京时间）".into(),
+                    verdict_label: "合格，但不计入".into(),
+                    accepted: true,
+                    set_aside: true,
+                    reason: Some("与活动照片1.jpg内容相同，只计一次".into()),
                     instead: None,
                 },
                 ReceivedFile {
@@ -137,8 +174,21 @@ impl ReceiptContext {
                     arrived: "2025年5月20日 09:15（北京时间）".into(),
                     verdict_label: "不合格".into(),
                     accepted: false,
+                    set_aside: false,
                     reason: Some("照片格式无法打开".into()),
                     instead: Some("请提交 JPG 格式的照片".into()),
+                },
+            ],
+            items: vec![
+                ItemState {
+                    deliverable: "活动总结（敬老月宣传）".into(),
+                    state: "逾期2个工作日报送".into(),
+                    late: true,
+                },
+                ItemState {
+                    deliverable: "活动照片（敬老月宣传）".into(),
+                    state: "逾期未报（2个工作日）".into(),
+                    late: false,
                 },
             ],
             still_missing: vec![MissingItem {
@@ -172,6 +222,7 @@ mod tests {
             contacts: vec![mb("a@minzheng.example.gov.cn")],
             batch_id: "20250520-2000".into(),
             files: vec![],
+            items: vec![],
             still_missing: vec![],
             thread: None,
         };
@@ -183,6 +234,10 @@ mod tests {
             .collect();
         let p = plan_receipt(&input, &Letterhead::sample()).unwrap();
         assert_eq!(p.event_key, "receipt:县民政局:20250520-2000");
-        assert_eq!((p.context.accepted_count, p.context.rejected_count), (1, 1));
+        let c = &p.context;
+        assert_eq!(
+            (c.accepted_count, c.set_aside_count, c.rejected_count),
+            (2, 1, 1)
+        );
     }
 }
