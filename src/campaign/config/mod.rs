@@ -456,7 +456,7 @@ mod tests {
 
     #[test]
     fn every_deadline_form_the_demo_documents_reads() {
-        let demo = include_str!("../../campaign.toml");
+        let demo = include_str!("../../../campaign.toml");
         let forms: Vec<&str> = demo
             .lines()
             .filter_map(|l| l.strip_prefix("#   { "))
