@@ -141,11 +141,29 @@ impl Scratch {
     fn new(state_dir: &Path) -> io::Result<Scratch> {
         let state_existed = state_dir.exists();
         let tmp = state_dir.join(TMP);
-        private_dir(&tmp)?;
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("{}-", std::process::id()))
-            .tempdir_in(&tmp)?
-            .keep();
+        // Another scratch dropped meanwhile removes `tmp` (and a state
+        // folder it made) when empty, under our feet: made again, the folder
+        // is taken at a later try. Once ours is in it, `tmp` stays.
+        let mut tries = 0;
+        let dir = loop {
+            let made = private_dir(&tmp).and_then(|()| {
+                tempfile::Builder::new()
+                    .prefix(&format!("{}-", std::process::id()))
+                    .tempdir_in(&tmp)
+            });
+            match made {
+                Ok(dir) => break dir.keep(),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::AlreadyExists
+                    ) && tries < 20 =>
+                {
+                    tries += 1
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let lock = File::options()
             .create(true)
             .truncate(false)
@@ -536,6 +554,22 @@ mod tests {
         let blob = dry.finish_blob(w).unwrap();
         assert_eq!(std::fs::read(blob.path.unwrap()).unwrap(), b"entry");
         assert!(!store.blob_path(&blob.hash).exists());
+    }
+
+    #[test]
+    fn throwaway_stores_made_and_dropped_at_once_never_fail() {
+        // Each drop removes `tmp` when it is empty, under the others' feet.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("check");
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        Store::throwaway(&root).expect("a scratch store");
+                    }
+                });
+            }
+        });
     }
 
     #[test]
