@@ -168,6 +168,8 @@ fn the_jianchang_demo_replayed_night_by_night() {
             copy_in(&demo(), d, rel);
         }
         let stdout = run_ok(d, &["--now", clock]);
+        let written = one_message_per_unit(&d.join("out/jianchang-2023/outbox"), clock);
+        assert!(written > 0, "night {}: no unit was written to", night + 1);
         let s = status(d);
         for (unit, deliverable, states) in EXPECTED {
             assert_eq!(
@@ -352,6 +354,8 @@ fn the_luxi_demo_replayed_night_by_night() {
             copy_in(&repo(), d, rel.to_str().unwrap());
         }
         run_ok(d, &["--now", clock]);
+        let written = one_message_per_unit(&d.join("out/luxi-2025/outbox"), clock);
+        assert!(written > 0, "night {}: no unit was written to", night + 1);
         let s = status(d);
         let mut checked = 0;
         for u in s["units"].as_array().unwrap() {

@@ -15,7 +15,8 @@
 //!           let notifier = Notifier { .. };
 //! plan:     let inputs = plan::plan(&campaign, &assessment, &report, ..);   // pure
 //! batch tx: ledger.commit_batch(.., |l| notifier.queue(l, &inputs, clock), ..)?
-//!           (receipts and reminders per unit, the report mail, the digest last)
+//!           (one message per unit: a receipt, a reminder, or a receipt that
+//!           also chases; then the report mail, the digest last)
 //! deliver:  (unless --no-send) let mut t = transport::from_config(&cfg, &outbox_dir, Some(dir))?;
 //!           let report = outbox::deliver_pending(&ledger, t.as_mut(), &cfg.limits(), clock)?;
 //! ```
@@ -39,7 +40,7 @@ use crate::ledger::{Ledger, LedgerError, Queued, ReminderItem};
 use message::{Message, MessageError, Sender};
 use policy::{
     DigestInput, Escalation, Letterhead, NoReminder, Planned, ReceiptInput, ReminderInput,
-    ReportInput, ReportsQueued,
+    ReminderPlan, ReportInput, ReportsQueued,
 };
 use templates::{TemplateError, Templates};
 
@@ -120,8 +121,8 @@ impl Notifier {
     }
 
     /// Queues every message of a batch's [`plan::Inputs`], inside the
-    /// batch's transaction: per unit its receipt and reminder, then the
-    /// report mail, then the digest listing them. Returns how many are new.
+    /// batch's transaction: per unit its one message, then the report
+    /// mail, then the digest listing them. Returns how many are new.
     pub fn queue(
         &self,
         ledger: &Ledger,
@@ -135,8 +136,7 @@ impl Notifier {
             }
         };
         for (receipt, reminder) in &inputs.units {
-            count(self.queue_receipt(ledger, receipt, clock)?);
-            count(self.queue_reminder(ledger, reminder, clock)?.ok());
+            count(self.queue_unit(ledger, receipt, reminder, clock)?);
         }
         if let Some(report) = &inputs.report {
             count(self.queue_report_mail(ledger, report, clock)?);
@@ -145,34 +145,70 @@ impl Notifier {
         Ok(queued)
     }
 
-    /// Queues the unit's receipt for this batch (none without files or
-    /// contacts).
-    pub fn queue_receipt(
+    /// Queues a unit's one message of this batch: its receipt when its
+    /// files arrived (none without contacts), its reminder when one is due
+    /// today, or, when both, the receipt that also chases. The obligations
+    /// a reminder covers are recorded with whichever message carries it.
+    pub fn queue_unit(
         &self,
         ledger: &Ledger,
-        input: &ReceiptInput,
+        receipt: &ReceiptInput,
+        reminder: &ReminderInput,
         clock: DateTime<FixedOffset>,
     ) -> Result<Option<Queued>, NotifyError> {
-        policy::plan_receipt(input, &self.letterhead(clock))
-            .map(|p| self.queue_planned(ledger, p, clock, input.thread.clone()))
-            .transpose()
+        let chase = self.plan_reminder(ledger, reminder, clock)?.ok();
+        let receipt_plan = policy::plan_receipt(receipt, &self.letterhead(clock));
+        let (queued, carrier, triggers) = match (receipt_plan, chase) {
+            (None, None) => return Ok(None),
+            (Some(r), None) => {
+                return self
+                    .queue_planned(ledger, r, clock, receipt.thread.clone())
+                    .map(Some);
+            }
+            (None, Some(c)) => {
+                let key = c.planned.event_key.clone();
+                (
+                    self.queue_planned(ledger, c.planned, clock, None)?,
+                    key,
+                    c.triggers,
+                )
+            }
+            (Some(r), Some(c)) => {
+                let key = r.event_key.clone();
+                let both = policy::with_reminder(r, c.planned);
+                let queued = self.queue_planned(ledger, both, clock, receipt.thread.clone())?;
+                (queued, key, c.triggers)
+            }
+        };
+        if let Queued::New(_) = queued {
+            let items: Vec<ReminderItem> = triggers
+                .into_iter()
+                .map(|(activity_id, deliverable, stage)| ReminderItem {
+                    activity_id,
+                    deliverable,
+                    stage,
+                })
+                .collect();
+            ledger.record_reminder_items(&carrier, &reminder.unit, &items)?;
+        }
+        Ok(Some(queued))
     }
 
-    /// Queues the unit's reminder for today, or says why there is none.
-    /// Past reminders are read from the outbox (expired ones first dropped).
-    pub fn queue_reminder(
+    /// The unit's reminder for today, or why there is none. Past reminders
+    /// are read from the outbox (expired ones first dropped).
+    fn plan_reminder(
         &self,
         ledger: &Ledger,
         input: &ReminderInput,
         clock: DateTime<FixedOffset>,
-    ) -> Result<Result<Queued, NoReminder>, NotifyError> {
+    ) -> Result<Result<ReminderPlan, NoReminder>, NotifyError> {
         ledger.expire_messages(clock)?;
         let history: Vec<(String, String, String)> = ledger
             .reminder_items(&input.unit)?
             .into_iter()
             .map(|i| (i.activity_id, i.deliverable, i.stage))
             .collect();
-        let plan = match policy::plan_reminders(
+        Ok(policy::plan_reminders(
             &self.reminders,
             &self.calendar,
             clock,
@@ -182,25 +218,7 @@ impl Notifier {
             // copies only other addresses.
             &self.escalation.without(&self.sender.from),
             &self.letterhead(clock),
-        ) {
-            Ok(plan) => plan,
-            Err(why) => return Ok(Err(why)),
-        };
-        let event_key = plan.planned.event_key.clone();
-        let queued = self.queue_planned(ledger, plan.planned, clock, None)?;
-        if let Queued::New(_) = queued {
-            let items: Vec<ReminderItem> = plan
-                .triggers
-                .iter()
-                .map(|(activity_id, deliverable, stage)| ReminderItem {
-                    activity_id: activity_id.clone(),
-                    deliverable: deliverable.clone(),
-                    stage: stage.clone(),
-                })
-                .collect();
-            ledger.record_reminder_items(&event_key, &input.unit, &items)?;
-        }
-        Ok(Ok(queued))
+        ))
     }
 
     /// Queues the report mail if one is due today (one a day at most).
@@ -328,30 +346,96 @@ mod tests {
         }
     }
 
+    /// The unit's receipt input for a night on which nothing arrived.
+    fn no_files() -> ReceiptInput {
+        ReceiptInput {
+            unit: "县民政局".into(),
+            contacts: overdue_unit().contacts,
+            batch_id: "20250513-2000".into(),
+            files: vec![],
+            items: vec![],
+            still_missing: vec![],
+            thread: None,
+        }
+    }
+
+    #[test]
+    fn a_unit_that_sends_files_on_a_reminder_night_gets_one_message_that_says_both() {
+        let n = notifier();
+        let conn = Ledger::in_memory().unwrap();
+        let mut receipt = no_files();
+        receipt.files = policy::ReceiptContext::sample()
+            .files
+            .into_iter()
+            .map(|f| f.file)
+            .collect();
+        // 13 May: five working days past 6 May, so office and leaders are
+        // copied.
+        let now = at("2025-05-13T20:00:00+08:00");
+        let tx = conn.begin().unwrap();
+        let q = n.queue_unit(&conn, &receipt, &overdue_unit(), now).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(q, Some(Queued::New(1)));
+        let all = conn.outbox_list(true).unwrap();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(
+            conn.event_id("receipt:县民政局:20250513-2000").unwrap(),
+            Some(1)
+        );
+        let raw = conn.message_bytes(1).unwrap().unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        let subject = parsed.subject().unwrap();
+        assert!(subject.starts_with("【回执并催报】县民政局"), "{subject}");
+        let cc: Vec<_> = parsed
+            .cc()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.address())
+            .collect();
+        assert_eq!(
+            cc,
+            ["office@luxi.example.gov.cn", "leader@luxi.example.gov.cn"]
+        );
+        let body = parsed.body_text(0).unwrap();
+        assert!(body.contains("本通知已抄送办公室及分管领导"), "{body}");
+        // The stage it chased is recorded with the receipt: a later batch
+        // the same night sends no reminder on top.
+        let tx = conn.begin().unwrap();
+        let again = n
+            .queue_unit(
+                &conn,
+                &no_files(),
+                &overdue_unit(),
+                at("2025-05-13T22:00:00+08:00"),
+            )
+            .unwrap();
+        tx.commit().unwrap();
+        assert_eq!(again, None);
+    }
+
     #[test]
     fn reminders_are_idempotent_and_an_expired_one_is_decided_again() {
         let n = notifier();
         let conn = Ledger::in_memory().unwrap();
         let night = |conn: &Ledger, now: &str| {
             let tx = conn.begin().unwrap();
-            let r = n.queue_reminder(conn, &overdue_unit(), at(now)).unwrap();
+            let r = n
+                .queue_unit(conn, &no_files(), &overdue_unit(), at(now))
+                .unwrap();
             tx.commit().unwrap();
             r
         };
         assert!(matches!(
             night(&conn, "2025-05-07T20:00:00+08:00"),
-            Ok(Queued::New(1))
+            Some(Queued::New(1))
         ));
         // Re-run the same night: the stage is recorded, nothing new.
-        assert_eq!(
-            night(&conn, "2025-05-07T21:00:00+08:00"),
-            Err(NoReminder::NothingDue)
-        );
+        assert_eq!(night(&conn, "2025-05-07T21:00:00+08:00"), None);
         // Never delivered (server down); next night it has expired and the
         // stage is due again, in a fresh mail.
         assert!(matches!(
             night(&conn, "2025-05-08T20:00:00+08:00"),
-            Ok(Queued::New(2))
+            Some(Queued::New(2))
         ));
         let all = conn.outbox_list(true).unwrap();
         assert_eq!(all[0].status, crate::ledger::OutboxStatus::Dropped);

@@ -107,7 +107,10 @@ fn item_name(campaign: &Campaign, activity: usize, item: &ItemAssessment) -> Str
     format!("{}（{}）", d.name, campaign.activities[activity].theme)
 }
 
-/// Every item of unit `ui` in the report's words, for its receipt.
+/// Every item of unit `ui` in the report's words, for its receipt. An
+/// open item is named by its state alone: what it lacks is said once, where
+/// the receipt lists what is still owed (and a rejected file's reason where
+/// it lists the file).
 fn states_of(campaign: &Campaign, a: &Assessment, ui: usize) -> Vec<ItemState> {
     a.activities
         .iter()
@@ -115,7 +118,11 @@ fn states_of(campaign: &Campaign, a: &Assessment, ui: usize) -> Vec<ItemState> {
         .flat_map(|st| {
             st.items.iter().map(|item| ItemState {
                 deliverable: item_name(campaign, st.activity, item),
-                state: wording::cell_text(campaign, a, item),
+                state: if item.state.is_open() && item.exemption.is_none() {
+                    wording::cell_title(campaign, item)
+                } else {
+                    wording::cell_text(campaign, a, item)
+                },
                 late: item.state == State::Late,
             })
         })

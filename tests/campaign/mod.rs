@@ -198,6 +198,39 @@ pub fn sent(dir: &Path, kind: &str) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that the batch run at `clock` (e.g. `2025-06-09T20:00`) wrote
+/// at most one message to each unit in `outbox` (receipts and reminders
+/// alike; a unit due both gets one receipt that also chases). Returns how
+/// many units got one.
+pub fn one_message_per_unit(outbox: &Path, clock: &str) -> usize {
+    // Files are named <YYYYMMDD-HHMM>-<kind>-<unit>-<id8>.eml.
+    let batch = clock.replace('-', "").replace('T', "-").replace(':', "");
+    let mut units: Vec<String> = std::fs::read_dir(outbox)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter_map(|name| {
+                    let rest = name.strip_prefix(&format!("{batch}-"))?;
+                    let (kind, unit) = rest.split_once('-')?;
+                    let (unit, _id) = unit.rsplit_once('-')?;
+                    ["receipt", "reminder"]
+                        .contains(&kind)
+                        .then(|| unit.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    units.sort();
+    let all = units.len();
+    units.dedup();
+    assert_eq!(
+        all,
+        units.len(),
+        "{clock}: a unit got two messages: {units:?}"
+    );
+    all
+}
+
 /// Every file under `dir` with its bytes and modification time, for
 /// proving a tree was not touched.
 pub fn fingerprint(dir: &Path) -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {

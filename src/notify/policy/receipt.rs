@@ -1,12 +1,13 @@
 //! Receipts (回执): one per unit and batch in which its files arrived,
 //! saying what arrived, the verdict on each (and why a usable file did not
 //! count), where each of the unit's items stands in the report's words,
-//! and what is still missing.
+//! and what is still missing. A unit that is also due a reminder that night
+//! gets one receipt that chases too ([`with_reminder`]), never two messages.
 
 use lettre::message::Mailbox;
 use serde::Serialize;
 
-use super::{Letterhead, Planned};
+use super::{Letterhead, Planned, ReminderContext};
 use crate::notify::message::Kind;
 
 /// One unit's files in one batch.
@@ -89,6 +90,22 @@ pub struct ReceiptContext {
     /// The items received late, named when nothing is missing.
     pub late: Vec<ItemState>,
     pub still_missing: Vec<MissingItem>,
+    /// The reminder this receipt also carries, if one was due the same
+    /// night.
+    pub chase: Option<Chase>,
+}
+
+/// A reminder folded into a receipt: what the message adds when it also
+/// chases. The receipt's list of what is still owed already gives every
+/// open item with its deadline and how late it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chase {
+    /// Some item is past its deadline.
+    pub any_overdue: bool,
+    /// The office is cc'd.
+    pub escalated: bool,
+    /// Leadership is cc'd.
+    pub escalated_to_leaders: bool,
 }
 
 /// A received file as templates see it.
@@ -134,10 +151,29 @@ pub fn plan_receipt(
             items: input.items.clone(),
             late: input.items.iter().filter(|i| i.late).cloned().collect(),
             still_missing: input.still_missing.clone(),
+            chase: None,
         },
         attachments: vec![],
         expires_at: None,
     })
+}
+
+/// One message for a unit that sent files and is due a reminder the same
+/// night: the receipt, copied to whom the reminder would have been, saying
+/// it chases. It keeps the receipt's lifetime (it is not dropped at
+/// midnight as a reminder is): what it acknowledges stays true.
+pub fn with_reminder(
+    mut receipt: Planned<ReceiptContext>,
+    reminder: Planned<ReminderContext>,
+) -> Planned<ReceiptContext> {
+    let r = reminder.context;
+    receipt.cc = reminder.cc;
+    receipt.context.chase = Some(Chase {
+        any_overdue: r.any_overdue,
+        escalated: r.escalated,
+        escalated_to_leaders: r.escalated_to_leaders,
+    });
+    receipt
 }
 
 impl ReceiptContext {
@@ -200,9 +236,15 @@ impl ReceiptContext {
             }],
             thread: None,
         };
-        plan_receipt(&input, &Letterhead::sample())
+        let mut context = plan_receipt(&input, &Letterhead::sample())
             .expect("sample has files and contacts")
-            .context
+            .context;
+        context.chase = Some(Chase {
+            any_overdue: true,
+            escalated: true,
+            escalated_to_leaders: true,
+        });
+        context
     }
 }
 
