@@ -118,10 +118,20 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
     }
 }
 
+/// A unit's reminder input when it owes nothing.
+fn owes_nothing(receipt: &ReceiptInput) -> ReminderInput {
+    ReminderInput {
+        unit: receipt.unit.clone(),
+        contacts: receipt.contacts.clone(),
+        obligations: vec![],
+    }
+}
+
 fn queue_receipts(conn: &Ledger, n: &Notifier, inputs: &[ReceiptInput], clock: &str) {
     let tx = conn.begin().unwrap();
     for input in inputs {
-        n.queue_receipt(conn, input, at(clock)).unwrap();
+        n.queue_unit(conn, input, &owes_nothing(input), at(clock))
+            .unwrap();
     }
     tx.commit().unwrap();
 }
@@ -425,13 +435,16 @@ fn eml_outbox_without_smtp() {
             detail: "尚未报送".into(),
         }],
     };
-    assert!(n.queue_reminder(&conn, &reminder, clock).unwrap().is_ok());
-    n.queue_receipt(
-        &conn,
-        &receipt("县公安局", "b1", "b@gongan.example.gov.cn"),
-        clock,
-    )
-    .unwrap();
+    let mut nothing_new = receipt("县民政局", "b1", "a@minzheng.example.gov.cn");
+    nothing_new.files.clear();
+    assert!(
+        n.queue_unit(&conn, &nothing_new, &reminder, clock)
+            .unwrap()
+            .is_some()
+    );
+    let files = receipt("县公安局", "b1", "b@gongan.example.gov.cn");
+    n.queue_unit(&conn, &files, &owes_nothing(&files), clock)
+        .unwrap();
     tx.commit().unwrap();
     let mut t = EmlDir::new(dir.path().join("outbox"));
     let report = outbox::deliver_pending(&conn, &mut t, &LIMITS, clock).unwrap();
