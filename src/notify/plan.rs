@@ -69,8 +69,9 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
                     m
                 })
                 .collect();
-            let (still_missing, obligations) = owed_by(campaign, a, ui);
-            let (files, thread) = received(campaign, a, batch, ui);
+            let new_files = new_files_of(a, batch, ui);
+            let (still_missing, obligations) = owed_by(campaign, a, ui, &new_files);
+            let (files, thread) = received(campaign, a, batch, &new_files);
             let receipt = ReceiptInput {
                 unit: unit.name.clone(),
                 contacts: contacts.clone(),
@@ -131,8 +132,14 @@ fn states_of(campaign: &Campaign, a: &Assessment, ui: usize) -> Vec<ItemState> {
 
 /// What unit `ui` still owes, for its receipt, and every item of it with a
 /// deadline, for its reminder. What is missing is said in the unit's
-/// words; the deadline and how late are said after it, once.
-fn owed_by(campaign: &Campaign, a: &Assessment, ui: usize) -> (Vec<MissingItem>, Vec<Obligation>) {
+/// words; the deadline and how late are said after it, once. `listed` are
+/// the files the receipt lists first: a refused one is pointed to there.
+fn owed_by(
+    campaign: &Campaign,
+    a: &Assessment,
+    ui: usize,
+    listed: &[usize],
+) -> (Vec<MissingItem>, Vec<Obligation>) {
     let clock = a.clock;
     let tz = clock.timezone();
     let mut missing = Vec::new();
@@ -150,7 +157,7 @@ fn owed_by(campaign: &Campaign, a: &Assessment, ui: usize) -> (Vec<MissingItem>,
                 let passed = item.due.filter(|&due| clock >= due);
                 missing.push(MissingItem {
                     deliverable: item_name(campaign, st.activity, item),
-                    detail: short.clone(),
+                    detail: wording::owed_after_listing(campaign, a, item, listed),
                     due: due_display.clone(),
                     overdue: passed.is_some(),
                     overdue_days: passed.map_or(0, |due| {
@@ -177,22 +184,28 @@ fn owed_by(campaign: &Campaign, a: &Assessment, ui: usize) -> (Vec<MissingItem>,
     (missing, obligations)
 }
 
-/// The files of unit `ui` new in this batch, as the unit knows them, and
-/// the e-mail thread the receipt answers: the latest one they came in. A
-/// photo pasted into a Word file is part of that file, not a file the
-/// unit sent.
+/// The indices of unit `ui`'s files new in this batch, as its receipt
+/// lists them. A photo pasted into a Word file is part of that file, not a
+/// file the unit sent.
+fn new_files_of(a: &Assessment, batch: &Batch, ui: usize) -> Vec<usize> {
+    (0..a.files.len())
+        .filter(|&i| {
+            let f = &a.files[i];
+            f.unit == Some(ui) && f.batch_id > batch.previous.batch && !f.embedded
+        })
+        .collect()
+}
+
+/// The files `new` (see [`new_files_of`]) as the unit knows them, and the
+/// e-mail thread the receipt answers: the latest one they came in.
 fn received(
     campaign: &Campaign,
     a: &Assessment,
     batch: &Batch,
-    ui: usize,
+    new: &[usize],
 ) -> (Vec<ReceivedFile>, Option<Thread>) {
     let tz = a.clock.timezone();
-    let sent: Vec<_> = a
-        .files
-        .iter()
-        .filter(|f| f.unit == Some(ui) && f.batch_id > batch.previous.batch && !f.embedded)
-        .collect();
+    let sent: Vec<&FileAssessment> = new.iter().map(|&i| &a.files[i]).collect();
     let thread = sent
         .iter()
         .filter_map(|f| {

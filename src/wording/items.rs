@@ -38,10 +38,15 @@ fn shortfall(d: &Deliverable, item: &ItemAssessment) -> String {
 /// The rejected file that makes an item invalid: the last of its files
 /// that was rejected.
 fn rejected_file<'a>(a: &'a Assessment, item: &ItemAssessment) -> Option<&'a FileAssessment> {
+    rejected_index(a, item).map(|i| &a.files[i])
+}
+
+/// [`rejected_file`]'s index in the assessment's files.
+fn rejected_index(a: &Assessment, item: &ItemAssessment) -> Option<usize> {
     item.files
         .iter()
-        .map(|&i| &a.files[i])
-        .rfind(|f| f.inspection.verdict == Verdict::Reject)
+        .copied()
+        .rfind(|&i| a.files[i].inspection.verdict == Verdict::Reject)
 }
 
 /// What an item's state means here, in one line with its times, as the
@@ -85,6 +90,26 @@ pub fn owed_text(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) -> 
     match item.state {
         State::Incomplete | State::Invalid => detail(campaign, a, item),
         _ => "尚未报送".to_string(),
+    }
+}
+
+/// What is missing, as a receipt says it after listing the batch's files
+/// (`listed`: their indices in the assessment, in the receipt's order): an
+/// invalid item whose refused file is listed there points to it instead of
+/// saying its reason a second time.
+pub fn owed_after_listing(
+    campaign: &Campaign,
+    a: &Assessment,
+    item: &ItemAssessment,
+    listed: &[usize],
+) -> String {
+    let refused = match item.state {
+        State::Invalid => rejected_index(a, item),
+        _ => None,
+    };
+    match refused.and_then(|i| listed.iter().position(|&l| l == i)) {
+        Some(n) => format!("所报文件不合格，原因见上文第{}个文件", n + 1),
+        None => owed_text(campaign, a, item),
     }
 }
 
