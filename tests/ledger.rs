@@ -38,7 +38,13 @@ fn old_ledger(dir: &std::path::Path) {
             '催报', 'office@luxi.example.gov.cn', '[\"a@minzheng.example.gov.cn\"]', X'41',
             'sent', 1, '2025-05-06T20:00:00+08:00', '2025-05-06T20:01:00+08:00');
         INSERT INTO notify_reminder_item VALUES
-            ('reminder:县民政局:2025-05-06', '县民政局', '7', '活动总结', 'after1@2025-05-06');",
+            ('reminder:县民政局:2025-05-06', '县民政局', '7', '活动总结', 'after1@2025-05-06');
+        INSERT INTO notify_outbox (event_key, message_id, kind, unit, subject, envelope_from,
+            recipients, message, status, attempts, created_at, sent_at, delivered_via)
+            VALUES ('receipt:县民政局:1', '<r@baosong.t>', 'receipt', '县民政局',
+            '回执', 'office@luxi.example.gov.cn', '[\"a@minzheng.example.gov.cn\"]', X'41',
+            'sent', 1, '2025-05-06T20:00:00+08:00', '2025-05-06T20:01:00+08:00',
+            '/srv/luxi/out/luxi-2025/outbox/20250506-2000-receipt-县民政局-0a1b2c3d.eml');",
     )
     .unwrap();
 }
@@ -49,8 +55,10 @@ fn an_old_schema_ledger_upgrades_in_place_keeping_its_mail() {
     old_ledger(dir.path());
     let ledger = Ledger::open(dir.path()).unwrap();
     let all = ledger.outbox_list(true).unwrap();
-    assert_eq!(all.len(), 1);
+    assert_eq!(all.len(), 2);
     assert_eq!((all[0].status.as_str(), all[0].resend_of), ("sent", None));
+    // A message that build only wrote to an .eml file was never sent.
+    assert_eq!(all[1].status.label(), "已写入（未发送）");
     assert_eq!(ledger.reminder_items("县民政局").unwrap().len(), 1);
     // The new shape works: a resend links to the original.
     let now = DateTime::parse_from_rfc3339("2025-05-07T09:00:00+08:00").unwrap();
@@ -59,8 +67,8 @@ fn an_old_schema_ledger_upgrades_in_place_keeping_its_mail() {
             ("<b@baosong.t>".into(), bytes.to_vec())
         })
         .unwrap();
-    assert_eq!(ledger.outbox_list(true).unwrap()[1].resend_of, Some(1));
-    assert_eq!(new, 2);
+    assert_eq!(ledger.outbox_list(true).unwrap()[2].resend_of, Some(1));
+    assert_eq!(new, 3);
     drop(ledger);
     let conn = Connection::open(dir.path().join(LEDGER_FILE)).unwrap();
     let version: i64 = conn
@@ -81,8 +89,79 @@ fn an_old_schema_ledger_upgrades_in_place_keeping_its_mail() {
             .outbox_list(true)
             .unwrap()
             .len(),
-        2
+        3
     );
+}
+
+/// The ledger of the release before messages written to .eml files had
+/// their own status: schema version 6, where they were `sent` with
+/// `delivered_via` marked 写入文件. They become 已写入（未发送）; a message a
+/// server took stays 已发送; the table accepts the new status.
+#[test]
+fn written_mail_of_the_previous_release_is_not_called_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Ledger::open(dir.path()).unwrap());
+    let conn = Connection::open(dir.path().join(LEDGER_FILE)).unwrap();
+    let table: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'notify_outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let previous = table.replace(", 'written'", "");
+    assert_ne!(previous, table);
+    conn.execute_batch(&format!(
+        "PRAGMA foreign_keys = OFF;
+        DROP TABLE notify_outbox;
+        {previous};
+        PRAGMA user_version = 6;"
+    ))
+    .unwrap();
+    let insert = |id: i64, via: &str| {
+        conn.execute(
+            "INSERT INTO notify_outbox (id, event_key, message_id, kind, unit, subject,
+                 envelope_from, recipients, message, status, attempts, created_at, sent_at,
+                 delivered_via)
+             VALUES (?1, ?2, ?3, 'receipt', '县民政局', '回执', 'office@luxi.example.gov.cn',
+                 '[\"a@minzheng.example.gov.cn\"]', X'41', 'sent', 1,
+                 '2025-05-06T20:00:00+08:00', '2025-05-06T20:01:00+08:00', ?4)",
+            rusqlite::params![
+                id,
+                format!("receipt:{id}"),
+                format!("<{id}@baosong.t>"),
+                via
+            ],
+        )
+        .unwrap();
+    };
+    insert(1, "写入文件 /srv/luxi/out/luxi-2025/outbox/a.eml");
+    insert(2, "SMTP smtp.example.gov.cn:465");
+    drop(conn);
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let labels: Vec<&str> = ledger
+        .outbox_list(true)
+        .unwrap()
+        .iter()
+        .map(|e| e.status.label())
+        .collect();
+    assert_eq!(labels, ["已写入（未发送）", "已发送"]);
+    drop(ledger);
+    let conn = Connection::open(dir.path().join(LEDGER_FILE)).unwrap();
+    let via: String = conn
+        .query_row(
+            "SELECT delivered_via FROM notify_outbox WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(via, "/srv/luxi/out/luxi-2025/outbox/a.eml");
+    // The new status is accepted by the rebuilt table.
+    conn.execute(
+        "UPDATE notify_outbox SET status = 'written' WHERE id = 2",
+        [],
+    )
+    .unwrap();
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub enum OutboxAction {
     Retry { id: i64 },
     /// Withdraw a queued, failed or maybe-delivered message.
     Drop { id: i64 },
-    /// Queue a new copy of a sent (or maybe-delivered) message for a
+    /// Queue a new copy of a sent (written, or maybe-delivered) message for a
     /// recipient who says it never arrived: the stored bytes with a new
     /// Message-ID and Date and a `References` to the original, dated `now`.
     /// Each call makes one new message; once sent, it is never sent again.

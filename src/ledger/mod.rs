@@ -34,7 +34,7 @@ pub use intake::{
 pub use mailbox::{MailFailure, MailKnown, MailOutcome, MailRow, MailThread, MailUid};
 pub use outbox::{
     Attempts, DeliveryState, NewMessage, OutboxEntry, OutboxError, OutboxStatus, OutgoingRow,
-    Queued, ReminderItem, WRITTEN_VIA,
+    Queued, ReminderItem,
 };
 pub use schema::SCHEMA_VERSION;
 

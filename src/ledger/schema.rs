@@ -125,6 +125,8 @@ const MIGRATIONS: &[Migration] = &[
     // version), with the hash of their inputs, so a bundle is made again
     // when the office registers a file to a unit later.
     Migration::Sql(super::archives::MIGRATE_SCOPE),
+    // 7: a message only written to an .eml file is `written`, not `sent`.
+    Migration::Code(super::outbox::migrate_written),
 ];
 
 /// The schema version this build writes.

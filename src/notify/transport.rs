@@ -24,7 +24,6 @@ use thiserror::Error;
 use super::message::Kind;
 use crate::campaign::mail_config::{NotifyConfig, Security, SmtpConfig};
 use crate::campaign::smtp::SmtpConfigError;
-use crate::ledger::WRITTEN_VIA;
 
 /// One queued message handed to a transport.
 #[derive(Debug, Clone, Copy)]
@@ -68,12 +67,13 @@ pub trait Transport {
     fn describe(&self) -> String;
     /// Whether delivery can start at all (server up, login accepted).
     fn check(&mut self) -> Result<(), SendError>;
-    /// Delivers one message; on success returns where it went (a file's
-    /// path after [`WRITTEN_VIA`]).
+    /// Delivers one message; on success returns where it went (the
+    /// server, or the file written).
     fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError>;
-    /// Whether messages leave the machine, so the rate limit applies
-    /// (writing .eml files needs no pacing).
-    fn paced(&self) -> bool {
+    /// Whether messages leave the machine: what it delivers is 已发送 and
+    /// paced by the rate limit. Written .eml files are 已写入（未发送）, for
+    /// the office to send, and need no pacing.
+    fn leaves_machine(&self) -> bool {
         true
     }
 }
@@ -136,7 +136,7 @@ impl EmlDir {
 }
 
 impl Transport for EmlDir {
-    fn paced(&self) -> bool {
+    fn leaves_machine(&self) -> bool {
         false
     }
 
@@ -154,7 +154,7 @@ impl Transport for EmlDir {
         let path = self.dir.join(Self::file_name(mail));
         crate::atomic::write_atomic(&path, mail.bytes, true)
             .map_err(|e| SendError::Unavailable(format!("无法写入 {}: {e}", path.display())))?;
-        Ok(format!("{WRITTEN_VIA}{}", path.display()))
+        Ok(path.display().to_string())
     }
 }
 
@@ -523,7 +523,6 @@ mod tests {
             "20250506-2005-reminder-湘西州生态环境局泸溪分局___测试-01234567.eml"
         );
         assert!(where_.ends_with(&name), "{where_}");
-        assert!(where_.starts_with(WRITTEN_VIA), "{where_}");
         t.send(&outgoing(b"second", &to)).unwrap();
         let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
             .unwrap()

@@ -2,7 +2,8 @@
 //! methods here and nowhere else.
 //!
 //! - `notify_outbox`: one row per message, `event_key` UNIQUE, holding the
-//!   rendered bytes, the envelope, the status (`queued` → `sent`; `failed`
+//!   rendered bytes, the envelope, the status (`queued` → `sent` when a
+//!   server took it, `written` when only an .eml file was written; `failed`
 //!   when refused for good or out of attempts; `uncertain` when it may have
 //!   been delivered and waits for the office; `dropped` by the office or by
 //!   expiry), attempts, unconfirmed attempts, the last error, timestamps.
@@ -36,7 +37,7 @@ const OUTBOX_TABLE: &str = "CREATE TABLE notify_outbox (
     recipients    TEXT NOT NULL,            -- JSON array (To + Cc)
     message       BLOB NOT NULL,            -- RFC 5322 bytes
     status        TEXT NOT NULL DEFAULT 'queued'
-                  CHECK (status IN ('queued', 'sent', 'failed', 'uncertain', 'dropped')),
+                  CHECK (status IN ('queued', 'sent', 'failed', 'uncertain', 'dropped', 'written')),
     attempts      INTEGER NOT NULL DEFAULT 0,
     unconfirmed   INTEGER NOT NULL DEFAULT 0, -- attempts that may have delivered it
     last_error    TEXT,
@@ -103,6 +104,46 @@ pub(super) fn migrate(conn: &Connection) -> rusqlite::Result<()> {
         CREATE INDEX IF NOT EXISTS notify_reminder_item_unit
             ON notify_reminder_item (unit, activity_id, deliverable);",
     )
+}
+
+/// Every column of the outbox as migration 3 left it.
+const ALL_COLUMNS: &str = "id, event_key, message_id, kind, unit, subject, envelope_from, \
+    recipients, message, status, attempts, unconfirmed, last_error, created_at, expires_at, \
+    sent_at, delivered_via, reported, resend_of";
+
+/// What `delivered_via` began with, before the `written` status, for a
+/// message only written to an .eml file.
+const OLD_WRITTEN_PREFIX: &str = "写入文件 ";
+
+/// Migration 7: messages only written to .eml files get their own status,
+/// `written` (已写入（未发送）), instead of `sent`. Rows written before, by
+/// any earlier build, are recognised by where they went: a path marked
+/// [`OLD_WRITTEN_PREFIX`], or (before that mark) an `.eml` file's path.
+pub(super) fn migrate_written(conn: &Connection) -> rusqlite::Result<()> {
+    let sql: String = conn.query_row(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notify_outbox'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !sql.contains("'written'") {
+        conn.execute_batch(&format!(
+            "{new};
+            INSERT INTO notify_outbox_new ({ALL_COLUMNS}) SELECT {ALL_COLUMNS} FROM notify_outbox;
+            DROP TABLE notify_outbox;
+            ALTER TABLE notify_outbox_new RENAME TO notify_outbox;
+            CREATE INDEX IF NOT EXISTS notify_outbox_status ON notify_outbox (status, id);",
+            new = OUTBOX_TABLE.replacen("notify_outbox", "notify_outbox_new", 1)
+        ))?;
+    }
+    conn.execute(
+        "UPDATE notify_outbox SET status = 'written',
+             delivered_via = CASE WHEN substr(delivered_via, 1, length(?1)) = ?1
+                 THEN substr(delivered_via, length(?1) + 1) ELSE delivered_via END
+         WHERE status = 'sent'
+           AND (substr(delivered_via, 1, length(?1)) = ?1 OR lower(delivered_via) LIKE '%.eml')",
+        [OLD_WRITTEN_PREFIX],
+    )?;
+    Ok(())
 }
 
 /// A column that does not hold what this build writes there.
@@ -361,18 +402,21 @@ impl Ledger {
             .optional()?)
     }
 
-    /// Marks a message sent at `at` (committed at once: the server
-    /// accepted it).
-    pub fn mark_sent(
+    /// Marks a message delivered at `at` (committed at once: the server
+    /// accepted it, or its file is written): `status` is
+    /// [`OutboxStatus::Sent`] or [`OutboxStatus::Written`].
+    pub fn mark_delivered(
         &self,
         id: i64,
+        status: OutboxStatus,
         via: &str,
         at: DateTime<FixedOffset>,
     ) -> Result<Vec<OutboxEntry>> {
+        debug_assert!(matches!(status, OutboxStatus::Sent | OutboxStatus::Written));
         self.conn.execute(
-            "UPDATE notify_outbox SET status = 'sent', sent_at = ?2, delivered_via = ?3,
+            "UPDATE notify_outbox SET status = ?4, sent_at = ?2, delivered_via = ?3,
                  attempts = attempts + 1, last_error = NULL WHERE id = ?1",
-            params![id, at.to_rfc3339(), via],
+            params![id, at.to_rfc3339(), via, status.as_str()],
         )?;
         self.entries("WHERE id = ?1", &[&id])
     }
@@ -470,7 +514,10 @@ impl Ledger {
         restamp: impl FnOnce(&[u8], &str, &str) -> (String, Vec<u8>),
     ) -> Result<i64, OutboxError> {
         let status = self.status(id)?;
-        if !matches!(status, OutboxStatus::Sent | OutboxStatus::Uncertain) {
+        if !matches!(
+            status,
+            OutboxStatus::Sent | OutboxStatus::Uncertain | OutboxStatus::Written
+        ) {
             return Err(OutboxError::NotSent { id, status });
         }
         let (event_key, message_id, bytes): (String, String, Vec<u8>) = self.conn.query_row(
@@ -532,7 +579,7 @@ impl Ledger {
     fn entries(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<OutboxEntry>> {
         let sql = format!(
             "SELECT id, kind, unit, subject, recipients, status, attempts, last_error, created_at,
-                 sent_at, resend_of, delivered_via
+                 sent_at, resend_of
              FROM notify_outbox {filter} ORDER BY id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -545,7 +592,6 @@ impl Ledger {
                 let status: String = r.get(5).map_err(column)?;
                 let created: String = r.get(8).map_err(column)?;
                 let sent: Option<String> = r.get(9).map_err(column)?;
-                let via: Option<String> = r.get(11).map_err(column)?;
                 Ok(OutboxEntry {
                     id,
                     kind: kind_of(id, &kind)?,
@@ -558,7 +604,6 @@ impl Ledger {
                     created_at: time_of(id, &created)?,
                     sent_at: sent.as_deref().map(|t| time_of(id, t)).transpose()?,
                     resend_of: r.get(10).map_err(column)?,
-                    written_only: via.is_some_and(|v| v.starts_with(WRITTEN_VIA)),
                 })
             })())
         })?;

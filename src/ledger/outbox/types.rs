@@ -43,6 +43,9 @@ pub enum OutboxStatus {
     Failed,
     /// May have been delivered: held for the office.
     Uncertain,
+    /// Written to an .eml file (no `[mail.smtp]`): no server has it; the
+    /// office sends the file itself.
+    Written,
     /// Withdrawn by the office, or expired.
     Dropped,
 }
@@ -56,6 +59,7 @@ impl OutboxStatus {
             OutboxStatus::Failed => "failed",
             OutboxStatus::Uncertain => "uncertain",
             OutboxStatus::Dropped => "dropped",
+            OutboxStatus::Written => "written",
         }
     }
 
@@ -67,6 +71,7 @@ impl OutboxStatus {
             OutboxStatus::Failed,
             OutboxStatus::Uncertain,
             OutboxStatus::Dropped,
+            OutboxStatus::Written,
         ]
         .into_iter()
         .find(|s| s.as_str() == text)
@@ -80,6 +85,7 @@ impl OutboxStatus {
             OutboxStatus::Failed => "发送失败",
             OutboxStatus::Uncertain => "待确认（可能已送达）",
             OutboxStatus::Dropped => "已撤销",
+            OutboxStatus::Written => "已写入（未发送）",
         }
     }
 
@@ -94,10 +100,6 @@ impl fmt::Display for OutboxStatus {
         f.write_str(self.label())
     }
 }
-
-/// How `delivered_via` marks a message that was only written to an .eml
-/// file (no SMTP server configured), before the file's path.
-pub const WRITTEN_VIA: &str = "写入文件 ";
 
 /// What queueing a message did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,22 +146,9 @@ pub struct OutboxEntry {
     /// For a message made by `outbox resend`: the id of the one it repeats.
     #[serde(default)]
     pub resend_of: Option<i64>,
-    /// "Sent" only into an .eml file: no server has it yet.
-    #[serde(default)]
-    pub written_only: bool,
 }
 
 impl OutboxEntry {
-    /// The status in Chinese as the office reads it: 已写入（未发送） for a
-    /// message only written to a file, else [`OutboxStatus::label`].
-    pub fn status_label(&self) -> &'static str {
-        if self.written_only && self.status == OutboxStatus::Sent {
-            "已写入（未发送）"
-        } else {
-            self.status.label()
-        }
-    }
-
     /// Still queued after a try that did not deliver it.
     pub fn retrying(&self) -> bool {
         self.status == OutboxStatus::Queued && self.last_error.is_some()
@@ -174,7 +163,7 @@ impl fmt::Display for OutboxEntry {
             self.id,
             self.kind.label(),
             self.unit.as_deref().unwrap_or("-"),
-            self.status_label(),
+            self.status.label(),
             self.recipients.join(", "),
             self.created_at.to_rfc3339(),
             self.attempts,

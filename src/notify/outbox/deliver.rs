@@ -123,7 +123,7 @@ pub fn deliver_pending(
 ) -> Result<DeliveryReport, LedgerError> {
     let mut report = DeliveryReport {
         transport: transport.describe(),
-        leaves_machine: transport.paced(),
+        leaves_machine: transport.leaves_machine(),
         expired: ledger.expire_messages(clock)?,
         ..DeliveryReport::default()
     };
@@ -138,7 +138,7 @@ pub fn deliver_pending(
         note_untried(ledger, due, &e.to_string(), &mut report)?;
         return Ok(report);
     }
-    let interval = if transport.paced() {
+    let interval = if report.leaves_machine {
         Duration::from_secs(60) / limits.rate_per_minute.max(1)
     } else {
         Duration::ZERO
@@ -172,7 +172,14 @@ pub fn deliver_pending(
         match transport.send(&outgoing) {
             Ok(via) => {
                 let now = chrono::Local::now().fixed_offset();
-                report.sent.extend(ledger.mark_sent(id, &via, now)?);
+                let status = if report.leaves_machine {
+                    OutboxStatus::Sent
+                } else {
+                    OutboxStatus::Written
+                };
+                report
+                    .sent
+                    .extend(ledger.mark_delivered(id, status, &via, now)?);
                 timeouts = 0;
             }
             Err(SendError::Unavailable(why)) => {
@@ -268,6 +275,8 @@ mod tests {
         check: Result<(), SendError>,
         answers: Vec<Result<String, SendError>>,
         sent: Vec<String>,
+        /// Whether it stands for a server (else for a folder of .eml files).
+        leaves_machine: bool,
     }
 
     impl Transport for Fake {
@@ -276,6 +285,9 @@ mod tests {
         }
         fn check(&mut self) -> Result<(), SendError> {
             self.check.clone()
+        }
+        fn leaves_machine(&self) -> bool {
+            self.leaves_machine
         }
         fn send(&mut self, mail: &Outgoing<'_>) -> Result<String, SendError> {
             let answer = if self.answers.is_empty() {
@@ -295,6 +307,7 @@ mod tests {
             check,
             answers,
             sent: vec![],
+            leaves_machine: true,
         }
     }
 
@@ -345,14 +358,26 @@ mod tests {
     #[test]
     fn a_message_only_written_to_a_file_is_not_called_sent() {
         let ledger = db();
-        queue_all(&ledger, &[msg(Kind::Receipt, "a"), msg(Kind::Receipt, "b")]);
-        let written = format!("{}/tmp/outbox/a.eml", crate::ledger::WRITTEN_VIA);
-        let mut t = fake(Ok(()), vec![Ok(written), Ok("SMTP 测试".into())]);
-        let r = deliver_pending(&ledger, &mut t, &LIMITS, now()).unwrap();
-        let labels: Vec<&str> = r.sent.iter().map(|m| m.status_label()).collect();
+        queue_all(&ledger, &[msg(Kind::Receipt, "a")]);
+        let mut folder = fake(Ok(()), vec![Ok("/tmp/outbox/a.eml".into())]);
+        folder.leaves_machine = false;
+        let r = deliver_pending(&ledger, &mut folder, &LIMITS, now()).unwrap();
+        queue_all(&ledger, &[msg(Kind::Receipt, "b")]);
+        let mut server = fake(Ok(()), vec![Ok("SMTP 测试".into())]);
+        let s = deliver_pending(&ledger, &mut server, &LIMITS, now()).unwrap();
+        let labels: Vec<&str> = [&r.sent[0], &s.sent[0]]
+            .iter()
+            .map(|m| m.status.label())
+            .collect();
         assert_eq!(labels, ["已写入（未发送）", "已发送"]);
         let listed = r.sent[0].to_string();
         assert!(listed.contains(" 已写入（未发送）（"), "{listed}");
+        // Written ones can be sent again as a new message, as sent ones can.
+        assert!(
+            ledger
+                .outbox_resend(r.sent[0].id, now(), |b, _, _| ("<x@y>".into(), b.to_vec()))
+                .is_ok()
+        );
     }
 
     #[test]

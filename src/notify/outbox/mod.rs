@@ -23,7 +23,7 @@ pub fn board_lines(outbox: &[OutboxEntry], tz: FixedOffset) -> Vec<MessageLine> 
             kind: m.kind.label().to_string(),
             subject: printable(&m.subject),
             recipients: printable(&m.recipients.join("，")),
-            status: m.status_label().to_string(),
+            status: m.status.label().to_string(),
             trouble: m.status.needs_office() || m.retrying(),
             queued: Some(m.created_at.with_timezone(&tz)),
             sent: m.sent_at.map(|t| t.with_timezone(&tz)),
