@@ -46,7 +46,7 @@ use crate::render;
 use crate::report;
 use crate::status;
 use crate::timings::{self, Timings};
-use crate::wording::notices::{assessment_notices, campaign_notices, intake_notices};
+use crate::wording::notices::{assessment_notices, campaign_notices, intake_notices, redated};
 
 mod clock;
 mod steps;
@@ -91,6 +91,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     crash_point(opts, CrashPoint::Intake);
 
     let mut notices: Notices = campaign_notices(campaign).into_iter().collect();
+    let previous = ledger.previous_states(batch)?;
     let (versions, assessment, report, files) = times.time(timings::ASSESS, || {
         let crate::ledger::Versions {
             versions,
@@ -98,6 +99,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
         } = ledger.all_versions()?;
         let assessment = assess::assess(campaign, &versions, clock);
         notices.extend(assessment_notices(campaign, &assessment));
+        notices.extend(redated(campaign, &assessment, &previous.times));
         notices.extend(unreadable.into_iter().map(Notice::warning));
         notices.extend(notify::plan::unreachable(campaign, &assessment));
         notices.extend(intake_notices(&intake));
@@ -152,7 +154,6 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     crash_point(opts, CrashPoint::Render);
 
     let queueing = Instant::now();
-    let previous = ledger.previous_states(batch)?;
     let threads = ledger.mail_threads()?;
     let inputs = notify::plan::plan(
         campaign,

@@ -2,7 +2,8 @@
 //! `baosong` binary: exemptions (免报) and cancelled activities (已取消)
 //! never chased; a unit with no usable address reported every night it
 //! owes something; a unit added to the schedule joining from the next
-//! batch; and campaign.toml mistakes stopping with the file, the line and
+//! batch; an activity the office re-dates, said once and judged by its new
+//! deadlines; and campaign.toml mistakes stopping with the file, the line and
 //! the right form while schedule mistakes never stop anything.
 
 mod campaign;
@@ -209,6 +210,62 @@ fn a_unit_added_to_the_schedule_joins_from_the_next_batch() {
     assert_eq!(
         item(&status(d), "县民政局", "2", "summary")["state"],
         "overdue"
+    );
+}
+
+#[test]
+fn a_re_dated_activity_is_said_once_and_judged_by_its_new_deadline() {
+    let row = |time| [("县公安局", "禁毒宣传", time, "gaj@example.gov.cn")];
+    let dir = new_campaign(TOML, &row("5月6日"));
+    let d = dir.path();
+    run_ok(d, &["--now", "2025-05-09T20:00"]);
+    assert_eq!(
+        item(&status(d), "县公安局", "1", "summary")["due"],
+        "2025年5月13日 24:00"
+    );
+    // The office moves the activity to 12 May: five working days after it
+    // is 19 May. On 14 May it would have been overdue under the old date.
+    schedule(d, &row("5月12日"));
+    let said = |d: &Path| -> Vec<String> {
+        status(d)["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_string())
+            .filter(|w| w.contains("活动时间由"))
+            .collect()
+    };
+    let stdout = run_ok(d, &["--now", "2025-05-14T20:00"]);
+    let s = status(d);
+    let moved = item(&s, "县公安局", "1", "summary");
+    assert_eq!(moved["state"], "pending", "{moved}");
+    assert_eq!(moved["due"], "2025年5月19日 24:00");
+    let notice = said(d);
+    assert_eq!(notice.len(), 1, "{notice:?}");
+    assert!(
+        notice[0].contains("县公安局“禁毒宣传”的活动时间由5月6日调整为5月12日")
+            && notice[0].contains("活动总结2025年5月19日 24:00"),
+        "{notice:?}"
+    );
+    assert_eq!(
+        stdout.matches("活动时间由5月6日调整为5月12日").count(),
+        1,
+        "{stdout}"
+    );
+    // Said once: the next batch knows the new time already.
+    run_ok(d, &["--now", "2025-05-15T20:00"]);
+    assert!(said(d).is_empty());
+    // A file sent after the new deadline is late by the new one.
+    put(
+        d,
+        "县公安局/禁毒宣传活动总结.docx",
+        &summary("县公安局禁毒宣传活动总结"),
+    );
+    run_ok(d, &["--now", "2025-05-21T20:00"]);
+    let late = item(&status(d), "县公安局", "1", "summary").clone();
+    assert_eq!(
+        (late["state"].as_str(), late["late_workdays"].as_i64()),
+        (Some("late"), Some(2))
     );
 }
 

@@ -207,8 +207,10 @@ fn the_demo_campaign_shows_every_state() {
             .count()
     };
     let (receipts, reminders) = (mails("-receipt-"), mails("-reminder-"));
+    // Units that sent files and are also chased get one receipt that
+    // chases; only 县司法局, which sent nothing, gets a reminder alone.
     assert!(
-        receipts >= 10 && reminders >= 3,
+        receipts >= 10 && reminders >= 1,
         "{receipts} receipts, {reminders} reminders"
     );
     run_ok(d, &[]);

@@ -94,9 +94,9 @@ pub enum Flag {
     /// A document whose title names another unit (`named`) than the one it
     /// was filed under.
     ForeignTitle { named: usize, filed_by: usize },
-    /// A document still mostly its deliverable's template (`template = …`);
-    /// `left` says which template and what was left unfilled. Set aside.
-    UnfilledTemplate { left: String },
+    /// A document still mostly its deliverable's template (`template = …`),
+    /// with what was left unfilled. Set aside.
+    UnfilledTemplate(crate::campaign::template::Unfilled),
 }
 
 impl Flag {
@@ -110,7 +110,7 @@ impl Flag {
                 | Flag::TakenFarFromActivity { .. }
                 | Flag::SameAs { .. }
                 | Flag::NearlySameAs { .. }
-                | Flag::UnfilledTemplate { .. }
+                | Flag::UnfilledTemplate(_)
         )
     }
 }

@@ -101,7 +101,7 @@ pub(super) fn flag_unfilled_templates(campaign: &Campaign, files: &mut [FileAsse
             continue;
         }
         if let Some(left) = campaign.deliverables[d].unfilled_template(&f.inspection) {
-            f.flags.push(Flag::UnfilledTemplate { left });
+            f.flags.push(Flag::UnfilledTemplate(left));
         }
     }
 }

@@ -32,6 +32,18 @@ pub struct Template {
     runs: HashSet<u64>,
 }
 
+/// What shows a submission is still the template, for
+/// [`crate::wording`] to say.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unfilled {
+    /// The template's file name.
+    pub template: String,
+    /// The share of the submission's text found in the template, in percent.
+    pub percent: u8,
+    /// Up to three of the template's lines with nothing written under them.
+    pub empty_headings: Vec<String>,
+}
+
 /// Why a template cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
@@ -84,9 +96,9 @@ impl Template {
         }
     }
 
-    /// Why `doc` is still this template, naming what was left unfilled;
+    /// Why `doc` is still this template, with what was left unfilled;
     /// None when it has been filled in.
-    pub fn left_in(&self, doc: &Document) -> Option<String> {
+    pub fn left_in(&self, doc: &Document) -> Option<Unfilled> {
         let own = paragraphs(doc);
         let all: Vec<u64> = own.iter().flat_map(|p| runs(&p.0)).collect();
         if all.is_empty() {
@@ -100,7 +112,7 @@ impl Template {
         // The template's lines with nothing written under them (its title
         // left aside).
         let from_template = |p: &(String, &str)| self.paragraphs.contains(&p.0);
-        let empty: Vec<&str> = own
+        let empty: Vec<String> = own
             .iter()
             .enumerate()
             .skip(1)
@@ -108,18 +120,13 @@ impl Template {
             .map(|(_, p)| p.1.trim())
             .filter(|p| p.chars().count() <= 30)
             .take(3)
+            .map(str::to_string)
             .collect();
-        let left = if empty.is_empty() {
-            String::new()
-        } else {
-            let quoted: Vec<String> = empty.iter().map(|p| format!("“{p}”")).collect();
-            format!("，{}下仍未填写内容", quoted.join(""))
-        };
-        Some(format!(
-            "文档基本仍是模板《{}》的原文（{:.0}%的文字与模板相同）{left}，请填写后重新报送",
-            self.file,
-            share * 100.0
-        ))
+        Some(Unfilled {
+            template: self.file.clone(),
+            percent: (share * 100.0).round() as u8,
+            empty_headings: empty,
+        })
     }
 }
 
@@ -181,9 +188,10 @@ mod tests {
         let t = Template::of("情况报告模板.docx", &doc(&TEMPLATE));
         let mut sent = TEMPLATE.to_vec();
         sent[5] = "报送单位：县民政局        报送日期：";
-        let reason = t.left_in(&doc(&sent)).expect("still the template");
-        assert!(reason.contains("《情况报告模板.docx》"), "{reason}");
-        assert!(reason.contains("“一、活动开展基本情况”"), "{reason}");
+        let left = t.left_in(&doc(&sent)).expect("still the template");
+        assert_eq!(left.template, "情况报告模板.docx");
+        assert!(left.percent >= 80, "{left:?}");
+        assert_eq!(left.empty_headings[0], "一、活动开展基本情况");
     }
 
     #[test]

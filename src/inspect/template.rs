@@ -181,9 +181,12 @@ pub fn blanks<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<Blank> {
     out
 }
 
-/// The reason a document with blanks is refused: what was left unfilled.
+/// The reason a document with blanks is refused: what was left unfilled,
+/// the first three blanks shown, each kind named once before its blanks
+/// ("括号中的填写说明“（此处填写…）”、“（此处填写…）”").
 pub fn reason(blanks: &[Blank]) -> String {
-    let mut shown: Vec<String> = Vec::new();
+    let mut shown: Vec<(BlankKind, Vec<String>)> = Vec::new();
+    let mut count = 0;
     for b in blanks {
         let text: String = b.text.chars().take(24).collect();
         let ellipsis = if b.text.chars().count() > 24 {
@@ -191,22 +194,29 @@ pub fn reason(blanks: &[Blank]) -> String {
         } else {
             ""
         };
-        let item = format!("{}“{text}{ellipsis}”", b.kind.label());
-        if !shown.contains(&item) {
-            shown.push(item);
+        let quoted = format!("“{text}{ellipsis}”");
+        match shown.iter_mut().find(|(k, _)| *k == b.kind) {
+            Some((_, texts)) if texts.contains(&quoted) => continue,
+            Some((_, texts)) => texts.push(quoted),
+            None => shown.push((b.kind, vec![quoted])),
         }
-        if shown.len() == 3 {
+        count += 1;
+        if count == 3 {
             break;
         }
     }
-    let more = if blanks.len() > shown.len() {
+    let more = if blanks.len() > count {
         format!("等{}处", blanks.len())
     } else {
         String::new()
     };
+    let named: Vec<String> = shown
+        .iter()
+        .map(|(kind, texts)| format!("{}{}", kind.label(), texts.join("、")))
+        .collect();
     format!(
         "文档仍是未填写完的模板：{}{more}尚未填写，请填写后重新报送",
-        shown.join("、")
+        named.join("，")
     )
 }
 
@@ -481,5 +491,13 @@ mod tests {
         assert!(r.contains("待填写的栏目“（单位名称）”"), "{r}");
         assert!(r.contains("“202X年X月X日”"), "{r}");
         assert!(r.contains("等4处"), "{r}");
+        // Two instructions: the kind named once.
+        let b = blanks(["（此处填写活动开展情况）", "（此处填写活动成效）"]);
+        let r = reason(&b);
+        assert_eq!(
+            r,
+            "文档仍是未填写完的模板：括号中的填写说明“（此处填写活动开展情况）”、\
+             “（此处填写活动成效）”尚未填写，请填写后重新报送"
+        );
     }
 }

@@ -113,14 +113,18 @@ pub struct AssessmentRow<'a> {
     pub due: Option<DateTime<FixedOffset>>,
     pub completed: Option<DateTime<FixedOffset>>,
     pub late_workdays: Option<i64>,
+    /// The activity's time as the schedule wrote it ("6月3日").
+    pub activity_time: &'a str,
 }
 
-/// What the last completed batch before this one decided: its id (0: none)
-/// and each (activity, deliverable)'s state.
+/// What the last completed batch before this one decided: its id (0: none),
+/// each (activity, deliverable)'s state and each activity's time as the
+/// schedule then wrote it (none for batches of builds that did not keep it).
 #[derive(Debug, Clone, Default)]
 pub struct PreviousStates {
     pub batch: i64,
     pub states: BTreeMap<(String, String), State>,
+    pub times: BTreeMap<String, String>,
 }
 
 /// A completed batch as `baosong status` reads it back.
@@ -201,8 +205,9 @@ impl Ledger {
 
     fn save_assessment(&self, batch: i64, rows: &[AssessmentRow]) -> Result<()> {
         let mut stmt = self.conn.prepare(
-            "INSERT INTO assessments (batch_id, activity, unit, deliverable, state, detail, due, completed_at, late_workdays)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO assessments (batch_id, activity, unit, deliverable, state, detail, due,
+                 completed_at, late_workdays, activity_time)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         for row in rows {
             stmt.execute(params![
@@ -215,6 +220,7 @@ impl Ledger {
                 row.due.map(|d| d.to_rfc3339()),
                 row.completed.map(|d| d.to_rfc3339()),
                 row.late_workdays,
+                row.activity_time,
             ])?;
         }
         Ok(())
@@ -229,19 +235,24 @@ impl Ledger {
             [batch],
             |r| r.get(0),
         )?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT activity, deliverable, state FROM assessments WHERE batch_id = ?1")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT activity, deliverable, state, activity_time FROM assessments WHERE batch_id = ?1",
+        )?;
         let rows = stmt.query_map([previous], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
             ))
         })?;
         let mut states = BTreeMap::new();
+        let mut times = BTreeMap::new();
         for row in rows {
-            let (activity, deliverable, state) = row?;
+            let (activity, deliverable, state, time) = row?;
+            if let Some(time) = time {
+                times.insert(activity.clone(), time);
+            }
             match State::parse(&state) {
                 Some(st) => {
                     states.insert((activity, deliverable), st);
@@ -254,6 +265,7 @@ impl Ledger {
         Ok(PreviousStates {
             batch: previous,
             states,
+            times,
         })
     }
 

@@ -127,7 +127,24 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(super::archives::MIGRATE_SCOPE),
     // 7: a message only written to an .eml file is `written`, not `sent`.
     Migration::Code(super::outbox::migrate_written),
+    // 8: each assessed item with its activity's time as the schedule wrote
+    // it, so the next batch can say the office re-dated it.
+    Migration::Code(add_activity_time),
 ];
+
+/// Migration 8; a ledger whose version was set back over a newer table
+/// (as tests of old shapes do) keeps the column it has.
+fn add_activity_time(conn: &Connection) -> rusqlite::Result<()> {
+    let has: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('assessments') WHERE name = 'activity_time')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        conn.execute_batch("ALTER TABLE assessments ADD COLUMN activity_time TEXT")?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

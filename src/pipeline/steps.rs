@@ -262,6 +262,7 @@ pub(super) fn assessment_rows<'a>(
             due: item.due,
             completed: item.completed,
             late_workdays: item.late_workdays,
+            activity_time: &act.time_text,
         })
         .collect()
 }

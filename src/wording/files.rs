@@ -5,6 +5,7 @@ use chrono::FixedOffset;
 
 use crate::assess::{Assessment, FileAssessment, Flag, UnitBasis};
 use crate::campaign::Campaign;
+use crate::campaign::template::Unfilled;
 use crate::fmt::printable;
 use crate::inspect::Verdict;
 use crate::model::ENTRY_SEP;
@@ -47,8 +48,27 @@ pub fn flag(campaign: &Campaign, a: &Assessment, flag: &Flag) -> String {
             "文中标题写的是“{}”，与报送单位“{}”不一致，请核实",
             units[*named].name, units[*filed_by].name
         ),
-        Flag::UnfilledTemplate { left } => left.clone(),
+        Flag::UnfilledTemplate(left) => unfilled(left),
     }
+}
+
+/// Why a submission is still the office's template: "文档基本仍是模板《…》的
+/// 原文（92%的文字与模板相同），“一、…”“二、…”下仍未填写内容，请填写后重新报送".
+fn unfilled(left: &Unfilled) -> String {
+    let headings = if left.empty_headings.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = left
+            .empty_headings
+            .iter()
+            .map(|h| format!("“{h}”"))
+            .collect();
+        format!("，{}下仍未填写内容", quoted.join("、"))
+    };
+    format!(
+        "文档基本仍是模板《{}》的原文（{}%的文字与模板相同）{headings}，请填写后重新报送",
+        left.template, left.percent
+    )
 }
 
 /// Every flag of a file, each in one line, printable.

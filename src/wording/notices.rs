@@ -1,7 +1,7 @@
 //! The batch's findings as [`Notice`]s: the assessment's questions, the
 //! campaign's schedule problems and name questions, what intake could not
-//! read, the units no reminder can reach. Each with where it is and, when
-//! the batch knows it, the fix.
+//! read, the units no reminder can reach, the activities the office
+//! re-dated. Each with where it is and, when the batch knows it, the fix.
 
 use crate::assess::{Assessment, Question};
 use crate::campaign::Campaign;
@@ -99,6 +99,52 @@ pub fn intake_notices(intake: &IntakeSummary) -> Vec<Notice> {
         .chain(links)
         .chain(lossy)
         .chain(special)
+        .collect()
+}
+
+/// Each activity whose time the office changed in the schedule since the
+/// last batch (`before`: activity id → time as the schedule then wrote
+/// it), said once: the batch after the change. Its deadlines already count
+/// from the new time, and files received are judged against them.
+pub fn redated(
+    campaign: &Campaign,
+    a: &Assessment,
+    before: &std::collections::BTreeMap<String, String>,
+) -> Vec<Notice> {
+    a.activities
+        .iter()
+        .filter_map(|st| {
+            let act = &campaign.activities[st.activity];
+            let old = before.get(&act.id)?;
+            if *old == act.time_text {
+                return None;
+            }
+            let dues: Vec<String> = st
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let due = item.due?;
+                    let d = &campaign.deliverables[item.deliverable];
+                    let shown = crate::fmt::format_time(due.with_timezone(&a.clock.timezone()));
+                    Some(format!("{}{shown}", d.name))
+                })
+                .collect();
+            let moved = if dues.is_empty() {
+                String::new()
+            } else {
+                format!("，截止时间相应调整为：{}", dues.join("，"))
+            };
+            Some(
+                Notice::warning(format!(
+                    "{}“{}”的活动时间由{}调整为{}{moved}",
+                    campaign.roster.units[act.unit].name,
+                    act.theme,
+                    printable(old),
+                    printable(&act.time_text),
+                ))
+                .at(Place::cell(&act.sheet, act.row, None)),
+            )
+        })
         .collect()
 }
 

@@ -121,7 +121,10 @@ impl Deliverable {
     /// Why a file of this deliverable is still the office's template
     /// (`template = …`), naming what was left unfilled; None when it is
     /// not, or when the deliverable has no template.
-    pub fn unfilled_template(&self, inspection: &crate::inspect::Inspection) -> Option<String> {
+    pub fn unfilled_template(
+        &self,
+        inspection: &crate::inspect::Inspection,
+    ) -> Option<super::template::Unfilled> {
         match (&self.template, &inspection.content) {
             (Some(t), crate::inspect::Content::Document(doc)) => t.left_in(doc),
             _ => None,

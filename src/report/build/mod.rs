@@ -262,7 +262,22 @@ mod tests {
             p.contains("未按要求报送4项，其中逾期未报2项（县公安局、州民政局）"),
             "{p}"
         );
-        assert!(p.contains("尚未到报送时限1项"), "{p}");
+        assert!(
+            p.contains("尚未到报送时限1项，其中1项开展时间未定、截止时间待明确"),
+            "{p}"
+        );
+        // The undated activity has a column of its own: the month chart
+        // adds up to every activity.
+        let o = &r.overview;
+        let months: Vec<&str> = o.by_month.iter().map(|m| m.month.as_str()).collect();
+        assert_eq!(months, ["5月", "6月", "时间未定"]);
+        let charted: usize = o
+            .by_month
+            .iter()
+            .flat_map(|m| &m.counts)
+            .map(|c| c.count)
+            .sum();
+        assert_eq!(charted, o.activities);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub fn attention(state: State) -> Option<u8> {
     }
 }
 
+/// The column of the activities without dates in the month chart.
+const UNDATED: &str = "时间未定";
+
 pub(super) fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
     // 免报 is shown only in campaigns that have exempt activities, and then
     // in every count (each month's row has the same columns).
@@ -42,26 +45,31 @@ pub(super) fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
             })
             .collect()
     };
-    let mut months: BTreeMap<(i32, u32), Vec<State>> = BTreeMap::new();
+    // Activities without dates (时间待定) are a column of their own, last:
+    // every chart and table adds up to all activities.
+    let mut months: BTreeMap<Option<(i32, u32)>, Vec<State>> = BTreeMap::new();
     for st in &a.activities {
-        if let Some(t) = &campaign.activities[st.activity].time {
-            months
-                .entry((t.end.year(), t.end.month()))
-                .or_default()
-                .push(st.overall);
-        }
+        let month = campaign.activities[st.activity]
+            .time
+            .as_ref()
+            .map(|t| (t.end.year(), t.end.month()));
+        months.entry(month).or_default().push(st.overall);
     }
+    let undated = months.remove(&None);
+    let by_month = months
+        .into_iter()
+        .filter_map(|(m, states)| Some((format!("{}月", m?.1), states)))
+        .chain(undated.map(|states| (UNDATED.to_string(), states)))
+        .map(|(month, states)| MonthCounts {
+            month,
+            counts: count_states(&mut states.into_iter()),
+        })
+        .collect();
     Overview {
         units: campaign.roster.units.len(),
         activities: a.activities.len(),
         by_state: count_states(&mut a.activities.iter().map(|s| s.overall)),
-        by_month: months
-            .into_iter()
-            .map(|((_, m), states)| MonthCounts {
-                month: format!("{m}月"),
-                counts: count_states(&mut states.into_iter()),
-            })
-            .collect(),
+        by_month,
     }
 }
 
@@ -174,7 +182,17 @@ fn paragraph(
     }
     let pending = count(State::Pending);
     if pending > 0 {
-        text.push_str(&format!("尚未到报送时限{pending}项；"));
+        let undated = a
+            .activities
+            .iter()
+            .filter(|st| st.overall == State::Pending)
+            .filter(|st| campaign.activities[st.activity].time.is_none())
+            .count();
+        text.push_str(&format!("尚未到报送时限{pending}项"));
+        if undated > 0 {
+            text.push_str(&format!("，其中{undated}项开展时间未定、截止时间待明确"));
+        }
+        text.push('；');
     }
     if text.ends_with('；') {
         text.pop();
