@@ -108,6 +108,7 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             ignored: intake.ignored.len(),
             notices: &notices,
             cutoff: false,
+            previous_times: Some(&previous.times),
         };
         let report = report::build::build(campaign, &assessment, &store, &seen);
         let files = report::build::sent_files(campaign, &assessment, &store, &versions);

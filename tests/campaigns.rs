@@ -244,7 +244,7 @@ fn a_re_dated_activity_is_said_once_and_judged_by_its_new_deadline() {
     assert_eq!(notice.len(), 1, "{notice:?}");
     assert!(
         notice[0].contains("县公安局“禁毒宣传”的活动时间由5月6日调整为5月12日")
-            && notice[0].contains("活动总结2025年5月19日 24:00"),
+            && notice[0].contains("截止时间相应调整为：活动总结、活动照片2025年5月19日 24:00"),
         "{notice:?}"
     );
     assert_eq!(

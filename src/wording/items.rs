@@ -113,6 +113,13 @@ pub fn owed_after_listing(
     }
 }
 
+/// An activity's time in the batch after the office changed it: the new
+/// time, and the one it replaced ("8月，由6月调整"; headings put it in
+/// brackets).
+pub fn retimed(new: &str, old: &str) -> String {
+    format!("{new}，由{old}调整")
+}
+
 /// The short state of an item, for the status and the messages: how late,
 /// what is missing; 免报 / 已取消 for an exempt item.
 pub fn state_text(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) -> String {

@@ -119,15 +119,20 @@ pub fn redated(
             if *old == act.time_text {
                 return None;
             }
-            let dues: Vec<String> = st
-                .items
+            // Deliverables due at the same time share it.
+            let mut by_due: Vec<(String, Vec<&str>)> = Vec::new();
+            for item in &st.items {
+                let Some(due) = item.due else { continue };
+                let shown = crate::fmt::format_time(due.with_timezone(&a.clock.timezone()));
+                let name = campaign.deliverables[item.deliverable].name.as_str();
+                match by_due.iter_mut().find(|(t, _)| *t == shown) {
+                    Some((_, names)) => names.push(name),
+                    None => by_due.push((shown, vec![name])),
+                }
+            }
+            let dues: Vec<String> = by_due
                 .iter()
-                .filter_map(|item| {
-                    let due = item.due?;
-                    let d = &campaign.deliverables[item.deliverable];
-                    let shown = crate::fmt::format_time(due.with_timezone(&a.clock.timezone()));
-                    Some(format!("{}{shown}", d.name))
-                })
+                .map(|(t, names)| format!("{}{t}", names.join("、")))
                 .collect();
             let moved = if dues.is_empty() {
                 String::new()

@@ -12,9 +12,11 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
-use crate::campaign::Campaign;
+use crate::campaign::{Activity, Campaign};
 use crate::notice::Notices;
 use crate::store::{Store, StoredVersion};
+use crate::wording;
+use std::collections::BTreeMap;
 
 use situation::{overview, situation};
 use table::{status_note, status_row};
@@ -69,6 +71,9 @@ pub struct Batch<'a> {
     /// The report of a cut-off (a 归档 bundle's): its clock line names the
     /// minute, as the bundle's name does.
     pub cutoff: bool,
+    /// Each activity's time as the previous batch's schedule wrote it (by
+    /// activity id): an activity the office re-dated since shows both.
+    pub previous_times: Option<&'a BTreeMap<String, String>>,
 }
 
 impl Default for Batch<'_> {
@@ -81,6 +86,7 @@ impl Default for Batch<'_> {
             ignored: 0,
             notices: &NONE,
             cutoff: false,
+            previous_times: None,
         }
     }
 }
@@ -106,6 +112,11 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
     let summaries = summary_deliverables(campaign);
     let mut units: Vec<UnitSection> = Vec::new();
     let mut awaiting = Vec::new();
+    // The time, and the one it replaced when the office re-dated it.
+    let time_of = |act: &Activity| match batch.previous_times.and_then(|t| t.get(&act.id)) {
+        Some(old) if *old != act.time_text => wording::retimed(&act.time_text, old),
+        _ => act.time_text.clone(),
+    };
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let unit_name = &campaign.roster.units[act.unit].name;
@@ -114,13 +125,14 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
             .iter()
             .filter(|f| f.activity == Some(st.activity))
             .collect();
-        let section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
+        let mut section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
+        section.time = time_of(act);
         if !section.has_material() {
             awaiting.push(AwaitingRow {
                 seq: act.seq.clone(),
                 unit: unit_name.clone(),
                 theme: act.theme.clone(),
-                time: act.time_text.clone(),
+                time: time_of(act),
                 state: st.overall,
                 due: st
                     .items
@@ -181,13 +193,35 @@ mod tests {
         ]
         .into_iter()
         .collect();
+        // The office moved 法治宣传进社区 from 8 to 15 May since the last
+        // batch; 禁毒宣传 kept its day.
+        let times: BTreeMap<String, String> = [("a0", "5月8日"), ("a1", "6月10日")]
+            .into_iter()
+            .map(|(a, t)| (a.to_string(), t.to_string()))
+            .collect();
         let batch = Batch {
             receiving: &["县林业局/大视频.mp4".to_string()],
             ignored: 2,
             notices: &notices,
             cutoff: false,
+            previous_times: Some(&times),
         };
         build(&c, &a, &Store::new(dir.path()), &batch)
+    }
+
+    #[test]
+    fn a_re_dated_activity_shows_the_time_it_replaced() {
+        let r = report();
+        let times: Vec<(&str, &str)> = r
+            .units
+            .iter()
+            .flat_map(|u| &u.activities)
+            .map(|s| (s.seq.as_str(), s.time.as_str()))
+            .chain(r.awaiting.iter().map(|w| (w.seq.as_str(), w.time.as_str())))
+            .filter(|(seq, _)| ["1", "2"].contains(seq))
+            .collect();
+        assert!(times.contains(&("1", "5月15日，由5月8日调整")), "{times:?}");
+        assert!(times.contains(&("2", "6月10日")), "{times:?}");
     }
 
     #[test]
