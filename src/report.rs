@@ -442,4 +442,8 @@ pub struct FileLine {
     pub path: String,
     pub unit: Option<String>,
     pub reason: String,
+    /// For a file of no unit: the units it may be from, best first (the
+    /// reason says why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub maybe_from: Vec<String>,
 }

@@ -3,7 +3,8 @@
 //! never chased; a unit with no usable address reported every night it
 //! owes something; a unit added to the schedule joining from the next
 //! batch; an activity the office re-dates, said once and judged by its new
-//! deadlines; and campaign.toml mistakes stopping with the file, the line and
+//! deadlines; a file of no unit naming one nearly, which holds that unit's
+//! reminders until the office decides; and campaign.toml mistakes stopping with the file, the line and
 //! the right form while schedule mistakes never stop anything.
 
 mod campaign;
@@ -267,6 +268,50 @@ fn a_re_dated_activity_is_said_once_and_judged_by_its_new_deadline() {
         (late["state"].as_str(), late["late_workdays"].as_i64()),
         (Some("late"), Some(2))
     );
+}
+
+#[test]
+fn a_file_that_nearly_names_a_unit_holds_its_reminder_until_the_office_decides() {
+    let rows = [
+        ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+        ("县民政局", "婚姻登记宣传", "5月6日", "mzj@example.gov.cn"),
+    ];
+    let dir = new_campaign(TOML, &rows);
+    let d = dir.path();
+    // Both are overdue on 14 May; a summary whose name has 县公按局 (a
+    // typo) lies at the inbox's top.
+    put(
+        d,
+        "关于县公按局禁毒宣传活动总结.docx",
+        &summary("县公安局禁毒宣传活动总结"),
+    );
+    run_ok(d, &["--now", "2025-05-14T20:00"]);
+    let s = status(d);
+    let unassigned = s["unassigned"].as_array().unwrap();
+    assert_eq!(unassigned.len(), 1, "{unassigned:?}");
+    assert_eq!(unassigned[0]["maybe_from"], serde_json::json!(["县公安局"]));
+    let reason = unassigned[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("可能是县公安局（“县公按局”与之相近）"),
+        "{reason}"
+    );
+    let reminders = sent(d, "reminder");
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    assert!(reminders[0].contains("县民政局"), "{reminders:?}");
+    // The office renames the file: it counts (late: it came on 14 May).
+    std::fs::rename(
+        d.join("inbox/关于县公按局禁毒宣传活动总结.docx"),
+        d.join("inbox/县公安局禁毒宣传活动总结.docx"),
+    )
+    .unwrap();
+    run_ok(d, &["--now", "2025-05-15T20:00"]);
+    let s = status(d);
+    assert!(
+        s["unassigned"].as_array().unwrap().is_empty(),
+        "{}",
+        s["unassigned"]
+    );
+    assert_eq!(item(&s, "县公安局", "1", "summary")["state"], "late");
 }
 
 #[test]

@@ -124,6 +124,7 @@ fn owes_nothing(receipt: &ReceiptInput) -> ReminderInput {
         unit: receipt.unit.clone(),
         contacts: receipt.contacts.clone(),
         obligations: vec![],
+        maybe_sent: false,
     }
 }
 
@@ -434,6 +435,7 @@ fn eml_outbox_without_smtp() {
             due_display: "2025年5月6日16时前（北京时间）".into(),
             detail: "尚未报送".into(),
         }],
+        maybe_sent: false,
     };
     let mut nothing_new = receipt("县民政局", "b1", "a@minzheng.example.gov.cn");
     nothing_new.files.clear();

@@ -69,7 +69,12 @@ fn unit_of(roster: &Roster, path: &str, mail: Option<&EmailMeta>) -> (Option<usi
     match identify::identify(roster, path, &context) {
         Identity::Unit { unit, basis } => (Some(unit), UnitBasis::Found(basis)),
         Identity::Ambiguous { text, units } => (None, UnitBasis::Ambiguous { text, units }),
-        Identity::Unknown => (None, UnitBasis::Unknown),
+        Identity::Unknown => (
+            None,
+            UnitBasis::Unknown {
+                likely: identify::likely_units(roster, path, &context),
+            },
+        ),
     }
 }
 
@@ -157,7 +162,7 @@ mod tests {
         );
         assert_eq!(files[0].unit, None);
         assert_eq!(files[0].candidates(), [2, 3]);
-        assert_eq!(files[1].unit_basis, UnitBasis::Unknown);
+        assert_eq!(files[1].unit_basis, UnitBasis::Unknown { likely: vec![] });
         assert!(files[1].candidates().is_empty());
     }
 }

@@ -144,7 +144,7 @@ mod tests {
             .map(|f| (f.path.as_str(), &f.unit_basis))
             .collect();
         assert_eq!(no_unit.len(), 2);
-        assert!(no_unit.contains(&("照片.jpg", &UnitBasis::Unknown)));
+        assert!(no_unit.contains(&("照片.jpg", &UnitBasis::Unknown { likely: vec![] })));
         assert!(no_unit.iter().any(|(p, b)| *p == "民政局/材料.docx"
             && matches!(b, UnitBasis::Ambiguous { units, .. } if units == &[2, 3])));
     }

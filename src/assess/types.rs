@@ -64,8 +64,11 @@ pub enum UnitBasis {
     Found(Basis),
     /// A name (`text`) that could mean each of `units`.
     Ambiguous { text: String, units: Vec<usize> },
-    /// Nothing named a unit.
-    Unknown,
+    /// Nothing named a unit; `likely` are the units it may be from, with
+    /// why (at most three, best first), for the office to decide.
+    Unknown {
+        likely: Vec<(usize, crate::campaign::identify::Hint)>,
+    },
 }
 
 /// Why a file does not count, or what the office should know of it.
@@ -178,6 +181,16 @@ impl FileAssessment {
         match &self.unit_basis {
             UnitBasis::Ambiguous { units, .. } => units,
             _ => &[],
+        }
+    }
+
+    /// The units a file of no unit may be from: those its ambiguous name
+    /// could mean, or those likely by a near name or the sender's domain.
+    pub fn maybe_from(&self) -> Vec<usize> {
+        match &self.unit_basis {
+            UnitBasis::Ambiguous { units, .. } => units.clone(),
+            UnitBasis::Unknown { likely } => likely.iter().map(|(u, _)| *u).collect(),
+            UnitBasis::Found(_) => Vec::new(),
         }
     }
 

@@ -42,6 +42,90 @@ pub enum Identity {
     Unknown,
 }
 
+/// What makes a unit likely for a file no unit's name decided: a hint for
+/// the office, never a match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "by", content = "text", rename_all = "snake_case")]
+pub enum Hint {
+    /// A name on the path or in the subject near the unit's
+    /// ("县公按局" for 县公安局).
+    NearName(String),
+    /// The sender writes from the mail domain of one of the unit's
+    /// addresses (a department's own domain, not a public mailbox's).
+    SameDomain(String),
+}
+
+/// At most this many likely units per file.
+const MAX_LIKELY: usize = 3;
+
+/// Public mailbox domains: two senders there need not be of one unit.
+const PUBLIC_MAIL: [&str; 18] = [
+    "163.com",
+    "126.com",
+    "yeah.net",
+    "qq.com",
+    "foxmail.com",
+    "vip.qq.com",
+    "vip.163.com",
+    "sina.com",
+    "sina.cn",
+    "sohu.com",
+    "139.com",
+    "189.cn",
+    "wo.cn",
+    "21cn.com",
+    "aliyun.com",
+    "gmail.com",
+    "outlook.com",
+    "hotmail.com",
+];
+
+/// The units a file that no name decided may be from, with why, best
+/// first: names near a unit's on its path or in its subject, then a
+/// sender of a unit's own mail domain.
+pub fn likely_units(roster: &Roster, path: &str, mail: &MailContext) -> Vec<(usize, Hint)> {
+    let names = || roster.units.iter().map(|u| u.name.as_str());
+    let mut found: Vec<(usize, Hint)> = Vec::new();
+    let texts = path
+        .split(ENTRY_SEP)
+        .flat_map(|p| p.split('/'))
+        .map(stem)
+        .chain(mail.subject);
+    for text in texts {
+        for token in super::suggest::unit_like(text) {
+            for near in super::suggest::nearest(token, names()) {
+                if let Some(u) = roster.units.iter().position(|x| x.name == near) {
+                    found.push((u, Hint::NearName(token.to_string())));
+                }
+            }
+        }
+    }
+    if let Some(domain) = mail
+        .sender
+        .and_then(|s| s.rsplit_once('@'))
+        .map(|(_, d)| d.trim().to_ascii_lowercase())
+        .filter(|d| !PUBLIC_MAIL.contains(&d.as_str()))
+    {
+        for (u, unit) in roster.units.iter().enumerate() {
+            let same = |e: &str| {
+                e.rsplit_once('@')
+                    .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain))
+            };
+            if unit.emails().any(same) {
+                found.push((u, Hint::SameDomain(domain.clone())));
+            }
+        }
+    }
+    let mut seen = Vec::new();
+    found.retain(|(u, _)| {
+        let new = !seen.contains(u);
+        seen.push(*u);
+        new
+    });
+    found.truncate(MAX_LIKELY);
+    found
+}
+
 /// What is known of the e-mail a file came in, if it did.
 #[derive(Debug, Clone, Default)]
 pub struct MailContext<'a> {
@@ -176,5 +260,33 @@ mod tests {
             Identity::Ambiguous { .. }
         ));
         assert_eq!(identify(&r, "县气象局照片.jpg", &none), Identity::Unknown);
+    }
+
+    #[test]
+    fn a_file_no_name_decides_gets_likely_units_with_why() {
+        let r = roster();
+        let none = MailContext::default();
+        // A typo in a name on the path: near 县林业局.
+        assert_eq!(
+            likely_units(&r, "收件箱/关于县林草局活动总结.docx", &none),
+            [(1, Hint::NearName("县林草局".into()))]
+        );
+        // A sender from a unit's own mail domain; a public mailbox says
+        // nothing.
+        let own = MailContext {
+            subject: Some("活动照片"),
+            sender: Some("zhangsan@example.gov.cn"),
+        };
+        assert_eq!(
+            likely_units(&r, "邮件/a.eml!/照片.jpg", &own),
+            [(1, Hint::SameDomain("example.gov.cn".into()))]
+        );
+        let public = MailContext {
+            subject: Some("活动照片"),
+            sender: Some("zhangsan@163.com"),
+        };
+        assert!(likely_units(&r, "邮件/a.eml!/照片.jpg", &public).is_empty());
+        // Nothing near: no guess.
+        assert!(likely_units(&r, "县气象局照片.jpg", &none).is_empty());
     }
 }

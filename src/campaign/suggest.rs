@@ -34,6 +34,41 @@ pub fn nearest<'a>(name: &str, roster: impl IntoIterator<Item = &'a str>) -> Vec
     scored.into_iter().take(MAX).map(|(_, _, n)| n).collect()
 }
 
+/// The spans of `text` shaped like a unit's name, a level (县, 市…) or up
+/// to six characters before a kind (局, 中心…): "县公按局" in
+/// "关于县公按局活动总结". What [`nearest`] is asked about when a file
+/// name holds more than a name.
+pub fn unit_like(text: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    for kind in KINDS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(kind).map(|i| i + from) {
+            let end = at + kind.len();
+            from = end;
+            let k = chars.iter().position(|&(i, _)| i == at).unwrap_or(0);
+            // Back over Han characters, at most six, stopping after a level.
+            let mut start = k;
+            while start > 0 && k - start < 6 && is_han(chars[start - 1].1) {
+                start -= 1;
+                if LEVELS.iter().any(|l| l.starts_with(chars[start].1)) {
+                    break;
+                }
+            }
+            if start < k {
+                spans.push(&text[chars[start].0..end]);
+            }
+        }
+    }
+    spans.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    spans.dedup();
+    spans
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 /// The words the office writes around a suggestion: ；是不是“甲”或“乙”？
 pub fn did_you_mean(suggestions: &[&str]) -> String {
     if suggestions.is_empty() {
@@ -162,6 +197,17 @@ mod tests {
 
     fn near(name: &str) -> Vec<&'static str> {
         nearest(name, ROSTER)
+    }
+
+    #[test]
+    fn a_name_inside_a_file_name_is_found_and_compared() {
+        assert_eq!(unit_like("关于县公按局活动总结"), ["县公按局"]);
+        assert!(unit_like("活动照片1").is_empty());
+        let near: Vec<&str> = unit_like("县医保局宣传活动总结")
+            .into_iter()
+            .flat_map(|t| nearest(t, ROSTER))
+            .collect();
+        assert_eq!(near, ["县医疗保障局"]);
     }
 
     #[test]

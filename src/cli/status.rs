@@ -324,6 +324,7 @@ mod tests {
                     path: format!("照片{i}.jpg"),
                     unit: None,
                     reason: "未能识别所属单位".into(),
+                    maybe_from: vec![],
                 })
                 .collect(),
             ambiguous: vec![],

@@ -343,6 +343,7 @@ mod tests {
                 due_display: "2025年5月6日16时前（北京时间）".into(),
                 detail: "尚未报送".into(),
             }],
+            maybe_sent: false,
         }
     }
 

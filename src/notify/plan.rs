@@ -57,6 +57,14 @@ pub struct Batch<'a> {
 
 /// Builds the inputs of every message this batch may cause.
 pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch) -> Inputs {
+    // Units a file of no unit may be from: not chased until the office
+    // decides whose it is.
+    let maybe_sent: BTreeSet<usize> = a
+        .files
+        .iter()
+        .filter(|f| f.unassigned() && !f.gone)
+        .flat_map(FileAssessment::maybe_from)
+        .collect();
     let units = (0..campaign.roster.units.len())
         .map(|ui| {
             let unit = &campaign.roster.units[ui];
@@ -85,6 +93,7 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
                 unit: unit.name.clone(),
                 contacts,
                 obligations,
+                maybe_sent: maybe_sent.contains(&ui),
             };
             (receipt, reminder)
         })

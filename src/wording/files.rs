@@ -5,6 +5,7 @@ use chrono::FixedOffset;
 
 use crate::assess::{Assessment, FileAssessment, Flag, UnitBasis};
 use crate::campaign::Campaign;
+use crate::campaign::identify::Hint;
 use crate::campaign::template::Unfilled;
 use crate::fmt::printable;
 use crate::inspect::Verdict;
@@ -105,7 +106,23 @@ pub fn why_no_unit(campaign: &Campaign, f: &FileAssessment) -> Option<String> {
                 names.join("、")
             )))
         }
-        UnitBasis::Unknown => Some("未能识别所属单位".to_string()),
+        UnitBasis::Unknown { likely } if likely.is_empty() => Some("未能识别所属单位".to_string()),
+        UnitBasis::Unknown { likely } => {
+            let named: Vec<String> = likely
+                .iter()
+                .map(|(u, hint)| {
+                    let why = match hint {
+                        Hint::NearName(text) => format!("“{text}”与之相近"),
+                        Hint::SameDomain(domain) => format!("发件人与该单位同用邮箱域名{domain}"),
+                    };
+                    format!("{}（{why}）", campaign.roster.units[*u].name)
+                })
+                .collect();
+            Some(printable(&format!(
+                "未能识别所属单位，可能是{}；请确认后更正文件名，或在campaign.toml的[[units]]中为单位补充别名，确认前不向这些单位催报",
+                named.join("、")
+            )))
+        }
     }
 }
 

@@ -487,16 +487,19 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
                 path: "收件箱/新建文件夹/照片(3).jpg".into(),
                 unit: None,
                 reason: "文件名和内容中均未找到单位名称".into(),
+                maybe_from: vec![],
             }],
             unclassified: vec![FileLine {
                 path: "县林业局/会议签到表.xlsx".into(),
                 unit: Some("县林业局".into()),
                 reason: "不属于任何一项报送材料".into(),
+                maybe_from: vec![],
             }],
             invalid: vec![FileLine {
                 path: "县人社局/活动总结.doc".into(),
                 unit: Some("县人力资源和社会保障局".into()),
                 reason: "文件已损坏，无法打开，请重新报送 docx 格式".into(),
+                maybe_from: vec![],
             }],
             questions: vec!["“县人社局”可能指“县人力资源和社会保障局”，请确认。".into()],
             ..OfficeTasks::default()

@@ -20,6 +20,10 @@ pub struct ReminderInput {
     pub unit: String,
     pub contacts: Vec<Mailbox>,
     pub obligations: Vec<Obligation>,
+    /// A file of no unit may be this unit's (a near name, its mail
+    /// domain, an ambiguous name): it is not chased until the office
+    /// decides.
+    pub maybe_sent: bool,
 }
 
 /// One deliverable of one activity of the unit.
@@ -99,6 +103,8 @@ pub enum NoReminder {
     /// No open obligation is in a stage that has not been reminded yet (or
     /// all are at the cap).
     NothingDue,
+    /// A file of no unit may be the unit's; the office decides first.
+    MaybeSent,
 }
 
 impl NoReminder {
@@ -110,6 +116,7 @@ impl NoReminder {
             NoReminder::OutsideOfficeHours => "非办公时间",
             NoReminder::NoContacts => "无联系邮箱",
             NoReminder::NothingDue => "今日无需催报",
+            NoReminder::MaybeSent => "有可能属于该单位的文件待办公室确认",
         }
     }
 }
@@ -198,6 +205,9 @@ pub fn plan_reminders(
         .collect();
     if open.is_empty() {
         return Err(NoReminder::Complete);
+    }
+    if input.maybe_sent {
+        return Err(NoReminder::MaybeSent);
     }
     let today = now.date_naive();
     if !cal.is_workday(today).0 && !policy.allow_non_workdays {
@@ -346,6 +356,7 @@ mod tests {
             unit: "县民政局".into(),
             contacts: vec![mb("lianluo@minzheng.example.gov.cn")],
             obligations,
+            maybe_sent: false,
         }
     }
 

@@ -25,11 +25,18 @@ pub fn file_lists(campaign: &Campaign, a: &Assessment) -> FileLists {
         path: printable(&f.path),
         unit: f.unit.map(|u| campaign.roster.units[u].name.clone()),
         reason: printable(&reason),
+        maybe_from: f
+            .maybe_from()
+            .into_iter()
+            .map(|u| campaign.roster.units[u].name.clone())
+            .collect(),
     };
     let no_unit = |ambiguous: bool| -> Vec<FileLine> {
         a.files
             .iter()
-            .filter(|f| f.unassigned() && f.candidates().is_empty() != ambiguous)
+            // A file no longer in the inbox (renamed, moved away) needs no
+            // decision.
+            .filter(|f| f.unassigned() && !f.gone && f.candidates().is_empty() != ambiguous)
             .filter_map(|f| Some(line(f, wording::why_no_unit(campaign, f)?)))
             .collect()
     };
