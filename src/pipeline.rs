@@ -173,7 +173,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
     let details = item_details(campaign, &assessment);
     let queued = ledger.commit_batch(
         batch,
-        &assessment_rows(campaign, &assessment, &details),
+        &crate::ledger::Decided {
+            items: &assessment_rows(campaign, &assessment, &details),
+            owners: &owners(campaign, &assessment),
+        },
         |ledger| {
             let queued = match &notifier {
                 Some(n) => n.queue(ledger, &inputs, clock)?,

@@ -298,7 +298,8 @@ fn a_file_that_nearly_names_a_unit_holds_its_reminder_until_the_office_decides()
     let reminders = sent(d, "reminder");
     assert_eq!(reminders.len(), 1, "{reminders:?}");
     assert!(reminders[0].contains("县民政局"), "{reminders:?}");
-    // The office renames the file: it counts (late: it came on 14 May).
+    // The office renames the file: it counts (late: it came on 14 May),
+    // and the unit is told it was received before and registered now.
     std::fs::rename(
         d.join("inbox/关于县公按局禁毒宣传活动总结.docx"),
         d.join("inbox/县公安局禁毒宣传活动总结.docx"),
@@ -312,6 +313,16 @@ fn a_file_that_nearly_names_a_unit_holds_its_reminder_until_the_office_decides()
         s["unassigned"]
     );
     assert_eq!(item(&s, "县公安局", "1", "summary")["state"], "late");
+    let receipts = sent(d, "receipt");
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert!(
+        receipts[0].contains("收到时间：2025年5月14日 20:00（北京时间）（此前已收到，现已登记）"),
+        "{}",
+        receipts[0]
+    );
+    // Registered once: the next batch sends nothing more for it.
+    run_ok(d, &["--now", "2025-05-16T20:00"]);
+    assert_eq!(sent(d, "receipt").len(), 1);
 }
 
 #[test]

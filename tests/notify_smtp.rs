@@ -105,6 +105,7 @@ fn receipt(unit: &str, batch: &str, contact: &str) -> ReceiptInput {
             set_aside: false,
             reason: None,
             instead: None,
+            registered_late: false,
         }],
         items: vec![],
         still_missing: vec![MissingItem {

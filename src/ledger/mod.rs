@@ -16,7 +16,7 @@ mod mailbox;
 mod outbox;
 mod schema;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset};
@@ -117,6 +117,13 @@ pub struct AssessmentRow<'a> {
     pub activity_time: &'a str,
 }
 
+/// What a batch decided, kept with it: each item's assessment, and the unit
+/// each content (by hash) was counted for.
+pub struct Decided<'a> {
+    pub items: &'a [AssessmentRow<'a>],
+    pub owners: &'a [(&'a str, &'a str)],
+}
+
 /// What the last completed batch before this one decided: its id (0: none),
 /// each (activity, deliverable)'s state and each activity's time as the
 /// schedule then wrote it (none for batches of builds that did not keep it).
@@ -125,6 +132,9 @@ pub struct PreviousStates {
     pub batch: i64,
     pub states: BTreeMap<(String, String), State>,
     pub times: BTreeMap<String, String>,
+    /// (content hash, unit) of every file the batch counted for a unit;
+    /// None for a batch of an earlier build, which did not record them.
+    pub owners: Option<BTreeSet<(String, String)>>,
 }
 
 /// A completed batch as `baosong status` reads it back.
@@ -190,13 +200,27 @@ impl Ledger {
     pub fn commit_batch<T, E: From<LedgerError>>(
         &self,
         batch: i64,
-        assessments: &[AssessmentRow],
+        decided: &Decided,
         queue: impl FnOnce(&Ledger) -> Result<T, E>,
         finished: DateTime<FixedOffset>,
         snapshot: &str,
     ) -> Result<T, E> {
         let tx = self.begin()?;
-        self.save_assessment(batch, assessments)?;
+        self.save_assessment(batch, decided.items)?;
+        let mut owner = self
+            .conn
+            .prepare(
+                "INSERT OR IGNORE INTO attributions (batch_id, hash, unit) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(LedgerError::from)?;
+        for (hash, unit) in decided.owners {
+            owner
+                .execute(params![batch, hash, unit])
+                .map_err(LedgerError::from)?;
+        }
+        self.conn
+            .execute("UPDATE batches SET attributed = 1 WHERE id = ?1", [batch])
+            .map_err(LedgerError::from)?;
         let queued = queue(self)?;
         self.finish_batch(batch, finished, snapshot)?;
         tx.commit()?;
@@ -262,10 +286,26 @@ impl Ledger {
                 ),
             }
         }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT hash, unit FROM attributions WHERE batch_id = ?1")?;
+        let owners: BTreeSet<(String, String)> = stmt
+            .query_map([previous], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let attributed: bool = self
+            .conn
+            .query_row(
+                "SELECT attributed FROM batches WHERE id = ?1",
+                [previous],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(false);
         Ok(PreviousStates {
             batch: previous,
             states,
             times,
+            owners: attributed.then_some(owners),
         })
     }
 

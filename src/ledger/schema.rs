@@ -130,18 +130,43 @@ const MIGRATIONS: &[Migration] = &[
     // 8: each assessed item with its activity's time as the schedule wrote
     // it, so the next batch can say the office re-dated it.
     Migration::Code(add_activity_time),
+    // 9: which unit each content was counted for by each batch, so a file
+    // registered to a unit later (renamed, an alias added) is acknowledged;
+    // `attributed` tells a batch that counted none from one of an earlier
+    // build.
+    Migration::Code(add_attributions),
 ];
 
-/// Migration 8; a ledger whose version was set back over a newer table
-/// (as tests of old shapes do) keeps the column it has.
-fn add_activity_time(conn: &Connection) -> rusqlite::Result<()> {
-    let has: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('assessments') WHERE name = 'activity_time')",
-        [],
+/// Whether `table` has `column`: a ledger whose version was set back over
+/// newer tables (as tests of old shapes do) keeps the columns it has.
+fn has_column(conn: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2)",
+        [table, column],
         |r| r.get(0),
-    )?;
-    if !has {
+    )
+}
+
+/// Migration 8.
+fn add_activity_time(conn: &Connection) -> rusqlite::Result<()> {
+    if !has_column(conn, "assessments", "activity_time")? {
         conn.execute_batch("ALTER TABLE assessments ADD COLUMN activity_time TEXT")?;
+    }
+    Ok(())
+}
+
+/// Migration 9.
+fn add_attributions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS attributions (
+            batch_id INTEGER NOT NULL REFERENCES batches(id),
+            hash TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            PRIMARY KEY (batch_id, hash, unit)
+        );",
+    )?;
+    if !has_column(conn, "batches", "attributed")? {
+        conn.execute_batch("ALTER TABLE batches ADD COLUMN attributed INTEGER NOT NULL DEFAULT 0")?;
     }
     Ok(())
 }

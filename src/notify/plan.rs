@@ -77,7 +77,7 @@ pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch)
                     m
                 })
                 .collect();
-            let new_files = new_files_of(a, batch, ui);
+            let new_files = new_files_of(campaign, a, batch, ui);
             let (still_missing, obligations) = owed_by(campaign, a, ui, &new_files);
             let (files, thread) = received(campaign, a, batch, &new_files);
             let receipt = ReceiptInput {
@@ -193,14 +193,27 @@ fn owed_by(
     (missing, obligations)
 }
 
-/// The indices of unit `ui`'s files new in this batch, as its receipt
-/// lists them. A photo pasted into a Word file is part of that file, not a
+/// The indices of unit `ui`'s files new to it in this batch, as its
+/// receipt lists them: arrived since the last batch, or received before
+/// and counted for the unit only now (renamed by the office, an alias
+/// added). A photo pasted into a Word file is part of that file, not a
 /// file the unit sent.
-fn new_files_of(a: &Assessment, batch: &Batch, ui: usize) -> Vec<usize> {
+fn new_files_of(campaign: &Campaign, a: &Assessment, batch: &Batch, ui: usize) -> Vec<usize> {
+    let unit = &campaign.roster.units[ui].name;
+    let registered_now = |f: &FileAssessment| {
+        !f.gone
+            && batch
+                .previous
+                .owners
+                .as_ref()
+                .is_some_and(|o| !o.contains(&(f.hash.clone(), unit.clone())))
+    };
     (0..a.files.len())
         .filter(|&i| {
             let f = &a.files[i];
-            f.unit == Some(ui) && f.batch_id > batch.previous.batch && !f.embedded
+            f.unit == Some(ui)
+                && !f.embedded
+                && (f.batch_id > batch.previous.batch || registered_now(f))
         })
         .collect()
 }
@@ -238,6 +251,7 @@ fn received(
             set_aside: f.set_aside(),
             reason: why(campaign, a, f),
             instead: None,
+            registered_late: f.batch_id <= batch.previous.batch,
         })
         .collect();
     (files, thread)

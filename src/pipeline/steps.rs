@@ -267,6 +267,21 @@ pub(super) fn assessment_rows<'a>(
         .collect()
 }
 
+/// The unit each file of the inbox was counted for, by content, for the
+/// ledger: the next batch acknowledges a file registered to a unit since.
+pub(super) fn owners<'a>(campaign: &'a Campaign, a: &'a Assessment) -> Vec<(&'a str, &'a str)> {
+    a.files
+        .iter()
+        .filter(|f| !f.gone && !f.embedded)
+        .filter_map(|f| {
+            Some((
+                f.hash.as_str(),
+                campaign.roster.units[f.unit?].name.as_str(),
+            ))
+        })
+        .collect()
+}
+
 /// What the batch's by-products are made from beside its results: the
 /// campaign, where it keeps things and how it renders.
 pub(super) struct Sources<'a> {

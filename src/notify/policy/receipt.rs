@@ -44,6 +44,9 @@ pub struct ReceivedFile {
     pub reason: Option<String>,
     /// What to send instead, e.g. "请提交 Word 或 PDF 格式的活动总结".
     pub instead: Option<String>,
+    /// Received in an earlier batch, counted for the unit only now (the
+    /// office renamed it or added an alias): acknowledged late.
+    pub registered_late: bool,
 }
 
 /// One of the unit's items and where it stands, as the report says it.
@@ -193,6 +196,7 @@ impl ReceiptContext {
                     set_aside: false,
                     reason: None,
                     instead: None,
+                    registered_late: false,
                 },
                 ReceivedFile {
                     name: "活动照片2.jpg".into(),
@@ -203,6 +207,7 @@ impl ReceiptContext {
                     set_aside: true,
                     reason: Some("与活动照片1.jpg内容相同，只计一次".into()),
                     instead: None,
+                    registered_late: true,
                 },
                 ReceivedFile {
                     name: "活动照片.heic".into(),
@@ -213,6 +218,7 @@ impl ReceiptContext {
                     set_aside: false,
                     reason: Some("照片格式无法打开".into()),
                     instead: Some("请提交 JPG 格式的照片".into()),
+                    registered_late: false,
                 },
             ],
             items: vec![
