@@ -119,15 +119,28 @@ pub fn deliverable(
     if candidates.is_empty() {
         return Choice::NoneAccepts;
     }
-    let text = words_of(path, inspection);
-    let named = |i: &usize| {
-        campaign.deliverables[*i]
-            .keywords
+    let named_in = |text: &str| -> Vec<usize> {
+        candidates
             .iter()
-            .any(|k| text.contains(k.as_str()))
+            .copied()
+            .filter(|&i| {
+                campaign.deliverables[i]
+                    .keywords
+                    .iter()
+                    .any(|k| text.contains(k.as_str()))
+            })
+            .collect()
     };
+    // The file's own name and title first: an attachment named 访谈稿 is
+    // the interview even when its e-mail's name or folder names both the
+    // interview and the summary. Those decide only what it leaves open.
+    // Entries are "container!/name": the last '/' ends the container too.
+    let own_name = path.rsplit('/').next().unwrap_or(path);
+    let mut hits = named_in(&words_of(own_name, inspection));
+    if hits.is_empty() {
+        hits = named_in(&words_of(path, inspection));
+    }
     let plain = |i: &usize| campaign.deliverables[*i].keywords.is_empty();
-    let hits: Vec<usize> = candidates.iter().copied().filter(named).collect();
     let plains: Vec<usize> = candidates.iter().copied().filter(plain).collect();
     match (hits.as_slice(), plains.as_slice()) {
         ([one], _) | ([], [one]) => Choice::Deliverable(*one),
@@ -250,6 +263,7 @@ mod tests {
     use crate::assess::{files::identify_files, items::owed};
     use crate::campaign::testing::{arrived, campaign, document, photo, photo_with, version};
     use crate::inspect::FileKind;
+    use crate::model::ENTRY_SEP;
     use crate::store::StoredVersion;
 
     /// The files of `versions`, each placed.
@@ -290,6 +304,38 @@ mod tests {
             (Some(0), Some(2))
         );
         assert!(forestry.flags.is_empty());
+    }
+
+    #[test]
+    fn each_attachment_is_placed_by_its_own_name_before_its_e_mails() {
+        let c = campaign();
+        // The saved e-mail's name (its subject) names both deliverables.
+        let mail = "邮件/县公安局访谈稿件和活动总结.eml";
+        let files = placed(
+            &c,
+            &[
+                version(1, &format!("{mail}{ENTRY_SEP}访谈稿.docx"), document("")),
+                version(
+                    2,
+                    &format!("{mail}{ENTRY_SEP}县公安局活动总结.docx"),
+                    document(""),
+                ),
+                version(3, &format!("{mail}{ENTRY_SEP}材料.docx"), document("")),
+            ],
+        );
+        // (deliverable, the deliverables it was undecided between)
+        let placed_as = |name: &str| {
+            let f = files.iter().find(|f| f.path.ends_with(name)).unwrap();
+            let undecided = f.flags.iter().find_map(|fl| match fl {
+                Flag::Undecided { deliverables } => Some(deliverables.clone()),
+                _ => None,
+            });
+            (f.deliverable, undecided)
+        };
+        assert_eq!(placed_as("访谈稿.docx"), (Some(2), None));
+        assert_eq!(placed_as("县公安局活动总结.docx"), (Some(0), None));
+        // Its own name says nothing: the e-mail's names both, still open.
+        assert_eq!(placed_as("材料.docx"), (None, Some(vec![0, 2])));
     }
 
     #[test]
