@@ -326,6 +326,43 @@ fn a_file_that_nearly_names_a_unit_holds_its_reminder_until_the_office_decides()
 }
 
 #[test]
+fn a_unit_whose_file_is_still_being_copied_in_is_not_chased() {
+    let dir = new_campaign(
+        TOML,
+        &[("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn")],
+    );
+    let d = dir.path();
+    // Overdue since 13 May; its summary is being copied in as the batch
+    // runs (written just now: inside the 60 s settle window).
+    put(
+        d,
+        "县公安局/禁毒宣传活动总结.docx",
+        &summary("县公安局禁毒宣传活动总结"),
+    );
+    let out = baosong(d, &["run", "--quiet", "--now", "2025-05-14T20:00"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = status(d);
+    assert_eq!(
+        s["receiving"].as_array().unwrap().len(),
+        1,
+        "{}",
+        s["receiving"]
+    );
+    assert!(sent(d, "reminder").is_empty(), "{:?}", sent(d, "reminder"));
+    // Once it has arrived it counts; nothing is owed, nobody is chased.
+    run_ok(d, &["--now", "2025-05-14T21:00"]);
+    assert_eq!(
+        item(&status(d), "县公安局", "1", "summary")["state"],
+        "late"
+    );
+    assert!(sent(d, "reminder").is_empty());
+}
+
+#[test]
 fn campaign_toml_mistakes_stop_with_the_file_the_line_and_the_right_form() {
     let rows = [("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn")];
     let stop = |toml: &str| -> String {

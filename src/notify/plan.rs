@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::assess::{Assessment, FileAssessment, ItemAssessment};
 use crate::campaign::Campaign;
 use crate::campaign::deadline::last_day;
+use crate::campaign::identify::{Identity, MailContext, identify};
 use crate::fmt::{format_as_of, format_time, printable};
 use crate::inspect::Verdict;
 use crate::intake;
@@ -57,13 +58,21 @@ pub struct Batch<'a> {
 
 /// Builds the inputs of every message this batch may cause.
 pub fn plan(campaign: &Campaign, a: &Assessment, report: &Report, batch: &Batch) -> Inputs {
-    // Units a file of no unit may be from: not chased until the office
-    // decides whose it is.
+    // Units a file of no unit may be from, and units whose file is still
+    // being copied in (接收中): not chased until the office decides whose
+    // it is, or until it has arrived.
+    let receiving = batch.intake.receiving.iter().filter_map(|path| {
+        match identify(&campaign.roster, path, &MailContext::default()) {
+            Identity::Unit { unit, .. } => Some(unit),
+            _ => None,
+        }
+    });
     let maybe_sent: BTreeSet<usize> = a
         .files
         .iter()
         .filter(|f| f.unassigned() && !f.gone)
         .flat_map(FileAssessment::maybe_from)
+        .chain(receiving)
         .collect();
     let units = (0..campaign.roster.units.len())
         .map(|ui| {

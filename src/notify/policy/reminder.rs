@@ -21,8 +21,9 @@ pub struct ReminderInput {
     pub contacts: Vec<Mailbox>,
     pub obligations: Vec<Obligation>,
     /// A file of no unit may be this unit's (a near name, its mail
-    /// domain, an ambiguous name): it is not chased until the office
-    /// decides.
+    /// domain, an ambiguous name), or one of its files is still being
+    /// copied in: it is not chased until the office decides or the file
+    /// has arrived.
     pub maybe_sent: bool,
 }
 
@@ -103,7 +104,8 @@ pub enum NoReminder {
     /// No open obligation is in a stage that has not been reminded yet (or
     /// all are at the cap).
     NothingDue,
-    /// A file of no unit may be the unit's; the office decides first.
+    /// A file of no unit may be the unit's (the office decides first), or
+    /// one of its files is still arriving.
     MaybeSent,
 }
 
@@ -116,7 +118,7 @@ impl NoReminder {
             NoReminder::OutsideOfficeHours => "非办公时间",
             NoReminder::NoContacts => "无联系邮箱",
             NoReminder::NothingDue => "今日无需催报",
-            NoReminder::MaybeSent => "有可能属于该单位的文件待办公室确认",
+            NoReminder::MaybeSent => "有可能属于该单位的文件待确认或仍在接收中",
         }
     }
 }
