@@ -157,6 +157,25 @@ fn clap_errors_are_in_chinese() {
 }
 
 #[test]
+fn help_headings_end_in_a_full_width_colon() {
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["outbox", "-h"],
+        &["init", "--help"],
+    ] {
+        let out = baosong(args);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}");
+        assert!(help.contains("\n选项：\n"), "{args:?}:\n{help}");
+        assert!(
+            !help.lines().any(|l| l.ends_with(':')),
+            "{args:?}: a heading ends in ':'\n{help}"
+        );
+    }
+}
+
+#[test]
 fn version_names_the_build() {
     let out = baosong(&["--version"]);
     let said = String::from_utf8_lossy(&out.stdout);

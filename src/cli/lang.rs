@@ -111,6 +111,22 @@ fn usage_text(built: &mut Command) -> String {
     .fold(usage.to_string(), |u, (en, zh)| u.replace(en, zh))
 }
 
+/// Help as printed: clap ends each heading with an ASCII colon; Chinese
+/// text takes the full-width one, as the usage line does.
+pub fn help_text(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(|line| match line.strip_suffix(':') {
+            Some(heading) if ["命令", "选项", "参数"].contains(&heading) => {
+                format!("{heading}：")
+            }
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 /// clap's errors in Chinese: what is wrong, the nearest valid spelling, the
 /// usage line, and where to read more.
 pub struct Chinese;

@@ -69,7 +69,17 @@ pub fn main() -> ExitCode {
 /// Prints a usage mistake (or the help or version asked for) as clap does,
 /// with its exit code.
 fn usage(e: &clap::error::Error<Chinese>) -> ExitCode {
-    let _ = e.print();
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp => print!("{}", lang::help_text(&e.render().to_string())),
+        // No command given: the help, as a usage mistake, on stderr.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", lang::help_text(&e.render().to_string()));
+        }
+        _ => {
+            let _ = e.print();
+        }
+    }
     ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE))
 }
 
