@@ -78,6 +78,21 @@ impl State {
     ];
 }
 
+/// The office's decision that a content (by its hash) is a unit's file,
+/// and optionally for which deliverable: `baosong assign`. It holds
+/// whatever path the content later has, so nothing in the inbox needs to
+/// be moved or renamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub hash: String,
+    /// The unit's name as the roster writes it.
+    pub unit: String,
+    /// The deliverable's id, when the office named one.
+    pub deliverable: Option<String>,
+    /// The path the office named (for `assign --undo` and the listing).
+    pub path: String,
+}
+
 /// Between a container's path and an entry inside it, in every path the
 /// ledger records (`报送/县民政局.zip!/活动照片/1.jpg`).
 pub const ENTRY_SEP: &str = "!/";

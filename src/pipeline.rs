@@ -92,12 +92,13 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
 
     let mut notices: Notices = campaign_notices(campaign).into_iter().collect();
     let previous = ledger.previous_states(batch)?;
+    let assigned = ledger.assignments()?;
     let (versions, assessment, report, files) = times.time(timings::ASSESS, || {
         let crate::ledger::Versions {
             versions,
             unreadable,
         } = ledger.all_versions()?;
-        let assessment = assess::assess(campaign, &versions, clock);
+        let assessment = assess::assess(campaign, &versions, &assigned, clock);
         notices.extend(assessment_notices(campaign, &assessment));
         notices.extend(redated(campaign, &assessment, &previous.times));
         notices.extend(unreadable.into_iter().map(Notice::warning));
@@ -142,7 +143,10 @@ pub fn run(campaign: &Campaign, opts: &Options) -> Result<Outcome, RunError> {
             };
             by_products(
                 &sources,
-                &versions,
+                crate::archive::Received {
+                    versions: &versions,
+                    assigned: &assigned,
+                },
                 &assessment,
                 o,
                 &mut notices,

@@ -4,7 +4,8 @@
 //! owes something; a unit added to the schedule joining from the next
 //! batch; an activity the office re-dates, said once and judged by its new
 //! deadlines; a file of no unit naming one nearly, which holds that unit's
-//! reminders until the office decides; and campaign.toml mistakes stopping with the file, the line and
+//! reminders until the office decides, or that the office assigns (and
+//! un-assigns) with `baosong assign`; and campaign.toml mistakes stopping with the file, the line and
 //! the right form while schedule mistakes never stop anything.
 
 mod campaign;
@@ -323,6 +324,100 @@ fn a_file_that_nearly_names_a_unit_holds_its_reminder_until_the_office_decides()
     // Registered once: the next batch sends nothing more for it.
     run_ok(d, &["--now", "2025-05-16T20:00"]);
     assert_eq!(sent(d, "receipt").len(), 1);
+}
+
+#[test]
+fn the_office_assigns_a_file_of_no_unit_and_can_undo_it() {
+    let dir = new_campaign(
+        TOML,
+        &[
+            ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+            ("县民政局", "婚姻登记宣传", "5月6日", "mzj@example.gov.cn"),
+        ],
+    );
+    let d = dir.path();
+    // A summary no name ties to a unit, at the inbox's top, on 14 May.
+    put(d, "活动材料.docx", &summary("禁毒宣传活动总结"));
+    run_ok(d, &["--now", "2025-05-14T20:00"]);
+    assert_eq!(status(d)["unassigned"].as_array().unwrap().len(), 1);
+    let assign = |args: &[&str]| {
+        let mut all = vec!["assign"];
+        all.extend_from_slice(args);
+        let out = baosong(d, &all);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // What the office names wrong is said, with exit 9, and records nothing.
+    let (code, _, err) = assign(&["活动材料.docx", "县公按局"]);
+    assert_eq!(code, Some(9), "{err}");
+    assert!(
+        err.contains("没有单位“县公按局”；是不是“县公安局”？"),
+        "{err}"
+    );
+    let (code, _, err) = assign(&["没有这个.docx", "县公安局"]);
+    assert_eq!(code, Some(9), "{err}");
+    assert!(err.contains("台账中没有“没有这个.docx”这个文件"), "{err}");
+    let (code, _, err) = assign(&["活动材料.docx", "县公安局", "--deliverable", "plan"]);
+    assert_eq!(code, Some(9), "{err}");
+    assert!(
+        err.contains("没有 id 为“plan”的材料，可用：summary（活动总结）"),
+        "{err}"
+    );
+    // The path as a file of the inbox; the unit by its full name.
+    let file = d.join("inbox/活动材料.docx");
+    let (code, out, err) = assign(&[
+        file.to_str().unwrap(),
+        "县公安局",
+        "--deliverable",
+        "summary",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("已登记：以下1个文件是县公安局的“活动总结”：\n  活动材料.docx（2025年5月14日 20:00收到）"),
+        "{out}"
+    );
+    // Counted from the next batch with its first arrival (late: due 13
+    // May), and the unit told it was received before.
+    run_ok(d, &["--now", "2025-05-15T20:00"]);
+    let s = status(d);
+    assert!(s["unassigned"].as_array().unwrap().is_empty());
+    let summary_item = item(&s, "县公安局", "1", "summary").clone();
+    assert_eq!(
+        (
+            summary_item["state"].as_str(),
+            summary_item["late_workdays"].as_i64()
+        ),
+        (Some("late"), Some(1))
+    );
+    let receipts = sent(d, "receipt");
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert!(
+        receipts[0].contains("收到时间：2025年5月14日 20:00（北京时间）（此前已收到，现已登记）"),
+        "{}",
+        receipts[0]
+    );
+    // The clerk tidies the inbox: the assignment holds, nothing is sent.
+    std::fs::create_dir_all(d.join("inbox/已处理")).unwrap();
+    std::fs::rename(file, d.join("inbox/已处理/活动材料.docx")).unwrap();
+    run_ok(d, &["--now", "2025-05-16T20:00"]);
+    assert_eq!(
+        item(&status(d), "县公安局", "1", "summary")["state"],
+        "late"
+    );
+    assert_eq!(sent(d, "receipt").len(), 1);
+    // Undone: the file is of no unit again from the next batch.
+    let (code, out, err) = assign(&["--undo", "已处理"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("已撤销1个文件的登记"), "{out}");
+    let (_, out, _) = assign(&["--undo", "已处理"]);
+    assert!(out.contains("没有登记过所属单位"), "{out}");
+    run_ok(d, &["--now", "2025-05-19T20:00"]);
+    let s = status(d);
+    assert_eq!(s["unassigned"].as_array().unwrap().len(), 1);
+    assert_eq!(item(&s, "县公安局", "1", "summary")["state"], "overdue");
 }
 
 #[test]

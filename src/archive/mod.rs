@@ -34,6 +34,7 @@ use crate::assess::{self, Assessment};
 use crate::campaign::Campaign;
 use crate::campaign::deadline::DeadlineRule;
 use crate::ledger::{ArchiveRow, Ledger, LedgerError};
+use crate::model::Assignment;
 use crate::render;
 use crate::store::Store;
 use crate::store::StoredVersion;
@@ -155,7 +156,7 @@ pub fn after_batch(
     ledger: &Ledger,
     store: &Store,
     render_options: &render::Options,
-    versions: &[StoredVersion],
+    received: Received,
     a: &Assessment,
     own: Option<&render::Outputs>,
 ) -> Result<Vec<Bundle>> {
@@ -196,7 +197,7 @@ pub fn after_batch(
     let mut made = Vec::new();
     for (plan, by, before) in upkeep {
         let refer = by.closes().then_some(&held);
-        let prepared = prepare(campaign, store, versions, plan, refer);
+        let prepared = prepare(campaign, store, received, plan, refer);
         if plan.scope == BundleScope::Deadline {
             held.add(plan, &prepared.placed, ledger_file(&recorded, plan));
         }
@@ -273,6 +274,11 @@ pub fn make(
     for w in &unreadable {
         tracing::warn!("{w}");
     }
+    let assigned = ledger.assignments()?;
+    let received = Received {
+        versions: &versions,
+        assigned: &assigned,
+    };
     let made_by = ledger
         .archive_at(plan.cutoff, plan.scope)?
         .map_or(made_by, |r| r.made_by);
@@ -280,14 +286,14 @@ pub fn make(
     if made_by.closes() {
         let recorded = ledger.archives()?;
         for r in recorded.iter().filter(|r| r.scope == BundleScope::Deadline) {
-            let placed = prepare(campaign, store, &versions, plan_of(r), None).placed;
+            let placed = prepare(campaign, store, received, plan_of(r), None).placed;
             held.add(plan_of(r), &placed, r.file.clone());
         }
     }
     let prepared = prepare(
         campaign,
         store,
-        &versions,
+        received,
         plan,
         made_by.closes().then_some(&held),
     );
@@ -305,6 +311,14 @@ pub fn make(
         None,
     )
     .map(Some)
+}
+
+/// What the ledger holds of the files: every version, and the office's
+/// assignments of contents to units.
+#[derive(Debug, Clone, Copy)]
+pub struct Received<'a> {
+    pub versions: &'a [StoredVersion],
+    pub assigned: &'a [Assignment],
 }
 
 /// A bundle worked out but not written: the campaign as it stood at the
@@ -328,12 +342,13 @@ struct Prepared {
 fn prepare(
     campaign: &Campaign,
     store: &Store,
-    versions: &[StoredVersion],
+    received: Received,
     plan: Plan,
     held: Option<&Held>,
 ) -> Prepared {
     let tz = plan.cutoff.timezone();
-    let versions: Vec<StoredVersion> = versions
+    let versions: Vec<StoredVersion> = received
+        .versions
         .iter()
         .filter(|v| v.arrived_at <= plan.cutoff)
         // What was received stays received, whatever the inbox holds now.
@@ -343,7 +358,7 @@ fn prepare(
             ..v.clone()
         })
         .collect();
-    let assessment = assess::assess(campaign, &versions, plan.cutoff);
+    let assessment = assess::assess(campaign, &versions, received.assigned, plan.cutoff);
     let Listed {
         originals,
         placed,

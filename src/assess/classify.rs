@@ -42,7 +42,12 @@ pub enum ActivityBasis {
 /// by its arrival.
 pub(super) fn place(campaign: &Campaign, owed: &[Vec<usize>], f: &mut FileAssessment) {
     let Some(unit) = f.unit else { return };
-    match deliverable(campaign, unit, &f.path, &f.inspection) {
+    // The office's choice (`assign --deliverable`) stands.
+    let choice = match f.deliverable {
+        Some(d) => Choice::Deliverable(d),
+        None => deliverable(campaign, unit, &f.path, &f.inspection),
+    };
+    match choice {
         Choice::Deliverable(d) => f.deliverable = Some(d),
         Choice::NoneAccepts if f.embedded => {}
         Choice::NoneAccepts => f.flags.push(Flag::FitsNoDeliverable {

@@ -5,15 +5,28 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{FileAssessment, UnitBasis};
-use crate::campaign::identify::{self, Identity, MailContext};
+use crate::campaign::identify::{self, Basis, Identity, MailContext};
 use crate::campaign::roster::Roster;
 use crate::inspect::{Content, EmailMeta, Verdict};
 use crate::model::ENTRY_SEP;
 use crate::store::StoredVersion;
 
-/// The current files, in path order, each with its unit. A container that
-/// opened is left out: its entries are the submissions.
-pub(super) fn identify_files(roster: &Roster, versions: &[StoredVersion]) -> Vec<FileAssessment> {
+/// What the office decided for a content (`baosong assign`): its unit and,
+/// when named, its deliverable (indexes).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decision {
+    pub unit: usize,
+    pub deliverable: Option<usize>,
+}
+
+/// The current files, in path order, each with its unit: the office's
+/// decision for its content, else the one its names and mail give. A
+/// container that opened is left out: its entries are the submissions.
+pub(super) fn identify_files(
+    roster: &Roster,
+    versions: &[StoredVersion],
+    decided: &HashMap<&str, Decision>,
+) -> Vec<FileAssessment> {
     let current = current_versions(versions);
     let by_path: HashMap<&str, &StoredVersion> =
         current.iter().map(|(v, _)| (v.path.as_str(), *v)).collect();
@@ -24,7 +37,11 @@ pub(super) fn identify_files(roster: &Roster, versions: &[StoredVersion]) -> Vec
                 || v.inspection.verdict == Verdict::Reject
         })
         .map(|&(v, versions)| {
-            let (unit, unit_basis) = unit_of(roster, &v.path, mail_of(&v.path, &by_path));
+            let decision = decided.get(v.hash.as_str());
+            let (unit, unit_basis) = match decision {
+                Some(d) => (Some(d.unit), UnitBasis::Found(Basis::Office)),
+                None => unit_of(roster, &v.path, mail_of(&v.path, &by_path)),
+            };
             FileAssessment {
                 path: v.path.clone(),
                 version_id: v.version_id,
@@ -37,7 +54,7 @@ pub(super) fn identify_files(roster: &Roster, versions: &[StoredVersion]) -> Vec
                 gone: v.gone,
                 unit,
                 unit_basis,
-                deliverable: None,
+                deliverable: decision.and_then(|d| d.deliverable),
                 activity: None,
                 counted: false,
                 flags: Vec::new(),
@@ -108,7 +125,6 @@ fn mail_of<'a>(path: &str, by_path: &HashMap<&str, &'a StoredVersion>) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::campaign::identify::Basis;
     use crate::campaign::testing::{campaign, document, mail, photo, version};
 
     #[test]
@@ -116,7 +132,7 @@ mod tests {
         let mut first = version(1, "县林业局/总结.docx", document("总结"));
         first.hash = "old".into();
         let second = version(2, "县林业局/总结.docx", document("总结"));
-        let files = identify_files(&campaign().roster, &[second, first]);
+        let files = identify_files(&campaign().roster, &[second, first], &HashMap::new());
         assert_eq!(files.len(), 1);
         assert_eq!((files[0].version_id, files[0].versions), (2, 2));
     }
@@ -133,7 +149,7 @@ mod tests {
                 photo(1600, 1200),
             ),
         ];
-        let files = identify_files(&c.roster, &versions);
+        let files = identify_files(&c.roster, &versions, &HashMap::new());
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,
@@ -159,10 +175,29 @@ mod tests {
                 version(1, "民政局/总结.docx", document("总结")),
                 version(2, "照片.jpg", photo(1600, 1200)),
             ],
+            &HashMap::new(),
         );
         assert_eq!(files[0].unit, None);
         assert_eq!(files[0].candidates(), [2, 3]);
         assert_eq!(files[1].unit_basis, UnitBasis::Unknown { likely: vec![] });
         assert!(files[1].candidates().is_empty());
+    }
+
+    #[test]
+    fn the_office_decision_outweighs_every_name() {
+        let c = campaign();
+        let mut photo_of_none = version(2, "县林业局/照片.jpg", photo(1600, 1200));
+        photo_of_none.hash = "photo".into();
+        let decided = HashMap::from([(
+            "photo",
+            Decision {
+                unit: 2,
+                deliverable: Some(1),
+            },
+        )]);
+        let files = identify_files(&c.roster, &[photo_of_none], &decided);
+        assert_eq!(files[0].unit, Some(2));
+        assert_eq!(files[0].unit_basis, UnitBasis::Found(Basis::Office));
+        assert_eq!(files[0].deliverable, Some(1));
     }
 }

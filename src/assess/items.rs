@@ -322,7 +322,7 @@ mod tests {
         let mut gone = version(5, "县林业局/e.jpg", photo(1600, 1200));
         gone.gone = true;
         versions.push(gone);
-        let a = assess(&c, &versions, at("2025-06-13T20:00"));
+        let a = assess(&c, &versions, &[], at("2025-06-13T20:00"));
         let item = &a.activities.iter().find(|s| s.activity == 2).unwrap().items[1];
         assert_eq!((item.counted, item.needed), (3, 3));
         assert_eq!(item.completed, Some(at("2025-05-21T10:00")));
@@ -342,7 +342,7 @@ mod tests {
             deliverable: Some("photos".into()),
             reason: "无需照片".into(),
         });
-        let a = assess(&c, &[], at("2025-06-13T20:00"));
+        let a = assess(&c, &[], &[], at("2025-06-13T20:00"));
         let st = a.activities.iter().find(|s| s.activity == 3).unwrap();
         assert_eq!(
             st.items.iter().map(|i| i.state).collect::<Vec<_>>(),
@@ -367,7 +367,7 @@ mod tests {
             t.start = t.start.with_year(2031).unwrap();
             t.end = t.end.with_year(2031).unwrap();
         }
-        let a = assess(&c, &[], at("2031-06-13T20:00"));
+        let a = assess(&c, &[], &[], at("2031-06-13T20:00"));
         let calendar: Vec<&Question> = a
             .questions
             .iter()
@@ -383,7 +383,7 @@ mod tests {
         let owed = owed(&c);
         assert_eq!(owed[0], [0, 1, 2]);
         assert_eq!(owed[1], [0, 1]);
-        let a = assess(&c, &[], at("2025-06-13T20:00"));
+        let a = assess(&c, &[], &[], at("2025-06-13T20:00"));
         let interview = &a.activities[0].items[2];
         // Five working days after 10 June, the unit's last activity.
         assert_eq!(interview.due, Some(at("2025-06-18T00:00")));
@@ -404,7 +404,7 @@ mod tests {
             ..Workbook::default()
         });
         let versions = [schedule, version(2, "州民政局/总结.docx", document("总结"))];
-        let a = assess(&c, &versions, at("2025-06-13T20:00"));
+        let a = assess(&c, &versions, &[], at("2025-06-13T20:00"));
         let forestry = a.activities.iter().find(|s| s.activity == 2).unwrap();
         // Five working days after 30 May (2 June is 端午).
         assert_eq!(forestry.items[0].due, Some(at("2025-06-10T00:00")));

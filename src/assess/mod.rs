@@ -34,21 +34,27 @@ mod items;
 mod types;
 mod worth;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset};
 
 use crate::campaign::Campaign;
+use crate::model::Assignment;
 use crate::store::StoredVersion;
 
 pub use types::*;
 
-/// Assesses the campaign at `clock` from the recorded versions.
+/// Assesses the campaign at `clock` from the recorded versions and the
+/// office's assignments of files to units.
 pub fn assess(
     campaign: &Campaign,
     versions: &[StoredVersion],
+    assigned: &[Assignment],
     clock: DateTime<FixedOffset>,
 ) -> Assessment {
     let owed = items::owed(campaign);
-    let mut files = files::identify_files(&campaign.roster, versions);
+    let mut files =
+        files::identify_files(&campaign.roster, versions, &decisions(campaign, assigned));
     for f in files.iter_mut() {
         classify::place(campaign, &owed, f);
     }
@@ -64,13 +70,33 @@ pub fn assess(
     }
 }
 
+/// The office's assignments by content hash: the unit and the deliverable
+/// (when named), as indexes. One whose unit or deliverable the campaign no
+/// longer has is left out: the file is then identified as any other.
+fn decisions<'a>(
+    campaign: &Campaign,
+    assigned: &'a [Assignment],
+) -> HashMap<&'a str, files::Decision> {
+    assigned
+        .iter()
+        .filter_map(|a| {
+            let unit = campaign.roster.by_name(&a.unit)?;
+            let deliverable = match &a.deliverable {
+                Some(id) => Some(campaign.deliverables.iter().position(|d| &d.id == id)?),
+                None => None,
+            };
+            Some((a.hash.as_str(), files::Decision { unit, deliverable }))
+        })
+        .collect()
+}
+
 /// The test scenario ([`crate::campaign::testing::scenario`]) assessed at
 /// its clock, for the unit tests of the stages that read an assessment.
 #[cfg(test)]
 pub fn scenario() -> (Campaign, Assessment) {
     use crate::campaign::testing::{self, SCENARIO_CLOCK, at};
     let (c, versions) = testing::scenario();
-    let a = assess(&c, &versions, at(SCENARIO_CLOCK));
+    let a = assess(&c, &versions, &[], at(SCENARIO_CLOCK));
     (c, a)
 }
 

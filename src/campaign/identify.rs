@@ -20,6 +20,8 @@ pub enum Basis {
     FileName(String),
     Subject(String),
     Sender(String),
+    /// The office assigned it (`baosong assign`).
+    Office,
 }
 
 impl Basis {
@@ -30,6 +32,7 @@ impl Basis {
             Basis::FileName(t) => format!("按文件名中的“{t}”"),
             Basis::Subject(t) => format!("按邮件主题中的“{t}”"),
             Basis::Sender(t) => format!("按发件人{t}"),
+            Basis::Office => "按办公室登记（baosong assign）".to_string(),
         }
     }
 }

@@ -116,7 +116,8 @@ pub fn command(campaign: &Campaign, at: &At) -> Result<Bundle, CommandError> {
     if versions.is_empty() {
         return Err(CommandError::Empty);
     }
-    let a = assess::assess(campaign, &versions, clock);
+    let assigned = ledger.assignments().map_err(ArchiveError::from)?;
+    let a = assess::assess(campaign, &versions, &assigned, clock);
     drop(versions);
     let deadlines = archive::all_deadlines(&a);
     let first = deadlines.first().copied();

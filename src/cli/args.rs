@@ -110,6 +110,29 @@ pub enum Command {
         #[arg(long = "final")]
         final_: bool,
     },
+    /// 登记文件所属单位：办公室认定某个文件（或一封邮件、一个压缩包、一个文件夹中的全部文件）是某单位的。
+    ///
+    /// 用于“未能识别所属单位”或“可能是…报送的”文件：不必移动或改名文件（移动、改名不会改变认定）。
+    /// 登记按文件内容记在台账中：之后文件被移动、改名也仍然算该单位的，到达时间仍为最初收到的时间。
+    /// 下一次 baosong run 起计入该单位，该单位收到一封回执（此前已收到，现已登记）。
+    ///
+    /// 路径照 baosong status 或工作摘要中的写法（相对收件箱，如“未识别/照片.jpg”，压缩包或邮件中的文件写作“报送.zip › 照片/1.jpg”），也可写收件箱中的文件路径。
+    ///
+    /// 撤销登记：baosong assign --undo 路径。台账中没有这个路径的文件、没有这个单位或这项材料时退出码为 9。
+    Assign {
+        /// 文件、邮件、压缩包或文件夹的路径（见上）。
+        #[arg(value_name = "路径")]
+        path: String,
+        /// 单位：全称、简称或 campaign.toml 中的别名（如“县民政局”“发改委”）。
+        #[arg(value_name = "单位", required_unless_present = "undo")]
+        unit: Option<String>,
+        /// 同时指定材料：campaign.toml 中 [[deliverables]] 的 id（如 summary）；不写时按文件名和内容判断。
+        #[arg(long, value_name = "材料")]
+        deliverable: Option<String>,
+        /// 撤销该路径下文件的登记。
+        #[arg(long, conflicts_with_all = ["unit", "deliverable"])]
+        undo: bool,
+    },
     /// 发件箱：查看、重发、撤销待发邮件，或另发一封已发出的邮件（resend）。不写子命令时同 outbox list。
     Outbox {
         #[command(subcommand)]

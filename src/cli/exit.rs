@@ -7,6 +7,7 @@ use std::error::Error;
 use std::io::{self, ErrorKind};
 
 use super::archive::CommandError;
+use super::assign::AssignError;
 use super::init::Exists;
 use super::lang::Chinese;
 use crate::campaign::CampaignError;
@@ -38,6 +39,10 @@ pub const OUTBOX: u8 = 7;
 /// moment, or there is nothing to bundle.
 pub const ARCHIVE: u8 = 8;
 
+/// `assign`: the ledger has no file at that path, or the campaign no such
+/// unit or deliverable.
+pub const ASSIGN: u8 = 9;
+
 /// The exit codes in `--help`.
 pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是数据，不是错误）；1 运行出错；2 命令行用法错误；\n\
     3 活动配置（campaign.toml、活动安排表、其中写明的文件夹和模板）有误，或系统时间明显不对（见 [system_clock]）；4 另一个批处理正在运行；\n\
@@ -45,7 +50,8 @@ pub const HELP: &str = "退出码：0 成功（即使有单位逾期：逾期是
       （见输出末尾和 baosong outbox；失败和待确认的邮件由办公室重发或撤销后不再计入）；\n\
     6 check 发现不合格文件；\n\
     7 outbox 命令：没有这个编号的邮件，或该邮件的状态不允许此操作（如 resend 一封还没发出的邮件）；\n\
-    8 archive 命令：--at 的时刻无法识别、该时刻还没有已过的截止时间，或没有可归档的文件。\n\
+    8 archive 命令：--at 的时刻无法识别、该时刻还没有已过的截止时间，或没有可归档的文件；\n\
+    9 assign 命令：台账中没有这个路径的文件，或没有这个单位、这项材料。\n\
     日志：设置 RUST_LOG=info（或 debug）查看详细过程。";
 
 /// The exit code of a failed command: the first cause in the error's
@@ -76,6 +82,9 @@ fn decides(cause: &(dyn Error + 'static)) -> Option<u8> {
     }
     if let Some(e) = cause.downcast_ref::<CommandError>() {
         return e.is_the_moment().then_some(ARCHIVE);
+    }
+    if let Some(e) = cause.downcast_ref::<AssignError>() {
+        return e.is_what_was_named().then_some(ASSIGN);
     }
     if let Some(e) = cause.downcast_ref::<OutboxError>() {
         return matches!(

@@ -1,11 +1,13 @@
 //! The edge: the `baosong` command line. [`main`] parses the arguments
 //! (in Chinese, [`lang`]), runs one command's body (a module each: `run`,
-//! `status` in [`snapshot`], [`check`], [`init`], [`archive`], [`outbox`])
+//! `status` in [`snapshot`], [`check`], [`init`], [`archive`], [`assign`],
+//! [`outbox`])
 //! and turns an error into one Chinese line and its exit code ([`exit`]).
 //! The text the office reads is made here; the work is the library's.
 
 pub mod archive;
 mod args;
+pub mod assign;
 pub mod check;
 pub mod exit;
 mod imap;
@@ -123,6 +125,24 @@ fn dispatch(cmd: &clap::Command, matches: &ArgMatches, cli: Cli) -> anyhow::Resu
         Command::Archive { at, final_ } => {
             let campaign = crate::campaign::Campaign::load(campaign)?;
             archive::run(&campaign, at.as_deref(), final_, &mut stdout())?;
+            Ok(exit::SUCCESS)
+        }
+        Command::Assign {
+            path,
+            unit,
+            deliverable,
+            undo,
+        } => {
+            let campaign = crate::campaign::Campaign::load(campaign)?;
+            let action = match unit {
+                Some(unit) if !undo => assign::AssignAction::Assign {
+                    path,
+                    unit,
+                    deliverable,
+                },
+                _ => assign::AssignAction::Undo { path },
+            };
+            assign::run(&campaign, action, &mut stdout())?;
             Ok(exit::SUCCESS)
         }
         Command::Outbox { action } => {

@@ -64,7 +64,7 @@ fn nothing_received(campaign: &Campaign) -> StatusDocument {
         .fixed_clock()
         .unwrap_or_else(|| chrono::Utc::now().with_timezone(&campaign.tz))
         .fixed_offset();
-    let assessment = crate::assess::assess(campaign, &[], clock);
+    let assessment = crate::assess::assess(campaign, &[], &[], clock);
     let notices: crate::notice::Notices = crate::wording::notices::campaign_notices(campaign)
         .into_iter()
         .collect();

@@ -10,6 +10,7 @@
 //! the ledger as it was before the stage or as it should be after it.
 
 mod archives;
+mod assignments;
 mod clock;
 mod intake;
 mod mailbox;

@@ -135,6 +135,8 @@ const MIGRATIONS: &[Migration] = &[
     // `attributed` tells a batch that counted none from one of an earlier
     // build.
     Migration::Code(add_attributions),
+    // 10: the office's assignments of files to units (`baosong assign`).
+    Migration::Sql(super::assignments::CREATE),
 ];
 
 /// Whether `table` has `column`: a ledger whose version was set back over

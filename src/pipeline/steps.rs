@@ -21,7 +21,7 @@ use crate::portal;
 use crate::render::html::Extras;
 use crate::render::{self, FontSet, Outputs};
 use crate::report::Report;
-use crate::store::{Scratch, Store, StoredVersion};
+use crate::store::{Scratch, Store};
 use crate::timings::{self, Timings};
 use crate::wording;
 
@@ -297,7 +297,7 @@ pub(super) struct Sources<'a> {
 /// are.
 pub(super) fn by_products(
     sources: &Sources,
-    versions: &[StoredVersion],
+    received: archive::Received,
     assessment: &Assessment,
     outputs: &Outputs,
     notices: &mut Notices,
@@ -316,7 +316,7 @@ pub(super) fn by_products(
                 ledger,
                 store,
                 render_options,
-                versions,
+                received,
                 assessment,
                 Some(outputs),
             )
