@@ -274,7 +274,7 @@ mod tests {
     /// The files of `versions`, each placed.
     fn placed(c: &Campaign, versions: &[StoredVersion]) -> Vec<FileAssessment> {
         let owed = owed(c);
-        let mut files = identify_files(&c.roster, versions);
+        let mut files = identify_files(&c.roster, versions, &Default::default());
         for f in files.iter_mut() {
             place(c, &owed, f);
         }

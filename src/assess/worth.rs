@@ -136,7 +136,7 @@ mod tests {
     /// The files of `versions`, placed and judged.
     fn judged(c: &Campaign, versions: &[StoredVersion]) -> Vec<FileAssessment> {
         let owed = owed(c);
-        let mut files = identify_files(&c.roster, versions);
+        let mut files = identify_files(&c.roster, versions, &Default::default());
         for f in files.iter_mut() {
             place(c, &owed, f);
         }

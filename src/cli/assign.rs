@@ -13,6 +13,7 @@ use crate::fmt::{format_time, printable};
 use crate::ledger::{Ledger, LedgerError};
 use crate::model::{Assignment, ENTRY_SEP};
 use crate::store::StoredVersion;
+use crate::wording::shell_path;
 
 /// What `assign` is asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +111,8 @@ pub fn run(
                 out,
                 "下一次批处理（baosong run）起计入{unit}，到达时间仍为上面的收到时间；\
                  {unit}将收到一封回执（此前已收到，现已登记）。文件不必移动或改名，\
-                 之后移动、改名也仍然算{unit}的。撤销：baosong assign --undo “{}”",
-                printable(&path)
+                 之后移动、改名也仍然算{unit}的。撤销：baosong assign --undo {}",
+                shell_path(&printable(&path))
             )?;
         }
         AssignAction::Undo { path } => {
@@ -148,6 +149,7 @@ fn ledger_path(inbox: &Path, given: &str) -> String {
     }
     given
         .trim()
+        .trim_matches(['“', '”', '"', '\''])
         .replace(" › ", ENTRY_SEP)
         .replace('\\', "/")
         .trim_matches('/')

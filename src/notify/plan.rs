@@ -532,7 +532,10 @@ mod tests {
         );
         assert_eq!(changed.len(), 8, "{changed:?}");
         assert_eq!(d.unassigned.len(), 1);
-        assert_eq!(d.unassigned[0].reason, "未能识别所属单位");
+        assert_eq!(
+            d.unassigned[0].reason,
+            "未能识别所属单位（确认后登记：baosong assign \"照片.jpg\" 单位名称）"
+        );
         assert_eq!(d.ambiguous[0].candidates, ["县民政局", "州民政局"]);
         assert_eq!(d.skipped, ["县林业局/管道（命名管道）"]);
         assert_eq!(

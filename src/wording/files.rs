@@ -102,11 +102,15 @@ pub fn why_no_unit(campaign: &Campaign, f: &FileAssessment) -> Option<String> {
                 .map(|&u| campaign.roster.units[u].name.as_str())
                 .collect();
             Some(printable(&format!(
-                "“{text}”可能指{}，无法确定单位（请确认后更正文件名，或在campaign.toml的[[units]]中为单位补充别名）",
-                names.join("、")
+                "“{text}”可能指{}，无法确定单位（请确认后登记：{}；或在campaign.toml的[[units]]中为单位补充别名）",
+                names.join("、"),
+                assign_command(&f.path, "单位名称")
             )))
         }
-        UnitBasis::Unknown { likely } if likely.is_empty() => Some("未能识别所属单位".to_string()),
+        UnitBasis::Unknown { likely } if likely.is_empty() => Some(format!(
+            "未能识别所属单位（确认后登记：{}）",
+            assign_command(&f.path, "单位名称")
+        )),
         UnitBasis::Unknown { likely } => {
             let named: Vec<String> = likely
                 .iter()
@@ -118,11 +122,33 @@ pub fn why_no_unit(campaign: &Campaign, f: &FileAssessment) -> Option<String> {
                     format!("{}（{why}）", campaign.roster.units[*u].name)
                 })
                 .collect();
+            let best = &campaign.roster.units[likely[0].0].name;
             Some(printable(&format!(
-                "未能识别所属单位，可能是{}；请确认后更正文件名，或在campaign.toml的[[units]]中为单位补充别名，确认前不向这些单位催报",
-                named.join("、")
+                "未能识别所属单位，可能是{}；确认后登记：{}（不必移动或改名文件），确认前不向这些单位催报",
+                named.join("、"),
+                assign_command(&f.path, best)
             )))
         }
+    }
+}
+
+/// What the office page says over the files of no unit.
+pub const ASSIGN_HINT: &str = "确认单位后在命令行登记：baosong assign 路径 单位（路径照下表的写法，也可以是文件夹、压缩包或邮件；\
+     不必移动或改名文件，到达时间不变），也可在campaign.toml的[[units]]中为单位补充别名。";
+
+/// The command that assigns the file at `path` to `unit`.
+pub fn assign_command(path: &str, unit: &str) -> String {
+    format!("baosong assign {} {unit}", shell_path(path))
+}
+
+/// A ledger path as the office types it on a command line: entries shown
+/// after " › ", quoted so that a shell (and Windows' cmd) passes it whole.
+pub fn shell_path(path: &str) -> String {
+    let shown = path.replace(ENTRY_SEP, " › ");
+    if shown.contains(['"', '$', '`', '\\']) {
+        format!("'{shown}'")
+    } else {
+        format!("\"{shown}\"")
     }
 }
 
@@ -222,10 +248,17 @@ mod tests {
     fn why_a_file_has_no_unit() {
         let (c, a) = scenario();
         let why = |path: &str| why_no_unit(&c, a.files.iter().find(|f| f.path == path).unwrap());
-        assert_eq!(why("照片.jpg").unwrap(), "未能识别所属单位");
+        assert_eq!(
+            why("照片.jpg").unwrap(),
+            "未能识别所属单位（确认后登记：baosong assign \"照片.jpg\" 单位名称）"
+        );
         assert_eq!(
             why("民政局/材料.docx").unwrap(),
-            "“民政局”可能指县民政局、州民政局，无法确定单位（请确认后更正文件名，或在campaign.toml的[[units]]中为单位补充别名）"
+            "“民政局”可能指县民政局、州民政局，无法确定单位（请确认后登记：baosong assign \"民政局/材料.docx\" 单位名称；或在campaign.toml的[[units]]中为单位补充别名）"
+        );
+        assert_eq!(
+            assign_command("收件/报送.eml!/$1.jpg", "县民政局"),
+            "baosong assign '收件/报送.eml › $1.jpg' 县民政局"
         );
         assert_eq!(why("州民政局/总结.docx"), None);
     }

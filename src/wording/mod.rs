@@ -16,7 +16,10 @@ pub mod files;
 pub mod items;
 pub mod notices;
 
-pub use files::{as_the_unit_knows_it, flag, flags, verdict, why_no_unit};
+pub use files::{
+    ASSIGN_HINT, as_the_unit_knows_it, assign_command, flag, flags, shell_path, verdict,
+    why_no_unit,
+};
 pub use items::{
     activity_reason, cell_text, cell_title, detail, exemption_label, measure, owed_after_listing,
     owed_text, reason, rejected_reason, retimed, state_text,

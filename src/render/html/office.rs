@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Extras, Message, UnitLink, Units};
 use crate::report::{FileLine, Report};
+use crate::wording;
 
 /// The office page's values.
 #[derive(Debug, Serialize)]
@@ -24,6 +25,8 @@ pub(super) struct OfficePage<'a> {
 #[derive(Debug, Serialize)]
 struct FileGroup<'a> {
     title: &'static str,
+    /// What the office does about them, when one thing does.
+    hint: Option<&'static str>,
     files: Vec<File<'a>>,
 }
 
@@ -40,6 +43,7 @@ pub(super) fn page<'a>(report: &'a Report, extras: &Extras<'a>, units: &Units) -
     let ambiguous: Vec<&str> = t.ambiguous.iter().map(|f| f.path.as_str()).collect();
     let group = |title, files: &mut dyn Iterator<Item = &'a FileLine>| FileGroup {
         title,
+        hint: None,
         files: files
             .map(|f| File {
                 path: &f.path,
@@ -48,16 +52,20 @@ pub(super) fn page<'a>(report: &'a Report, extras: &Extras<'a>, units: &Units) -
             })
             .collect(),
     };
+    let of_no_unit = |g: FileGroup<'a>| FileGroup {
+        hint: Some(wording::ASSIGN_HINT),
+        ..g
+    };
     OfficePage {
         file_groups: vec![
-            group(
+            of_no_unit(group(
                 "未能识别所属单位的文件",
                 &mut t
                     .unassigned
                     .iter()
                     .filter(|f| !ambiguous.contains(&f.path.as_str())),
-            ),
-            group("名称可能指多个单位的文件", &mut t.ambiguous.iter()),
+            )),
+            of_no_unit(group("名称可能指多个单位的文件", &mut t.ambiguous.iter())),
             group("未对应任何材料的文件", &mut t.unclassified.iter()),
             group("不合格的文件", &mut t.invalid.iter()),
         ],

@@ -350,7 +350,10 @@ mod tests {
                 .map(|f| format!("{}：{}", f.path, f.reason))
                 .collect()
         };
-        assert_eq!(lines(&t.unassigned), ["照片.jpg：未能识别所属单位"]);
+        assert_eq!(
+            lines(&t.unassigned),
+            ["照片.jpg：未能识别所属单位（确认后登记：baosong assign \"照片.jpg\" 单位名称）"]
+        );
         assert_eq!(t.ambiguous.len(), 1);
         assert!(
             t.ambiguous[0]
