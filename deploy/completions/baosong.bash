@@ -19,6 +19,9 @@ _baosong() {
             baosong,archive)
                 cmd="baosong__subcmd__archive"
                 ;;
+            baosong,assign)
+                cmd="baosong__subcmd__assign"
+                ;;
             baosong,check)
                 cmd="baosong__subcmd__check"
                 ;;
@@ -53,7 +56,7 @@ _baosong() {
 
     case "${cmd}" in
         baosong)
-            opts="-C -h -V --campaign --help --version run status check init archive outbox"
+            opts="-C -h -V --campaign --help --version run status check init archive assign outbox"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -82,6 +85,32 @@ _baosong() {
             fi
             case "${prev}" in
                 --at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --campaign)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        baosong__subcmd__assign)
+            opts="-C -h --deliverable --undo --campaign --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --deliverable)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

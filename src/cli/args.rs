@@ -126,7 +126,7 @@ pub enum Command {
         /// 单位：全称、简称或 campaign.toml 中的别名（如“县民政局”“发改委”）。
         #[arg(value_name = "单位", required_unless_present = "undo")]
         unit: Option<String>,
-        /// 同时指定材料：campaign.toml 中 [[deliverables]] 的 id（如 summary）；不写时按文件名和内容判断。
+        /// 同时指定材料：campaign.toml 中该项 [[deliverables]] 的 id；不写时按文件名和内容判断。
         #[arg(long, value_name = "材料")]
         deliverable: Option<String>,
         /// 撤销该路径下文件的登记。
