@@ -128,7 +128,12 @@ pub struct UpcomingItem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Overview {
     pub units: usize,
+    /// Activities as the schedule lists them: a joint entry (two units'
+    /// row) once.
     pub activities: usize,
+    /// How many of them are joint entries.
+    #[serde(default)]
+    pub joint: usize,
     /// Activities counted by their overall state (an activity's overall state
     /// is the worst state among its deliverables), in [`State::ALL`] order.
     pub by_state: Vec<StateCount>,
@@ -157,11 +162,17 @@ pub struct MonthCounts {
 pub struct StatusRow {
     /// 序号 from the office schedule.
     pub seq: String,
+    /// The unit as the table shows it: "市医疗保障局、市财政局（联合）" for a
+    /// joint entry.
     pub unit: String,
+    /// The row's units (two or more for a joint entry).
+    #[serde(default)]
+    pub units: Vec<String>,
     pub theme: String,
     /// 开展时间 as the schedule states it ("5月", "5月15日至19日").
     pub time: String,
-    /// One cell per deliverable, in [`Report::deliverables`] order.
+    /// One cell per deliverable, in [`Report::deliverables`] order; a joint
+    /// entry's cell is its worst unit's.
     pub cells: Vec<StatusCell>,
     /// The worst state among the cells.
     pub overall: State,

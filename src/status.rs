@@ -68,6 +68,10 @@ pub struct ActivityEntry {
     pub time: String,
     pub state: State,
     pub label: String,
+    /// The other units of a joint entry (one schedule row naming several
+    /// units); empty for an activity of one unit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joint_with: Vec<String>,
     pub deliverables: Vec<DeliverableEntry>,
 }
 
@@ -99,17 +103,31 @@ pub fn build(
     notices: &Notices,
 ) -> StatusDocument {
     let mut units: Vec<UnitEntry> = Vec::new();
+    // A joint entry counts once, in its worst unit's state.
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for views in a.entries(campaign) {
+        if let Some(worst) = views.iter().map(|st| st.overall).max() {
+            *counts.entry(worst.label().to_string()).or_default() += 1;
+        }
+    }
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let name = &campaign.roster.units[act.unit].name;
-        *counts.entry(st.overall.label().to_string()).or_default() += 1;
         let entry = ActivityEntry {
             seq: act.seq.clone(),
             theme: act.theme.clone(),
             time: act.time_text.clone(),
             state: st.overall,
             label: st.overall.label().to_string(),
+            joint_with: act
+                .joint
+                .iter()
+                .map(|&j| {
+                    campaign.roster.units[campaign.activities[j].unit]
+                        .name
+                        .clone()
+                })
+                .collect(),
             deliverables: st
                 .items
                 .iter()

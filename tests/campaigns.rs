@@ -421,6 +421,52 @@ fn the_office_assigns_a_file_of_no_unit_and_can_undo_it() {
 }
 
 #[test]
+fn a_joint_entry_is_one_activity_in_every_count_and_table() {
+    // Three schedule rows, one of them held by two units together.
+    let dir = new_campaign(
+        TOML,
+        &[
+            ("县公安局", "禁毒宣传", "5月6日", "gaj@example.gov.cn"),
+            (
+                "县医疗保障局、县财政局",
+                "医保政策宣讲",
+                "5月7日",
+                "ybj@example.gov.cn",
+            ),
+            ("县民政局", "婚姻登记宣传", "5月8日", "mzj@example.gov.cn"),
+        ],
+    );
+    let d = dir.path();
+    put(
+        d,
+        "县医疗保障局/医保政策宣讲活动总结.docx",
+        &summary("医保政策宣讲活动总结"),
+    );
+    let stdout = run_ok(d, &["--now", "2025-05-20T20:00"]);
+    assert!(stdout.contains("需要关注（3场活动）"), "{stdout}");
+    assert_eq!(
+        stdout.matches("县医疗保障局、县财政局（联合）").count(),
+        1,
+        "{stdout}"
+    );
+    // The partner's summary counts for both units (late: due 14 May).
+    let s = status(d);
+    assert_eq!(item(&s, "县财政局", "2", "summary")["state"], "late");
+    assert_eq!(s["counts"]["逾期未报"], 3, "{}", s["counts"]);
+    let board = std::fs::read_to_string(d.join("out/t/latest/index.html")).unwrap();
+    assert!(
+        board.contains("4个单位共安排活动3项（其中联合开展1项）"),
+        "{board}"
+    );
+    assert!(board.contains("报送情况一览表（3场活动）"), "{board}");
+    assert_eq!(board.matches("（联合）").count(), 1, "{board}");
+    // Each unit's name links to its own page.
+    for unit in ["县医疗保障局", "县财政局"] {
+        assert!(board.contains(&format!(">{unit}</a>")), "{unit}: {board}");
+    }
+}
+
+#[test]
 fn a_unit_whose_file_is_still_being_copied_in_is_not_chased() {
     let dir = new_campaign(
         TOML,

@@ -4,6 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
+use crate::campaign::Campaign;
 use crate::campaign::identify::Basis;
 use crate::fmt::printable;
 use crate::inspect::{FileKind, Inspection};
@@ -19,6 +20,31 @@ pub struct Assessment {
     pub files: Vec<FileAssessment>,
     /// What the assessment asks of the office, in the order found.
     pub questions: Vec<Question>,
+}
+
+impl Assessment {
+    /// The schedule's entries in schedule order, each once: an activity
+    /// with the other units' views of it when it is a joint entry (one
+    /// row of the schedule naming several units).
+    pub fn entries(&self, campaign: &Campaign) -> Vec<Vec<&ActivityAssessment>> {
+        let mut placed = std::collections::HashSet::new();
+        let mut entries = Vec::new();
+        for st in &self.activities {
+            if !placed.insert(st.activity) {
+                continue;
+            }
+            let mut views = vec![st];
+            for &partner in &campaign.activities[st.activity].joint {
+                if let Some(view) = self.activities.iter().find(|v| v.activity == partner)
+                    && placed.insert(partner)
+                {
+                    views.push(view);
+                }
+            }
+            entries.push(views);
+        }
+        entries
+    }
 }
 
 /// One activity of one unit.

@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::fmt::format_time;
 use crate::model::State;
 use crate::status::{ActivityEntry, StatusDocument};
+use crate::wording::joint_units;
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -27,11 +28,7 @@ pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
         other => other,
     };
     writeln!(out, "{}  第{}批，截至{}（{zone}）", s.title, s.batch, clock)?;
-    let rows: Vec<Row<'_>> = s
-        .units
-        .iter()
-        .flat_map(|u| u.activities.iter().map(move |a| Row { unit: &u.unit, a }))
-        .collect();
+    let rows = rows(s);
     let widths = Widths::of(&rows);
 
     let mut attention: Vec<&Row<'_>> = rows
@@ -174,8 +171,41 @@ pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
 
 /// One activity row with its unit.
 struct Row<'a> {
-    unit: &'a str,
+    /// The unit, or a joint entry's units ("县医疗保障局、县财政局（联合）").
+    unit: String,
+    /// The unit whose entry this is.
+    first: &'a str,
     a: &'a ActivityEntry,
+}
+
+/// One row per activity, a joint entry's once (under its first unit).
+fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = Vec::new();
+    for u in &s.units {
+        for a in &u.activities {
+            let partner_listed = rows.iter().any(|r| {
+                r.a.seq == a.seq
+                    && r.a.theme == a.theme
+                    && a.joint_with.iter().any(|j| j == r.first)
+            });
+            if partner_listed {
+                continue;
+            }
+            let unit = if a.joint_with.is_empty() {
+                u.unit.clone()
+            } else {
+                let mut all = vec![u.unit.clone()];
+                all.extend(a.joint_with.iter().cloned());
+                joint_units(&all)
+            };
+            rows.push(Row {
+                unit,
+                first: &u.unit,
+                a,
+            });
+        }
+    }
+    rows
 }
 
 /// Column widths, so every table lines up the same.
@@ -209,7 +239,7 @@ impl Widths {
             "  {}{} {} {}",
             " ".repeat(self.seq.saturating_sub(r.a.seq.width())),
             r.a.seq,
-            pad(r.unit, self.unit),
+            pad(&r.unit, self.unit),
             pad(&r.a.time, 8)
         )
     }
@@ -273,6 +303,7 @@ mod tests {
             time: "5月".into(),
             state,
             label: state.label().into(),
+            joint_with: Vec::new(),
             deliverables: vec![DeliverableEntry {
                 id: "summary".into(),
                 name: "活动总结".into(),

@@ -113,6 +113,11 @@ pub fn owed_after_listing(
     }
 }
 
+/// The unit cell of a joint entry's row: "市医疗保障局、市财政局（联合）".
+pub fn joint_units(units: &[String]) -> String {
+    format!("{}（联合）", units.join("、"))
+}
+
 /// An activity's time in the batch after the office changed it: the new
 /// time, and the one it replaced ("8月，由6月调整"; headings put it in
 /// brackets).

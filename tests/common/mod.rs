@@ -356,6 +356,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         StatusRow {
             seq: seq.into(),
             unit: unit.into(),
+            units: vec![unit.into()],
             theme: theme.into(),
             time: time.into(),
             cells,
@@ -404,6 +405,7 @@ pub fn report(photos: Vec<PhotoItem>) -> Report {
         overview: Overview {
             units: 3,
             activities: 4,
+            joint: 0,
             by_state: vec![
                 count(State::OnTime, 1),
                 count(State::Late, 1),

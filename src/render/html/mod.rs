@@ -275,7 +275,7 @@ impl Units {
         let all = report
             .rows
             .iter()
-            .map(|r| &r.unit)
+            .flat_map(|r| &r.units)
             .chain(extras.files.iter().map(|f| &f.unit));
         for name in all {
             if !names.contains(name) {

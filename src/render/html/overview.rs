@@ -50,7 +50,10 @@ struct Upcoming<'a> {
 #[derive(Debug, Serialize)]
 struct Row<'a> {
     seq: &'a str,
-    unit: UnitLink,
+    /// The row's units, each linked to its page (two or more: joint).
+    units: Vec<UnitLink>,
+    /// Every unit's name, for the filter.
+    names: String,
     theme: &'a str,
     time: &'a str,
     /// The overall state's class and every cell's, for the filter.
@@ -133,7 +136,8 @@ fn row<'a>(row: &'a StatusRow, units: &Units) -> Row<'a> {
     states.dedup();
     Row {
         seq: &row.seq,
-        unit: units.link(&row.unit),
+        units: row.units.iter().map(|u| units.link(u)).collect(),
+        names: row.units.join("、"),
         theme: &row.theme,
         time: &row.time,
         states: states.join(" "),

@@ -109,7 +109,7 @@ pub(super) fn page<'a>(
     let activities = report
         .rows
         .iter()
-        .filter(|r| r.unit == name)
+        .filter(|r| r.units.iter().any(|u| u == name))
         .map(|row| {
             let section = sections.and_then(|u| u.activities.iter().find(|a| a.seq == row.seq));
             activity(report, row, section, links)

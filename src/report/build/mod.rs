@@ -19,7 +19,7 @@ use crate::wording;
 use std::collections::BTreeMap;
 
 use situation::{overview, situation};
-use table::{status_note, status_row};
+use table::{entry_row, status_note, status_row};
 use units::{activity_section, summary_deliverables};
 
 pub use files::sent_files;
@@ -104,14 +104,21 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         .collect();
     let overview = overview(campaign, a);
     let rows = a
-        .activities
-        .iter()
-        .map(|st| status_row(campaign, a, st, &clock))
+        .entries(campaign)
+        .into_iter()
+        .map(|views| {
+            entry_row(
+                views
+                    .into_iter()
+                    .map(|st| status_row(campaign, a, st, &clock)),
+            )
+        })
         .collect();
 
     let summaries = summary_deliverables(campaign);
     let mut units: Vec<UnitSection> = Vec::new();
-    let mut awaiting = Vec::new();
+    // (first activity, units, row) of the entries with no material yet.
+    let mut awaiting: Vec<(usize, Vec<String>, AwaitingRow)> = Vec::new();
     // The time, and the one it replaced when the office re-dated it.
     let time_of = |act: &Activity| match batch.previous_times.and_then(|t| t.get(&act.id)) {
         Some(old) if *old != act.time_text => wording::retimed(&act.time_text, old),
@@ -120,27 +127,45 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let unit_name = &campaign.roster.units[act.unit].name;
+        // A joint entry's material is each of its units'.
         let files: Vec<&FileAssessment> = a
             .files
             .iter()
-            .filter(|f| f.activity == Some(st.activity))
+            .filter(|f| {
+                f.activity
+                    .is_some_and(|ai| ai == st.activity || act.joint.contains(&ai))
+            })
             .collect();
         let mut section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
         section.time = time_of(act);
         if !section.has_material() {
-            awaiting.push(AwaitingRow {
-                seq: act.seq.clone(),
-                unit: unit_name.clone(),
-                theme: act.theme.clone(),
-                time: time_of(act),
-                state: st.overall,
-                due: st
-                    .items
-                    .iter()
-                    .filter_map(|i| i.due)
-                    .min()
-                    .map(|d| clock.at(d)),
-            });
+            // A joint entry waits once, with all its units.
+            if let Some((_, names, row)) = awaiting
+                .iter_mut()
+                .find(|(first, _, _)| act.joint.contains(first))
+            {
+                names.push(unit_name.clone());
+                row.unit = wording::joint_units(names);
+                row.state = row.state.max(st.overall);
+                continue;
+            }
+            awaiting.push((
+                st.activity,
+                vec![unit_name.clone()],
+                AwaitingRow {
+                    seq: act.seq.clone(),
+                    unit: unit_name.clone(),
+                    theme: act.theme.clone(),
+                    time: time_of(act),
+                    state: st.overall,
+                    due: st
+                        .items
+                        .iter()
+                        .filter_map(|i| i.due)
+                        .min()
+                        .map(|d| clock.at(d)),
+                },
+            ));
             continue;
         }
         match units.iter_mut().find(|u| &u.unit == unit_name) {
@@ -164,7 +189,7 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         status_note: status_note(a),
         rows,
         units,
-        awaiting,
+        awaiting: awaiting.into_iter().map(|(_, _, row)| row).collect(),
         office_tasks: OfficeTasks {
             unassigned: lists.unassigned,
             ambiguous: lists.ambiguous,
@@ -207,6 +232,46 @@ mod tests {
             previous_times: Some(&times),
         };
         build(&c, &a, &Store::new(dir.path()), &batch)
+    }
+
+    #[test]
+    fn a_joint_entry_is_one_row_and_counted_once() {
+        use crate::campaign::testing::{SCENARIO_CLOCK, at, scenario as campaign_scenario};
+        let (mut c, versions) = campaign_scenario();
+        // 县林业局 and 州民政局 hold 森林防火宣传 together: one schedule row.
+        c.activities[4].seq = c.activities[2].seq.clone();
+        c.activities[4].theme = c.activities[2].theme.clone();
+        c.activities[4].time = c.activities[2].time.clone();
+        c.activities[2].joint = vec![4];
+        c.activities[4].joint = vec![2];
+        let a = crate::assess::assess(&c, &versions, &[], at(SCENARIO_CLOCK));
+        let dir = tempfile::tempdir().unwrap();
+        let r = build(&c, &a, &Store::new(dir.path()), &Batch::default());
+        assert_eq!((r.overview.activities, r.overview.joint), (4, 1));
+        assert_eq!(r.rows.len(), 4);
+        let joint = r.rows.iter().find(|row| row.units.len() > 1).unwrap();
+        assert_eq!(joint.unit, "县林业局、州民政局（联合）");
+        assert_eq!(joint.units, ["县林业局", "州民政局"]);
+        // Its worst unit's state, in every count.
+        let worst = a
+            .activities
+            .iter()
+            .filter(|st| [2, 4].contains(&st.activity))
+            .map(|st| st.overall)
+            .max()
+            .unwrap();
+        assert_eq!(joint.overall, worst);
+        let total = |counts: &[StateCount]| counts.iter().map(|c| c.count).sum::<usize>();
+        assert_eq!(total(&r.overview.by_state), 4);
+        let months: usize = r.overview.by_month.iter().map(|m| total(&m.counts)).sum();
+        assert_eq!(months, 4);
+        assert!(
+            r.situation
+                .paragraph
+                .contains("4个单位共安排活动4项（其中联合开展1项）"),
+            "{}",
+            r.situation.paragraph
+        );
     }
 
     #[test]

@@ -47,13 +47,22 @@ pub(super) fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
     };
     // Activities without dates (时间待定) are a column of their own, last:
     // every chart and table adds up to all activities.
+    // A joint entry counts once, in its worst unit's state.
+    let entries: Vec<(usize, State)> = a
+        .entries(campaign)
+        .iter()
+        .map(|views| {
+            let worst = views.iter().map(|st| st.overall).max();
+            (views[0].activity, worst.unwrap_or(State::Pending))
+        })
+        .collect();
     let mut months: BTreeMap<Option<(i32, u32)>, Vec<State>> = BTreeMap::new();
-    for st in &a.activities {
-        let month = campaign.activities[st.activity]
+    for &(ai, overall) in &entries {
+        let month = campaign.activities[ai]
             .time
             .as_ref()
             .map(|t| (t.end.year(), t.end.month()));
-        months.entry(month).or_default().push(st.overall);
+        months.entry(month).or_default().push(overall);
     }
     let undated = months.remove(&None);
     let by_month = months
@@ -67,8 +76,12 @@ pub(super) fn overview(campaign: &Campaign, a: &Assessment) -> Overview {
         .collect();
     Overview {
         units: campaign.roster.units.len(),
-        activities: a.activities.len(),
-        by_state: count_states(&mut a.activities.iter().map(|s| s.overall)),
+        activities: entries.len(),
+        joint: entries
+            .iter()
+            .filter(|(ai, _)| !campaign.activities[*ai].joint.is_empty())
+            .count(),
+        by_state: count_states(&mut entries.iter().map(|(_, s)| *s)),
         by_month,
     }
 }
@@ -148,8 +161,12 @@ fn paragraph(
         let n = count(state);
         format!("{}{n}项（{}）", state.label(), named(state))
     };
+    let joint = match overview.joint {
+        0 => String::new(),
+        n => format!("（其中联合开展{n}项）"),
+    };
     let mut text = format!(
-        "{}，{}个单位共安排活动{}项。",
+        "{}，{}个单位共安排活动{}项{joint}。",
         format_as_of(clock.local(a.clock), cutoff),
         overview.units,
         overview.activities
@@ -183,10 +200,10 @@ fn paragraph(
     let pending = count(State::Pending);
     if pending > 0 {
         let undated = a
-            .activities
+            .entries(campaign)
             .iter()
-            .filter(|st| st.overall == State::Pending)
-            .filter(|st| campaign.activities[st.activity].time.is_none())
+            .filter(|views| views.iter().map(|st| st.overall).max() == Some(State::Pending))
+            .filter(|views| campaign.activities[views[0].activity].time.is_none())
             .count();
         text.push_str(&format!("尚未到报送时限{pending}项"));
         if undated > 0 {

@@ -61,14 +61,36 @@ pub(super) fn status_row(
             },
         )
         .collect();
+    let unit = campaign.roster.units[act.unit].name.clone();
     StatusRow {
         seq: act.seq.clone(),
-        unit: campaign.roster.units[act.unit].name.clone(),
+        units: vec![unit.clone()],
+        unit,
         theme: act.theme.clone(),
         time: act.time_text.clone(),
         cells,
         overall: st.overall,
     }
+}
+
+/// One row for a schedule entry from its units' rows: a joint entry's row
+/// names every unit and shows, per deliverable, the worst of their cells.
+pub(super) fn entry_row(rows: impl IntoIterator<Item = StatusRow>) -> StatusRow {
+    let mut rows = rows.into_iter();
+    let mut row = rows.next().expect("an entry has at least one unit");
+    for other in rows {
+        row.units.extend(other.units);
+        row.overall = row.overall.max(other.overall);
+        for (cell, theirs) in row.cells.iter_mut().zip(other.cells) {
+            if theirs.state > cell.state {
+                *cell = theirs;
+            }
+        }
+    }
+    if row.units.len() > 1 {
+        row.unit = wording::joint_units(&row.units);
+    }
+    row
 }
 
 /// The line under a cell's state: when it arrived, how late, what is wrong
