@@ -458,6 +458,8 @@ fn a_joint_entry_is_one_activity_in_every_count_and_table() {
         board.contains("4个单位共安排活动3项（其中联合开展1项）"),
         "{board}"
     );
+    // What the joint entry owes is owed once.
+    assert!(board.contains("共缺活动总结2项、活动照片3项"), "{board}");
     assert!(board.contains("报送情况一览表（3场活动）"), "{board}");
     assert_eq!(board.matches("（联合）").count(), 1, "{board}");
     // Each unit's name links to its own page.

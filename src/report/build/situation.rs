@@ -276,19 +276,29 @@ pub(super) fn owed_by_deliverable(campaign: &Campaign, a: &Assessment) -> Vec<St
         .iter()
         .enumerate()
         .filter_map(|(di, d)| {
-            let n = a
-                .activities
+            // A joint entry owes a deliverable of the activity once.
+            let n: usize = a
+                .entries(campaign)
                 .iter()
-                .filter(|st| {
-                    st.items.iter().any(|i| {
-                        i.deliverable == di
-                            && matches!(
-                                i.state,
-                                State::Overdue | State::Invalid | State::Incomplete
-                            )
-                    })
+                .map(|views| {
+                    let failing: Vec<&ItemAssessment> = views
+                        .iter()
+                        .filter_map(|st| {
+                            st.items.iter().find(|i| {
+                                i.deliverable == di
+                                    && matches!(
+                                        i.state,
+                                        State::Overdue | State::Invalid | State::Incomplete
+                                    )
+                            })
+                        })
+                        .collect();
+                    match failing.first() {
+                        Some(item) if !item.joint_with.is_empty() => 1,
+                        _ => failing.len(),
+                    }
                 })
-                .count();
+                .sum();
             (n > 0).then(|| format!("{}{n}项", d.name))
         })
         .collect()
