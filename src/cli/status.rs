@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::fmt::format_time;
 use crate::model::State;
 use crate::status::{ActivityEntry, StatusDocument};
-use crate::wording::joint_units;
+use crate::wording::{joint_partner, joint_units};
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -178,25 +178,40 @@ struct Row<'a> {
     a: &'a ActivityEntry,
 }
 
-/// One row per activity, a joint entry's once (under its first unit).
+/// One row per activity; a joint entry's once (under its first unit) when
+/// its units stand the same on every deliverable, else a row per unit
+/// naming its partners, as the report's table does.
 fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
+    let entry_of = |unit: &str, a: &ActivityEntry| {
+        s.units
+            .iter()
+            .filter(|u| u.unit == unit)
+            .flat_map(|u| &u.activities)
+            .find(|p| p.seq == a.seq && p.theme == a.theme)
+    };
     let mut rows: Vec<Row<'_>> = Vec::new();
     for u in &s.units {
         for a in &u.activities {
-            let partner_listed = rows.iter().any(|r| {
-                r.a.seq == a.seq
-                    && r.a.theme == a.theme
-                    && a.joint_with.iter().any(|j| j == r.first)
-            });
-            if partner_listed {
-                continue;
-            }
+            let mut all = vec![u.unit.clone()];
+            all.extend(a.joint_with.iter().cloned());
             let unit = if a.joint_with.is_empty() {
                 u.unit.clone()
-            } else {
-                let mut all = vec![u.unit.clone()];
-                all.extend(a.joint_with.iter().cloned());
+            } else if a
+                .joint_with
+                .iter()
+                .all(|p| entry_of(p, a).is_some_and(|pa| stands_alike(a, pa)))
+            {
+                let listed = rows.iter().any(|r| {
+                    r.a.seq == a.seq
+                        && r.a.theme == a.theme
+                        && a.joint_with.iter().any(|j| j == r.first)
+                });
+                if listed {
+                    continue;
+                }
                 joint_units(&all)
+            } else {
+                joint_partner(&u.unit, &all)
             };
             rows.push(Row {
                 unit,
@@ -206,6 +221,15 @@ fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
         }
     }
     rows
+}
+
+/// Whether two units stand the same on every deliverable of an activity.
+fn stands_alike(x: &ActivityEntry, y: &ActivityEntry) -> bool {
+    x.deliverables.len() == y.deliverables.len()
+        && x.deliverables
+            .iter()
+            .zip(&y.deliverables)
+            .all(|(p, q)| p.id == q.id && p.state == q.state && p.detail == q.detail)
 }
 
 /// Column widths, so every table lines up the same.

@@ -118,6 +118,17 @@ pub fn joint_units(units: &[String]) -> String {
     format!("{}（联合）", units.join("、"))
 }
 
+/// The unit cell of one unit's row of a joint entry whose units stand
+/// differently: "县乡村振兴局（与县农业农村局联合）".
+pub fn joint_partner(unit: &str, all: &[String]) -> String {
+    let others: Vec<&str> = all
+        .iter()
+        .map(String::as_str)
+        .filter(|u| *u != unit)
+        .collect();
+    format!("{unit}（与{}联合）", others.join("、"))
+}
+
 /// An activity's time in the batch after the office changed it: the new
 /// time, and the one it replaced ("8月，由6月调整"; headings put it in
 /// brackets).

@@ -21,6 +21,6 @@ pub use files::{
     why_no_unit,
 };
 pub use items::{
-    activity_reason, cell_text, cell_title, detail, exemption_label, joint_units, measure,
-    owed_after_listing, owed_text, reason, rejected_reason, retimed, state_text,
+    activity_reason, cell_text, cell_title, detail, exemption_label, joint_partner, joint_units,
+    measure, owed_after_listing, owed_text, reason, rejected_reason, retimed, state_text,
 };

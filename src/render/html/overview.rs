@@ -20,6 +20,9 @@ pub(super) struct Overview<'a> {
     upcoming: Vec<Upcoming<'a>>,
     deliverables: Vec<&'a str>,
     state_options: Vec<Badge>,
+    /// How many activities the table holds (a joint entry once, whatever
+    /// its rows).
+    activities: usize,
     rows: Vec<Row<'a>>,
     status_note: &'a str,
 }
@@ -114,6 +117,7 @@ pub(super) fn page<'a>(report: &'a Report, extras: &Extras, units: &Units) -> Ov
             .map(|d| d.name.as_str())
             .collect(),
         state_options: State::ALL.into_iter().map(Badge::of).collect(),
+        activities: report.overview.activities,
         rows: report.rows.iter().map(|r| row(r, units)).collect(),
         status_note: &report.status_note,
     }

@@ -19,7 +19,7 @@ use crate::wording;
 use std::collections::BTreeMap;
 
 use situation::{overview, situation};
-use table::{entry_row, status_note, status_row};
+use table::{entry_rows, status_note, status_row};
 use units::{activity_section, summary_deliverables};
 
 pub use files::sent_files;
@@ -106,11 +106,12 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
     let rows = a
         .entries(campaign)
         .into_iter()
-        .map(|views| {
-            entry_row(
+        .flat_map(|views| {
+            entry_rows(
                 views
                     .into_iter()
-                    .map(|st| status_row(campaign, a, st, &clock)),
+                    .map(|st| status_row(campaign, a, st, &clock))
+                    .collect(),
             )
         })
         .collect();
@@ -235,7 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn a_joint_entry_is_one_row_and_counted_once() {
+    fn a_joint_entry_is_counted_once_and_one_row_when_its_units_stand_alike() {
         use crate::campaign::testing::{SCENARIO_CLOCK, at, scenario as campaign_scenario};
         let (mut c, versions) = campaign_scenario();
         // 县林业局 and 州民政局 hold 森林防火宣传 together: one schedule row.
@@ -248,19 +249,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let r = build(&c, &a, &Store::new(dir.path()), &Batch::default());
         assert_eq!((r.overview.activities, r.overview.joint), (4, 1));
-        assert_eq!(r.rows.len(), 4);
-        let joint = r.rows.iter().find(|row| row.units.len() > 1).unwrap();
-        assert_eq!(joint.unit, "县林业局、州民政局（联合）");
-        assert_eq!(joint.units, ["县林业局", "州民政局"]);
-        // Its worst unit's state, in every count.
-        let worst = a
-            .activities
-            .iter()
-            .filter(|st| [2, 4].contains(&st.activity))
-            .map(|st| st.overall)
-            .max()
-            .unwrap();
-        assert_eq!(joint.overall, worst);
+        // Counted once, in its worst unit's state, in every count.
         let total = |counts: &[StateCount]| counts.iter().map(|c| c.count).sum::<usize>();
         assert_eq!(total(&r.overview.by_state), 4);
         let months: usize = r.overview.by_month.iter().map(|m| total(&m.counts)).sum();
@@ -272,6 +261,19 @@ mod tests {
             "{}",
             r.situation.paragraph
         );
+        // Its units stand differently (a deliverable each owes on its own):
+        // a row each, naming the partner, so neither hides the other.
+        let units: Vec<&str> = r.rows.iter().map(|row| row.unit.as_str()).collect();
+        assert!(units.contains(&"县林业局（与州民政局联合）"), "{units:?}");
+        assert!(units.contains(&"州民政局（与县林业局联合）"), "{units:?}");
+        // Standing alike, they are one row naming both.
+        let forestry = r.rows.iter().find(|row| row.units == ["县林业局"]).unwrap();
+        let mut partner = forestry.clone();
+        partner.units = vec!["州民政局".into()];
+        let merged = table::entry_rows(vec![forestry.clone(), partner]);
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].unit, "县林业局、州民政局（联合）");
+        assert_eq!(merged[0].units, ["县林业局", "州民政局"]);
     }
 
     #[test]

@@ -73,24 +73,25 @@ pub(super) fn status_row(
     }
 }
 
-/// One row for a schedule entry from its units' rows: a joint entry's row
-/// names every unit and shows, per deliverable, the worst of their cells.
-pub(super) fn entry_row(rows: impl IntoIterator<Item = StatusRow>) -> StatusRow {
-    let mut rows = rows.into_iter();
-    let mut row = rows.next().expect("an entry has at least one unit");
-    for other in rows {
-        row.units.extend(other.units);
-        row.overall = row.overall.max(other.overall);
-        for (cell, theirs) in row.cells.iter_mut().zip(other.cells) {
-            if theirs.state > cell.state {
-                *cell = theirs;
-            }
+/// The rows of a schedule entry from its units' rows: a joint entry whose
+/// units stand the same on every deliverable is one row naming them all;
+/// one whose units differ (a deliverable each owes on its own) keeps a row
+/// per unit, each naming its partners, so no unit's state hides another's.
+pub(super) fn entry_rows(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
+    if rows.len() < 2 {
+        return rows;
+    }
+    let names: Vec<String> = rows.iter().flat_map(|r| r.units.clone()).collect();
+    if rows.windows(2).all(|w| w[0].cells == w[1].cells) {
+        rows.truncate(1);
+        rows[0].unit = wording::joint_units(&names);
+        rows[0].units = names;
+    } else {
+        for row in &mut rows {
+            row.unit = wording::joint_partner(&row.unit, &names);
         }
     }
-    if row.units.len() > 1 {
-        row.unit = wording::joint_units(&row.units);
-    }
-    row
+    rows
 }
 
 /// The line under a cell's state: when it arrived, how late, what is wrong
