@@ -97,6 +97,9 @@ pub fn likely_units(roster: &Roster, path: &str, mail: &MailContext) -> Vec<(usi
     for text in texts {
         for token in super::suggest::unit_like(text) {
             for near in super::suggest::nearest(token, names()) {
+                if names_another_body(token, near) {
+                    continue;
+                }
                 if let Some(u) = roster.units.iter().position(|x| x.name == near) {
                     found.push((u, Hint::NearName(token.to_string())));
                 }
@@ -127,6 +130,19 @@ pub fn likely_units(roster: &Roster, path: &str, mail: &MailContext) -> Vec<(usi
     });
     found.truncate(MAX_LIKELY);
     found
+}
+
+/// Whether `token` is itself the name of a kind of body other than
+/// `unit`'s: "县财政局" is no misspelling of 县民政局, but a unit the
+/// roster does not have.
+fn names_another_body(token: &str, unit: &str) -> bool {
+    let bare = |s: &str| {
+        s.trim_start_matches(['省', '市', '州', '县', '区', '旗', '盟'])
+            .to_string()
+    };
+    let table = super::unitname::table();
+    let (token, unit) = (bare(token), bare(unit));
+    table.knows(&token) && !table.same_body(&token, &unit)
 }
 
 /// What is known of the e-mail a file came in, if it did.
@@ -291,5 +307,15 @@ mod tests {
         assert!(likely_units(&r, "邮件/a.eml!/照片.jpg", &public).is_empty());
         // Nothing near: no guess.
         assert!(likely_units(&r, "县气象局照片.jpg", &none).is_empty());
+        // Another body's own name is no misspelling of a roster unit's:
+        // 县财政局 is not near 县民政局, though one character apart.
+        assert!(likely_units(&r, "县财政局/县财政局活动总结.docx", &none).is_empty());
+        assert_eq!(
+            likely_units(&r, "县民证局/活动总结.docx", &none),
+            [
+                (2, Hint::NearName("县民证局".into())),
+                (3, Hint::NearName("县民证局".into()))
+            ]
+        );
     }
 }
