@@ -107,10 +107,10 @@ pub fn why_no_unit(campaign: &Campaign, f: &FileAssessment) -> Option<String> {
                 assign_command(&f.path, "单位名称")
             )))
         }
-        UnitBasis::Unknown { likely } if likely.is_empty() => Some(format!(
+        UnitBasis::Unknown { likely } if likely.is_empty() => Some(printable(&format!(
             "未能识别所属单位（确认后登记：{}）",
             assign_command(&f.path, "单位名称")
-        )),
+        ))),
         UnitBasis::Unknown { likely } => {
             let named: Vec<String> = likely
                 .iter()

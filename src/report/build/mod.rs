@@ -12,6 +12,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 
 use super::*;
 use crate::assess::{Assessment, FileAssessment};
+use crate::campaign::config::Per;
 use crate::campaign::{Activity, Campaign};
 use crate::notice::Notices;
 use crate::store::{Store, StoredVersion};
@@ -128,13 +129,19 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let unit_name = &campaign.roster.units[act.unit].name;
-        // A joint entry's material is each of its units'.
+        // A joint entry's material owed once for all its units is each
+        // unit's; what a unit owes on its own is only its own.
+        let joint_material = |f: &FileAssessment| {
+            f.deliverable
+                .is_some_and(|d| campaign.deliverables[d].per == Per::Activity)
+        };
         let files: Vec<&FileAssessment> = a
             .files
             .iter()
             .filter(|f| {
-                f.activity
-                    .is_some_and(|ai| ai == st.activity || act.joint.contains(&ai))
+                f.activity.is_some_and(|ai| {
+                    ai == st.activity || (act.joint.contains(&ai) && joint_material(f))
+                })
             })
             .collect();
         let mut section = activity_section(campaign, a, store, st, &files, &summaries, &clock);
