@@ -266,6 +266,13 @@ fn the_jianchang_board_names_who_must_act_and_links_only_its_own_files() {
         all.contains("邮件（发件人："),
         "e-mail arrivals name the sender"
     );
+    // The joint entry 附件1-4: its units stand differently (each owes its
+    // own summary), so each has a row naming its partner.
+    let index = std::fs::read_to_string(board.join("index.html")).unwrap();
+    for partner in ["（与县乡村振兴局联合）", "（与县农业农村局联合）"] {
+        assert_eq!(index.matches(partner).count(), 1, "{partner}");
+    }
+    assert!(index.contains("报送情况一览表（22场活动）"));
     if let Some(chromium) = chromium() {
         check_in_chromium(chromium, &board, &acting);
     }

@@ -57,6 +57,8 @@ struct Row<'a> {
     units: Vec<UnitLink>,
     /// Every unit's name, for the filter.
     names: String,
+    /// What the table says after the names: "（联合）", "（与县农业农村局联合）".
+    suffix: &'a str,
     theme: &'a str,
     time: &'a str,
     /// The overall state's class and every cell's, for the filter.
@@ -142,6 +144,10 @@ fn row<'a>(row: &'a StatusRow, units: &Units) -> Row<'a> {
         seq: &row.seq,
         units: row.units.iter().map(|u| units.link(u)).collect(),
         names: row.units.join("、"),
+        suffix: row
+            .unit
+            .strip_prefix(row.units.join("、").as_str())
+            .unwrap_or_default(),
         theme: &row.theme,
         time: &row.time,
         states: states.join(" "),
