@@ -342,15 +342,23 @@ fn garbage_never_panics() {
 
 #[test]
 fn a_reader_panic_is_that_files_rejection() {
-    // Fuzzer finding: calamine 0.38 panics (slice index) on a damaged
-    // formula record of an .xls. inspect catches it; the batch goes on.
-    let bytes = fixture("fuzz_xls_formula_panic.xls");
-    let got = inspect("x.xls", &bytes, &Limits::default());
-    assert_eq!(got.inspection.verdict, Verdict::Reject);
-    assert_eq!(
-        got.inspection.reason.as_deref(),
-        Some(baosong::inspect::PANIC_REASON)
-    );
+    // Fuzzer findings: calamine 0.38 panics (slice index) on a damaged
+    // formula record of an .xls, and (December 2026) on a record cut short
+    // in `parse_workbook` and in `parse_extern_sheet`. inspect catches
+    // each; the batch goes on.
+    for name in [
+        "fuzz_xls_formula_panic.xls",
+        "fuzz_xls_short_record_panic.xls",
+        "fuzz_xls_extern_sheet_panic.xls",
+    ] {
+        let got = inspect("x.xls", &fixture(name), &Limits::default());
+        assert_eq!(got.inspection.verdict, Verdict::Reject, "{name}");
+        assert_eq!(
+            got.inspection.reason.as_deref(),
+            Some(baosong::inspect::PANIC_REASON),
+            "{name}"
+        );
+    }
 }
 
 /// Real photos cut short, as interrupted uploads leave them:
