@@ -485,6 +485,23 @@ fn mp4_full_box(kind: &[u8; 4], version_flags: u32, payload: &[u8]) -> Vec<u8> {
 /// sharing" write it) is complete and points into the media data, which is
 /// a hole in the file: a 3 GB video takes no disk until it is copied.
 pub fn write_video(path: &std::path::Path, media_bytes: u64) -> std::io::Result<()> {
+    let (head, data) = video_head(media_bytes);
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(&head)?;
+    file.set_len(head.len() as u64 + data)?;
+    Ok(())
+}
+
+/// A short phone video as bytes (what [`write_video`] writes, its media
+/// data zeros): small enough for an e-mail attachment in a demo inbox.
+pub fn video(media_bytes: u64) -> Vec<u8> {
+    let (mut head, data) = video_head(media_bytes);
+    head.resize(head.len() + data as usize, 0);
+    head
+}
+
+/// The video's bytes up to its media data, and the media data's length.
+fn video_head(media_bytes: u64) -> (Vec<u8>, u64) {
     const FPS: u32 = 30;
     const SAMPLE: u32 = 66_666;
     let frames = u32::try_from((media_bytes / u64::from(SAMPLE)).max(1)).unwrap_or(u32::MAX);
@@ -616,12 +633,10 @@ pub fn write_video(path: &std::path::Path, media_bytes: u64) -> std::io::Result<
     // mdat with a 64-bit size: 16 header bytes.
     let index_len = moov(0).len() as u64;
     let data_start = ftyp.len() as u64 + index_len + 16;
-    let mut file = std::fs::File::create(path)?;
-    file.write_all(&ftyp)?;
-    file.write_all(&moov(data_start))?;
-    file.write_all(&be(1))?;
-    file.write_all(b"mdat")?;
-    file.write_all(&(data + 16).to_be_bytes())?;
-    file.set_len(data_start + data)?;
-    Ok(())
+    let mut head = ftyp;
+    head.extend(moov(data_start));
+    head.extend(be(1));
+    head.extend(b"mdat");
+    head.extend((data + 16).to_be_bytes());
+    (head, data)
 }

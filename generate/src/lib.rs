@@ -1,6 +1,7 @@
 //! The campaigns and files baosong is shown and tested with, kept out of the
 //! program: the shipped example campaigns ([`EXAMPLES`]: 泸溪 2025 at the
-//! repository root, 建昌 2023 in `examples/jianchang-2023/`), benchmark
+//! repository root, 建昌 2023 in `examples/jianchang-2023/`, 城东区 2024 in
+//! `examples/chengdong-2024/`), benchmark
 //! campaigns of any size ([`bench`]), and the realistic files all of them
 //! are built from ([`files`]), which the tests use too.
 //!
@@ -9,6 +10,7 @@
 use std::path::Path;
 
 pub mod bench;
+pub mod chengdong;
 pub mod files;
 pub mod jianchang;
 mod jpeg_docx;
@@ -46,6 +48,12 @@ pub const EXAMPLES: &[Example] = &[
         folder: "examples/jianchang-2023",
         about: "2023年建昌县“5·15政务公开日”（附件1、附件2两份名单，联合访谈，三个夜晚）",
         write: jianchang::write_demo,
+    },
+    Example {
+        name: "chengdong-2024",
+        folder: "examples/chengdong-2024",
+        about: "2024年城东区政务公开主题日（全年各单位各办一场，活动前报方案、活动后报情况报告，六个夜晚）",
+        write: chengdong::write_demo,
     },
 ];
 

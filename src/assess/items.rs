@@ -54,6 +54,11 @@ pub(super) fn assess_activities(
         let mut undated = Vec::new();
         for &di in &owed[ai] {
             let (item, coverage) = assess_item(campaign, ai, di, files, clock);
+            // An optional deliverable is owed by nobody: an item only once
+            // something usable came for it.
+            if campaign.deliverables[di].optional() && item.counted == 0 {
+                continue;
+            }
             if let (Some(due), Some(Coverage::Guessed)) = (item.due, coverage) {
                 guessed_years.insert(due.year());
             }
@@ -115,6 +120,8 @@ fn assess_item(
     let exemption = campaign.exemption(deliverable, ai);
     let (state, late_workdays) = match exemption {
         Some(_) => (State::Exempt, None),
+        // Whatever came for an optional deliverable is handed in, whenever.
+        None if deliverable.optional() => (State::OnTime, None),
         None => decide(
             &campaign.calendar,
             completed,
@@ -243,7 +250,7 @@ fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::assess::{Flag, assess};
+    use crate::assess::{Assessment, Flag, assess};
     use crate::campaign::Exemption;
     use crate::campaign::testing::{at, campaign, document, photo, rejected, version};
     use crate::inspect::{FileKind, Workbook};
@@ -357,6 +364,33 @@ mod tests {
                 deliverables: vec![0]
             }]
         );
+    }
+
+    #[test]
+    fn an_optional_deliverable_is_never_owed_and_handed_in_whenever_it_comes() {
+        let mut c = campaign();
+        c.deliverables[1].min_count = 0;
+        let photos = |a: &Assessment, activity: usize| -> Vec<State> {
+            a.activities
+                .iter()
+                .find(|s| s.activity == activity)
+                .unwrap()
+                .items
+                .iter()
+                .filter(|i| i.deliverable == 1)
+                .map(|i| i.state)
+                .collect()
+        };
+        // Nothing came, long after its deadline: no item, nothing overdue.
+        let a = assess(&c, &[], &[], at("2025-06-13T20:00"));
+        assert!(photos(&a, 2).is_empty());
+        // One photo, weeks after the deadline: handed in, not late.
+        let late = crate::campaign::testing::arrived(
+            version(1, "县林业局/a.jpg", photo(1600, 1200)),
+            "2025-06-12T10:00",
+        );
+        let a = assess(&c, &[late], &[], at("2025-06-13T20:00"));
+        assert_eq!(photos(&a, 2), [State::OnTime]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::fmt::format_time;
 use crate::model::State;
 use crate::status::{ActivityEntry, StatusDocument};
-use crate::wording::{joint_partner, joint_units};
+use crate::wording::{self, joint_partner, joint_units};
 
 /// How many lines a list shows before it is summarised.
 const LIST_LINES: usize = 10;
@@ -118,12 +118,8 @@ pub fn write(out: &mut impl Write, s: &StatusDocument) -> std::io::Result<()> {
             upcoming.len()
         )?;
         for (r, _, due) in upcoming.iter().take(UPCOMING_LINES) {
-            writeln!(
-                out,
-                "{}  截止 {}",
-                widths.lead(r),
-                due.unwrap_or("（未能计算）")
-            )?;
+            let due = due.map_or_else(|| wording::UNDATED.to_string(), |d| format!("截止 {d}"));
+            writeln!(out, "{}  {due}", widths.lead(r))?;
         }
         if upcoming.len() > UPCOMING_LINES {
             writeln!(

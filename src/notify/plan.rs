@@ -169,7 +169,7 @@ fn owed_by(
             let due_display = item
                 .due
                 .map(|t| shown(campaign, t, &tz))
-                .unwrap_or_else(|| "（未能计算）".into());
+                .unwrap_or_default();
             let short = wording::owed_text(campaign, a, item);
             if item.state.is_open() {
                 let passed = item.due.filter(|&due| clock >= due);
@@ -509,7 +509,7 @@ mod tests {
         );
         // 县民政局's activity has no deadline: owed, but nothing to remind of.
         let (welfare, reminder) = &inputs.units[2];
-        assert_eq!(welfare.still_missing[0].due, "（未能计算）");
+        assert_eq!(welfare.still_missing[0].due, "");
         assert!(reminder.obligations.is_empty());
         // The exempt item is neither missing nor owed.
         let (forestry, reminder) = &inputs.units[1];

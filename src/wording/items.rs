@@ -20,6 +20,18 @@ pub fn exemption_label(e: &Exemption) -> &'static str {
     }
 }
 
+/// An activity's deadline while its time is not fixed (待定).
+pub const UNDATED: &str = "截止时间未定";
+
+/// An optional deliverable's item, in every table: what came is handed in.
+const OPTIONAL_HANDED_IN: &str = "已报送（可选）";
+
+/// Whether `item` is of an optional deliverable (so handed in: an optional
+/// deliverable has an item only once something came).
+fn optional(campaign: &Campaign, item: &ItemAssessment) -> bool {
+    campaign.deliverables[item.deliverable].optional() && item.state == State::OnTime
+}
+
 /// The measure word of a deliverable's files: 张 for photos, else 份.
 pub fn measure(d: &Deliverable) -> &'static str {
     if d.accept.contains(&Category::Photo) {
@@ -69,6 +81,7 @@ pub fn detail(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) -> Str
             0 => format!("逾期报送（截止{due}，{done}送达）"),
             n => format!("逾期{n}个工作日报送（截止{due}）"),
         },
+        State::OnTime if optional(campaign, item) => format!("{OPTIONAL_HANDED_IN}（{done}送达）"),
         State::OnTime => format!("已按时报送（{done}送达）"),
         State::Incomplete => format!("{}{}", d.name, shortfall(d, item)),
         State::Invalid => match rejected_file(a, item) {
@@ -80,7 +93,7 @@ pub fn detail(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) -> Str
         },
         State::Overdue => format!("逾期未报（截止{due}）"),
         State::Pending if item.due.is_some() => format!("待报送，截止{due}"),
-        State::Pending => "待报送（截止时间无法计算）".to_string(),
+        State::Pending => format!("待报送（{UNDATED}）"),
     }
 }
 
@@ -142,6 +155,9 @@ pub fn state_text(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) ->
     if let Some(e) = item.exemption {
         return exemption_label(&campaign.exemptions[e]).to_string();
     }
+    if optional(campaign, item) {
+        return OPTIONAL_HANDED_IN.to_string();
+    }
     match (item.state, item.late_workdays) {
         (State::Late, Some(0)) => "逾期报送（当日）".to_string(),
         (State::Late, Some(n)) => format!("逾期{n}个工作日报送"),
@@ -163,6 +179,7 @@ pub fn cell_text(campaign: &Campaign, a: &Assessment, item: &ItemAssessment) -> 
 pub fn cell_title(campaign: &Campaign, item: &ItemAssessment) -> String {
     match item.exemption {
         Some(e) => exemption_label(&campaign.exemptions[e]).to_string(),
+        None if optional(campaign, item) => joint(item, OPTIONAL_HANDED_IN.to_string()),
         None => joint(item, item.state.label().to_string()),
     }
 }
@@ -273,7 +290,7 @@ mod tests {
             "总结.doc：文件为Word 97-2003格式（.doc），请另存为.docx后重新报送"
         );
         assert_eq!(detail(2, 1), "免报：以航拍视频代替");
-        assert_eq!(detail(3, 0), "待报送（截止时间无法计算）");
+        assert_eq!(detail(3, 0), "待报送（截止时间未定）");
         // Late on the deadline's own day.
         let mut same_day = item(&a, 0, 1).clone();
         same_day.late_workdays = Some(0);

@@ -22,5 +22,5 @@ pub use files::{
 };
 pub use items::{
     activity_reason, cell_text, cell_title, detail, exemption_label, joint_partner, joint_units,
-    measure, owed_after_listing, owed_text, reason, rejected_reason, retimed, state_text,
+    UNDATED, measure, owed_after_listing, owed_text, reason, rejected_reason, retimed, state_text,
 };

@@ -68,7 +68,8 @@ pub struct MissingItem {
     pub deliverable: String,
     /// e.g. "照片2张，需至少3张".
     pub detail: String,
-    /// The deadline as displayed, e.g. 2025年5月12日16时前（北京时间）.
+    /// The deadline as displayed, e.g. 2025年5月12日16时前（北京时间）;
+    /// empty while the activity's time is not fixed (待定).
     pub due: String,
     /// Whether the deadline has passed: the message asks for the file as
     /// soon as possible instead of naming a date already gone.
