@@ -164,6 +164,9 @@ outputs() {
   mkdir -p "$WORK/repo/examples"
   cp -r "$ROOT/examples/jianchang-2023" "$WORK/repo/examples/"
   capture jianchang-run "$WORK/repo" run -C examples/jianchang-2023
+  # … and the third's.
+  cp -r "$ROOT/examples/chengdong-2024" "$WORK/repo/examples/"
+  capture chengdong-run "$WORK/repo" run -C examples/chengdong-2024
 
   # 使用手册: a first campaign from the 建昌 notice's own schedule …
   local first="$WORK/manual/first" jc="$WORK/manual/jianchang"

@@ -1,5 +1,6 @@
-//! Both shipped demos through the real `baosong` binary: 泸溪 2025 (the
-//! repository root) and 建昌 2023 (`examples/jianchang-2023`), each replayed
+//! The shipped examples through the real `baosong` binary: 泸溪 2025 (the
+//! repository root), 建昌 2023 (`examples/jianchang-2023`) and 城东区 2024
+//! (`examples/chengdong-2024`, in `demos/chengdong.rs`), each replayed
 //! night by night with every unit × deliverable state checked each night and
 //! one `baosong run` at the campaign's clock ending in the same states; the
 //! committed files of every example being exactly what `baosong-generate`
@@ -7,6 +8,8 @@
 //! as the notice states them, giving a campaign that runs.
 
 mod campaign;
+#[path = "demos/chengdong.rs"]
+mod chengdong;
 
 use std::path::{Path, PathBuf};
 

@@ -189,16 +189,23 @@ pub fn schedule_xlsx(night: usize) -> Vec<u8> {
         .set_text_wrap()
         .set_align(FormatAlign::VerticalCenter);
     let date = cell.clone().set_num_format("m\"月\"d\"日\"");
-    let title = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
 
     let ws = book.add_worksheet();
     ws.set_name("活动安排").expect("sheet name");
     ws.merge_range(0, 0, 0, 6, TITLE, &title).expect("merge");
-    for (c, h) in ["序号", "责任单位", "活动主题", "开展时间"].iter().enumerate() {
+    for (c, h) in ["序号", "责任单位", "活动主题", "开展时间"]
+        .iter()
+        .enumerate()
+    {
         ws.merge_range(1, c as u16, 2, c as u16, h, &head)
             .expect("merge");
     }
-    ws.merge_range(1, 4, 1, 6, "联系方式", &head).expect("merge");
+    ws.merge_range(1, 4, 1, 6, "联系方式", &head)
+        .expect("merge");
     for (c, h) in ["联系人", "联系电话", "电子邮箱"].iter().enumerate() {
         ws.write_string_with_format(2, 4 + c as u16, *h, &head)
             .expect("write");
@@ -223,8 +230,7 @@ pub fn schedule_xlsx(night: usize) -> Vec<u8> {
         match when {
             When::Date(m, d) => {
                 let day = ExcelDateTime::from_ymd(2024, m, d).expect("date");
-                ws.write_datetime_with_format(r, 3, &day, &date)
-                    .map(|_| ())
+                ws.write_datetime_with_format(r, 3, &day, &date).map(|_| ())
             }
             When::Text(t) => ws.write_string_with_format(r, 3, t, &cell).map(|_| ()),
         }
@@ -307,8 +313,7 @@ fn night_of(received: &str) -> usize {
     NIGHTS
         .iter()
         .position(|n| {
-            chrono::DateTime::parse_from_rfc3339(&format!("{n}:00+08:00")).expect("night")
-                >= at
+            chrono::DateTime::parse_from_rfc3339(&format!("{n}:00+08:00")).expect("night") >= at
         })
         .expect("every demo mail comes before the last night")
 }
@@ -433,7 +438,11 @@ pub fn inbox() -> Vec<Entry> {
             "czj@cd.example.gov.cn",
             "Tue, 2 Jul 2024 17:00:00 +0800",
             "区财政局、区医保局医保基金监管集中宣传活动方案",
-            vec![plan("区财政局、区医保局", "医保基金监管集中宣传", "7月10日")],
+            vec![plan(
+                "区财政局、区医保局",
+                "医保基金监管集中宣传",
+                "7月10日",
+            )],
         ),
         mail(
             "区医保局",

@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use crate::campaign::{CAMPAIGN_FILE, Campaign, init};
 use crate::inspect::Limits;
+use crate::wording;
 
 /// The campaign.toml `init` would write is there already: a usage mistake
 /// (exit 2), as the fix is on the command line.
@@ -56,10 +57,11 @@ pub fn run(schedule: &Path, out: Option<PathBuf>, force: bool) -> anyhow::Result
     );
     match Campaign::load(&out) {
         Ok(c) => {
+            let (entries, joint) = c.entry_counts();
             println!(
-                "共{}个单位、{}项活动；分组：{}。",
+                "共{}个单位、{entries}项活动{}；分组：{}。",
                 c.roster.units.len(),
-                c.activities.len(),
+                wording::of_them_joint(joint),
                 c.groups
                     .iter()
                     .map(|(name, g)| format!("{name}（{}个单位）", g.units.len()))

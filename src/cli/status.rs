@@ -232,6 +232,7 @@ fn stands_alike(x: &ActivityEntry, y: &ActivityEntry) -> bool {
 struct Widths {
     seq: usize,
     unit: usize,
+    time: usize,
 }
 
 impl Widths {
@@ -250,6 +251,13 @@ impl Widths {
                 .max()
                 .unwrap_or(0)
                 .max(20),
+            // Times as the schedule writes them: "3月15日", "5月16日-17日".
+            time: rows
+                .iter()
+                .map(|r| r.a.time.width())
+                .max()
+                .unwrap_or(0)
+                .max(8),
         }
     }
 
@@ -260,7 +268,7 @@ impl Widths {
             " ".repeat(self.seq.saturating_sub(r.a.seq.width())),
             r.a.seq,
             pad(&r.unit, self.unit),
-            pad(&r.a.time, 8)
+            pad(&r.a.time, self.time)
         )
     }
 

@@ -79,8 +79,9 @@ pub fn xlsx(report: &Report, _options: &Options, out: &mut dyn Sink) -> Result<(
     for (i, name) in names.iter().enumerate() {
         let columns: Vec<Column> = vec![
             column("状态", 11.0, move |r| {
-                let state = cell(r, i).and_then(|c| c.state);
-                Value::State(state, state.map_or("不适用", State::label).to_owned())
+                let cell = cell(r, i);
+                let text = cell.map_or(crate::wording::NOT_OWED, |c| c.text.as_str());
+                Value::State(cell.and_then(|c| c.state), text.to_owned())
             }),
             column("情况说明", 22.0, move |r| {
                 r.cells

@@ -26,6 +26,12 @@ pub const UNDATED: &str = "截止时间未定";
 /// An optional deliverable's item, in every table: what came is handed in.
 const OPTIONAL_HANDED_IN: &str = "已报送（可选）";
 
+/// A table's cell for a deliverable the activity does not owe.
+pub const NOT_OWED: &str = "不适用";
+
+/// A table's cell for an optional deliverable nothing came for.
+pub const OPTIONAL_NOT_SENT: &str = "未报送（可选）";
+
 /// Whether `item` is of an optional deliverable (so handed in: an optional
 /// deliverable has an item only once something came).
 fn optional(campaign: &Campaign, item: &ItemAssessment) -> bool {
@@ -123,6 +129,15 @@ pub fn owed_after_listing(
     match refused.and_then(|i| listed.iter().position(|&l| l == i)) {
         Some(n) => format!("所报文件不合格，原因见上文第{}个文件", n + 1),
         None => owed_text(campaign, a, item),
+    }
+}
+
+/// How many of a count of activities are joint entries, after the count:
+/// "（其中联合开展1项）", or nothing.
+pub fn of_them_joint(joint: usize) -> String {
+    match joint {
+        0 => String::new(),
+        n => format!("（其中联合开展{n}项）"),
     }
 }
 

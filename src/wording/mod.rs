@@ -21,6 +21,7 @@ pub use files::{
     why_no_unit,
 };
 pub use items::{
-    activity_reason, cell_text, cell_title, detail, exemption_label, joint_partner, joint_units,
-    UNDATED, measure, owed_after_listing, owed_text, reason, rejected_reason, retimed, state_text,
+    NOT_OWED, OPTIONAL_NOT_SENT, UNDATED, activity_reason, cell_text, cell_title, detail,
+    exemption_label, joint_partner, joint_units, measure, of_them_joint, owed_after_listing,
+    owed_text, reason, rejected_reason, retimed, state_text,
 };

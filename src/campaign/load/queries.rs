@@ -33,6 +33,19 @@ impl Campaign {
         self.path(&self.file.paths.templates)
     }
 
+    /// The schedule's entries and how many of them are joint: a row
+    /// naming several units is one entry (its first unit's view of it).
+    pub fn entry_counts(&self) -> (usize, usize) {
+        let first_views = self
+            .activities
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| a.joint.iter().all(|o| o > i));
+        first_views.fold((0, 0), |(all, joint), (_, a)| {
+            (all + 1, joint + usize::from(!a.joint.is_empty()))
+        })
+    }
+
     /// The fixed clock from campaign.toml, if any.
     pub fn fixed_clock(&self) -> Option<DateTime<Tz>> {
         self.file

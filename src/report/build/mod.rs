@@ -194,7 +194,7 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         cutoff: batch.cutoff,
         deliverables,
         overview,
-        status_note: status_note(a),
+        status_note: status_note(campaign, a),
         rows,
         units,
         awaiting: awaiting.into_iter().map(|(_, _, row)| row).collect(),
@@ -240,6 +240,24 @@ mod tests {
             previous_times: Some(&times),
         };
         build(&c, &a, &Store::new(dir.path()), &batch)
+    }
+
+    #[test]
+    fn the_first_paragraph_accounts_for_every_activity_cancelled_ones_too() {
+        use crate::campaign::Exemption;
+        use crate::campaign::testing::{SCENARIO_CLOCK, at, scenario as campaign_scenario};
+        let (mut c, versions) = campaign_scenario();
+        c.exemptions.push(Exemption {
+            unit: c.activities[0].unit,
+            activity: Some(0),
+            deliverable: None,
+            reason: "活动取消".into(),
+        });
+        let a = crate::assess::assess(&c, &versions, &[], at(SCENARIO_CLOCK));
+        let dir = tempfile::tempdir().unwrap();
+        let r = build(&c, &a, &Store::new(dir.path()), &Batch::default());
+        let p = &r.situation.paragraph;
+        assert!(p.contains("另有1项免报或已取消。"), "{p}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::*;
 use crate::assess::ItemAssessment;
 use crate::fmt::format_as_of;
-use crate::wording::activity_reason;
+use crate::wording::{activity_reason, of_them_joint};
 
 /// Where an activity's state puts it on the first page's list of units that
 /// must act: worst first; None for activities in order or not yet due.
@@ -161,10 +161,7 @@ fn paragraph(
         let n = count(state);
         format!("{}{n}项（{}）", state.label(), named(state))
     };
-    let joint = match overview.joint {
-        0 => String::new(),
-        n => format!("（其中联合开展{n}项）"),
-    };
+    let joint = of_them_joint(overview.joint);
     let mut text = format!(
         "{}，{}个单位共安排活动{}项{joint}。",
         format_as_of(clock.local(a.clock), cutoff),
@@ -210,6 +207,11 @@ fn paragraph(
             text.push_str(&format!("，其中{undated}项开展时间未定、截止时间待明确"));
         }
         text.push('；');
+    }
+    // Every activity is in one of the sentences: the totals add up.
+    let exempt = count(State::Exempt);
+    if exempt > 0 {
+        text.push_str(&format!("另有{exempt}项免报或已取消；"));
     }
     if text.ends_with('；') {
         text.pop();

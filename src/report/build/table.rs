@@ -6,20 +6,41 @@ use crate::assess::{ActivityAssessment, ItemAssessment};
 use crate::wording;
 
 /// The note under the status table, naming the 免报 colour only when the
-/// campaign has exempt items.
-pub(super) fn status_note(a: &Assessment) -> String {
+/// campaign has exempt items, and optional deliverables when it has any.
+pub(super) fn status_note(campaign: &Campaign, a: &Assessment) -> String {
     let exempt = a
         .activities
         .iter()
         .flat_map(|st| &st.items)
         .any(|i| i.state == State::Exempt);
     format!(
-        "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限{}；黑白打印时以格内文字为准。“不适用”表示该单位无需报送此项材料。",
+        "注：单元格底色表示状态，红色为逾期未报，橙色为逾期报送，黄色为材料不全或不合格，绿色为按时报送，白色为尚未到报送时限{}；黑白打印时以格内文字为准。“{}”表示该单位无需报送此项材料{}。",
         if exempt {
             "，灰蓝色为按通知免报或活动已取消"
         } else {
             ""
-        }
+        },
+        wording::NOT_OWED,
+        optional_note(campaign),
+    )
+}
+
+/// What the note says of optional deliverables: "，“未报送（可选）”表示
+/// 活动视频为可选材料，不报不催".
+fn optional_note(campaign: &Campaign) -> String {
+    let optional: Vec<&str> = campaign
+        .deliverables
+        .iter()
+        .filter(|d| d.optional())
+        .map(|d| d.name.as_str())
+        .collect();
+    if optional.is_empty() {
+        return String::new();
+    }
+    format!(
+        "，“{}”表示{}为可选材料，不报不催",
+        wording::OPTIONAL_NOT_SENT,
+        optional.join("、")
     )
 }
 
@@ -38,7 +59,15 @@ pub(super) fn status_row(
             |(di, d)| match st.items.iter().find(|i| i.deliverable == di) {
                 None => StatusCell {
                     state: None,
-                    text: "不适用".to_string(),
+                    // An optional deliverable the activity may yet send.
+                    text: match campaign.exemption(d, st.activity) {
+                        _ if !(d.optional() && d.per == Per::Activity && d.reaches(act)) => {
+                            wording::NOT_OWED
+                        }
+                        Some(e) => wording::exemption_label(&campaign.exemptions[e]),
+                        None => wording::OPTIONAL_NOT_SENT,
+                    }
+                    .to_string(),
                     when: None,
                     due: None,
                     arrived: None,
