@@ -49,6 +49,7 @@ dpkg -x "$deb" "$root"
 bin="$root/usr/bin/baosong"
 share="$root/usr/share/baosong"
 for f in "$bin" "$share/examples/luxi-2025/campaign.toml" "$share/examples/jianchang-2023/campaign.toml" \
+  "$share/examples/chengdong-2024/campaign.toml" "$share/examples/chengdong-2024/活动安排表.xlsx" \
   "$share/templates/report.typ" "$share/templates/board/index.html" "$root/usr/share/man/man1/baosong.1.gz" \
   "$root/usr/share/man/man1/baosong-run.1.gz" "$root/usr/share/bash-completion/completions/baosong" \
   "$root/usr/lib/systemd/system/baosong@.service" "$root/usr/lib/systemd/system/baosong@.timer"; do
