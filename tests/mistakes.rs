@@ -273,6 +273,26 @@ fn init_does_not_overwrite_a_campaign() {
     );
 }
 
+/// A file that makes a reader panic (calamine, found by fuzzing) is
+/// refused with the Chinese reason, and the terminal (or the cron log)
+/// gets no English panic message for it.
+#[test]
+fn a_reader_that_panics_says_nothing_in_english() {
+    let fixture = repo().join("tests/fixtures/inspect/fuzz_xls_short_record_panic.xls");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_baosong"))
+        .arg("check")
+        .arg(&fixture)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(stdout.contains(baosong::inspect::PANIC_REASON), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 /// The small test campaign, with mail written as files (so its templates
 /// are read).
 fn with_mail() -> tempfile::TempDir {

@@ -55,6 +55,7 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
+    crate::inspect::contain::quiet_contained_panics();
     match dispatch(&cmd, &matches, cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) if exit::is_broken_pipe(&e) => ExitCode::SUCCESS,

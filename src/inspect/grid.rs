@@ -1,5 +1,5 @@
 //! Every sheet of a workbook (xlsx, xls, ods; calamine) as a sparse grid,
-//! read within [`Limits`] and inside `catch_unwind`, merged cells filled.
+//! read within [`Limits`] and [`contained`](super::contain::contained), merged cells filled.
 //! The one reader for submitted spreadsheets ([`super::sheet`]) and the
 //! office's schedule (`campaign::schedule`); each turns calamine's cells
 //! into its own values.
@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use calamine::{Data, Dimensions, Ods, Reader, Xls, Xlsx, open_workbook_from_rs};
 
@@ -56,11 +55,11 @@ pub fn read<T: Clone>(
     limits: &Limits,
     cell: impl Fn(&Data) -> Option<T>,
 ) -> Result<Vec<(String, Grid<T>)>, GridError> {
-    catch_unwind(AssertUnwindSafe(|| match kind {
+    super::contain::contained(|| match kind {
         FileKind::Xlsx => read_xlsx(bytes, limits, &cell),
         FileKind::Xls => read_xls(bytes, limits, &cell),
         _ => read_ods(bytes, limits, &cell),
-    }))
+    })
     .unwrap_or(Err(GridError::Panic))
 }
 

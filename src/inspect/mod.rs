@@ -12,7 +12,7 @@
 //! How a file is judged:
 //! 1. [`sniff`] decides what the bytes really are (magic bytes, OLE stream
 //!    names, zip part names); the name only breaks ties (.wps vs .doc).
-//! 2. The reader for that kind runs inside `catch_unwind`; a panic becomes a
+//! 2. The reader for that kind runs [`contained`](contain::contained); a panic becomes a
 //!    rejection of that one file.
 //! 3. A readable file whose extension names another type gets a warning that
 //!    says what it really is; a refused one gets the real type in its reason.
@@ -23,6 +23,7 @@
 mod archive;
 mod biff;
 pub mod compare;
+pub mod contain;
 mod docx;
 pub use docx::count_chars;
 mod email;
@@ -51,8 +52,9 @@ pub use video::codec_label;
 
 use serde::{Deserialize, Serialize};
 use std::io::{Cursor, Read, Seek};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+
+use contain::contained;
 
 /// Bounds that keep hostile input from exhausting memory or time.
 /// Configurable in campaign.toml under `[limits]`; every field is optional
@@ -218,8 +220,7 @@ pub fn inspect_input<E: Entries>(
     if head.is_empty() {
         return inspect_bytes(name, &[], limits, depth, entries);
     }
-    let kind =
-        catch_unwind(|| sniff::sniff_file(&head, path, claimed)).unwrap_or(FileKind::Unknown);
+    let kind = contained(|| sniff::sniff_file(&head, path, claimed)).unwrap_or(FileKind::Unknown);
     if !matches!(kind, FileKind::Video | FileKind::Zip) {
         if size > limits.max_file_bytes {
             let reason = too_large_reason(size, limits.max_file_bytes);
@@ -242,8 +243,7 @@ pub fn inspect_input<E: Entries>(
             _ => unpack(file, limits, depth, entries),
         }
     };
-    let outcome =
-        catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Refused::new(PANIC_REASON)));
+    let outcome = contained(run).unwrap_or_else(|| Err(Refused::new(PANIC_REASON)));
     finish(kind, claimed, name, outcome)
 }
 
@@ -251,7 +251,7 @@ pub fn inspect_input<E: Entries>(
 /// it: what decides, before a file is copied, whether it is refused from
 /// its size alone.
 pub fn size_limit(name: &str, head: &[u8], path: &Path, limits: &Limits) -> (FileKind, u64) {
-    let kind = catch_unwind(|| sniff::sniff_file(head, path, sniff::claimed_kind(name)))
+    let kind = contained(|| sniff::sniff_file(head, path, sniff::claimed_kind(name)))
         .unwrap_or(FileKind::Unknown);
     let limit = match kind {
         FileKind::Video => limits.max_video_bytes,
@@ -315,7 +315,7 @@ fn inspect_bytes<E: Entries>(
     }
     // Sniffing only looks at magic bytes; it is caught on its own so that a
     // reader's panic still reports the file's real type.
-    let kind = catch_unwind(|| sniff::sniff(bytes, claimed)).unwrap_or(FileKind::Unknown);
+    let kind = contained(|| sniff::sniff(bytes, claimed)).unwrap_or(FileKind::Unknown);
     let run = || {
         check_size(kind, bytes.len() as u64, limits)?;
         match kind {
@@ -324,8 +324,7 @@ fn inspect_bytes<E: Entries>(
             _ => read(kind, name, bytes, limits, depth),
         }
     };
-    let outcome =
-        catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| Err(Refused::new(PANIC_REASON)));
+    let outcome = contained(run).unwrap_or_else(|| Err(Refused::new(PANIC_REASON)));
     finish(kind, claimed, name, outcome)
 }
 

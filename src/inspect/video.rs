@@ -26,7 +26,6 @@
 //! and is fuzzed with the other readers (`fuzz_any`).
 
 use std::io::{Read, Seek, SeekFrom};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use super::frame::{self, AvcConfig, DAMAGED, NoPoster};
@@ -126,10 +125,8 @@ fn poster<R: Read + Seek>(
             limits.max_seconds_per_file
         ));
     }
-    catch_unwind(AssertUnwindSafe(|| {
-        frame::poster(&key.config, &sample, facts.rotation, limits)
-    }))
-    .unwrap_or_else(|_| Err(DAMAGED.into()))
+    super::contain::contained(|| frame::poster(&key.config, &sample, facts.rotation, limits))
+        .unwrap_or_else(|| Err(DAMAGED.into()))
 }
 
 /// What a container's index says.
