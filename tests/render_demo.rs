@@ -1,4 +1,4 @@
-//! Both demos' reports as leadership gets them, read back from the files
+//! The shipped examples' reports as leadership gets them, read back from the files
 //! `baosong run` writes: every unit needing action named on the first two
 //! pages, no internal part names, about 20 pages, a serif CJK face, 仿宋
 //! as the DOCX body, and LibreOffice rendering the DOCX in the shipped
@@ -33,6 +33,18 @@ fn jianchang() -> &'static (tempfile::TempDir, PathBuf) {
         copy_tree(&repo().join("examples/jianchang-2023"), dir.path());
         run_ok(dir.path(), &["--no-send"]);
         let report = dir.path().join("out/jianchang-2023/latest");
+        (dir, report)
+    })
+}
+
+/// The 城东区 example (`examples/chengdong-2024`), run once at its clock.
+fn chengdong() -> &'static (tempfile::TempDir, PathBuf) {
+    static DEMO: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&repo().join("examples/chengdong-2024"), dir.path());
+        run_ok(dir.path(), &["--no-send"]);
+        let report = dir.path().join("out/chengdong-2024/latest");
         (dir, report)
     })
 }
@@ -115,6 +127,47 @@ fn the_jianchang_report_names_who_must_act_and_stays_compact() {
         for internal in ["rId", "word/media", "附录", "需要办公室处理"] {
             assert!(!text.contains(internal), "{internal} in the {name}");
         }
+    }
+}
+
+#[test]
+fn the_chengdong_report_adds_up_and_names_who_must_act() {
+    if !common::have_tool("pdftotext") {
+        return;
+    }
+    let demo = chengdong();
+    let (front, units) = front_and_units(demo);
+    assert!(!units.is_empty());
+    // Every one of the 13 activities is in one of page 1's sentences.
+    for counted in [
+        "14个单位共安排活动13项（其中联合开展1项）",
+        "已报齐6项",
+        "未按要求报送5项",
+        "尚未到报送时限1项，其中1项开展时间未定",
+        "另有1项免报或已取消",
+    ] {
+        assert!(front.contains(counted), "{counted}: {front}");
+    }
+    let pdf = demo.1.join("报送情况汇总.pdf");
+    let text = flat(&common::run("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    let docx = words(&docx_part(&demo.1, "word/document.xml"));
+    // The optional video: listed when it came, never owed. (The PDF's
+    // table cells come out of pdftotext interleaved; the DOCX's do not.)
+    for said in [
+        "“未报送（可选）”表示活动视频为可选材料，不报不催",
+        "区卫健局活动视频.mp4",
+    ] {
+        assert!(text.contains(said), "{said} not in the PDF");
+    }
+    for said in [
+        "已报送（可选）",
+        "未报送（可选）",
+        "活动视频为可选材料，不报不催",
+    ] {
+        assert!(docx.contains(said), "{said} not in the DOCX");
+    }
+    for (name, text) in [("PDF", &text), ("DOCX", &docx)] {
+        assert!(!text.contains("活动视频未报送"), "the {name} owes a video");
     }
 }
 

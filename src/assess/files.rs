@@ -65,7 +65,9 @@ pub(super) fn identify_files(
 }
 
 /// The latest version of every path, with its version count, in path order.
-fn current_versions(versions: &[StoredVersion]) -> Vec<(&StoredVersion, usize)> {
+pub fn current_versions<'a>(
+    versions: impl IntoIterator<Item = &'a StoredVersion>,
+) -> Vec<(&'a StoredVersion, usize)> {
     let mut latest: BTreeMap<&str, (&StoredVersion, usize)> = BTreeMap::new();
     for v in versions {
         let entry = latest.entry(v.path.as_str()).or_insert((v, 0));

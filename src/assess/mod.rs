@@ -42,6 +42,7 @@ use crate::campaign::Campaign;
 use crate::model::Assignment;
 use crate::store::StoredVersion;
 
+pub use files::current_versions;
 pub use types::*;
 
 /// Assesses the campaign at `clock` from the recorded versions and the

@@ -3,10 +3,10 @@
 //! the ledger by content, so no file needs to be moved or renamed and each
 //! keeps its first arrival time. The next batch counts them ([`crate::assess`]).
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::assess::current_versions;
 use crate::campaign::Campaign;
 use crate::campaign::suggest::{did_you_mean, nearest};
 use crate::fmt::{format_time, printable};
@@ -167,14 +167,10 @@ fn files_at<'a>(versions: &'a [StoredVersion], path: &str) -> Vec<&'a StoredVers
             || p.strip_prefix(path)
                 .is_some_and(|rest| rest.starts_with(ENTRY_SEP) || rest.starts_with('/'))
     };
-    let mut latest: BTreeMap<&str, &StoredVersion> = BTreeMap::new();
-    for v in versions.iter().filter(|v| under(&v.path)) {
-        let slot = latest.entry(v.path.as_str()).or_insert(v);
-        if v.version_id > slot.version_id {
-            *slot = v;
-        }
-    }
-    latest.into_values().collect()
+    current_versions(versions.iter().filter(|v| under(&v.path)))
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect()
 }
 
 /// The roster's unit a name means: its full name, 简称 or alias.

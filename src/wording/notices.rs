@@ -115,10 +115,7 @@ pub fn redated(
         .iter()
         .filter_map(|st| {
             let act = &campaign.activities[st.activity];
-            let old = before.get(&act.id)?;
-            if *old == act.time_text {
-                return None;
-            }
+            let old = act.earlier_time(before)?;
             // Deliverables due at the same time share it.
             let mut by_due: Vec<(String, Vec<&str>)> = Vec::new();
             for item in &st.items {

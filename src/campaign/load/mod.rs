@@ -92,6 +92,21 @@ pub struct Activity {
     pub row: u32,
 }
 
+impl Activity {
+    /// The time the schedule gave before the office changed it, from the
+    /// last batch's times (activity id → time as then written); None when
+    /// it is unchanged or new.
+    pub fn earlier_time<'a>(
+        &self,
+        before: &'a std::collections::BTreeMap<String, String>,
+    ) -> Option<&'a str> {
+        before
+            .get(&self.id)
+            .map(String::as_str)
+            .filter(|old| *old != self.time_text)
+    }
+}
+
 /// One deliverable, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deliverable {

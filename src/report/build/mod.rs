@@ -122,9 +122,9 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
     // (first activity, units, row) of the entries with no material yet.
     let mut awaiting: Vec<(usize, Vec<String>, AwaitingRow)> = Vec::new();
     // The time, and the one it replaced when the office re-dated it.
-    let time_of = |act: &Activity| match batch.previous_times.and_then(|t| t.get(&act.id)) {
-        Some(old) if *old != act.time_text => wording::retimed(&act.time_text, old),
-        _ => act.time_text.clone(),
+    let time_of = |act: &Activity| match batch.previous_times.and_then(|t| act.earlier_time(t)) {
+        Some(old) => wording::retimed(&act.time_text, old),
+        None => act.time_text.clone(),
     };
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
