@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use crate::assess::{Assessment, ItemAssessment};
+use crate::assess::{ActivityAssessment, Assessment, ItemAssessment};
 use crate::campaign::Campaign;
 use crate::fmt::{format_time, printable};
 use crate::intake;
@@ -72,6 +72,10 @@ pub struct ActivityEntry {
     /// units); empty for an activity of one unit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub joint_with: Vec<String>,
+    /// A joint entry whose units stand alike on every deliverable, shown
+    /// as one row ([`ActivityAssessment::alike`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub joint_alike: bool,
     pub deliverables: Vec<DeliverableEntry>,
 }
 
@@ -113,6 +117,11 @@ pub fn build(
     for st in &a.activities {
         let act = &campaign.activities[st.activity];
         let name = &campaign.roster.units[act.unit].name;
+        let views: Vec<&ActivityAssessment> = a
+            .activities
+            .iter()
+            .filter(|v| v.activity == st.activity || act.joint.contains(&v.activity))
+            .collect();
         let entry = ActivityEntry {
             seq: act.seq.clone(),
             theme: act.theme.clone(),
@@ -128,6 +137,7 @@ pub fn build(
                         .clone()
                 })
                 .collect(),
+            joint_alike: !act.joint.is_empty() && ActivityAssessment::alike(&views),
             deliverables: st
                 .items
                 .iter()

@@ -58,6 +58,23 @@ pub struct ActivityAssessment {
     pub overall: State,
 }
 
+impl ActivityAssessment {
+    /// Whether the views of a joint entry stand alike on every deliverable:
+    /// then the entry is one row in every table, else a row per unit (a
+    /// duty each owes on its own, an extension of one, sets them apart).
+    pub fn alike(views: &[&ActivityAssessment]) -> bool {
+        views.windows(2).all(|w| {
+            let (x, y) = (w[0], w[1]);
+            x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(p, q)| {
+                    (p.deliverable, p.state, p.due, p.completed, p.late_workdays)
+                        == (q.deliverable, q.state, q.due, q.completed, q.late_workdays)
+                        && (p.counted, p.exemption) == (q.counted, q.exemption)
+                })
+        })
+    }
+}
+
 /// One deliverable of one activity.
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemAssessment {

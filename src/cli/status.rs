@@ -175,16 +175,9 @@ struct Row<'a> {
 }
 
 /// One row per activity; a joint entry's once (under its first unit) when
-/// its units stand the same on every deliverable, else a row per unit
-/// naming its partners, as the report's table does.
+/// its units stand alike (`joint_alike`), else a row per unit naming its
+/// partners, as the report's table does.
 fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
-    let entry_of = |unit: &str, a: &ActivityEntry| {
-        s.units
-            .iter()
-            .filter(|u| u.unit == unit)
-            .flat_map(|u| &u.activities)
-            .find(|p| p.seq == a.seq && p.theme == a.theme)
-    };
     let mut rows: Vec<Row<'_>> = Vec::new();
     for u in &s.units {
         for a in &u.activities {
@@ -192,11 +185,7 @@ fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
             all.extend(a.joint_with.iter().cloned());
             let unit = if a.joint_with.is_empty() {
                 u.unit.clone()
-            } else if a
-                .joint_with
-                .iter()
-                .all(|p| entry_of(p, a).is_some_and(|pa| stands_alike(a, pa)))
-            {
+            } else if a.joint_alike {
                 let listed = rows.iter().any(|r| {
                     r.a.seq == a.seq
                         && r.a.theme == a.theme
@@ -217,15 +206,6 @@ fn rows(s: &StatusDocument) -> Vec<Row<'_>> {
         }
     }
     rows
-}
-
-/// Whether two units stand the same on every deliverable of an activity.
-fn stands_alike(x: &ActivityEntry, y: &ActivityEntry) -> bool {
-    x.deliverables.len() == y.deliverables.len()
-        && x.deliverables
-            .iter()
-            .zip(&y.deliverables)
-            .all(|(p, q)| p.id == q.id && p.state == q.state && p.detail == q.detail)
 }
 
 /// Column widths, so every table lines up the same.
@@ -332,6 +312,7 @@ mod tests {
             state,
             label: state.label().into(),
             joint_with: Vec::new(),
+            joint_alike: false,
             deliverables: vec![DeliverableEntry {
                 id: "summary".into(),
                 name: "活动总结".into(),

@@ -11,7 +11,7 @@ mod units;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime};
 
 use super::*;
-use crate::assess::{Assessment, FileAssessment};
+use crate::assess::{ActivityAssessment, Assessment, FileAssessment};
 use crate::campaign::config::Per;
 use crate::campaign::{Activity, Campaign};
 use crate::notice::Notices;
@@ -108,11 +108,13 @@ pub fn build(campaign: &Campaign, a: &Assessment, store: &Store, batch: &Batch) 
         .entries(campaign)
         .into_iter()
         .flat_map(|views| {
+            let alike = ActivityAssessment::alike(&views);
             entry_rows(
                 views
                     .into_iter()
                     .map(|st| status_row(campaign, a, st, &clock))
                     .collect(),
+                alike,
             )
         })
         .collect();
@@ -295,7 +297,7 @@ mod tests {
         let forestry = r.rows.iter().find(|row| row.units == ["县林业局"]).unwrap();
         let mut partner = forestry.clone();
         partner.units = vec!["州民政局".into()];
-        let merged = table::entry_rows(vec![forestry.clone(), partner]);
+        let merged = table::entry_rows(vec![forestry.clone(), partner], true);
         assert_eq!(merged.len(), 1);
         assert_eq!(merged[0].unit, "县林业局、州民政局（联合）");
         assert_eq!(merged[0].units, ["县林业局", "州民政局"]);

@@ -103,15 +103,15 @@ pub(super) fn status_row(
 }
 
 /// The rows of a schedule entry from its units' rows: a joint entry whose
-/// units stand the same on every deliverable is one row naming them all;
-/// one whose units differ (a deliverable each owes on its own) keeps a row
-/// per unit, each naming its partners, so no unit's state hides another's.
-pub(super) fn entry_rows(mut rows: Vec<StatusRow>) -> Vec<StatusRow> {
+/// units stand `alike` ([`ActivityAssessment::alike`]) is one row naming
+/// them all; one whose units differ keeps a row per unit, each naming its
+/// partners, so no unit's state hides another's.
+pub(super) fn entry_rows(mut rows: Vec<StatusRow>, alike: bool) -> Vec<StatusRow> {
     if rows.len() < 2 {
         return rows;
     }
     let names: Vec<String> = rows.iter().flat_map(|r| r.units.clone()).collect();
-    if rows.windows(2).all(|w| w[0].cells == w[1].cells) {
+    if alike {
         rows.truncate(1);
         rows[0].unit = wording::joint_units(&names);
         rows[0].units = names;
