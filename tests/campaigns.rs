@@ -687,4 +687,28 @@ deadline = { days_after_activity = 7, time = "17:00" }
         "{problems:?}"
     );
     assert_eq!(problems.len(), 4, "{problems:?}");
+
+    // A unit whose activity is undated sends its plan anyway: its receipt
+    // says the report's deadline will follow, not "请于…前报送" with no date.
+    let d = dir.path();
+    let mut toml = std::fs::read_to_string(d.join("campaign.toml")).unwrap();
+    toml.push_str(
+        "\n[mail]\nfrom = \"office@example.gov.cn\"\n\n[[units]]\nname = \"区财政局\"\nemail = [\"czj@example.gov.cn\"]\n",
+    );
+    std::fs::write(d.join("campaign.toml"), toml).unwrap();
+    put(
+        d,
+        "区财政局/绩效管理宣传活动方案.docx",
+        &summary("区财政局绩效管理宣传活动方案"),
+    );
+    run_ok(d, &["--now", "2024-06-03T20:00"]);
+    let receipts = sent(d, "receipt");
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert!(
+        receipts[0]
+            .contains("情况报告（绩效管理宣传）：尚未报送。活动时间确定后再行告知报送时限。"),
+        "{}",
+        receipts[0]
+    );
+    assert!(!receipts[0].contains("请于前报送"), "{}", receipts[0]);
 }

@@ -60,12 +60,14 @@ pub(super) fn status_row(
                 None => StatusCell {
                     state: None,
                     // An optional deliverable the activity may yet send.
-                    text: match campaign.exemption(d, st.activity) {
-                        _ if !(d.optional() && d.per == Per::Activity && d.reaches(act)) => {
-                            wording::NOT_OWED
-                        }
-                        Some(e) => wording::exemption_label(&campaign.exemptions[e]),
-                        None => wording::OPTIONAL_NOT_SENT,
+                    text: if d.optional() && d.per == Per::Activity && d.reaches(act) {
+                        campaign
+                            .exemption(d, st.activity)
+                            .map_or(wording::OPTIONAL_NOT_SENT, |e| {
+                                wording::exemption_label(&campaign.exemptions[e])
+                            })
+                    } else {
+                        wording::NOT_OWED
                     }
                     .to_string(),
                     when: None,
