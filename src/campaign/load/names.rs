@@ -153,6 +153,8 @@ impl Names {
             unit: usize,
             w: &'a Written,
             prefix: String,
+            /// The innermost place or level written (合水镇 of 某县合水镇).
+            place: Option<String>,
             rest: String,
         }
         let split: Vec<Split> = seen
@@ -163,6 +165,7 @@ impl Names {
                     unit,
                     w,
                     prefix: split.prefix(),
+                    place: split.prefixes.last().cloned(),
                     rest: split.core,
                 }
             })
@@ -197,6 +200,11 @@ impl Names {
                     continue;
                 }
                 let why = if b.rest == a.rest {
+                    // 合水镇财政所 and 兴隆场镇财政所 are two offices, one
+                    // in each town; 县民政局 may be 建昌县民政局.
+                    if unitname::different_places(a.place.as_deref(), b.place.as_deref()) {
+                        continue;
+                    }
                     String::new()
                 } else if a.prefix == b.prefix && table.same_body(&a.rest, &b.rest) {
                     format!("（“{}”与“{}”是同一部门的不同叫法）", a.rest, b.rest)
@@ -362,5 +370,27 @@ mod tests {
         assert!(n.merged.is_empty(), "{:?}", n.merged);
         assert_eq!(n.questions.len(), 2, "{:?}", n.questions);
         assert!(n.questions[1].contains("同一部门的不同叫法"));
+    }
+
+    #[test]
+    fn one_office_in_each_of_two_places_is_no_question() {
+        let n = names_of(
+            &[
+                "合水镇财政所",
+                "兴隆场镇财政所",
+                "东湖街道财政所",
+                "临江市城东区民政局",
+                "城西区民政局",
+                "镇财政所",
+            ],
+            Places::default(),
+        );
+        // Only the bare 镇财政所 may be any town's.
+        assert_eq!(n.questions.len(), 3, "{:?}", n.questions);
+        assert!(
+            n.questions.iter().all(|q| q.contains("“镇财政所”")),
+            "{:?}",
+            n.questions
+        );
     }
 }

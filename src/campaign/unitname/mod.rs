@@ -20,6 +20,11 @@ pub use table::{Table, table};
 /// Administrative levels a place name ends with.
 const LEVELS: [char; 7] = ['省', '市', '州', '县', '区', '旗', '盟'];
 
+/// A character that ends a place's name as its level (县, 市, 镇, 乡).
+fn is_level(c: char) -> bool {
+    LEVELS.contains(&c) || c == '镇' || c == '乡'
+}
+
 /// Words that start with a level character and are not a level prefix
 /// (市场监督管理局 is not 市 + 场监督管理局; 市民政局 is 市 + 民政局, which
 /// the table tells).
@@ -147,9 +152,7 @@ fn strip_level(place: &str) -> &str {
             return short;
         }
     }
-    place
-        .strip_suffix(|c: char| LEVELS.contains(&c) || c == '镇' || c == '乡')
-        .unwrap_or(place)
+    place.strip_suffix(is_level).unwrap_or(place)
 }
 
 /// The form names are compared in: no spaces, line breaks or punctuation
@@ -195,6 +198,21 @@ impl Split {
     /// The prefixes as written together ("湖南省湘西州").
     pub fn prefix(&self) -> String {
         self.prefixes.concat()
+    }
+}
+
+/// Whether two innermost prefixes name two different places (合水镇 and
+/// 兴隆场镇, 城东区 and 城西区), so that the same office under each is two
+/// units. A bare level (县, 镇) or no prefix may stand for any place of
+/// its kind.
+pub fn different_places(a: Option<&str>, b: Option<&str>) -> bool {
+    let named = |p: &str| {
+        let mut chars = p.chars();
+        !(p == "街道" || (chars.next().is_some_and(is_level) && chars.next().is_none()))
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => a != b && named(a) && named(b),
+        _ => false,
     }
 }
 
@@ -268,7 +286,7 @@ fn leading_level(name: &str) -> Option<&str> {
     let first = name.chars().next()?;
     let level: &str = if name.starts_with("街道") {
         "街道"
-    } else if LEVELS.contains(&first) || first == '镇' || first == '乡' {
+    } else if is_level(first) {
         &name[..first.len_utf8()]
     } else {
         return None;
@@ -294,8 +312,7 @@ fn leading_place(name: &str) -> Option<usize> {
     let chars: Vec<char> = name.chars().collect();
     for i in 2..chars.len().min(10) {
         let c = chars[i];
-        let town = c == '镇' || c == '乡' || (c == '街' && chars.get(i + 1) == Some(&'道'));
-        if !(LEVELS.contains(&c) || town) {
+        if !(is_level(c) || (c == '街' && chars.get(i + 1) == Some(&'道'))) {
             if NOT_IN_PLACES.contains(c) || !is_han(c) {
                 return None;
             }

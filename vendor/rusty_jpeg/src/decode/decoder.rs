@@ -27,7 +27,7 @@ mod lossless;
 use self::lossless::compute_image_lossless;
 
 #[rustfmt::skip]
-static UNZIGZAG: [u8; 64] = [
+pub(crate) static UNZIGZAG: [u8; 64] = [
      0,  1,  8, 16,  9,  2,  3, 10,
     17, 24, 32, 25, 18, 11,  4,  5,
     12, 19, 26, 33, 40, 48, 41, 34,
@@ -1689,6 +1689,16 @@ fn decode_block<R: Source>(
     let mut wrote_ac = false;
     debug_assert_eq!(coefficients.len(), 64);
 
+    if spectral_selection == (0..64) && successive_approximation_low == 0 && *eob_run == 0 {
+        if let (Some(dc), Some(ac)) = (dc_table, ac_table) {
+            if let Some(wrote_ac) =
+                huffman.decode_block_fast(reader, dc, ac, coefficients, dc_predictor)
+            {
+                return Ok(wrote_ac);
+            }
+        }
+    }
+
     if spectral_selection.start == 0 {
         // Section F.2.2.1
         // Figure F.12
@@ -2080,12 +2090,18 @@ fn color_convert_line_ycbcr(data: &[&[u8]], output: &mut [u8]) {
     #[cfg(feature = "platform_independent")]
     let arch_specific_pixels = 0;
 
+    // Sliced past what the kernel converted, not `skip`ped: `Skip` kept
+    // the zipped iterators on the stack and re-read them every pixel.
+    let done = arch_specific_pixels;
+    fn rest(line: &[u8], done: usize) -> &[u8] {
+        line.get(done..).unwrap_or_default()
+    }
+    let output = output.get_mut(done * 3..).unwrap_or_default();
     for (((chunk, y), cb), cr) in output
         .chunks_exact_mut(3)
-        .zip(y.iter())
-        .zip(cb.iter())
-        .zip(cr.iter())
-        .skip(arch_specific_pixels)
+        .zip(rest(y, done))
+        .zip(rest(cb, done))
+        .zip(rest(cr, done))
     {
         let (r, g, b) = ycbcr_to_rgb(*y, *cb, *cr);
         chunk[0] = r;
@@ -2155,25 +2171,86 @@ fn color_no_convert(data: &[&[u8]], output: &mut [u8]) {
 const FIXED_POINT_OFFSET: i32 = 20;
 const HALF: i32 = (1 << FIXED_POINT_OFFSET) / 2;
 
-// ITU-R BT.601
-// Based on libjpeg-turbo's jdcolext.c
-fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> (u8, u8, u8) {
-    let y = y as i32 * (1 << FIXED_POINT_OFFSET) + HALF;
-    let cb = cb as i32 - 128;
-    let cr = cr as i32 - 128;
-
-    let r = clamp_fixed_point(y + stbi_f2f(1.40200) * cr);
-    let g = clamp_fixed_point(y - stbi_f2f(0.34414) * cb - stbi_f2f(0.71414) * cr);
-    let b = clamp_fixed_point(y + stbi_f2f(1.77200) * cb);
-    (r, g, b)
+/// The chroma terms of [`ycbcr_to_rgb`], one entry per sample value, as
+/// libjpeg-turbo's `jdcolor.c` keeps them: four lookups a pixel instead of
+/// four multiplies. Exact to the fixed-point formula: the luma term is a
+/// whole multiple of 2^20, so the final shift distributes over it.
+struct YcbcrTables {
+    /// `(HALF + 1.402·(cr−128)) >> 20`
+    r_cr: [i16; 256],
+    /// `(HALF + 1.772·(cb−128)) >> 20`
+    b_cb: [i16; 256],
+    /// `HALF − 0.34414·(cb−128)`, summed with `g_cr` before the shift.
+    g_cb: [i32; 256],
+    /// `−0.71414·(cr−128)`
+    g_cr: [i32; 256],
 }
 
-fn stbi_f2f(x: f32) -> i32 {
+const YCBCR: YcbcrTables = {
+    let mut t = YcbcrTables {
+        r_cr: [0; 256],
+        b_cb: [0; 256],
+        g_cb: [0; 256],
+        g_cr: [0; 256],
+    };
+    let mut i = 0;
+    while i < 256 {
+        let c = i as i32 - 128;
+        t.r_cr[i] = ((HALF + stbi_f2f(1.40200) * c) >> FIXED_POINT_OFFSET) as i16;
+        t.b_cb[i] = ((HALF + stbi_f2f(1.77200) * c) >> FIXED_POINT_OFFSET) as i16;
+        t.g_cb[i] = HALF - stbi_f2f(0.34414) * c;
+        t.g_cr[i] = -stbi_f2f(0.71414) * c;
+        i += 1;
+    }
+    t
+};
+
+// ITU-R BT.601
+// Based on libjpeg-turbo's jdcolext.c
+#[inline]
+fn ycbcr_to_rgb(y: u8, cb: u8, cr: u8) -> (u8, u8, u8) {
+    let y = i32::from(y);
+    let (cb, cr) = (usize::from(cb), usize::from(cr));
+    let r = y + i32::from(YCBCR.r_cr[cr]);
+    let g = y + ((YCBCR.g_cb[cb] + YCBCR.g_cr[cr]) >> FIXED_POINT_OFFSET);
+    let b = y + i32::from(YCBCR.b_cb[cb]);
+    (clamp_u8(r), clamp_u8(g), clamp_u8(b))
+}
+
+const fn stbi_f2f(x: f32) -> i32 {
     (x * ((1 << FIXED_POINT_OFFSET) as f32) + 0.5) as i32
 }
 
-fn clamp_fixed_point(value: i32) -> u8 {
-    (value >> FIXED_POINT_OFFSET).clamp(0, 255) as u8
+#[inline]
+fn clamp_u8(value: i32) -> u8 {
+    value.clamp(0, 255) as u8
+}
+
+#[cfg(test)]
+mod ycbcr_tests {
+    /// The formula the tables stand for, multiplied out per pixel.
+    fn by_formula(y: u8, cb: u8, cr: u8) -> (u8, u8, u8) {
+        use super::{stbi_f2f, FIXED_POINT_OFFSET, HALF};
+        let y = y as i32 * (1 << FIXED_POINT_OFFSET) + HALF;
+        let (cb, cr) = (cb as i32 - 128, cr as i32 - 128);
+        let c = |v: i32| (v >> FIXED_POINT_OFFSET).clamp(0, 255) as u8;
+        (
+            c(y + stbi_f2f(1.40200) * cr),
+            c(y - stbi_f2f(0.34414) * cb - stbi_f2f(0.71414) * cr),
+            c(y + stbi_f2f(1.77200) * cb),
+        )
+    }
+
+    #[test]
+    fn tables_match_the_formula() {
+        for y in (0..=255u8).step_by(3).chain([254, 255]) {
+            for cb in 0..=255u8 {
+                for cr in 0..=255u8 {
+                    assert_eq!(super::ycbcr_to_rgb(y, cb, cr), by_formula(y, cb, cr));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

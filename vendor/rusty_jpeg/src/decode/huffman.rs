@@ -12,6 +12,11 @@ use alloc::vec::Vec;
 /// neutral on sparse 1080p video frames; 9 keeps the two tables at 1.5 KB.
 const LUT_BITS: u8 = 9;
 
+/// Bytes that must be buffered for [`HuffmanDecoder::decode_block_fast`]:
+/// a block is at most 27 + 63 × 26 bits (208 bytes), twice that if every
+/// byte were a stuffed 0xFF, plus the 8 a refill looks at.
+const FAST_MIN_BYTES: usize = 512;
+
 /// The run `decode_fast_ac` reports for an end-of-block code. A real entry's
 /// run is at most 15, so this cannot collide with one.
 pub const AC_EOB: u8 = 0xFF;
@@ -89,6 +94,178 @@ impl HuffmanDecoder {
         Ok(None)
     }
 
+    /// Decodes one whole baseline block (the DC difference and all 63 AC
+    /// coefficients) with the bit buffer in registers, the way libjpeg's
+    /// `decode_mcu_fast` does: taken only when at least [`FAST_MIN_BYTES`]
+    /// are buffered, more than any block can use, so refills never meet
+    /// the buffer's end. Anything unusual -- a marker, a code longer than
+    /// the lookup and not in the table, a run past the block -- gives
+    /// `None` with the decoder and `coefficients` untouched, and the caller
+    /// decodes the block again on the careful path, which reports or
+    /// tolerates it exactly as before. `Some(wrote_ac)` as `decode_block`.
+    #[inline(always)]
+    pub fn decode_block_fast<R: Source>(
+        &mut self,
+        reader: &mut crate::decode::Buffered<R>,
+        dc: &HuffmanTable,
+        ac: &HuffmanTable,
+        coefficients: &mut [i16; 64],
+        dc_predictor: &mut i16,
+    ) -> Option<bool> {
+        if self.marker.is_some() {
+            return None;
+        }
+        let buf = reader.buffered();
+        if buf.len() < FAST_MIN_BYTES {
+            return None;
+        }
+        let (mut bits, mut n, mut pos) = (self.bits, u32::from(self.num_bits), 0usize);
+        // Data bytes put into `bits` (stuffing zeros are not data).
+        let mut loaded = 0u64;
+
+        // Refills exactly where the careful path does (below 9 bits for a
+        // lookup, 16 for a long code, the magnitude's size for its bits) and
+        // as far (57 to 64 bits), so the two never differ in what is
+        // buffered at any symbol -- nor, in damaged or cut-off data, in
+        // which block the data runs out.
+        macro_rules! refill {
+            ($below:expr) => {
+                if n < u32::from($below) {
+                    let word = u64::from_be_bytes(*buf.get(pos..)?.first_chunk::<8>()?);
+                    let take = (64 - n) / 8;
+                    let taken = !(u64::MAX.checked_shr(take * 8).unwrap_or(0));
+                    let v = !word | !taken;
+                    if v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080 == 0 {
+                        bits |= (word & taken) >> n;
+                        n += take * 8;
+                        pos += take as usize;
+                        loaded += u64::from(take);
+                    } else {
+                        while n <= 56 {
+                            let byte = *buf.get(pos)?;
+                            if byte == 0xFF {
+                                if *buf.get(pos + 1)? != 0 {
+                                    return None; // a marker: the careful path's
+                                }
+                                pos += 2;
+                            } else {
+                                pos += 1;
+                            }
+                            bits |= u64::from(byte) << (56 - n);
+                            n += 8;
+                            loaded += 1;
+                        }
+                    }
+                }
+            };
+        }
+        macro_rules! consume {
+            ($count:expr) => {{
+                let count = u32::from($count);
+                bits <<= count;
+                n -= count;
+            }};
+        }
+        // A symbol whose code is longer than the lookup (F.16).
+        macro_rules! long_symbol {
+            ($table:expr) => {{
+                let table: &HuffmanTable = $table;
+                refill!(16u8);
+                let (value, size) = table.lut[(bits >> (64 - LUT_BITS)) as usize];
+                if size > 0 {
+                    consume!(size);
+                    value
+                } else {
+                    let peek = (bits >> 48) as i32;
+                    let mut found = None;
+                    for i in LUT_BITS..16 {
+                        let code = peek >> (15 - i);
+                        if code <= table.maxcode[i as usize] {
+                            consume!(i + 1);
+                            found = table
+                                .values
+                                .get((code + table.delta[i as usize]) as usize)
+                                .copied();
+                            break;
+                        }
+                    }
+                    found?
+                }
+            }};
+        }
+        macro_rules! receive_extend {
+            ($count:expr) => {{
+                let count = u32::from($count);
+                refill!(count);
+                let value = (bits >> (64 - count)) as u16;
+                consume!(count);
+                extend(value, count as u8)
+            }};
+        }
+
+        let mut block = [0i16; 64];
+        refill!(LUT_BITS);
+        let (diff, size) = dc.ac_lut[(bits >> (64 - LUT_BITS)) as usize];
+        let diff = if size > 0 {
+            consume!(size);
+            diff
+        } else {
+            match long_symbol!(dc) {
+                0 => 0,
+                category @ 1..=11 => receive_extend!(category),
+                _ => return None,
+            }
+        };
+        let predictor = dc_predictor.wrapping_add(diff);
+        block[0] = predictor;
+
+        let zigzag = &crate::decode::decoder::UNZIGZAG;
+        let mut wrote_ac = false;
+        let mut k = 1usize;
+        while k < 64 {
+            refill!(LUT_BITS);
+            let (value, run_size) = ac.ac_lut[(bits >> (64 - LUT_BITS)) as usize];
+            let value = if run_size == AC_LUT_EOB {
+                consume!(value as u8);
+                break;
+            } else if run_size != 0 {
+                consume!(run_size & 0x0f);
+                k += usize::from(run_size >> 4);
+                value
+            } else {
+                let symbol = long_symbol!(ac);
+                let (run, size) = (symbol >> 4, symbol & 0x0f);
+                if size == 0 {
+                    match run {
+                        0 => break,
+                        15 => {
+                            k += 16;
+                            continue;
+                        }
+                        _ => return None, // an EOB run: progressive only
+                    }
+                }
+                k += usize::from(run);
+                receive_extend!(size)
+            };
+            if k >= 64 {
+                return None; // past the block: the careful path marks it
+            }
+            block[usize::from(zigzag[k])] = value;
+            wrote_ac = true;
+            k += 1;
+        }
+
+        *coefficients = block;
+        *dc_predictor = predictor;
+        self.bits = bits;
+        self.num_bits = n as u8;
+        self.loaded += 8 * loaded;
+        self.loaded_data += 8 * loaded;
+        reader.consume(pos);
+        Some(wrote_ac)
+    }
+
     /// Keeps `marker` as the one the data ended at: what follows decodes as
     /// zeros until it is taken. libjpeg's way of leaving a marker for the
     /// next restart when intervals were lost before it.
@@ -105,7 +282,7 @@ impl HuffmanDecoder {
     ) -> Result<u8> {
         crate::prof::bump(crate::prof::Count::DecSymbols, 1);
         if self.num_bits < 16 {
-            self.read_bits(reader)?;
+            self.refill(reader)?;
         }
 
         let (value, size) = table.lut[self.peek_bits(LUT_BITS) as usize & ((1 << LUT_BITS) - 1)];
@@ -133,13 +310,14 @@ impl HuffmanDecoder {
         }
     }
 
+    #[inline(always)]
     pub fn decode_fast_ac<R: Source>(
         &mut self,
         reader: &mut crate::decode::Buffered<R>,
         table: &HuffmanTable,
     ) -> Result<Option<(i16, u8)>> {
         if self.num_bits < LUT_BITS {
-            self.read_bits(reader)?;
+            self.refill(reader)?;
         }
 
         let (value, run_size) =
@@ -179,7 +357,7 @@ impl HuffmanDecoder {
         table: &HuffmanTable,
     ) -> Result<Option<i16>> {
         if self.num_bits < LUT_BITS {
-            self.read_bits(reader)?;
+            self.refill(reader)?;
         }
         let (diff, size) = table.ac_lut[self.peek_bits(LUT_BITS) as usize & ((1 << LUT_BITS) - 1)];
         if size == 0 {
@@ -197,7 +375,7 @@ impl HuffmanDecoder {
         count: u8,
     ) -> Result<u16> {
         if self.num_bits < count {
-            self.read_bits(reader)?;
+            self.refill(reader)?;
         }
 
         let bits = self.peek_bits(count);
@@ -247,36 +425,45 @@ impl HuffmanDecoder {
         self.num_bits -= count;
     }
 
-    fn read_bits<R: Source>(&mut self, reader: &mut crate::decode::Buffered<R>) -> Result<()> {
-        crate::prof::bump(crate::prof::Count::DecRefills, 1);
-
-        // Bulk refill: absorb every byte the accumulator has room for in ONE
-        // step, when the buffer holds them and none is 0xFF.
-        //
-        // The byte loop below places byte i at bit `56 - num_bits - 8i`, i.e. it
-        // packs them big-endian from the top down — which is exactly
-        // `u64::from_be_bytes(window) >> num_bits`. Counters said 6.8 bytes per
-        // refill, so this replaces ~7 iterations (each with a branch, a shift
-        // and an 0xFF test) with one load, one scan and one shift.
-        //
-        // The 0xFF test cannot be skipped: a 0xFF inside the entropy stream is
-        // either byte-stuffing or a marker, and both need the slow path. Bailing
-        // to it costs nothing because nothing has been consumed yet.
+    /// Tops the bit buffer up. The common case, eight bytes buffered and
+    /// none of those that fit an 0xFF, is one load, a word-wide 0xFF test
+    /// and a shift, inlined into the symbol paths; an 0xFF (stuffing or a
+    /// marker), a marker already met or the buffer's end take the byte
+    /// loop of [`read_bits`](Self::read_bits).
+    #[inline(always)]
+    fn refill<R: Source>(&mut self, reader: &mut crate::decode::Buffered<R>) -> Result<()> {
         if self.marker.is_none() {
-            let want = ((64 - self.num_bits) / 8) as usize;
-            let avail = reader.buffered();
-            if want > 0 && avail.len() >= want && !avail[..want].contains(&0xFF) {
-                let mut window = [0u8; 8];
-                window[..want].copy_from_slice(&avail[..want]);
-                self.bits |= u64::from_be_bytes(window) >> self.num_bits;
-                self.num_bits += (want * 8) as u8;
-                self.loaded += want as u64 * 8;
-                self.loaded_data += want as u64 * 8;
-                reader.consume(want);
-                crate::prof::bump(crate::prof::Count::DecBulkRefills, 1);
-                return Ok(());
+            if let Some(window) = reader.buffered().first_chunk::<8>() {
+                let word = u64::from_be_bytes(*window);
+                // Whole bytes that fit (the callers refill below 17 bits, so 5..=8).
+                let take = u32::from(64 - self.num_bits) / 8;
+                let taken = !(u64::MAX.checked_shr(take * 8).unwrap_or(0));
+                // A byte is 0xFF exactly where `!word` has a zero byte; the
+                // bytes not taken are forced non-zero. The classic zero-byte
+                // test can only err towards a false alarm, which takes the
+                // byte loop: never a wrong result.
+                let v = !word | !taken;
+                let has_ff = v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080;
+                if has_ff == 0 && take > 0 {
+                    crate::prof::bump(crate::prof::Count::DecBulkRefills, 1);
+                    self.bits |= (word & taken) >> self.num_bits;
+                    self.num_bits += (take * 8) as u8;
+                    self.loaded += u64::from(take * 8);
+                    self.loaded_data += u64::from(take * 8);
+                    reader.consume(take as usize);
+                    return Ok(());
+                }
             }
         }
+        self.read_bits(reader)
+    }
+
+    /// Fills the bit buffer a byte at a time, unstuffing 0xFF 00 and
+    /// stopping at a marker (after which zeros stand in for data).
+    #[cold]
+    #[inline(never)]
+    fn read_bits<R: Source>(&mut self, reader: &mut crate::decode::Buffered<R>) -> Result<()> {
+        crate::prof::bump(crate::prof::Count::DecRefills, 1);
 
         while self.num_bits <= 56 {
             crate::prof::bump(crate::prof::Count::DecBytesRead, 1);
