@@ -321,12 +321,11 @@ pub(super) mod tests {
         }
     }
 
-    /// Pixels and lost MCUs (or the error) of a tolerant decode at `1/scale`.
-    fn tolerant_decode<R: std::io::Read>(
-        source: R,
-        (w, h): (u16, u16),
-        scale: u16,
-    ) -> Result<(Vec<u8>, Option<(usize, usize)>), String> {
+    /// What a tolerant decode gives: its pixels and lost MCUs, or its error.
+    type Decoded = Result<(Vec<u8>, Option<(usize, usize)>), String>;
+
+    /// A tolerant decode at `1/scale`.
+    fn tolerant_decode<R: std::io::Read>(source: R, (w, h): (u16, u16), scale: u16) -> Decoded {
         let mut d = rusty_jpeg::Decoder::new(source);
         d.set_single_threaded(true);
         d.set_tolerant(true);
