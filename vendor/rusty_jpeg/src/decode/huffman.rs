@@ -131,12 +131,8 @@ impl HuffmanDecoder {
         macro_rules! refill {
             ($below:expr) => {
                 if n < u32::from($below) {
-                    let word = u64::from_be_bytes(*buf.get(pos..)?.first_chunk::<8>()?);
-                    let take = (64 - n) / 8;
-                    let taken = !(u64::MAX.checked_shr(take * 8).unwrap_or(0));
-                    let v = !word | !taken;
-                    if v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080 == 0 {
-                        bits |= (word & taken) >> n;
+                    if let Some((more, take)) = whole_bytes(buf.get(pos..)?, n) {
+                        bits |= more;
                         n += take * 8;
                         pos += take as usize;
                         loaded += u64::from(take);
@@ -433,26 +429,14 @@ impl HuffmanDecoder {
     #[inline(always)]
     fn refill<R: Source>(&mut self, reader: &mut crate::decode::Buffered<R>) -> Result<()> {
         if self.marker.is_none() {
-            if let Some(window) = reader.buffered().first_chunk::<8>() {
-                let word = u64::from_be_bytes(*window);
-                // Whole bytes that fit (the callers refill below 17 bits, so 5..=8).
-                let take = u32::from(64 - self.num_bits) / 8;
-                let taken = !(u64::MAX.checked_shr(take * 8).unwrap_or(0));
-                // A byte is 0xFF exactly where `!word` has a zero byte; the
-                // bytes not taken are forced non-zero. The classic zero-byte
-                // test can only err towards a false alarm, which takes the
-                // byte loop: never a wrong result.
-                let v = !word | !taken;
-                let has_ff = v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080;
-                if has_ff == 0 && take > 0 {
-                    crate::prof::bump(crate::prof::Count::DecBulkRefills, 1);
-                    self.bits |= (word & taken) >> self.num_bits;
-                    self.num_bits += (take * 8) as u8;
-                    self.loaded += u64::from(take * 8);
-                    self.loaded_data += u64::from(take * 8);
-                    reader.consume(take as usize);
-                    return Ok(());
-                }
+            if let Some((more, take)) = whole_bytes(reader.buffered(), u32::from(self.num_bits)) {
+                crate::prof::bump(crate::prof::Count::DecBulkRefills, 1);
+                self.bits |= more;
+                self.num_bits += (take * 8) as u8;
+                self.loaded += u64::from(take * 8);
+                self.loaded_data += u64::from(take * 8);
+                reader.consume(take as usize);
+                return Ok(());
             }
         }
         self.read_bits(reader)
@@ -511,6 +495,24 @@ impl HuffmanDecoder {
 
         Ok(())
     }
+}
+
+/// The common case of a refill, for a bit buffer holding `held` bits: the
+/// whole bytes that fit, taken from the next eight of `data`, placed below
+/// the held bits, and how many they are. `None` when fewer than eight bytes
+/// are there, none fit, or one of those that fit is 0xFF (stuffing or a
+/// marker): the byte loops' work.
+#[inline(always)]
+fn whole_bytes(data: &[u8], held: u32) -> Option<(u64, u32)> {
+    let word = u64::from_be_bytes(*data.first_chunk::<8>()?);
+    let take = (64 - held) / 8;
+    let taken = !(u64::MAX.checked_shr(take * 8).unwrap_or(0));
+    // A byte is 0xFF exactly where `!word` has a zero byte; the bytes not
+    // taken are forced non-zero. The classic zero-byte test can only err
+    // towards a false alarm, which takes the byte loop: never a wrong result.
+    let v = !word | !taken;
+    let has_ff = v.wrapping_sub(0x0101_0101_0101_0101) & !v & 0x8080_8080_8080_8080;
+    (has_ff == 0 && take > 0).then(|| ((word & taken) >> held, take))
 }
 
 // Section F.2.2.1
