@@ -3,11 +3,17 @@
 //! goes to a hidden temporary file in the destination's folder and is
 //! renamed over the destination, so a reader (or the next batch after a
 //! crash or a full disk) sees the old file or the new one, never half of one.
+//! A large file that is the only copy of something and that nobody reads
+//! again soon is written around the page cache ([`write_atomic_uncached`]).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
+
+use tempfile::TempPath;
+
+mod direct;
 
 /// The prefix and suffix of the temporary files written here.
 const TMP_PREFIX: &str = ".baosong-";
@@ -30,6 +36,27 @@ pub fn write_atomic_with<E: From<io::Error>>(
     durable: bool,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<(), E>,
 ) -> Result<(), E> {
+    let (file, tmp_path) = temporary_beside(dest)?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    write(&mut out)?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(put_in_place(file, tmp_path, dest, durable)?)
+}
+
+/// Writes `bytes` to `dest` atomically and durably, around the page cache
+/// where the file system allows ([`direct`]): for a large file that is the
+/// only copy of something and that nobody reads again soon (a photo the
+/// store keeps, inspected from the memory it was read into). Fastest when
+/// `bytes` start on a [`crate::whole_file::ALIGN`] boundary.
+pub fn write_atomic_uncached(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (file, tmp_path) = temporary_beside(dest)?;
+    direct::write_new(&file, &tmp_path, bytes)?;
+    put_in_place(file, tmp_path, dest, true)
+}
+
+/// A new temporary file in `dest`'s folder (created when missing), removed
+/// when its path is dropped.
+fn temporary_beside(dest: &Path) -> io::Result<(File, TempPath)> {
     let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -39,15 +66,16 @@ pub fn write_atomic_with<E: From<io::Error>>(
         .prefix(TMP_PREFIX)
         .suffix(TMP_SUFFIX)
         .tempfile_in(dir)?;
-    let (file, tmp_path) = tmp.into_parts();
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    write(&mut out)?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
+    Ok(tmp.into_parts())
+}
+
+/// Renames the written temporary file over `dest`, flushed to disk first
+/// when `durable`.
+fn put_in_place(file: File, tmp_path: TempPath, dest: &Path, durable: bool) -> io::Result<()> {
     if durable {
         file.sync_all()?;
     }
-    tmp_path.persist(dest).map_err(|e| e.error)?;
-    Ok(())
+    tmp_path.persist(dest).map_err(|e| e.error)
 }
 
 /// Creates `dir` (and missing parents) readable by the owner only, and
@@ -110,6 +138,19 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read(&dest).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn an_uncached_write_replaces_the_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("blobs/ab/abcdef");
+        write_atomic_uncached(&dest, &[1; 10_000]).unwrap();
+        write_atomic_uncached(&dest, b"shorter").unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"shorter");
+        assert_eq!(
+            std::fs::read_dir(dest.parent().unwrap()).unwrap().count(),
+            1
+        );
     }
 
     #[test]

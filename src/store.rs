@@ -29,7 +29,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::atomic::{private_dir, write_atomic};
+use crate::atomic::{private_dir, write_atomic, write_atomic_uncached};
 use crate::inspect::Inspection;
 
 /// Why an arrival time is what it is (see `intake::arrival`).
@@ -413,12 +413,13 @@ impl Store {
         })
     }
 
-    /// Stores `bytes`, whose [`hash_bytes`] is `hash`, if not already there.
+    /// Stores `bytes`, whose [`hash_bytes`] is `hash`, if not already
+    /// there: around the page cache, as the caller has them in memory.
     pub fn put_blob(&self, hash: &str, bytes: &[u8]) -> io::Result<()> {
         let dest = self.blob_path(hash);
         if self.writes() && !dest.exists() {
             self.prepare(&dest)?;
-            write_atomic(&dest, bytes, true)?;
+            write_atomic_uncached(&dest, bytes)?;
         }
         Ok(())
     }

@@ -13,6 +13,10 @@
 //! Every [`FILES_BETWEEN_RELEASES`] files, what the photo stage freed is
 //! handed back to the system, or resident memory grows with the number of
 //! photos ([`crate::allocator`]).
+//!
+//! The bytes handed over start at a multiple of [`ALIGN`], so that a caller
+//! can write them to disk directly from there (the store's copy of a
+//! photo, `crate::store`), without another copy.
 
 use std::cell::RefCell;
 use std::fs::File;
@@ -20,6 +24,10 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use crate::allocator::{FILES_BETWEEN_RELEASES, ReleaseEvery};
+
+/// Where the bytes of a file read whole start in memory: a multiple of
+/// this, the largest block size direct I/O asks memory to be aligned to.
+pub const ALIGN: usize = 4096;
 
 /// The largest buffer a thread keeps between files: a phone photo or a
 /// typical document fits; a 200 MB video does not stay resident.
@@ -47,7 +55,7 @@ pub fn with_contents<T>(
     let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
     buffer.clear();
     let read = read_into(path, max, &mut buffer);
-    let result = read.map(|()| use_bytes(&buffer));
+    let result = read.map(|start| use_bytes(&buffer[start..]));
     if buffer.capacity() <= KEEP_BYTES {
         BUFFER.with(|b| *b.borrow_mut() = buffer);
     }
@@ -63,19 +71,24 @@ pub fn release_kept_buffers() {
     release();
 }
 
-fn read_into(path: &Path, max: u64, buffer: &mut Vec<u8>) -> io::Result<()> {
+/// Reads the file into `buffer` after a few bytes of padding that align
+/// its start to [`ALIGN`] (unless the file grows while it is read and the
+/// buffer moves); returns where the file's bytes start.
+fn read_into(path: &Path, max: u64, buffer: &mut Vec<u8>) -> io::Result<usize> {
     let too_large = || io::Error::new(io::ErrorKind::FileTooLarge, format!("超过{max}字节"));
     let file = File::open(path)?;
     let size = file.metadata()?.len();
     if size > max {
         return Err(too_large());
     }
-    buffer.reserve(usize::try_from(size).unwrap_or(0));
+    buffer.reserve(usize::try_from(size).unwrap_or(0).saturating_add(ALIGN));
+    let start = buffer.as_ptr().align_offset(ALIGN).min(ALIGN);
+    buffer.resize(start, 0);
     file.take(max.saturating_add(1)).read_to_end(buffer)?;
-    if buffer.len() as u64 > max {
+    if (buffer.len() - start) as u64 > max {
         return Err(too_large());
     }
-    Ok(())
+    Ok(start)
 }
 
 #[cfg(test)]
@@ -102,6 +115,11 @@ mod tests {
         .unwrap();
         assert_eq!(both, (100_000, b"abc".to_vec()));
         assert!(with_contents(&dir.path().join("missing"), 10, |_| ()).is_err());
+        // The bytes start on a block boundary, however the buffer lies.
+        for file in [&long, &short, &long] {
+            let start = with_contents(file, u64::MAX, |b| b.as_ptr() as usize).unwrap();
+            assert_eq!(start % ALIGN, 0);
+        }
         // Over the limit: refused, not read.
         let err = with_contents(&long, 99_999, |_| ()).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);

@@ -113,6 +113,11 @@ const SAME_LAYER: &[(&str, &str, &str)] = &[
         "counts the files between two releases of freed memory",
     ),
     (
+        "atomic",
+        "whole_file",
+        "direct writes use the block alignment whole-file reads give their bytes",
+    ),
+    (
         "store",
         "atomic",
         "stored blobs are written whole or not at all",

@@ -44,8 +44,7 @@ mod video;
 mod zipsafe;
 
 pub use archive::Entries;
-pub(crate) use jpeg::decode_scaled;
-pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg};
+pub use photo::{MIN_LONG_EDGE, PRINT_LONG_EDGE, print_jpeg, print_sharpness};
 pub use template::PLACEHOLDERS;
 pub use types::*;
 pub use video::codec_label;
@@ -221,7 +220,7 @@ pub fn inspect_input<E: Entries>(
         return inspect_bytes(name, &[], limits, depth, entries);
     }
     let kind = contained(|| sniff::sniff_file(&head, path, claimed)).unwrap_or(FileKind::Unknown);
-    if !matches!(kind, FileKind::Video | FileKind::Zip) {
+    if read_whole(kind) {
         if size > limits.max_file_bytes {
             let reason = too_large_reason(size, limits.max_file_bytes);
             return finish(kind, claimed, name, Err(Refused::new(reason)));
@@ -245,6 +244,12 @@ pub fn inspect_input<E: Entries>(
     };
     let outcome = contained(run).unwrap_or_else(|| Err(Refused::new(PANIC_REASON)));
     finish(kind, claimed, name, outcome)
+}
+
+/// Whether a file of this kind is read whole into memory to be inspected
+/// (under [`Limits::max_file_bytes`]); videos and zips are read by seeking.
+pub fn read_whole(kind: FileKind) -> bool {
+    !matches!(kind, FileKind::Video | FileKind::Zip)
 }
 
 /// The kind a file's first bytes show and the largest size accepted for

@@ -12,8 +12,9 @@
 //! 3. fast_image_resize (Lanczos3) brings the long edge down to
 //!    [`PRINT_LONG_EDGE`] (never up), then the EXIF orientation is applied to
 //!    that small image, so rotating costs little.
-//! 4. The upright image gives the 64-bit dHash and is encoded as JPEG at
-//!    [`PRINT_QUALITY`].
+//! 4. The upright image gives the 64-bit dHash and the sharpness the web
+//!    drafts rank photos by (both from one grey image), and is encoded as
+//!    JPEG at [`PRINT_QUALITY`].
 //!
 //! Print size: the report lays photos out two to a row, each about 8 cm
 //! wide by 5.6 cm high on A4 (`templates/report.typ`); 1000 px on the long
@@ -27,10 +28,10 @@
 use super::exif::{self, ExifInfo};
 use super::jpeg;
 use super::{Content, FileKind, Found, Limits, Outcome, Photo, Refused};
-use fast_image_resize::images::Image;
+use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::metadata::Orientation;
-use image::{DynamicImage, RgbImage};
+use image::{DynamicImage, GrayImage, RgbImage};
 use std::io::Cursor;
 
 /// Long edge of the derived print JPEG, in pixels.
@@ -55,7 +56,10 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
         PRINT_LONG_EDGE,
         limits,
     )?;
-    let phash = dhash(&upright);
+    let grey = judged(&upright);
+    let phash = dhash(&grey);
+    let sharpness = sharpness(&grey);
+    drop(grey);
     let jpeg = jpeg::encode(&upright, PRINT_QUALITY);
 
     let (width, height) = if meta.orientation >= 5 {
@@ -73,6 +77,7 @@ pub fn inspect(kind: FileKind, name: &str, bytes: &[u8], limits: &Limits) -> Out
         gps: meta.gps,
         phash: Some(phash),
         screenshot,
+        sharpness: Some(sharpness),
     }));
     if width.max(height) < MIN_LONG_EDGE {
         found.warnings.push(format!(
@@ -181,6 +186,7 @@ pub fn inspect_heic(bytes: &[u8]) -> Outcome {
         gps: meta.gps,
         phash: None,
         screenshot: false,
+        sharpness: None,
     }));
     found.warnings.push(
         "照片为HEIC/HEIF格式，无法放入报告，请发送JPG格式照片(手机相机可设为“兼容性最佳”)".into(),
@@ -231,13 +237,12 @@ fn decode_other(bytes: &[u8], limits: &Limits) -> Result<RgbImage, ()> {
 }
 
 /// (w, h) scaled so the long edge is at most `long` (never up).
+/// `w`×`h` scaled down, never up, so the long edge is at most `long`.
 fn fit(w: u32, h: u32, long: u32) -> (u32, u32) {
-    let edge = w.max(h);
-    if edge <= long {
+    if w.max(h) <= long {
         return (w, h);
     }
-    let scale = |v: u32| ((u64::from(v) * u64::from(long)).div_ceil(u64::from(edge)) as u32).max(1);
-    (scale(w), scale(h))
+    fit_exactly(w, h, long)
 }
 
 /// Lanczos3 downscale so the long edge is at most `long`.
@@ -248,7 +253,7 @@ pub(super) fn shrink(img: RgbImage, long: u32) -> RgbImage {
         return img;
     }
     resize(
-        img.into_raw(),
+        img.as_raw(),
         w,
         h,
         tw,
@@ -261,7 +266,7 @@ pub(super) fn shrink(img: RgbImage, long: u32) -> RgbImage {
 }
 
 fn resize(
-    buf: Vec<u8>,
+    buf: &[u8],
     w: u32,
     h: u32,
     tw: u32,
@@ -269,7 +274,7 @@ fn resize(
     pixel: PixelType,
     filter: FilterType,
 ) -> Option<Vec<u8>> {
-    let src = Image::from_vec_u8(w, h, buf, pixel).ok()?;
+    let src = ImageRef::new(w, h, buf, pixel).ok()?;
     let mut dst = Image::new(tw, th, pixel);
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     Resizer::new().resize(&src, &mut dst, &options).ok()?;
@@ -288,20 +293,41 @@ fn orient(img: RgbImage, orientation: u16) -> RgbImage {
     }
 }
 
-/// 64-bit difference hash: 9×8 grey thumbnail, one bit per horizontal
-/// neighbour pair (left brighter than right).
-pub fn dhash(img: &RgbImage) -> u64 {
+/// The long edge photos are judged at, for their hash and their
+/// sharpness: the same scale for all, or a small photo would look sharper
+/// than a large one of the same scene. Half the print size: fine detail
+/// survives, noise averages out, and a quarter of the pixels to go over.
+const JUDGED_EDGE: u32 = PRINT_LONG_EDGE / 2;
+
+/// A photo's grey image (BT.601 luma) at [`JUDGED_EDGE`], scaled up or
+/// down: what its hash and its sharpness are taken from.
+fn judged(img: &RgbImage) -> GrayImage {
+    let (w, h) = img.dimensions();
+    let (tw, th) = fit_exactly(w, h, JUDGED_EDGE);
+    let scaled;
+    let rgb = if (tw, th) == (w, h) {
+        img.as_raw()
+    } else {
+        scaled = resize(img.as_raw(), w, h, tw, th, PixelType::U8x3, FilterType::Box)
+            .unwrap_or_else(|| vec![0; tw as usize * th as usize * 3]);
+        &scaled
+    };
     // BT.601 luma in 8-bit fixed point (the weights sum to 256): a shift,
     // not a division, so the loop vectorises (half the time of `/ 1000`).
-    let grey: Vec<u8> = img
-        .as_raw()
+    let luma: Vec<u8> = rgb
         .chunks_exact(3)
         .map(|p| {
             ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29 + 128) >> 8) as u8
         })
         .collect();
-    let (w, h) = img.dimensions();
-    let Some(tiny) = resize(grey, w, h, 9, 8, PixelType::U8, FilterType::Box) else {
+    GrayImage::from_raw(tw, th, luma).unwrap_or_else(|| GrayImage::new(tw, th))
+}
+
+/// 64-bit difference hash: 9×8 grey thumbnail, one bit per horizontal
+/// neighbour pair (left brighter than right).
+pub fn dhash(grey: &GrayImage) -> u64 {
+    let (w, h) = grey.dimensions();
+    let Some(tiny) = resize(grey.as_raw(), w, h, 9, 8, PixelType::U8, FilterType::Box) else {
         return 0;
     };
     let mut hash = 0u64;
@@ -312,6 +338,54 @@ pub fn dhash(img: &RgbImage) -> u64 {
         }
     }
     hash
+}
+
+/// How sharp a photo looks, from its [`judged`] grey image: the variance
+/// of its Laplacian (a blurred or shaken photo has little fine detail, so
+/// little variance), rounded: a whole number reads back from the JSON the
+/// inspection is kept in exactly as it was made. 0 for a photo too small
+/// to tell.
+fn sharpness(grey: &GrayImage) -> u32 {
+    let (tw, th) = grey.dimensions();
+    if tw < 3 || th < 3 {
+        return 0;
+    }
+    let small = grey.as_raw();
+    let (tw, th) = (tw as usize, th as usize);
+    let (mut sum, mut squares) = (0i64, 0i64);
+    for y in 1..th - 1 {
+        let row = |dy: usize| &small[(y + dy - 1) * tw..(y + dy) * tw];
+        let (above, here, below) = (row(0), row(1), row(2));
+        for x in 1..tw - 1 {
+            let l = i64::from(here[x - 1])
+                + i64::from(here[x + 1])
+                + i64::from(above[x])
+                + i64::from(below[x])
+                - 4 * i64::from(here[x]);
+            sum += l;
+            squares += l * l;
+        }
+    }
+    let n = ((tw - 2) * (th - 2)) as f64;
+    (squares as f64 / n - (sum as f64 / n).powi(2)).round() as u32
+}
+
+/// The sharpness of a print JPEG, for a photo inspected before its
+/// inspection kept the figure: decoded at the DCT scale nearest above the
+/// size sharpness is judged at.
+pub fn print_sharpness(jpeg: &[u8], limits: &Limits) -> u32 {
+    let Some((w, h)) = header_dimensions(FileKind::Jpeg, jpeg) else {
+        return 0;
+    };
+    jpeg::decode_scaled(jpeg, fit_exactly(w, h, JUDGED_EDGE), limits)
+        .map_or(0, |d| sharpness(&judged(&d.image)))
+}
+
+/// `w`×`h` scaled, up or down, so the long edge is `long`.
+fn fit_exactly(w: u32, h: u32, long: u32) -> (u32, u32) {
+    let edge = u64::from(w.max(h).max(1));
+    let scale = |v: u32| ((u64::from(v) * u64::from(long)).div_ceil(edge).max(1)) as u32;
+    (scale(w), scale(h))
 }
 
 /// A screen capture: no camera EXIF, and a telling name, a phone-screen
@@ -357,6 +431,58 @@ fn looks_like_screenshot(name: &str, kind: FileKind, meta: &ExifInfo, w: u32, h:
 mod tests {
     use super::*;
     use crate::inspect::jpeg::tests::{damaged_mid_scan, with_restart_markers};
+
+    /// A scene with fine detail (a fine checker over a gradient), or that
+    /// scene blurred, as a JPEG.
+    fn scene(w: u32, h: u32, blurred: bool) -> Vec<u8> {
+        let img = RgbImage::from_fn(w, h, |x, y| {
+            let checker = if (x / 3 + y / 3) % 2 == 0 { 60 } else { 0 };
+            let v = (x * 150 / w) as u8 + checker;
+            image::Rgb([v, v / 2 + 40, 200 - v / 2])
+        });
+        let img = if blurred {
+            image::imageops::blur(&img, 4.0)
+        } else {
+            img
+        };
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
+            .encode_image(&img)
+            .unwrap();
+        out
+    }
+
+    /// As the inspection finds it, and from a print JPEG inspected before
+    /// the figure was kept, at any size, upright or turned.
+    #[test]
+    fn a_sharp_photo_scores_above_its_blurred_copy_at_any_size() {
+        let limits = Limits::default();
+        let inspected = |jpeg: &[u8]| match inspect(FileKind::Jpeg, "a.jpg", jpeg, &limits) {
+            Ok(Found {
+                content: Content::Photo(p),
+                ..
+            }) => p.sharpness.unwrap(),
+            _ => panic!("not inspected as a photo"),
+        };
+        for (w, h) in [
+            (4000, 3000),
+            (1000, 750),
+            (750, 1000),
+            (800, 600),
+            (400, 300),
+        ] {
+            let [sharp, blurred] = [false, true].map(|b| scene(w, h, b));
+            let (s, b) = (inspected(&sharp), inspected(&blurred));
+            assert!(s > 4 * b, "{w}×{h} inspected: {s} vs {b}");
+            let (s, b) = (
+                print_sharpness(&sharp, &limits),
+                print_sharpness(&blurred, &limits),
+            );
+            assert!(s > 4 * b, "{w}×{h} print: {s} vs {b}");
+        }
+        assert_eq!(print_sharpness(b"not a jpeg", &limits), 0);
+        assert_eq!(sharpness(&judged(&RgbImage::new(2, 400))), 0);
+    }
 
     /// A real camera photo (the shared corpus's) with corrupt data in the
     /// middle of its scan: with restart markers all but one interval
@@ -415,10 +541,10 @@ mod tests {
     #[test]
     fn dhash_of_mirror_differs_and_is_stable() {
         let img = RgbImage::from_fn(90, 80, |x, _| image::Rgb([(x * 2) as u8; 3]));
-        let a = dhash(&img);
-        assert_eq!(a, dhash(&img));
+        let a = dhash(&judged(&img));
+        assert_eq!(a, dhash(&judged(&img)));
         let mirrored = image::imageops::flip_horizontal(&img);
-        assert_ne!(a, dhash(&mirrored));
+        assert_ne!(a, dhash(&judged(&mirrored)));
     }
 
     #[test]

@@ -233,6 +233,11 @@ pub struct Photo {
     pub phash: Option<u64>,
     /// Looks like a screen capture (no camera EXIF, screen-like size).
     pub screenshot: bool,
+    /// How sharp it looks (the variance of the Laplacian of its grey image
+    /// at half the print size), for choosing the web drafts' photos;
+    /// `None` when not decoded (HEIC) or inspected before it was kept.
+    #[serde(default)]
+    pub sharpness: Option<u32>,
 }
 
 /// A video file: recognised, never decoded; width and height are as the

@@ -100,6 +100,15 @@ impl Walker<'_> {
         let size = file.metadata()?.len();
         let (kind, limit) = inspect::size_limit(name, &head, path, self.limits);
         let too_large = size > limit;
+        if !too_large && self.store.writes() && inspect::read_whole(kind) {
+            // Read once: hashed, kept and inspected from the same memory.
+            drop(file);
+            return crate::whole_file::with_contents(path, limit, |bytes| {
+                let hash = hash_bytes(bytes);
+                self.store.put_blob(&hash, bytes)?;
+                self.read_whole(name, Input::Bytes(bytes), hash)
+            })?;
+        }
         let mut writer = self.store.blob_writer(!too_large && self.store.writes())?;
         writer.write_all(&head)?;
         copy(&mut file, &mut writer)?;

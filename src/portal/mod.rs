@@ -369,7 +369,8 @@ fn write_draft(
                 width: p.width,
                 height: p.height,
                 phash: p.phash,
-                print: std::fs::read(store.derived_path(&f.hash)).ok(),
+                sharpness: p.sharpness,
+                print: store.derived_path(&f.hash),
             })
         })
         .collect();
