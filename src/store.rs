@@ -13,6 +13,9 @@
 //!
 //! Writes go to a temporary file and are renamed into place, so a crash
 //! never leaves a half-written blob or record under a real name. A blob
+//! given whole in memory ([`Store::put_blob`]: a photo read whole, a
+//! picture from a document) is written around the page cache, since it is
+//! inspected from that memory and nobody reads the copy again soon. A blob
 //! being written lives in `tmp/`, with every other temporary work of a run
 //! ([`Store::scratch`]); `tmp/` is swept at the start of every batch, and
 //! so are the temporary files of interrupted cache writes
