@@ -132,6 +132,21 @@ fn end_of(date: NaiveDate, time: DueTime) -> NaiveDateTime {
 }
 
 impl DeadlineRule {
+    /// Whether the deadline falls before the activity begins (a plan, a
+    /// notice of the activity): once the activity has begun, what was owed
+    /// for it is late for good and no longer worth chasing.
+    pub fn precedes_activity(&self) -> bool {
+        matches!(
+            self,
+            DeadlineRule::Activity {
+                day: ActivityDay::WorkdaysBefore(_)
+                    | ActivityDay::DaysBefore(_)
+                    | ActivityDay::FirstDay,
+                ..
+            }
+        )
+    }
+
     /// The deadline for an activity on `days` (needed by the rules counted
     /// from the activity; None when the schedule gave no usable time).
     pub fn due(&self, days: Option<ActivityDays>, calendar: &Calendar, tz: Tz) -> Option<Due> {

@@ -514,7 +514,10 @@ mod tests {
         // Kept as it was read, and so is every picture inside it.
         assert_eq!(store.read(&read.hash).unwrap(), docx);
         for (_, picture) in &read.children {
-            assert_eq!(hash_bytes(&store.read(&picture.hash).unwrap()), picture.hash);
+            assert_eq!(
+                hash_bytes(&store.read(&picture.hash).unwrap()),
+                picture.hash
+            );
         }
         assert_eq!(counters.inspected.load(Ordering::Relaxed), 10);
         assert_eq!(counters.photos.load(Ordering::Relaxed), 9);

@@ -149,9 +149,12 @@ fn states_of(campaign: &Campaign, a: &Assessment, ui: usize) -> Vec<ItemState> {
 }
 
 /// What unit `ui` still owes, for its receipt, and every item of it with a
-/// deadline, for its reminder. What is missing is said in the unit's
-/// words; the deadline and how late are said after it, once. `listed` are
-/// the files the receipt lists first: a refused one is pointed to there.
+/// deadline, for its reminder: all but what was due before an activity
+/// that has begun (a plan is not chased once the activity took place; the
+/// receipt and the report still say it is missing). What is missing is
+/// said in the unit's words; the deadline and how late are said after it,
+/// once. `listed` are the files the receipt lists first: a refused one is
+/// pointed to there.
 fn owed_by(
     campaign: &Campaign,
     a: &Assessment,
@@ -164,6 +167,10 @@ fn owed_by(
     let mut obligations = Vec::new();
     for st in a.activities.iter().filter(|s| s.unit == ui) {
         let act = &campaign.activities[st.activity];
+        let begun = act
+            .time
+            .as_ref()
+            .is_some_and(|t| clock.date_naive() >= t.start);
         for item in &st.items {
             let d = &campaign.deliverables[item.deliverable];
             let due_display = item
@@ -186,7 +193,9 @@ fn owed_by(
                     }),
                 });
             }
-            if let Some(due) = item.due {
+            if let Some(due) = item.due
+                && !(begun && d.rule.precedes_activity())
+            {
                 obligations.push(Obligation {
                     activity_id: act.id.clone(),
                     activity: act.theme.clone(),
@@ -405,6 +414,12 @@ mod tests {
     /// pending, with a pipe in the inbox and one warning.
     fn inputs() -> (Campaign, Assessment, Inputs) {
         let (c, a) = scenario();
+        planned(c, a)
+    }
+
+    /// What is planned for the campaign `c` assessed as `a`, after the
+    /// batch [`inputs`] describes.
+    fn planned(c: Campaign, a: Assessment) -> (Campaign, Assessment, Inputs) {
         let dir = tempfile::tempdir().unwrap();
         let report =
             crate::report::build::build(&c, &a, &Store::new(dir.path()), &Default::default());
@@ -515,6 +530,43 @@ mod tests {
         let (forestry, reminder) = &inputs.units[1];
         assert_eq!(forestry.still_missing.len(), 1);
         assert_eq!(reminder.obligations.len(), 2);
+    }
+
+    /// 访谈稿件 due five working days before each activity: on 5 June
+    /// 县公安局's May activity took place long ago, so its missing
+    /// interview is not chased (still missing on the receipt); the one for
+    /// 10 June, already overdue, is.
+    #[test]
+    fn what_was_due_before_an_activity_that_has_begun_is_not_chased() {
+        use crate::campaign::deadline::{ActivityDay, DeadlineRule, DueTime};
+        use crate::campaign::testing::{self, at};
+        let (mut c, versions) = testing::scenario();
+        let interview = c.deliverables.iter_mut().find(|d| d.id == "interview");
+        interview.unwrap().rule = DeadlineRule::Activity {
+            day: ActivityDay::WorkdaysBefore(5),
+            time: DueTime::EndOfDay,
+        };
+        let a = crate::assess::assess(&c, &versions, &[], at("2025-06-05T20:00"));
+        let (_, _, inputs) = planned(c, a);
+        let (receipt, reminder) = &inputs.units[0];
+        assert_eq!(receipt.unit, "县公安局");
+        let chased: Vec<(&str, &str, State)> = reminder
+            .obligations
+            .iter()
+            .filter(|o| o.deliverable == "访谈稿件")
+            .map(|o| (o.activity.as_str(), o.deliverable.as_str(), o.state))
+            .collect();
+        assert_eq!(chased, [("禁毒宣传", "访谈稿件", State::Overdue)]);
+        let missing: Vec<&str> = receipt
+            .still_missing
+            .iter()
+            .map(|m| m.deliverable.as_str())
+            .filter(|d| d.starts_with("访谈稿件"))
+            .collect();
+        assert_eq!(
+            missing,
+            ["访谈稿件（法治宣传进社区）", "访谈稿件（禁毒宣传）"]
+        );
     }
 
     #[test]
