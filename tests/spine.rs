@@ -391,28 +391,37 @@ fn a_rerun_decodes_nothing_and_a_new_photo_only_itself() {
     let d = dir.path();
     put_unit(d, "县卫健局", 10, 3);
     put_unit(d, "县林业局", 20, 3);
-    let opts = Options {
-        now: Some("2025-04-30T20:00:00+08:00".parse().unwrap()),
-        settle: Some(0),
-        ..Options::default()
+    let batch_at = |now: &str| {
+        let opts = Options {
+            now: Some(now.parse().unwrap()),
+            settle: Some(0),
+            ..Options::default()
+        };
+        run(&Campaign::load(&d.join("campaign.toml")).unwrap(), &opts).unwrap()
     };
-    let batch = || run(&Campaign::load(&d.join("campaign.toml")).unwrap(), &opts).unwrap();
-    let first = batch();
+    let first = batch_at("2025-04-30T20:00:00+08:00");
     assert_eq!(first.timings.photos, 6, "every photo decoded once");
     assert_eq!(first.inspected, 8);
 
-    let again = batch();
+    // Later in the same hour: the report says the same, so it is kept.
+    let again = batch_at("2025-04-30T20:37:12+08:00");
     assert_eq!((again.inspected, again.timings.photos), (0, 0));
     let kept = again.outputs.expect("the report is still published");
     assert!(kept.reused, "an unchanged report is not rendered again");
     assert_eq!(kept.pdf, first.outputs.as_ref().unwrap().pdf);
+    // The next hour's report says another hour: made anew.
+    let next_hour = batch_at("2025-04-30T21:05:00+08:00");
+    assert!(
+        !next_hour.outputs.unwrap().reused,
+        "a new hour, a new report"
+    );
 
     put(
         d,
         "县林业局/照片9.jpg",
         &photo(99, "2025:04:25 10:00:00", 800, 600),
     );
-    let third = batch();
+    let third = batch_at("2025-04-30T21:30:00+08:00");
     assert_eq!((third.inspected, third.timings.photos), (1, 1));
     assert!(
         !third.outputs.unwrap().reused,

@@ -212,7 +212,7 @@ pub fn write_all(
     let missing_chars = options
         .fonts
         .missing_chars(&format!("{json}{}", options.template.source()));
-    let fingerprint = fingerprint(&json, board, options)?;
+    let fingerprint = fingerprint(report, &json, board, options)?;
     drop(json); // the whole report as text: not kept through the render
     let fonts = options.fonts.describe();
     let mut names = RENDERERS.map(|(name, _, _)| name).to_vec();
@@ -252,13 +252,28 @@ pub fn write_all(
     Ok(outputs(dir, t, false))
 }
 
-/// What the report's files depend on: the report (`json`; its clock is
-/// "as of" an hour), the files the board lists, the typography, the
-/// layouts, the fonts and this program's version. Not the minute the batch
-/// ran nor the outbox: the batch publishes the board again once it has
-/// queued its mail. Photos are named by content hash in the state store,
-/// so a changed photo changes the report's JSON too.
-fn fingerprint(json: &str, board: &html::Extras, options: &Options) -> Result<String, RenderError> {
+/// What the report's files depend on: the report (`json`, its clock as
+/// its documents state it: an hour, a cut-off's minute), the files the
+/// board lists, the typography, the layouts, the fonts and this program's
+/// version. Not the minute the batch ran nor the outbox: the batch
+/// publishes the board again once it has queued its mail. Photos are named
+/// by content hash in the state store, so a changed photo changes the
+/// report's JSON too.
+fn fingerprint(
+    report: &Report,
+    json: &str,
+    board: &html::Extras,
+    options: &Options,
+) -> Result<String, RenderError> {
+    // The report holds the batch's instant, to the second; its documents
+    // say only the hour, so two batches of one hour make the same report.
+    let instant = serde_json::to_string(&report.as_of)?;
+    let stated = serde_json::to_string(&text::as_of(report))?;
+    let json = json.replacen(
+        &format!("\"as_of\":{instant}"),
+        &format!("\"as_of\":{stated}"),
+        1,
+    );
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(json.as_bytes());
