@@ -12,8 +12,8 @@
 //! use. Bytes that do not start on such a boundary go through a staging
 //! buffer that does; the last partial block is written padded with zeros
 //! and the file cut back to its length. Where the file system refuses
-//! direct I/O (tmpfs, some network file systems) the file is written the
-//! usual way; either way the caller flushes it to disk.
+//! direct I/O (tmpfs before Linux 6.6, some network file systems) the file
+//! is written the usual way; either way the caller flushes it to disk.
 
 use std::fs::File;
 use std::io;

@@ -453,7 +453,7 @@ mod tests {
     }
 
     /// As the inspection finds it, and from a print JPEG inspected before
-    /// the figure was kept, at any size, upright or turned.
+    /// the figure was kept, at any size, landscape or portrait.
     #[test]
     fn a_sharp_photo_scores_above_its_blurred_copy_at_any_size() {
         let limits = Limits::default();

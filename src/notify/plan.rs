@@ -167,10 +167,6 @@ fn owed_by(
     let mut obligations = Vec::new();
     for st in a.activities.iter().filter(|s| s.unit == ui) {
         let act = &campaign.activities[st.activity];
-        let begun = act
-            .time
-            .as_ref()
-            .is_some_and(|t| clock.date_naive() >= t.start);
         for item in &st.items {
             let d = &campaign.deliverables[item.deliverable];
             let due_display = item
@@ -193,8 +189,15 @@ fn owed_by(
                     }),
                 });
             }
+            // Owed before the activity, and the activity (for a per-unit
+            // deliverable, the unit's first) has begun: not chased.
+            let begun = || {
+                campaign
+                    .activity_days(d, act, None)
+                    .is_some_and(|days| clock.date_naive() >= days.first)
+            };
             if let Some(due) = item.due
-                && !(begun && d.rule.precedes_activity())
+                && !(d.rule.precedes_activity() && begun())
             {
                 obligations.push(Obligation {
                     activity_id: act.id.clone(),
@@ -566,6 +569,43 @@ mod tests {
         assert_eq!(
             missing,
             ["访谈稿件（法治宣传进社区）", "访谈稿件（禁毒宣传）"]
+        );
+    }
+
+    /// A 访谈稿件 owed once per unit, five working days before the unit's
+    /// first activity; the schedule lists 县公安局's June activity first
+    /// (it carries the item) and its May one second. On 5 June the May
+    /// activity has taken place: not chased, still missing.
+    #[test]
+    fn what_is_owed_once_before_a_units_first_activity_is_not_chased_once_it_began() {
+        use crate::campaign::deadline::{ActivityDay, DeadlineRule, DueTime};
+        use crate::campaign::testing::{self, at};
+        let (mut c, versions) = testing::scenario();
+        let may = c.activities[0].time.take();
+        c.activities[0].time = c.activities[1].time.replace(may.unwrap());
+        let interview = c.deliverables.iter_mut().find(|d| d.id == "interview");
+        let interview = interview.unwrap();
+        interview.per = crate::campaign::config::Per::Unit;
+        interview.rule = DeadlineRule::Activity {
+            day: ActivityDay::WorkdaysBefore(5),
+            time: DueTime::EndOfDay,
+        };
+        let a = crate::assess::assess(&c, &versions, &[], at("2025-06-05T20:00"));
+        let (_, _, inputs) = planned(c, a);
+        let (receipt, reminder) = &inputs.units[0];
+        assert_eq!(receipt.unit, "县公安局");
+        assert!(
+            reminder
+                .obligations
+                .iter()
+                .all(|o| o.deliverable != "访谈稿件")
+        );
+        let missing = receipt.still_missing.iter();
+        assert_eq!(
+            missing
+                .filter(|m| m.deliverable.starts_with("访谈稿件"))
+                .count(),
+            1
         );
     }
 

@@ -101,6 +101,22 @@ impl Campaign {
         activity: &Activity,
         activity_end: Option<NaiveDate>,
     ) -> Option<Due> {
+        let days = self.activity_days(deliverable, activity, activity_end);
+        let due = deliverable.rule.due(days, &self.calendar, self.tz)?;
+        Some(match self.extension(deliverable, activity.unit) {
+            Some(e) => deadline::extend(&due, e.until, e.extra_workdays, &self.calendar),
+            None => due,
+        })
+    }
+
+    /// The days a deadline of `deliverable` for `activity` counts from
+    /// (see [`Campaign::due`]); None when the activity has no dates.
+    pub fn activity_days(
+        &self,
+        deliverable: &Deliverable,
+        activity: &Activity,
+        activity_end: Option<NaiveDate>,
+    ) -> Option<ActivityDays> {
         let spans: Vec<&ActivityTime> = match deliverable.per {
             Per::Activity => activity.time.iter().collect(),
             Per::Unit => self
@@ -112,13 +128,8 @@ impl Campaign {
         };
         let last = activity_end.or(spans.iter().map(|t| t.end).max());
         let first = spans.iter().map(|t| t.start).min().or(last);
-        let days = first
+        first
             .zip(last)
-            .map(|(first, last)| ActivityDays { first, last });
-        let due = deliverable.rule.due(days, &self.calendar, self.tz)?;
-        Some(match self.extension(deliverable, activity.unit) {
-            Some(e) => deadline::extend(&due, e.until, e.extra_workdays, &self.calendar),
-            None => due,
-        })
+            .map(|(first, last)| ActivityDays { first, last })
     }
 }
